@@ -1,0 +1,553 @@
+package scenarios
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"csplan/sim"
+	"csplan/sim/dist"
+
+	"go.yaml.in/yaml/v3"
+	"gonum.org/v1/gonum/mat"
+)
+
+// builder turns a decoded File into a sim.Model, checking the rules that
+// span fields (a segment needs an ACV for its accounts, a response curve
+// must be monotone, ...). Errors are reported through the decoder, at the
+// node of the field concerned.
+type builder struct {
+	d        *decoder
+	f        *File
+	readFile func(string) ([]byte, error)
+	inputs   map[string]dist.Dist // per-trial assumptions by name, for correlations
+}
+
+func (b *builder) errorf(path, format string, args ...any) {
+	b.d.errorf(b.d.at(path), path, format, args...)
+}
+
+// assume names a per-trial assumption after its path in the scenario.
+func (b *builder) assume(name string, p Param) sim.Assumption {
+	if b.inputs == nil {
+		b.inputs = map[string]dist.Dist{}
+	}
+	b.inputs[name] = p.D
+	return sim.Assumption{Name: name, Dist: p.D}
+}
+
+func (b *builder) model() sim.Model {
+	f := b.f
+	m := sim.Model{Horizon: f.HorizonMonths}
+	if f.Start.Index > 0 {
+		b.errorf("start", "expected a calendar month YYYY-MM, found a month number")
+	}
+	seen := map[string]int{}
+	for i := range f.Segments {
+		p := fmt.Sprintf("segments[%d]", i)
+		name := f.Segments[i].Name
+		switch {
+		case strings.TrimSpace(name) == "":
+			b.errorf(p+".name", "segment name must not be empty")
+		case strings.Contains(name, "."):
+			b.errorf(p+".name", "segment name %q must not contain a dot (it is used in paths like segments.NAME.churn)", name)
+		}
+		if j, dup := seen[name]; dup {
+			b.errorf(p+".name", "segment name %q is already used by segments[%d]", name, j)
+		}
+		seen[name] = i
+		m.Segments = append(m.Segments, b.segment(p, &f.Segments[i]))
+	}
+	for _, name := range sortedKeys(f.Acquisition) {
+		i, ok := seen[name]
+		if !ok {
+			b.d.errorf(b.d.nodes["acquisition."+name+"#key"], "acquisition."+name, "no segment named %q (segments: %s)", name, strings.Join(segmentNames(f), ", "))
+			continue
+		}
+		m.Segments[i].Acquisition = b.acquisition("acquisition."+name, name, f.Acquisition[name], &m.Segments[i])
+	}
+	m.Team = b.team()
+	m.Response = sim.Response{
+		Churn:      b.curve("coverage_response.churn", f.Response.Churn, -1),
+		Upsell:     b.curve("coverage_response.upsell", f.Response.Upsell, +1),
+		Onboarding: b.curve("coverage_response.onboarding", f.Response.Onboarding, +1),
+	}
+	m.Economics = b.economics()
+	m.Valuation = b.valuation()
+	m.SecondOrder = b.secondOrder()
+	m.Correlations = b.correlations()
+	return m
+}
+
+func segmentNames(f *File) []string {
+	var s []string
+	for _, seg := range f.Segments {
+		s = append(s, seg.Name)
+	}
+	return s
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+var cadences = map[string]sim.Cadence{"monthly": sim.Monthly, "quarterly": sim.Quarterly, "annual": sim.Annually, "at_renewal": sim.AtRenewal}
+
+func (b *builder) segment(p string, s *SegmentSpec) sim.Segment {
+	n := "segments." + s.Name + "."
+	seg := sim.Segment{
+		Name:              s.Name,
+		TermMonths:        s.Contract.TermMonths,
+		PriceIncrease:     b.assume(n+"price_increase", s.PriceIncrease),
+		OnboardingSuccess: b.assume(n+"onboarding.success", s.Onboarding.Success),
+		OnboardingMonths:  s.Onboarding.Months,
+		Digital:           s.Touch.Digital,
+	}
+	if s.ACV != nil {
+		seg.ACV = s.ACV.D
+	}
+	switch {
+	case s.Accounts != nil && s.AccountsFile != "":
+		b.errorf(p+".accounts_file", "give accounts (a count, with acv) or accounts_file, not both")
+	case s.AccountsFile != "":
+		seg.Accounts = b.accountsFile(p+".accounts_file", s.AccountsFile, s.Contract.FirstRenewal.Rule == "file")
+		seg.Count = len(seg.Accounts)
+	case s.Accounts != nil:
+		seg.Count = *s.Accounts
+		if seg.Count > 0 && s.ACV == nil {
+			b.errorf(p, "missing required field \"acv\": the ACV distribution of the %d accounts", seg.Count)
+		}
+	default:
+		b.errorf(p, "missing required field \"accounts\" (a count, with acv) or \"accounts_file\"; write accounts: 0 for a segment that only acquires")
+	}
+	switch s.Contract.FirstRenewal.Rule {
+	case "spread":
+		seg.Renewal = sim.Spread
+	case "month":
+		seg.Renewal, seg.FirstRenewalMonth = sim.AtMonth, s.Contract.FirstRenewal.Month
+	case "file":
+		seg.Renewal = sim.Given
+		if s.AccountsFile == "" {
+			b.errorf(p+".contract.first_renewal", "first_renewal: file needs accounts_file with a first_renewal column")
+		}
+	}
+	seg.Churn = b.churn(p+".churn", n+"churn.", s)
+	seg.Upsell = b.movement(p+".upsell", n+"upsell.", s.Upsell, false)
+	seg.Contraction = b.movement(p+".contraction", n+"contraction.", s.Contraction, true)
+	for _, mt := range s.Touch.Meetings {
+		seg.Meetings = append(seg.Meetings, sim.Meeting{Name: mt.Name, PerYear: mt.PerYear, Hours: mt.Hours, Prep: mt.Prep})
+	}
+	if !seg.Digital && seg.HoursPerAccount() == 0 {
+		b.errorf(p+".touch", "the touch model needs some hours; write touch: digital for a segment CSMs do not serve")
+	}
+	return seg
+}
+
+func (b *builder) churn(p, n string, s *SegmentSpec) sim.Churn {
+	c := s.Churn
+	given := 0
+	for _, set := range []bool{c.Annual != nil, c.Monthly != nil, c.SBG != nil} {
+		if set {
+			given++
+		}
+	}
+	if given > 1 {
+		b.errorf(p, "give one of annual, monthly or sbg, not %d of them", given)
+	}
+	out := sim.Churn{Timing: sim.AtRenewalChurn, Rate: sim.Fixed(n+"rate", 0), RateMonths: 12}
+	switch {
+	case c.Timing == "hazard":
+		out.Timing = sim.Hazard
+	case c.Timing == "" && s.Contract.TermMonths == 1:
+		out.Timing = sim.Hazard
+	}
+	switch {
+	case c.Annual != nil:
+		out.Rate, out.RateMonths = b.assume(n+"annual", *c.Annual), 12
+	case c.Monthly != nil:
+		out.Rate, out.RateMonths = b.assume(n+"monthly", *c.Monthly), 1
+	case c.SBG != nil:
+		out.SBG = &sim.SBG{Alpha: b.assume(n+"sbg.alpha", c.SBG.Alpha), Beta: b.assume(n+"sbg.beta", c.SBG.Beta)}
+	}
+	return out
+}
+
+func (b *builder) movement(p, n string, m MovementSpec, contraction bool) sim.Movement {
+	out := sim.Movement{Cadence: cadences[m.Cadence], Probability: b.assume(n+"probability", m.Probability)}
+	takes := !(m.Probability.D.Fixed() && m.Probability.D.Mean() == 0)
+	switch {
+	case m.Size == nil && takes:
+		b.errorf(p, "missing required field \"size\": the fraction of MRR each event moves")
+	case m.Size != nil:
+		out.Size = m.Size.D
+		if _, hi := m.Size.D.Support(); contraction && hi > 1 {
+			b.errorf(p+".size", "a contraction cannot remove more than 100%% of MRR, but %s reaches %s", m.Size.D, fmtBound(hi))
+		}
+	}
+	return out
+}
+
+func (b *builder) acquisition(p, seg string, a AcquisitionSpec, s *sim.Segment) sim.Acquisition {
+	n := "acquisition." + seg + "."
+	out := sim.Acquisition{PerMonth: b.assume(n+"per_month", a.PerMonth), Growth: b.assume(n+"growth", a.Growth)}
+	if a.Arrivals == "deterministic" {
+		out.Arrivals = sim.Deterministic
+	}
+	if a.ACV != nil {
+		out.ACV = a.ACV.D
+	} else if s.ACV == nil {
+		b.errorf(p, "missing required field \"acv\": new logos need an ACV, and segment %q has none", seg)
+	}
+	return out
+}
+
+func (b *builder) team() sim.Team {
+	t := b.f.Team
+	if t == nil {
+		return sim.Team{}
+	}
+	out := sim.Team{
+		CSMs: t.CSMs, HoursPerYear: t.HoursPerYear, RampMonths: t.RampMonths, HiringLagMonths: t.HiringLagMonths,
+		Productivity: b.assume("team.productivity", t.Productivity),
+		LoadedCost:   b.assume("team.loaded_cost", t.LoadedCost),
+		HiringCost:   b.assume("team.hiring_cost", t.HiringCost),
+		Attrition:    b.assume("team.attrition", t.Attrition),
+	}
+	if t.Assignment == "even" {
+		out.Assignment = sim.Even
+	}
+	last := 1
+	for i, s := range t.Plan {
+		p := fmt.Sprintf("team.plan[%d].from", i)
+		mo := s.From.index(b.f.Start.Calendar)
+		switch {
+		case mo < 2:
+			b.errorf(p, "%s is not after the start (%s); the starting headcount is team.csms", s.From, b.f.Start.Calendar.Format("2006-01"))
+		case mo > b.f.HorizonMonths:
+			b.errorf(p, "%s is after the horizon (month %d)", s.From, b.f.HorizonMonths)
+		case mo <= last && i > 0:
+			b.errorf(p, "plan steps must be in time order; %s is not after the previous step", s.From)
+		}
+		last = mo
+		out.Plan = append(out.Plan, sim.Step{Month: mo, CSMs: s.CSMs})
+	}
+	return out
+}
+
+// curve checks a coverage response curve: x from 0 to 1, multipliers not
+// negative, and monotone in the direction dir (+1 rising, -1 falling).
+func (b *builder) curve(p string, c CurveSpec, dir float64) sim.Curve {
+	if len(c.X) < 2 {
+		return sim.Curve{}
+	}
+	if c.X[0] != 0 || c.X[len(c.X)-1] != 1 {
+		b.errorf(p, "coverage points must run from 0 to 1, found %s to %s", fmtBound(c.X[0]), fmtBound(c.X[len(c.X)-1]))
+	}
+	for i := 1; i < len(c.Y); i++ {
+		if (c.Y[i]-c.Y[i-1])*dir < 0 {
+			way := "fall"
+			if dir < 0 {
+				way = "rise"
+			}
+			b.errorf(fmt.Sprintf("%s[%d]", p, i), "the multiplier must not %s as coverage grows (more CS attention cannot make this worse), found %s after %s",
+				way, fmtBound(c.Y[i]), fmtBound(c.Y[i-1]))
+			break
+		}
+	}
+	return sim.Curve{X: c.X, Y: c.Y}
+}
+
+func (b *builder) economics() sim.Economics {
+	e := b.f.Economics
+	out := sim.Economics{
+		GrossMarginExCS:    b.assume("economics.gross_margin_ex_cs", e.GrossMarginExCS),
+		CostToServe:        b.assume("economics.cost_to_serve", e.CostToServe),
+		ReferralCACFactor:  b.assume("economics.referral_cac_factor", e.ReferralCACFactor),
+		ExpansionCostRatio: b.assume("economics.expansion_cost_ratio", e.ExpansionCostRatio),
+		UpsellCostRatio:    b.assume("economics.upsell_cost_ratio", e.UpsellCostRatio),
+		DiscountRate:       b.assume("economics.discount_rate", e.DiscountRate),
+	}
+	switch {
+	case e.CAC.Ratio != nil && e.CAC.PerLogo != nil:
+		b.errorf("economics.cac", "give ratio or per_logo, not both")
+	case e.CAC.PerLogo != nil:
+		out.CACBasis, out.CAC = sim.PerLogo, b.assume("economics.cac.per_logo", *e.CAC.PerLogo)
+	case e.CAC.Ratio != nil:
+		out.CAC = b.assume("economics.cac.ratio", *e.CAC.Ratio)
+	default:
+		out.CAC = sim.Fixed("economics.cac.ratio", 1.18)
+	}
+	return out
+}
+
+var valuationMethods = map[string]sim.ValuationMethod{"arr_multiple": sim.ARRMultiple, "dcf": sim.DCF, "customer_based": sim.CustomerBased}
+
+func (b *builder) valuation() sim.Valuation {
+	v := b.f.Valuation
+	out := sim.Valuation{
+		Method:          valuationMethods[v.Method],
+		Base:            b.assume("valuation.multiple.base", v.Multiple.Base),
+		PerNRRPoint:     b.assume("valuation.multiple.per_nrr_point", v.Multiple.PerNRRPoint),
+		PerGrowthPoint:  b.assume("valuation.multiple.per_growth_point", v.Multiple.PerGrowthPoint),
+		ReferenceNRR:    v.Multiple.ReferenceNRR,
+		ReferenceGrowth: v.Multiple.ReferenceGrowth,
+		MinMultiple:     v.Multiple.Min,
+		TerminalGrowth:  b.assume("valuation.dcf.terminal_growth", v.DCF.TerminalGrowth),
+		ExitMultiple:    b.assume("valuation.dcf.exit_multiple", v.DCF.ExitMultiple),
+		FutureCohorts:   v.CustomerBased.FutureCohorts,
+	}
+	if v.DCF.Terminal == "exit_multiple" {
+		out.Terminal = sim.ExitMultiple
+	}
+	if t := v.Multiple.Table; t != nil && len(t.X) >= 2 {
+		out.Table = sim.Curve{X: t.X, Y: t.Y}
+	}
+	if v.Method == "dcf" && out.Terminal == sim.Gordon {
+		g := v.DCF.TerminalGrowth.D
+		r := b.f.Economics.DiscountRate.D
+		if _, hi := g.Support(); hi >= r.Mean() {
+			b.errorf("valuation.dcf.terminal_growth", "terminal growth (up to %s) must stay below the discount rate (%s) for a Gordon terminal value", fmtBound(hi), fmtBound(r.Mean()))
+		}
+	}
+	return out
+}
+
+func (b *builder) secondOrder() sim.SecondOrder {
+	s := b.f.SecondOrder
+	if s == nil {
+		return sim.SecondOrder{}
+	}
+	out := sim.SecondOrder{
+		Enabled:            true,
+		ReferralsPerYear:   b.assume("second_order.referrals_per_year", s.ReferralsPerYear),
+		ReferralConversion: b.assume("second_order.referral_conversion", s.ReferralConversion),
+		ChampionTurnover:   b.assume("second_order.champion_turnover", s.ChampionTurnover),
+		ChampionChurnMult:  b.assume("second_order.champion_churn_multiplier", s.ChampionChurnMult),
+		ChampionRiskMonths: s.ChampionRiskMonths,
+		Reonboarding:       s.Reonboarding,
+		ChampionMoveWin:    b.assume("second_order.champion_move_win", s.ChampionMoveWin),
+	}
+	switch {
+	case s.AdvocateShare != nil && s.NPS != nil:
+		b.errorf("second_order.nps", "give advocate_share or nps, not both")
+	case s.NPS != nil:
+		// Promoters − detractors = NPS with about 30 % passives gives
+		// promoters = (70 + NPS) / 200; see the README.
+		nps := *s.NPS
+		out.AdvocateShare = sim.Assumption{Name: "second_order.nps", Dist: promoterShare{nps.D}}
+		b.inputs["second_order.nps"] = nps.D
+	case s.AdvocateShare != nil:
+		out.AdvocateShare = b.assume("second_order.advocate_share", *s.AdvocateShare)
+	default:
+		out.AdvocateShare = sim.Fixed("second_order.advocate_share", 0.2)
+	}
+	return out
+}
+
+// promoterShare maps an NPS distribution to the share of promoters,
+// monotonically, so quantiles carry over.
+type promoterShare struct{ nps dist.Dist }
+
+func share(nps float64) float64                     { return math.Min(1, math.Max(0, (70+nps)/200)) }
+func (p promoterShare) Sample(r *rand.Rand) float64 { return share(p.nps.Sample(r)) }
+func (p promoterShare) Quantile(q float64) float64  { return share(p.nps.Quantile(q)) }
+func (p promoterShare) Mean() float64               { return share(p.nps.Mean()) }
+func (p promoterShare) Support() (lo, hi float64)   { l, h := p.nps.Support(); return share(l), share(h) }
+func (p promoterShare) Fixed() bool                 { return p.nps.Fixed() }
+func (p promoterShare) String() string              { return "promoters from NPS " + p.nps.String() }
+
+func (b *builder) correlations() []sim.Correlation {
+	var out []sim.Correlation
+	var uncertain []string
+	for _, name := range sortedKeys(b.inputs) {
+		if !b.inputs[name].Fixed() {
+			uncertain = append(uncertain, name)
+		}
+	}
+	index := map[string]int{}
+	for i, c := range b.f.Correlations {
+		p := fmt.Sprintf("correlations[%d]", i)
+		if len(c.Between) != 2 {
+			b.errorf(p+".between", "expected two inputs, found %d", len(c.Between))
+			continue
+		}
+		if c.Between[0] == c.Between[1] {
+			b.errorf(p+".between", "an input cannot be correlated with itself")
+			continue
+		}
+		ok := true
+		for j, name := range c.Between {
+			d, known := b.inputs[name]
+			switch {
+			case !known:
+				hint := ""
+				if s := suggest(name, sortedKeys(b.inputs)); s != "" {
+					hint = fmt.Sprintf(" (did you mean %q?)", s)
+				}
+				b.errorf(fmt.Sprintf("%s.between[%d]", p, j), "unknown input %q%s", name, hint)
+				ok = false
+			case d.Fixed():
+				b.errorf(fmt.Sprintf("%s.between[%d]", p, j), "%q is a fixed value; only uncertain inputs (given as distributions) can be correlated (uncertain inputs: %s)", name, strings.Join(uncertain, ", "))
+				ok = false
+			}
+		}
+		if !ok {
+			continue
+		}
+		for _, name := range c.Between {
+			if _, ok := index[name]; !ok {
+				index[name] = len(index)
+			}
+		}
+		out = append(out, sim.Correlation{A: c.Between[0], B: c.Between[1], Rho: c.Rank})
+	}
+	if len(out) > 0 && len(b.d.errs) == 0 {
+		b.checkPSD(out, index)
+	}
+	return out
+}
+
+// checkPSD rejects a correlation matrix that no joint distribution can have.
+func (b *builder) checkPSD(cs []sim.Correlation, index map[string]int) {
+	n := len(index)
+	m := mat.NewSymDense(n, nil)
+	for i := 0; i < n; i++ {
+		m.SetSym(i, i, 1)
+	}
+	for _, c := range cs {
+		m.SetSym(index[c.A], index[c.B], c.Rho)
+	}
+	var eig mat.EigenSym
+	if !eig.Factorize(m, false) {
+		b.errorf("correlations", "the correlation matrix could not be checked")
+		return
+	}
+	if vals := eig.Values(nil); slices.Min(vals) < -1e-10 {
+		b.errorf("correlations", "these correlations contradict each other: the matrix is not positive semi-definite (smallest eigenvalue %.3g); weaken the largest ones", slices.Min(vals))
+	}
+}
+
+// accountsFile reads existing accounts from CSV: a header with acv or mrr,
+// optional id and first_renewal columns.
+func (b *builder) accountsFile(p, name string, needRenewal bool) []sim.Account {
+	data, err := b.readFile(name)
+	if err != nil {
+		b.errorf(p, "cannot read accounts file %q: %s", name, pathErr(err))
+		return nil
+	}
+	fail := func(line, col int, format string, args ...any) {
+		b.d.errs = append(b.d.errs, Error{File: name, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)})
+	}
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
+	if err != nil {
+		fail(1, 1, "expected a header row (id, acv or mrr, first_renewal), found %s", csvErr(err))
+		return nil
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		switch h {
+		case "id", "acv", "mrr", "first_renewal":
+			col[h] = i
+		default:
+			fail(1, i+1, "unknown column %q (use id, acv or mrr, first_renewal)", h)
+			return nil
+		}
+	}
+	_, hasACV := col["acv"]
+	_, hasMRR := col["mrr"]
+	if hasACV == hasMRR {
+		fail(1, 1, "expected exactly one of the columns acv or mrr")
+		return nil
+	}
+	if _, ok := col["first_renewal"]; needRenewal && !ok {
+		fail(1, 1, "first_renewal: file needs a first_renewal column")
+		return nil
+	}
+	var out []sim.Account
+	money, month := kinds["money"], kinds["int"]
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		line, _ := r.FieldPos(0)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				fail(pe.Line, pe.Column, "%v", pe.Err)
+			} else {
+				fail(line, 1, "%v", err)
+			}
+			return nil
+		}
+		if len(rec) != len(header) {
+			fail(line, 1, "expected %d columns, found %d", len(header), len(rec))
+			continue
+		}
+		a := sim.Account{ID: strconv.Itoa(len(out) + 1)}
+		if i, ok := col["id"]; ok {
+			a.ID = rec[i]
+		}
+		amount := "acv"
+		if hasMRR {
+			amount = "mrr"
+		}
+		v, msg := parseNumber(scalar(rec[col[amount]]), money)
+		if msg != "" {
+			_, c := r.FieldPos(col[amount])
+			fail(line, c, "%s: %s", amount, msg)
+			continue
+		}
+		a.MRR = v
+		if !hasMRR {
+			a.MRR = v / 12
+		}
+		if i, ok := col["first_renewal"]; ok {
+			m, msg := parseNumber(scalar(rec[i]), month)
+			if msg == "" && (m < 1 || m > 240) {
+				msg = fmt.Sprintf("expected a month number from 1 to 240, found %q", rec[i])
+			}
+			if msg != "" {
+				_, c := r.FieldPos(i)
+				fail(line, c, "first_renewal: %s", msg)
+				continue
+			}
+			a.FirstRenewal = int(m)
+		}
+		out = append(out, a)
+		if len(out) > 10_000_000 {
+			fail(line, 1, "more than 10,000,000 accounts")
+			return nil
+		}
+	}
+	if len(out) == 0 {
+		fail(1, 1, "the accounts file has no accounts")
+	}
+	return out
+}
+
+func csvErr(err error) string {
+	if err == io.EOF {
+		return "an empty file"
+	}
+	return err.Error()
+}
+
+// scalar wraps a CSV cell as a YAML scalar so it is read like a scenario number.
+func scalar(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }

@@ -1,0 +1,200 @@
+package scenarios
+
+// The scenario file format. Each struct mirrors one YAML mapping; the tags
+// drive decoding, validation, defaults, the JSON Schema and option paths, so
+// the format is described once:
+//
+//	yaml     field name
+//	kind     how a number is read (see kinds in values.go)
+//	default  value used when the field is absent, written as in YAML
+//	required the field must be present
+//	min, max bounds of a whole number
+//	enum     allowed words
+//	doc      one line for the schema and the docs
+
+// File is a whole scenario file.
+type File struct {
+	Name          string                     `yaml:"name" required:"true" doc:"Name of the scenario, shown on every chart and report"`
+	Description   string                     `yaml:"description" doc:"What the scenario is about"`
+	Question      string                     `yaml:"question" doc:"The question the scenario answers, shown at the top of the report"`
+	Currency      string                     `yaml:"currency" default:"USD" doc:"Currency of every money amount (ISO code)"`
+	Start         MonthRef                   `yaml:"start" required:"true" doc:"First simulated month, YYYY-MM"`
+	HorizonMonths int                        `yaml:"horizon_months" kind:"int" default:"36" min:"1" max:"240" doc:"Months simulated"`
+	Trials        int                        `yaml:"trials" kind:"int" default:"10000" min:"1" max:"10000000" doc:"Monte Carlo trials"`
+	Seed          int64                      `yaml:"seed" kind:"int" default:"1" doc:"Random seed; the same seed gives the same results"`
+	Mode          string                     `yaml:"mode" default:"monte-carlo" enum:"monte-carlo,expected" doc:"monte-carlo simulates accounts; expected computes the deterministic expected path"`
+	NetRate       string                     `yaml:"net_rate" default:"multiplicative" enum:"multiplicative,additive" doc:"Expected mode only: multiplicative (1 - churn)(1 + upsell) per period, or additive 1 + upsell - churn (spreadsheet arithmetic)"`
+	Segments      []SegmentSpec              `yaml:"segments" required:"true" doc:"Segments of the customer book"`
+	Acquisition   map[string]AcquisitionSpec `yaml:"acquisition" doc:"New logos per segment, keyed by segment name"`
+	Team          *TeamSpec                  `yaml:"team" doc:"The CS team; without it every account is fully covered and CS costs nothing"`
+	Response      ResponseSpec               `yaml:"coverage_response" doc:"How CSM coverage (0 to 1) multiplies churn, upsell probability and onboarding success"`
+	Economics     EconomicsSpec              `yaml:"economics" doc:"Cost and margin assumptions"`
+	Valuation     ValuationSpec              `yaml:"valuation" doc:"How the business is valued at the horizon"`
+	SecondOrder   *SecondOrderSpec           `yaml:"second_order" doc:"Referrals and champion moves; absent means none"`
+	Correlations  []CorrelationSpec          `yaml:"correlations" doc:"Rank correlations between uncertain (per-trial) inputs"`
+	Options       []OptionSpec               `yaml:"options" doc:"Variants of the baseline to compare"`
+}
+
+// SegmentSpec is one segment of the book.
+type SegmentSpec struct {
+	Name          string         `yaml:"name" required:"true" doc:"Segment name, used in option paths (segments.NAME.field)"`
+	Accounts      *int           `yaml:"accounts" kind:"int" max:"10000000" doc:"Number of existing accounts (with acv), or use accounts_file"`
+	AccountsFile  string         `yaml:"accounts_file" doc:"CSV of existing accounts (columns id, acv or mrr, optional first_renewal), relative to the scenario file"`
+	ACV           *Param         `yaml:"acv" kind:"money" doc:"Annual contract value, drawn per account"`
+	Contract      ContractSpec   `yaml:"contract" doc:"Contract term and renewal timing"`
+	PriceIncrease Param          `yaml:"price_increase" kind:"frac" default:"0" doc:"Price increase on the whole contract at each renewal (per trial)"`
+	Onboarding    OnboardingSpec `yaml:"onboarding" doc:"Onboarding of new accounts"`
+	Churn         ChurnSpec      `yaml:"churn" doc:"Logo churn"`
+	Contraction   MovementSpec   `yaml:"contraction" doc:"Downgrades: opportunities at a cadence, probability per opportunity, size as a fraction of MRR lost"`
+	Upsell        MovementSpec   `yaml:"upsell" doc:"Upsell and cross-sell: opportunities at a cadence, probability per opportunity, size as a fraction of MRR added"`
+	Touch         TouchSpec      `yaml:"touch" default:"digital" doc:"CS touch model: digital, or meetings per year with meeting and preparation hours"`
+}
+
+// ContractSpec is the contract term and when existing accounts renew.
+type ContractSpec struct {
+	TermMonths   int         `yaml:"term_months" kind:"int" default:"12" min:"1" max:"60" doc:"Contract term in months (1 for monthly contracts)"`
+	FirstRenewal RenewalSpec `yaml:"first_renewal" default:"spread" doc:"First renewal of existing accounts: spread (evenly over the term), a month number (all renew then; 1 = all at the first month), or file (from accounts_file)"`
+}
+
+// OnboardingSpec is the onboarding of new accounts.
+type OnboardingSpec struct {
+	Success Param `yaml:"success" kind:"prob" default:"100%" doc:"Share of new accounts reaching first value (per trial); the rest churn when onboarding ends"`
+	Months  int   `yaml:"months" kind:"int" default:"0" max:"24" doc:"Months of onboarding"`
+}
+
+// ChurnSpec is logo churn: a rate, or shifted-beta-geometric heterogeneity.
+type ChurnSpec struct {
+	Annual  *Param   `yaml:"annual" kind:"prob" doc:"Share of accounts lost per year (per trial)"`
+	Monthly *Param   `yaml:"monthly" kind:"prob" doc:"Share of accounts lost per month (per trial)"`
+	SBG     *SBGSpec `yaml:"sbg" doc:"Shifted-beta-geometric: each account's churn probability per period ~ Beta(alpha, beta), instead of a rate"`
+	Timing  string   `yaml:"timing" enum:"renewal,hazard" doc:"renewal: churn only at contract end (default for terms over a month); hazard: churn in any month"`
+}
+
+// SBGSpec are the shifted-beta-geometric parameters.
+type SBGSpec struct {
+	Alpha Param `yaml:"alpha" kind:"pos" required:"true" doc:"Beta alpha of the churn propensity"`
+	Beta  Param `yaml:"beta" kind:"pos" required:"true" doc:"Beta beta of the churn propensity"`
+}
+
+// MovementSpec is an upsell or contraction motion.
+type MovementSpec struct {
+	Cadence     string `yaml:"cadence" default:"annual" enum:"monthly,quarterly,annual,at_renewal" doc:"How often an opportunity arrives"`
+	Probability Param  `yaml:"probability" kind:"prob" default:"0" doc:"Probability an opportunity is taken (per trial)"`
+	Size        *Param `yaml:"size" kind:"frac" doc:"Size of one event as a fraction of current MRR (per event)"`
+}
+
+// MeetingSpec is one recurring CS meeting type.
+type MeetingSpec struct {
+	PerYear float64 `yaml:"per_year" kind:"real" required:"true" doc:"Meetings per account per year"`
+	Hours   float64 `yaml:"hours" kind:"real" required:"true" doc:"Hours in the meeting"`
+	Prep    float64 `yaml:"prep" kind:"real" default:"0" doc:"Preparation and follow-up hours per meeting"`
+}
+
+// AcquisitionSpec is the arrival of new logos into one segment.
+type AcquisitionSpec struct {
+	PerMonth Param  `yaml:"per_month" kind:"real" required:"true" doc:"Mean new logos per month (per trial)"`
+	Arrivals string `yaml:"arrivals" default:"poisson" enum:"poisson,deterministic" doc:"Count of new logos in a month: poisson, or deterministic (the rate accumulated)"`
+	Growth   Param  `yaml:"growth" kind:"rate" default:"0" doc:"Annual growth of the arrival rate (per trial)"`
+	ACV      *Param `yaml:"acv" kind:"money" doc:"ACV of new logos; the segment's acv when absent"`
+}
+
+// TeamSpec is the CS team.
+type TeamSpec struct {
+	CSMs            int        `yaml:"csms" kind:"int" required:"true" max:"100000" doc:"CSM headcount at the start"`
+	Plan            []StepSpec `yaml:"plan" doc:"Headcount changes: from a month on, the team has this many CSMs"`
+	HoursPerYear    float64    `yaml:"hours_per_year" kind:"pos" default:"2080" doc:"Working hours per CSM per year (40 h x 52 weeks)"`
+	Productivity    Param      `yaml:"productivity" kind:"prob" default:"70%" doc:"Share of working hours spent with accounts (per trial)"`
+	LoadedCost      Param      `yaml:"loaded_cost" kind:"money" default:"150k" doc:"Fully loaded cost per CSM per year (per trial)"`
+	HiringCost      Param      `yaml:"hiring_cost" kind:"money" default:"20k" doc:"One-off cost of a hire (per trial)"`
+	RampMonths      int        `yaml:"ramp_months" kind:"int" default:"3" max:"36" doc:"Months for a new hire to reach full productivity (linear ramp)"`
+	Attrition       Param      `yaml:"attrition" kind:"prob" default:"0" doc:"Annual share of CSMs who leave (per trial); they are backfilled after the hiring lag"`
+	HiringLagMonths int        `yaml:"hiring_lag_months" kind:"int" default:"3" max:"24" doc:"Months from a departure to the backfill's start"`
+	Assignment      string     `yaml:"assignment" default:"priority" enum:"priority,even" doc:"When hours are short: priority covers the highest-MRR accounts first; even spreads hours equally"`
+}
+
+// StepSpec is one headcount change.
+type StepSpec struct {
+	From MonthRef `yaml:"from" required:"true" doc:"First month of the change, YYYY-MM or a month number"`
+	CSMs int      `yaml:"csms" kind:"int" required:"true" max:"100000" doc:"Headcount from that month on"`
+}
+
+// ResponseSpec are the coverage response curves.
+type ResponseSpec struct {
+	Churn      CurveSpec `yaml:"churn" default:"[[0, 2.0], [0.5, 1.4], [1, 1.0]]" doc:"Churn multiplier by coverage; must not rise with coverage"`
+	Upsell     CurveSpec `yaml:"upsell" default:"[[0, 0.3], [1, 1.0]]" doc:"Upsell probability multiplier by coverage; must not fall with coverage"`
+	Onboarding CurveSpec `yaml:"onboarding" default:"[[0, 0.85], [1, 1.0]]" doc:"Onboarding success multiplier by coverage; must not fall with coverage"`
+}
+
+// EconomicsSpec are cost assumptions.
+type EconomicsSpec struct {
+	GrossMarginExCS    Param   `yaml:"gross_margin_ex_cs" kind:"prob" default:"80%" doc:"Gross margin before CS team cost (per trial)"`
+	CostToServe        Param   `yaml:"cost_to_serve" kind:"prob" default:"0%" doc:"Other cost of serving customers as a share of revenue (per trial)"`
+	CAC                CACSpec `yaml:"cac" doc:"Acquisition cost: ratio per $ of new ARR, or per logo"`
+	ReferralCACFactor  Param   `yaml:"referral_cac_factor" kind:"frac" default:"25%" doc:"Referred logos cost this share of normal CAC"`
+	ExpansionCostRatio Param   `yaml:"expansion_cost_ratio" kind:"frac" default:"0.13" doc:"CEC: cost per $ of ARR from price increases"`
+	UpsellCostRatio    Param   `yaml:"upsell_cost_ratio" kind:"frac" default:"0.28" doc:"CUC: cost per $ of ARR from upsell"`
+	DiscountRate       Param   `yaml:"discount_rate" kind:"frac" default:"10%" doc:"Annual discount rate for CLV and DCF"`
+}
+
+// CACSpec is acquisition cost.
+type CACSpec struct {
+	Ratio   *Param `yaml:"ratio" kind:"frac" doc:"Sales and marketing per $ of new ARR (default 1.18)"`
+	PerLogo *Param `yaml:"per_logo" kind:"money" doc:"Sales and marketing per new logo"`
+}
+
+// ValuationSpec is the valuation method and its inputs.
+type ValuationSpec struct {
+	Method        string            `yaml:"method" default:"arr_multiple" enum:"arr_multiple,dcf,customer_based" doc:"arr_multiple, dcf or customer_based"`
+	Multiple      MultipleSpec      `yaml:"multiple" doc:"ARR multiple as a function of NRR and growth"`
+	DCF           DCFSpec           `yaml:"dcf" doc:"Discounted cash flow"`
+	CustomerBased CustomerBasedSpec `yaml:"customer_based" doc:"Customer-based valuation"`
+}
+
+// MultipleSpec is the ARR-multiple valuation.
+type MultipleSpec struct {
+	Base            Param      `yaml:"base" kind:"real" default:"6" doc:"ARR multiple at the reference NRR and growth (per trial)"`
+	PerNRRPoint     Param      `yaml:"per_nrr_point" kind:"rate" default:"0.25" doc:"Multiple added per point of NRR above the reference"`
+	PerGrowthPoint  Param      `yaml:"per_growth_point" kind:"rate" default:"0.1" doc:"Multiple added per point of ARR growth above the reference"`
+	ReferenceNRR    float64    `yaml:"reference_nrr" kind:"frac" default:"100%" doc:"NRR at which the multiple is base"`
+	ReferenceGrowth float64    `yaml:"reference_growth" kind:"rate" default:"20%" doc:"Annual ARR growth at which the multiple is base"`
+	Table           *CurveSpec `yaml:"table" doc:"Instead of the linear form: [[nrr, multiple], ...] interpolated in NRR"`
+	Min             float64    `yaml:"min" kind:"real" default:"1" doc:"Floor of the multiple"`
+}
+
+// DCFSpec is the discounted-cash-flow valuation.
+type DCFSpec struct {
+	Terminal       string `yaml:"terminal" default:"gordon" enum:"gordon,exit_multiple" doc:"Terminal value: Gordon growth or an exit multiple of ARR"`
+	TerminalGrowth Param  `yaml:"terminal_growth" kind:"rate" default:"3%" doc:"Perpetual growth after the horizon (Gordon)"`
+	ExitMultiple   Param  `yaml:"exit_multiple" kind:"real" default:"5" doc:"ARR multiple at the horizon (exit_multiple)"`
+}
+
+// CustomerBasedSpec is the customer-based valuation.
+type CustomerBasedSpec struct {
+	FutureCohorts bool `yaml:"future_cohorts" default:"true" doc:"Include the value of cohorts acquired after the horizon"`
+}
+
+// SecondOrderSpec are referral and champion effects.
+type SecondOrderSpec struct {
+	AdvocateShare      *Param `yaml:"advocate_share" kind:"prob" doc:"Share of healthy accounts that are advocates (default 20%), or give nps"`
+	NPS                *Param `yaml:"nps" kind:"nps" doc:"Net promoter score (-100 to 100); advocate share = promoters = (70 + NPS) / 200, assuming 30% passives"`
+	ReferralsPerYear   Param  `yaml:"referrals_per_year" kind:"real" default:"0.5" doc:"Referrals per advocate per year (per trial)"`
+	ReferralConversion Param  `yaml:"referral_conversion" kind:"prob" default:"20%" doc:"Share of referrals that become logos (about 4x other leads)"`
+	ChampionTurnover   Param  `yaml:"champion_turnover" kind:"prob" default:"10%" doc:"Annual probability an account's champion leaves"`
+	ChampionChurnMult  Param  `yaml:"champion_churn_multiplier" kind:"real" default:"2" doc:"Churn multiplier while the account has lost its champion"`
+	ChampionRiskMonths int    `yaml:"champion_risk_months" kind:"int" default:"6" max:"60" doc:"Months the raised churn lasts"`
+	Reonboarding       bool   `yaml:"reonboarding" default:"false" doc:"A re-onboarding play removes the raised churn"`
+	ChampionMoveWin    Param  `yaml:"champion_move_win" kind:"prob" default:"10%" doc:"Probability a departed champion brings the product to a new company"`
+}
+
+// CorrelationSpec is one rank correlation between two uncertain inputs.
+type CorrelationSpec struct {
+	Between []string `yaml:"between" required:"true" doc:"The two inputs, by path (segments.NAME.churn.annual)"`
+	Rank    float64  `yaml:"rank" kind:"corr" required:"true" doc:"Spearman rank correlation"`
+}
+
+// OptionSpec is a named variant of the baseline.
+type OptionSpec struct {
+	Name        string  `yaml:"name" required:"true" doc:"Option name, shown in charts and reports"`
+	Description string  `yaml:"description" doc:"What the option does"`
+	Set         SetSpec `yaml:"set" required:"true" doc:"Overrides of baseline fields by path, e.g. team.csms or segments.enterprise.upsell.cadence"`
+}

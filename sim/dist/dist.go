@@ -1,0 +1,311 @@
+// Package dist holds the probability distributions a scenario can put on an
+// uncertain number: per-trial assumptions (a churn rate the business is unsure
+// of) and per-account event sizes (the ACV of one account, the size of one
+// upsell). Constructors validate their parameters, because gonum's distuv does
+// not and some of its methods panic on bad input.
+package dist
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Dist is a univariate distribution. Quantile is the inverse CDF: per-trial
+// assumptions are drawn through it from a uniform, which is what Latin
+// hypercube sampling and rank-correlated inputs need. Sample is the fast path
+// used for per-account events.
+type Dist interface {
+	Sample(r *rand.Rand) float64
+	Quantile(p float64) float64
+	Mean() float64
+	// Support is the closed interval holding every value the distribution can
+	// produce (infinite ends allowed).
+	Support() (lo, hi float64)
+	// Fixed reports whether the distribution is a single value.
+	Fixed() bool
+	String() string
+}
+
+// z90 is the standard normal quantile at 0.9, used to turn a (median, p90)
+// pair into a lognormal sigma.
+const z90 = 1.2815515655446004
+
+func num(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
+
+// Const is a plain number: a distribution with all its mass on one value.
+type Const float64
+
+func (c Const) Sample(*rand.Rand) float64 { return float64(c) }
+func (c Const) Quantile(float64) float64  { return float64(c) }
+func (c Const) Mean() float64             { return float64(c) }
+func (c Const) Support() (lo, hi float64) { return float64(c), float64(c) }
+func (c Const) Fixed() bool               { return true }
+func (c Const) String() string            { return num(float64(c)) }
+
+func finite(vs ...float64) error {
+	for _, v := range vs {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("parameters must be finite numbers, found %v", v)
+		}
+	}
+	return nil
+}
+
+// Beta is a beta distribution given by its mean and standard deviation, the
+// form people use for a rate ("churn 8 % give or take 2 %").
+type Beta struct {
+	M, SD float64
+	d     distuv.Beta
+}
+
+// MaxBetaSD is the largest standard deviation a beta distribution with the
+// given mean can have (exclusive): sqrt(mean × (1 − mean)).
+func MaxBetaSD(mean float64) float64 { return math.Sqrt(mean * (1 - mean)) }
+
+// NewBeta returns a beta distribution with the given mean and sd.
+func NewBeta(mean, sd float64) (*Beta, error) {
+	if err := finite(mean, sd); err != nil {
+		return nil, err
+	}
+	if mean <= 0 || mean >= 1 {
+		return nil, fmt.Errorf("beta mean must be strictly between 0 and 1, found %s", num(mean))
+	}
+	if sd <= 0 {
+		return nil, fmt.Errorf("beta sd must be positive, found %s", num(sd))
+	}
+	if max := MaxBetaSD(mean); sd >= max {
+		return nil, fmt.Errorf("beta sd %s is too large for mean %s: the largest possible sd is below %s", num(sd), num(mean), num(max))
+	}
+	k := mean*(1-mean)/(sd*sd) - 1
+	return &Beta{M: mean, SD: sd, d: distuv.Beta{Alpha: mean * k, Beta: (1 - mean) * k}}, nil
+}
+
+func (b *Beta) Sample(r *rand.Rand) float64 { return b.Quantile(r.Float64()) }
+func (b *Beta) Quantile(p float64) float64  { return b.d.Quantile(p) }
+func (b *Beta) Mean() float64               { return b.M }
+func (b *Beta) Support() (lo, hi float64)   { return 0, 1 }
+func (b *Beta) Fixed() bool                 { return false }
+func (b *Beta) String() string              { return "beta(mean " + num(b.M) + ", sd " + num(b.SD) + ")" }
+
+// Uniform is the uniform distribution on [Min, Max].
+type Uniform struct{ Min, Max float64 }
+
+// NewUniform returns a uniform distribution on [min, max].
+func NewUniform(min, max float64) (*Uniform, error) {
+	if err := finite(min, max); err != nil {
+		return nil, err
+	}
+	if min >= max {
+		return nil, fmt.Errorf("uniform needs min < max, found min %s and max %s", num(min), num(max))
+	}
+	return &Uniform{min, max}, nil
+}
+
+func (u *Uniform) Sample(r *rand.Rand) float64 { return u.Min + (u.Max-u.Min)*r.Float64() }
+func (u *Uniform) Quantile(p float64) float64  { return u.Min + (u.Max-u.Min)*p }
+func (u *Uniform) Mean() float64               { return (u.Min + u.Max) / 2 }
+func (u *Uniform) Support() (lo, hi float64)   { return u.Min, u.Max }
+func (u *Uniform) Fixed() bool                 { return false }
+func (u *Uniform) String() string              { return "uniform(" + num(u.Min) + " to " + num(u.Max) + ")" }
+
+// Triangular is the triangular distribution with the given min, mode and max.
+type Triangular struct {
+	Min, Mode, Max float64
+	d              distuv.Triangle
+}
+
+func checkMinModeMax(name string, min, mode, max float64) error {
+	if err := finite(min, mode, max); err != nil {
+		return err
+	}
+	if min >= max {
+		return fmt.Errorf("%s needs min < max, found min %s and max %s", name, num(min), num(max))
+	}
+	if mode < min || mode > max {
+		return fmt.Errorf("%s mode %s must lie between min %s and max %s", name, num(mode), num(min), num(max))
+	}
+	return nil
+}
+
+// NewTriangular returns a triangular distribution.
+func NewTriangular(min, mode, max float64) (*Triangular, error) {
+	if err := checkMinModeMax("triangular", min, mode, max); err != nil {
+		return nil, err
+	}
+	return &Triangular{Min: min, Mode: mode, Max: max, d: distuv.NewTriangle(min, max, mode, nil)}, nil
+}
+
+func (t *Triangular) Sample(r *rand.Rand) float64 { return t.Quantile(r.Float64()) }
+func (t *Triangular) Quantile(p float64) float64  { return t.d.Quantile(p) }
+func (t *Triangular) Mean() float64               { return (t.Min + t.Mode + t.Max) / 3 }
+func (t *Triangular) Support() (lo, hi float64)   { return t.Min, t.Max }
+func (t *Triangular) Fixed() bool                 { return false }
+func (t *Triangular) String() string {
+	return "triangular(" + num(t.Min) + ", " + num(t.Mode) + ", " + num(t.Max) + ")"
+}
+
+// PERT is the beta-PERT distribution: a beta scaled to [Min, Max] with shape
+// 1 + 4·(mode − min)/(max − min) and 1 + 4·(max − mode)/(max − min).
+type PERT struct {
+	Min, Mode, Max float64
+	d              distuv.Beta
+}
+
+// NewPERT returns a beta-PERT distribution.
+func NewPERT(min, mode, max float64) (*PERT, error) {
+	if err := checkMinModeMax("pert", min, mode, max); err != nil {
+		return nil, err
+	}
+	w := max - min
+	return &PERT{Min: min, Mode: mode, Max: max,
+		d: distuv.Beta{Alpha: 1 + 4*(mode-min)/w, Beta: 1 + 4*(max-mode)/w}}, nil
+}
+
+func (p *PERT) Sample(r *rand.Rand) float64 { return p.Quantile(r.Float64()) }
+func (p *PERT) Quantile(q float64) float64  { return p.Min + (p.Max-p.Min)*p.d.Quantile(q) }
+func (p *PERT) Mean() float64               { return (p.Min + 4*p.Mode + p.Max) / 6 }
+func (p *PERT) Support() (lo, hi float64)   { return p.Min, p.Max }
+func (p *PERT) Fixed() bool                 { return false }
+func (p *PERT) String() string {
+	return "pert(" + num(p.Min) + ", " + num(p.Mode) + ", " + num(p.Max) + ")"
+}
+
+// LogNormal is a lognormal distribution: log X ~ Normal(Mu, Sigma).
+type LogNormal struct {
+	Mu, Sigma float64
+	desc      string
+}
+
+// NewLogNormalMedianP90 returns the lognormal with the given median and 90th
+// percentile, the way people state a skewed size ("median $100k, 1 in 10 above
+// $250k").
+func NewLogNormalMedianP90(median, p90 float64) (*LogNormal, error) {
+	if err := finite(median, p90); err != nil {
+		return nil, err
+	}
+	if median <= 0 {
+		return nil, fmt.Errorf("lognormal median must be positive, found %s", num(median))
+	}
+	if p90 <= median {
+		return nil, fmt.Errorf("lognormal p90 %s must be larger than the median %s", num(p90), num(median))
+	}
+	return &LogNormal{Mu: math.Log(median), Sigma: (math.Log(p90) - math.Log(median)) / z90,
+		desc: "lognormal(median " + num(median) + ", p90 " + num(p90) + ")"}, nil
+}
+
+// NewLogNormalMeanSD returns the lognormal with the given mean and sd.
+func NewLogNormalMeanSD(mean, sd float64) (*LogNormal, error) {
+	if err := finite(mean, sd); err != nil {
+		return nil, err
+	}
+	if mean <= 0 || sd <= 0 {
+		return nil, fmt.Errorf("lognormal mean and sd must be positive, found mean %s and sd %s", num(mean), num(sd))
+	}
+	s2 := math.Log1p(sd * sd / (mean * mean))
+	return &LogNormal{Mu: math.Log(mean) - s2/2, Sigma: math.Sqrt(s2),
+		desc: "lognormal(mean " + num(mean) + ", sd " + num(sd) + ")"}, nil
+}
+
+func (l *LogNormal) Sample(r *rand.Rand) float64 { return math.Exp(l.Mu + l.Sigma*r.NormFloat64()) }
+func (l *LogNormal) Quantile(p float64) float64 {
+	return distuv.LogNormal{Mu: l.Mu, Sigma: l.Sigma}.Quantile(p)
+}
+func (l *LogNormal) Mean() float64             { return math.Exp(l.Mu + l.Sigma*l.Sigma/2) }
+func (l *LogNormal) Support() (lo, hi float64) { return 0, math.Inf(1) }
+func (l *LogNormal) Fixed() bool               { return false }
+func (l *LogNormal) String() string            { return l.desc }
+
+// Normal is a normal distribution, optionally truncated to [Min, Max].
+type Normal struct {
+	M, SD, Min, Max float64
+	d               distuv.Normal
+	cdfLo, cdfHi    float64
+}
+
+// NewNormal returns a normal distribution with the given mean and sd,
+// truncated to [min, max] (use ±Inf for no bound).
+func NewNormal(mean, sd, min, max float64) (*Normal, error) {
+	if err := finite(mean, sd); err != nil {
+		return nil, err
+	}
+	if math.IsNaN(min) || math.IsNaN(max) {
+		return nil, fmt.Errorf("normal bounds must be numbers")
+	}
+	if sd <= 0 {
+		return nil, fmt.Errorf("normal sd must be positive, found %s", num(sd))
+	}
+	if min >= max {
+		return nil, fmt.Errorf("normal needs min < max, found min %s and max %s", num(min), num(max))
+	}
+	d := distuv.Normal{Mu: mean, Sigma: sd}
+	n := &Normal{M: mean, SD: sd, Min: min, Max: max, d: d, cdfLo: d.CDF(min), cdfHi: d.CDF(max)}
+	if n.cdfHi-n.cdfLo < 1e-9 {
+		return nil, fmt.Errorf("normal(mean %s, sd %s) has almost no mass between min %s and max %s", num(mean), num(sd), num(min), num(max))
+	}
+	return n, nil
+}
+
+func (n *Normal) Sample(r *rand.Rand) float64 { return n.Quantile(r.Float64()) }
+func (n *Normal) Quantile(p float64) float64 {
+	x := n.d.Quantile(n.cdfLo + p*(n.cdfHi-n.cdfLo))
+	return math.Min(math.Max(x, n.Min), n.Max)
+}
+
+// Mean is the mean of the truncated distribution.
+func (n *Normal) Mean() float64 {
+	a, b := (n.Min-n.M)/n.SD, (n.Max-n.M)/n.SD
+	std := distuv.UnitNormal
+	return n.M + n.SD*(std.Prob(a)-std.Prob(b))/(n.cdfHi-n.cdfLo)
+}
+func (n *Normal) Support() (lo, hi float64) { return n.Min, n.Max }
+func (n *Normal) Fixed() bool               { return false }
+func (n *Normal) String() string {
+	s := "normal(mean " + num(n.M) + ", sd " + num(n.SD)
+	if !math.IsInf(n.Min, -1) {
+		s += ", min " + num(n.Min)
+	}
+	if !math.IsInf(n.Max, 1) {
+		s += ", max " + num(n.Max)
+	}
+	return s + ")"
+}
+
+// Empirical draws one of the given values, each with equal probability: a
+// bootstrap from observed samples.
+type Empirical struct{ Values []float64 }
+
+// NewEmpirical returns the empirical distribution of the values.
+func NewEmpirical(values []float64) (*Empirical, error) {
+	if len(values) == 0 {
+		return nil, fmt.Errorf("empirical needs at least one value")
+	}
+	if err := finite(values...); err != nil {
+		return nil, err
+	}
+	v := slices.Clone(values)
+	slices.Sort(v)
+	return &Empirical{v}, nil
+}
+
+func (e *Empirical) Sample(r *rand.Rand) float64 { return e.Values[r.IntN(len(e.Values))] }
+func (e *Empirical) Quantile(p float64) float64 {
+	i := int(p * float64(len(e.Values)))
+	return e.Values[min(max(i, 0), len(e.Values)-1)]
+}
+func (e *Empirical) Mean() float64 {
+	s := 0.0
+	for _, v := range e.Values {
+		s += v
+	}
+	return s / float64(len(e.Values))
+}
+func (e *Empirical) Support() (lo, hi float64) { return e.Values[0], e.Values[len(e.Values)-1] }
+func (e *Empirical) Fixed() bool {
+	return len(e.Values) == 1 || e.Values[0] == e.Values[len(e.Values)-1]
+}
+func (e *Empirical) String() string { return fmt.Sprintf("empirical(%d values)", len(e.Values)) }

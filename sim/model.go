@@ -1,0 +1,363 @@
+// Package sim is the csplan engine: it simulates a customer book month by
+// month, account by account, over many trials, and aggregates the results. It
+// knows nothing of YAML, files or plots; package scenarios builds its Model.
+package sim
+
+import "csplan/sim/dist"
+
+// Mode selects how a model is evaluated.
+type Mode int
+
+const (
+	// MonteCarlo simulates accounts individually over many trials.
+	MonteCarlo Mode = iota
+	// Expected computes the deterministic expected-value path: every
+	// assumption at its mean, survival weights instead of draws.
+	Expected
+)
+
+func (m Mode) String() string {
+	if m == Expected {
+		return "expected"
+	}
+	return "monte-carlo"
+}
+
+// NetRate is the expected-mode convention for combining churn and expansion
+// in one period.
+type NetRate int
+
+const (
+	// Multiplicative is the expectation of the account-level model: a churned
+	// account is gone and survivors grow, factor (1 − churn)(1 + expansion).
+	Multiplicative NetRate = iota
+	// Additive is spreadsheet arithmetic: factor (1 + expansion − churn).
+	Additive
+)
+
+func (n NetRate) String() string {
+	if n == Additive {
+		return "additive"
+	}
+	return "multiplicative"
+}
+
+// Assumption is a per-trial uncertain input: its distribution is sampled once
+// per trial (uncertainty about the world, not about one account). Name is the
+// input's path in the scenario, used for sensitivity and correlations.
+type Assumption struct {
+	Name string
+	Dist dist.Dist
+}
+
+// Fixed returns an assumption that is the same in every trial.
+func Fixed(name string, v float64) Assumption { return Assumption{name, dist.Const(v)} }
+
+// Model is one fully specified variant of a scenario (the baseline or one
+// option), with every default applied.
+type Model struct {
+	Horizon     int // months simulated, month 1 is the first
+	Segments    []Segment
+	Team        Team
+	Response    Response
+	Economics   Economics
+	Valuation   Valuation
+	SecondOrder SecondOrder
+	// Correlations are rank correlations between per-trial assumptions,
+	// named by Assumption.Name.
+	Correlations []Correlation
+}
+
+// Cadence is how often an expansion or contraction opportunity arrives.
+type Cadence int
+
+const (
+	Monthly Cadence = iota
+	Quarterly
+	Annually
+	AtRenewal
+)
+
+var cadenceNames = [...]string{"monthly", "quarterly", "annual", "at_renewal"}
+
+func (c Cadence) String() string { return cadenceNames[c] }
+
+// Months is the spacing of opportunities in months; 0 for AtRenewal.
+func (c Cadence) Months() int {
+	switch c {
+	case Monthly:
+		return 1
+	case Quarterly:
+		return 3
+	case Annually:
+		return 12
+	}
+	return 0
+}
+
+// Movement is an upsell or a contraction motion: opportunities at a cadence,
+// each taken with a probability, of a size that is a fraction of current MRR.
+type Movement struct {
+	Cadence     Cadence
+	Probability Assumption // per opportunity, sampled per trial
+	Size        dist.Dist  // per event
+}
+
+// Active reports whether the movement can ever happen.
+func (m Movement) Active() bool {
+	return m.Size != nil && !(m.Probability.Dist.Fixed() && m.Probability.Dist.Mean() == 0)
+}
+
+// ChurnTiming says when an account can churn.
+type ChurnTiming int
+
+const (
+	// AtRenewalChurn: an account churns only at the end of its contract term.
+	AtRenewalChurn ChurnTiming = iota
+	// Hazard: an account can churn in any month.
+	Hazard
+)
+
+// Churn describes logo churn. Either Rate is the probability per period, or
+// SBG gives each account its own propensity θ ~ Beta(Alpha, Beta) drawn when
+// the account is created (shifted-beta-geometric), θ being its churn
+// probability per period. The period is the contract term for AtRenewalChurn
+// and one month for Hazard.
+type Churn struct {
+	Timing ChurnTiming
+	Rate   Assumption
+	// RateMonths is the period the stated rate covers (12 for an annual
+	// rate, 1 for a monthly one); the engine converts it to the churn
+	// period: 1 − (1 − rate)^(period / RateMonths).
+	RateMonths int
+	SBG        *SBG
+}
+
+// SBG are the shifted-beta-geometric heterogeneity parameters.
+type SBG struct{ Alpha, Beta Assumption }
+
+// Account is an existing account given explicitly (from an accounts file).
+type Account struct {
+	ID           string
+	MRR          float64
+	FirstRenewal int // month of its first renewal, 0 = use the segment's rule
+}
+
+// RenewalRule places existing accounts' first renewal.
+type RenewalRule int
+
+const (
+	// Spread: the j-th account (0-based) first renews in month 1 + (j mod term).
+	Spread RenewalRule = iota
+	// AtMonth: every account first renews in Segment.FirstRenewalMonth.
+	AtMonth
+	// Given: each account's first renewal is given in its Account record.
+	Given
+)
+
+// Meeting is one kind of recurring CS touch.
+type Meeting struct {
+	Name                 string
+	PerYear, Hours, Prep float64
+}
+
+// Segment is a group of accounts sharing contract terms, churn and expansion
+// behaviour and a CS touch model.
+type Segment struct {
+	Name string
+	// Existing book: either explicit Accounts or Count accounts with ACV drawn
+	// per account from ACV.
+	Accounts []Account
+	Count    int
+	ACV      dist.Dist
+
+	TermMonths        int
+	Renewal           RenewalRule
+	FirstRenewalMonth int
+	PriceIncrease     Assumption // fraction applied to the whole contract at renewal
+
+	OnboardingSuccess Assumption // share of new accounts reaching first value
+	OnboardingMonths  int
+
+	Churn       Churn
+	Contraction Movement
+	Upsell      Movement
+
+	// Touch: hours of CSM time each account needs per year; Digital segments
+	// need none.
+	Digital  bool
+	Meetings []Meeting
+
+	Acquisition Acquisition
+}
+
+// HoursPerAccount is the CSM time one account of the segment needs per year.
+func (s *Segment) HoursPerAccount() float64 {
+	h := 0.0
+	for _, m := range s.Meetings {
+		h += m.PerYear * (m.Hours + m.Prep)
+	}
+	return h
+}
+
+// Arrivals is the count distribution of new logos in a month.
+type Arrivals int
+
+const (
+	Poisson Arrivals = iota
+	// Deterministic arrivals accumulate the rate and add a logo whenever the
+	// running total crosses a whole number.
+	Deterministic
+)
+
+// Acquisition of new logos into a segment.
+type Acquisition struct {
+	PerMonth Assumption // mean new logos per month
+	Growth   Assumption // annual growth of the arrival rate
+	Arrivals Arrivals
+	ACV      dist.Dist // ACV of new logos; nil means the segment's ACV
+}
+
+// Assignment is how a short-handed team spreads its hours.
+type Assignment int
+
+const (
+	// Priority covers the highest-MRR accounts fully first.
+	Priority Assignment = iota
+	// Even gives every account the same share of the hours needed.
+	Even
+)
+
+// Step is a change of CSM headcount from a month on.
+type Step struct {
+	Month int
+	CSMs  int
+}
+
+// Team is the CS team.
+type Team struct {
+	CSMs            int    // headcount in month 1
+	Plan            []Step // later changes, sorted by month
+	HoursPerYear    float64
+	Productivity    Assumption
+	LoadedCost      Assumption // per CSM per year
+	HiringCost      Assumption // per hire
+	RampMonths      int
+	Attrition       Assumption // annual rate
+	HiringLagMonths int
+	Assignment      Assignment
+}
+
+// Curve is a piecewise linear function of coverage in [0, 1].
+type Curve struct{ X, Y []float64 }
+
+// At evaluates the curve at x, clamping outside the points.
+func (c Curve) At(x float64) float64 {
+	n := len(c.X)
+	if n == 0 {
+		return 1
+	}
+	if x <= c.X[0] {
+		return c.Y[0]
+	}
+	for i := 1; i < n; i++ {
+		if x <= c.X[i] {
+			t := (x - c.X[i-1]) / (c.X[i] - c.X[i-1])
+			return c.Y[i-1] + t*(c.Y[i]-c.Y[i-1])
+		}
+	}
+	return c.Y[n-1]
+}
+
+// Response maps an account's CSM coverage to multipliers of its churn, upsell
+// probability and onboarding success.
+type Response struct {
+	Churn, Upsell, Onboarding Curve
+}
+
+// CostBasis selects how acquisition cost is charged.
+type CostBasis int
+
+const (
+	PerNewARR CostBasis = iota // CAC ratio × new ARR
+	PerLogo                    // a fixed cost per new logo
+)
+
+// Economics are the cost assumptions.
+type Economics struct {
+	GrossMarginExCS    Assumption // gross margin before CS cost
+	CostToServe        Assumption // share of revenue
+	CACBasis           CostBasis
+	CAC                Assumption // ratio per $ of new ARR, or money per logo
+	ReferralCACFactor  Assumption // referred logos cost this share of normal CAC
+	ExpansionCostRatio Assumption // CEC: cost per $ of price-increase ARR
+	UpsellCostRatio    Assumption // CUC: cost per $ of upsell ARR
+	DiscountRate       Assumption // annual
+}
+
+// ValuationMethod names how the business is valued at the horizon.
+type ValuationMethod int
+
+const (
+	ARRMultiple ValuationMethod = iota
+	DCF
+	CustomerBased
+)
+
+var valuationNames = [...]string{"arr_multiple", "dcf", "customer_based"}
+
+func (v ValuationMethod) String() string { return valuationNames[v] }
+
+// Terminal value rule of a DCF valuation.
+type Terminal int
+
+const (
+	Gordon Terminal = iota
+	ExitMultiple
+)
+
+// Valuation assumptions.
+type Valuation struct {
+	Method ValuationMethod
+	// ARR multiple: Base at ReferenceNRR and ReferenceGrowth, plus PerNRRPoint
+	// per point (0.01) of NRR and PerGrowthPoint per point of ARR growth
+	// above them; or, when Table is set, interpolated in NRR from the table.
+	Base, PerNRRPoint, PerGrowthPoint Assumption
+	ReferenceNRR, ReferenceGrowth     float64
+	Table                             Curve // x: NRR, y: multiple
+	MinMultiple                       float64
+	// DCF
+	Terminal       Terminal
+	TerminalGrowth Assumption
+	ExitMultiple   Assumption
+	// Customer based: value of future cohorts included.
+	FutureCohorts bool
+}
+
+// SecondOrder are referral and champion effects.
+type SecondOrder struct {
+	Enabled            bool
+	AdvocateShare      Assumption // share of healthy accounts that are advocates
+	ReferralsPerYear   Assumption // referrals per advocate per year
+	ReferralConversion Assumption // share of referrals that become logos
+	ChampionTurnover   Assumption // annual rate per account
+	ChampionChurnMult  Assumption // churn multiplier after the champion leaves
+	ChampionRiskMonths int
+	Reonboarding       bool
+	ChampionMoveWin    Assumption // probability a departed champion brings the product along
+}
+
+// Correlation is a rank correlation between two per-trial assumptions.
+type Correlation struct {
+	A, B string
+	Rho  float64
+}
+
+// Settings are how a model is run, apart from what it is.
+type Settings struct {
+	Trials  int
+	Seed    uint64
+	Mode    Mode
+	NetRate NetRate
+	Workers int // 0 = GOMAXPROCS
+}
