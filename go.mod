@@ -8,4 +8,7 @@ require (
 	gonum.org/v1/gonum v0.17.0
 )
 
-require golang.org/x/text v0.23.0 // indirect
+require (
+	golang.org/x/sync v0.18.0 // indirect
+	golang.org/x/text v0.23.0 // indirect
+)

@@ -66,6 +66,10 @@ type Model struct {
 	// Correlations are rank correlations between per-trial assumptions,
 	// named by Assumption.Name.
 	Correlations []Correlation
+	// FixedCoverage, when set, is the CSM coverage of every account in
+	// every month; otherwise accounts are fully covered until the team
+	// model computes coverage.
+	FixedCoverage *float64
 }
 
 // Cadence is how often an expansion or contraction opportunity arrives.

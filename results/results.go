@@ -1,0 +1,125 @@
+// Package results is the results.json contract: the values csplan run
+// produces and csplan report renders. It holds data and its encoding only;
+// how the numbers are made is package sim's business.
+package results
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+)
+
+// Results is the whole results.json document. Fields may be added; none may
+// be removed or renamed (see ../shared/results.schema.json).
+type Results struct {
+	Scenario      string   `json:"scenario"`
+	Question      string   `json:"question,omitempty"`
+	Currency      string   `json:"currency,omitempty"`
+	Start         string   `json:"start,omitempty"` // first month, YYYY-MM
+	Seed          uint64   `json:"seed"`
+	Trials        int      `json:"trials"`
+	HorizonMonths int      `json:"horizon_months"`
+	Mode          string   `json:"mode"`
+	NetRate       string   `json:"net_rate,omitempty"`
+	Version       string   `json:"csplan_version,omitempty"`
+	Warnings      []string `json:"warnings,omitempty"`
+	Options       []Option `json:"options"`
+}
+
+// Option is the baseline (first) or one option.
+type Option struct {
+	Name        string             `json:"name"`
+	Description string             `json:"description,omitempty"`
+	Metrics     map[string]Summary `json:"metrics"`
+	Series      map[string][]Point `json:"series"`
+	VsBaseline  map[string]Diff    `json:"vs_baseline,omitempty"`
+}
+
+// Summary is the distribution of a per-trial scalar over the trials.
+type Summary struct {
+	Mean float64 `json:"mean"`
+	SD   float64 `json:"sd"`
+	// SE is the standard error of the mean.
+	SE  float64 `json:"se"`
+	P5  float64 `json:"p5"`
+	P25 float64 `json:"p25"`
+	P50 float64 `json:"p50"`
+	P75 float64 `json:"p75"`
+	P95 float64 `json:"p95"`
+}
+
+// Point is the distribution over the trials of a monthly quantity.
+type Point struct {
+	Month int     `json:"month"`
+	Mean  float64 `json:"mean"`
+	P5    float64 `json:"p5"`
+	P25   float64 `json:"p25"`
+	P50   float64 `json:"p50"`
+	P75   float64 `json:"p75"`
+	P95   float64 `json:"p95"`
+}
+
+// Diff is a paired comparison of an option with the baseline.
+type Diff struct {
+	MeanDiff float64    `json:"mean_diff"`
+	CI95     [2]float64 `json:"ci95"`
+	PBetter  float64    `json:"p_better"`
+	// HigherIsBetter records the direction used for PBetter.
+	HigherIsBetter bool `json:"higher_is_better"`
+}
+
+// Marshal encodes r as indented JSON. Non-finite numbers, which JSON cannot
+// hold, are an error rather than silently written.
+func Marshal(r *Results) ([]byte, error) {
+	if err := r.checkFinite(); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(r); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Unmarshal decodes results.json.
+func Unmarshal(data []byte) (*Results, error) {
+	var r Results
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, err
+	}
+	if len(r.Options) == 0 {
+		return nil, fmt.Errorf("results has no options")
+	}
+	return &r, nil
+}
+
+func (r *Results) checkFinite() error {
+	bad := func(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }
+	for _, o := range r.Options {
+		for name, s := range o.Metrics {
+			for _, v := range []float64{s.Mean, s.SD, s.SE, s.P5, s.P25, s.P50, s.P75, s.P95} {
+				if bad(v) {
+					return fmt.Errorf("option %q metric %s is not a finite number", o.Name, name)
+				}
+			}
+		}
+		for name, ps := range o.Series {
+			for _, p := range ps {
+				for _, v := range []float64{p.Mean, p.P5, p.P25, p.P50, p.P75, p.P95} {
+					if bad(v) {
+						return fmt.Errorf("option %q series %s month %d is not a finite number", o.Name, name, p.Month)
+					}
+				}
+			}
+		}
+		for name, d := range o.VsBaseline {
+			if bad(d.MeanDiff) || bad(d.CI95[0]) || bad(d.CI95[1]) || bad(d.PBetter) {
+				return fmt.Errorf("option %q comparison %s is not a finite number", o.Name, name)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,318 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"csplan/results"
+
+	"golang.org/x/sync/errgroup"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Option is one variant to simulate: the baseline first, then the options.
+type Option struct {
+	Name, Description string
+	Model             Model
+}
+
+// BlockSize is the number of trials a worker takes at a time. Sums are
+// formed per block and folded in block order, so floating-point results do
+// not depend on the number of workers or on which worker ran which block.
+const BlockSize = 32
+
+// MinTrialsForIntervals is the number of trials under which intervals and
+// quantiles are reported with a warning.
+const MinTrialsForIntervals = 100
+
+// Run simulates every option over the same trials (common random numbers:
+// option k of trial t sees the same random streams as the baseline of trial
+// t) and summarises them into results. progress, if not nil, is called with
+// the number of trials done; it may be called from several goroutines.
+func Run(ctx context.Context, opts []Option, s Settings, progress func(done, total int)) (*results.Results, error) {
+	if len(opts) == 0 {
+		return nil, fmt.Errorf("no options to simulate")
+	}
+	h := opts[0].Model.Horizon
+	for _, o := range opts {
+		if o.Model.Horizon != h {
+			return nil, fmt.Errorf("option %q has horizon %d, the baseline %d", o.Name, o.Model.Horizon, h)
+		}
+	}
+	if s.Mode == Expected {
+		return runExpected(opts, s), nil
+	}
+	if s.Trials < 1 {
+		return nil, fmt.Errorf("trials must be at least 1, got %d", s.Trials)
+	}
+	workers := s.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	agg := newAggregate(len(opts), h, s.Trials)
+	blocks := (s.Trials + BlockSize - 1) / BlockSize
+	var next, done atomic.Int64
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	var mu sync.Mutex
+	for range min(workers, blocks) {
+		g.Go(func() error {
+			w := newWorker(s.Seed, h)
+			sk := agg.newSketches()
+			var series [numSeries][]float64
+			for i := range series {
+				series[i] = make([]float64, h+1)
+			}
+			for {
+				blk := int(next.Add(1) - 1)
+				if blk >= blocks {
+					break
+				}
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				lo, hi := blk*BlockSize, min((blk+1)*BlockSize, s.Trials)
+				sums := agg.blockSums[blk]
+				for t := lo; t < hi; t++ {
+					for k := range opts {
+						var metrics [numMetrics]float64
+						w.runTrial(&opts[k].Model, uint64(t))
+						w.b.summarise(&series, &metrics)
+						for i := range numMetrics {
+							agg.metrics[k][i][t] = metrics[i]
+						}
+						for i := range numSeries {
+							row := sums[k][i]
+							skr := sk[k][i]
+							for mo, v := range series[i] {
+								row[mo] += v
+								skr[mo].add(v)
+							}
+						}
+					}
+				}
+				if progress != nil {
+					progress(int(done.Add(int64(hi-lo))), s.Trials)
+				}
+			}
+			mu.Lock()
+			agg.mergeSketches(sk)
+			mu.Unlock()
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return agg.results(opts, s), nil
+}
+
+// aggregate collects what the results need: per-trial metrics (exact
+// quantiles and paired differences), per-block sums of the monthly series
+// (exact means, folded in block order) and quantile sketches per month.
+type aggregate struct {
+	h, trials int
+	metrics   [][numMetrics][]float64  // [option][metric][trial]
+	blockSums [][][numSeries][]float64 // [block][option][series][month]
+	sketches  [][numSeries][]sketch    // [option][series][month]
+}
+
+func newAggregate(nopt, h, trials int) *aggregate {
+	a := &aggregate{h: h, trials: trials}
+	a.metrics = make([][numMetrics][]float64, nopt)
+	for k := range a.metrics {
+		for i := range numMetrics {
+			a.metrics[k][i] = make([]float64, trials)
+		}
+	}
+	blocks := (trials + BlockSize - 1) / BlockSize
+	a.blockSums = make([][][numSeries][]float64, blocks)
+	for b := range a.blockSums {
+		a.blockSums[b] = make([][numSeries][]float64, nopt)
+		for k := range nopt {
+			for i := range numSeries {
+				a.blockSums[b][k][i] = make([]float64, h+1)
+			}
+		}
+	}
+	a.sketches = a.newSketches()
+	return a
+}
+
+func (a *aggregate) newSketches() [][numSeries][]sketch {
+	sk := make([][numSeries][]sketch, len(a.metrics))
+	for k := range sk {
+		for i := range numSeries {
+			sk[k][i] = make([]sketch, a.h+1)
+		}
+	}
+	return sk
+}
+
+func (a *aggregate) mergeSketches(sk [][numSeries][]sketch) {
+	for k := range sk {
+		for i := range numSeries {
+			for mo := range sk[k][i] {
+				a.sketches[k][i][mo].merge(&sk[k][i][mo])
+			}
+		}
+	}
+}
+
+// seriesStart is the first month a series is reported from: stocks from the
+// opening book (month 0), flows from month 1, retention once a full window
+// has passed.
+func seriesStart(i, window int) int {
+	switch i {
+	case sMRR, sARR, sLogos, sRevenueCum:
+		return 0
+	case sNRR, sGRR:
+		return window
+	}
+	return 1
+}
+
+var quantileLevels = [5]float64{0.05, 0.25, 0.50, 0.75, 0.95}
+
+func (a *aggregate) results(opts []Option, s Settings) *results.Results {
+	r := &results.Results{Seed: s.Seed, Trials: a.trials, HorizonMonths: a.h, Mode: MonteCarlo.String()}
+	if a.trials < MinTrialsForIntervals {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("only %d trials: intervals and quantiles are rough; use at least %d", a.trials, MinTrialsForIntervals))
+	}
+	window := min(12, a.h)
+	for k, o := range opts {
+		ro := results.Option{Name: o.Name, Description: o.Description,
+			Metrics: map[string]results.Summary{}, Series: map[string][]results.Point{}}
+		for i, name := range MetricNames {
+			ro.Metrics[name] = summarize(a.metrics[k][i])
+		}
+		for i, name := range SeriesNames {
+			pts := []results.Point{}
+			for mo := seriesStart(i, window); mo <= a.h; mo++ {
+				sum := 0.0
+				for b := range a.blockSums {
+					sum += a.blockSums[b][k][i][mo]
+				}
+				sk := &a.sketches[k][i][mo]
+				pts = append(pts, results.Point{Month: mo, Mean: sum / float64(a.trials),
+					P5: sk.quantile(0.05), P25: sk.quantile(0.25), P50: sk.quantile(0.5),
+					P75: sk.quantile(0.75), P95: sk.quantile(0.95)})
+			}
+			ro.Series[name] = pts
+		}
+		if k > 0 {
+			ro.VsBaseline = map[string]results.Diff{}
+			for i, name := range MetricNames {
+				ro.VsBaseline[name] = pairedDiff(a.metrics[k][i], a.metrics[0][i], true)
+			}
+		}
+		r.Options = append(r.Options, ro)
+	}
+	return r
+}
+
+// summarize returns mean, sd, standard error and exact quantiles of xs
+// (linear interpolation between order statistics, Hyndman and Fan type 7).
+func summarize(xs []float64) results.Summary {
+	n := float64(len(xs))
+	mean := 0.0
+	for _, x := range xs {
+		mean += x
+	}
+	mean /= n
+	ss := 0.0
+	for _, x := range xs {
+		ss += (x - mean) * (x - mean)
+	}
+	sd := 0.0
+	if len(xs) > 1 {
+		sd = math.Sqrt(ss / (n - 1))
+	}
+	sorted := slices.Clone(xs)
+	slices.Sort(sorted)
+	q := func(p float64) float64 {
+		pos := p * (n - 1)
+		i := int(pos)
+		if i+1 >= len(sorted) {
+			return sorted[len(sorted)-1]
+		}
+		return sorted[i] + (pos-float64(i))*(sorted[i+1]-sorted[i])
+	}
+	return results.Summary{Mean: mean, SD: sd, SE: sd / math.Sqrt(n),
+		P5: q(0.05), P25: q(0.25), P50: q(0.5), P75: q(0.75), P95: q(0.95)}
+}
+
+// pairedDiff compares an option with the baseline trial by trial: the mean
+// difference, its 95 % interval (Student t on the paired differences) and
+// the share of trials in which the option is strictly better.
+func pairedDiff(opt, base []float64, higherIsBetter bool) results.Diff {
+	n := len(opt)
+	d := make([]float64, n)
+	better := 0
+	for t := range d {
+		d[t] = opt[t] - base[t]
+		if (higherIsBetter && d[t] > 0) || (!higherIsBetter && d[t] < 0) {
+			better++
+		}
+	}
+	s := summarize(d)
+	half := 0.0
+	if n > 1 {
+		half = distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(0.975) * s.SE
+	}
+	return results.Diff{MeanDiff: s.Mean, CI95: [2]float64{s.Mean - half, s.Mean + half},
+		PBetter: float64(better) / float64(n), HigherIsBetter: higherIsBetter}
+}
+
+// runExpected computes each option's expected path: one deterministic
+// "trial" whose quantiles all equal its value.
+func runExpected(opts []Option, s Settings) *results.Results {
+	h := opts[0].Model.Horizon
+	window := min(12, h)
+	r := &results.Results{Seed: s.Seed, Trials: 1, HorizonMonths: h, Mode: Expected.String(), NetRate: s.NetRate.String()}
+	w := newWorker(s.Seed, h)
+	var series [numSeries][]float64
+	for i := range series {
+		series[i] = make([]float64, h+1)
+	}
+	var base [numMetrics]float64
+	for k, o := range opts {
+		var metrics [numMetrics]float64
+		w.expectedTrial(&o.Model, s.NetRate)
+		w.b.summarise(&series, &metrics)
+		ro := results.Option{Name: o.Name, Description: o.Description,
+			Metrics: map[string]results.Summary{}, Series: map[string][]results.Point{}}
+		for i, name := range MetricNames {
+			v := metrics[i]
+			ro.Metrics[name] = results.Summary{Mean: v, P5: v, P25: v, P50: v, P75: v, P95: v}
+		}
+		for i, name := range SeriesNames {
+			pts := []results.Point{}
+			for mo := seriesStart(i, window); mo <= h; mo++ {
+				v := series[i][mo]
+				pts = append(pts, results.Point{Month: mo, Mean: v, P5: v, P25: v, P50: v, P75: v, P95: v})
+			}
+			ro.Series[name] = pts
+		}
+		if k == 0 {
+			base = metrics
+		} else {
+			ro.VsBaseline = map[string]results.Diff{}
+			for i, name := range MetricNames {
+				d := metrics[i] - base[i]
+				p := 0.0
+				if d > 0 {
+					p = 1
+				}
+				ro.VsBaseline[name] = results.Diff{MeanDiff: d, CI95: [2]float64{d, d}, PBetter: p, HigherIsBetter: true}
+			}
+		}
+		r.Options = append(r.Options, ro)
+	}
+	return r
+}

@@ -1,0 +1,164 @@
+package sim
+
+import (
+	"context"
+	"math"
+	"reflect"
+	"testing"
+
+	"csplan/results"
+	"csplan/sim/dist"
+)
+
+// acmeLike is a small model with every mechanism of this engine: several
+// segments, acquisition, onboarding, hazard and renewal churn, sBG, upsell,
+// contraction, price increases, per-trial uncertainty.
+func acmeLike() Model {
+	acv, _ := dist.NewLogNormalMedianP90(50000, 120000)
+	churn, _ := dist.NewBeta(0.1, 0.03)
+	upP, _ := dist.NewPERT(0.05, 0.1, 0.2)
+	size, _ := dist.NewUniform(0.05, 0.3)
+	smbACV, _ := dist.NewLogNormalMedianP90(5000, 12000)
+	return Model{Horizon: 36, Segments: []Segment{
+		{Name: "ent", Count: 150, ACV: acv, TermMonths: 12, Renewal: Spread,
+			PriceIncrease: fixed(0.04), OnboardingSuccess: fixed(0.95), OnboardingMonths: 2,
+			Churn:       Churn{Rate: Assumption{"churn", churn}, RateMonths: 12},
+			Upsell:      Movement{Cadence: Quarterly, Probability: Assumption{"up", upP}, Size: size},
+			Contraction: Movement{Cadence: AtRenewal, Probability: fixed(0.05), Size: dist.Const(0.2)},
+			Acquisition: Acquisition{PerMonth: fixed(3), Growth: fixed(0.1)}},
+		{Name: "smb", Count: 400, ACV: smbACV, TermMonths: 1, Renewal: Spread,
+			PriceIncrease: fixed(0), OnboardingSuccess: fixed(0.9), OnboardingMonths: 1,
+			Churn:       Churn{Timing: Hazard, SBG: &SBG{Alpha: fixed(0.7), Beta: fixed(12)}},
+			Upsell:      Movement{Cadence: Monthly, Probability: fixed(0.02), Size: size},
+			Contraction: Movement{Probability: fixed(0)},
+			Acquisition: Acquisition{PerMonth: fixed(20), ACV: smbACV}},
+	}}
+}
+
+func TestDeterministicAcrossWorkers(t *testing.T) {
+	m := acmeLike()
+	alt := acmeLike()
+	alt.Segments[0].Upsell.Cadence = Monthly
+	opts := []Option{{Name: "Baseline", Model: m}, {Name: "monthly", Model: alt}}
+	var first *results.Results
+	for _, j := range []int{1, 2, 8} {
+		r, err := Run(context.Background(), opts, Settings{Trials: 150, Seed: 42, Workers: j}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first = r
+			continue
+		}
+		a, _ := results.Marshal(first)
+		b, _ := results.Marshal(r)
+		if string(a) != string(b) {
+			t.Fatalf("-j %d gives different results from -j 1", j)
+		}
+	}
+}
+
+// With common random numbers the difference between two options varies far
+// less than between two independent runs of them.
+func TestCommonRandomNumbers(t *testing.T) {
+	base := acmeLike()
+	alt := acmeLike()
+	alt.Segments[0].PriceIncrease = fixed(0.06)
+	const n = 300
+	paired, err := Run(context.Background(), []Option{{Name: "Baseline", Model: base}, {Name: "alt", Model: alt}},
+		Settings{Trials: n, Seed: 5}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := Run(context.Background(), []Option{{Name: "alt", Model: alt}}, Settings{Trials: n, Seed: 6}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := paired.Options[1].VsBaseline["arr_end"]
+	sdPaired := (d.CI95[1] - d.CI95[0]) / 2 / 1.968 * math.Sqrt(n)
+	sa, sb := paired.Options[0].Metrics["arr_end"].SD, other.Options[0].Metrics["arr_end"].SD
+	sdIndependent := math.Sqrt(sa*sa + sb*sb)
+	if sdPaired > sdIndependent/5 {
+		t.Errorf("paired sd %.0f is not far below the independent sd %.0f", sdPaired, sdIndependent)
+	}
+	if d.PBetter < 0.99 {
+		t.Errorf("a higher price increase should raise ARR in nearly every trial, p_better = %.3f", d.PBetter)
+	}
+}
+
+// The coverage hook: at a fixed coverage the response curves multiply churn
+// and upsell. Coverage 0 with churn ×2 doubles the per-renewal churn
+// probability, visible in expected mode exactly.
+func TestFixedCoverageMultipliesChurnAndUpsell(t *testing.T) {
+	m := simpleModel(100, 12000, 12, Churn{Rate: fixed(0.1), RateMonths: 12},
+		Movement{Cadence: AtRenewal, Probability: fixed(0.5), Size: dist.Const(0.1)}, 24)
+	m.Response = Response{Churn: Curve{X: []float64{0, 1}, Y: []float64{2, 1}}, Upsell: Curve{X: []float64{0, 1}, Y: []float64{0.3, 1}}}
+	zero := 0.0
+	m.FixedCoverage = &zero
+	r := run(t, m, Settings{Mode: Expected})
+	// One renewal at month 13: survivors 1 − 0.2, upsell 0.15 × 10 %.
+	want := 100 * 1000 * (1 - 0.2) * (1 + 0.3*0.5*0.1)
+	within(t, "MRR after the renewal", r.Options[0].Series["mrr"][13].Mean, want, 1e-6)
+	mc := run(t, m, Settings{Trials: 2000, Seed: 9}).Options[0].Metrics["arr_end"]
+	within(t, "simulated ARR", mc.Mean, 12*want, 3*mc.SE)
+}
+
+func TestExpectedModeSummaries(t *testing.T) {
+	r := run(t, acmeLike(), Settings{Mode: Expected})
+	for name, s := range r.Options[0].Metrics {
+		if s.SD != 0 || s.P5 != s.Mean || s.P95 != s.Mean {
+			t.Errorf("%s: expected mode must have sd 0 and quantiles equal to the mean: %+v", name, s)
+		}
+	}
+}
+
+// The Monte Carlo mean agrees with the expected path where the model is
+// linear in the random draws: fixed rates (no per-trial uncertainty).
+func TestMonteCarloMeanMatchesExpected(t *testing.T) {
+	m := acmeLike()
+	m.Segments[0].Churn.Rate = fixed(0.1)
+	m.Segments[0].Upsell.Probability = fixed(0.1)
+	e := run(t, m, Settings{Mode: Expected}).Options[0].Metrics
+	mc := run(t, m, Settings{Trials: 1000, Seed: 11}).Options[0].Metrics
+	for _, name := range []string{"arr_end", "revenue_total", "logos_end"} {
+		within(t, name, mc[name].Mean, e[name].Mean, 3*mc[name].SE)
+	}
+}
+
+func TestCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Run(ctx, []Option{{Name: "Baseline", Model: acmeLike()}}, Settings{Trials: 10000, Seed: 1}, nil)
+	if err == nil {
+		t.Fatal("a cancelled run must return an error")
+	}
+}
+
+func TestSketchQuantiles(t *testing.T) {
+	var s sketch
+	for i := 1; i <= 1000; i++ {
+		s.add(float64(i))
+	}
+	for _, p := range []float64{0.05, 0.5, 0.95} {
+		want := 1 + p*999
+		if got := s.quantile(p); math.Abs(got-want)/want > 0.005+1.0/want {
+			t.Errorf("q(%v) = %v, want %v within 0.5%%", p, got, want)
+		}
+	}
+	var a, b sketch
+	for i := 1; i <= 1000; i++ {
+		if i%3 == 0 {
+			a.add(float64(-i))
+		} else {
+			b.add(float64(i))
+		}
+	}
+	var ab, ba sketch
+	ab.merge(&a)
+	ab.merge(&b)
+	ba.merge(&b)
+	ba.merge(&a)
+	if !reflect.DeepEqual(ab.quantile(0.1), ba.quantile(0.1)) || ab.total() != 1000 {
+		t.Error("merge must not depend on order")
+	}
+}

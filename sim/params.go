@@ -1,0 +1,157 @@
+package sim
+
+import (
+	"math"
+
+	"csplan/sim/dist"
+)
+
+// segRun is a segment with its per-trial assumptions drawn and converted to
+// the per-opportunity probabilities the account loop uses.
+type segRun struct {
+	seg  *Segment
+	key  uint64 // stream key of the segment (from its name)
+	term int
+
+	// churn
+	hazard    bool
+	churnStep int     // months between churn opportunities
+	logKeep   float64 // log(1 − p) of the per-opportunity churn probability
+	sbg       bool
+	sbgDirect bool // θ is not modified: draw the churn time by inversion
+	alpha     float64
+	beta      float64
+	churnMult float64
+
+	priceInc         float64
+	upQ, coQ         float64 // per-opportunity probabilities after coverage
+	logUpKeep        float64
+	logCoKeep        float64
+	upEvery, coEvery int // cadence in months, 0 = at renewal
+	upSize, coSize   dist.Dist
+	onbSuccess       float64
+	onbMonths        int     // months until a failed onboarding churns (≥ 1)
+	lambda, growth   float64 // arrivals per month and its annual growth
+	newACV           dist.Dist
+}
+
+// drawer resolves per-trial assumptions: in Monte Carlo mode from the
+// assumption's own stream, in expected mode at its mean.
+type drawer struct {
+	seed     uint64
+	trial    uint64
+	expected bool
+	st       *stream
+}
+
+func (d *drawer) draw(a Assumption) float64 {
+	if a.Dist == nil {
+		return 0
+	}
+	if d.expected || a.Dist.Fixed() {
+		return a.Dist.Mean()
+	}
+	r := d.st.seed(streamKey(d.seed, d.trial, nameKey(a.Name), purposeAssumption))
+	return a.Dist.Quantile(uniform(r))
+}
+
+// coverage is the CSM coverage every account gets until the team model
+// computes it per account: full, unless the model fixes it.
+func (m *Model) coverage() float64 {
+	if m.FixedCoverage != nil {
+		return *m.FixedCoverage
+	}
+	return 1
+}
+
+func curveAt(c Curve, x float64) float64 {
+	if len(c.X) == 0 {
+		return 1
+	}
+	return c.At(x)
+}
+
+// logKeep returns log(1 − p), the log-probability of not taking one
+// opportunity; −Inf when p ≥ 1.
+func logKeep(p float64) float64 {
+	if p >= 1 {
+		return math.Inf(-1)
+	}
+	return math.Log1p(-p)
+}
+
+// resolve draws a trial's assumptions for every segment of m.
+func resolve(m *Model, d *drawer, out []segRun) []segRun {
+	out = out[:0]
+	cov := m.coverage()
+	churnMult := curveAt(m.Response.Churn, cov)
+	upMult := curveAt(m.Response.Upsell, cov)
+	onbMult := curveAt(m.Response.Onboarding, cov)
+	for i := range m.Segments {
+		s := &m.Segments[i]
+		r := segRun{seg: s, key: nameKey(s.Name), term: s.TermMonths, churnMult: churnMult}
+		r.hazard = s.Churn.Timing == Hazard
+		r.churnStep = s.TermMonths
+		if r.hazard {
+			r.churnStep = 1
+		}
+		if s.Churn.SBG != nil {
+			r.sbg = true
+			r.alpha, r.beta = d.draw(s.Churn.SBG.Alpha), d.draw(s.Churn.SBG.Beta)
+			r.sbgDirect = churnMult == 1
+		} else {
+			rate := d.draw(s.Churn.Rate)
+			months := s.Churn.RateMonths
+			if months == 0 {
+				months = 12
+			}
+			p := 1 - math.Pow(1-rate, float64(r.churnStep)/float64(months))
+			r.logKeep = logKeep(math.Min(1, p*churnMult))
+		}
+		r.priceInc = d.draw(s.PriceIncrease)
+		if s.Upsell.Active() {
+			r.upQ = math.Min(1, d.draw(s.Upsell.Probability)*upMult)
+			r.upSize = s.Upsell.Size
+		}
+		if s.Contraction.Active() {
+			r.coQ = math.Min(1, d.draw(s.Contraction.Probability))
+			r.coSize = s.Contraction.Size
+		}
+		r.logUpKeep, r.logCoKeep = logKeep(r.upQ), logKeep(r.coQ)
+		r.upEvery, r.coEvery = s.Upsell.Cadence.Months(), s.Contraction.Cadence.Months()
+		r.onbSuccess = math.Min(1, d.draw(s.OnboardingSuccess)*onbMult)
+		r.onbMonths = max(1, s.OnboardingMonths)
+		if s.Acquisition.PerMonth.Dist != nil {
+			r.lambda = d.draw(s.Acquisition.PerMonth)
+			r.growth = d.draw(s.Acquisition.Growth)
+		}
+		r.newACV = s.ACV
+		if s.Acquisition.ACV != nil {
+			r.newACV = s.Acquisition.ACV
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// arrivalRate is the mean number of new logos in month m (1-based).
+func (r *segRun) arrivalRate(m int) float64 {
+	if r.growth == 0 {
+		return r.lambda
+	}
+	return r.lambda * math.Pow(1+r.growth, float64(m-1)/12)
+}
+
+// firstRenewal is the month account j of the existing book first renews.
+func (r *segRun) firstRenewal(j int) int {
+	s := r.seg
+	switch s.Renewal {
+	case AtMonth:
+		return s.FirstRenewalMonth
+	case Given:
+		if j < len(s.Accounts) && s.Accounts[j].FirstRenewal > 0 {
+			return s.Accounts[j].FirstRenewal
+		}
+	}
+	return 1 + j%r.term
+}
