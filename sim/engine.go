@@ -177,8 +177,6 @@ func seriesStart(i, window int) int {
 	return 1
 }
 
-var quantileLevels = [5]float64{0.05, 0.25, 0.50, 0.75, 0.95}
-
 func (a *aggregate) results(opts []Option, s Settings) *results.Results {
 	r := &results.Results{Seed: s.Seed, Trials: a.trials, HorizonMonths: a.h, Mode: MonteCarlo.String()}
 	if a.trials < MinTrialsForIntervals {
@@ -253,11 +251,15 @@ func summarize(xs []float64) results.Summary {
 func pairedDiff(opt, base []float64, higherIsBetter bool) results.Diff {
 	n := len(opt)
 	d := make([]float64, n)
-	better := 0
+	better, worse := 0, 0
 	for t := range d {
 		d[t] = opt[t] - base[t]
-		if (higherIsBetter && d[t] > 0) || (!higherIsBetter && d[t] < 0) {
+		switch {
+		case d[t] == 0:
+		case (d[t] > 0) == higherIsBetter:
 			better++
+		default:
+			worse++
 		}
 	}
 	s := summarize(d)
@@ -266,7 +268,7 @@ func pairedDiff(opt, base []float64, higherIsBetter bool) results.Diff {
 		half = distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(0.975) * s.SE
 	}
 	return results.Diff{MeanDiff: s.Mean, CI95: [2]float64{s.Mean - half, s.Mean + half},
-		PBetter: float64(better) / float64(n), HigherIsBetter: higherIsBetter}
+		PBetter: float64(better) / float64(n), PWorse: float64(worse) / float64(n), HigherIsBetter: higherIsBetter}
 }
 
 // runExpected computes each option's expected path: one deterministic
@@ -305,11 +307,13 @@ func runExpected(opts []Option, s Settings) *results.Results {
 			ro.VsBaseline = map[string]results.Diff{}
 			for i, name := range MetricNames {
 				d := metrics[i] - base[i]
-				p := 0.0
+				diff := results.Diff{MeanDiff: d, CI95: [2]float64{d, d}, HigherIsBetter: true}
 				if d > 0 {
-					p = 1
+					diff.PBetter = 1
+				} else if d < 0 {
+					diff.PWorse = 1
 				}
-				ro.VsBaseline[name] = results.Diff{MeanDiff: d, CI95: [2]float64{d, d}, PBetter: p, HigherIsBetter: true}
+				ro.VsBaseline[name] = diff
 			}
 		}
 		r.Options = append(r.Options, ro)

@@ -1,0 +1,115 @@
+// Command csplan simulates the economics of customer success: see README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes, decided here and nowhere else.
+const (
+	exitOK          = 0
+	exitFailure     = 1
+	exitUsage       = 2
+	exitInterrupted = 130
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3";
+// otherwise it comes from the module's build information.
+var version = ""
+
+func csplanVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			return bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				return "dev-" + s.Value[:12]
+			}
+		}
+	}
+	return "dev"
+}
+
+// usageError marks a mistake in how csplan was called (exit 2).
+type usageError struct{ error }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run executes csplan with args and returns the exit code; it is main
+// without the process, so tests can call it.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	root := rootCommand()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintln(stderr, "csplan:", err)
+	var ue usageError
+	switch {
+	case ctx.Err() != nil || errors.Is(err, context.Canceled):
+		return exitInterrupted
+	case errors.As(err, &ue), strings.HasPrefix(err.Error(), "unknown command"):
+		return exitUsage
+	}
+	return exitFailure
+}
+
+const exitStatus = `
+EXIT STATUS
+  0    success
+  1    failure: an invalid scenario, an error while running or writing
+  2    usage: unknown command or flag, wrong number of arguments
+  130  interrupted (Ctrl-C); nothing partial is left behind`
+
+func rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "csplan",
+		Short: "Monte Carlo planning for the economics of customer success",
+		Long: `csplan simulates a subscription business's customer book month by month, account
+by account, over thousands of possible futures, and compares options such as
+"cut 3 CSMs" or "upsell monthly" on ARR, revenue, cost, profit and valuation.` + exitStatus,
+		Version:       csplanVersion(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageError{fmt.Errorf("%w (see csplan %s --help)", err, c.Name())}
+	})
+	root.AddCommand(runCommand(), validateCommand(), schemaCommand(), initCommand())
+	for _, c := range root.Commands() {
+		c.Long += exitStatus
+	}
+	return root
+}
+
+// args wraps a cobra argument check so its failure is a usage error.
+func args(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(c *cobra.Command, a []string) error {
+		if err := check(c, a); err != nil {
+			return usageError{fmt.Errorf("%s: %w", c.Name(), err)}
+		}
+		return nil
+	}
+}

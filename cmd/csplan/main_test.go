@@ -1,0 +1,211 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+func csplan(t *testing.T, ctx context.Context, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(ctx, args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// resultsSchema compiles the results.json contract (a copy of
+// ../shared/results.schema.json kept in testdata so CI has it).
+func resultsSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	f, err := os.Open("../../testdata/results.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("results.schema.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Compile("results.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// Every example scenario runs and writes a results.json that conforms to
+// the contract.
+func TestRunExamplesConformToContract(t *testing.T) {
+	schema := resultsSchema(t)
+	files, _ := filepath.Glob("../../scenarios/examples/*.yaml")
+	if len(files) < 8 {
+		t.Fatalf("found only %d examples", len(files))
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			code, _, stderr := csplan(t, context.Background(), "run", f, "-o", out, "--trials", "40", "-q")
+			if code != exitOK {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			data, err := os.ReadFile(filepath.Join(out, "results.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := schema.Validate(v); err != nil {
+				t.Fatalf("results.json does not conform: %v", err)
+			}
+		})
+	}
+}
+
+func TestRunSameBytesAtAnyJobs(t *testing.T) {
+	var first []byte
+	for _, j := range []string{"1", "2", "8"} {
+		out := filepath.Join(t.TempDir(), "out")
+		code, _, stderr := csplan(t, context.Background(), "run", "../../scenarios/examples/acme-company.yaml", "-o", out, "--trials", "64", "-j", j)
+		if code != exitOK {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		data, _ := os.ReadFile(filepath.Join(out, "results.json"))
+		if first == nil {
+			first = data
+		} else if !bytes.Equal(first, data) {
+			t.Fatalf("-j %s wrote different bytes", j)
+		}
+	}
+}
+
+func TestRunInvalidScenarioWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("name: x\nstart: 2027-01\nhorizon_months: 0\nsegments: []\n"), 0o644)
+	out := filepath.Join(dir, "out")
+	code, _, stderr := csplan(t, context.Background(), "run", bad, "-o", out)
+	if code != exitFailure {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	if !strings.Contains(stderr, "bad.yaml:3:17: horizon_months:") {
+		t.Errorf("error does not name the place: %s", stderr)
+	}
+	assertOnly(t, dir, "bad.yaml")
+}
+
+func TestRunInterruptedLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	code, _, _ := csplan(t, ctx, "run", "../../scenarios/examples/acme-company.yaml", "-o", filepath.Join(dir, "out"), "--trials", "100000")
+	if code != exitInterrupted {
+		t.Fatalf("exit %d, want 130", code)
+	}
+	assertOnly(t, dir)
+}
+
+func TestRunReplacesPreviousOutput(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	os.MkdirAll(out, 0o755)
+	os.WriteFile(filepath.Join(out, "stale.txt"), []byte("old"), 0o644)
+	code, _, stderr := csplan(t, context.Background(), "run", "../../scenarios/examples/w1-annual-upsell.yaml", "-o", out)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	assertOnly(t, out, "results.json")
+	var r struct {
+		Options []struct {
+			Metrics map[string]struct{ Mean float64 }
+		}
+	}
+	data, _ := os.ReadFile(filepath.Join(out, "results.json"))
+	if err := json.Unmarshal(data, &r); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Options[0].Metrics["revenue_total"].Mean; got < 318359.995 || got > 318360.005 {
+		t.Errorf("W1 revenue %.2f, want 318360.00", got)
+	}
+}
+
+func assertOnly(t *testing.T, dir string, names ...string) {
+	t.Helper()
+	entries, _ := os.ReadDir(dir)
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Name())
+	}
+	if strings.Join(got, ",") != strings.Join(names, ",") {
+		t.Errorf("%s holds %v, want %v", dir, got, names)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"run"},
+		{"run", "a.yaml", "b.yaml", "-o", "x"},
+		{"frobnicate"},
+		{"run", "x.yaml", "-o", "out", "--trials", "many"},
+		{"validate"},
+		{"schema", "extra"},
+	} {
+		if code, _, stderr := csplan(t, context.Background(), args...); code != exitUsage {
+			t.Errorf("csplan %v: exit %d, want 2 (%s)", args, code, stderr)
+		}
+	}
+}
+
+func TestInitThenValidate(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "starter.yaml")
+	if code, _, stderr := csplan(t, context.Background(), "init", "--segments", "enterprise,smb", "-o", f); code != exitOK {
+		t.Fatalf("init: exit %d: %s", code, stderr)
+	}
+	code, stdout, stderr := csplan(t, context.Background(), "validate", f)
+	if code != exitOK || !strings.Contains(stdout, ": ok: ") {
+		t.Fatalf("validate: exit %d: %s %s", code, stdout, stderr)
+	}
+	if code, _, _ := csplan(t, context.Background(), "init", "-o", f); code != exitFailure {
+		t.Errorf("init must not overwrite an existing file")
+	}
+}
+
+func TestValidateReportsEveryFile(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("name: x\nstart: 2027-13\nsegments: 3\n"), 0o644)
+	code, stdout, stderr := csplan(t, context.Background(), "validate", "../../scenarios/examples/w1-annual-upsell.yaml", bad)
+	if code != exitFailure {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.Contains(stdout, "w1-annual-upsell.yaml: ok") {
+		t.Errorf("valid file not summarised: %s", stdout)
+	}
+	for _, want := range []string{"bad.yaml:2:8: start:", "bad.yaml:3:11: segments:"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+}
+
+func TestSchemaAndVersion(t *testing.T) {
+	code, stdout, _ := csplan(t, context.Background(), "schema")
+	if code != exitOK || !json.Valid([]byte(stdout)) || !strings.Contains(stdout, "2020-12") {
+		t.Errorf("schema: exit %d, not a 2020-12 JSON Schema", code)
+	}
+	code, stdout, _ = csplan(t, context.Background(), "--version")
+	if code != exitOK || !strings.HasPrefix(stdout, "csplan version ") {
+		t.Errorf("--version: exit %d: %q", code, stdout)
+	}
+}

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"csplan/report"
+	"csplan/results"
+	"csplan/scenarios"
+	"csplan/sim"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+type runOptions struct {
+	out     string
+	trials  int
+	seed    int64
+	workers int
+	mode    string
+	quiet   bool
+}
+
+func runCommand() *cobra.Command {
+	var o runOptions
+	c := &cobra.Command{
+		Use:   "run SCENARIO.yaml -o DIR",
+		Short: "Simulate a scenario and write its results",
+		Long: `run simulates the baseline and every option of a scenario on the same random
+numbers and writes DIR/results.json. DIR is replaced only when the run
+succeeds; an invalid scenario, an error or Ctrl-C leaves nothing partial.
+A summary is printed on standard output; progress goes to standard error
+when it is a terminal.`,
+		Example: `  csplan run scenarios/examples/acme-company.yaml -o out
+  csplan run my-company.yaml -o out --trials 50000 -j 2
+  csplan run scenarios/examples/w2-b-annual.yaml -o out --mode expected`,
+		Args: args(cobra.ExactArgs(1)),
+		RunE: func(c *cobra.Command, a []string) error {
+			if !c.Flags().Changed("seed") {
+				o.seed = -1
+			}
+			return runScenario(c, a[0], o)
+		},
+	}
+	f := c.Flags()
+	f.StringVarP(&o.out, "output", "o", "", "output directory (required)")
+	f.IntVar(&o.trials, "trials", 0, "number of trials (overrides the scenario)")
+	f.Int64Var(&o.seed, "seed", 0, "random seed (overrides the scenario)")
+	f.IntVarP(&o.workers, "jobs", "j", 0, "parallel workers (default: all cores)")
+	f.StringVar(&o.mode, "mode", "", "monte-carlo or expected (overrides the scenario)")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar")
+	c.MarkFlagRequired("output")
+	return c
+}
+
+func runScenario(c *cobra.Command, path string, o runOptions) error {
+	s, err := scenarios.Load(path)
+	if err != nil {
+		return err
+	}
+	set := s.Settings
+	if o.trials != 0 {
+		if o.trials < 1 || o.trials > 10_000_000 {
+			return usageError{fmt.Errorf("--trials must be between 1 and 10000000, got %d", o.trials)}
+		}
+		set.Trials = o.trials
+	}
+	if o.seed >= 0 {
+		set.Seed = uint64(o.seed)
+	}
+	if o.workers < 0 {
+		return usageError{fmt.Errorf("-j must be at least 1, got %d", o.workers)}
+	}
+	set.Workers = o.workers
+	switch o.mode {
+	case "":
+	case "expected":
+		set.Mode = sim.Expected
+	case "monte-carlo":
+		set.Mode = sim.MonteCarlo
+	default:
+		return usageError{fmt.Errorf("unknown mode %q (use one of: expected, monte-carlo)", o.mode)}
+	}
+	dir, err := newOutputDir(o.out)
+	if err != nil {
+		return err
+	}
+	defer dir.discard()
+
+	opts := make([]sim.Option, len(s.Options))
+	for i, op := range s.Options {
+		opts[i] = sim.Option{Name: op.Name, Description: op.Description, Model: op.Model}
+	}
+	progress, finish := progressReporter(c, o.quiet || set.Mode == sim.Expected)
+	res, err := sim.Run(c.Context(), opts, set, progress)
+	finish()
+	if err != nil {
+		return err
+	}
+	res.Scenario, res.Question, res.Currency = s.Name, s.Question, s.Currency
+	res.Start = s.Start.Format("2006-01")
+	res.Version = csplanVersion()
+	data, err := results.Marshal(res)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(dir.path("results.json"), data, 0o644); err != nil {
+		return err
+	}
+	if err := c.Context().Err(); err != nil {
+		return err
+	}
+	if err := dir.commit(); err != nil {
+		return err
+	}
+	if err := report.Text(c.OutOrStdout(), res); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.OutOrStdout(), "\nwrote %s\n", o.out)
+	return nil
+}
+
+// progressReporter returns a progress callback drawing a bar on standard
+// error when it is a terminal (and the run lasts over a second), and a
+// function that clears it.
+func progressReporter(c *cobra.Command, quiet bool) (func(done, total int), func()) {
+	f, ok := c.ErrOrStderr().(*os.File)
+	if quiet || !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil, func() {}
+	}
+	var bar *progressbar.ProgressBar
+	start := time.Now()
+	report := func(done, total int) {
+		if bar == nil {
+			if time.Since(start) < time.Second {
+				return
+			}
+			bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(f), progressbar.OptionSetDescription("simulating"),
+				progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish(),
+				progressbar.OptionThrottle(100*time.Millisecond))
+		}
+		bar.Set(done)
+	}
+	var mu = make(chan struct{}, 1)
+	return func(done, total int) {
+			mu <- struct{}{}
+			report(done, total)
+			<-mu
+		}, func() {
+			if bar != nil {
+				bar.Finish()
+			}
+		}
+}

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"fmt"
+
+	"csplan/report"
+	"csplan/scenarios"
+
+	"github.com/spf13/cobra"
+)
+
+func validateCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "validate SCENARIO.yaml...",
+		Short: "Check scenario files and summarise them",
+		Long: `validate checks each scenario file and prints every error found, each with its
+file, line, column and field, or a one-line summary of a valid file.`,
+		Example: `  csplan validate scenarios/examples/acme-company.yaml
+  csplan validate my-company.yaml other.yaml`,
+		Args: args(cobra.MinimumNArgs(1)),
+		RunE: func(c *cobra.Command, files []string) error {
+			bad := 0
+			for _, f := range files {
+				s, err := scenarios.Load(f)
+				if err != nil {
+					fmt.Fprintln(c.ErrOrStderr(), err)
+					bad++
+					continue
+				}
+				fmt.Fprintln(c.OutOrStdout(), summaryLine(s))
+			}
+			if bad > 0 {
+				return fmt.Errorf("%d of %d files invalid", bad, len(files))
+			}
+			return nil
+		},
+	}
+}
+
+func summaryLine(s *scenarios.Scenario) string {
+	base := s.Options[0].Model
+	accounts, arr := 0, 0.0
+	for _, seg := range base.Segments {
+		accounts += seg.Count
+		if len(seg.Accounts) > 0 {
+			for _, a := range seg.Accounts {
+				arr += 12 * a.MRR
+			}
+		} else if seg.ACV != nil {
+			arr += float64(seg.Count) * seg.ACV.Mean()
+		}
+	}
+	return fmt.Sprintf("%s: ok: %q, %d segments, %s accounts, expected ARR %s, %d months, %d options",
+		s.Path, s.Name, len(base.Segments), report.Count(float64(accounts)), report.Money(arr, s.Currency),
+		base.Horizon, len(s.Options)-1)
+}

@@ -1,0 +1,99 @@
+// Package report renders results: text summaries, charts, documents and
+// spreadsheets. It knows nothing of how the numbers were made; its input is
+// a results.Results value (the results.json contract).
+package report
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// currencySymbols are the prefixes used for common currencies; others are
+// written as a code after the amount.
+var currencySymbols = map[string]string{"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "C$", "AUD": "A$"}
+
+// Money formats an amount for people: $1.2M, $350k, $950, with the sign in
+// front (−$1.2M). Three significant digits.
+func Money(v float64, currency string) string {
+	sign := ""
+	if v < 0 {
+		sign, v = "−", -v
+	}
+	var s string
+	switch {
+	case v >= 1e9:
+		s = sig3(v/1e9) + "B"
+	case v >= 1e6:
+		s = sig3(v/1e6) + "M"
+	case v >= 1e3:
+		s = sig3(v/1e3) + "k"
+	default:
+		s = strconv.FormatFloat(math.Round(v), 'f', 0, 64)
+	}
+	if sym, ok := currencySymbols[currency]; ok || currency == "" {
+		if currency == "" {
+			sym = "$"
+		}
+		return sign + sym + s
+	}
+	return sign + s + " " + currency
+}
+
+// sig3 writes v (1 ≤ v < 1000) with three significant digits, dropping
+// trailing zeros: 1.20 → 1.2, 350 → 350.
+func sig3(v float64) string {
+	d := 2
+	switch {
+	case v >= 100:
+		d = 0
+	case v >= 10:
+		d = 1
+	}
+	s := strconv.FormatFloat(v, 'f', d, 64)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
+}
+
+// Percent formats a fraction as a percentage with one decimal: 0.957 → 95.7%.
+func Percent(v float64) string {
+	return strconv.FormatFloat(100*v, 'f', 1, 64) + "%"
+}
+
+// Count formats a count of accounts with thousands separators.
+func Count(v float64) string {
+	n := int64(math.Round(v))
+	s := strconv.FormatInt(abs(n), 10)
+	var b strings.Builder
+	if n < 0 {
+		b.WriteString("−")
+	}
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+func abs(n int64) int64 {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// MonthLabel is the calendar month of simulation month m (1-based; 0 is the
+// opening book, the month before start) as "Apr 2027".
+func MonthLabel(start string, m int) string {
+	t, err := time.Parse("2006-01", start)
+	if err != nil {
+		return fmt.Sprintf("month %d", m)
+	}
+	return t.AddDate(0, m-1, 0).Format("Jan 2006")
+}

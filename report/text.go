@@ -1,0 +1,102 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"csplan/results"
+)
+
+// Metric describes how one results metric is shown.
+type Metric struct {
+	Key, Label string
+	Format     func(v float64, currency string) string
+}
+
+// Headline are the metrics the summaries lead with.
+var Headline = []Metric{
+	{"arr_end", "ARR at horizon", Money},
+	{"revenue_total", "Total revenue", Money},
+	{"nrr_12m", "NRR, last 12 months", func(v float64, _ string) string { return Percent(v) }},
+	{"grr_12m", "GRR, last 12 months", func(v float64, _ string) string { return Percent(v) }},
+	{"logos_end", "Customers at horizon", func(v float64, _ string) string { return Count(v) }},
+}
+
+// Text writes the one-screen summary of csplan run: per option the headline
+// metrics with their 90 % intervals, and each option's difference from the
+// baseline.
+func Text(w io.Writer, r *results.Results) error {
+	cur := r.Currency
+	fmt.Fprintf(w, "%s\n", r.Scenario)
+	if r.Mode == "expected" {
+		fmt.Fprintf(w, "expected path (%s net rate), %d months\n\n", r.NetRate, r.HorizonMonths)
+	} else {
+		fmt.Fprintf(w, "%s trials, %d months, seed %d; ranges are 90%% intervals (p5 to p95)\n\n", Count(float64(r.Trials)), r.HorizonMonths, r.Seed)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	header := []string{"option"}
+	for _, m := range Headline {
+		header = append(header, m.Label)
+	}
+	fmt.Fprintln(tw, strings.Join(header, "\t"))
+	for _, o := range r.Options {
+		row := []string{o.Name}
+		for _, m := range Headline {
+			s := o.Metrics[m.Key]
+			cell := m.Format(s.Mean, cur)
+			if r.Mode != "expected" {
+				cell = fmt.Sprintf("%s (%s to %s)", m.Format(s.P50, cur), m.Format(s.P5, cur), m.Format(s.P95, cur))
+			}
+			row = append(row, cell)
+		}
+		fmt.Fprintln(tw, strings.Join(row, "\t"))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, o := range r.Options[1:] {
+		fmt.Fprintf(w, "\n%s versus %s:\n", o.Name, r.Options[0].Name)
+		for _, m := range Headline[:2] {
+			fmt.Fprintf(w, "  %s\n", DiffSentence(m, o.VsBaseline[m.Key], cur, r.Mode == "expected"))
+		}
+	}
+	for _, warn := range r.Warnings {
+		fmt.Fprintf(w, "\nwarning: %s\n", warn)
+	}
+	return nil
+}
+
+// DiffSentence says in words how an option changes a metric, with the 95 %
+// interval of the mean difference and the share of trials in which the
+// option is better; "no clear difference" when the interval spans zero.
+func DiffSentence(m Metric, d results.Diff, cur string, expected bool) string {
+	label := m.Label
+	if len(label) > 1 && strings.ToUpper(label[:2]) != label[:2] { // keep acronyms: ARR, NRR
+		label = strings.ToLower(label[:1]) + label[1:]
+	}
+	if expected {
+		switch {
+		case d.MeanDiff == 0:
+			return fmt.Sprintf("%s: no difference", m.Label)
+		case d.MeanDiff > 0:
+			return fmt.Sprintf("%s: %s higher", m.Label, m.Format(d.MeanDiff, cur))
+		}
+		return fmt.Sprintf("%s: %s lower", m.Label, m.Format(-d.MeanDiff, cur))
+	}
+	interval := fmt.Sprintf("95%% interval of the mean %s to %s", m.Format(d.CI95[0], cur), m.Format(d.CI95[1], cur))
+	if d.CI95[0] <= 0 && d.CI95[1] >= 0 {
+		return fmt.Sprintf("%s: no clear difference (mean %s, %s)", m.Label, m.Format(d.MeanDiff, cur), interval)
+	}
+	way, amount := "higher", d.MeanDiff
+	if amount < 0 {
+		way, amount = "lower", -amount
+	}
+	// The share of trials moving the same way as the mean.
+	share := d.PBetter
+	if (way == "higher") != d.HigherIsBetter {
+		share = d.PWorse
+	}
+	return fmt.Sprintf("%s is %s by %s on average (%s); %s in %.0f%% of trials", label, way, m.Format(amount, cur), interval, way, 100*share)
+}
