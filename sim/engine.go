@@ -82,7 +82,7 @@ func Run(ctx context.Context, opts []Option, s Settings, progress func(done, tot
 					for k := range opts {
 						var metrics [numMetrics]float64
 						w.runTrial(&opts[k].Model, uint64(t))
-						w.b.summarise(&series, &metrics)
+						w.summarise(&series, &metrics)
 						for i := range numMetrics {
 							agg.metrics[k][i][t] = metrics[i]
 						}
@@ -286,7 +286,7 @@ func runExpected(opts []Option, s Settings) *results.Results {
 	for k, o := range opts {
 		var metrics [numMetrics]float64
 		w.expectedTrial(&o.Model, s.NetRate)
-		w.b.summarise(&series, &metrics)
+		w.summarise(&series, &metrics)
 		ro := results.Option{Name: o.Name, Description: o.Description,
 			Metrics: map[string]results.Summary{}, Series: map[string][]results.Point{}}
 		for i, name := range MetricNames {

@@ -162,3 +162,23 @@ func TestSketchQuantiles(t *testing.T) {
 		t.Error("merge must not depend on order")
 	}
 }
+
+// Calendar booking (price increases per renewal calendar) must give what
+// booking every account event by event gives, up to float rounding.
+func TestCalendarBookingMatchesPath(t *testing.T) {
+	for _, m := range []Model{standardModel(), acmeLike()} {
+		m.Horizon = 30
+		fast := run(t, m, Settings{Trials: 64, Seed: 4})
+		forcePathBooking = true
+		slow := run(t, m, Settings{Trials: 64, Seed: 4})
+		forcePathBooking = false
+		for name, ps := range slow.Options[0].Series {
+			for i, p := range ps {
+				q := fast.Options[0].Series[name][i]
+				if math.Abs(p.Mean-q.Mean) > 1e-9*math.Max(1, math.Abs(p.Mean)) {
+					t.Fatalf("%s month %d: calendar %v, path %v", name, p.Month, q.Mean, p.Mean)
+				}
+			}
+		}
+	}
+}

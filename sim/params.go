@@ -33,13 +33,17 @@ type segRun struct {
 	onbMonths        int     // months until a failed onboarding churns (≥ 1)
 	lambda, growth   float64 // arrivals per month and its annual growth
 	newACV           dist.Dist
+	// monotone: an account's MRR never falls before it churns (no
+	// contraction, no price cut), which allows calendar booking.
+	monotone bool
+	scheds   []schedule // renewal calendars of the trial (Monte Carlo)
+	sbgSurv  []float64  // sBG survival by period (Monte Carlo, sbgDirect)
 }
 
 // drawer resolves per-trial assumptions: in Monte Carlo mode from the
 // assumption's own stream, in expected mode at its mean.
 type drawer struct {
-	seed     uint64
-	trial    uint64
+	trial    uint64 // trialKey of the trial
 	expected bool
 	st       *stream
 }
@@ -51,8 +55,8 @@ func (d *drawer) draw(a Assumption) float64 {
 	if d.expected || a.Dist.Fixed() {
 		return a.Dist.Mean()
 	}
-	r := d.st.seed(streamKey(d.seed, d.trial, nameKey(a.Name), purposeAssumption))
-	return a.Dist.Quantile(uniform(r))
+	r := d.st.seed(subKey(d.trial, nameKey(a.Name)), purposeAssumption)
+	return a.Dist.Quantile(r.uniform())
 }
 
 // coverage is the CSM coverage every account gets until the team model
@@ -118,6 +122,7 @@ func resolve(m *Model, d *drawer, out []segRun) []segRun {
 			r.coSize = s.Contraction.Size
 		}
 		r.logUpKeep, r.logCoKeep = logKeep(r.upQ), logKeep(r.coQ)
+		r.monotone = r.priceInc >= 0 && r.coQ == 0
 		r.upEvery, r.coEvery = s.Upsell.Cadence.Months(), s.Contraction.Cadence.Months()
 		r.onbSuccess = math.Min(1, d.draw(s.OnboardingSuccess)*onbMult)
 		r.onbMonths = max(1, s.OnboardingMonths)

@@ -33,13 +33,14 @@ func splitmix64(x uint64) uint64 {
 	return x ^ (x >> 31)
 }
 
-// streamKey mixes the parts naming a stream.
-func streamKey(seed, trial, key, purpose uint64) uint64 {
-	h := splitmix64(seed)
-	h = splitmix64(h ^ trial)
-	h = splitmix64(h ^ key)
-	return splitmix64(h ^ purpose)
+// trialKey mixes the seed and the trial number into the root of every
+// stream of that trial.
+func trialKey(seed, trial uint64) uint64 {
+	return splitmix64(splitmix64(seed) ^ trial)
 }
+
+// subKey derives the key of a thing (an account, an assumption) in a trial.
+func subKey(trial, key uint64) uint64 { return splitmix64(trial ^ key) }
 
 // nameKey hashes a name (an assumption path, a segment name) into a key.
 func nameKey(s string) uint64 {
@@ -55,11 +56,11 @@ func accountKey(segment uint64, month, j int) uint64 {
 	return splitmix64(segment ^ uint64(month)<<40 ^ uint64(j))
 }
 
-// stream is a reusable generator: reseeding it costs two multiplies, so a
-// worker keeps one per purpose and reseeds it per account.
+// stream is a reusable generator: reseeding it costs one mix, so a worker
+// keeps one per purpose and reseeds it per account.
 type stream struct {
 	pcg rand.PCG
-	r   *rand.Rand
+	r   *rand.Rand // the same generator, for distributions' Sample
 }
 
 func newStream() *stream {
@@ -68,27 +69,28 @@ func newStream() *stream {
 	return s
 }
 
-func (s *stream) seed(k uint64) *rand.Rand {
-	s.pcg.Seed(k, splitmix64(k))
-	return s.r
+// seed points the stream at (key, purpose); key is already well mixed.
+func (s *stream) seed(key, purpose uint64) *stream {
+	s.pcg.Seed(splitmix64(key^purpose*0x9e3779b97f4a7c15), key)
+	return s
 }
 
 // uniform returns a float64 in (0, 1): never 0, so its logarithm is finite.
-func uniform(r *rand.Rand) float64 {
-	return (float64(r.Uint64()>>11) + 0.5) * (1.0 / (1 << 53))
+func (s *stream) uniform() float64 {
+	return (float64(s.pcg.Uint64()>>11) + 0.5) * (1.0 / (1 << 53))
 }
 
 // geometric returns the number of Bernoulli(p) trials up to and including
 // the first success (≥ 1), by inversion; logq is log(1 − p). It returns
 // math.MaxInt32 when p is 0.
-func geometric(r *rand.Rand, logq float64) int {
+func (s *stream) geometric(logq float64) int {
 	if logq == 0 {
 		return math.MaxInt32
 	}
 	if math.IsInf(logq, -1) {
 		return 1
 	}
-	g := math.Log(uniform(r)) / logq
+	g := math.Log(s.uniform()) / logq
 	if g >= math.MaxInt32 {
 		return math.MaxInt32
 	}

@@ -2,7 +2,6 @@ package sim
 
 import (
 	"math"
-	"math/rand/v2"
 
 	"csplan/sim/dist"
 )
@@ -81,15 +80,50 @@ func (b *book) reset() {
 	}
 }
 
+// schedule collects, for the accounts of one segment that share a renewal
+// calendar, their MRR net of price increases: an account's MRR is
+// P(m)·y(m), where P(m) = (1 + price increase)^(renewals so far) is common to
+// the calendar and y carries the account's own events (upsells, churn).
+// Price increases are then applied once per calendar and month, not once per
+// account and renewal. Calendars are identified by the first renewal month
+// F in 1..term; an account first renewing later is scaled down by the
+// renewals of its calendar before it joined.
+type schedule struct {
+	used  bool
+	y     []float64 // diffs of Σ y: joins and upsells
+	churn []float64 // diffs of Σ y from churn (negative)
+	up    []float64 // upsell flow in y units
+	young []float64 // diffs of Σ y of accounts younger than the window
+	z     []float64 // diffs of Σ y(m − window) of accounts present then and alive at m
+}
+
+func (c *schedule) reset(h int) {
+	if c.y == nil {
+		for _, p := range []*[]float64{&c.y, &c.churn, &c.up, &c.young, &c.z} {
+			*p = make([]float64, h+2)
+		}
+	}
+	if c.used {
+		for _, s := range [][]float64{c.y, c.churn, c.up, c.young, c.z} {
+			clear(s)
+		}
+	}
+	c.used = false
+}
+
 // worker holds the reusable state of one goroutine: streams and buffers, so
 // a trial allocates nothing per account.
 type worker struct {
+	trial                       uint64 // trialKey of the current trial
 	seed                        uint64
 	acv, churn, up, co, onb, ar *stream
 	assume                      *stream
 	ups, cos                    []event
 	path                        []point
 	segs                        []segRun
+	scheds                      [][]schedule // [segment][calendar]
+	sbgTabs                     [][]float64  // [segment] survival by period
+	price                       []float64    // scratch: a calendar's price factors
 	b                           *book
 }
 
@@ -102,29 +136,45 @@ func newWorker(seed uint64, h int) *worker {
 func (w *worker) runTrial(m *Model, trial uint64) {
 	b := w.b
 	b.reset()
-	d := drawer{seed: w.seed, trial: trial, st: w.assume}
+	w.trial = trialKey(w.seed, trial)
+	d := drawer{trial: w.trial, st: w.assume}
 	w.segs = resolve(m, &d, w.segs)
+	for len(w.scheds) < len(w.segs) {
+		w.scheds = append(w.scheds, nil)
+		w.sbgTabs = append(w.sbgTabs, nil)
+	}
 	for i := range w.segs {
 		r := &w.segs[i]
 		s := r.seg
+		for len(w.scheds[i]) < r.term {
+			w.scheds[i] = append(w.scheds[i], schedule{})
+		}
+		for c := range w.scheds[i][:r.term] {
+			w.scheds[i][c].reset(b.h)
+		}
+		r.scheds = w.scheds[i][:r.term]
+		if r.sbgDirect {
+			w.sbgTabs[i] = sbgSurvival(w.sbgTabs[i][:0], r.alpha, r.beta, b.h/r.churnStep+2)
+			r.sbgSurv = w.sbgTabs[i]
+		}
 		for j := 0; j < s.Count; j++ {
-			key := accountKey(r.key, 0, j)
+			key := subKey(w.trial, accountKey(r.key, 0, j))
 			var mrr float64
 			if j < len(s.Accounts) {
 				mrr = s.Accounts[j].MRR
 			} else {
-				mrr = s.ACV.Sample(w.acv.seed(streamKey(w.seed, trial, key, purposeACV))) / 12
+				mrr = s.ACV.Sample(w.acv.seed(key, purposeACV).r) / 12
 			}
-			w.account(r, trial, key, mrr, 0, r.firstRenewal(j))
+			w.account(r, key, mrr, 0, r.firstRenewal(j))
 		}
 		if r.lambda > 0 && r.newACV != nil {
-			w.arrivals(r, trial)
+			w.arrivals(r)
 		}
 	}
 }
 
 // arrivals adds the new logos of one segment, month by month.
-func (w *worker) arrivals(r *segRun, trial uint64) {
+func (w *worker) arrivals(r *segRun) {
 	acc := 0.0
 	for mo := 1; mo <= w.b.h; mo++ {
 		lam := r.arrivalRate(mo)
@@ -133,12 +183,12 @@ func (w *worker) arrivals(r *segRun, trial uint64) {
 			n = int(math.Floor(acc+lam+1e-9)) - int(math.Floor(acc+1e-9))
 			acc += lam
 		} else {
-			n = poisson(w.ar.seed(streamKey(w.seed, trial, accountKey(r.key, mo, 0), purposeArrivals)), lam)
+			n = poisson(w.ar.seed(subKey(w.trial, accountKey(r.key, mo, 0)), purposeArrivals), lam)
 		}
 		for k := 0; k < n; k++ {
-			key := accountKey(r.key, mo, k+1)
-			mrr := r.newACV.Sample(w.acv.seed(streamKey(w.seed, trial, key, purposeACV))) / 12
-			w.account(r, trial, key, mrr, mo, mo+r.term)
+			key := subKey(w.trial, accountKey(r.key, mo, k+1))
+			mrr := r.newACV.Sample(w.acv.seed(key, purposeACV).r) / 12
+			w.account(r, key, mrr, mo, mo+r.term)
 		}
 	}
 }
@@ -147,14 +197,14 @@ func (w *worker) arrivals(r *segRun, trial uint64) {
 // existing book) with the given MRR and first renewal, drawing only the
 // events that happen: its churn time, its upsells and contractions by
 // geometric skips over their opportunities.
-func (w *worker) account(r *segRun, trial, key uint64, mrr float64, join, firstRenewal int) {
+func (w *worker) account(r *segRun, key uint64, mrr float64, join, firstRenewal int) {
 	b := w.b
 	h := b.h
 	term := r.term
 	churnAt := h + 1 // beyond the horizon: survives
 
 	if join > 0 && r.onbSuccess < 1 {
-		if uniform(w.onb.seed(streamKey(w.seed, trial, key, purposeOnboarding))) >= r.onbSuccess {
+		if w.onb.seed(key, purposeOnboarding).uniform() >= r.onbSuccess {
 			churnAt = join + r.onbMonths
 		}
 	}
@@ -169,16 +219,16 @@ func (w *worker) account(r *segRun, trial, key uint64, mrr float64, join, firstR
 	}
 	if first <= h && first < churnAt {
 		opps := (h-first)/step + 1
-		rc := w.churn.seed(streamKey(w.seed, trial, key, purposeChurn))
+		rc := w.churn.seed(key, purposeChurn)
 		var k int
 		switch {
 		case r.sbgDirect:
-			k = sbgTime(uniform(rc), r.alpha, r.beta, opps)
+			k = sbgTime(rc.uniform(), r.sbgSurv, opps)
 		case r.sbg:
 			theta := betaRand(rc, r.alpha, r.beta)
-			k = geometric(rc, logKeep(math.Min(1, theta*r.churnMult)))
+			k = rc.geometric(logKeep(math.Min(1, theta*r.churnMult)))
 		default:
-			k = geometric(rc, r.logKeep)
+			k = rc.geometric(r.logKeep)
 		}
 		if k <= opps {
 			churnAt = min(churnAt, first+(k-1)*step)
@@ -193,23 +243,105 @@ func (w *worker) account(r *segRun, trial, key uint64, mrr float64, join, firstR
 	}
 	w.ups = w.ups[:0]
 	if r.upQ > 0 {
-		rs := w.up.seed(streamKey(w.seed, trial, key, purposeUpsell))
-		w.ups = opportunities(w.ups, rs, r.logUpKeep, r.upSize, +1, anchor, r.upEvery, firstRenewal, term, last)
+		w.ups = opportunities(w.ups, w.up.seed(key, purposeUpsell), r.logUpKeep, r.upSize, +1, anchor, r.upEvery, firstRenewal, term, last)
 	}
 	w.cos = w.cos[:0]
 	if r.coQ > 0 {
-		rs := w.co.seed(streamKey(w.seed, trial, key, purposeContraction))
-		w.cos = opportunities(w.cos, rs, r.logCoKeep, r.coSize, -1, anchor, r.coEvery, firstRenewal, term, last)
+		w.cos = opportunities(w.cos, w.co.seed(key, purposeContraction), r.logCoKeep, r.coSize, -1, anchor, r.coEvery, firstRenewal, term, last)
 	}
 
-	// Walk the events in month order: renewal price increase, then upsell,
-	// then contraction.
-	path := append(w.path[:0], point{join, mrr})
-	b.mrr[join] += mrr
 	b.logos[join]++
+	if churnAt <= h {
+		b.logos[churnAt]--
+	}
 	if join > 0 {
 		b.newM[join] += mrr
 	}
+	// Accounts whose MRR never falls and whose renewal calendar lines up
+	// with a segment calendar from their join month on go the fast way.
+	cal := (firstRenewal-1)%term + 1
+	if r.monotone && (join > 0 || firstRenewal == cal) && !forcePathBooking {
+		w.calendarAccount(r, mrr, join, firstRenewal, cal, churnAt)
+		return
+	}
+	w.pathAccount(r, mrr, join, firstRenewal, churnAt, last)
+}
+
+// forcePathBooking makes every account take the event-by-event path; tests
+// use it to check calendar booking against it.
+var forcePathBooking = false
+
+// calendarAccount books an account on its segment's renewal calendar: only
+// its upsells and its churn are events; price increases come from the
+// calendar (see schedule).
+func (w *worker) calendarAccount(r *segRun, mrr float64, join, firstRenewal, cal, churnAt int) {
+	h, win := w.b.h, w.b.window
+	c := &r.scheds[cal-1]
+	c.used = true
+	y := mrr
+	if join > 0 {
+		// Renewals of the calendar up to the join month are not this
+		// account's: P(join) counts (firstRenewal − cal)/term of them.
+		y /= math.Pow(1+r.priceInc, float64((firstRenewal-cal)/r.term))
+	}
+	y0 := y
+	c.y[join] += y
+	young := join > 0
+	youngEnd := join + win
+	if young {
+		c.young[join] += y
+	}
+	zStart := join + win // first month the account counts towards GRR
+	if zStart < churnAt && zStart <= h {
+		c.z[zStart] += y0
+	}
+	yAtLookback := y0 // the GRR level just before churnAt, removed at churnAt
+	for _, e := range w.ups {
+		mo := int(e.month)
+		d := y * (e.factor - 1)
+		y += d
+		c.y[mo] += d
+		c.up[mo] += d
+		if young && mo < youngEnd {
+			c.young[mo] += d
+		}
+		if zm := mo + win; zm < churnAt {
+			yAtLookback = y
+			if zm <= h {
+				c.z[zm] += d
+			}
+		}
+	}
+	if churnAt <= h {
+		c.churn[churnAt] -= y
+		if young && churnAt < youngEnd {
+			c.young[churnAt] -= y
+		}
+		if churnAt > zStart {
+			c.z[churnAt] -= yAtLookback
+		}
+	}
+	if young && youngEnd <= h && churnAt >= youngEnd {
+		// y as of month youngEnd − 1: the events before it.
+		yy := y0
+		for _, e := range w.ups {
+			if int(e.month) >= youngEnd {
+				break
+			}
+			yy *= e.factor
+		}
+		c.young[youngEnd] -= yy
+	}
+}
+
+// pathAccount books an account whose MRR can fall (contraction) or whose
+// calendar is its own, event by event in month order: renewal price
+// increase, then upsell, then contraction.
+func (w *worker) pathAccount(r *segRun, mrr float64, join, firstRenewal, churnAt, last int) {
+	b := w.b
+	h, term := b.h, r.term
+	path := append(w.path[:0], point{join, mrr})
+	b.mrr[join] += mrr
 	renew := h + 1
 	if r.priceInc != 0 && firstRenewal <= last {
 		renew = firstRenewal
@@ -249,7 +381,6 @@ func (w *worker) account(r *segRun, trial, key uint64, mrr float64, join, firstR
 	}
 	if churnAt <= h {
 		b.mrr[churnAt] -= mrr
-		b.logos[churnAt]--
 		b.churnM[churnAt] += mrr
 		path = append(path, point{churnAt, 0})
 	}
@@ -261,7 +392,7 @@ func (w *worker) account(r *segRun, trial, key uint64, mrr float64, join, firstR
 // last: every `every` months from the contract start, or at renewals when
 // every is 0. Taken ones are found by geometric skips, so the cost is per
 // event, not per opportunity.
-func opportunities(out []event, r *rand.Rand, logKeep float64, size dist.Dist, sign float64,
+func opportunities(out []event, r *stream, logKeep float64, size dist.Dist, sign float64,
 	anchor, every, firstRenewal, term, last int) []event {
 	first, step := anchor+every, every
 	if every == 0 {
@@ -272,14 +403,14 @@ func opportunities(out []event, r *rand.Rand, logKeep float64, size dist.Dist, s
 	if first > last {
 		return out
 	}
-	n := geometric(r, logKeep) - 1
+	n := r.geometric(logKeep) - 1
 	for {
 		mo := first + n*step
 		if n >= math.MaxInt32/2 || mo > last {
 			return out
 		}
-		out = append(out, event{int32(mo), math.Max(0, 1+sign*size.Sample(r))})
-		n += geometric(r, logKeep)
+		out = append(out, event{int32(mo), math.Max(0, 1+sign*size.Sample(r.r))})
+		n += r.geometric(logKeep)
 	}
 }
 
@@ -343,15 +474,26 @@ func (b *book) retention(path []point, join int) {
 	}
 }
 
-// sbgTime draws the period in which an account churns under the
-// shifted-beta-geometric model by inverting its survival function
-// S(t) = S(t−1)·(β + t − 1)/(α + β + t − 1): one uniform, no Beta draw. It
-// returns limit+1 when the account survives limit periods.
-func sbgTime(u, alpha, beta float64, limit int) int {
+// sbgSurvival fills tab[t] = S(t), the probability of surviving t periods
+// under the shifted-beta-geometric model, S(t) = S(t−1)·(β + t − 1)/(α + β + t − 1),
+// for t = 0..n.
+func sbgSurvival(tab []float64, alpha, beta float64, n int) []float64 {
 	s := 1.0
-	for t := 1; t <= limit; t++ {
+	tab = append(tab, s)
+	for t := 1; t <= n; t++ {
 		s *= (beta + float64(t) - 1) / (alpha + beta + float64(t) - 1)
-		if s < u {
+		tab = append(tab, s)
+	}
+	return tab
+}
+
+// sbgTime draws the period in which an account churns under the
+// shifted-beta-geometric model by inverting its survival function: one
+// uniform u, the first t with S(t) < u, and no Beta draw. It returns limit+1
+// when the account survives limit periods.
+func sbgTime(u float64, surv []float64, limit int) int {
+	for t := 1; t <= limit && t < len(surv); t++ {
+		if surv[t] < u {
 			return t
 		}
 	}
@@ -359,29 +501,29 @@ func sbgTime(u, alpha, beta float64, limit int) int {
 }
 
 // betaRand draws from Beta(a, b) as a ratio of gamma variates.
-func betaRand(r *rand.Rand, a, b float64) float64 {
+func betaRand(r *stream, a, b float64) float64 {
 	x := gammaRand(r, a)
 	return x / (x + gammaRand(r, b))
 }
 
 // gammaRand draws from Gamma(a, 1) by Marsaglia and Tsang's method, boosted
 // for a < 1 (Gamma(a) = Gamma(a + 1)·U^(1/a)).
-func gammaRand(r *rand.Rand, a float64) float64 {
+func gammaRand(r *stream, a float64) float64 {
 	boost := 1.0
 	if a < 1 {
-		boost = math.Pow(uniform(r), 1/a)
+		boost = math.Pow(r.uniform(), 1/a)
 		a++
 	}
 	d := a - 1.0/3
 	c := 1 / math.Sqrt(9*d)
 	for {
-		x := r.NormFloat64()
+		x := r.r.NormFloat64()
 		v := 1 + c*x
 		if v <= 0 {
 			continue
 		}
 		v = v * v * v
-		u := uniform(r)
+		u := r.uniform()
 		if math.Log(u) < 0.5*x*x+d-d*v+d*math.Log(v) {
 			return d * v * boost
 		}
@@ -391,7 +533,7 @@ func gammaRand(r *rand.Rand, a float64) float64 {
 // poisson draws a Poisson(lambda) count: by inversion for small means, and
 // as a sum of Poisson(≤ 30) draws for large ones (exact, and cheap enough for
 // monthly arrival counts).
-func poisson(r *rand.Rand, lambda float64) int {
+func poisson(r *stream, lambda float64) int {
 	n := 0
 	for lambda > 30 {
 		n += poisson(r, 30)
@@ -400,7 +542,7 @@ func poisson(r *rand.Rand, lambda float64) int {
 	if lambda <= 0 {
 		return n
 	}
-	u := uniform(r)
+	u := r.uniform()
 	p := math.Exp(-lambda)
 	cdf := p
 	k := 0
@@ -412,38 +554,90 @@ func poisson(r *rand.Rand, lambda float64) int {
 	return n + k
 }
 
-// summarise turns the difference arrays into the trial's series and
-// metrics. series[s] has h+1 entries, index = month.
-func (b *book) summarise(series *[numSeries][]float64, metrics *[numMetrics]float64) {
-	h, w := b.h, b.window
-	var mrr, logos, young, grr, cum float64
+// summarise turns the trial's difference arrays and calendars into its
+// series and metrics. series[s] has h+1 entries, index = month.
+func (w *worker) summarise(series *[numSeries][]float64, metrics *[numMetrics]float64) {
+	b := w.b
+	h, win := b.h, b.window
+	mrr, young, grr := series[sMRR], series[sNRR], series[sGRR] // young and grr levels, for now
+	var m, l, y, g float64
 	for mo := 0; mo <= h; mo++ {
-		mrr += b.mrr[mo]
-		logos += b.logos[mo]
-		young += b.young[mo]
-		grr += b.grr[mo]
-		if mo > 0 {
-			cum += mrr
-		}
-		series[sMRR][mo] = mrr
-		series[sARR][mo] = 12 * mrr
-		series[sLogos][mo] = logos
-		series[sRevenueCum][mo] = cum
+		m += b.mrr[mo]
+		l += b.logos[mo]
+		y += b.young[mo]
+		g += b.grr[mo]
+		mrr[mo], young[mo], grr[mo] = m, y, g
+		series[sLogos][mo] = l
 		series[sNewMRR][mo] = b.newM[mo]
 		series[sExpansionMRR][mo] = b.expM[mo]
 		series[sContractionMRR][mo] = b.conM[mo]
 		series[sChurnedMRR][mo] = b.churnM[mo]
-		series[sNRR][mo], series[sGRR][mo] = 0, 0
-		if mo >= w {
-			if base := series[sMRR][mo-w]; base > 0 {
-				series[sNRR][mo] = (mrr - young) / base
-				series[sGRR][mo] = grr / base
+	}
+	for i := range w.segs {
+		r := &w.segs[i]
+		for ci := range r.scheds {
+			if c := &r.scheds[ci]; c.used {
+				w.addCalendar(r, ci+1, c, series)
 			}
 		}
+	}
+	cum := 0.0
+	for mo := 0; mo <= h; mo++ {
+		if mo > 0 {
+			cum += mrr[mo]
+		}
+		series[sARR][mo] = 12 * mrr[mo]
+		series[sRevenueCum][mo] = cum
+	}
+	// Retention last: it reads MRR win months back, and overwrites the
+	// young and grr levels kept in its rows, so walk down.
+	for mo := h; mo >= 0; mo-- {
+		nrr, gr := 0.0, 0.0
+		if mo >= win {
+			if base := mrr[mo-win]; base > 0 {
+				nrr, gr = (mrr[mo]-young[mo])/base, grr[mo]/base
+			}
+		}
+		series[sNRR][mo], series[sGRR][mo] = nrr, gr
 	}
 	metrics[mARREnd] = series[sARR][h]
 	metrics[mRevenueTotal] = cum
 	metrics[mNRR] = series[sNRR][h]
 	metrics[mGRR] = series[sGRR][h]
 	metrics[mLogosEnd] = series[sLogos][h]
+}
+
+// addCalendar adds one renewal calendar's accounts to the series, applying
+// the price factor P(m) = (1 + price increase)^(renewals up to m).
+func (w *worker) addCalendar(r *segRun, cal int, c *schedule, series *[numSeries][]float64) {
+	h, win := w.b.h, w.b.window
+	mrr, young, grr := series[sMRR], series[sNRR], series[sGRR]
+	p := w.price[:0]
+	var level, yg, z, pm float64 = 0, 0, 0, 1
+	prevLevel := 0.0
+	for mo := 0; mo <= h; mo++ {
+		renewal := mo >= cal && (mo-cal)%r.term == 0
+		if renewal {
+			pm *= 1 + r.priceInc
+		}
+		p = append(p, pm)
+		level += c.y[mo] + c.churn[mo]
+		yg += c.young[mo]
+		z += c.z[mo]
+		mrr[mo] += pm * level
+		young[mo] += pm * yg
+		if mo >= win {
+			grr[mo] += p[mo-win] * z
+		}
+		if mo > 0 {
+			prev := p[mo-1]
+			series[sChurnedMRR][mo] -= prev * c.churn[mo]
+			series[sExpansionMRR][mo] += pm * c.up[mo]
+			if renewal {
+				series[sExpansionMRR][mo] += r.priceInc * prev * (prevLevel + c.churn[mo])
+			}
+		}
+		prevLevel = level
+	}
+	w.price = p
 }
