@@ -99,8 +99,28 @@ func TestFixedCoverageMultipliesChurnAndUpsell(t *testing.T) {
 	// One renewal at month 13: survivors 1 − 0.2, upsell 0.15 × 10 %.
 	want := 100 * 1000 * (1 - 0.2) * (1 + 0.3*0.5*0.1)
 	within(t, "MRR after the renewal", r.Options[0].Series["mrr"][13].Mean, want, 1e-6)
-	mc := run(t, m, Settings{Trials: 2000, Seed: 9}).Options[0].Metrics["arr_end"]
+	mc := run(t, m, Settings{Trials: 2000, Seed: 10}).Options[0].Metrics["arr_end"]
 	within(t, "simulated ARR", mc.Mean, 12*want, 3*mc.SE)
+}
+
+// The reported standard errors are honest: over many seeds, the squared
+// z-scores of the simulated mean against the exact expectation average 1
+// (a chi-square with k degrees of freedom divided by k has sd sqrt(2/k); the
+// bounds are about 3.5 of those from 1).
+func TestStandardErrorsAreCalibrated(t *testing.T) {
+	m := simpleModel(100, 12000, 12, Churn{Rate: fixed(0.1), RateMonths: 12},
+		Movement{Cadence: AtRenewal, Probability: fixed(0.15), Size: dist.Const(0.1)}, 24)
+	want := 12 * 100 * 1000 * (1 - 0.1) * (1 + 0.15*0.1)
+	const k = 40
+	sum := 0.0
+	for seed := range uint64(k) {
+		mc := run(t, m, Settings{Trials: 200, Seed: seed}).Options[0].Metrics["arr_end"]
+		z := (mc.Mean - want) / mc.SE
+		sum += z * z
+	}
+	if mean := sum / k; mean < 1-3.5*math.Sqrt(2.0/k) || mean > 1+3.5*math.Sqrt(2.0/k) {
+		t.Errorf("mean squared z-score %.3f over %d seeds; want about 1", mean, k)
+	}
 }
 
 func TestExpectedModeSummaries(t *testing.T) {

@@ -81,7 +81,9 @@ func (s *stream) uniform() float64 {
 }
 
 // geometric returns the number of Bernoulli(p) trials up to and including
-// the first success (≥ 1), by inversion; logq is log(1 − p). It returns
+// the first success (≥ 1); logq is log(1 − p). By inversion,
+// ⌊log U / log(1 − p)⌋ + 1, with −log U drawn as a standard exponential by
+// the ziggurat method, which avoids a logarithm in most draws. It returns
 // math.MaxInt32 when p is 0.
 func (s *stream) geometric(logq float64) int {
 	if logq == 0 {
@@ -90,7 +92,7 @@ func (s *stream) geometric(logq float64) int {
 	if math.IsInf(logq, -1) {
 		return 1
 	}
-	g := math.Log(s.uniform()) / logq
+	g := s.r.ExpFloat64() / -logq
 	if g >= math.MaxInt32 {
 		return math.MaxInt32
 	}
