@@ -24,13 +24,33 @@ type Results struct {
 	NetRate       string   `json:"net_rate,omitempty"`
 	Version       string   `json:"csplan_version,omitempty"`
 	Warnings      []string `json:"warnings,omitempty"`
-	Options       []Option `json:"options"`
+	// Assumptions lists every input of the baseline with its value or
+	// distribution, so a report can show what the numbers rest on.
+	Assumptions []Assumption `json:"assumptions,omitempty"`
+	Options     []Option     `json:"options"`
+}
+
+// Assumption is one input of the scenario.
+type Assumption struct {
+	Path  string `json:"path"`  // e.g. segments.enterprise.churn.annual
+	Value string `json:"value"` // e.g. "beta(mean 8%, sd 2%)", "$165k"
+	// Kind says how the input is used: "per-trial" (an uncertain
+	// assumption drawn once per trial), "per-event" (drawn per account or
+	// event), or "fixed".
+	Kind string `json:"kind"`
+}
+
+// Change is an option's override of one baseline input.
+type Change struct {
+	Path  string `json:"path"`
+	Value string `json:"value"`
 }
 
 // Option is the baseline (first) or one option.
 type Option struct {
 	Name        string             `json:"name"`
 	Description string             `json:"description,omitempty"`
+	Changes     []Change           `json:"changes,omitempty"`
 	Metrics     map[string]Summary `json:"metrics"`
 	Series      map[string][]Point `json:"series"`
 	VsBaseline  map[string]Diff    `json:"vs_baseline,omitempty"`
@@ -70,6 +90,15 @@ type Diff struct {
 	PWorse float64 `json:"p_worse"`
 	// HigherIsBetter records the direction used for PBetter.
 	HigherIsBetter bool `json:"higher_is_better"`
+	// Histogram of the per-trial differences (Monte Carlo only).
+	Histogram *Histogram `json:"histogram,omitempty"`
+}
+
+// Histogram counts values in equal-width bins: Counts[i] values fall in
+// [Edges[i], Edges[i+1]) (the last bin includes its upper edge).
+type Histogram struct {
+	Edges  []float64 `json:"edges"`
+	Counts []int     `json:"counts"`
 }
 
 // Marshal encodes r as indented JSON. Non-finite numbers, which JSON cannot

@@ -263,12 +263,33 @@ func pairedDiff(opt, base []float64, higherIsBetter bool) results.Diff {
 		}
 	}
 	s := summarize(d)
+	hist := histogram(d, 30)
 	half := 0.0
 	if n > 1 {
 		half = distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(0.975) * s.SE
 	}
 	return results.Diff{MeanDiff: s.Mean, CI95: [2]float64{s.Mean - half, s.Mean + half},
-		PBetter: float64(better) / float64(n), PWorse: float64(worse) / float64(n), HigherIsBetter: higherIsBetter}
+		PBetter: float64(better) / float64(n), PWorse: float64(worse) / float64(n), HigherIsBetter: higherIsBetter,
+		Histogram: hist}
+}
+
+// histogram bins xs into n equal-width bins between their minimum and
+// maximum (one bin when all are equal).
+func histogram(xs []float64, n int) *results.Histogram {
+	lo, hi := slices.Min(xs), slices.Max(xs)
+	if hi-lo <= 1e-9*math.Max(1, math.Abs(hi)) {
+		return &results.Histogram{Edges: []float64{lo, hi}, Counts: []int{len(xs)}}
+	}
+	h := &results.Histogram{Edges: make([]float64, n+1), Counts: make([]int, n)}
+	w := (hi - lo) / float64(n)
+	for i := range h.Edges {
+		h.Edges[i] = lo + float64(i)*w
+	}
+	h.Edges[n] = hi
+	for _, x := range xs {
+		h.Counts[min(int((x-lo)/w), n-1)]++
+	}
+	return h
 }
 
 // runExpected computes each option's expected path: one deterministic

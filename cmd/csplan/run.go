@@ -103,6 +103,7 @@ func runScenario(c *cobra.Command, path string, o runOptions) error {
 	res.Scenario, res.Question, res.Currency = s.Name, s.Question, s.Currency
 	res.Start = s.Start.Format("2006-01")
 	res.Version = csplanVersion()
+	res.Assumptions = s.Assumptions()
 	data, err := results.Marshal(res)
 	if err != nil {
 		return err

@@ -1,0 +1,210 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"csplan/results"
+	"csplan/sim/dist"
+)
+
+// Assumptions lists every input of the baseline with its value or
+// distribution in the units it was written in, for the report's
+// assumptions table. Fields are in file order, defaults included.
+func (s *Scenario) Assumptions() []results.Assumption {
+	a := &lister{currency: s.Currency}
+	a.walk(reflect.ValueOf(s.Spec).Elem(), "", tag{})
+	return a.out
+}
+
+// skipped are fields shown elsewhere in a report (title, run settings) or
+// that are not inputs.
+var skipped = map[string]bool{"name": true, "description": true, "question": true, "currency": true,
+	"options": true, "trials": true, "seed": true, "mode": true, "net_rate": true}
+
+type lister struct {
+	currency string
+	out      []results.Assumption
+}
+
+func (l *lister) add(path, value, kind string) {
+	l.out = append(l.out, results.Assumption{Path: path, Value: value, Kind: kind})
+}
+
+func (l *lister) walk(v reflect.Value, path string, t tag) {
+	switch x := v.Interface().(type) {
+	case Param:
+		kind := "per-trial"
+		switch {
+		case x.D == nil:
+			return
+		case x.D.Fixed():
+			kind = "fixed"
+		case strings.Contains(t.doc, "per event") || strings.Contains(t.doc, "drawn per account") || strings.HasSuffix(path, ".acv"):
+			kind = "per-event"
+		}
+		l.add(path, l.dist(x.D, t.kind), kind)
+		return
+	case MonthRef:
+		l.add(path, x.String(), "fixed")
+		return
+	case RenewalSpec:
+		val := x.Rule
+		if x.Rule == "month" {
+			val = "month " + strconv.Itoa(x.Month)
+		}
+		l.add(path, val, "fixed")
+		return
+	case CurveSpec:
+		var pts []string
+		for i := range x.X {
+			pts = append(pts, fmt.Sprintf("[%s, %s]", trimFloat(x.X[i]), trimFloat(x.Y[i])))
+		}
+		l.add(path, "["+strings.Join(pts, ", ")+"]", "fixed")
+		return
+	case TouchSpec:
+		if x.Digital {
+			l.add(path, "digital (no CSM hours)", "fixed")
+			return
+		}
+		total := 0.0
+		var parts []string
+		for _, m := range x.Meetings {
+			total += m.PerYear * (m.Hours + m.Prep)
+			parts = append(parts, fmt.Sprintf("%s %s × (%s h + %s h prep)", m.Name, trimFloat(m.PerYear), trimFloat(m.Hours), trimFloat(m.Prep)))
+		}
+		l.add(path, fmt.Sprintf("%s = %s h per account per year", strings.Join(parts, ", "), trimFloat(total)), "fixed")
+		return
+	case SetSpec:
+		return
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			l.walk(v.Elem(), path, t)
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			ft := fieldTag(v.Type().Field(i))
+			if (path == "" && skipped[ft.name]) || (ft.name == "name" && strings.HasPrefix(path, "segments.")) {
+				continue
+			}
+			if plainRatio(ft.name) {
+				ft.kind = "real"
+			}
+			l.walk(v.Field(i), join(path, ft.name), ft)
+		}
+	case reflect.Slice:
+		for i := 0; i < v.Len(); i++ {
+			e := v.Index(i)
+			if seg, ok := e.Interface().(SegmentSpec); ok {
+				l.walk(e, path+"."+seg.Name, t)
+				continue
+			}
+			if c, ok := e.Interface().(CorrelationSpec); ok {
+				l.add(fmt.Sprintf("%s[%d]", path, i), fmt.Sprintf("rank %s between %s", trimFloat(c.Rank), strings.Join(c.Between, " and ")), "fixed")
+				continue
+			}
+			if s, ok := e.Interface().(StepSpec); ok {
+				l.add(fmt.Sprintf("%s[%d]", path, i), fmt.Sprintf("%d CSMs from %s", s.CSMs, s.From), "fixed")
+				continue
+			}
+			l.walk(e, fmt.Sprintf("%s[%d]", path, i), t)
+		}
+	case reflect.Map:
+		for _, k := range sortedKeys(v.Interface().(map[string]AcquisitionSpec)) {
+			l.walk(v.MapIndex(reflect.ValueOf(k)), path+"."+k, t)
+		}
+	case reflect.String:
+		if v.String() != "" {
+			l.add(path, v.String(), "fixed")
+		}
+	case reflect.Int, reflect.Int64:
+		l.add(path, strconv.FormatInt(v.Int(), 10), "fixed")
+	case reflect.Float64:
+		l.add(path, l.number(v.Float(), t.kind), "fixed")
+	case reflect.Bool:
+		l.add(path, strconv.FormatBool(v.Bool()), "fixed")
+	}
+}
+
+// number writes v in the units of its kind: 8%, $165,000, 0.25.
+func (l *lister) number(v float64, kind string) string {
+	switch kind {
+	case "prob", "frac", "rate":
+		return trimFloat(math.Round(v*1e6)/1e4) + "%"
+	case "money":
+		return money(v, l.currency)
+	}
+	return trimFloat(v)
+}
+
+func (l *lister) dist(d dist.Dist, kind string) string {
+	n := func(v float64) string { return l.number(v, kind) }
+	switch x := d.(type) {
+	case dist.Const:
+		return n(float64(x))
+	case *dist.Beta:
+		return fmt.Sprintf("beta(mean %s, sd %s)", n(x.M), n(x.SD))
+	case *dist.PERT:
+		return fmt.Sprintf("pert(min %s, mode %s, max %s)", n(x.Min), n(x.Mode), n(x.Max))
+	case *dist.Triangular:
+		return fmt.Sprintf("triangular(min %s, mode %s, max %s)", n(x.Min), n(x.Mode), n(x.Max))
+	case *dist.Uniform:
+		return fmt.Sprintf("uniform(%s to %s)", n(x.Min), n(x.Max))
+	case *dist.LogNormal:
+		return fmt.Sprintf("lognormal(median %s, p90 %s)", n(x.Quantile(0.5)), n(x.Quantile(0.9)))
+	case *dist.Normal:
+		s := fmt.Sprintf("normal(mean %s, sd %s", n(x.M), n(x.SD))
+		if !math.IsInf(x.Min, -1) {
+			s += ", min " + n(x.Min)
+		}
+		if !math.IsInf(x.Max, 1) {
+			s += ", max " + n(x.Max)
+		}
+		return s + ")"
+	case *dist.Empirical:
+		vals := make([]string, 0, len(x.Values))
+		for _, v := range x.Values {
+			vals = append(vals, n(v))
+		}
+		if len(vals) > 8 {
+			vals = append(vals[:8], "…")
+		}
+		return fmt.Sprintf("empirical(%d values: %s)", len(x.Values), strings.Join(vals, ", "))
+	}
+	return d.String()
+}
+
+// plainRatio reports fields that are ratios or multiples, shown as plain
+// numbers although they may be written as percentages.
+func plainRatio(name string) bool {
+	return name == "ratio" || strings.HasSuffix(name, "_ratio") || strings.HasSuffix(name, "_factor") || strings.HasSuffix(name, "_point")
+}
+
+func trimFloat(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+var symbols = map[string]string{"USD": "$", "EUR": "€", "GBP": "£"}
+
+// money writes an amount with thousands separators: $165,000.
+func money(v float64, currency string) string {
+	s := strconv.FormatFloat(math.Abs(v), 'f', 0, 64)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	sign := ""
+	if v < 0 {
+		sign = "-"
+	}
+	if sym, ok := symbols[currency]; ok {
+		return sign + sym + b.String()
+	}
+	return sign + b.String() + " " + currency
+}
