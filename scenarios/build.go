@@ -50,6 +50,9 @@ func (b *builder) model() sim.Model {
 	if f.Start.Index > 0 {
 		b.errorf("start", "expected a calendar month YYYY-MM, found a month number")
 	}
+	if len(f.Segments) == 0 {
+		b.errorf("segments", "the list is empty; a scenario needs at least one segment")
+	}
 	seen := map[string]int{}
 	for i := range f.Segments {
 		p := fmt.Sprintf("segments[%d]", i)
@@ -128,7 +131,7 @@ func (b *builder) segment(p string, s *SegmentSpec) sim.Segment {
 	case s.Accounts != nil:
 		seg.Count = *s.Accounts
 		if seg.Count > 0 && s.ACV == nil {
-			b.errorf(p, "missing required field \"acv\": the ACV distribution of the %d accounts", seg.Count)
+			b.errorf(p, "missing required field \"acv\": the annual contract value of its %d accounts (e.g. acv: 12k, or acv: {lognormal: {median: 12k, p90: 30k}})", seg.Count)
 		}
 	default:
 		b.errorf(p, "missing required field \"accounts\" (a count, with acv) or \"accounts_file\"; write accounts: 0 for a segment that only acquires")
@@ -190,11 +193,11 @@ func (b *builder) movement(p, n string, m MovementSpec, contraction bool) sim.Mo
 	takes := !(m.Probability.D.Fixed() && m.Probability.D.Mean() == 0)
 	switch {
 	case m.Size == nil && takes:
-		b.errorf(p, "missing required field \"size\": the fraction of MRR each event moves")
+		b.errorf(p, "missing required field \"size\": the fraction of MRR each event moves (e.g. size: 10%%), needed because probability is not 0")
 	case m.Size != nil:
 		out.Size = m.Size.D
 		if _, hi := m.Size.D.Support(); contraction && hi > 1 {
-			b.errorf(p+".size", "a contraction cannot remove more than 100%% of MRR, but %s reaches %s", m.Size.D, fmtBound(hi))
+			b.errorf(p+".size", "a contraction cannot remove more than 100%% of MRR, but this size can reach %s", kinds["frac"].format(hi))
 		}
 	}
 	return out
@@ -237,7 +240,7 @@ func (b *builder) team() sim.Team {
 		case mo < 2:
 			b.errorf(p, "%s is not after the start (%s); the starting headcount is team.csms", s.From, b.f.Start.Calendar.Format("2006-01"))
 		case mo > b.f.HorizonMonths:
-			b.errorf(p, "%s is after the horizon (month %d)", s.From, b.f.HorizonMonths)
+			b.errorf(p, "%s is after the last simulated month, %s (horizon_months: %d)", s.From, b.f.Start.Calendar.AddDate(0, b.f.HorizonMonths-1, 0).Format("2006-01"), b.f.HorizonMonths)
 		case mo <= last && i > 0:
 			b.errorf(p, "plan steps must be in time order; %s is not after the previous step", s.From)
 		}
@@ -254,7 +257,7 @@ func (b *builder) curve(p string, c CurveSpec, dir float64) sim.Curve {
 		return sim.Curve{}
 	}
 	if c.X[0] != 0 || c.X[len(c.X)-1] != 1 {
-		b.errorf(p, "coverage points must run from 0 to 1, found %s to %s", fmtBound(c.X[0]), fmtBound(c.X[len(c.X)-1]))
+		b.errorf(p, "coverage points must run from 0 (no CSM time) to 1 (all the time the accounts need), found %s to %s", fmtBound(c.X[0]), fmtBound(c.X[len(c.X)-1]))
 	}
 	for i := 1; i < len(c.Y); i++ {
 		if (c.Y[i]-c.Y[i-1])*dir < 0 {
@@ -319,7 +322,8 @@ func (b *builder) valuation() sim.Valuation {
 		g := v.DCF.TerminalGrowth.D
 		r := b.f.Economics.DiscountRate.D
 		if _, hi := g.Support(); hi >= r.Mean() {
-			b.errorf("valuation.dcf.terminal_growth", "terminal growth (up to %s) must stay below the discount rate (%s) for a Gordon terminal value", fmtBound(hi), fmtBound(r.Mean()))
+			pct := kinds["rate"].format
+			b.errorf("valuation.dcf.terminal_growth", "terminal growth (up to %s) must stay below the discount rate (%s) for a Gordon terminal value; lower it, or use terminal: exit_multiple", pct(hi), pct(r.Mean()))
 		}
 	}
 	return out
@@ -393,11 +397,7 @@ func (b *builder) correlations() []sim.Correlation {
 			d, known := b.inputs[name]
 			switch {
 			case !known:
-				hint := ""
-				if s := suggest(name, sortedKeys(b.inputs)); s != "" {
-					hint = fmt.Sprintf(" (did you mean %q?)", s)
-				}
-				b.errorf(fmt.Sprintf("%s.between[%d]", p, j), "unknown input %q%s", name, hint)
+				b.errorf(fmt.Sprintf("%s.between[%d]", p, j), "unknown input %q%s", name, choices(name, sortedKeys(b.inputs)))
 				ok = false
 			case d.Fixed():
 				b.errorf(fmt.Sprintf("%s.between[%d]", p, j), "%q is a fixed value; only uncertain inputs (given as distributions) can be correlated (uncertain inputs: %s)", name, strings.Join(uncertain, ", "))
@@ -436,77 +436,106 @@ func (b *builder) checkPSD(cs []sim.Correlation, index map[string]int) {
 		return
 	}
 	if vals := eig.Values(nil); slices.Min(vals) < -1e-10 {
-		b.errorf("correlations", "these correlations contradict each other: the matrix is not positive semi-definite (smallest eigenvalue %.3g); weaken the largest ones", slices.Min(vals))
+		b.errorf("correlations", "these correlations contradict each other, so no set of inputs can have them all (if A moves with B and B with C, A cannot move against C): weaken some of them (their matrix is not positive semi-definite; smallest eigenvalue %.3g)", slices.Min(vals))
 	}
 }
+
+// maxCSVErrors is the most errors reported for one accounts file: past a
+// few, the rest are almost always the same mistake.
+const maxCSVErrors = 20
+
+var accountColumns = []string{"id", "acv", "mrr", "first_renewal"}
 
 // accountsFile reads existing accounts from CSV: a header with acv or mrr,
 // optional id and first_renewal columns.
 func (b *builder) accountsFile(p, name string, needRenewal bool) []sim.Account {
 	data, err := b.readFile(name)
 	if err != nil {
-		b.errorf(p, "cannot read accounts file %q: %s", name, pathErr(err))
+		b.errorf(p, "cannot read accounts file %q: %s (the path is relative to the scenario file)", name, pathErr(err))
 		return nil
 	}
+	file := besideScenario(b.d.file, name)
+	errs := 0
 	fail := func(line, col int, format string, args ...any) {
-		b.d.errs = append(b.d.errs, Error{File: name, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)})
+		if errs++; errs <= maxCSVErrors {
+			b.d.errs = append(b.d.errs, Error{File: file, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)})
+		}
 	}
+	defer func() {
+		if errs > maxCSVErrors {
+			b.d.errs = append(b.d.errs, Error{File: file, Msg: fmt.Sprintf("%d more errors not shown", errs-maxCSVErrors)})
+		}
+	}()
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
 	header, err := r.Read()
 	if err != nil {
-		fail(1, 1, "expected a header row (id, acv or mrr, first_renewal), found %s", csvErr(err))
+		if err == io.EOF {
+			fail(1, 1, "the accounts file is empty; it needs a header row (id, acv or mrr, first_renewal) and one row per account")
+		} else {
+			fail(1, 1, "cannot read the header row: %s", csvErr(err))
+		}
 		return nil
 	}
 	col := map[string]int{}
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		switch h {
-		case "id", "acv", "mrr", "first_renewal":
-			col[h] = i
-		default:
-			fail(1, i+1, "unknown column %q (use id, acv or mrr, first_renewal)", h)
+		_, c := r.FieldPos(i)
+		_, dup := col[h]
+		switch {
+		case !slices.Contains(accountColumns, h):
+			fail(1, c, "unknown column %q%s", h, choices(h, accountColumns))
+			return nil
+		case dup:
+			fail(1, c, "column %q is given twice", h)
 			return nil
 		}
+		col[h] = i
 	}
 	_, hasACV := col["acv"]
 	_, hasMRR := col["mrr"]
-	if hasACV == hasMRR {
-		fail(1, 1, "expected exactly one of the columns acv or mrr")
+	switch {
+	case hasACV && hasMRR:
+		fail(1, 1, "give the columns acv or mrr, not both")
+		return nil
+	case !hasACV && !hasMRR:
+		fail(1, 1, "no acv or mrr column (found %s); each account needs its annual (acv) or monthly (mrr) contract value", strings.Join(header, ", "))
 		return nil
 	}
 	if _, ok := col["first_renewal"]; needRenewal && !ok {
-		fail(1, 1, "first_renewal: file needs a first_renewal column")
+		fail(1, 1, "no first_renewal column, which contract.first_renewal: file needs")
 		return nil
 	}
+	amount := "acv"
+	if hasMRR {
+		amount = "mrr"
+	}
 	var out []sim.Account
+	rows := 0
 	money, month := kinds["money"], kinds["int"]
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
 			break
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				fail(pe.Line, pe.Column, "%v", pe.Err)
+				fail(pe.Line, pe.Column, "%s", csvErr(pe.Err))
 			} else {
-				fail(line, 1, "%v", err)
+				fail(0, 0, "%v", err)
 			}
 			return nil
 		}
+		rows++
+		line, _ := r.FieldPos(0)
 		if len(rec) != len(header) {
-			fail(line, 1, "expected %d columns, found %d", len(header), len(rec))
+			fail(line, 1, "expected %d columns (%s), found %d", len(header), strings.Join(header, ", "), len(rec))
 			continue
 		}
-		a := sim.Account{ID: strconv.Itoa(len(out) + 1)}
+		a := sim.Account{ID: strconv.Itoa(rows)}
 		if i, ok := col["id"]; ok {
 			a.ID = rec[i]
-		}
-		amount := "acv"
-		if hasMRR {
-			amount = "mrr"
 		}
 		v, msg := parseNumber(scalar(rec[col[amount]]), money)
 		if msg != "" {
@@ -536,15 +565,19 @@ func (b *builder) accountsFile(p, name string, needRenewal bool) []sim.Account {
 			return nil
 		}
 	}
-	if len(out) == 0 {
-		fail(1, 1, "the accounts file has no accounts")
+	if rows == 0 {
+		fail(2, 1, "the accounts file has a header but no accounts")
 	}
 	return out
 }
 
+// csvErr explains a CSV syntax error.
 func csvErr(err error) string {
-	if err == io.EOF {
-		return "an empty file"
+	switch {
+	case errors.Is(err, csv.ErrQuote):
+		return `a quoted field is not closed, or a quote inside it is not doubled ("")`
+	case errors.Is(err, csv.ErrBareQuote):
+		return `a quote (") inside an unquoted field; quote the whole field and double the quote ("")`
 	}
 	return err.Error()
 }

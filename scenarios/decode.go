@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -30,7 +32,8 @@ func (e Error) Error() string {
 	return loc + ": " + e.Path + ": " + e.Msg
 }
 
-// Errors is every problem found in a file, in file order.
+// Errors is every problem found in a scenario, in file order: the
+// scenario's, then those of the files it names.
 type Errors []Error
 
 func (es Errors) Error() string {
@@ -41,36 +44,42 @@ func (es Errors) Error() string {
 	return strings.Join(lines, "\n")
 }
 
+// sorted orders errors by file, in the order files first appear, then by
+// place; an error without a place comes last in its file.
 func (es Errors) sorted() Errors {
-	sort.SliceStable(es, func(i, j int) bool {
-		if es[i].Line != es[j].Line {
-			return es[i].Line < es[j].Line
+	rank := map[string]int{}
+	for _, e := range es {
+		if _, ok := rank[e.File]; !ok {
+			rank[e.File] = len(rank)
 		}
-		return es[i].Col < es[j].Col
+	}
+	key := func(e Error) [3]int {
+		if e.Line == 0 {
+			return [3]int{rank[e.File], math.MaxInt, 0}
+		}
+		return [3]int{rank[e.File], e.Line, e.Col}
+	}
+	sort.SliceStable(es, func(i, j int) bool {
+		a, b := key(es[i]), key(es[j])
+		return slices.Compare(a[:], b[:]) < 0
 	})
 	return es
 }
 
-// nodeBudget bounds the nodes a decode visits, following aliases: a small
-// file of nested aliases ("billion laughs") would otherwise expand forever.
-const nodeBudget = 200_000
-
 // decoder walks a yaml.Node tree into the format structs, collecting every
 // error with its position instead of stopping at the first.
 type decoder struct {
-	file   string
-	prefix string // names the option being decoded, if any
-	errs   Errors
-	budget int
-	nodes  map[string]*yaml.Node // path → node, for errors found after decoding
+	file  string
+	errs  Errors
+	nodes map[string]*yaml.Node // path → node, for errors found after decoding
 }
 
 func newDecoder(file string) *decoder {
-	return &decoder{file: file, budget: nodeBudget, nodes: map[string]*yaml.Node{}}
+	return &decoder{file: file, nodes: map[string]*yaml.Node{}}
 }
 
 func (d *decoder) errorf(n *yaml.Node, path, format string, args ...any) {
-	e := Error{File: d.file, Path: d.prefix + path, Msg: fmt.Sprintf(format, args...)}
+	e := Error{File: d.file, Path: path, Msg: fmt.Sprintf(format, args...)}
 	if n != nil {
 		e.Line, e.Col = n.Line, n.Column
 	}
@@ -119,23 +128,18 @@ type nodeDecoder interface {
 
 var nodeDecoderType = reflect.TypeFor[nodeDecoder]()
 
-// resolve follows aliases and charges the node budget.
-func (d *decoder) resolve(n *yaml.Node) (*yaml.Node, bool) {
+// deref follows aliases to the node they name. Parse has checked the
+// document stays small with its aliases expanded, so a decode that follows
+// them is bounded.
+func deref(n *yaml.Node) *yaml.Node {
 	for n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
-	d.budget--
-	if d.budget == 0 {
-		d.errorf(n, "", "the document expands to more than %d nodes (nested aliases?)", nodeBudget)
-	}
-	return n, d.budget > 0
+	return n
 }
 
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, t tag) {
-	n, ok := d.resolve(n)
-	if !ok {
-		return
-	}
+	n = deref(n)
 	if _, seen := d.nodes[path]; !seen {
 		d.nodes[path] = n
 	}
@@ -155,7 +159,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, t tag) {
 		d.decodeStruct(n, v, path)
 	case reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
-			d.errorf(n, path, "expected a list, found %s", describe(n))
+			d.errorf(n, path, "expected a list (one item per line, each starting with \"- \"), found %s", describe(n))
 			return
 		}
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
@@ -170,10 +174,14 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, t tag) {
 		}
 		m := reflect.MakeMap(v.Type())
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, _ := d.resolve(n.Content[i])
+			k := deref(n.Content[i])
 			p := path + "." + k.Value
+			if k.Kind != yaml.ScalarNode {
+				d.errorf(k, path, "expected a name, found %s", describe(k))
+				continue
+			}
 			if m.MapIndex(reflect.ValueOf(k.Value)).IsValid() {
-				d.errorf(k, p, "%q is given twice", k.Value)
+				d.errorf(k, p, "%q is given twice (first on line %d); remove one", k.Value, d.nodes[p+"#key"].Line)
 				continue
 			}
 			d.nodes[p+"#key"] = k
@@ -187,33 +195,18 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, t tag) {
 			d.errorf(n, path, "expected %s, found %s", expectedText(t), describe(n))
 			return
 		}
-		if t.enum != "" && !slicesContains(strings.Split(t.enum, ","), n.Value) {
-			hint := ""
-			if s := suggest(n.Value, strings.Split(t.enum, ",")); s != "" {
-				hint = fmt.Sprintf(" (did you mean %q?)", s)
-			}
-			d.errorf(n, path, "unknown value %q (use one of: %s)%s", n.Value, strings.ReplaceAll(t.enum, ",", ", "), hint)
+		if enum := strings.Split(t.enum, ","); t.enum != "" && !slices.Contains(enum, n.Value) {
+			d.errorf(n, path, "unknown value %q%s", n.Value, choices(n.Value, enum))
 			return
 		}
 		v.SetString(n.Value)
 	case reflect.Int, reflect.Int64:
-		k := kinds["int"]
-		x, msg := parseNumber(n, k)
-		if msg == "" {
-			switch {
-			case t.min != nil && x < float64(*t.min):
-				msg = fmt.Sprintf("expected a whole number of at least %d, found %s", *t.min, describe(n))
-			case t.max != nil && x > float64(*t.max):
-				msg = fmt.Sprintf("expected a whole number of at most %d, found %s", *t.max, describe(n))
-			case x > math.MaxInt64/2:
-				msg = fmt.Sprintf("expected %s, found %s (too large)", k.expected, describe(n))
-			}
-		}
+		x, msg := parseInt(n, t)
 		if msg != "" {
 			d.errorf(n, path, "%s", msg)
 			return
 		}
-		v.SetInt(int64(x))
+		v.SetInt(x)
 	case reflect.Float64:
 		x, msg := parseNumber(n, kinds[t.kind])
 		if msg != "" {
@@ -232,6 +225,54 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, t tag) {
 	}
 }
 
+// parseInt reads a whole number within the bounds of its tag (at least 0
+// when the tag has no min).
+func parseInt(n *yaml.Node, t tag) (int64, string) {
+	lo, hi := int64(0), int64(math.MaxInt64)
+	if t.min != nil {
+		lo = *t.min
+	}
+	if t.max != nil {
+		hi = *t.max
+	}
+	k := kinds["int"]
+	switch {
+	case t.max != nil:
+		k.expected = fmt.Sprintf("a whole number from %s to %s", fmtInt(lo), fmtInt(hi))
+	case lo == 0:
+		k.expected = "a whole number, 0 or more"
+	default:
+		k.expected = "a whole number of at least " + fmtInt(lo)
+	}
+	if x, err := strconv.ParseInt(strings.TrimSpace(n.Value), 10, 64); err == nil && n.Kind == yaml.ScalarNode && x >= lo && x <= hi {
+		return x, "" // exact, however large
+	}
+	k.lo = math.Inf(-1) // the bounds are checked below, to name them
+	x, msg := parseNumber(n, k)
+	switch {
+	case msg != "":
+	case x >= math.MaxInt64: // 2^63: too large for int64
+		msg = fmt.Sprintf("expected %s, found %s (too large)", k.expected, describe(n))
+	case x < float64(lo) || x > float64(hi):
+		msg = fmt.Sprintf("expected %s, found %s", k.expected, describe(n))
+	}
+	return int64(x), msg
+}
+
+// fmtInt writes a whole number with thousands separators.
+func fmtInt(v int64) string {
+	s := strconv.FormatInt(v, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
 func expectedText(t tag) string {
 	if t.enum != "" {
 		return "one of: " + strings.ReplaceAll(t.enum, ",", ", ")
@@ -239,71 +280,87 @@ func expectedText(t tag) string {
 	return "text"
 }
 
-func slicesContains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
+// tagCache holds the tags of each struct type, read once (reading struct
+// tags is a good part of decoding a small scenario).
+var tagCache sync.Map // reflect.Type → []tag
+
+// fieldTags returns the tags of a struct type's fields.
+func fieldTags(t reflect.Type) []tag {
+	if tags, ok := tagCache.Load(t); ok {
+		return tags.([]tag)
 	}
-	return false
+	tags := make([]tag, t.NumField())
+	for i := range tags {
+		tags[i] = fieldTag(t.Field(i))
+	}
+	tagCache.Store(t, tags)
+	return tags
+}
+
+// defaultCache holds each default value parsed once; the nodes are shared,
+// so they must never be changed.
+var defaultCache sync.Map // string → *yaml.Node
+
+// defaultNode returns the node of a default value, written as in YAML.
+func defaultNode(def string) *yaml.Node {
+	if n, ok := defaultCache.Load(def); ok {
+		return n.(*yaml.Node)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(def), &doc); err != nil || len(doc.Content) == 0 {
+		panic("scenarios: bad default " + def)
+	}
+	defaultCache.Store(def, doc.Content[0])
+	return doc.Content[0]
 }
 
 // fieldNames lists the YAML names of a struct type's fields.
 func fieldNames(t reflect.Type) []string {
-	names := make([]string, t.NumField())
-	for i := range names {
-		names[i] = t.Field(i).Tag.Get("yaml")
+	tags := fieldTags(t)
+	names := make([]string, len(tags))
+	for i, tg := range tags {
+		names[i] = tg.name
 	}
 	return names
 }
 
 func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
-	if n.Kind != yaml.MappingNode {
-		d.errorf(n, path, "expected a mapping, found %s", describe(n))
-		return
-	}
 	typ := v.Type()
 	names := fieldNames(typ)
-	seen := make(map[string]bool, len(names))
+	tags := fieldTags(typ)
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, path, "expected a mapping of field: value (fields: %s), found %s", strings.Join(names, ", "), describe(n))
+		return
+	}
+	seen := make(map[string]*yaml.Node, len(names))
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, ok := d.resolve(n.Content[i])
-		if !ok {
-			return
-		}
+		k := deref(n.Content[i])
 		p := join(path, k.Value)
-		idx := slicesIndex(names, k.Value)
+		idx := slices.Index(names, k.Value)
 		switch {
 		case k.Kind != yaml.ScalarNode:
 			d.errorf(k, path, "expected a field name, found %s", describe(k))
 		case idx < 0:
-			hint := ""
-			if s := suggest(k.Value, names); s != "" {
-				hint = fmt.Sprintf(" (did you mean %q?)", s)
-			}
-			d.errorf(k, p, "unknown field%s", hint)
-		case seen[k.Value]:
-			d.errorf(k, p, "field is given twice")
+			d.errorf(k, p, "unknown field%s", choices(k.Value, names))
+		case seen[k.Value] != nil:
+			d.errorf(k, p, "field is given twice (first on line %d); remove one", seen[k.Value].Line)
 		default:
-			seen[k.Value] = true
-			d.decode(n.Content[i+1], v.Field(idx), p, fieldTag(typ.Field(idx)))
+			seen[k.Value] = k
+			d.decode(n.Content[i+1], v.Field(idx), p, tags[idx])
 		}
 	}
 	for i, name := range names {
-		if seen[name] {
+		if seen[name] != nil {
 			continue
 		}
-		t := fieldTag(typ.Field(i))
+		t := tags[i]
 		switch {
 		case t.required:
-			d.errorf(n, path, "missing required field %q", name)
+			d.errorf(n, path, "missing required field %q: %s", name, lowerFirst(t.doc))
 		case t.def != "":
-			var def yaml.Node
-			if err := yaml.Unmarshal([]byte(t.def), &def); err != nil {
-				panic("scenarios: bad default for " + name)
-			}
-			dn := def.Content[0]
+			dn := *defaultNode(t.def)
 			dn.Line, dn.Column = n.Line, n.Column // defaults point at their parent
-			d.decode(dn, v.Field(i), join(path, name), t)
+			d.decode(&dn, v.Field(i), join(path, name), t)
 		case v.Field(i).Kind() == reflect.Struct && !v.Field(i).Addr().Type().Implements(nodeDecoderType):
 			// An absent section still gets its fields' defaults.
 			empty := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: n.Line, Column: n.Column}
@@ -312,18 +369,17 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 	}
 }
 
+// lowerFirst lowers the first letter of a sentence, not of an acronym.
+func lowerFirst(s string) string {
+	if len(s) < 2 || strings.ToUpper(s[:2]) == s[:2] {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
 func join(path, name string) string {
 	if path == "" {
 		return name
 	}
 	return path + "." + name
-}
-
-func slicesIndex(s []string, v string) int {
-	for i, x := range s {
-		if x == v {
-			return i
-		}
-	}
-	return -1
 }

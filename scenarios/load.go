@@ -4,6 +4,7 @@
 package scenarios
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -11,7 +12,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
-	"strconv"
+	"sort"
+	"strings"
 	"time"
 
 	"csplan/sim"
@@ -50,22 +52,41 @@ type Option struct {
 // read relative to its directory. The error, if any, is an Errors listing
 // every problem found.
 func Load(path string) (*Scenario, error) {
+	data, err := readAtMost(path, MaxFileSize)
+	if err != nil {
+		return nil, Errors{{File: path, Msg: "cannot read scenario: " + pathErr(err)}}
+	}
+	return Parse(path, data, func(name string) ([]byte, error) {
+		data, err := readAtMost(besideScenario(path, name), maxAccountsFileSize)
+		if err == nil && len(data) > maxAccountsFileSize {
+			err = fmt.Errorf("the file is larger than %d MiB", maxAccountsFileSize>>20)
+		}
+		return data, err
+	})
+}
+
+// maxAccountsFileSize bounds an accounts file: 10,000,000 accounts (the
+// most a segment may have) take about 300 MB of CSV.
+const maxAccountsFileSize = 1 << 30
+
+// readAtMost reads up to limit+1 bytes of a file, so the caller can tell a
+// file over the limit without reading all of it (or forever, from a device).
+func readAtMost(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, Errors{{File: path, Msg: "cannot read scenario: " + pathErr(err)}}
+		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, Errors{{File: path, Msg: "cannot read scenario: " + pathErr(err)}}
+	return io.ReadAll(io.LimitReader(f, limit+1))
+}
+
+// besideScenario resolves a file named in a scenario relative to the
+// scenario's directory.
+func besideScenario(scenario, name string) string {
+	if filepath.IsAbs(name) {
+		return name
 	}
-	dir := filepath.Dir(path)
-	return Parse(path, data, func(name string) ([]byte, error) {
-		if !filepath.IsAbs(name) {
-			name = filepath.Join(dir, name)
-		}
-		return os.ReadFile(name)
-	})
+	return filepath.Join(filepath.Dir(scenario), name)
 }
 
 func pathErr(err error) string {
@@ -76,22 +97,40 @@ func pathErr(err error) string {
 	return err.Error()
 }
 
-var syntaxLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var (
+	syntaxLine    = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+	unknownAnchor = regexp.MustCompile(`^unknown anchor '(.*)' referenced$`)
+)
 
 // Parse validates a scenario held in data; name is used in error messages
 // and readFile opens accounts files.
 func Parse(name string, data []byte, readFile func(string) ([]byte, error)) (*Scenario, error) {
 	if len(data) > MaxFileSize {
-		return nil, Errors{{File: name, Msg: fmt.Sprintf("file is larger than %d MiB; a scenario is a hand-written file", MaxFileSize>>20)}}
+		return nil, Errors{{File: name, Msg: fmt.Sprintf("the file is larger than %d MiB; a scenario is a hand-written file (is this the right file?)", MaxFileSize>>20)}}
 	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
+	switch err := dec.Decode(&root); {
+	case err == io.EOF:
+		return nil, Errors{{File: name, Line: 1, Col: 1, Msg: "the file is empty; a scenario needs at least name, start and segments (csplan init writes a starter)"}}
+	case err != nil:
 		return nil, Errors{syntaxError(name, data, err)}
 	}
-	if root.Kind == 0 || len(root.Content) == 0 {
-		return nil, Errors{{File: name, Line: 1, Col: 1, Msg: "the file is empty; a scenario needs at least name, start and segments (csplan init writes a starter)"}}
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case err == nil:
+		return nil, Errors{{File: name, Line: next.Line, Col: next.Column, Msg: "a second YAML document starts here (after a --- line); a scenario file holds one document"}}
+	case err != io.EOF:
+		return nil, Errors{syntaxError(name, data, err)}
 	}
 	doc := root.Content[0]
+	if e := checkSize(name, doc); e != nil {
+		return nil, Errors{*e}
+	}
+	if doc.Kind != yaml.MappingNode {
+		return nil, Errors{{File: name, Line: doc.Line, Col: doc.Column, Msg: fmt.Sprintf(
+			"a scenario is a mapping of fields, one per line (name: ..., start: ..., segments: ...), found %s", describe(doc))}}
+	}
 	d := newDecoder(name)
 	d.nodes[""] = doc
 	var f File
@@ -117,16 +156,27 @@ func Parse(name string, data []byte, readFile func(string) ([]byte, error)) (*Sc
 		s.Settings.NetRate = sim.Additive
 	}
 	var errs Errors
-	names := map[string]bool{"Baseline": true}
+	names := map[string]int{}
 	for i, o := range f.Options {
-		on := d.at(fmt.Sprintf("options[%d]", i))
-		if names[o.Name] {
-			errs = append(errs, Error{File: name, Line: on.Line, Col: on.Column, Path: fmt.Sprintf("options[%d].name", i),
-				Msg: fmt.Sprintf("option name %q is used twice (Baseline is reserved)", o.Name)})
+		p := fmt.Sprintf("options[%d].name", i)
+		on := d.at(p)
+		fail := func(format string, args ...any) {
+			errs = append(errs, Error{File: name, Line: on.Line, Col: on.Column, Path: p, Msg: fmt.Sprintf(format, args...)})
+		}
+		j, dup := names[o.Name]
+		switch {
+		case strings.TrimSpace(o.Name) == "":
+			fail("option name must not be empty; it labels the option in charts and reports")
+			continue
+		case o.Name == "Baseline":
+			fail("Baseline names the scenario as written; give the option another name")
+			continue
+		case dup:
+			fail("option name %q is already used by options[%d]; each option needs its own name", o.Name, j)
 			continue
 		}
-		names[o.Name] = true
-		opt, oerrs := expandOption(name, doc, i, o, base, readFile)
+		names[o.Name] = i
+		opt, oerrs := expandOption(name, doc, d.at(fmt.Sprintf("options[%d]", i)), i, o, base, segmentNames(&f), readFile)
 		errs = append(errs, oerrs...)
 		if len(oerrs) == 0 {
 			s.Options = append(s.Options, opt)
@@ -138,45 +188,106 @@ func Parse(name string, data []byte, readFile func(string) ([]byte, error)) (*Sc
 	return s, nil
 }
 
-// syntaxError turns a yaml.v3 parse error into an Error; yaml.v3 reports a
-// line but no column, so the column is found where possible (tabs).
-func syntaxError(name string, data []byte, err error) Error {
-	msg := err.Error()
-	e := Error{File: name, Line: 1, Col: 1, Msg: "invalid YAML: " + msg}
-	if m := syntaxLine.FindStringSubmatch(msg); m != nil {
-		e.Line, _ = strconv.Atoi(m[1])
-		e.Msg = "invalid YAML: " + m[2]
-		line := lineOf(data, e.Line)
-		for i, c := range line {
-			if c == '\t' {
-				e.Col = i + 1
-				e.Msg += " (indent with spaces, not tabs)"
-				break
-			}
+// maxNodes bounds the values a document holds once its aliases are
+// expanded: a small file of nested aliases ("billion laughs") expands to
+// billions, while a large real scenario has a few thousand. The decoder
+// follows aliases, so this bound is what keeps every later step small.
+const maxNodes = 200_000
+
+// checkSize rejects a document holding more than maxNodes values with its
+// aliases expanded, naming the alias at which the count passed maxNodes.
+func checkSize(name string, doc *yaml.Node) *Error {
+	c := sizer{size: map[*yaml.Node]int{}}
+	if c.count(doc) <= maxNodes {
+		return nil
+	}
+	if a := c.culprit; a != nil {
+		return &Error{File: name, Line: a.Line, Col: a.Column, Msg: fmt.Sprintf(
+			"with alias *%s expanded, the document holds more than %s values (aliases nested in aliases, or an alias inside its own anchor?); write the values out or use fewer aliases",
+			a.Value, fmtInt(maxNodes))}
+	}
+	return &Error{File: name, Line: doc.Line, Col: doc.Column, Msg: fmt.Sprintf(
+		"the document holds more than %s values, counting each use of an alias; a scenario is a hand-written file", fmtInt(maxNodes))}
+}
+
+// sizer counts the nodes of a tree with aliases expanded, saturating just
+// above maxNodes; each node is counted once, so the count is fast however
+// far the aliases expand.
+type sizer struct {
+	size    map[*yaml.Node]int
+	culprit *yaml.Node // the alias whose expansion first passed maxNodes
+}
+
+func (c *sizer) count(n *yaml.Node) int {
+	if s, ok := c.size[n]; ok {
+		return s
+	}
+	c.size[n] = maxNodes + 1 // a node met again while counting it contains itself
+	s := 1
+	if n.Kind == yaml.AliasNode {
+		s = c.count(n.Alias)
+	}
+	for _, x := range n.Content {
+		if s > maxNodes {
+			break
 		}
+		if s += c.count(x); s > maxNodes && x.Kind == yaml.AliasNode && c.culprit == nil {
+			c.culprit = x
+		}
+	}
+	s = min(s, maxNodes+1)
+	c.size[n] = s
+	return s
+}
+
+// syntaxHints explain yaml.v3's complaints to someone who does not know
+// YAML's grammar.
+var syntaxHints = map[string]string{
+	"found a tab character that violates indentation":              "indent with spaces, not tabs",
+	"found a tab character where an indentation space is expected": "indent with spaces, not tabs",
+	"did not find expected ',' or '}'":                             "a { } mapping is not closed: add the missing }, or a comma between its entries",
+	"did not find expected ',' or ']'":                             "a [ ] list is not closed: add the missing ], or a comma between its items",
+	"found unexpected end of stream":                               "a quoted value is not closed: add the missing quote",
+	"mapping values are not allowed in this context":               `check the indentation of this line against the line above, or put quotes around a value containing ": "`,
+	"did not find expected key":                                    "this line is not indented like the fields above it",
+	"did not find expected '-' indicator":                          `list items must line up, each starting with "- "`,
+	"found character that cannot start any token":                  "put quotes around a value starting with @, ` or %",
+	"block sequence entries are not allowed in this context":       `a list item "- " cannot follow a value on the same line; start it on a new line`,
+	"could not find expected ':'":                                  `a field name must be followed by ": "`,
+}
+
+// syntaxError turns a yaml.v3 parse error into an Error. yaml.v3 reports a
+// line but no column, and often the line where the enclosing block began,
+// counted from 0, rather than the line at fault; so the line is found again:
+// the first line that, with the lines before it, fails the same way.
+func syntaxError(name string, data []byte, err error) Error {
+	problem := strings.TrimPrefix(err.Error(), "yaml: ")
+	if m := syntaxLine.FindStringSubmatch(err.Error()); m != nil {
+		problem = m[2]
+	}
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	fails := func(k int) bool {
+		var n yaml.Node
+		err := yaml.Unmarshal(bytes.Join(lines[:k], nil), &n)
+		return err != nil && strings.HasSuffix(err.Error(), problem)
+	}
+	e := Error{File: name, Line: 1, Col: 1, Msg: "invalid YAML: " + problem}
+	if line := sort.Search(len(lines), func(i int) bool { return fails(i + 1) }) + 1; line <= len(lines) {
+		text := strings.TrimRight(string(lines[line-1]), "\r\n")
+		e.Line, e.Col = line, len(text)-len(strings.TrimLeft(text, " "))+1
+		if i := strings.IndexByte(text, '\t'); i >= 0 && strings.Contains(problem, "tab") {
+			e.Col = i + 1
+		}
+		if m := unknownAnchor.FindStringSubmatch(problem); m != nil {
+			e.Col = strings.Index(text, "*"+m[1]) + 1
+			e.Msg += fmt.Sprintf("; the alias *%s needs an anchor &%s on a value above it", m[1], m[1])
+		}
+		if e.Col > len(text) {
+			e.Col = 1
+		}
+	}
+	if h, ok := syntaxHints[problem]; ok {
+		e.Msg += "; " + h
 	}
 	return e
-}
-
-func lineOf(data []byte, n int) []byte {
-	for i := 1; i < n; i++ {
-		j := indexByte(data, '\n')
-		if j < 0 {
-			return nil
-		}
-		data = data[j+1:]
-	}
-	if j := indexByte(data, '\n'); j >= 0 {
-		return data[:j]
-	}
-	return data
-}
-
-func indexByte(b []byte, c byte) int {
-	for i, x := range b {
-		if x == c {
-			return i
-		}
-	}
-	return -1
 }

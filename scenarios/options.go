@@ -3,6 +3,9 @@ package scenarios
 import (
 	"fmt"
 	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 
 	"csplan/sim"
@@ -19,24 +22,24 @@ var runSettings = map[string]bool{"name": true, "description": true, "question":
 // expandOption applies an option's overrides to a copy of the baseline tree
 // and decodes the result, so an override is validated exactly like the field
 // it replaces. Each override must exist and change the model.
-func expandOption(file string, doc *yaml.Node, i int, o OptionSpec, base sim.Model, readFile func(string) ([]byte, error)) (Option, Errors) {
+func expandOption(file string, doc, at *yaml.Node, i int, o OptionSpec, base sim.Model, segments []string, readFile func(string) ([]byte, error)) (Option, Errors) {
 	label := fmt.Sprintf("options[%d] (%s)", i, o.Name)
 	var errs Errors
 	fail := func(n *yaml.Node, path, msg string) {
 		errs = append(errs, Error{File: file, Line: n.Line, Col: n.Column, Path: label + ".set." + path, Msg: msg})
 	}
 	opt := Option{Name: o.Name, Description: o.Description}
-	all := copyNode(doc)
+	all := own(doc)
 	for j, k := range o.Set.Keys {
 		path, val := k.Value, o.Set.Values[j]
-		one := copyNode(doc)
+		one := own(doc)
 		if msg := setPath(one, path, val, k); msg != "" {
 			fail(k, path, msg)
 			continue
 		}
-		m, derrs := decodeModel(file, one, label+".set."+path+": ", readFile)
+		m, derrs := decodeModel(file, one, readFile)
 		if len(derrs) > 0 {
-			errs = append(errs, derrs...)
+			errs = append(errs, relabel(derrs, file, label+".set."+path, path, k, segments)...)
 			continue
 		}
 		if reflect.DeepEqual(m, base) {
@@ -49,17 +52,47 @@ func expandOption(file string, doc *yaml.Node, i int, o OptionSpec, base sim.Mod
 	if len(errs) > 0 {
 		return opt, errs
 	}
-	m, derrs := decodeModel(file, all, label+": ", readFile)
+	m, derrs := decodeModel(file, all, readFile)
 	if len(derrs) > 0 {
-		return opt, derrs
+		return opt, relabel(derrs, file, label, "", at, segments)
 	}
 	opt.Model = m
 	return opt, nil
 }
 
-func decodeModel(file string, doc *yaml.Node, prefix string, readFile func(string) ([]byte, error)) (sim.Model, Errors) {
+var segmentIndex = regexp.MustCompile(`^segments\[(\d+)\]`)
+
+// relabel names the errors found in an option's tree after the option: an
+// error inside the override's own value keeps its place and gets the path
+// the option wrote (segments.NAME..., not segments[i]...); an error
+// elsewhere, which the override caused, is reported at the override.
+func relabel(errs Errors, file, label, set string, at *yaml.Node, segments []string) Errors {
+	out := make(Errors, len(errs))
+	for i, e := range errs {
+		field := segmentIndex.ReplaceAllStringFunc(e.Path, func(s string) string {
+			if j, err := strconv.Atoi(s[len("segments[") : len(s)-1]); err == nil && j < len(segments) {
+				return "segments." + segments[j]
+			}
+			return s
+		})
+		switch {
+		case e.File != file: // an accounts file
+			e.Path = label
+		case set != "" && (field == set || strings.HasPrefix(field, set+".") || strings.HasPrefix(field, set+"[")):
+			e.Path = label + field[len(set):]
+		default:
+			e.Line, e.Col, e.Path = at.Line, at.Column, label
+			if field != "" {
+				e.Msg = field + ": " + e.Msg
+			}
+		}
+		out[i] = e
+	}
+	return out
+}
+
+func decodeModel(file string, doc *yaml.Node, readFile func(string) ([]byte, error)) (sim.Model, Errors) {
 	d := newDecoder(file)
-	d.prefix = prefix
 	d.nodes[""] = doc
 	var f File
 	d.decode(doc, reflect.ValueOf(&f).Elem(), "", tag{})
@@ -90,13 +123,9 @@ func setPath(doc *yaml.Node, path string, val, at *yaml.Node) string {
 		switch {
 		case typ.Kind() == reflect.Struct && !typ.Implements(nodeDecoderType) && !reflect.PointerTo(typ).Implements(nodeDecoderType):
 			names := fieldNames(typ)
-			idx := slicesIndex(names, part)
+			idx := slices.Index(names, part)
 			if idx < 0 {
-				hint := ""
-				if s := suggest(part, names); s != "" {
-					hint = fmt.Sprintf(" (did you mean %q?)", strings.Join(append(parts[:i:i], s), "."))
-				}
-				return fmt.Sprintf("unknown path: %s has no field %q%s", orTop(here), part, hint)
+				return fmt.Sprintf("unknown path: %s has no field %q%s", orTop(here), part, choices(part, names))
 			}
 			typ = typ.Field(idx).Type
 			if i == len(parts)-1 {
@@ -105,17 +134,17 @@ func setPath(doc *yaml.Node, path string, val, at *yaml.Node) string {
 			}
 			cur = childMapping(cur, part, at)
 			if cur == nil {
-				return fmt.Sprintf("%s is not a mapping in the baseline", strings.Join(parts[:i+1], "."))
+				return fmt.Sprintf("the baseline gives %[1]s as a single value, not fields; set it whole (%[1]s: ...)", strings.Join(parts[:i+1], "."))
 			}
 		case typ.Kind() == reflect.Slice && typ.Elem() == reflect.TypeFor[SegmentSpec]():
 			var names []string
 			var found *yaml.Node
-			for _, item := range cur.Content {
-				n := valueOf(item, "name")
-				if n != nil {
+			for j, item := range cur.Content {
+				if n := valueOf(item, "name"); n != nil {
 					names = append(names, n.Value)
-					if n.Value == part {
-						found = item
+					if n.Value == part && found == nil {
+						found = own(item)
+						cur.Content[j] = found
 					}
 				}
 			}
@@ -133,7 +162,7 @@ func setPath(doc *yaml.Node, path string, val, at *yaml.Node) string {
 			}
 			cur = childMapping(cur, part, at)
 			if cur == nil {
-				return fmt.Sprintf("%s is not a mapping in the baseline", strings.Join(parts[:i+1], "."))
+				return fmt.Sprintf("the baseline gives %[1]s as a single value, not fields; set it whole (%[1]s: ...)", strings.Join(parts[:i+1], "."))
 			}
 			typ = typ.Elem()
 		default:
@@ -150,40 +179,52 @@ func orTop(p string) string {
 	return p
 }
 
-// valueOf returns the value node of key in a mapping node, or nil.
-func valueOf(m *yaml.Node, key string) *yaml.Node {
+// keyIndex returns the index in m.Content of the value of key in a mapping
+// node, or -1.
+func keyIndex(m *yaml.Node, key string) int {
 	if m.Kind != yaml.MappingNode {
-		return nil
+		return -1
 	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
+		if deref(m.Content[i]).Value == key {
+			return i + 1
 		}
+	}
+	return -1
+}
+
+// valueOf returns the value node of key in a mapping node (aliases
+// followed), or nil.
+func valueOf(m *yaml.Node, key string) *yaml.Node {
+	m = deref(m)
+	if i := keyIndex(m, key); i >= 0 {
+		return deref(m.Content[i])
 	}
 	return nil
 }
 
+// setKey sets key in a mapping node the caller owns.
 func setKey(m *yaml.Node, key string, val *yaml.Node) {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			m.Content[i+1] = val
-			return
-		}
+	if i := keyIndex(m, key); i >= 0 {
+		m.Content[i] = val
+		return
 	}
 	m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}, val)
 }
 
-// childMapping returns the mapping under key, creating it (positioned at the
-// option's key, so errors inside point there) when the baseline lacks it.
+// childMapping returns an owned copy of the mapping (or list) under key in
+// the owned mapping m, put in place of the original; it creates the mapping
+// (positioned at the option's key, so errors inside point there) when the
+// baseline lacks it. It returns nil when the baseline has a plain value there.
 func childMapping(m *yaml.Node, key string, at *yaml.Node) *yaml.Node {
-	if v := valueOf(m, key); v != nil {
-		if v.Kind == yaml.MappingNode {
-			return v
-		}
-		if v.Kind == yaml.SequenceNode {
-			return v
-		}
-		if v.Tag != "!!null" {
+	if i := keyIndex(m, key); i >= 0 {
+		v := deref(m.Content[i])
+		switch {
+		case v.Kind == yaml.MappingNode || v.Kind == yaml.SequenceNode:
+			c := own(v)
+			m.Content[i] = c
+			return c
+		case v.Tag != "!!null":
 			return nil
 		}
 	}
@@ -192,20 +233,14 @@ func childMapping(m *yaml.Node, key string, at *yaml.Node) *yaml.Node {
 	return n
 }
 
-// copyNode deep-copies a tree, expanding aliases, so overrides never touch
-// the baseline. The baseline has been decoded within the node budget, so the
-// expansion is bounded.
-func copyNode(n *yaml.Node) *yaml.Node {
-	for n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
+// own returns a shallow copy of n, aliases followed, whose Content the caller
+// may change. An override copies only the nodes on its path: the baseline
+// tree is never changed, and never expanded (a tree of nested aliases would
+// expand to billions of nodes).
+func own(n *yaml.Node) *yaml.Node {
+	n = deref(n)
 	c := *n
 	c.Anchor = ""
-	if n.Content != nil {
-		c.Content = make([]*yaml.Node, len(n.Content))
-		for i, x := range n.Content {
-			c.Content[i] = copyNode(x)
-		}
-	}
+	c.Content = slices.Clone(n.Content)
 	return &c
 }

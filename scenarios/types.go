@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -41,24 +43,25 @@ func (p *Param) decodeNode(d *decoder, n *yaml.Node, path string, t tag) {
 		p.D = dist.Const(v)
 		return
 	}
-	if n.Kind != yaml.MappingNode || len(n.Content) != 2 {
-		d.errorf(n, path, "expected %s or a distribution with one of the keys %s, found %s",
-			strings.TrimPrefix(strings.TrimPrefix(k.expected, "a "), "an "), strings.Join(distNames, ", "), describe(n))
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, path, "expected %s, or a distribution such as {beta: {mean: 8%%, sd: 2%%}}, found %s", k.expected, describe(n))
 		return
 	}
-	key, _ := d.resolve(n.Content[0])
-	body, ok := d.resolve(n.Content[1])
-	if !ok {
+	if len(n.Content) != 2 {
+		var keys []string
+		for i := 0; i < len(n.Content); i += 2 {
+			keys = append(keys, deref(n.Content[i]).Value)
+		}
+		d.errorf(n, path, "a distribution is a mapping with one key, its name (%s), holding its parameters, as in {beta: {mean: 8%%, sd: 2%%}}; found the keys %s",
+			strings.Join(distNames, ", "), strings.Join(keys, ", "))
 		return
 	}
+	key := deref(n.Content[0])
+	body := deref(n.Content[1])
 	name := key.Value
 	dpath := path + "." + name
-	if !slicesContains(distNames, name) {
-		hint := ""
-		if s := suggest(name, distNames); s != "" {
-			hint = fmt.Sprintf(" (did you mean %q?)", s)
-		}
-		d.errorf(key, dpath, "unknown distribution%s (use one of: %s)", hint, strings.Join(distNames, ", "))
+	if !slices.Contains(distNames, name) {
+		d.errorf(key, dpath, "unknown distribution%s", choices(name, distNames))
 		return
 	}
 	// Parameters may be written in the field's units (8%, 100k); their range
@@ -67,74 +70,132 @@ func (p *Param) decodeNode(d *decoder, n *yaml.Node, path string, t tag) {
 	pk.lo, pk.hi, pk.openLo, pk.integer = math.Inf(-1), math.Inf(1), false, false
 	pk.expected = "a number"
 	var made dist.Dist
-	var err error
+	var desc, bad string // the distribution as written; the parameter at fault
+	var msg string
+	at := map[string]*yaml.Node{}
 	if name == "empirical" {
 		if body.Kind != yaml.SequenceNode || len(body.Content) == 0 {
-			d.errorf(body, dpath, "expected a non-empty list of numbers, found %s", describe(body))
+			d.errorf(body, dpath, "expected a list of observed values, such as [6%%, 8%%, 11%%], found %s", describe(body))
 			return
 		}
 		vals := make([]float64, len(body.Content))
-		bad := false
+		ok := true
 		for i, c := range body.Content {
-			c, _ = d.resolve(c)
+			c = deref(c)
 			v, msg := parseNumber(c, pk)
 			if msg != "" {
 				d.errorf(c, fmt.Sprintf("%s[%d]", dpath, i), "%s", msg)
-				bad = true
+				ok = false
 			}
 			vals[i] = v
 		}
-		if bad {
+		if !ok {
 			return
 		}
-		made, err = dist.NewEmpirical(vals)
+		e, err := dist.NewEmpirical(vals)
+		if err != nil {
+			d.errorf(body, dpath, "%v", err)
+			return
+		}
+		made, desc = e, fmt.Sprintf("the empirical values (%s to %s)", k.format(e.Values[0]), k.format(e.Values[len(e.Values)-1]))
 	} else {
 		if body.Kind != yaml.MappingNode {
-			d.errorf(body, dpath, "expected a mapping of %s, found %s", strings.Join(distFields[name], ", "), describe(body))
+			d.errorf(body, dpath, "expected a mapping of the parameters %s, found %s", strings.Join(distFields[name], ", "), describe(body))
 			return
 		}
 		vals := map[string]float64{}
-		bad := false
+		ok := true
 		for i := 0; i+1 < len(body.Content); i += 2 {
-			fk, _ := d.resolve(body.Content[i])
-			fv, _ := d.resolve(body.Content[i+1])
+			fk := deref(body.Content[i])
+			fv := deref(body.Content[i+1])
 			fp := dpath + "." + fk.Value
-			if !slicesContains(distFields[name], fk.Value) {
-				hint := ""
-				if s := suggest(fk.Value, distFields[name]); s != "" {
-					hint = fmt.Sprintf(" (did you mean %q?)", s)
-				}
-				d.errorf(fk, fp, "unknown parameter of %s%s (use: %s)", name, hint, strings.Join(distFields[name], ", "))
-				bad = true
+			if !slices.Contains(distFields[name], fk.Value) {
+				d.errorf(fk, fp, "unknown parameter of %s%s", name, choices(fk.Value, distFields[name]))
+				ok = false
 				continue
 			}
 			if _, dup := vals[fk.Value]; dup {
-				d.errorf(fk, fp, "parameter is given twice")
-				bad = true
+				d.errorf(fk, fp, "parameter is given twice (first on line %d); remove one", at[fk.Value].Line)
+				ok = false
 				continue
 			}
 			v, msg := parseNumber(fv, pk)
 			if msg != "" {
 				d.errorf(fv, fp, "%s", msg)
-				bad = true
+				ok = false
 			}
-			vals[fk.Value] = v
+			vals[fk.Value], at[fk.Value] = v, fv
 		}
-		if bad {
+		if !ok {
 			return
 		}
-		made, err = makeDist(name, vals)
+		made, bad, msg = makeDist(name, vals, k)
+		var ps []string
+		for _, f := range distFields[name] {
+			if n, ok := at[f]; ok {
+				ps = append(ps, f+" "+n.Value)
+			}
+		}
+		desc = name + "(" + strings.Join(ps, ", ") + ")"
 	}
-	if err != nil {
-		d.errorf(n, dpath, "%v", err)
+	if msg != "" {
+		where, wpath := body, dpath
+		if at[bad] != nil {
+			where, wpath = at[bad], dpath+"."+bad
+		}
+		d.errorf(where, wpath, "%s", msg)
 		return
 	}
-	if lo, hi := made.Support(); !k.contains(lo) || !k.contains(hi) {
-		d.errorf(n, dpath, "%s can take values from %s to %s, but this field expects %s; bound it (min/max) or pick a distribution that stays in range",
-			made, fmtBound(lo), fmtBound(hi), k.expected)
+	if msg := outOfRange(name, desc, made, k); msg != "" {
+		d.errorf(body, dpath, "%s", msg)
 		return
 	}
 	p.D = made
+}
+
+// outOfRange explains how a distribution leaves the range of its field, and
+// what to change, or returns "".
+func outOfRange(name, desc string, made dist.Dist, k kind) string {
+	lo, hi := made.Support()
+	what, _, _ := strings.Cut(k.expected, " (")
+	var how []string
+	switch {
+	case k.contains(lo):
+	case math.IsInf(lo, -1):
+		how = append(how, "has no lower bound")
+	default:
+		how = append(how, "goes down to "+k.format(lo))
+	}
+	switch {
+	case k.contains(hi):
+	case math.IsInf(hi, 1):
+		how = append(how, "has no upper bound")
+	default:
+		how = append(how, "goes up to "+k.format(hi))
+	}
+	switch {
+	case len(how) == 0:
+		return ""
+	case math.IsInf(lo, -1) && math.IsInf(hi, 1):
+		how = []string{"has no bounds"}
+	}
+	fix := "pick a distribution that stays in that range"
+	switch name {
+	case "normal":
+		fix = "give it min and max within that range"
+		if k.name == "prob" {
+			fix += " (min: 0%, max: 100%), or use beta, which stays between 0% and 100%"
+		}
+	case "uniform", "pert", "triangular":
+		fix = "keep its min and max within that range"
+	case "empirical":
+		fix = "remove the values outside that range"
+	case "lognormal":
+		if k.name == "prob" {
+			fix = "use beta or pert, which stay between 0% and 100%"
+		}
+	}
+	return fmt.Sprintf("%s %s, but this field expects %s; %s", desc, strings.Join(how, " and "), what, fix)
 }
 
 func fmtBound(v float64) string {
@@ -147,62 +208,87 @@ func fmtBound(v float64) string {
 	return strconv.FormatFloat(v, 'g', 6, 64)
 }
 
-// makeDist builds a distribution from its named parameters.
-func makeDist(name string, v map[string]float64) (dist.Dist, error) {
-	need := func(fields ...string) error {
-		var missing []string
-		for _, f := range fields {
-			if _, ok := v[f]; !ok {
-				missing = append(missing, f)
-			}
-		}
-		if len(missing) > 0 {
-			return fmt.Errorf("%s needs %s", name, strings.Join(missing, " and "))
-		}
-		return nil
+// makeDist builds a distribution from its named parameters, written in the
+// units of kind k. When the parameters are impossible it returns the
+// parameter at fault ("" for the whole) and a message in those units.
+func makeDist(name string, v map[string]float64, k kind) (dist.Dist, string, string) {
+	f := k.format
+	if name == "lognormal" && hasAny(v, "mean", "sd") && hasAny(v, "median", "p90") {
+		return nil, "", "lognormal takes median and p90, or mean and sd, not both"
 	}
+	var need []string
+	switch name {
+	case "beta", "normal":
+		need = []string{"mean", "sd"}
+	case "pert", "triangular":
+		need = []string{"min", "mode", "max"}
+	case "uniform":
+		need = []string{"min", "max"}
+	case "lognormal":
+		need = []string{"median", "p90"}
+		if hasAny(v, "mean", "sd") {
+			need = []string{"mean", "sd"}
+		}
+	}
+	var missing []string
+	for _, p := range need {
+		if _, ok := v[p]; !ok {
+			missing = append(missing, p)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, "", fmt.Sprintf("%s needs %s; missing: %s", name, strings.Join(need, ", "), strings.Join(missing, ", "))
+	}
+	var d dist.Dist
+	var err error
 	switch name {
 	case "beta":
-		if err := need("mean", "sd"); err != nil {
-			return nil, err
+		m, sd := v["mean"], v["sd"]
+		switch max := dist.MaxBetaSD(m); {
+		case m <= 0 || m >= 1:
+			return nil, "mean", fmt.Sprintf("beta mean must be above 0%% and below 100%%, found %s", f(m))
+		case sd <= 0:
+			return nil, "sd", fmt.Sprintf("beta sd must be above 0, found %s; for a certain value write the number alone", f(sd))
+		case sd >= max:
+			return nil, "sd", fmt.Sprintf("beta sd %s is too large for a mean of %s: the largest sd a beta with that mean can have is %s (the square root of mean × (1 − mean)), and an sd near it piles the values at 0%% and 100%%",
+				f(sd), f(m), k.format(floor3(max)))
 		}
-		return dist.NewBeta(v["mean"], v["sd"])
+		d, err = dist.NewBeta(m, sd)
 	case "pert", "triangular":
-		if err := need("min", "mode", "max"); err != nil {
-			return nil, err
+		lo, mode, hi := v["min"], v["mode"], v["max"]
+		switch {
+		case lo >= hi:
+			return nil, "max", fmt.Sprintf("%s max must be above min, found min %s and max %s", name, f(lo), f(hi))
+		case mode < lo || mode > hi:
+			return nil, "mode", fmt.Sprintf("%s mode (the most likely value) must lie between min %s and max %s, found %s", name, f(lo), f(hi), f(mode))
 		}
 		if name == "pert" {
-			return dist.NewPERT(v["min"], v["mode"], v["max"])
+			d, err = dist.NewPERT(lo, mode, hi)
+		} else {
+			d, err = dist.NewTriangular(lo, mode, hi)
 		}
-		return dist.NewTriangular(v["min"], v["mode"], v["max"])
 	case "uniform":
-		if err := need("min", "max"); err != nil {
-			return nil, err
+		if v["min"] >= v["max"] {
+			return nil, "max", fmt.Sprintf("uniform max must be above min, found min %s and max %s", f(v["min"]), f(v["max"]))
 		}
-		return dist.NewUniform(v["min"], v["max"])
+		d, err = dist.NewUniform(v["min"], v["max"])
 	case "lognormal":
-		_, hasMedian := v["median"]
-		_, hasMean := v["mean"]
-		switch {
-		case hasMedian && hasMean:
-			return nil, fmt.Errorf("lognormal takes median and p90, or mean and sd, not both")
-		case hasMean:
-			if err := need("mean", "sd"); err != nil {
-				return nil, err
+		if _, ok := v["mean"]; ok {
+			if v["mean"] <= 0 || v["sd"] <= 0 {
+				return nil, "", fmt.Sprintf("lognormal mean and sd must be above 0, found mean %s and sd %s", f(v["mean"]), f(v["sd"]))
 			}
-			return dist.NewLogNormalMeanSD(v["mean"], v["sd"])
+			d, err = dist.NewLogNormalMeanSD(v["mean"], v["sd"])
+			break
 		}
-		if _, ok := v["sd"]; ok {
-			return nil, fmt.Errorf("lognormal takes median and p90, or mean and sd, not both")
+		median, p90 := v["median"], v["p90"]
+		switch {
+		case median <= 0:
+			return nil, "median", fmt.Sprintf("lognormal median must be above 0, found %s", f(median))
+		case p90 <= median:
+			return nil, "p90", fmt.Sprintf("lognormal p90 (the value 9 in 10 draws stay below) must be above the median %s, found %s", f(median), f(p90))
 		}
-		if err := need("median", "p90"); err != nil {
-			return nil, err
-		}
-		return dist.NewLogNormalMedianP90(v["median"], v["p90"])
+		d, err = dist.NewLogNormalMedianP90(median, p90)
 	case "normal":
-		if err := need("mean", "sd"); err != nil {
-			return nil, err
-		}
 		lo, hi := math.Inf(-1), math.Inf(1)
 		if x, ok := v["min"]; ok {
 			lo = x
@@ -210,9 +296,34 @@ func makeDist(name string, v map[string]float64) (dist.Dist, error) {
 		if x, ok := v["max"]; ok {
 			hi = x
 		}
-		return dist.NewNormal(v["mean"], v["sd"], lo, hi)
+		switch {
+		case v["sd"] <= 0:
+			return nil, "sd", fmt.Sprintf("normal sd must be above 0, found %s; for a certain value write the number alone", f(v["sd"]))
+		case lo >= hi:
+			return nil, "max", fmt.Sprintf("normal max must be above min, found min %s and max %s", f(lo), f(hi))
+		}
+		d, err = dist.NewNormal(v["mean"], v["sd"], lo, hi)
 	}
-	return nil, fmt.Errorf("unknown distribution %q", name)
+	if err != nil {
+		return nil, "", err.Error()
+	}
+	return d, "", ""
+}
+
+func hasAny(v map[string]float64, keys ...string) bool {
+	for _, k := range keys {
+		if _, ok := v[k]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// floor3 rounds v > 0 down to three significant digits, so a bound stated
+// in a message is itself allowed.
+func floor3(v float64) float64 {
+	p := math.Pow(10, 2-math.Floor(math.Log10(v)))
+	return math.Floor(v*p) / p
 }
 
 // MonthRef is a month written as YYYY-MM or as a 1-based month number of the
@@ -222,10 +333,18 @@ type MonthRef struct {
 	Index    int       // 0 unless written as a number
 }
 
+var yearMonth = regexp.MustCompile(`^(\d{4})-(\d{1,2})$`)
+
 func (m *MonthRef) decodeNode(d *decoder, n *yaml.Node, path string, _ tag) {
 	if n.Kind == yaml.ScalarNode {
-		if t, err := time.Parse("2006-01", n.Value); err == nil {
-			m.Calendar = t
+		if ym := yearMonth.FindStringSubmatch(n.Value); ym != nil {
+			y, _ := strconv.Atoi(ym[1])
+			mo, _ := strconv.Atoi(ym[2])
+			if mo < 1 || mo > 12 {
+				d.errorf(n, path, "there is no month %d: write the month as YYYY-MM with MM from 01 to 12, found %s", mo, describe(n))
+				return
+			}
+			m.Calendar = time.Date(y, time.Month(mo), 1, 0, 0, 0, 0, time.UTC)
 			return
 		}
 		if i, err := strconv.Atoi(n.Value); err == nil && i >= 1 && i <= 10000 {
@@ -287,24 +406,25 @@ func (c *CurveSpec) decodeNode(d *decoder, n *yaml.Node, path string, _ tag) {
 	k := kinds["real"]
 	k.percent = true
 	for i, pt := range n.Content {
-		pt, _ = d.resolve(pt)
+		pt = deref(pt)
 		p := fmt.Sprintf("%s[%d]", path, i)
 		if pt.Kind != yaml.SequenceNode || len(pt.Content) != 2 {
 			d.errorf(pt, p, "expected a point [x, y], found %s", describe(pt))
 			continue
 		}
-		x, msg := parseNumber(pt.Content[0], k)
+		xn, yn := deref(pt.Content[0]), deref(pt.Content[1])
+		x, msg := parseNumber(xn, k)
 		if msg != "" {
-			d.errorf(pt.Content[0], p, "%s", msg)
+			d.errorf(xn, p, "%s", msg)
 			continue
 		}
-		y, msg := parseNumber(pt.Content[1], k)
+		y, msg := parseNumber(yn, k)
 		if msg != "" {
-			d.errorf(pt.Content[1], p, "%s", msg)
+			d.errorf(yn, p, "%s", msg)
 			continue
 		}
 		if len(c.X) > 0 && x <= c.X[len(c.X)-1] {
-			d.errorf(pt, p, "x values must increase, found %s after %s", fmtBound(x), fmtBound(c.X[len(c.X)-1]))
+			d.errorf(pt, p, "points must be in increasing order of coverage (their first number), found %s after %s", fmtBound(x), fmtBound(c.X[len(c.X)-1]))
 			continue
 		}
 		c.X, c.Y = append(c.X, x), append(c.Y, y)
@@ -333,7 +453,7 @@ func (t *TouchSpec) decodeNode(d *decoder, n *yaml.Node, path string, _ tag) {
 		return
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, _ := d.resolve(n.Content[i])
+		k := deref(n.Content[i])
 		p := path + "." + k.Value
 		for _, m := range t.Meetings {
 			if m.Name == k.Value {
@@ -358,9 +478,13 @@ func (s *SetSpec) decodeNode(d *decoder, n *yaml.Node, path string, _ tag) {
 		return
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, _ := d.resolve(n.Content[i])
+		k := deref(n.Content[i])
 		if k.Kind != yaml.ScalarNode {
 			d.errorf(k, path, "expected a path, found %s", describe(k))
+			continue
+		}
+		if j := slices.IndexFunc(s.Keys, func(x *yaml.Node) bool { return x.Value == k.Value }); j >= 0 {
+			d.errorf(k, path+"."+k.Value, "the path is given twice (first on line %d); remove one", s.Keys[j].Line)
 			continue
 		}
 		s.Keys, s.Values = append(s.Keys, k), append(s.Values, n.Content[i+1])

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -23,7 +24,7 @@ type kind struct {
 }
 
 var kinds = map[string]kind{
-	"prob":  {name: "prob", lo: 0, hi: 1, percent: true, expected: "a probability between 0 and 1 (write 8% or 0.08)"},
+	"prob":  {name: "prob", lo: 0, hi: 1, percent: true, expected: "a probability from 0% to 100% (write 8% or 0.08)"},
 	"frac":  {name: "frac", lo: 0, hi: math.Inf(1), percent: true, expected: "a non-negative fraction (write 5% or 0.05)"},
 	"rate":  {name: "rate", lo: -1, hi: math.Inf(1), percent: true, expected: "a rate of at least -100% (write 10% or 0.1)"},
 	"money": {name: "money", lo: 0, hi: math.Inf(1), money: true, expected: "a non-negative amount of money (write 100000, 100k or 1.2M)"},
@@ -65,54 +66,75 @@ func describe(n *yaml.Node) string {
 }
 
 // parseNumber reads a scalar as a number of the given kind: plain numbers,
-// percentages, and money with k/M/B suffixes where the kind allows them.
+// percentages, and money with k/M/B suffixes where the kind allows them. A
+// suffix becomes a decimal exponent before the number is parsed, so 8% and
+// 0.08, or 1.2M and 1200000, give the same float64.
 func parseNumber(n *yaml.Node, k kind) (float64, string) {
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
 		return 0, fmt.Sprintf("expected %s, found %s", k.expected, describe(n))
 	}
 	s := strings.TrimSpace(n.Value)
-	mult := 1.0
-	what := ""
+	exp := ""
 	switch {
 	case strings.HasSuffix(s, "%"):
 		if !k.percent {
 			return 0, fmt.Sprintf("expected %s, found %s (a percentage is not allowed here)", k.expected, describe(n))
 		}
-		s, mult, what = strings.TrimSpace(strings.TrimSuffix(s, "%")), 0.01, "%"
+		s, exp = strings.TrimSpace(strings.TrimSuffix(s, "%")), "e-2"
 	case k.money && len(s) > 1:
 		s = strings.TrimPrefix(s, "$")
 		switch s[len(s)-1] {
 		case 'k', 'K':
-			s, mult = s[:len(s)-1], 1e3
+			s, exp = s[:len(s)-1], "e3"
 		case 'm', 'M':
-			s, mult = s[:len(s)-1], 1e6
+			s, exp = s[:len(s)-1], "e6"
 		case 'b', 'B':
-			s, mult = s[:len(s)-1], 1e9
+			s, exp = s[:len(s)-1], "e9"
 		}
 	}
 	s = strings.ReplaceAll(s, "_", "")
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || strings.ContainsAny(s, "xXpP") || s == "" {
-		if n.Tag == "!!float" && (strings.EqualFold(n.Value, ".nan") || strings.Contains(strings.ToLower(n.Value), "inf")) {
+	v, err := strconv.ParseFloat(s+exp, 64)
+	if err != nil || strings.ContainsAny(s, "xXpP") || s == "" || exp != "" && strings.ContainsAny(s, "eE") {
+		lower := strings.ToLower(n.Value)
+		switch {
+		case n.Tag == "!!float" && (lower == ".nan" || strings.Contains(lower, "inf")):
 			return 0, fmt.Sprintf("expected %s, found %s (must be a finite number)", k.expected, describe(n))
+		case strings.Contains(s, ","):
+			return 0, fmt.Sprintf("expected %s, found %s (write numbers without thousands separators: 100000 or 100k)", k.expected, describe(n))
 		}
 		return 0, fmt.Sprintf("expected %s, found %s", k.expected, describe(n))
 	}
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return 0, fmt.Sprintf("expected %s, found %s (must be a finite number)", k.expected, describe(n))
 	}
-	v *= mult
 	if k.integer && v != math.Trunc(v) {
 		return 0, fmt.Sprintf("expected %s, found %s", k.expected, describe(n))
 	}
 	if !k.contains(v) {
 		hint := ""
-		if k.name == "prob" && what == "" && v > 1 && v <= 100 {
+		if k.name == "prob" && exp == "" && v > 1 && v <= 100 {
 			hint = fmt.Sprintf(" (did you mean %s%%?)", n.Value)
 		}
 		return 0, fmt.Sprintf("expected %s, found %s%s", k.expected, describe(n), hint)
 	}
 	return v, ""
+}
+
+// format renders v in the units a person writes for this kind: 8% for a
+// percentage, 100k for money.
+func (k kind) format(v float64) string {
+	g := func(x float64) string { return strconv.FormatFloat(x, 'g', 4, 64) }
+	switch {
+	case math.IsInf(v, 0) || math.IsNaN(v):
+		return fmtBound(v)
+	case k.percent:
+		return g(v*100) + "%"
+	case k.money && math.Abs(v) >= 1e6:
+		return g(v/1e6) + "M"
+	case k.money && math.Abs(v) >= 1e3:
+		return g(v/1e3) + "k"
+	}
+	return g(v)
 }
 
 // levenshtein is the edit distance between a and b, for "did you mean".
@@ -136,11 +158,22 @@ func levenshtein(a, b string) int {
 	return prev[len(b)]
 }
 
-// suggest returns the closest candidate to s, or "" when none is close.
+// synonyms are names people write for a field that has another name.
+var synonyms = map[string]string{
+	"std": "sd", "stdev": "sd", "stddev": "sd", "sigma": "sd", "average": "mean", "avg": "mean",
+	"likely": "mode", "most_likely": "mode", "low": "min", "high": "max", "p50": "median",
+}
+
+// suggest returns the candidate s most likely stands for, or "" when none
+// is close: a synonym, a near spelling, or the one candidate containing s.
 func suggest(s string, candidates []string) string {
+	s = strings.ToLower(s)
+	if syn, ok := synonyms[s]; ok && slices.Contains(candidates, syn) {
+		return syn
+	}
 	best, bestD := "", 1<<30
 	for _, c := range candidates {
-		d := levenshtein(strings.ToLower(s), c)
+		d := levenshtein(s, c)
 		if d < bestD {
 			best, bestD = c, d
 		}
@@ -148,5 +181,26 @@ func suggest(s string, candidates []string) string {
 	if bestD <= max(2, len(s)/3) {
 		return best
 	}
+	var containing []string
+	for _, c := range candidates {
+		if len(s) >= 3 && strings.Contains(c, s) {
+			containing = append(containing, c)
+		}
+	}
+	if len(containing) == 1 {
+		return containing[0]
+	}
 	return ""
+}
+
+// choices ends an "unknown name" message: the candidate s most likely
+// stands for, or else the candidates, when they are few enough to read.
+func choices(s string, candidates []string) string {
+	if c := suggest(s, candidates); c != "" {
+		return fmt.Sprintf(" (did you mean %q?)", c)
+	}
+	if len(candidates) > 20 {
+		return ""
+	}
+	return " (use one of: " + strings.Join(candidates, ", ") + ")"
 }
