@@ -161,14 +161,15 @@ func (b *builder) segment(p string, s *SegmentSpec) sim.Segment {
 
 func (b *builder) churn(p, n string, s *SegmentSpec) sim.Churn {
 	c := s.Churn
-	given := 0
-	for _, set := range []bool{c.Annual != nil, c.Monthly != nil, c.SBG != nil} {
+	var given []string
+	for name, set := range map[string]bool{"annual": c.Annual != nil, "monthly": c.Monthly != nil, "sbg": c.SBG != nil} {
 		if set {
-			given++
+			given = append(given, name)
 		}
 	}
-	if given > 1 {
-		b.errorf(p, "give one of annual, monthly or sbg, not %d of them", given)
+	if len(given) > 1 {
+		slices.Sort(given)
+		b.errorf(p, "churn is given as %s; keep one of annual, monthly or sbg", strings.Join(given, " and as "))
 	}
 	out := sim.Churn{Timing: sim.AtRenewalChurn, Rate: sim.Fixed(n+"rate", 0), RateMonths: 12}
 	switch {

@@ -43,7 +43,7 @@ func expandOption(file string, doc, at *yaml.Node, i int, o OptionSpec, base sim
 			continue
 		}
 		if reflect.DeepEqual(m, base) {
-			fail(k, path, "changes nothing: the baseline already has this value")
+			fail(k, path, "changes nothing: the baseline already has this value; remove it, or give a different value")
 			continue
 		}
 		setPath(all, path, val, k)

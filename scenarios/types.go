@@ -237,7 +237,7 @@ func makeDist(name string, v map[string]float64, k kind) (dist.Dist, string, str
 		}
 	}
 	if len(missing) > 0 {
-		return nil, "", fmt.Sprintf("%s needs %s; missing: %s", name, strings.Join(need, ", "), strings.Join(missing, ", "))
+		return nil, "", fmt.Sprintf("%s needs %s; add %s", name, andList(need), andList(missing))
 	}
 	var d dist.Dist
 	var err error
@@ -308,6 +308,14 @@ func makeDist(name string, v map[string]float64, k kind) (dist.Dist, string, str
 		return nil, "", err.Error()
 	}
 	return d, "", ""
+}
+
+// andList writes a, b and c.
+func andList(s []string) string {
+	if len(s) < 2 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
 }
 
 func hasAny(v map[string]float64, keys ...string) bool {
