@@ -1,0 +1,223 @@
+package scenarios
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files (testdata/bad/*.want) from the loader's output")
+
+// badCases is the catalogue of broken scenarios: testdata/bad/NAME.yaml must
+// fail to load with exactly the errors in testdata/bad/NAME.want. Each entry
+// says what is wrong, so a reader of the golden file knows what the message
+// has to explain.
+var badCases = []struct{ name, why string }{
+	// YAML syntax
+	{"tab-indent", "a tab in the indentation, which YAML forbids"},
+	{"yaml-unclosed-brace", "a flow mapping missing its closing brace"},
+	{"yaml-bad-indent", "a key indented one space too far"},
+	{"yaml-unclosed-quote", "a quoted string that never ends"},
+	{"yaml-unclosed-list", "a flow list missing its closing bracket"},
+	{"unknown-anchor", "an alias naming no anchor"},
+	{"multiple-documents", "a second document after ---"},
+	{"empty", "an empty file"},
+	{"only-comments", "a file with nothing but comments"},
+	{"top-level-list", "the document is a list, not a mapping"},
+
+	// wrong types
+	{"accounts-not-a-number", "text where a count is expected"},
+	{"accounts-fraction", "a fraction where a whole number is expected"},
+	{"acv-percent", "a percentage where money is expected"},
+	{"segments-mapping", "segments written as a mapping instead of a list"},
+	{"team-list", "a list where a mapping is expected"},
+	{"money-with-commas", "12,000 written with a thousands separator"},
+	{"distribution-without-name", "{mean, sd} without the distribution's name"},
+
+	// numbers out of range
+	{"churn-negative", "a negative churn rate"},
+	{"churn-over-100", "annual: 8 meant as 8%"},
+	{"churn-150-percent", "a churn rate over 100%"},
+	{"churn-nan", "churn given as .nan"},
+	{"acv-inf", "ACV given as .inf"},
+	{"beta-mean-inf", "an infinite parameter inside a distribution"},
+
+	// unknown names
+	{"unknown-field", "a misspelled field, with a suggestion"},
+	{"unknown-field-prefix", "horizon for horizon_months"},
+	{"unknown-field-in-distribution", "a misspelled parameter inside a distribution"},
+	{"unknown-distribution", "a distribution csplan does not know"},
+	{"misspelled-distribution", "betta for beta"},
+	{"unknown-enum-value", "quartely for quarterly"},
+
+	// duplicates
+	{"duplicate-key", "the same field twice in a segment"},
+	{"duplicate-acquisition-key", "the same segment twice under acquisition"},
+	{"duplicate-segment-name", "two segments with one name"},
+
+	// missing fields
+	{"missing-name", "no scenario name"},
+	{"missing-start", "no start month"},
+	{"missing-segments", "no segments"},
+	{"empty-segments", "an empty segment list"},
+	{"missing-segment-name", "a segment without a name"},
+	{"missing-acv", "accounts without an ACV"},
+	{"missing-accounts", "a segment with neither accounts nor accounts_file"},
+	{"missing-upsell-size", "an upsell probability without a size"},
+	{"start-bad-month", "month 13"},
+	{"start-month-number", "start given as a month number"},
+	{"segment-name-with-dot", "a dot in a segment name, which option paths use"},
+	{"acquisition-without-acv", "new logos in a segment with no ACV"},
+	{"accounts-and-accounts-file", "both a count and an accounts file"},
+	{"first-renewal-file-without-accounts-file", "first_renewal: file without an accounts file"},
+
+	// impossible distributions
+	{"beta-sd-too-large", "a beta sd too large for its mean"},
+	{"beta-missing-sd", "a beta without an sd"},
+	{"pert-mode-outside", "a PERT mode above max"},
+	{"uniform-min-above-max", "a uniform with min above max"},
+	{"lognormal-p90-below-median", "a lognormal p90 below the median"},
+	{"normal-probability-unbounded", "a normal on a probability without min and max"},
+	{"distribution-out-of-range", "a uniform churn reaching above 100%"},
+
+	// options
+	{"option-unknown-field", "an option path with a misspelled field"},
+	{"option-unknown-segment", "an option on a segment that does not exist"},
+	{"option-run-setting", "an option changing horizon_months"},
+	{"option-wrong-type", "an option giving text for a headcount"},
+	{"option-no-op", "an option setting the baseline's own value"},
+	{"option-no-op-equivalent", "an option setting 0.08 where the baseline has 8%"},
+	{"option-duplicate-name", "two options with one name"},
+	{"option-named-baseline", "an option called Baseline"},
+	{"option-missing-set", "an option without set"},
+	{"option-empty-name", "an option named \"\""},
+	{"option-path-twice", "one path set twice in an option"},
+	{"option-inside-value", "an option path going inside a single value"},
+	{"option-bad-distribution", "an option giving an impossible distribution"},
+	{"option-churn-conflict", "an option adding an annual rate to sbg churn"},
+
+	// run settings
+	{"horizon-zero", "horizon_months: 0"},
+	{"horizon-negative", "a negative horizon"},
+	{"horizon-over-240", "a horizon over 20 years"},
+	{"trials-over-max", "more than 10,000,000 trials"},
+
+	// hostile input
+	{"billion-laughs", "nested aliases expanding to billions of nodes"},
+	{"billion-laughs-in-option", "nested aliases in an option's values"},
+	{"alias-cycle", "an alias inside its own anchor"},
+
+	// accounts files
+	{"accounts-file-missing", "an accounts_file that does not exist"},
+	{"accounts-file-bad-number", "a misspelled number in an accounts file"},
+	{"accounts-file-column-count", "a row with too few columns"},
+	{"accounts-file-unknown-column", "an accounts file column csplan does not know"},
+	{"accounts-file-no-amount", "an accounts file without acv or mrr"},
+	{"accounts-file-bad-quote", "a quote that never closes in an accounts file"},
+	{"accounts-file-many-errors", "25 bad rows: the first 20 are shown"},
+
+	// rules across fields
+	{"plan-before-start", "a headcount step before the start"},
+	{"plan-after-horizon", "a headcount step after the horizon"},
+	{"plan-out-of-order", "headcount steps out of time order"},
+	{"coverage-not-monotone", "a churn multiplier that rises with coverage"},
+	{"coverage-outside-0-1", "coverage points beyond 1"},
+	{"coverage-x-not-increasing", "coverage points out of order"},
+	{"contraction-over-100", "a contraction that can remove more than the contract"},
+	{"dcf-growth-above-discount", "a Gordon terminal growth above the discount rate"},
+	{"correlation-unknown-input", "a correlation naming an input that does not exist"},
+	{"correlation-fixed-input", "a correlation naming a fixed input"},
+	{"correlation-not-psd", "three correlations no joint distribution can have"},
+	{"churn-annual-and-sbg", "churn given both as annual and as sbg"},
+	{"cac-ratio-and-per-logo", "CAC given both as a ratio and per logo"},
+	{"acquisition-unknown-segment", "acquisition into a segment that does not exist"},
+	{"several-errors", "several mistakes, all reported in line order"},
+}
+
+// slowLoad is far more than a bad file should take even under -race; a
+// loader that expands aliases or reads a huge file in full takes much longer.
+const slowLoad = 5 * time.Second
+
+func TestBadScenarios(t *testing.T) {
+	dir := filepath.Join("testdata", "bad")
+	listed := map[string]bool{}
+	for _, c := range badCases {
+		if listed[c.name] {
+			t.Errorf("case %s is listed twice", c.name)
+		}
+		listed[c.name] = true
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(dir, c.name+".yaml")
+			if _, err := os.Stat(path); err != nil {
+				t.Fatalf("%s (%s): %v", c.name, c.why, err)
+			}
+			start := time.Now()
+			_, err := Load(path)
+			if d := time.Since(start); d > slowLoad {
+				t.Errorf("%s (%s): loading took %v", c.name, c.why, d)
+			}
+			if err == nil {
+				t.Fatalf("%s (%s): loaded without error", c.name, c.why)
+			}
+			golden(t, filepath.Join(dir, c.name+".want"), err.Error()+"\n")
+		})
+	}
+	// Every fixture is in the table, so none is silently skipped.
+	files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	for _, f := range files {
+		if name := strings.TrimSuffix(filepath.Base(f), ".yaml"); !listed[name] {
+			t.Errorf("%s is not in badCases", f)
+		}
+	}
+}
+
+// golden compares got with the file at path, rewriting it under -update and
+// writing got next to it as .got on a mismatch.
+func golden(t *testing.T, path, got string) {
+	t.Helper()
+	gotPath := strings.TrimSuffix(path, filepath.Ext(path)) + ".got"
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		os.Remove(gotPath)
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./scenarios -run TestBadScenarios -update to create it)", err)
+	}
+	if got != string(want) {
+		os.WriteFile(gotPath, []byte(got), 0o644)
+		t.Errorf("errors differ from %s (got written to %s)\ngot:\n%s\nwant:\n%s", path, gotPath, got, want)
+		return
+	}
+	os.Remove(gotPath)
+}
+
+// TestHugeFile checks a 50 MB scenario is refused at once without being read
+// in full. The file is made at run time: it does not belong in the repository.
+func TestHugeFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "huge.yaml")
+	line := []byte("# padding padding padding padding padding padding padding padding\n")
+	data := append([]byte("name: Huge\nstart: 2027-01\n"), bytes.Repeat(line, 50<<20/len(line))...)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err := Load(path)
+	if d := time.Since(start); d > slowLoad {
+		t.Errorf("loading a 50 MB file took %v", d)
+	}
+	want := path + ": the file is larger than 10 MiB; a scenario is a hand-written file (is this the right file?)"
+	if err == nil || err.Error() != want {
+		t.Errorf("Load(50 MB file) = %v, want %s", err, want)
+	}
+	if _, err := Parse("huge.yaml", data, nil); err == nil || !strings.Contains(err.Error(), "larger than 10 MiB") {
+		t.Errorf("Parse(50 MB) = %v, want a size error", err)
+	}
+}
