@@ -78,7 +78,12 @@ func NewBeta(mean, sd float64) (*Beta, error) {
 	if sd <= 0 {
 		return nil, fmt.Errorf("beta sd must be positive, found %s", num(sd))
 	}
-	if max := MaxBetaSD(mean); sd >= max {
+	// An sd written at the bound (mean 0.1, sd 0.3) can round to a few ulps
+	// below it and pass a plain comparison, leaving alpha + beta ≈ 1e-16: a
+	// coin flip between 0 and 1 rather than a rate. Treat anything within
+	// 1e-12 relative of the bound (far above rounding error, far below any sd
+	// a person means) as at the bound.
+	if max := MaxBetaSD(mean); sd >= max*(1-1e-12) {
 		return nil, fmt.Errorf("beta sd %s is too large for mean %s: the largest possible sd is below %s", num(sd), num(mean), num(max))
 	}
 	k := mean*(1-mean)/(sd*sd) - 1
