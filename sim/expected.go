@@ -1,21 +1,61 @@
 package sim
 
-import "math"
+import (
+	"math"
+	"slices"
+
+	"csplan/sim/dist"
+)
 
 // Expected mode: the deterministic expected path of the same account model,
 // with survival weights instead of draws. Accounts that share a join month
 // and a first renewal follow the same expected path per dollar of MRR, so
 // the book is computed per such group, not per account.
 
-// expectedTrial computes the expected path of m into w.b.
+// group is a set of accounts that follow the same expected path per
+// dollar: one segment, one join month, one first renewal.
+type group struct {
+	r                   *segRun
+	join, firstRenewal  int
+	weight, count       float64 // starting MRR and number of accounts
+	first, step, anchor int     // churn opportunities and motion anchor
+	failAt              int     // month a failed onboarding churns, or −1
+	k                   int     // churn opportunities so far
+	e, surv             []float64
+	cov, joinCov        float64 // coverage this month and in the join month
+}
+
+// expectedTrial computes the expected path of m into w.b. Groups advance
+// month by month together, because with a team short of hours the coverage
+// of each depends on all of them.
 func (w *worker) expectedTrial(m *Model, netRate NetRate) {
 	b := w.b
 	b.reset()
 	d := drawer{expected: true}
 	w.segs = resolve(m, &d, w.segs)
 	h := b.h
-	e := make([]float64, h+2)
-	surv := make([]float64, h+2)
+	teamOn := m.Team.Active() && m.FixedCoverage == nil
+	var groups []*group
+	add := func(r *segRun, join, fr int, weight, count float64, acv dist.Dist) {
+		// Under priority assignment coverage follows MRR, so served
+		// groups are split into ACV deciles: the same expected book, with
+		// the spread of account sizes that decides who is covered.
+		if !teamOn || m.Team.Assignment != Priority || !r.served() || acv == nil || acv.Fixed() {
+			groups = append(groups, newGroup(r, join, fr, h, weight, count))
+			return
+		}
+		const bins = 10
+		var v [bins]float64
+		sum := 0.0
+		for k := range v {
+			v[k] = acv.Quantile((float64(k) + 0.5) / bins)
+			sum += v[k]
+		}
+		for k := range v {
+			share := v[k] / sum
+			groups = append(groups, newGroup(r, join, fr, h, weight*share, count/bins))
+		}
+	}
 	for i := range w.segs {
 		r := &w.segs[i]
 		s := r.seg
@@ -32,8 +72,11 @@ func (w *worker) expectedTrial(m *Model, netRate NetRate) {
 			count[fr]++
 		}
 		for _, fr := range sortedInts(weight) {
-			unitPath(r, 0, fr, h, netRate, e, surv)
-			b.addExpected(e, surv, 0, weight[fr], count[fr])
+			var acv dist.Dist
+			if len(s.Accounts) == 0 {
+				acv = s.ACV
+			}
+			add(r, 0, fr, weight[fr], count[fr], acv)
 		}
 		if r.lambda > 0 && r.newACV != nil {
 			acc := 0.0
@@ -43,14 +86,102 @@ func (w *worker) expectedTrial(m *Model, netRate NetRate) {
 					n = math.Floor(acc+n+1e-9) - math.Floor(acc+1e-9)
 					acc += r.arrivalRate(mo)
 				}
-				if n == 0 {
-					continue
+				if n > 0 {
+					add(r, mo, mo+r.term, n*r.newACV.Mean()/12, n, r.newACV)
 				}
-				unitPath(r, mo, mo+r.term, h, netRate, e, surv)
-				b.addExpected(e, surv, mo, n*r.newACV.Mean()/12, n)
 			}
 		}
 	}
+	if teamOn {
+		t := &m.Team
+		w.cohorts = w.team.simulate(t, d.draw(t.Productivity), d.draw(t.LoadedCost), d.draw(t.HiringCost),
+			d.draw(t.Attrition), nil, w.cohorts)
+	} else {
+		w.team.clear()
+	}
+	clear(w.stats)
+	w.synced = teamOn
+	var active []*group
+	for mo := 1; mo <= h; mo++ {
+		active = active[:0]
+		for _, g := range groups {
+			g.cov = 1
+			if g.join <= mo && g.r.served() {
+				active = append(active, g)
+			}
+		}
+		if teamOn {
+			w.shareExpected(active, mo, m.Team.Assignment)
+		}
+		for _, g := range groups {
+			switch {
+			case g.join == mo:
+				g.joinCov = g.cov
+			case g.join < mo:
+				g.advance(mo, netRate, &m.Response, teamOn)
+			}
+		}
+	}
+	for _, g := range groups {
+		b.addExpected(g.e, g.surv, g.join, g.weight, g.count)
+	}
+}
+
+// shareExpected gives month mo's expected hours to the expected active
+// accounts of the served groups: evenly, or to the highest MRR per account
+// first.
+func (w *worker) shareExpected(active []*group, mo int, assign Assignment) {
+	alive := func(g *group) float64 { return g.count * g.surv[max(mo-1, g.join)] }
+	need, n := 0.0, 0.0
+	for _, g := range active {
+		need += alive(g) * g.r.hoursPerAccount / 12
+		n += alive(g)
+	}
+	avail := w.team.hours[mo]
+	if assign == Priority {
+		perAccount := func(g *group) float64 {
+			t := max(mo-1, g.join)
+			if g.surv[t] == 0 {
+				return 0
+			}
+			return g.weight * g.e[t] / (g.count * g.surv[t])
+		}
+		slices.SortStableFunc(active, func(a, b *group) int { return cmpDesc(perAccount(a), perAccount(b)) })
+		left := avail
+		for _, g := range active {
+			gn := alive(g) * g.r.hoursPerAccount / 12
+			g.cov = 1
+			if gn > 0 {
+				g.cov = math.Max(0, math.Min(1, left/gn))
+			}
+			left -= gn
+		}
+	} else if need > avail {
+		for _, g := range active {
+			g.cov = avail / need
+		}
+	}
+	st := &w.stats[mo]
+	st.need = need
+	for _, g := range active {
+		a := alive(g)
+		st.covSum += a * g.cov
+		if g.cov < 0.5 {
+			st.below += a
+		}
+	}
+	st.n = int(math.Round(n))
+	st.nf = n
+}
+
+func cmpDesc(a, b float64) int {
+	switch {
+	case a > b:
+		return -1
+	case a < b:
+		return 1
+	}
+	return 0
 }
 
 func sortedInts(m map[int]float64) []int {
@@ -58,80 +189,76 @@ func sortedInts(m map[int]float64) []int {
 	for k := range m {
 		keys = append(keys, k)
 	}
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
+	slices.Sort(keys)
 	return keys
 }
 
-// unitPath fills e (expected MRR per dollar of starting MRR) and surv
-// (probability the account is still a customer) for months join..h of an
-// account joining in month join with the given first renewal. With the
-// multiplicative convention each month multiplies e by
-// (1 − churn)(1 + price increase)(1 + upsell)(1 − contraction), the
-// expectation of the account-level simulation; with the additive convention
-// by (1 + price increase + upsell − contraction − churn).
-func unitPath(r *segRun, join, firstRenewal, h int, netRate NetRate, e, surv []float64) {
-	term := r.term
-	first, step := firstRenewal, term
+func newGroup(r *segRun, join, firstRenewal, h int, weight, count float64) *group {
+	g := &group{r: r, join: join, firstRenewal: firstRenewal, weight: weight, count: count,
+		e: make([]float64, h+2), surv: make([]float64, h+2), failAt: -1, cov: 1, joinCov: 1}
+	g.first, g.step = firstRenewal, r.term
 	if r.hazard {
-		step = 1
-		if term > 1 {
-			first = join + 1
+		g.step = 1
+		if r.term > 1 {
+			g.first = join + 1
 		}
 	}
-	anchor := firstRenewal - term
+	g.anchor = firstRenewal - r.term
 	if join > 0 {
-		anchor = join
+		g.anchor = join
+		g.failAt = join + r.onbMonths
 	}
-	failAt := -1
-	if join > 0 && r.onbSuccess < 1 {
-		failAt = join + r.onbMonths
+	g.e[join], g.surv[join] = 1, 1
+	return g
+}
+
+// advance moves the group's expected path per dollar of starting MRR (e)
+// and its survival (surv) to month mo. With the multiplicative convention
+// each month multiplies e by (1 − churn)(1 + price increase)(1 + upsell)
+// (1 − contraction), the expectation of the account-level simulation; with
+// the additive convention by (1 + price increase + upsell − contraction −
+// churn). With a team, coverage multiplies churn (for sBG segments the
+// population hazard of the period: an approximation of multiplying each
+// account's θ) and the upsell probability; onboarding success uses the join
+// month's coverage.
+func (g *group) advance(mo int, netRate NetRate, resp *Response, teamOn bool) {
+	r := g.r
+	churnMult, upMult, onbMult := r.churnMult, r.upMult, r.onbMult
+	if teamOn {
+		churnMult = curveAt(resp.Churn, g.cov)
+		upMult = curveAt(resp.Upsell, g.cov)
+		onbMult = curveAt(resp.Onboarding, g.joinCov)
 	}
-	churnP := 1 - math.Exp(r.logKeep)
-	upGain, coLoss := 0.0, 0.0
-	if r.upQ > 0 {
-		upGain = r.upQ * r.upSize.Mean()
-	}
-	if r.coQ > 0 {
-		coLoss = r.coQ * r.coSize.Mean()
-	}
-	e[join], surv[join] = 1, 1
-	k := 0 // churn opportunities so far
-	for mo := join + 1; mo <= h; mo++ {
-		c := 0.0
-		if mo >= first && (mo-first)%step == 0 {
-			k++
-			if r.sbg {
-				c = math.Min(1, r.churnMult*r.alpha/(r.alpha+r.beta+float64(k)-1))
-			} else {
-				c = churnP
-			}
-		}
-		if mo == failAt {
-			c = 1 - (1-c)*r.onbSuccess
-		}
-		renewal := mo >= firstRenewal && (mo-firstRenewal)%term == 0
-		pi := 0.0
-		if renewal {
-			pi = r.priceInc
-		}
-		up := 0.0
-		if r.upQ > 0 && isOpportunity(mo, anchor, r.upEvery, firstRenewal, term) {
-			up = upGain
-		}
-		co := 0.0
-		if r.coQ > 0 && isOpportunity(mo, anchor, r.coEvery, firstRenewal, term) {
-			co = coLoss
-		}
-		surv[mo] = surv[mo-1] * (1 - c)
-		if netRate == Additive {
-			e[mo] = e[mo-1] * (1 + pi + up - co - c)
+	c := 0.0
+	if mo >= g.first && (mo-g.first)%g.step == 0 {
+		g.k++
+		if r.sbg {
+			c = math.Min(1, churnMult*r.alpha/(r.alpha+r.beta+float64(g.k)-1))
 		} else {
-			e[mo] = e[mo-1] * (1 - c) * (1 + pi) * (1 + up) * (1 - co)
+			c = math.Min(1, r.baseChurn*churnMult)
 		}
+	}
+	if mo == g.failAt {
+		c = 1 - (1-c)*math.Min(1, r.onbSuccessBase*onbMult)
+	}
+	term := r.term
+	pi := 0.0
+	if mo >= g.firstRenewal && (mo-g.firstRenewal)%term == 0 {
+		pi = r.priceInc
+	}
+	up := 0.0
+	if r.upSize != nil && isOpportunity(mo, g.anchor, r.upEvery, g.firstRenewal, term) {
+		up = math.Min(1, r.baseUp*upMult) * r.upSize.Mean()
+	}
+	co := 0.0
+	if r.coQ > 0 && isOpportunity(mo, g.anchor, r.coEvery, g.firstRenewal, term) {
+		co = r.coQ * r.coSize.Mean()
+	}
+	g.surv[mo] = g.surv[mo-1] * (1 - c)
+	if netRate == Additive {
+		g.e[mo] = g.e[mo-1] * (1 + pi + up - co - c)
+	} else {
+		g.e[mo] = g.e[mo-1] * (1 - c) * (1 + pi) * (1 + up) * (1 - co)
 	}
 }
 

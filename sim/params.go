@@ -21,7 +21,9 @@ type segRun struct {
 	sbgDirect bool // θ is not modified: draw the churn time by inversion
 	alpha     float64
 	beta      float64
-	churnMult float64
+	churnMult float64 // coverage multipliers at the model's fixed coverage
+	upMult    float64
+	onbMult   float64
 
 	priceInc         float64
 	upQ, coQ         float64 // per-opportunity probabilities after coverage
@@ -36,8 +38,11 @@ type segRun struct {
 	// monotone: an account's MRR never falls before it churns (no
 	// contraction, no price cut), which allows calendar booking.
 	monotone bool
-	scheds   []schedule // renewal calendars of the trial (Monte Carlo)
-	sbgSurv  []float64  // sBG survival by period (Monte Carlo, sbgDirect)
+	// Before any coverage multiplier, for the synchronous engine.
+	baseChurn, baseUp, onbSuccessBase float64
+	hoursPerAccount                   float64    // CSM hours per account per year
+	scheds                            []schedule // renewal calendars of the trial (Monte Carlo)
+	sbgSurv                           []float64  // sBG survival by period (Monte Carlo, sbgDirect)
 }
 
 // drawer resolves per-trial assumptions: in Monte Carlo mode from the
@@ -93,7 +98,7 @@ func resolve(m *Model, d *drawer, out []segRun) []segRun {
 	onbMult := curveAt(m.Response.Onboarding, cov)
 	for i := range m.Segments {
 		s := &m.Segments[i]
-		r := segRun{seg: s, key: nameKey(s.Name), term: s.TermMonths, churnMult: churnMult}
+		r := segRun{seg: s, key: nameKey(s.Name), term: s.TermMonths, churnMult: churnMult, upMult: upMult, onbMult: onbMult}
 		r.hazard = s.Churn.Timing == Hazard
 		r.churnStep = s.TermMonths
 		if r.hazard {
@@ -110,11 +115,14 @@ func resolve(m *Model, d *drawer, out []segRun) []segRun {
 				months = 12
 			}
 			p := 1 - math.Pow(1-rate, float64(r.churnStep)/float64(months))
+			r.baseChurn = p
 			r.logKeep = logKeep(math.Min(1, p*churnMult))
 		}
 		r.priceInc = d.draw(s.PriceIncrease)
 		if s.Upsell.Active() {
-			r.upQ = math.Min(1, d.draw(s.Upsell.Probability)*upMult)
+			r.baseUp = d.draw(s.Upsell.Probability)
+			r.upQ = math.Min(1, r.baseUp*upMult)
+			r.upSize = s.Upsell.Size
 			r.upSize = s.Upsell.Size
 		}
 		if s.Contraction.Active() {
@@ -124,7 +132,11 @@ func resolve(m *Model, d *drawer, out []segRun) []segRun {
 		r.logUpKeep, r.logCoKeep = logKeep(r.upQ), logKeep(r.coQ)
 		r.monotone = r.priceInc >= 0 && r.coQ == 0
 		r.upEvery, r.coEvery = s.Upsell.Cadence.Months(), s.Contraction.Cadence.Months()
-		r.onbSuccess = math.Min(1, d.draw(s.OnboardingSuccess)*onbMult)
+		r.onbSuccessBase = d.draw(s.OnboardingSuccess)
+		r.onbSuccess = math.Min(1, r.onbSuccessBase*onbMult)
+		if !s.Digital {
+			r.hoursPerAccount = s.HoursPerAccount()
+		}
 		r.onbMonths = max(1, s.OnboardingMonths)
 		if s.Acquisition.PerMonth.Dist != nil {
 			r.lambda = d.draw(s.Acquisition.PerMonth)

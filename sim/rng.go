@@ -22,6 +22,7 @@ const (
 	purposeContraction
 	purposeOnboarding
 	purposeArrivals
+	purposeTeam
 )
 
 // splitmix64 is the SplitMix64 finaliser: a bijective mixer that turns

@@ -18,12 +18,21 @@ const (
 	sChurnedMRR
 	sNRR
 	sGRR
+	sHoursNeeded
+	sHoursAvailable
+	sUtilisation
+	sCoverage
+	sCoverageBelow50
+	sCSMs
+	sAccountsPerCSM
+	sCSCost
 	numSeries
 )
 
 // SeriesNames are the monthly series in results.json, in order.
 var SeriesNames = [numSeries]string{"mrr", "arr", "logos", "revenue_cum", "new_mrr", "expansion_mrr",
-	"contraction_mrr", "churned_mrr", "nrr", "grr"}
+	"contraction_mrr", "churned_mrr", "nrr", "grr",
+	"hours_needed", "hours_available", "utilisation", "coverage", "coverage_below_50", "csms", "accounts_per_csm", "cs_cost"}
 
 const (
 	mARREnd = iota
@@ -31,11 +40,13 @@ const (
 	mNRR
 	mGRR
 	mLogosEnd
+	mCSCostTotal
+	mCoverageMean
 	numMetrics
 )
 
 // MetricNames are the per-trial metrics in results.json, in order.
-var MetricNames = [numMetrics]string{"arr_end", "revenue_total", "nrr_12m", "grr_12m", "logos_end"}
+var MetricNames = [numMetrics]string{"arr_end", "revenue_total", "nrr_12m", "grr_12m", "logos_end", "cs_cost_total", "coverage_mean"}
 
 // event is a change of one account's MRR in a month.
 type event struct {
@@ -57,6 +68,8 @@ type book struct {
 	window int // NRR/GRR look-back: 12 months, or the horizon if shorter
 	mrr    []float64
 	logos  []float64
+	need   []float64 // CSM hours per month needed by served accounts
+	served []float64 // served accounts
 	young  []float64 // MRR of accounts that joined less than window months ago
 	grr    []float64 // Σ min(MRR now, MRR window months ago) of older accounts
 	newM   []float64 // flows, not differences
@@ -68,14 +81,14 @@ type book struct {
 func newBook(h int) *book {
 	n := h + 2
 	b := &book{h: h, window: min(12, h)}
-	for _, p := range []*[]float64{&b.mrr, &b.logos, &b.young, &b.grr, &b.newM, &b.expM, &b.conM, &b.churnM} {
+	for _, p := range []*[]float64{&b.mrr, &b.logos, &b.need, &b.served, &b.young, &b.grr, &b.newM, &b.expM, &b.conM, &b.churnM} {
 		*p = make([]float64, n)
 	}
 	return b
 }
 
 func (b *book) reset() {
-	for _, s := range [][]float64{b.mrr, b.logos, b.young, b.grr, b.newM, b.expM, b.conM, b.churnM} {
+	for _, s := range [][]float64{b.mrr, b.logos, b.need, b.served, b.young, b.grr, b.newM, b.expM, b.conM, b.churnM} {
 		clear(s)
 	}
 }
@@ -125,51 +138,111 @@ type worker struct {
 	sbgTabs                     [][]float64  // [segment] survival by period
 	price                       []float64    // scratch: a calendar's price factors
 	b                           *book
+
+	// The team and the synchronous engine (see sync.go).
+	teamSt  *stream
+	team    *teamPath
+	cohorts []cohort
+	synced  bool // this trial's served book was simulated month by month
+	live    []live
+	order   []int
+	stats   []syncStats
 }
 
 func newWorker(seed uint64, h int) *worker {
 	return &worker{seed: seed, acv: newStream(), churn: newStream(), up: newStream(), co: newStream(),
-		onb: newStream(), ar: newStream(), assume: newStream(), b: newBook(h)}
+		onb: newStream(), ar: newStream(), assume: newStream(), b: newBook(h),
+		teamSt: newStream(), team: newTeamPath(h), stats: make([]syncStats, h+1)}
 }
 
-// runTrial simulates one trial of model m into w.b.
+// runTrial simulates one trial of model m into w.b. Accounts are simulated
+// independently with full coverage; if the team then turns out to be short
+// of hours in some month, the served segments are simulated again month by
+// month with the coverage the team can give.
 func (w *worker) runTrial(m *Model, trial uint64) {
 	b := w.b
 	b.reset()
 	w.trial = trialKey(w.seed, trial)
 	d := drawer{trial: w.trial, st: w.assume}
 	w.segs = resolve(m, &d, w.segs)
+	w.synced = false
+	clear(w.stats)
+	teamOn := m.Team.Active() && m.FixedCoverage == nil
+	if teamOn {
+		t := &m.Team
+		w.cohorts = w.team.simulate(t, d.draw(t.Productivity), d.draw(t.LoadedCost), d.draw(t.HiringCost),
+			d.draw(t.Attrition), w.teamSt.seed(subKey(w.trial, nameKey("team")), purposeTeam), w.cohorts)
+	} else {
+		w.team.clear()
+	}
+	w.prepare()
+	for i := range w.segs {
+		w.independent(&w.segs[i])
+	}
+	if !teamOn || (!w.short() && !forceSync) {
+		return
+	}
+	b.reset()
+	w.prepare()
+	w.synced = true
+	for i := range w.segs {
+		if !w.segs[i].served() {
+			w.independent(&w.segs[i])
+		}
+	}
+	w.runServed(w.team, m.Team.Assignment, &m.Response)
+}
+
+// short reports whether the served accounts needed more hours than the team
+// had in some month.
+func (w *worker) short() bool {
+	need := 0.0
+	for mo := 0; mo <= w.b.h; mo++ {
+		need += w.b.need[mo]
+		if mo >= 1 && need > w.team.hours[mo]*(1+1e-12) {
+			return true
+		}
+	}
+	return false
+}
+
+// prepare readies the trial's per-segment calendars and sBG tables.
+func (w *worker) prepare() {
 	for len(w.scheds) < len(w.segs) {
 		w.scheds = append(w.scheds, nil)
 		w.sbgTabs = append(w.sbgTabs, nil)
 	}
 	for i := range w.segs {
 		r := &w.segs[i]
-		s := r.seg
 		for len(w.scheds[i]) < r.term {
 			w.scheds[i] = append(w.scheds[i], schedule{})
 		}
 		for c := range w.scheds[i][:r.term] {
-			w.scheds[i][c].reset(b.h)
+			w.scheds[i][c].reset(w.b.h)
 		}
 		r.scheds = w.scheds[i][:r.term]
-		if r.sbgDirect {
-			w.sbgTabs[i] = sbgSurvival(w.sbgTabs[i][:0], r.alpha, r.beta, b.h/r.churnStep+2)
+		if r.sbg {
+			w.sbgTabs[i] = sbgSurvival(w.sbgTabs[i][:0], r.alpha, r.beta, w.b.h/r.churnStep+2)
 			r.sbgSurv = w.sbgTabs[i]
 		}
-		for j := 0; j < s.Count; j++ {
-			key := subKey(w.trial, accountKey(r.key, 0, j))
-			var mrr float64
-			if j < len(s.Accounts) {
-				mrr = s.Accounts[j].MRR
-			} else {
-				mrr = s.ACV.Sample(w.acv.seed(key, purposeACV).r) / 12
-			}
-			w.account(r, key, mrr, 0, r.firstRenewal(j))
+	}
+}
+
+// independent simulates a segment's accounts one by one.
+func (w *worker) independent(r *segRun) {
+	s := r.seg
+	for j := 0; j < s.Count; j++ {
+		key := subKey(w.trial, accountKey(r.key, 0, j))
+		var mrr float64
+		if j < len(s.Accounts) {
+			mrr = s.Accounts[j].MRR
+		} else {
+			mrr = s.ACV.Sample(w.acv.seed(key, purposeACV).r) / 12
 		}
-		if r.lambda > 0 && r.newACV != nil {
-			w.arrivals(r)
-		}
+		w.account(r, key, mrr, 0, r.firstRenewal(j))
+	}
+	if r.lambda > 0 && r.newACV != nil {
+		w.arrivals(r)
 	}
 }
 
@@ -254,6 +327,13 @@ func (w *worker) account(r *segRun, key uint64, mrr float64, join, firstRenewal 
 	if churnAt <= h {
 		b.logos[churnAt]--
 	}
+	if r.hoursPerAccount > 0 {
+		end := min(churnAt+1, h+1)
+		b.need[join] += r.hoursPerAccount / 12
+		b.need[end] -= r.hoursPerAccount / 12
+		b.served[join]++
+		b.served[end]--
+	}
 	if join > 0 {
 		b.newM[join] += mrr
 	}
@@ -266,6 +346,10 @@ func (w *worker) account(r *segRun, key uint64, mrr float64, join, firstRenewal 
 	}
 	w.pathAccount(r, mrr, join, firstRenewal, churnAt, last)
 }
+
+// forceSync makes every trial with a team take the synchronous engine;
+// tests use it to check that engine against the independent one.
+var forceSync = false
 
 // forcePathBooking makes every account take the event-by-event path; tests
 // use it to check calendar booking against it.
@@ -605,6 +689,58 @@ func (w *worker) summarise(series *[numSeries][]float64, metrics *[numMetrics]fl
 	metrics[mNRR] = series[sNRR][h]
 	metrics[mGRR] = series[sGRR][h]
 	metrics[mLogosEnd] = series[sLogos][h]
+	w.summariseTeam(series, metrics)
+}
+
+// summariseTeam adds the CS team's series: hours needed by the served
+// accounts and available from the team, utilisation (hours used over hours
+// available), coverage (mean over served accounts, and the share under
+// 50 %), headcount, served accounts per CSM, and CS cost.
+func (w *worker) summariseTeam(series *[numSeries][]float64, metrics *[numMetrics]float64) {
+	h := w.b.h
+	need, served := 0.0, 0.0
+	cost, covSum := 0.0, 0.0
+	for mo := 0; mo <= h; mo++ {
+		need += w.b.need[mo]
+		served += w.b.served[mo]
+		n, cov, below, needed := served, 1.0, 0.0, need
+		if w.synced {
+			st := &w.stats[mo]
+			n, needed = float64(st.n), st.need
+			if st.nf > 0 {
+				n = st.nf
+			}
+			if n > 0 {
+				cov, below = st.covSum/n, st.below/n
+			}
+		}
+		if mo == 0 {
+			needed, cov = 0, 1
+		}
+		avail := w.team.hours[mo]
+		util := 0.0
+		if avail > 0 {
+			util = math.Min(needed, avail) / avail
+		}
+		perCSM := 0.0
+		if heads := w.team.heads[mo]; heads > 0 {
+			perCSM = n / heads
+		}
+		series[sHoursNeeded][mo] = needed
+		series[sHoursAvailable][mo] = avail
+		series[sUtilisation][mo] = util
+		series[sCoverage][mo] = cov
+		series[sCoverageBelow50][mo] = below
+		series[sCSMs][mo] = w.team.heads[mo]
+		series[sAccountsPerCSM][mo] = perCSM
+		series[sCSCost][mo] = w.team.cost[mo]
+		if mo > 0 {
+			cost += w.team.cost[mo]
+			covSum += cov
+		}
+	}
+	metrics[mCSCostTotal] = cost
+	metrics[mCoverageMean] = covSum / float64(max(h, 1))
 }
 
 // addCalendar adds one renewal calendar's accounts to the series, applying

@@ -1,0 +1,316 @@
+package sim
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+)
+
+// When the team is short of hours, coverage depends on which accounts are
+// active, and churn and upsell depend on coverage: the served book must be
+// simulated month by month. The synchronous engine below does that for the
+// segments CSMs serve. It draws exactly the random numbers the independent
+// engine draws, in the same streams: a churn or upsell happens when the
+// account's accumulated hazard, Σ −log(1 − p_j) over its opportunities,
+// passes an exponential threshold (with a constant p this is the geometric
+// skip of the independent engine); an sBG account keeps its uniform until a
+// multiplier first applies, then draws its propensity θ from the posterior
+// Beta(α, β + periods survived). So a trial in which coverage stays full
+// gives the same numbers either way.
+
+// live is an account of a served segment in the synchronous engine.
+type live struct {
+	r                    *segRun
+	join, firstRenew     int
+	nextChurn, step      int
+	nextRenew            int
+	nextUp, upEvery      int
+	nextCo, coEvery      int
+	onbFailAt            int
+	periods              int // churn opportunities survived
+	mrr                  float64
+	need                 float64 // CSM hours per month
+	cov                  float64 // coverage this month
+	hc, ec, hu, eu       float64 // accumulated hazards and thresholds
+	hco, eco             float64
+	u, theta             float64 // sBG: uniform until θ is drawn (θ < 0: not yet)
+	onbU                 float64 // onboarding uniform (new accounts)
+	gone                 bool
+	churnS, upS, coS     rand.PCG
+	hasEc, hasEu, hasEco bool
+	grrLevel             float64
+	ring                 [12]float64 // MRR of the last window months, by month mod window
+}
+
+// syncStats are a month's coverage statistics over the served accounts.
+type syncStats struct {
+	need, covSum, below float64
+	n                   int
+	nf                  float64 // expected mode: expected accounts
+}
+
+// served reports whether CSMs serve the segment.
+func (r *segRun) served() bool { return !r.seg.Digital && r.hoursPerAccount > 0 }
+
+// runServed simulates the served segments month by month under the team's
+// hours, booking into w.b and recording coverage statistics.
+func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
+	b := w.b
+	h, win := b.h, b.window
+	accts := w.live[:0]
+	for i := range w.segs {
+		r := &w.segs[i]
+		if !r.served() {
+			continue
+		}
+		for j := 0; j < r.seg.Count; j++ {
+			key := subKey(w.trial, accountKey(r.key, 0, j))
+			var mrr float64
+			if j < len(r.seg.Accounts) {
+				mrr = r.seg.Accounts[j].MRR
+			} else {
+				mrr = r.seg.ACV.Sample(w.acv.seed(key, purposeACV).r) / 12
+			}
+			accts = append(accts, w.newLive(r, key, mrr, 0, r.firstRenewal(j)))
+		}
+	}
+	order := w.order[:0]
+	acc := make([]float64, len(w.segs)) // deterministic arrivals' running totals
+	for m := 1; m <= h; m++ {
+		// New logos of month m join before coverage is shared out.
+		for i := range w.segs {
+			r := &w.segs[i]
+			if !r.served() || r.lambda <= 0 || r.newACV == nil {
+				continue
+			}
+			lam := r.arrivalRate(m)
+			var n int
+			if r.seg.Acquisition.Arrivals == Deterministic {
+				n = int(math.Floor(acc[i]+lam+1e-9)) - int(math.Floor(acc[i]+1e-9))
+				acc[i] += lam
+			} else {
+				n = poisson(w.ar.seed(subKey(w.trial, accountKey(r.key, m, 0)), purposeArrivals), lam)
+			}
+			for k := 0; k < n; k++ {
+				key := subKey(w.trial, accountKey(r.key, m, k+1))
+				mrr := r.newACV.Sample(w.acv.seed(key, purposeACV).r) / 12
+				accts = append(accts, w.newLive(r, key, mrr, m, m+r.term))
+			}
+		}
+		// Share the month's hours among the active accounts.
+		order = order[:0]
+		need := 0.0
+		for i := range accts {
+			if !accts[i].gone {
+				order = append(order, i)
+				need += accts[i].need
+			}
+		}
+		avail := team.hours[m]
+		if assign == Priority {
+			slices.SortStableFunc(order, func(x, y int) int {
+				switch a, c := accts[x].mrr, accts[y].mrr; {
+				case a > c:
+					return -1
+				case a < c:
+					return 1
+				}
+				return 0
+			})
+			left := avail
+			for _, i := range order {
+				a := &accts[i]
+				a.cov = math.Max(0, math.Min(1, left/a.need))
+				left -= a.need
+			}
+		} else {
+			c := 1.0
+			if need > avail {
+				c = avail / need
+			}
+			for _, i := range order {
+				accts[i].cov = c
+			}
+		}
+		st := &w.stats[m]
+		st.need = need
+		for _, i := range order {
+			a := &accts[i]
+			st.covSum += a.cov
+			if a.cov < 0.5 {
+				st.below++
+			}
+			st.n++
+			w.liveMonth(a, m, win, resp)
+		}
+	}
+	w.live = accts
+	w.order = order
+}
+
+func (w *worker) newLive(r *segRun, key uint64, mrr float64, join, firstRenewal int) live {
+	a := live{r: r, join: join, firstRenew: firstRenewal, mrr: mrr, need: r.hoursPerAccount / 12, theta: -1, onbFailAt: -1}
+	a.step = r.term
+	a.nextChurn = firstRenewal
+	if r.hazard {
+		a.step = 1
+		if r.term > 1 {
+			a.nextChurn = join + 1
+		}
+	}
+	a.nextRenew = firstRenewal
+	anchor := firstRenewal - r.term
+	if join > 0 {
+		anchor = join
+	}
+	a.upEvery, a.nextUp = firstOpportunity(anchor, r.upEvery, firstRenewal, r.term)
+	a.coEvery, a.nextCo = firstOpportunity(anchor, r.coEvery, firstRenewal, r.term)
+	w.churn.seed(key, purposeChurn)
+	a.churnS = w.churn.pcg
+	w.up.seed(key, purposeUpsell)
+	a.upS = w.up.pcg
+	w.co.seed(key, purposeContraction)
+	a.coS = w.co.pcg
+	if join > 0 {
+		// Onboarding is decided with the coverage of the join month, in
+		// liveMonth.
+		a.onbU = w.onb.seed(key, purposeOnboarding).uniform()
+	}
+	b := w.b
+	b.mrr[join] += mrr
+	b.logos[join]++
+	if join > 0 {
+		b.newM[join] += mrr
+		b.young[join] += mrr
+	}
+	a.ring[join%w.b.window] = mrr
+	return a
+}
+
+// firstOpportunity returns the spacing and first month of a motion's
+// opportunities, as the independent engine's opportunities does.
+func firstOpportunity(anchor, every, firstRenewal, term int) (step, first int) {
+	if every == 0 {
+		return term, firstRenewal
+	}
+	first = anchor + every
+	if first < 1 {
+		first += (1 - first + every - 1) / every * every
+	}
+	return every, first
+}
+
+// hazardStep accumulates one opportunity with probability p into (h, e) and
+// reports whether the event happens; the threshold is drawn lazily, only
+// when an uncertain opportunity first arrives.
+func hazardStep(p float64, acc, thr *float64, has *bool, s *stream) bool {
+	switch {
+	case p <= 0:
+		return false
+	case p >= 1:
+		return true
+	}
+	if !*has {
+		*thr, *has = s.r.ExpFloat64(), true
+	}
+	*acc += -math.Log1p(-p)
+	return *acc > *thr
+}
+
+// liveMonth applies month m to one active account: onboarding, churn
+// opportunity, renewal price increase, upsell, contraction, in that order.
+func (w *worker) liveMonth(a *live, m, win int, resp *Response) {
+	b := w.b
+	r := a.r
+	old := a.mrr
+	churned := false
+	if m == a.join && a.join > 0 {
+		success := math.Min(1, r.onbSuccessBase*curveAt(resp.Onboarding, a.cov))
+		if success < 1 && a.onbU >= success {
+			a.onbFailAt = a.join + r.onbMonths
+		}
+	}
+	if m == a.onbFailAt {
+		churned = true
+	}
+	if !churned && m == a.nextChurn {
+		a.nextChurn += a.step
+		a.periods++
+		mult := curveAt(resp.Churn, a.cov)
+		st := w.churn
+		st.pcg = a.churnS
+		switch {
+		case r.sbg && a.theta < 0 && mult == 1:
+			if a.periods == 1 {
+				a.u = st.uniform()
+			}
+			churned = r.sbgSurv[min(a.periods, len(r.sbgSurv)-1)] < a.u
+		case r.sbg:
+			if a.theta < 0 {
+				if a.periods == 1 {
+					a.u = st.uniform()
+				}
+				// Survived periods − 1 periods: θ's posterior.
+				a.theta = betaRand(st, r.alpha, r.beta+float64(a.periods-1))
+			}
+			churned = hazardStep(math.Min(1, a.theta*mult), &a.hc, &a.ec, &a.hasEc, st)
+		default:
+			churned = hazardStep(math.Min(1, r.baseChurn*mult), &a.hc, &a.ec, &a.hasEc, st)
+		}
+		a.churnS = st.pcg
+	}
+	if churned {
+		b.mrr[m] -= old
+		b.churnM[m] += old
+		b.logos[m]--
+		if a.join > 0 && m <= a.join+win {
+			b.young[m] -= old
+		}
+		b.grr[m] -= a.grrLevel
+		a.gone = true
+		return
+	}
+	if m == a.nextRenew {
+		a.mrr *= 1 + r.priceInc
+		a.nextRenew += r.term
+	}
+	if m == a.nextUp {
+		a.nextUp += a.upEvery
+		st := w.up
+		st.pcg = a.upS
+		if hazardStep(math.Min(1, r.baseUp*curveAt(resp.Upsell, a.cov)), &a.hu, &a.eu, &a.hasEu, st) {
+			a.mrr *= math.Max(0, 1+r.upSize.Sample(st.r))
+			a.hu, a.hasEu = 0, false
+		}
+		a.upS = st.pcg
+	}
+	up := a.mrr - old
+	if m == a.nextCo {
+		a.nextCo += a.coEvery
+		st := w.co
+		st.pcg = a.coS
+		if hazardStep(r.coQ, &a.hco, &a.eco, &a.hasEco, st) {
+			a.mrr *= math.Max(0, 1-r.coSize.Sample(st.r))
+			a.hco, a.hasEco = 0, false
+		}
+		a.coS = st.pcg
+	}
+	if d := a.mrr - old; d != 0 {
+		b.mrr[m] += d
+		b.expM[m] += up
+		b.conM[m] += up - d
+		if a.join > 0 && m < a.join+win {
+			b.young[m] += d
+		}
+	}
+	if a.join > 0 && m == a.join+win {
+		b.young[m] -= old
+	}
+	slot := m % win
+	if m >= a.join+win {
+		level := math.Min(a.mrr, a.ring[slot])
+		b.grr[m] += level - a.grrLevel
+		a.grrLevel = level
+	}
+	a.ring[slot] = a.mrr
+}
