@@ -154,6 +154,9 @@ func assertOnly(t *testing.T, dir string, names ...string) {
 func TestUsageErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"run"},
+		{"run", "x.yaml"},
+		{"run", "x.yaml", "-o", "out", "--trials", "0"},
+		{"run", "x.yaml", "-o", "out", "--seed", "-1"},
 		{"run", "a.yaml", "b.yaml", "-o", "x"},
 		{"frobnicate"},
 		{"run", "x.yaml", "-o", "out", "--trials", "many"},

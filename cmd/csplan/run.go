@@ -18,7 +18,7 @@ import (
 type runOptions struct {
 	out     string
 	trials  int
-	seed    int64
+	seed    uint64
 	workers int
 	mode    string
 	quiet   bool
@@ -39,8 +39,8 @@ when it is a terminal.`,
   csplan run scenarios/examples/w2-b-annual.yaml -o out --mode expected`,
 		Args: args(cobra.ExactArgs(1)),
 		RunE: func(c *cobra.Command, a []string) error {
-			if !c.Flags().Changed("seed") {
-				o.seed = -1
+			if o.out == "" {
+				return usageError{fmt.Errorf("run: -o DIR is required (the output directory)")}
 			}
 			return runScenario(c, a[0], o)
 		},
@@ -48,28 +48,28 @@ when it is a terminal.`,
 	f := c.Flags()
 	f.StringVarP(&o.out, "output", "o", "", "output directory (required)")
 	f.IntVar(&o.trials, "trials", 0, "number of trials (overrides the scenario)")
-	f.Int64Var(&o.seed, "seed", 0, "random seed (overrides the scenario)")
+	f.Uint64Var(&o.seed, "seed", 0, "random seed (overrides the scenario)")
 	f.IntVarP(&o.workers, "jobs", "j", 0, "parallel workers (default: all cores)")
 	f.StringVar(&o.mode, "mode", "", "monte-carlo or expected (overrides the scenario)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar")
-	c.MarkFlagRequired("output")
 	return c
 }
 
 func runScenario(c *cobra.Command, path string, o runOptions) error {
+	flags := c.Flags()
+	if flags.Changed("trials") && (o.trials < 1 || o.trials > 10_000_000) {
+		return usageError{fmt.Errorf("--trials must be between 1 and 10000000, got %d", o.trials)}
+	}
 	s, err := scenarios.Load(path)
 	if err != nil {
 		return err
 	}
 	set := s.Settings
-	if o.trials != 0 {
-		if o.trials < 1 || o.trials > 10_000_000 {
-			return usageError{fmt.Errorf("--trials must be between 1 and 10000000, got %d", o.trials)}
-		}
+	if flags.Changed("trials") {
 		set.Trials = o.trials
 	}
-	if o.seed >= 0 {
-		set.Seed = uint64(o.seed)
+	if flags.Changed("seed") {
+		set.Seed = o.seed
 	}
 	if o.workers < 0 {
 		return usageError{fmt.Errorf("-j must be at least 1, got %d", o.workers)}
