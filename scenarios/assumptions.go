@@ -20,6 +20,15 @@ func (s *Scenario) Assumptions() []results.Assumption {
 	return a.out
 }
 
+// Changes lists an option's overrides as written.
+func (o Option) Changes() []results.Change {
+	out := make([]results.Change, len(o.Set))
+	for i, path := range o.Set {
+		out[i] = results.Change{Path: path, Value: o.Values[i]}
+	}
+	return out
+}
+
 // skipped are fields shown elsewhere in a report (title, run settings) or
 // that are not inputs.
 var skipped = map[string]bool{"name": true, "description": true, "question": true, "currency": true,

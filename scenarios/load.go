@@ -38,6 +38,9 @@ type Scenario struct {
 	Options []Option
 	// Spec is the decoded file, defaults applied, for listing assumptions.
 	Spec *File
+
+	doc      *yaml.Node // the baseline tree, for overrides (Override)
+	readFile func(string) ([]byte, error)
 }
 
 // Option is the baseline or one named variant of it.
@@ -45,6 +48,7 @@ type Option struct {
 	Name        string
 	Description string
 	Set         []string // the paths it overrides
+	Values      []string // their values, as written (one line of YAML)
 	Model       sim.Model
 }
 
@@ -124,7 +128,8 @@ func Parse(name string, data []byte, readFile func(string) ([]byte, error)) (*Sc
 		return nil, Errors{syntaxError(name, data, err)}
 	}
 	doc := root.Content[0]
-	if e := checkSize(name, doc); e != nil {
+	size, e := checkSize(name, doc)
+	if e != nil {
 		return nil, Errors{*e}
 	}
 	if doc.Kind != yaml.MappingNode {
@@ -145,7 +150,7 @@ func Parse(name string, data []byte, readFile func(string) ([]byte, error)) (*Sc
 	}
 	s := &Scenario{
 		Path: name, Name: f.Name, Description: f.Description, Question: f.Question,
-		Currency: f.Currency, Start: f.Start.Calendar, Spec: &f,
+		Currency: f.Currency, Start: f.Start.Calendar, Spec: &f, doc: doc, readFile: readFile,
 		Settings: sim.Settings{Trials: f.Trials, Seed: uint64(f.Seed)},
 		Options:  []Option{{Name: "Baseline", Description: "the scenario as written", Model: base}},
 	}
@@ -154,6 +159,9 @@ func Parse(name string, data []byte, readFile func(string) ([]byte, error)) (*Sc
 	}
 	if f.NetRate == "additive" {
 		s.Settings.NetRate = sim.Additive
+	}
+	if e := checkOptionWork(name, d.at("options"), f.Options, size); e != nil {
+		return nil, Errors{*e}
 	}
 	var errs Errors
 	names := map[string]int{}
@@ -194,19 +202,41 @@ func Parse(name string, data []byte, readFile func(string) ([]byte, error)) (*Sc
 // follows aliases, so this bound is what keeps every later step small.
 const maxNodes = 200_000
 
-// checkSize rejects a document holding more than maxNodes values with its
-// aliases expanded, naming the alias at which the count passed maxNodes.
-func checkSize(name string, doc *yaml.Node) *Error {
-	c := sizer{size: map[*yaml.Node]int{}}
-	if c.count(doc) <= maxNodes {
+// maxOptionWork bounds the values decoded to check the options: each
+// override is checked by decoding the whole scenario with it (about 0.4 µs
+// a value), so a large file with many overrides could take minutes.
+const maxOptionWork = 10_000_000
+
+// checkOptionWork rejects options that would take too long to check on a
+// document of size values.
+func checkOptionWork(name string, at *yaml.Node, opts []OptionSpec, size int) *Error {
+	decodes := 0
+	for _, o := range opts {
+		decodes += len(o.Set.Keys) + 1
+	}
+	if decodes*size <= maxOptionWork {
 		return nil
 	}
+	return &Error{File: name, Line: at.Line, Col: at.Column, Path: "options", Msg: fmt.Sprintf(
+		"checking %d options with %d overrides in all would decode this scenario of %s values %d times, too many; use fewer options or overrides, or a smaller file",
+		len(opts), decodes-len(opts), fmtInt(int64(size)), decodes)}
+}
+
+// checkSize returns the number of values a document holds with its aliases
+// expanded, and an error if that is more than maxNodes, naming the alias at
+// which the count passed it.
+func checkSize(name string, doc *yaml.Node) (int, *Error) {
+	c := sizer{size: map[*yaml.Node]int{}}
+	n := c.count(doc)
+	if n <= maxNodes {
+		return n, nil
+	}
 	if a := c.culprit; a != nil {
-		return &Error{File: name, Line: a.Line, Col: a.Column, Msg: fmt.Sprintf(
+		return n, &Error{File: name, Line: a.Line, Col: a.Column, Msg: fmt.Sprintf(
 			"with alias *%s expanded, the document holds more than %s values (aliases nested in aliases, or an alias inside its own anchor?); write the values out or use fewer aliases",
 			a.Value, fmtInt(maxNodes))}
 	}
-	return &Error{File: name, Line: doc.Line, Col: doc.Column, Msg: fmt.Sprintf(
+	return n, &Error{File: name, Line: doc.Line, Col: doc.Column, Msg: fmt.Sprintf(
 		"the document holds more than %s values, counting each use of an alias; a scenario is a hand-written file", fmtInt(maxNodes))}
 }
 
@@ -279,7 +309,7 @@ func syntaxError(name string, data []byte, err error) Error {
 			e.Col = i + 1
 		}
 		if m := unknownAnchor.FindStringSubmatch(problem); m != nil {
-			e.Col = strings.Index(text, "*"+m[1]) + 1
+			e.Col = max(strings.Index(text, "*"+m[1]), 0) + 1
 			e.Msg += fmt.Sprintf("; the alias *%s needs an anchor &%s on a value above it", m[1], m[1])
 		}
 		if e.Col > len(text) {

@@ -48,6 +48,7 @@ func expandOption(file string, doc, at *yaml.Node, i int, o OptionSpec, base sim
 		}
 		setPath(all, path, val, k)
 		opt.Set = append(opt.Set, path)
+		opt.Values = append(opt.Values, flowText(val))
 	}
 	if len(errs) > 0 {
 		return opt, errs
@@ -243,4 +244,15 @@ func own(n *yaml.Node) *yaml.Node {
 	c.Anchor = ""
 	c.Content = slices.Clone(n.Content)
 	return &c
+}
+
+// flowText writes a value node as one line of YAML, as a report quotes it.
+func flowText(n *yaml.Node) string {
+	c := *deref(n)
+	c.Style |= yaml.FlowStyle
+	b, err := yaml.Marshal(&c)
+	if err != nil {
+		return c.Value
+	}
+	return strings.TrimSpace(string(b))
 }

@@ -206,13 +206,17 @@ func (a *aggregate) results(opts []Option, s Settings) *results.Results {
 		if k > 0 {
 			ro.VsBaseline = map[string]results.Diff{}
 			for i, name := range MetricNames {
-				ro.VsBaseline[name] = pairedDiff(a.metrics[k][i], a.metrics[0][i], true)
+				ro.VsBaseline[name] = pairedDiff(a.metrics[k][i], a.metrics[0][i], HigherIsBetter(name))
 			}
 		}
 		r.Options = append(r.Options, ro)
 	}
 	return r
 }
+
+// HigherIsBetter says which way a metric is better: more of everything is
+// better except cost.
+func HigherIsBetter(metric string) bool { return metric != "cs_cost_total" }
 
 // summarize returns mean, sd, standard error and exact quantiles of xs
 // (linear interpolation between order statistics, Hyndman and Fan type 7).
@@ -328,10 +332,11 @@ func runExpected(opts []Option, s Settings) *results.Results {
 			ro.VsBaseline = map[string]results.Diff{}
 			for i, name := range MetricNames {
 				d := metrics[i] - base[i]
-				diff := results.Diff{MeanDiff: d, CI95: [2]float64{d, d}, HigherIsBetter: true}
-				if d > 0 {
+				up := HigherIsBetter(name)
+				diff := results.Diff{MeanDiff: d, CI95: [2]float64{d, d}, HigherIsBetter: up}
+				if d > 0 == up && d != 0 {
 					diff.PBetter = 1
-				} else if d < 0 {
+				} else if d != 0 {
 					diff.PWorse = 1
 				}
 				ro.VsBaseline[name] = diff

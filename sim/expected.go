@@ -33,6 +33,7 @@ func (w *worker) expectedTrial(m *Model, netRate NetRate) {
 	b.reset()
 	d := drawer{expected: true}
 	w.segs = resolve(m, &d, w.segs)
+	w.margin, w.costToServe = d.draw(m.Economics.GrossMarginExCS), d.draw(m.Economics.CostToServe)
 	h := b.h
 	teamOn := m.Team.Active() && m.FixedCoverage == nil
 	var groups []*group

@@ -163,3 +163,14 @@ func TestTeamPath(t *testing.T) {
 func runOpts(opts []Option, s Settings) (*results.Results, error) {
 	return Run(context.Background(), opts, s, nil)
 }
+
+// Gross profit is revenue at the margin before CS, less cost to serve and
+// the CS team.
+func TestGrossProfit(t *testing.T) {
+	m := teamModel(8)
+	m.Economics = Economics{GrossMarginExCS: fixed(0.8), CostToServe: fixed(0.05)}
+	r := run(t, m, Settings{Mode: Expected}).Options[0].Metrics
+	want := r["revenue_total"].Mean*0.75 - r["cs_cost_total"].Mean
+	within(t, "gross profit", r["gross_profit_total"].Mean, want, 1e-6*want)
+	within(t, "CS cost of 8 CSMs at $150k for 3 years", r["cs_cost_total"].Mean, 8*150000*3, 1e-6)
+}

@@ -26,13 +26,14 @@ const (
 	sCSMs
 	sAccountsPerCSM
 	sCSCost
+	sGrossProfit
 	numSeries
 )
 
 // SeriesNames are the monthly series in results.json, in order.
 var SeriesNames = [numSeries]string{"mrr", "arr", "logos", "revenue_cum", "new_mrr", "expansion_mrr",
 	"contraction_mrr", "churned_mrr", "nrr", "grr",
-	"hours_needed", "hours_available", "utilisation", "coverage", "coverage_below_50", "csms", "accounts_per_csm", "cs_cost"}
+	"hours_needed", "hours_available", "utilisation", "coverage", "coverage_below_50", "csms", "accounts_per_csm", "cs_cost", "gross_profit"}
 
 const (
 	mARREnd = iota
@@ -42,11 +43,12 @@ const (
 	mLogosEnd
 	mCSCostTotal
 	mCoverageMean
+	mGrossProfitTotal
 	numMetrics
 )
 
 // MetricNames are the per-trial metrics in results.json, in order.
-var MetricNames = [numMetrics]string{"arr_end", "revenue_total", "nrr_12m", "grr_12m", "logos_end", "cs_cost_total", "coverage_mean"}
+var MetricNames = [numMetrics]string{"arr_end", "revenue_total", "nrr_12m", "grr_12m", "logos_end", "cs_cost_total", "coverage_mean", "gross_profit_total"}
 
 // event is a change of one account's MRR in a month.
 type event struct {
@@ -144,9 +146,11 @@ type worker struct {
 	team    *teamPath
 	cohorts []cohort
 	synced  bool // this trial's served book was simulated month by month
-	live    []live
-	order   []int
-	stats   []syncStats
+
+	margin, costToServe float64 // the trial's economics
+	live                []live
+	order               []int
+	stats               []syncStats
 }
 
 func newWorker(seed uint64, h int) *worker {
@@ -167,6 +171,7 @@ func (w *worker) runTrial(m *Model, trial uint64) {
 	w.segs = resolve(m, &d, w.segs)
 	w.synced = false
 	clear(w.stats)
+	w.margin, w.costToServe = d.draw(m.Economics.GrossMarginExCS), d.draw(m.Economics.CostToServe)
 	teamOn := m.Team.Active() && m.FixedCoverage == nil
 	if teamOn {
 		t := &m.Team
@@ -741,6 +746,16 @@ func (w *worker) summariseTeam(series *[numSeries][]float64, metrics *[numMetric
 	}
 	metrics[mCSCostTotal] = cost
 	metrics[mCoverageMean] = covSum / float64(max(h, 1))
+
+	// Gross profit: revenue at the gross margin before CS, less the other
+	// cost of serving customers and the CS team.
+	profit := 0.0
+	for mo := 1; mo <= h; mo++ {
+		gp := series[sMRR][mo]*(w.margin-w.costToServe) - w.team.cost[mo]
+		series[sGrossProfit][mo] = gp
+		profit += gp
+	}
+	metrics[mGrossProfitTotal] = profit
 }
 
 // addCalendar adds one renewal calendar's accounts to the series, applying

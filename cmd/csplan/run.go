@@ -104,6 +104,9 @@ func runScenario(c *cobra.Command, path string, o runOptions) error {
 	res.Start = s.Start.Format("2006-01")
 	res.Version = csplanVersion()
 	res.Assumptions = s.Assumptions()
+	for i := range res.Options {
+		res.Options[i].Changes = s.Options[i].Changes()
+	}
 	data, err := results.Marshal(res)
 	if err != nil {
 		return err
