@@ -3,6 +3,7 @@ package scenarios
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,6 +26,7 @@ var badCases = []struct{ name, why string }{
 	{"yaml-unclosed-list", "a flow list missing its closing bracket"},
 	{"unknown-anchor", "an alias naming no anchor"},
 	{"multiple-documents", "a second document after ---"},
+	{"merge-key", "a YAML merge key (<<), which the format does not support"},
 	{"empty", "an empty file"},
 	{"only-comments", "a file with nothing but comments"},
 	{"top-level-list", "the document is a list, not a mapping"},
@@ -202,6 +204,7 @@ func golden(t *testing.T, path, got string) {
 // TestHugeFile checks a 50 MB scenario is refused at once without being read
 // in full. The file is made at run time: it does not belong in the repository.
 func TestHugeFile(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "huge.yaml")
 	line := []byte("# padding padding padding padding padding padding padding padding\n")
 	data := append([]byte("name: Huge\nstart: 2027-01\n"), bytes.Repeat(line, 50<<20/len(line))...)
@@ -219,5 +222,29 @@ func TestHugeFile(t *testing.T) {
 	}
 	if _, err := Parse("huge.yaml", data, nil); err == nil || !strings.Contains(err.Error(), "larger than 10 MiB") {
 		t.Errorf("Parse(50 MB) = %v, want a size error", err)
+	}
+}
+
+// TestTooManyOverrides checks that options which would take minutes to check
+// (each override decodes the whole scenario) are refused at once.
+func TestTooManyOverrides(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("name: Many overrides\nstart: 2027-01\nsegments:\n  - name: smb\n    accounts: 100\n    acv: {empirical: [")
+	for i := range 20_000 {
+		fmt.Fprintf(&b, "%dk, ", 10+i%7)
+	}
+	b.WriteString("12k]}\nteam: {csms: 1}\noptions:\n")
+	for i := range 600 {
+		fmt.Fprintf(&b, "  - {name: option %d, set: {team.csms: %d}}\n", i, i+2)
+	}
+	start := time.Now()
+	_, err := Parse("many.yaml", []byte(b.String()), nil)
+	if d := time.Since(start); d > slowLoad {
+		t.Errorf("refusing took %v", d)
+	}
+	want := "many.yaml:9:3: options: checking 600 options with 600 overrides in all would decode this scenario of 24,223 values 1200 times, too many; use fewer options or overrides, or a smaller file"
+	if err == nil || err.Error() != want {
+		t.Errorf("Parse = %v, want %s", err, want)
 	}
 }

@@ -176,7 +176,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, t tag) {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := deref(n.Content[i])
 			p := path + "." + k.Value
-			if k.Kind != yaml.ScalarNode {
+			if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" {
 				d.errorf(k, path, "expected a name, found %s", describe(k))
 				continue
 			}
@@ -340,6 +340,8 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		switch {
 		case k.Kind != yaml.ScalarNode:
 			d.errorf(k, path, "expected a field name, found %s", describe(k))
+		case k.Tag == "!!merge":
+			d.errorf(k, path, "merge keys (<<) are not supported; write the fields out")
 		case idx < 0:
 			d.errorf(k, p, "unknown field%s", choices(k.Value, names))
 		case seen[k.Value] != nil:

@@ -48,12 +48,16 @@ func (p *Param) decodeNode(d *decoder, n *yaml.Node, path string, t tag) {
 		return
 	}
 	if len(n.Content) != 2 {
-		var keys []string
-		for i := 0; i < len(n.Content); i += 2 {
-			keys = append(keys, deref(n.Content[i]).Value)
+		found := "an empty mapping"
+		if len(n.Content) > 0 {
+			var keys []string
+			for i := 0; i < len(n.Content); i += 2 {
+				keys = append(keys, deref(n.Content[i]).Value)
+			}
+			found = "the keys " + strings.Join(keys, ", ")
 		}
-		d.errorf(n, path, "a distribution is a mapping with one key, its name (%s), holding its parameters, as in {beta: {mean: 8%%, sd: 2%%}}; found the keys %s",
-			strings.Join(distNames, ", "), strings.Join(keys, ", "))
+		d.errorf(n, path, "a distribution is a mapping with one key, its name (%s), holding its parameters, as in {beta: {mean: 8%%, sd: 2%%}}; found %s",
+			strings.Join(distNames, ", "), found)
 		return
 	}
 	key := deref(n.Content[0])
