@@ -225,6 +225,28 @@ func TestHugeFile(t *testing.T) {
 	}
 }
 
+// TestLargeFileSyntaxError checks a syntax error at the end of a large file
+// is placed without parsing the file a score of times.
+func TestLargeFileSyntaxError(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("name: Large\nstart: 2027-01\nsegments:\n")
+	lines := 3
+	for ; b.Len() < 1<<20; lines++ {
+		fmt.Fprintf(&b, "  - {name: s%d, accounts: 1, acv: 1k}\n", lines)
+	}
+	b.WriteString("team:\n  csms: 3\n\tproductivity: 70%\n")
+	start := time.Now()
+	_, err := Parse("large.yaml", []byte(b.String()), nil)
+	if d := time.Since(start); d > 4*slowLoad {
+		t.Errorf("reporting took %v", d)
+	}
+	want := fmt.Sprintf("large.yaml:%d:1: invalid YAML: found a tab character that violates indentation; indent with spaces, not tabs", lines+3)
+	if err == nil || err.Error() != want {
+		t.Errorf("Parse = %v, want %s", err, want)
+	}
+}
+
 // TestTooManyOverrides checks that options which would take minutes to check
 // (each override decodes the whole scenario) are refused at once.
 func TestTooManyOverrides(t *testing.T) {

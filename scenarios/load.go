@@ -13,6 +13,7 @@ import (
 	"reflect"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -286,23 +287,48 @@ var syntaxHints = map[string]string{
 	"could not find expected ':'":                                  `a field name must be followed by ": "`,
 }
 
+// parserProblems are the complaints of yaml.v3's parser, whose line counts
+// from 0; its scanner's count from 1.
+var parserProblems = map[string]bool{
+	"did not find expected ',' or ']'": true, "did not find expected ',' or '}'": true,
+	"did not find expected '-' indicator": true, "did not find expected <document start>": true,
+	"did not find expected key": true, "did not find expected node content": true,
+}
+
+// maxSearched is the largest file whose syntax errors are placed by parsing
+// its prefixes (some twenty parses); a larger one keeps yaml.v3's line.
+const maxSearched = 128 << 10
+
 // syntaxError turns a yaml.v3 parse error into an Error. yaml.v3 reports a
-// line but no column, and often the line where the enclosing block began,
-// counted from 0, rather than the line at fault; so the line is found again:
-// the first line that, with the lines before it, fails the same way.
+// line but no column, and often the line where the enclosing block began
+// rather than the line at fault; so the line is found again: the first line
+// that, with the lines before it, fails the same way.
 func syntaxError(name string, data []byte, err error) Error {
 	problem := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
 	if m := syntaxLine.FindStringSubmatch(err.Error()); m != nil {
 		problem = m[2]
+		line, _ = strconv.Atoi(m[1])
+		if parserProblems[problem] {
+			line++
+		}
 	}
 	lines := bytes.SplitAfter(data, []byte("\n"))
-	fails := func(k int) bool {
-		var n yaml.Node
-		err := yaml.Unmarshal(bytes.Join(lines[:k], nil), &n)
-		return err != nil && strings.HasSuffix(err.Error(), problem)
+	if len(data) <= maxSearched {
+		fails := func(k int) bool {
+			var n yaml.Node
+			err := yaml.Unmarshal(bytes.Join(lines[:k], nil), &n)
+			return err != nil && strings.HasSuffix(err.Error(), problem)
+		}
+		if k := sort.Search(len(lines), func(i int) bool { return fails(i + 1) }) + 1; k <= len(lines) {
+			line = k
+		}
+	}
+	for strings.Contains(problem, "tab") && line >= 1 && line < len(lines) && !bytes.ContainsRune(lines[line-1], '\t') {
+		line++ // yaml.v3 names the line of the value the tab follows
 	}
 	e := Error{File: name, Line: 1, Col: 1, Msg: "invalid YAML: " + problem}
-	if line := sort.Search(len(lines), func(i int) bool { return fails(i + 1) }) + 1; line <= len(lines) {
+	if line >= 1 && line <= len(lines) {
 		text := strings.TrimRight(string(lines[line-1]), "\r\n")
 		e.Line, e.Col = line, len(text)-len(strings.TrimLeft(text, " "))+1
 		if i := strings.IndexByte(text, '\t'); i >= 0 && strings.Contains(problem, "tab") {
