@@ -85,6 +85,8 @@ var badCases = []struct{ name, why string }{
 	{"lognormal-p90-below-median", "a lognormal p90 below the median"},
 	{"normal-probability-unbounded", "a normal on a probability without min and max"},
 	{"distribution-out-of-range", "a uniform churn reaching above 100%"},
+	{"acv-normal-without-min", "a normal ACV that can go below 0"},
+	{"empirical-empty", "an empirical distribution without values"},
 
 	// options
 	{"option-unknown-field", "an option path with a misspelled field"},

@@ -48,7 +48,7 @@ func (p *Param) decodeNode(d *decoder, n *yaml.Node, path string, t tag) {
 		return
 	}
 	if len(n.Content) != 2 {
-		found := "an empty mapping"
+		found := describe(n)
 		if len(n.Content) > 0 {
 			var keys []string
 			for i := 0; i < len(n.Content); i += 2 {
@@ -101,7 +101,7 @@ func (p *Param) decodeNode(d *decoder, n *yaml.Node, path string, t tag) {
 			d.errorf(body, dpath, "%v", err)
 			return
 		}
-		made, desc = e, fmt.Sprintf("the empirical values (%s to %s)", k.format(e.Values[0]), k.format(e.Values[len(e.Values)-1]))
+		made, desc = e, fmt.Sprintf("empirical(%s to %s)", k.format(e.Values[0]), k.format(e.Values[len(e.Values)-1]))
 	} else {
 		if body.Kind != yaml.MappingNode {
 			d.errorf(body, dpath, "expected a mapping of the parameters %s, found %s", strings.Join(distFields[name], ", "), describe(body))
@@ -180,15 +180,21 @@ func outOfRange(name, desc string, made dist.Dist, k kind) string {
 	switch {
 	case len(how) == 0:
 		return ""
-	case math.IsInf(lo, -1) && math.IsInf(hi, 1):
+	case len(how) == 2 && math.IsInf(lo, -1) && math.IsInf(hi, 1):
 		how = []string{"has no bounds"}
 	}
 	fix := "pick a distribution that stays in that range"
 	switch name {
 	case "normal":
-		fix = "give it min and max within that range"
-		if k.name == "prob" {
-			fix += " (min: 0%, max: 100%), or use beta, which stays between 0% and 100%"
+		switch {
+		case k.name == "prob":
+			fix = "give it min and max within that range (min: 0%, max: 100%), or use beta, which stays between 0% and 100%"
+		case !k.contains(lo) && !k.contains(hi):
+			fix = "give it min and max within that range"
+		case !k.contains(lo):
+			fix = "give it a min within that range"
+		default:
+			fix = "give it a max within that range"
 		}
 	case "uniform", "pert", "triangular":
 		fix = "keep its min and max within that range"
@@ -436,7 +442,7 @@ func (c *CurveSpec) decodeNode(d *decoder, n *yaml.Node, path string, _ tag) {
 			continue
 		}
 		if len(c.X) > 0 && x <= c.X[len(c.X)-1] {
-			d.errorf(pt, p, "points must be in increasing order of coverage (their first number), found %s after %s", fmtBound(x), fmtBound(c.X[len(c.X)-1]))
+			d.errorf(pt, p, "points must be in increasing order of their first number, found %s after %s", fmtBound(x), fmtBound(c.X[len(c.X)-1]))
 			continue
 		}
 		c.X, c.Y = append(c.X, x), append(c.Y, y)

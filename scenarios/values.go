@@ -45,6 +45,12 @@ func (k kind) contains(v float64) bool {
 // describe returns a short rendering of the value found in a node, for
 // "expected X, found Y" messages.
 func describe(n *yaml.Node) string {
+	switch {
+	case n.Kind == yaml.MappingNode && len(n.Content) == 0:
+		return "an empty mapping"
+	case n.Kind == yaml.SequenceNode && len(n.Content) == 0:
+		return "an empty list"
+	}
 	switch n.Kind {
 	case yaml.MappingNode:
 		return "a mapping"
