@@ -3,7 +3,6 @@ package sim
 import (
 	"math"
 	"math/rand/v2"
-	"slices"
 )
 
 // When the team is short of hours, coverage depends on which accounts are
@@ -75,6 +74,9 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 		}
 	}
 	order := w.order[:0]
+	for i := range accts {
+		order = append(order, i)
+	}
 	acc := make([]float64, len(w.segs)) // deterministic arrivals' running totals
 	for m := 1; m <= h; m++ {
 		// New logos of month m join before coverage is shared out.
@@ -97,26 +99,26 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 				accts = append(accts, w.newLive(r, key, mrr, m, m+r.term))
 			}
 		}
-		// Share the month's hours among the active accounts.
-		order = order[:0]
-		need := 0.0
-		for i := range accts {
+		// Share the month's hours among the active accounts. The order is
+		// kept from month to month: few MRRs change, so an insertion sort
+		// restores it in about linear time.
+		kept := order[:0]
+		for _, i := range order {
 			if !accts[i].gone {
-				order = append(order, i)
-				need += accts[i].need
+				kept = append(kept, i)
 			}
+		}
+		order = kept
+		for i := len(accts) - 1; i >= 0 && accts[i].join == m; i-- {
+			order = append(order, i)
+		}
+		need := 0.0
+		for _, i := range order {
+			need += accts[i].need
 		}
 		avail := team.hours[m]
 		if assign == Priority {
-			slices.SortStableFunc(order, func(x, y int) int {
-				switch a, c := accts[x].mrr, accts[y].mrr; {
-				case a > c:
-					return -1
-				case a < c:
-					return 1
-				}
-				return 0
-			})
+			insertionSortByMRR(order, accts)
 			left := avail
 			for _, i := range order {
 				a := &accts[i]
@@ -313,4 +315,22 @@ func (w *worker) liveMonth(a *live, m, win int, resp *Response) {
 		a.grrLevel = level
 	}
 	a.ring[slot] = a.mrr
+}
+
+// insertionSortByMRR orders account indices by MRR, largest first, ties by
+// index (deterministic).
+func insertionSortByMRR(order []int, accts []live) {
+	before := func(x, y int) bool {
+		a, b := accts[x].mrr, accts[y].mrr
+		return a > b || (a == b && x < y)
+	}
+	for i := 1; i < len(order); i++ {
+		v := order[i]
+		j := i
+		for j > 0 && before(v, order[j-1]) {
+			order[j] = order[j-1]
+			j--
+		}
+		order[j] = v
+	}
 }

@@ -212,3 +212,47 @@ func TestSchemaAndVersion(t *testing.T) {
 		t.Errorf("--version: exit %d: %q", code, stdout)
 	}
 }
+
+// The sweep finds a headcount optimum known by construction
+// (testdata/sweep/optimum.yaml explains why it is 10), and writes its files.
+func TestSweepFindsKnownOptimum(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "sweep")
+	code, stdout, stderr := csplan(t, context.Background(), "sweep", "../../testdata/sweep/optimum.yaml",
+		"--set", "team.csms=6..14", "-o", out, "-q")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "best gross_profit_total at 10 ") {
+		t.Errorf("best point is not 10 CSMs: %s", stdout)
+	}
+	var sw struct {
+		Best   int
+		Points []struct{ Values []string }
+	}
+	data, err := os.ReadFile(filepath.Join(out, "sweep.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &sw); err != nil {
+		t.Fatal(err)
+	}
+	if len(sw.Points) != 9 || sw.Points[sw.Best].Values[0] != "10" {
+		t.Errorf("sweep.json: %d points, best %v", len(sw.Points), sw.Points[sw.Best].Values)
+	}
+	if _, err := os.Stat(filepath.Join(out, "sweep.csv")); err != nil {
+		t.Error(err)
+	}
+	for _, bad := range [][]string{
+		{"sweep", "../../testdata/sweep/optimum.yaml", "-o", out},
+		{"sweep", "../../testdata/sweep/optimum.yaml", "--set", "team.csms=9..3", "-o", out},
+		{"sweep", "../../testdata/sweep/optimum.yaml", "--set", "team.csms=1..3", "--metric", "happiness", "-o", out},
+	} {
+		if code, _, _ := csplan(t, context.Background(), bad...); code != exitUsage {
+			t.Errorf("%v: exit %d, want 2", bad, code)
+		}
+	}
+	code, _, stderr = csplan(t, context.Background(), "sweep", "../../testdata/sweep/optimum.yaml", "--set", "team.cms=1..3", "-o", out)
+	if code != exitFailure || !strings.Contains(stderr, `did you mean "csms"`) {
+		t.Errorf("unknown path: exit %d: %s", code, stderr)
+	}
+}

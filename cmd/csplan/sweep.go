@@ -1,0 +1,253 @@
+package main
+
+import (
+	"encoding/csv"
+	"fmt"
+	"math"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"csplan/results"
+	"csplan/scenarios"
+	"csplan/sim"
+
+	"github.com/spf13/cobra"
+)
+
+type sweepOptions struct {
+	runOptions
+	sets   []string
+	metric string
+}
+
+func sweepCommand() *cobra.Command {
+	var o sweepOptions
+	c := &cobra.Command{
+		Use:   "sweep SCENARIO.yaml --set PATH=RANGE [--set PATH=RANGE] -o DIR",
+		Short: "Run a scenario over a range of one or two inputs",
+		Long: `sweep runs the baseline of a scenario at every point of a grid of one or two
+inputs, all points on the same random numbers, and writes DIR/sweep.json,
+DIR/sweep.csv and a chart of the chosen metric against the input (a heat map
+for two inputs), marking the best point.
+
+A range is FROM..TO[:STEP] (numbers, STEP 1 by default) or a list of values
+separated by commas (5%,8%,12% or monthly,quarterly).`,
+		Example: `  csplan sweep scenarios/examples/cut-csms.yaml --set team.csms=4..16 -o sweep
+  csplan sweep my-company.yaml --set team.csms=6..14:2 --set segments.enterprise.upsell.probability=10%,20%,30% -o sweep`,
+		Args: args(cobra.ExactArgs(1)),
+		RunE: func(c *cobra.Command, a []string) error {
+			if o.out == "" {
+				return usageError{fmt.Errorf("sweep: -o DIR is required (the output directory)")}
+			}
+			if len(o.sets) == 0 || len(o.sets) > 2 {
+				return usageError{fmt.Errorf("sweep: give one or two --set PATH=RANGE")}
+			}
+			return runSweep(c, a[0], o)
+		},
+	}
+	f := c.Flags()
+	f.StringArrayVar(&o.sets, "set", nil, "an input and its range, PATH=FROM..TO[:STEP] or PATH=V1,V2,...")
+	f.StringVar(&o.metric, "metric", "gross_profit_total", "the metric to optimise (see results.json metrics)")
+	f.StringVarP(&o.out, "output", "o", "", "output directory (required)")
+	f.IntVar(&o.trials, "trials", 0, "trials per point (overrides the scenario)")
+	f.Uint64Var(&o.seed, "seed", 0, "random seed (overrides the scenario)")
+	f.IntVarP(&o.workers, "jobs", "j", 0, "parallel workers (default: all cores)")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar")
+	return c
+}
+
+// parseRange expands FROM..TO[:STEP] or a comma list into values as written.
+func parseRange(s string) ([]string, error) {
+	if from, rest, ok := strings.Cut(s, ".."); ok {
+		to, step := rest, "1"
+		if t, st, ok := strings.Cut(rest, ":"); ok {
+			to, step = t, st
+		}
+		a, err1 := strconv.ParseFloat(from, 64)
+		b, err2 := strconv.ParseFloat(to, 64)
+		d, err3 := strconv.ParseFloat(step, 64)
+		if err1 != nil || err2 != nil || err3 != nil || d <= 0 || b < a {
+			return nil, fmt.Errorf("range %q: expected FROM..TO[:STEP] with numbers, FROM ≤ TO and STEP > 0", s)
+		}
+		n := int(math.Floor((b-a)/d+1e-9)) + 1
+		if n > 1000 {
+			return nil, fmt.Errorf("range %q has %d points; at most 1000", s, n)
+		}
+		out := make([]string, n)
+		for i := range out {
+			out[i] = strconv.FormatFloat(a+float64(i)*d, 'f', -1, 64)
+		}
+		return out, nil
+	}
+	vals := strings.Split(s, ",")
+	for i := range vals {
+		vals[i] = strings.TrimSpace(vals[i])
+		if vals[i] == "" {
+			return nil, fmt.Errorf("list %q has an empty value", s)
+		}
+	}
+	return vals, nil
+}
+
+// number reads a value as written for an axis: 8% → 0.08, 100k → 100000;
+// values that are not numbers (monthly) get their position.
+func number(v string, i int) float64 {
+	mult := 1.0
+	t := strings.TrimSpace(v)
+	switch {
+	case strings.HasSuffix(t, "%"):
+		t, mult = strings.TrimSuffix(t, "%"), 0.01
+	case strings.HasSuffix(t, "k"), strings.HasSuffix(t, "K"):
+		t, mult = t[:len(t)-1], 1e3
+	case strings.HasSuffix(t, "M"):
+		t, mult = t[:len(t)-1], 1e6
+	}
+	x, err := strconv.ParseFloat(t, 64)
+	if err != nil {
+		return float64(i)
+	}
+	return x * mult
+}
+
+func runSweep(c *cobra.Command, path string, o sweepOptions) error {
+	flags := c.Flags()
+	if flags.Changed("trials") && (o.trials < 1 || o.trials > 10_000_000) {
+		return usageError{fmt.Errorf("--trials must be between 1 and 10000000, got %d", o.trials)}
+	}
+	if !slices.Contains(sim.MetricNames[:], o.metric) {
+		return usageError{fmt.Errorf("unknown metric %q (use one of: %s)", o.metric, strings.Join(sim.MetricNames[:], ", "))}
+	}
+	var params []string
+	var ranges [][]string
+	for _, s := range o.sets {
+		p, r, ok := strings.Cut(s, "=")
+		if !ok {
+			return usageError{fmt.Errorf("--set %q: expected PATH=RANGE", s)}
+		}
+		vals, err := parseRange(r)
+		if err != nil {
+			return usageError{fmt.Errorf("--set %s: %w", p, err)}
+		}
+		params, ranges = append(params, p), append(ranges, vals)
+	}
+	s, err := scenarios.Load(path)
+	if err != nil {
+		return err
+	}
+	set := s.Settings
+	if flags.Changed("trials") {
+		set.Trials = o.trials
+	}
+	if flags.Changed("seed") {
+		set.Seed = o.seed
+	}
+	set.Workers = o.workers
+
+	// The grid, first parameter varying slowest.
+	var points [][]string
+	if len(ranges) == 1 {
+		for _, v := range ranges[0] {
+			points = append(points, []string{v})
+		}
+	} else {
+		for _, a := range ranges[0] {
+			for _, b := range ranges[1] {
+				points = append(points, []string{a, b})
+			}
+		}
+	}
+	opts := make([]sim.Option, len(points))
+	for i, pt := range points {
+		over := map[string]string{}
+		var label []string
+		for j, p := range params {
+			over[p] = pt[j]
+			label = append(label, p+"="+pt[j])
+		}
+		m, err := s.Override(over)
+		if err != nil {
+			return err
+		}
+		opts[i] = sim.Option{Name: strings.Join(label, ", "), Model: m}
+	}
+	dir, err := newOutputDir(o.out)
+	if err != nil {
+		return err
+	}
+	defer dir.discard()
+	progress, finish := progressReporter(c, o.quiet || set.Mode == sim.Expected)
+	res, err := sim.Run(c.Context(), opts, set, progress)
+	finish()
+	if err != nil {
+		return err
+	}
+	sw := &results.Sweep{Scenario: s.Name, Currency: s.Currency, Seed: res.Seed, Trials: res.Trials, Mode: res.Mode,
+		Metric: o.metric, Parameters: params, Version: csplanVersion()}
+	higher := sim.HigherIsBetter(o.metric)
+	for i, pt := range points {
+		sp := results.SweepPoint{Values: pt, Metrics: res.Options[i].Metrics}
+		for j, v := range pt {
+			sp.Numbers = append(sp.Numbers, number(v, slices.Index(ranges[j], v)))
+		}
+		sw.Points = append(sw.Points, sp)
+		best := sw.Points[sw.Best].Metrics[o.metric].Mean
+		if v := sp.Metrics[o.metric].Mean; (higher && v > best) || (!higher && v < best) {
+			sw.Best = i
+		}
+	}
+	data, err := results.MarshalSweep(sw)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(dir.path("sweep.json"), data, 0o644); err != nil {
+		return err
+	}
+	if err := writeSweepCSV(dir.path("sweep.csv"), sw); err != nil {
+		return err
+	}
+	if err := c.Context().Err(); err != nil {
+		return err
+	}
+	if err := dir.commit(); err != nil {
+		return err
+	}
+	best := sw.Points[sw.Best]
+	fmt.Fprintf(c.OutOrStdout(), "%s: best %s at %s (mean %s over %d trials a point)\nwrote %s\n",
+		s.Name, o.metric, strings.Join(best.Values, ", "), strconv.FormatFloat(best.Metrics[o.metric].Mean, 'f', 0, 64), sw.Trials, o.out)
+	return nil
+}
+
+func writeSweepCSV(path string, sw *results.Sweep) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := csv.NewWriter(f)
+	metrics := make([]string, 0, len(sw.Points[0].Metrics))
+	for name := range sw.Points[0].Metrics {
+		metrics = append(metrics, name)
+	}
+	slices.Sort(metrics)
+	header := append(slices.Clone(sw.Parameters), "best")
+	for _, m := range metrics {
+		header = append(header, m+"_mean", m+"_se", m+"_p5", m+"_p50", m+"_p95")
+	}
+	w.Write(header)
+	g := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	for i, p := range sw.Points {
+		row := append(slices.Clone(p.Values), strconv.FormatBool(i == sw.Best))
+		for _, m := range metrics {
+			s := p.Metrics[m]
+			row = append(row, g(s.Mean), g(s.SE), g(s.P5), g(s.P50), g(s.P95))
+		}
+		w.Write(row)
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -1,0 +1,40 @@
+package results
+
+import (
+	"bytes"
+	"encoding/json"
+)
+
+// Sweep is sweep.json: one metric (and the headline metrics) over a grid of
+// one or two inputs, every point run on the same random numbers.
+type Sweep struct {
+	Scenario   string       `json:"scenario"`
+	Currency   string       `json:"currency,omitempty"`
+	Seed       uint64       `json:"seed"`
+	Trials     int          `json:"trials"`
+	Mode       string       `json:"mode"`
+	Metric     string       `json:"metric"`
+	Parameters []string     `json:"parameters"` // input paths, e.g. team.csms
+	Points     []SweepPoint `json:"points"`
+	// Best is the index of the point with the best mean of Metric.
+	Best    int    `json:"best"`
+	Version string `json:"csplan_version,omitempty"`
+}
+
+// SweepPoint is one point of the grid.
+type SweepPoint struct {
+	Values  []string           `json:"values"`  // as written, one per parameter
+	Numbers []float64          `json:"numbers"` // the same as numbers, for axes
+	Metrics map[string]Summary `json:"metrics"`
+}
+
+// MarshalSweep encodes s as indented JSON.
+func MarshalSweep(s *Sweep) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(s); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
