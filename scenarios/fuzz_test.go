@@ -14,7 +14,10 @@ import (
 // the catalogue of bad files. Parse must never panic or hang; what it
 // accepts must be a runnable scenario; and it must be deterministic.
 //
-//	go test -fuzz=FuzzParse -fuzztime=60s ./scenarios
+//	go test -fuzz=FuzzParse -fuzztime=60s -fuzzminimizetime=5s ./scenarios
+//
+// (By default each new input is minimised for up to 60 s, and the seeds are
+// files of a few KB: a one-minute run is then mostly minimising.)
 func FuzzParse(f *testing.F) {
 	var seeds []string
 	for _, pattern := range []string{"examples/*.yaml", "testdata/bad/*.yaml"} {
