@@ -1,0 +1,667 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"csplan/results"
+)
+
+// document is what report.md and report.html say, built once from the
+// results and rendered by Markdown and HTML.
+type document struct {
+	Title, Question, Facts string
+
+	AnswerIntro string
+	Answers     []answer
+	AnswerNotes []string
+	Diffs       *table // nil when there is only a baseline
+
+	Charts []Chart
+
+	MetricsNote string
+	Metrics     table
+
+	Options []optionInfo
+
+	AssumptionsIntro string
+	Assumptions      []assumptionGroup
+
+	Repro    []fact
+	SE       *table // nil in expected mode
+	SENote   string
+	MeanCI   *table // nil in expected mode or without options
+	Warnings []string
+}
+
+// meanCINote introduces the table of 95 % intervals of the mean differences.
+const meanCINote = "The 95 % interval of each mean difference: where the average difference would lie if the simulation were run with many more trials. It is narrower than the 90 % interval in the answer, which describes how much the difference varies from one simulated future to another."
+
+// answer is one sentence: Pre, the option's name in bold, Post.
+type answer struct{ Pre, Option, Post string }
+
+// table is a table of formatted cells. Right marks right-aligned (numeric)
+// columns, Code columns shown as code (input paths).
+type table struct {
+	Header      []string
+	Right, Code []bool
+	Rows        []row
+}
+
+// row is one table row; First marks the first row of a group (a new
+// metric), drawn with a rule above it. Kind is an assumption's kind.
+type row struct {
+	Cells []string
+	First bool
+	Kind  string
+}
+
+type optionInfo struct {
+	Name, Description string
+	Baseline          bool
+	Changes           []results.Change
+}
+
+// assumptionGroup is the inputs under one path prefix: rows of input (the
+// path after the prefix), value and kind.
+type assumptionGroup struct {
+	Title, Prefix string
+	Rows          []row
+}
+
+// fact is one line of the reproducibility section.
+type fact struct {
+	Label, Value string
+	Code         bool
+}
+
+// kindLabels say in words how each kind of input is used.
+var kindLabels = map[string]string{
+	"per-trial": "uncertain, per trial",
+	"per-event": "random, per account or event",
+	"fixed":     "fixed",
+}
+
+func buildDocument(r *results.Results, charts []Chart) document {
+	mc := r.Mode != "expected"
+	cur := r.Currency
+	d := document{Title: r.Scenario, Question: r.Question, Charts: charts}
+	h := r.HorizonMonths
+	period := fmt.Sprintf("%d months", h)
+	if _, ok := monthDate(r.Start, 1); ok {
+		period = fmt.Sprintf("%d months, %s to %s", h, MonthLabel(r.Start, 1), MonthLabel(r.Start, h))
+	}
+	if cur == "" {
+		cur = "USD"
+	}
+	if mc {
+		d.Facts = fmt.Sprintf("Monte Carlo simulation: %s trials over %s. Amounts in %s.", Count(float64(r.Trials)), period, cur)
+	} else {
+		d.Facts = fmt.Sprintf("Expected path (%s net rate) over %s; no uncertainty is simulated. Amounts in %s.", r.NetRate, period, cur)
+	}
+	metrics := metricsOf(r)
+	base := r.Options[0]
+
+	// Answer.
+	primary := quantity{}
+	for _, q := range metrics {
+		if q.key == "arr_end" {
+			primary = q
+		}
+	}
+	if primary.key == "" && len(metrics) > 0 {
+		primary = metrics[0]
+	}
+	phrase := metricPhrase(primary, r)
+	if len(r.Options) == 1 {
+		d.AnswerIntro = "The scenario has no options to compare with the baseline."
+		d.Answers = []answer{baselineAnswer(r, primary, phrase)}
+	} else {
+		d.AnswerIntro = fmt.Sprintf("Each option against the baseline (%s):", lowerFirst(describeBaseline(base)))
+		anyMean, anyTrial := false, false
+		for _, o := range r.Options[1:] {
+			c := compare(o.VsBaseline[primary.key], mc)
+			anyMean = anyMean || c.intervalKind == meanCI95
+			anyTrial = anyTrial || c.intervalKind == perTrial90
+			d.Answers = append(d.Answers, optionAnswer(r, o, primary, phrase, c))
+		}
+		if mc {
+			d.AnswerNotes = append(d.AnswerNotes, "Every option is simulated on the same random draws as the baseline, so each trial gives one paired difference.")
+			if anyTrial {
+				d.AnswerNotes[0] += " The 90 % interval runs from the 5th to the 95th percentile of these per-trial differences: in 90 % of the simulated futures the difference falls inside it. Its ends are read from the histogram of differences in results.json and are accurate to about one bin width."
+			}
+			if anyMean {
+				d.AnswerNotes = append(d.AnswerNotes, "Where the results carry no histogram of differences, the interval given is the 95 % interval of the mean difference: it measures how precisely the average is known, not how much the difference varies between trials.")
+			}
+			d.AnswerNotes = append(d.AnswerNotes, "A difference is called clear only when its whole interval lies on one side of zero. Shares count the trials in which the option is strictly higher or lower; the rest are ties. How precisely each average is known is under Reproducibility.")
+		} else {
+			d.AnswerNotes = append(d.AnswerNotes, "Expected mode follows one deterministic expected path, so the differences carry no interval.")
+		}
+		d.Diffs = diffTable(r, metrics)
+	}
+
+	// Headline metrics.
+	if mc {
+		d.MetricsNote = "Median and 90 % interval (5th to 95th percentile) of each metric over the trials; mean ± its Monte Carlo standard error."
+		d.Metrics = table{Header: []string{"Metric", "Option", "Median", "90 % interval", "Mean ± SE"}, Right: []bool{false, false, true, true, true}}
+	} else {
+		d.MetricsNote = "Values on the expected path."
+		d.Metrics = table{Header: []string{"Metric", "Option", "Expected value"}, Right: []bool{false, false, true}}
+	}
+	for _, q := range metrics {
+		for i, o := range r.Options {
+			s, ok := o.Metrics[q.key]
+			label := ""
+			if i == 0 {
+				label = metricLabel(q, r)
+			}
+			cells := []string{label, o.Name}
+			switch {
+			case !ok:
+				cells = append(cells, "–")
+				if mc {
+					cells = append(cells, "–", "–")
+				}
+			case mc:
+				cells = append(cells, q.unit.format(s.P50, cur),
+					q.unit.format(s.P5, cur)+" to "+q.unit.format(s.P95, cur),
+					q.unit.format(s.Mean, cur)+" ± "+q.unit.magnitude(s.SE, cur))
+			default:
+				cells = append(cells, q.unit.format(s.Mean, cur))
+			}
+			d.Metrics.Rows = append(d.Metrics.Rows, row{Cells: cells, First: i == 0})
+		}
+	}
+
+	// Options.
+	for i, o := range r.Options {
+		d.Options = append(d.Options, optionInfo{Name: o.Name, Description: o.Description, Baseline: i == 0, Changes: o.Changes})
+	}
+
+	// Assumptions.
+	d.Assumptions = groupAssumptions(r.Assumptions)
+	counts := map[string]int{}
+	for _, a := range r.Assumptions {
+		counts[a.Kind]++
+	}
+	if len(r.Assumptions) == 0 {
+		d.AssumptionsIntro = "The results do not list the scenario's inputs."
+	} else {
+		var parts []string
+		for _, k := range []struct{ kind, say string }{
+			{"per-trial", "uncertain (drawn once per trial, the same draw for every option)"},
+			{"per-event", "random per account or event (such as a contract's value or an upsell's size)"},
+			{"fixed", "fixed"},
+		} {
+			if n := counts[k.kind]; n > 0 {
+				parts = append(parts, fmt.Sprintf("%s %s", Count(float64(n)), k.say))
+			}
+		}
+		if n := len(r.Assumptions) - counts["per-trial"] - counts["per-event"] - counts["fixed"]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s of another kind", Count(float64(n))))
+		}
+		list := parts[0]
+		if len(parts) > 1 {
+			list = strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+		}
+		d.AssumptionsIntro = fmt.Sprintf("Every input of the baseline, %s in all: %s.", Count(float64(len(r.Assumptions))), list)
+	}
+
+	// Reproducibility.
+	seed := fmt.Sprint(r.Seed)
+	version := r.Version
+	if version == "" {
+		version = "not recorded"
+	}
+	if mc {
+		d.Repro = []fact{
+			{Label: "Mode", Value: "Monte Carlo"},
+			{Label: "Trials", Value: Count(float64(r.Trials))},
+			{Label: "Seed", Value: seed},
+		}
+	} else {
+		d.Repro = []fact{{Label: "Mode", Value: fmt.Sprintf("expected path (%s net rate)", r.NetRate)}}
+	}
+	d.Repro = append(d.Repro,
+		fact{Label: "Period", Value: period},
+		fact{Label: "Currency", Value: cur},
+		fact{Label: "csplan version", Value: version},
+	)
+	if mc {
+		d.Repro = append(d.Repro, fact{Label: "Rerun", Value: fmt.Sprintf("csplan run SCENARIO.yaml -o OUT --seed %s --trials %d", seed, r.Trials), Code: true})
+		d.SENote = "Monte Carlo standard error of each mean: another seed would typically move the mean by about this much. Four times the trials halve it. Reruns with the same scenario, seed, trials and csplan version give the same numbers whatever the number of workers."
+		se := table{Header: []string{"Metric"}, Right: []bool{false}}
+		for _, o := range r.Options {
+			se.Header = append(se.Header, o.Name)
+			se.Right = append(se.Right, true)
+		}
+		for _, q := range metrics {
+			cells := []string{metricLabel(q, r)}
+			for _, o := range r.Options {
+				if s, ok := o.Metrics[q.key]; ok {
+					cells = append(cells, "±"+q.unit.magnitude(s.SE, cur))
+				} else {
+					cells = append(cells, "–")
+				}
+			}
+			se.Rows = append(se.Rows, row{Cells: cells})
+		}
+		d.SE = &se
+		if len(r.Options) > 1 {
+			d.MeanCI = meanCITable(r, metrics)
+		}
+	} else {
+		d.Repro = append(d.Repro, fact{Label: "Rerun", Value: "csplan run SCENARIO.yaml -o OUT --mode expected", Code: true})
+		d.SENote = "Expected mode computes one deterministic path: there is no sampling error."
+	}
+	d.Warnings = r.Warnings
+	return d
+}
+
+func describeBaseline(o results.Option) string {
+	if o.Description != "" {
+		return strings.TrimSuffix(o.Description, ".")
+	}
+	return o.Name
+}
+
+// lowerFirst lowers the first letter of s unless it starts an acronym (ARR).
+func lowerFirst(s string) string {
+	if len(s) > 1 && strings.ToUpper(s[:2]) == s[:2] {
+		return s
+	}
+	return strings.ToLower(s[:min(1, len(s))]) + s[min(1, len(s)):]
+}
+
+// horizonLabel is the calendar month of the horizon, or "month N".
+func horizonLabel(r *results.Results) string {
+	return MonthLabel(r.Start, r.HorizonMonths)
+}
+
+// metricLabel is a metric's name in tables, with the horizon's month where
+// the metric is taken at the horizon.
+func metricLabel(q quantity, r *results.Results) string {
+	if strings.HasSuffix(q.label, " at horizon") {
+		return strings.TrimSuffix(q.label, " at horizon") + ", " + horizonLabel(r)
+	}
+	if q.key == "revenue_total" {
+		return fmt.Sprintf("Revenue, %d months", r.HorizonMonths)
+	}
+	return q.label
+}
+
+// metricPhrase is how a sentence names a metric.
+func metricPhrase(q quantity, r *results.Results) string {
+	h := r.HorizonMonths
+	switch q.key {
+	case "arr_end":
+		if _, ok := monthDate(r.Start, h); ok {
+			return fmt.Sprintf("ARR in %s (month %d)", horizonLabel(r), h)
+		}
+		return fmt.Sprintf("ARR at month %d", h)
+	case "revenue_total":
+		return fmt.Sprintf("total revenue over the %d months", h)
+	case "logos_end":
+		return "the number of customers in " + horizonLabel(r)
+	}
+	return lowerFirst(q.label)
+}
+
+func baselineAnswer(r *results.Results, q quantity, phrase string) answer {
+	cur := r.Currency
+	o := r.Options[0]
+	s := o.Metrics[q.key]
+	from := ""
+	if ps := o.Series["arr"]; q.key == "arr_end" && len(ps) > 0 && ps[0].Month == 0 {
+		v := ps[0].Mean
+		if r.Mode != "expected" {
+			v = ps[0].P50
+		}
+		from = fmt.Sprintf(", from %s in %s", q.unit.format(v, cur), MonthLabel(r.Start, 0))
+	}
+	if r.Mode == "expected" {
+		return answer{Option: o.Name, Post: fmt.Sprintf(": %s is %s on the expected path%s.", phrase, q.unit.format(s.Mean, cur), from)}
+	}
+	return answer{Option: o.Name, Post: fmt.Sprintf(": %s is %s (median; 90 %% interval %s to %s)%s.",
+		phrase, q.unit.format(s.P50, cur), q.unit.format(s.P5, cur), q.unit.format(s.P95, cur), from)}
+}
+
+func optionAnswer(r *results.Results, o results.Option, q quantity, phrase string, c comparison) answer {
+	cur := r.Currency
+	a := answer{Pre: "With ", Option: o.Name}
+	if _, ok := o.VsBaseline[q.key]; !ok {
+		a.Post = fmt.Sprintf(", the results hold no comparison of %s with the baseline.", phrase)
+		return a
+	}
+	if !c.monteCarlo {
+		if c.verdict == "no difference" {
+			a.Post = fmt.Sprintf(", %s is the same as in the baseline (%s) on the expected path.", phrase, q.unit.format(o.Metrics[q.key].Mean, cur))
+			return a
+		}
+		a.Post = fmt.Sprintf(", %s is %s %s than in the baseline (%s against %s) on the expected path.", phrase,
+			q.unit.magnitude(c.mean, cur), c.verdict, q.unit.format(o.Metrics[q.key].Mean, cur), q.unit.format(r.Options[0].Metrics[q.key].Mean, cur))
+		return a
+	}
+	switch c.verdict {
+	case "no difference":
+		a.Post = fmt.Sprintf(", %s is the same as in the baseline in every one of the %s trials.", phrase, Count(float64(r.Trials)))
+	case "higher", "lower":
+		lo, hi := c.lo, c.hi
+		if c.verdict == "lower" {
+			lo, hi = -hi, -lo
+		}
+		share := c.higher
+		if c.verdict == "lower" {
+			share = c.lower
+		}
+		a.Post = fmt.Sprintf(", %s is %s %s than in the baseline on average (%s %s to %s); it is %s in %s.", phrase,
+			q.unit.magnitude(c.mean, cur), c.verdict, c.intervalKind, q.unit.magnitude(lo, cur), q.unit.magnitude(hi, cur), c.verdict, shareOfTrials(share))
+	default:
+		a.Post = fmt.Sprintf(", there is no clear difference in %s: the %s runs from %s to %s (average %s); it is higher in %s and lower in %s.", phrase,
+			c.intervalKind, q.unit.signed(c.lo, cur), q.unit.signed(c.hi, cur), q.unit.signed(c.mean, cur), shareOfTrials(c.higher), shareOfTrials(c.lower))
+	}
+	return a
+}
+
+// diffTable is every metric's difference from the baseline, per option.
+func diffTable(r *results.Results, metrics []quantity) *table {
+	cur := r.Currency
+	mc := r.Mode != "expected"
+	t := &table{}
+	if mc {
+		t.Header = []string{"Metric", "Option", "Average difference", "90 % interval", "Higher in", "Lower in", "Reading"}
+		t.Right = []bool{false, false, true, true, true, true, false}
+	} else {
+		t.Header = []string{"Metric", "Option", "Difference", "Option value", "Baseline value", "Reading"}
+		t.Right = []bool{false, false, true, true, true, false}
+	}
+	forEachDiff(r, metrics, t, func(q quantity, o results.Option, d results.Diff) []string {
+		c := compare(d, mc)
+		if !mc {
+			return []string{q.unit.signed(c.mean, cur), q.unit.format(o.Metrics[q.key].Mean, cur),
+				q.unit.format(r.Options[0].Metrics[q.key].Mean, cur), c.reading()}
+		}
+		per := "–"
+		if c.intervalKind == perTrial90 {
+			per = q.unit.signed(c.lo, cur) + " to " + q.unit.signed(c.hi, cur)
+		}
+		return []string{q.unit.signed(c.mean, cur), per, sharePercent(c.higher), sharePercent(c.lower), c.reading()}
+	})
+	return t
+}
+
+// meanCITable is the 95 % interval of every mean difference: the Monte
+// Carlo precision of the comparisons.
+func meanCITable(r *results.Results, metrics []quantity) *table {
+	cur := r.Currency
+	t := &table{
+		Header: []string{"Metric", "Option", "Mean difference", "95 % interval of the mean difference"},
+		Right:  []bool{false, false, true, true},
+	}
+	forEachDiff(r, metrics, t, func(q quantity, _ results.Option, d results.Diff) []string {
+		return []string{q.unit.signed(d.MeanDiff, cur), q.unit.signed(d.CI95[0], cur) + " to " + q.unit.signed(d.CI95[1], cur)}
+	})
+	return t
+}
+
+// forEachDiff adds to t a row per metric and option (but the baseline),
+// the metric named on its first row, the other cells from cells ("–" where
+// the option has no comparison).
+func forEachDiff(r *results.Results, metrics []quantity, t *table, cells func(quantity, results.Option, results.Diff) []string) {
+	for _, q := range metrics {
+		for i, o := range r.Options[1:] {
+			label := ""
+			if i == 0 {
+				label = metricLabel(q, r)
+			}
+			rc := []string{label, o.Name}
+			if d, ok := o.VsBaseline[q.key]; ok {
+				rc = append(rc, cells(q, o, d)...)
+			} else {
+				for range t.Header[2:] {
+					rc = append(rc, "–")
+				}
+			}
+			t.Rows = append(t.Rows, row{Cells: rc, First: i == 0})
+		}
+	}
+}
+
+// groupTitles name the top-level sections of a scenario.
+var groupTitles = map[string]string{
+	"segments":          "Segment",
+	"acquisition":       "Acquisition",
+	"team":              "CS team",
+	"coverage_response": "Coverage response",
+	"economics":         "Economics",
+	"valuation":         "Valuation",
+	"correlations":      "Correlations",
+}
+
+// groupAssumptions groups inputs by section (segments and acquisition by
+// segment), in the order the sections first appear; inputs at the top level
+// form a "Simulation" group.
+func groupAssumptions(as []results.Assumption) []assumptionGroup {
+	var groups []assumptionGroup
+	index := map[string]int{}
+	for _, a := range as {
+		parts := strings.Split(a.Path, ".")
+		head := parts[0]
+		if i := strings.IndexByte(head, '['); i > 0 {
+			head = head[:i]
+		}
+		prefix, title := "", "Simulation"
+		switch {
+		case len(parts) == 1 && head == parts[0]:
+		case (head == "segments" || head == "acquisition") && len(parts) > 2:
+			prefix = parts[0] + "." + parts[1] + "."
+			title = groupTitles[head] + ": " + parts[1]
+		default:
+			if len(parts) > 1 {
+				prefix = head + "."
+			}
+			title = groupTitles[head]
+			if title == "" {
+				title = strings.ReplaceAll(head, "_", " ")
+				title = strings.ToUpper(title[:1]) + title[1:]
+			}
+		}
+		i, ok := index[title]
+		if !ok {
+			i = len(groups)
+			index[title] = i
+			groups = append(groups, assumptionGroup{Title: title, Prefix: prefix})
+		}
+		input := strings.TrimPrefix(a.Path, prefix)
+		kind := kindLabels[a.Kind]
+		if kind == "" {
+			kind = a.Kind
+		}
+		groups[i].Rows = append(groups[i].Rows, row{Cells: []string{input, a.Value, kind}, Kind: a.Kind})
+	}
+	return groups
+}
+
+// Markdown writes report.md: the question, the answer, the charts (linked
+// as charts/NAME.png), the tables, the assumptions and how to reproduce.
+func Markdown(w io.Writer, r *results.Results, charts []Chart) error {
+	d := buildDocument(r, charts)
+	b := bufio.NewWriter(w)
+	p := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
+
+	p("# %s\n\n", mdText(d.Title))
+	if d.Question != "" {
+		p("**Question:** %s\n\n", mdText(d.Question))
+	}
+	p("%s\n\n", d.Facts)
+
+	p("## Answer\n\n%s\n\n", mdText(d.AnswerIntro))
+	for _, a := range d.Answers {
+		p("- %s**%s**%s\n", a.Pre, mdText(a.Option), mdText(a.Post))
+	}
+	p("\n")
+	for _, n := range d.AnswerNotes {
+		p("%s\n\n", n)
+	}
+	if d.Diffs != nil {
+		p("### Differences from the baseline\n\n")
+		mdTable(b, *d.Diffs)
+	}
+
+	p("## Charts\n\n")
+	if len(d.Charts) == 0 {
+		p("No charts were rendered.\n\n")
+	}
+	for _, c := range d.Charts {
+		p("### %s\n\n![%s](charts/%s.png)\n\n", mdText(c.Title), mdText(c.Title), c.Name)
+		if c.Caption != "" {
+			p("*%s*\n\n", mdText(c.Caption))
+		}
+	}
+
+	p("## Headline metrics\n\n%s\n\n", d.MetricsNote)
+	mdTable(b, d.Metrics)
+
+	p("## Options\n\n")
+	for _, o := range d.Options {
+		desc := o.Description
+		if desc == "" && o.Baseline {
+			desc = "the scenario as written"
+		}
+		p("- **%s**", mdText(o.Name))
+		if desc != "" {
+			p(": %s", mdText(desc))
+		}
+		p("\n")
+		switch {
+		case o.Baseline:
+		case len(o.Changes) == 0:
+			p("  - The results do not list this option's changed inputs.\n")
+		default:
+			for _, c := range o.Changes {
+				p("  - %s: %s\n", mdCode(c.Path), mdCode(c.Value))
+			}
+		}
+	}
+	p("\n")
+
+	p("## Assumptions\n\n%s\n\n", d.AssumptionsIntro)
+	for _, g := range d.Assumptions {
+		if g.Prefix != "" {
+			p("### %s (%s)\n\n", mdText(g.Title), mdCode(g.Prefix+"*"))
+		} else {
+			p("### %s\n\n", mdText(g.Title))
+		}
+		mdTable(b, table{Header: []string{"Input", "Value or distribution", "Kind"}, Code: []bool{true, true, false}, Rows: g.Rows})
+	}
+
+	p("## Reproducibility\n\n")
+	for _, f := range d.Repro {
+		v := mdText(f.Value)
+		if f.Code {
+			v = mdCode(f.Value)
+		}
+		p("- **%s:** %s\n", f.Label, v)
+	}
+	p("\n%s\n\n", d.SENote)
+	if d.SE != nil {
+		mdTable(b, *d.SE)
+	}
+	if d.MeanCI != nil {
+		p("%s\n\n", meanCINote)
+		mdTable(b, *d.MeanCI)
+	}
+	p("### Warnings\n\n")
+	if len(d.Warnings) == 0 {
+		p("None.\n")
+	}
+	for _, w := range d.Warnings {
+		p("- %s\n", mdText(w))
+	}
+	return b.Flush()
+}
+
+// mdTable writes a GitHub-flavoured Markdown table with its columns padded
+// so that the source reads as a table too.
+func mdTable(w io.Writer, t table) {
+	n := len(t.Header)
+	cells := make([][]string, 0, len(t.Rows)+1)
+	head := make([]string, n)
+	for i, h := range t.Header {
+		head[i] = mdCell(h)
+	}
+	cells = append(cells, head)
+	for _, r := range t.Rows {
+		c := make([]string, n)
+		for i := range n {
+			s := ""
+			if i < len(r.Cells) {
+				s = r.Cells[i]
+			}
+			switch {
+			case s == "":
+			case i < len(t.Code) && t.Code[i]:
+				s = strings.ReplaceAll(mdCode(s), "|", `\|`)
+			default:
+				s = mdCell(s)
+			}
+			c[i] = s
+		}
+		cells = append(cells, c)
+	}
+	width := make([]int, n)
+	for _, c := range cells {
+		for i, s := range c {
+			width[i] = max(width[i], utf8.RuneCountInString(s), 3)
+		}
+	}
+	right := func(i int) bool { return i < len(t.Right) && t.Right[i] }
+	line := func(c []string) {
+		var b strings.Builder
+		b.WriteString("|")
+		for i, s := range c {
+			pad := strings.Repeat(" ", width[i]-utf8.RuneCountInString(s))
+			if right(i) {
+				b.WriteString(" " + pad + s + " |")
+			} else {
+				b.WriteString(" " + s + pad + " |")
+			}
+		}
+		fmt.Fprintln(w, b.String())
+	}
+	line(cells[0])
+	var b strings.Builder
+	b.WriteString("|")
+	for i := range n {
+		if right(i) {
+			b.WriteString(" " + strings.Repeat("-", width[i]-1) + ": |")
+		} else {
+			b.WriteString(" " + strings.Repeat("-", width[i]) + " |")
+		}
+	}
+	fmt.Fprintln(w, b.String())
+	for _, c := range cells[1:] {
+		line(c)
+	}
+	fmt.Fprintln(w)
+}
+
+// mdEscaper escapes the characters Markdown would read as markup.
+var mdEscaper = strings.NewReplacer(`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "<", "&lt;", ">", "&gt;")
+
+// mdText escapes text for Markdown prose.
+func mdText(s string) string { return mdEscaper.Replace(s) }
+
+// mdCell escapes text for a Markdown table cell.
+func mdCell(s string) string { return strings.ReplaceAll(mdText(s), "|", `\|`) }
+
+// mdCode writes s as an inline code span.
+func mdCode(s string) string {
+	if strings.Contains(s, "`") {
+		return "`` " + s + " ``"
+	}
+	return "`" + s + "`"
+}

@@ -1,0 +1,362 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"time"
+
+	"csplan/results"
+)
+
+// Write renders every chart and document for r into dir, an existing empty
+// directory (the caller renames it into place):
+//
+//	charts/NAME.png, charts/NAME.svg (and charts/NAME.pdf with opt.PDF)
+//	report.md, report.html
+//	summary.csv, timeseries.csv
+//	results.xlsx
+func Write(dir string, r *results.Results, opt Options) error {
+	_, err := write(dir, r, opt)
+	return err
+}
+
+// write is Write, returning the charts it rendered.
+func write(dir string, r *results.Results, opt Options) ([]Chart, error) {
+	charts, err := Charts(r, opt)
+	if err != nil {
+		return nil, fmt.Errorf("charts: %w", err)
+	}
+	if err := writeCharts(filepath.Join(dir, "charts"), charts, opt); err != nil {
+		return nil, err
+	}
+	docs := []struct {
+		name   string
+		render func(io.Writer) error
+	}{
+		{"report.md", func(w io.Writer) error { return Markdown(w, r, charts) }},
+		{"report.html", func(w io.Writer) error { return HTML(w, r, charts) }},
+		{"summary.csv", func(w io.Writer) error { return SummaryCSV(w, r) }},
+		{"timeseries.csv", func(w io.Writer) error { return TimeseriesCSV(w, r) }},
+		{"results.xlsx", func(w io.Writer) error { return Workbook(w, r) }},
+	}
+	for _, d := range docs {
+		var buf bytes.Buffer
+		if err := d.render(&buf); err != nil {
+			return nil, fmt.Errorf("%s: %w", d.name, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, d.name), buf.Bytes(), 0o644); err != nil {
+			return nil, err
+		}
+	}
+	return charts, nil
+}
+
+func writeCharts(dir string, charts []Chart, opt Options) error {
+	if len(charts) == 0 {
+		return nil
+	}
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		return err
+	}
+	for _, c := range charts {
+		files := []struct {
+			ext  string
+			data []byte
+		}{{"png", c.PNG}, {"svg", c.SVG}}
+		if opt.PDF {
+			files = append(files, struct {
+				ext  string
+				data []byte
+			}{"pdf", c.PDF})
+		}
+		for _, f := range files {
+			if len(f.data) == 0 {
+				return fmt.Errorf("chart %s has no %s rendering", c.Name, f.ext)
+			}
+			if err := os.WriteFile(filepath.Join(dir, c.Name+"."+f.ext), f.data, 0o644); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// unit is how the values of a metric or series are written.
+type unit int
+
+const (
+	unitNumber unit = iota // a plain number (unknown metrics)
+	unitMoney              // an amount in the scenario's currency
+	unitRate               // a fraction, shown as a percentage
+	unitCount              // a number of accounts
+)
+
+// quantity names a metric or series and says how to show it.
+type quantity struct {
+	key, label string
+	unit       unit
+}
+
+// metricOrder is the documented order of the metrics in every document and
+// spreadsheet; metrics not listed here follow in name order.
+var metricOrder = []quantity{
+	{"arr_end", "ARR at horizon", unitMoney},
+	{"revenue_total", "Total revenue", unitMoney},
+	{"nrr_12m", "NRR, last 12 months", unitRate},
+	{"grr_12m", "GRR, last 12 months", unitRate},
+	{"logos_end", "Customers at horizon", unitCount},
+	{"clv", "Customer lifetime value", unitMoney},
+	{"cs_cost_total", "CS cost, total", unitMoney},
+	{"gross_profit_total", "Gross profit, total", unitMoney},
+	{"valuation", "Valuation", unitMoney},
+}
+
+// seriesOrder is the documented order of the monthly series; series not
+// listed here follow in name order.
+var seriesOrder = []quantity{
+	{"arr", "ARR", unitMoney},
+	{"mrr", "MRR", unitMoney},
+	{"logos", "Customers", unitCount},
+	{"cs_cost", "CS cost", unitMoney},
+	{"revenue_cum", "Cumulative revenue", unitMoney},
+	{"new_mrr", "New MRR", unitMoney},
+	{"expansion_mrr", "Expansion MRR", unitMoney},
+	{"contraction_mrr", "Contraction MRR", unitMoney},
+	{"churned_mrr", "Churned MRR", unitMoney},
+	{"nrr", "NRR, trailing 12 months", unitRate},
+	{"grr", "GRR, trailing 12 months", unitRate},
+}
+
+// ordered lists the keys present in have: first those of known in their
+// order, then the rest sorted by name, labelled by their key.
+func ordered(known []quantity, have func(string) bool, all []string) []quantity {
+	var out []quantity
+	seen := map[string]bool{}
+	for _, q := range known {
+		if have(q.key) {
+			out = append(out, q)
+			seen[q.key] = true
+		}
+	}
+	var rest []string
+	for _, k := range all {
+		if !seen[k] {
+			seen[k] = true
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	for _, k := range rest {
+		out = append(out, quantity{k, k, unitNumber})
+	}
+	return out
+}
+
+// metricsOf lists the metrics any option of r has, in documented order.
+func metricsOf(r *results.Results) []quantity {
+	var all []string
+	for _, o := range r.Options {
+		for k := range o.Metrics {
+			all = append(all, k)
+		}
+	}
+	return ordered(metricOrder, func(k string) bool { return slices.Contains(all, k) }, all)
+}
+
+// seriesOf lists the series any option of r has, in documented order.
+func seriesOf(r *results.Results) []quantity {
+	var all []string
+	for _, o := range r.Options {
+		for k := range o.Series {
+			all = append(all, k)
+		}
+	}
+	return ordered(seriesOrder, func(k string) bool { return slices.Contains(all, k) }, all)
+}
+
+// format writes a value for people.
+func (u unit) format(v float64, cur string) string {
+	switch u {
+	case unitMoney:
+		return Money(v, cur)
+	case unitRate:
+		return Percent(v)
+	case unitCount:
+		return Count(v)
+	}
+	return strconv.FormatFloat(v, 'g', 4, 64)
+}
+
+// magnitude writes the size of a difference, without its sign: $459k,
+// 0.283 pp (percentage points).
+func (u unit) magnitude(v float64, cur string) string {
+	v = math.Abs(v)
+	if u == unitRate {
+		return points(v)
+	}
+	return u.format(v, cur)
+}
+
+// signed writes a difference with its sign: +$459k, −$1.9M, +0.283 pp, 0.
+func (u unit) signed(v float64, cur string) string {
+	switch {
+	case v > 0:
+		return "+" + u.magnitude(v, cur)
+	case v < 0:
+		return "−" + u.magnitude(v, cur)
+	}
+	return "0"
+}
+
+// points writes a difference of two fractions in percentage points with
+// three significant digits (at most four decimals): 0.00048 → 0.048 pp,
+// 0.013864 → 1.39 pp.
+func points(v float64) string {
+	p := 100 * math.Abs(v)
+	d := 1
+	if p > 0 {
+		d = max(1, min(4, 2-int(math.Floor(math.Log10(p)))))
+	}
+	return strconv.FormatFloat(100*v, 'f', d, 64) + " pp"
+}
+
+// monthDate is the first day of simulation month m (1-based; 0 is the month
+// before start).
+func monthDate(start string, m int) (time.Time, bool) {
+	t, err := time.Parse("2006-01", start)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return t.AddDate(0, m-1, 0), true
+}
+
+// histQuantile is the q-quantile of the values a histogram counts, with
+// values spread evenly within each bin. ok is false for an empty histogram.
+func histQuantile(h *results.Histogram, q float64) (v float64, ok bool) {
+	if h == nil || len(h.Counts) == 0 || len(h.Edges) != len(h.Counts)+1 {
+		return 0, false
+	}
+	total := 0
+	for _, c := range h.Counts {
+		total += c
+	}
+	if total == 0 {
+		return 0, false
+	}
+	target := q * float64(total)
+	cum := 0.0
+	for i, c := range h.Counts {
+		if c == 0 {
+			continue
+		}
+		if cum+float64(c) >= target {
+			frac := (target - cum) / float64(c)
+			return h.Edges[i] + frac*(h.Edges[i+1]-h.Edges[i]), true
+		}
+		cum += float64(c)
+	}
+	return h.Edges[len(h.Edges)-1], true
+}
+
+// interval kinds of a comparison.
+const (
+	perTrial90 = "90 % interval" // 5th to 95th percentile of the per-trial differences
+	meanCI95   = "95 % interval of the mean difference"
+)
+
+// comparison is an option's difference from the baseline in one metric, as
+// documents state it.
+type comparison struct {
+	mean          float64
+	lo, hi        float64 // the interval, per intervalKind
+	intervalKind  string  // perTrial90 or meanCI95; "" in expected mode
+	higher, lower float64 // shares of trials strictly higher / lower
+	verdict       string  // "higher", "lower", "no clear difference", "no difference"
+	monteCarlo    bool
+	better        bool // higher is better for this metric
+}
+
+// reading is the verdict for a table, saying which way is better.
+func (c comparison) reading() string {
+	switch c.verdict {
+	case "higher", "lower":
+		if (c.verdict == "higher") == c.better {
+			return c.verdict + " (better)"
+		}
+		return c.verdict + " (worse)"
+	}
+	return c.verdict
+}
+
+func compare(d results.Diff, monteCarlo bool) comparison {
+	c := comparison{mean: d.MeanDiff, monteCarlo: monteCarlo, better: d.HigherIsBetter}
+	if !monteCarlo {
+		switch {
+		case d.MeanDiff > 0:
+			c.verdict = "higher"
+		case d.MeanDiff < 0:
+			c.verdict = "lower"
+		default:
+			c.verdict = "no difference"
+		}
+		return c
+	}
+	c.higher, c.lower = d.PBetter, d.PWorse
+	if !d.HigherIsBetter {
+		c.higher, c.lower = d.PWorse, d.PBetter
+	}
+	lo, okLo := histQuantile(d.Histogram, 0.05)
+	hi, okHi := histQuantile(d.Histogram, 0.95)
+	if okLo && okHi {
+		c.lo, c.hi, c.intervalKind = lo, hi, perTrial90
+	} else {
+		c.lo, c.hi, c.intervalKind = d.CI95[0], d.CI95[1], meanCI95
+	}
+	switch {
+	case c.higher == 0 && c.lower == 0:
+		c.verdict = "no difference"
+	case c.lo > 0 && c.mean > 0:
+		c.verdict = "higher"
+	case c.hi < 0 && c.mean < 0:
+		c.verdict = "lower"
+	default:
+		c.verdict = "no clear difference"
+	}
+	return c
+}
+
+// shareOfTrials says in words in how many trials something happens.
+func shareOfTrials(p float64) string {
+	pct := math.Round(100 * p)
+	switch {
+	case p >= 1:
+		return "every trial"
+	case p <= 0:
+		return "no trial"
+	case pct >= 100:
+		return "more than 99 % of trials"
+	case pct <= 0:
+		return "fewer than 1 % of trials"
+	}
+	return fmt.Sprintf("%.0f %% of trials", pct)
+}
+
+// sharePercent writes a share of trials as a whole percentage, never
+// rounding a share that is not all or nothing to 0 % or 100 %.
+func sharePercent(p float64) string {
+	pct := math.Round(100 * p)
+	switch {
+	case p > 0 && pct <= 0:
+		return "<1%"
+	case p < 1 && pct >= 100:
+		return ">99%"
+	}
+	return fmt.Sprintf("%.0f%%", pct)
+}

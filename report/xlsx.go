@@ -1,0 +1,275 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/xuri/excelize/v2"
+
+	"csplan/results"
+)
+
+// Workbook sheet names.
+const (
+	SheetSummary     = "Summary"
+	SheetTimeseries  = "Time series"
+	SheetAssumptions = "Assumptions"
+	SheetRun         = "Run"
+)
+
+// Workbook writes results.xlsx: the sheets Summary (as summary.csv),
+// Time series (as timeseries.csv, with real dates), Assumptions (every
+// input) and Run (scenario, mode, trials, seed, version, warnings). Numbers
+// are stored as numbers in full precision and shown with number formats:
+// currency for money, 0.0% for rates (0.00% for differences of rates),
+// #,##0 for counts. Each sheet has a bold, frozen header row with a filter.
+func Workbook(w io.Writer, r *results.Results) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	x := &xlsxWriter{f: f, cur: r.Currency}
+	if err := x.styles(); err != nil {
+		return err
+	}
+	steps := []func(*results.Results) error{x.summary, x.timeseries, x.assumptions, x.run}
+	for _, step := range steps {
+		if err := step(r); err != nil {
+			return err
+		}
+	}
+	if err := f.DeleteSheet("Sheet1"); err != nil {
+		return err
+	}
+	f.SetActiveSheet(0)
+	if err := f.SetDocProps(&excelize.DocProperties{Title: r.Scenario, Subject: r.Question, Creator: "csplan " + r.Version}); err != nil {
+		return err
+	}
+	_, err := f.WriteTo(w)
+	return err
+}
+
+type xlsxWriter struct {
+	f   *excelize.File
+	cur string
+	// style IDs
+	header, text, wrap, integer, date, share int
+	value, diff                              map[unit]int // by unit, for values and for differences
+}
+
+// currencyFormat is the number format of amounts in cur.
+func currencyFormat(cur string) string {
+	sym, ok := currencySymbols[cur]
+	if cur == "" {
+		sym, ok = "$", true
+	}
+	if ok {
+		return `"` + sym + `"#,##0`
+	}
+	return `#,##0 "` + cur + `"`
+}
+
+func (x *xlsxWriter) styles() error {
+	var err error
+	style := func(s *excelize.Style) int {
+		if err != nil {
+			return 0
+		}
+		var id int
+		id, err = x.f.NewStyle(s)
+		return id
+	}
+	custom := func(format string) *excelize.Style { return &excelize.Style{CustomNumFmt: &format} }
+	x.header = style(&excelize.Style{
+		Font:      &excelize.Font{Bold: true},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DCE6F0"}},
+		Border:    []excelize.Border{{Type: "bottom", Color: "1D2733", Style: 1}},
+		Alignment: &excelize.Alignment{Vertical: "center"},
+	})
+	x.text = style(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top"}})
+	x.wrap = style(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
+	x.integer = style(custom("0"))
+	x.date = style(custom("mmm yyyy"))
+	x.share = style(custom("0.0%"))
+	money := currencyFormat(x.cur)
+	x.value = map[unit]int{
+		unitMoney:  style(custom(money)),
+		unitRate:   style(custom("0.0%")),
+		unitCount:  style(custom("#,##0")),
+		unitNumber: style(custom("General")),
+	}
+	x.diff = map[unit]int{
+		unitMoney:  x.value[unitMoney],
+		unitRate:   style(custom("0.00%")),
+		unitCount:  x.value[unitCount],
+		unitNumber: x.value[unitNumber],
+	}
+	return err
+}
+
+// cell is the A1 name of column col (1-based) in row.
+func cell(col, row int) string {
+	name, _ := excelize.CoordinatesToCellName(col, row)
+	return name
+}
+
+// sheet creates a sheet with a styled, frozen header row and column widths.
+func (x *xlsxWriter) sheet(name string, header []string, widths []float64) error {
+	if _, err := x.f.NewSheet(name); err != nil {
+		return err
+	}
+	for i, h := range header {
+		if err := x.f.SetCellValue(name, cell(i+1, 1), h); err != nil {
+			return err
+		}
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		if err := x.f.SetColWidth(name, col, col, widths[i]); err != nil {
+			return err
+		}
+	}
+	if err := x.f.SetCellStyle(name, cell(1, 1), cell(len(header), 1), x.header); err != nil {
+		return err
+	}
+	return x.f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+}
+
+// finish adds a filter over the header and rows written.
+func (x *xlsxWriter) finish(name string, cols, rows int) error {
+	if rows < 2 {
+		return nil
+	}
+	return x.f.AutoFilter(name, cell(1, 1)+":"+cell(cols, rows), nil)
+}
+
+// setRow writes values from column col on, then styles them.
+func (x *xlsxWriter) setRow(sheet string, col, row int, style int, values ...any) error {
+	for i, v := range values {
+		if err := x.f.SetCellValue(sheet, cell(col+i, row), v); err != nil {
+			return err
+		}
+	}
+	return x.f.SetCellStyle(sheet, cell(col, row), cell(col+len(values)-1, row), style)
+}
+
+func (x *xlsxWriter) summary(r *results.Results) error {
+	const s = SheetSummary
+	header := []string{"Option", "Metric", "Metric key", "Mean", "SD", "SE", "P5", "P25", "Median (P50)", "P75", "P95",
+		"Mean difference", "95% CI of mean diff, low", "95% CI of mean diff, high", "Share of trials better", "Share of trials worse"}
+	widths := []float64{30, 26, 16, 15, 14, 13, 15, 15, 15, 15, 15, 16, 16, 16, 12, 12}
+	if err := x.sheet(s, header, widths); err != nil {
+		return err
+	}
+	row := 1
+	metrics := metricsOf(r)
+	for _, o := range r.Options {
+		for _, q := range metrics {
+			m, ok := o.Metrics[q.key]
+			if !ok {
+				continue
+			}
+			row++
+			if err := x.setRow(s, 1, row, x.text, o.Name, metricLabel(q, r), q.key); err != nil {
+				return err
+			}
+			if err := x.setRow(s, 4, row, x.value[q.unit], m.Mean, m.SD, m.SE, m.P5, m.P25, m.P50, m.P75, m.P95); err != nil {
+				return err
+			}
+			d, ok := o.VsBaseline[q.key]
+			if !ok {
+				continue
+			}
+			if err := x.setRow(s, 12, row, x.diff[q.unit], d.MeanDiff, d.CI95[0], d.CI95[1]); err != nil {
+				return err
+			}
+			if err := x.setRow(s, 15, row, x.share, d.PBetter, d.PWorse); err != nil {
+				return err
+			}
+		}
+	}
+	return x.finish(s, len(header), row)
+}
+
+func (x *xlsxWriter) timeseries(r *results.Results) error {
+	const s = SheetTimeseries
+	header := []string{"Option", "Month", "Date", "Series", "Mean", "P5", "P25", "Median (P50)", "P75", "P95"}
+	widths := []float64{30, 8, 11, 18, 15, 15, 15, 15, 15, 15}
+	if err := x.sheet(s, header, widths); err != nil {
+		return err
+	}
+	row := 1
+	for _, o := range r.Options {
+		for _, q := range seriesOf(r) {
+			for _, p := range o.Series[q.key] {
+				row++
+				if err := x.setRow(s, 1, row, x.text, o.Name); err != nil {
+					return err
+				}
+				if err := x.setRow(s, 2, row, x.integer, p.Month); err != nil {
+					return err
+				}
+				if t, ok := monthDate(r.Start, p.Month); ok {
+					if err := x.setRow(s, 3, row, x.date, t); err != nil {
+						return err
+					}
+				}
+				if err := x.setRow(s, 4, row, x.text, q.key); err != nil {
+					return err
+				}
+				if err := x.setRow(s, 5, row, x.value[q.unit], p.Mean, p.P5, p.P25, p.P50, p.P75, p.P95); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return x.finish(s, len(header), row)
+}
+
+func (x *xlsxWriter) assumptions(r *results.Results) error {
+	const s = SheetAssumptions
+	header := []string{"Group", "Input", "Value or distribution", "Kind"}
+	if err := x.sheet(s, header, []float64{24, 46, 70, 30}); err != nil {
+		return err
+	}
+	row := 1
+	for _, g := range groupAssumptions(r.Assumptions) {
+		for _, a := range g.Rows {
+			row++
+			if err := x.setRow(s, 1, row, x.wrap, g.Title, g.Prefix+a.Cells[0], a.Cells[1], a.Cells[2]); err != nil {
+				return err
+			}
+		}
+	}
+	return x.finish(s, len(header), row)
+}
+
+func (x *xlsxWriter) run(r *results.Results) error {
+	const s = SheetRun
+	if err := x.sheet(s, []string{"Field", "Value"}, []float64{18, 90}); err != nil {
+		return err
+	}
+	rows := [][2]string{
+		{"Scenario", r.Scenario},
+		{"Question", r.Question},
+		{"Mode", r.Mode},
+		{"Trials", strconv.Itoa(r.Trials)},
+		// The seed is text: a float64 cell cannot hold every uint64 exactly.
+		{"Seed", strconv.FormatUint(r.Seed, 10)},
+		{"Start", r.Start},
+		{"Horizon (months)", strconv.Itoa(r.HorizonMonths)},
+		{"Currency", r.Currency},
+		{"Net rate", r.NetRate},
+		{"csplan version", r.Version},
+	}
+	for _, w := range r.Warnings {
+		rows = append(rows, [2]string{"Warning", w})
+	}
+	for i, kv := range rows {
+		var v any = kv[1]
+		if n, err := strconv.Atoi(kv[1]); err == nil && kv[0] != "Seed" {
+			v = n
+		}
+		if err := x.setRow(s, 1, i+2, x.wrap, kv[0], v); err != nil {
+			return fmt.Errorf("run sheet: %w", err)
+		}
+	}
+	return nil
+}
