@@ -73,3 +73,39 @@ func benchEngine(b *testing.B, workers int) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(trials*standardAccountMonths), "ns/account-month")
 }
+
+// withTeam serves the standard scenario's accounts with a CS team of csms
+// CSMs: enterprise accounts need 72 h a year, mid-market 20.75 h (W3), so
+// 2,000 accounts need 51,750 h a year and 36 CSMs (1,456 h each) cover them.
+func withTeam(csms int) Model {
+	m := standardModel()
+	m.Segments[0].Digital, m.Segments[1].Digital = false, false
+	m.Segments[0].Meetings = []Meeting{{"monthly", 12, 1, 1}, {"ebr", 4, 2, 4}, {"workshop", 2, 3, 3}, {"ad hoc", 6, 1, 1}}
+	m.Segments[1].Meetings = []Meeting{{"monthly", 12, 0.5, 0.25}, {"ebr", 2, 1, 2}, {"workshop", 1, 1.5, 2}, {"ad hoc", 3, 0.5, 0.25}}
+	m.Team = Team{CSMs: csms, HoursPerYear: 2080, Productivity: fixed(0.7), LoadedCost: fixed(150000),
+		HiringCost: fixed(20000), RampMonths: 3, Attrition: fixed(0.15), HiringLagMonths: 3}
+	m.Response = Response{Churn: Curve{X: []float64{0, 0.5, 1}, Y: []float64{2, 1.4, 1}},
+		Upsell: Curve{X: []float64{0, 1}, Y: []float64{0.3, 1}}, Onboarding: Curve{X: []float64{0, 1}, Y: []float64{0.85, 1}}}
+	return m
+}
+
+// BenchmarkEngineTeamSpare: the standard scenario served by a team with
+// spare hours (40 CSMs): the team is simulated and checked, accounts stay
+// independent.
+func BenchmarkEngineTeamSpare(b *testing.B) { benchModel(b, withTeam(40)) }
+
+// BenchmarkEngineTeamShort: the same with 27 CSMs (three quarters of the
+// hours needed): coverage falls and the served book runs month by month.
+func BenchmarkEngineTeamShort(b *testing.B) { benchModel(b, withTeam(27)) }
+
+func benchModel(b *testing.B, m Model) {
+	const trials = 1000
+	opts := []Option{{Name: "Baseline", Model: m}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Run(context.Background(), opts, Settings{Trials: trials, Seed: 1, Workers: 1}, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(trials*standardAccountMonths), "ns/account-month")
+}

@@ -40,9 +40,10 @@ type segRun struct {
 	monotone bool
 	// Before any coverage multiplier, for the synchronous engine.
 	baseChurn, baseUp, onbSuccessBase float64
-	hoursPerAccount                   float64    // CSM hours per account per year
-	scheds                            []schedule // renewal calendars of the trial (Monte Carlo)
-	sbgSurv                           []float64  // sBG survival by period (Monte Carlo, sbgDirect)
+	hoursPerAccount                   float64       // CSM hours per account per year
+	cache                             responseCache // the synchronous engine's coverage responses
+	scheds                            []schedule    // renewal calendars of the trial (Monte Carlo)
+	sbgSurv                           []float64     // sBG survival by period (Monte Carlo, sbgDirect)
 }
 
 // drawer resolves per-trial assumptions: in Monte Carlo mode from the

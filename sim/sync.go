@@ -99,9 +99,7 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 				accts = append(accts, w.newLive(r, key, mrr, m, m+r.term))
 			}
 		}
-		// Share the month's hours among the active accounts. The order is
-		// kept from month to month: few MRRs change, so an insertion sort
-		// restores it in about linear time.
+		// Share the month's hours among the active accounts.
 		kept := order[:0]
 		for _, i := range order {
 			if !accts[i].gone {
@@ -117,21 +115,16 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 			need += accts[i].need
 		}
 		avail := team.hours[m]
-		if assign == Priority {
-			insertionSortByMRR(order, accts)
-			left := avail
+		switch {
+		case need <= avail:
 			for _, i := range order {
-				a := &accts[i]
-				a.cov = math.Max(0, math.Min(1, left/a.need))
-				left -= a.need
+				accts[i].cov = 1
 			}
-		} else {
-			c := 1.0
-			if need > avail {
-				c = avail / need
-			}
+		case assign == Priority:
+			w.priorityCoverage(order, accts, avail)
+		default:
 			for _, i := range order {
-				accts[i].cov = c
+				accts[i].cov = avail / need
 			}
 		}
 		st := &w.stats[m]
@@ -202,10 +195,10 @@ func firstOpportunity(anchor, every, firstRenewal, term int) (step, first int) {
 	return every, first
 }
 
-// hazardStep accumulates one opportunity with probability p into (h, e) and
-// reports whether the event happens; the threshold is drawn lazily, only
-// when an uncertain opportunity first arrives.
-func hazardStep(p float64, acc, thr *float64, has *bool, s *stream) bool {
+// hazardStep accumulates one opportunity with hazard λ = −log(1 − p) into
+// (acc, thr) and reports whether the event happens; the threshold is drawn
+// lazily, only when an uncertain opportunity first arrives.
+func hazardStep(p, lambda float64, acc, thr *float64, has *bool, s *stream) bool {
 	switch {
 	case p <= 0:
 		return false
@@ -215,8 +208,43 @@ func hazardStep(p float64, acc, thr *float64, has *bool, s *stream) bool {
 	if !*has {
 		*thr, *has = s.r.ExpFloat64(), true
 	}
-	*acc += -math.Log1p(-p)
+	*acc += lambda
 	return *acc > *thr
+}
+
+// response is what a coverage level means for one segment's accounts:
+// the churn multiplier and the per-opportunity churn and upsell
+// probabilities with their hazards. Accounts share few coverage levels
+// (full, none, the level where hours run out, or one even share), so a
+// segment keeps the last few.
+type response struct {
+	cov            float64
+	churnMult      float64
+	pChurn, lChurn float64
+	pUp, lUp       float64
+}
+
+type responseCache struct {
+	entries [4]response
+	n, next int
+}
+
+func (c *responseCache) get(r *segRun, resp *Response, cov float64) *response {
+	for i := range c.entries[:c.n] {
+		if c.entries[i].cov == cov {
+			return &c.entries[i]
+		}
+	}
+	e := &c.entries[c.next]
+	c.next = (c.next + 1) % len(c.entries)
+	c.n = min(c.n+1, len(c.entries))
+	e.cov = cov
+	e.churnMult = curveAt(resp.Churn, cov)
+	e.pChurn = math.Min(1, r.baseChurn*e.churnMult)
+	e.lChurn = -math.Log1p(-e.pChurn)
+	e.pUp = math.Min(1, r.baseUp*curveAt(resp.Upsell, cov))
+	e.lUp = -math.Log1p(-e.pUp)
+	return e
 }
 
 // liveMonth applies month m to one active account: onboarding, churn
@@ -238,7 +266,8 @@ func (w *worker) liveMonth(a *live, m, win int, resp *Response) {
 	if !churned && m == a.nextChurn {
 		a.nextChurn += a.step
 		a.periods++
-		mult := curveAt(resp.Churn, a.cov)
+		rs := r.cache.get(r, resp, a.cov)
+		mult := rs.churnMult
 		st := w.churn
 		st.pcg = a.churnS
 		switch {
@@ -255,9 +284,10 @@ func (w *worker) liveMonth(a *live, m, win int, resp *Response) {
 				// Survived periods − 1 periods: θ's posterior.
 				a.theta = betaRand(st, r.alpha, r.beta+float64(a.periods-1))
 			}
-			churned = hazardStep(math.Min(1, a.theta*mult), &a.hc, &a.ec, &a.hasEc, st)
+			p := math.Min(1, a.theta*mult)
+			churned = hazardStep(p, -math.Log1p(-p), &a.hc, &a.ec, &a.hasEc, st)
 		default:
-			churned = hazardStep(math.Min(1, r.baseChurn*mult), &a.hc, &a.ec, &a.hasEc, st)
+			churned = hazardStep(rs.pChurn, rs.lChurn, &a.hc, &a.ec, &a.hasEc, st)
 		}
 		a.churnS = st.pcg
 	}
@@ -280,7 +310,8 @@ func (w *worker) liveMonth(a *live, m, win int, resp *Response) {
 		a.nextUp += a.upEvery
 		st := w.up
 		st.pcg = a.upS
-		if hazardStep(math.Min(1, r.baseUp*curveAt(resp.Upsell, a.cov)), &a.hu, &a.eu, &a.hasEu, st) {
+		rs := r.cache.get(r, resp, a.cov)
+		if hazardStep(rs.pUp, rs.lUp, &a.hu, &a.eu, &a.hasEu, st) {
 			a.mrr *= math.Max(0, 1+r.upSize.Sample(st.r))
 			a.hu, a.hasEu = 0, false
 		}
@@ -291,7 +322,7 @@ func (w *worker) liveMonth(a *live, m, win int, resp *Response) {
 		a.nextCo += a.coEvery
 		st := w.co
 		st.pcg = a.coS
-		if hazardStep(r.coQ, &a.hco, &a.eco, &a.hasEco, st) {
+		if hazardStep(r.coQ, -r.logCoKeep, &a.hco, &a.eco, &a.hasEco, st) {
 			a.mrr *= math.Max(0, 1-r.coSize.Sample(st.r))
 			a.hco, a.hasEco = 0, false
 		}
@@ -317,20 +348,61 @@ func (w *worker) liveMonth(a *live, m, win int, resp *Response) {
 	a.ring[slot] = a.mrr
 }
 
-// insertionSortByMRR orders account indices by MRR, largest first, ties by
-// index (deterministic).
-func insertionSortByMRR(order []int, accts []live) {
-	before := func(x, y int) bool {
-		a, b := accts[x].mrr, accts[y].mrr
-		return a > b || (a == b && x < y)
-	}
-	for i := 1; i < len(order); i++ {
-		v := order[i]
-		j := i
-		for j > 0 && before(v, order[j-1]) {
-			order[j] = order[j-1]
-			j--
+// priorityCoverage covers the highest-MRR accounts first. Accounts are
+// ranked by MRR buckets read from the bits of the float (the sketch's
+// log-linear buckets, 2^-7 wide), so the ranking costs linear time: hours go
+// to the highest buckets in full, the bucket where they run out shares what
+// is left evenly, and lower buckets get none. Accounts of equal MRR within
+// 0.8 % are treated alike.
+func (w *worker) priorityCoverage(order []int, accts []live, avail float64) {
+	lo, hi := math.MaxInt, -1
+	for _, i := range order {
+		if b := mrrBucket(accts[i].mrr); b >= 0 {
+			lo, hi = min(lo, b), max(hi, b)
 		}
-		order[j] = v
 	}
+	span := max(hi-lo+1, 0) + 1 // slot 0: accounts with no MRR, served last
+	if cap(w.bucketNeed) < span {
+		w.bucketNeed = make([]float64, span)
+	}
+	need := w.bucketNeed[:span]
+	clear(need)
+	slot := func(mrr float64) int {
+		if b := mrrBucket(mrr); b >= 0 {
+			return b - lo + 1
+		}
+		return 0
+	}
+	for _, i := range order {
+		need[slot(accts[i].mrr)] += accts[i].need
+	}
+	// Walk down from the top until the hours run out.
+	cut, frac := -1, 0.0
+	left := avail
+	for k := span - 1; k >= 0; k-- {
+		if need[k] <= left {
+			left -= need[k]
+			continue
+		}
+		cut, frac = k, left/need[k]
+		break
+	}
+	for _, i := range order {
+		switch k := slot(accts[i].mrr); {
+		case k > cut:
+			accts[i].cov = 1
+		case k == cut:
+			accts[i].cov = frac
+		default:
+			accts[i].cov = 0
+		}
+	}
+}
+
+// mrrBucket is the log-linear bucket of a positive MRR, −1 for none.
+func mrrBucket(mrr float64) int {
+	if mrr < 1e-9 {
+		return -1
+	}
+	return bucketOf(mrr)
 }

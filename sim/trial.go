@@ -151,6 +151,7 @@ type worker struct {
 	live                []live
 	order               []int
 	stats               []syncStats
+	bucketNeed          []float64 // scratch for priority coverage
 }
 
 func newWorker(seed uint64, h int) *worker {
