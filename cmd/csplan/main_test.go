@@ -124,7 +124,14 @@ func TestRunReplacesPreviousOutput(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	assertOnly(t, out, "results.json")
+	for _, f := range []string{"results.json", "report.md", "report.html", "summary.csv", "timeseries.csv", "results.xlsx"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("missing %s: %v", f, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "stale.txt")); err == nil {
+		t.Error("the previous output was not replaced")
+	}
 	var r struct {
 		Options []struct {
 			Metrics map[string]struct{ Mean float64 }
@@ -254,5 +261,33 @@ func TestSweepFindsKnownOptimum(t *testing.T) {
 	code, _, stderr = csplan(t, context.Background(), "sweep", "../../testdata/sweep/optimum.yaml", "--set", "team.cms=1..3", "-o", out)
 	if code != exitFailure || !strings.Contains(stderr, `did you mean "csms"`) {
 		t.Errorf("unknown path: exit %d: %s", code, stderr)
+	}
+}
+
+// csplan report re-renders a saved results.json into the same files.
+func TestReportFromSavedResults(t *testing.T) {
+	dir := t.TempDir()
+	run := filepath.Join(dir, "run")
+	if code, _, stderr := csplan(t, context.Background(), "run", "../../scenarios/examples/w2-fair-cadence.yaml", "-o", run, "--trials", "50", "-q"); code != exitOK {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	again := filepath.Join(dir, "again")
+	if code, _, stderr := csplan(t, context.Background(), "report", filepath.Join(run, "results.json"), "-o", again); code != exitOK {
+		t.Fatalf("report: exit %d: %s", code, stderr)
+	}
+	for _, f := range []string{"report.md", "summary.csv", "timeseries.csv"} {
+		a, _ := os.ReadFile(filepath.Join(run, f))
+		b, _ := os.ReadFile(filepath.Join(again, f))
+		if len(a) == 0 || !bytes.Equal(a, b) {
+			t.Errorf("%s differs between run and report", f)
+		}
+	}
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(`{"scenario": 3`), 0o644)
+	if code, _, _ := csplan(t, context.Background(), "report", bad, "-o", filepath.Join(dir, "x")); code != exitFailure {
+		t.Errorf("a broken results.json: exit %d, want 1", code)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "x")); err == nil {
+		t.Error("a failed report left a directory")
 	}
 }

@@ -22,6 +22,7 @@ type runOptions struct {
 	workers int
 	mode    string
 	quiet   bool
+	pdf     bool
 }
 
 func runCommand() *cobra.Command {
@@ -30,7 +31,9 @@ func runCommand() *cobra.Command {
 		Use:   "run SCENARIO.yaml -o DIR",
 		Short: "Simulate a scenario and write its results",
 		Long: `run simulates the baseline and every option of a scenario on the same random
-numbers and writes DIR/results.json. DIR is replaced only when the run
+numbers and writes DIR/results.json with the report: charts (PNG and SVG,
+PDF with --pdf), report.md, report.html, summary.csv, timeseries.csv and
+results.xlsx. DIR is replaced only when the run
 succeeds; an invalid scenario, an error or Ctrl-C leaves nothing partial.
 A summary is printed on standard output; progress goes to standard error
 when it is a terminal.`,
@@ -52,6 +55,7 @@ when it is a terminal.`,
 	f.IntVarP(&o.workers, "jobs", "j", 0, "parallel workers (default: all cores)")
 	f.StringVar(&o.mode, "mode", "", "monte-carlo or expected (overrides the scenario)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar")
+	f.BoolVar(&o.pdf, "pdf", false, "also write the charts as PDF")
 	return c
 }
 
@@ -112,6 +116,9 @@ func runScenario(c *cobra.Command, path string, o runOptions) error {
 		return err
 	}
 	if err := os.WriteFile(dir.path("results.json"), data, 0o644); err != nil {
+		return err
+	}
+	if err := report.Write(dir.tmp, res, report.Options{PDF: o.pdf}); err != nil {
 		return err
 	}
 	if err := c.Context().Err(); err != nil {

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"csplan/report"
+	"csplan/results"
+
+	"github.com/spf13/cobra"
+)
+
+func reportCommand() *cobra.Command {
+	var out string
+	var pdf bool
+	c := &cobra.Command{
+		Use:   "report RESULTS.json -o DIR",
+		Short: "Render the report of a saved results.json without simulating again",
+		Long: `report renders the charts, report.md, report.html, summary.csv,
+timeseries.csv and results.xlsx of a saved results.json into DIR. DIR is
+replaced only when every file is written.`,
+		Example: `  csplan report out/results.json -o board-pack
+  csplan report out/results.json -o board-pack --pdf`,
+		Args: args(cobra.ExactArgs(1)),
+		RunE: func(c *cobra.Command, a []string) error {
+			if out == "" {
+				return usageError{fmt.Errorf("report: -o DIR is required (the output directory)")}
+			}
+			data, err := os.ReadFile(a[0])
+			if err != nil {
+				return err
+			}
+			res, err := results.Unmarshal(data)
+			if err != nil {
+				return fmt.Errorf("%s: not a csplan results.json: %w", a[0], err)
+			}
+			dir, err := newOutputDir(out)
+			if err != nil {
+				return err
+			}
+			defer dir.discard()
+			if err := os.WriteFile(dir.path("results.json"), data, 0o644); err != nil {
+				return err
+			}
+			if err := report.Write(dir.tmp, res, report.Options{PDF: pdf}); err != nil {
+				return err
+			}
+			if err := c.Context().Err(); err != nil {
+				return err
+			}
+			if err := dir.commit(); err != nil {
+				return err
+			}
+			fmt.Fprintf(c.OutOrStdout(), "wrote %s\n", out)
+			return nil
+		},
+	}
+	c.Flags().StringVarP(&out, "output", "o", "", "output directory (required)")
+	c.Flags().BoolVar(&pdf, "pdf", false, "also write the charts as PDF")
+	return c
+}
