@@ -23,12 +23,13 @@ func Money(v float64, currency string) string {
 		sign, v = "−", -v
 	}
 	var s string
+	// Round first, so that 999,960 reads $1.00M rather than $1000k.
 	switch {
-	case v >= 1e9:
+	case roundSig3(v) >= 1e9:
 		s = sig3(v/1e9) + "B"
-	case v >= 1e6:
+	case roundSig3(v) >= 1e6:
 		s = sig3(v/1e6) + "M"
-	case v >= 1e3:
+	case roundSig3(v) >= 1e3:
 		s = sig3(v/1e3) + "k"
 	default:
 		s = strconv.FormatFloat(math.Round(v), 'f', 0, 64)
@@ -42,21 +43,26 @@ func Money(v float64, currency string) string {
 	return sign + s + " " + currency
 }
 
-// sig3 writes v (1 ≤ v < 1000) with three significant digits, dropping
-// trailing zeros: 1.20 → 1.2, 350 → 350.
+// roundSig3 rounds v to three significant digits.
+func roundSig3(v float64) float64 {
+	if v == 0 {
+		return 0
+	}
+	p := math.Pow(10, math.Floor(math.Log10(v))-2)
+	return math.Round(v/p) * p
+}
+
+// sig3 writes v (1 ≤ v < 1000) with three significant digits, keeping
+// trailing zeros so that amounts side by side read alike: 1.20, 54.0, 350.
 func sig3(v float64) string {
 	d := 2
 	switch {
-	case v >= 100:
+	case v >= 99.95:
 		d = 0
-	case v >= 10:
+	case v >= 9.995:
 		d = 1
 	}
-	s := strconv.FormatFloat(v, 'f', d, 64)
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	}
-	return s
+	return strconv.FormatFloat(v, 'f', d, 64)
 }
 
 // Percent formats a fraction as a percentage with one decimal: 0.957 → 95.7%.

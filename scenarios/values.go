@@ -13,14 +13,13 @@ import (
 // kind is what a number in the scenario means, which decides the forms it may
 // be written in and the range it must lie in.
 type kind struct {
-	name       string
-	lo, hi     float64
-	openLo     bool // lo itself is not allowed
-	percent    bool // "8%" allowed
-	money      bool // "100k", "1.2M" allowed
-	integer    bool
-	expected   string
-	schemaDesc string
+	name     string
+	lo, hi   float64
+	openLo   bool // lo itself is not allowed
+	percent  bool // "8%" allowed
+	money    bool // "100k", "1.2M" allowed
+	integer  bool
+	expected string
 }
 
 var kinds = map[string]kind{
