@@ -52,8 +52,9 @@ func roundSig3(v float64) float64 {
 	return math.Round(v/p) * p
 }
 
-// sig3 writes v (1 ≤ v < 1000) with three significant digits, keeping
-// trailing zeros so that amounts side by side read alike: 1.20, 54.0, 350.
+// sig3 writes v (1 ≤ v < 1000) with three significant digits, dropping
+// trailing zeros: 1.20 → 1.2, 350 → 350. Round tick values stay short
+// ($45M, $1.5M).
 func sig3(v float64) string {
 	d := 2
 	switch {
@@ -62,7 +63,11 @@ func sig3(v float64) string {
 	case v >= 9.995:
 		d = 1
 	}
-	return strconv.FormatFloat(v, 'f', d, 64)
+	s := strconv.FormatFloat(v, 'f', d, 64)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
 }
 
 // Percent formats a fraction as a percentage with one decimal: 0.957 → 95.7%.

@@ -8,9 +8,9 @@ func TestMoney(t *testing.T) {
 		cur  string
 		want string
 	}{
-		{0, "USD", "$0"}, {950, "USD", "$950"}, {999.6, "USD", "$1.00k"}, {1234, "USD", "$1.23k"},
-		{54e6, "USD", "$54.0M"}, {64.7e6, "USD", "$64.7M"}, {999960, "USD", "$1.00M"},
-		{350000, "USD", "$350k"}, {-1.9e6, "USD", "−$1.90M"}, {2.5e9, "EUR", "€2.50B"}, {12000, "CHF", "12.0k CHF"},
+		{0, "USD", "$0"}, {950, "USD", "$950"}, {999.6, "USD", "$1k"}, {1234, "USD", "$1.23k"},
+		{54e6, "USD", "$54M"}, {64.7e6, "USD", "$64.7M"}, {999960, "USD", "$1M"},
+		{350000, "USD", "$350k"}, {-1.9e6, "USD", "−$1.9M"}, {2.5e9, "EUR", "€2.5B"}, {12000, "CHF", "12k CHF"},
 	} {
 		if got := Money(c.v, c.cur); got != c.want {
 			t.Errorf("Money(%v, %s) = %q, want %q", c.v, c.cur, got, c.want)
