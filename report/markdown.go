@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"unicode/utf8"
 
@@ -126,7 +127,9 @@ func buildDocument(r *results.Results, charts []Chart) document {
 			c := compare(o.VsBaseline[primary.key], mc)
 			anyMean = anyMean || c.intervalKind == meanCI95
 			anyTrial = anyTrial || c.intervalKind == perTrial90
-			d.Answers = append(d.Answers, optionAnswer(r, o, primary, phrase, c))
+			a := optionAnswer(r, o, primary, phrase, c)
+			a.Post += costSentence(r, o)
+			d.Answers = append(d.Answers, a)
 		}
 		if mc {
 			d.AnswerNotes = append(d.AnswerNotes, "Every option is simulated on the same random draws as the baseline, so each trial gives one paired difference.")
@@ -364,6 +367,33 @@ func optionAnswer(r *results.Results, o results.Option, q quantity, phrase strin
 			c.intervalKind, q.unit.signed(c.lo, cur), q.unit.signed(c.hi, cur), q.unit.signed(c.mean, cur), shareOfTrials(c.higher), shareOfTrials(c.lower))
 	}
 	return a
+}
+
+// costSentence adds, for an option that changes CS cost (a headcount cut
+// or hire), what it saves or costs and whether it pays off: the share of
+// trials in which gross profit over the horizon is higher than the
+// baseline's.
+func costSentence(r *results.Results, o results.Option) string {
+	cost, ok1 := o.VsBaseline["cs_cost_total"]
+	profit, ok2 := o.VsBaseline["gross_profit_total"]
+	if !ok1 || !ok2 || cost.MeanDiff == 0 {
+		return ""
+	}
+	cur := r.Currency
+	way := "saves"
+	if cost.MeanDiff > 0 {
+		way = "adds"
+	}
+	s := fmt.Sprintf(" It %s %s of CS cost over the %d months", way, Money(math.Abs(cost.MeanDiff), cur), r.HorizonMonths)
+	change := "raises"
+	if profit.MeanDiff < 0 {
+		change = "lowers"
+	}
+	s += fmt.Sprintf(" and %s gross profit by %s on average", change, Money(math.Abs(profit.MeanDiff), cur))
+	if r.Mode == "expected" {
+		return s + "."
+	}
+	return s + fmt.Sprintf("; it pays off (higher gross profit) in %s.", shareOfTrials(profit.PBetter))
 }
 
 // diffTable is every metric's difference from the baseline, per option.
