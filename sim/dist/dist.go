@@ -37,6 +37,12 @@ const z90 = 1.2815515655446004
 
 func num(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
 
+// open01 returns a uniform float64 in (0, 1): inverse CDFs of unbounded
+// distributions are infinite at 0.
+func open01(r *rand.Rand) float64 {
+	return (float64(r.Uint64()>>11) + 0.5) * (1.0 / (1 << 53))
+}
+
 // Const is a plain number: a distribution with all its mass on one value.
 type Const float64
 
@@ -90,7 +96,7 @@ func NewBeta(mean, sd float64) (*Beta, error) {
 	return &Beta{M: mean, SD: sd, d: distuv.Beta{Alpha: mean * k, Beta: (1 - mean) * k}}, nil
 }
 
-func (b *Beta) Sample(r *rand.Rand) float64 { return b.Quantile(r.Float64()) }
+func (b *Beta) Sample(r *rand.Rand) float64 { return b.Quantile(open01(r)) }
 func (b *Beta) Quantile(p float64) float64  { return b.d.Quantile(p) }
 func (b *Beta) Mean() float64               { return b.M }
 func (b *Beta) Support() (lo, hi float64)   { return 0, 1 }
@@ -145,7 +151,7 @@ func NewTriangular(min, mode, max float64) (*Triangular, error) {
 	return &Triangular{Min: min, Mode: mode, Max: max, d: distuv.NewTriangle(min, max, mode, nil)}, nil
 }
 
-func (t *Triangular) Sample(r *rand.Rand) float64 { return t.Quantile(r.Float64()) }
+func (t *Triangular) Sample(r *rand.Rand) float64 { return t.Quantile(open01(r)) }
 func (t *Triangular) Quantile(p float64) float64  { return t.d.Quantile(p) }
 func (t *Triangular) Mean() float64               { return (t.Min + t.Mode + t.Max) / 3 }
 func (t *Triangular) Support() (lo, hi float64)   { return t.Min, t.Max }
@@ -171,7 +177,7 @@ func NewPERT(min, mode, max float64) (*PERT, error) {
 		d: distuv.Beta{Alpha: 1 + 4*(mode-min)/w, Beta: 1 + 4*(max-mode)/w}}, nil
 }
 
-func (p *PERT) Sample(r *rand.Rand) float64 { return p.Quantile(r.Float64()) }
+func (p *PERT) Sample(r *rand.Rand) float64 { return p.Quantile(open01(r)) }
 func (p *PERT) Quantile(q float64) float64  { return p.Min + (p.Max-p.Min)*p.d.Quantile(q) }
 func (p *PERT) Mean() float64               { return (p.Min + 4*p.Mode + p.Max) / 6 }
 func (p *PERT) Support() (lo, hi float64)   { return p.Min, p.Max }
@@ -255,7 +261,7 @@ func NewNormal(mean, sd, min, max float64) (*Normal, error) {
 	return n, nil
 }
 
-func (n *Normal) Sample(r *rand.Rand) float64 { return n.Quantile(r.Float64()) }
+func (n *Normal) Sample(r *rand.Rand) float64 { return n.Quantile(open01(r)) }
 func (n *Normal) Quantile(p float64) float64 {
 	x := n.d.Quantile(n.cdfLo + p*(n.cdfHi-n.cdfLo))
 	return math.Min(math.Max(x, n.Min), n.Max)
