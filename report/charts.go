@@ -1,8 +1,914 @@
 package report
 
-import "csplan/results"
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
 
-// Charts renders every chart that applies to r.
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"csplan/results"
+)
+
+// Charts renders every chart that applies to r, in this order: the ARR fan
+// chart, the comparison of key metrics, one distribution of differences
+// from the baseline per metric that has histograms (Monte Carlo with at
+// least one option), cumulative revenue, and customers. Each chart is SVG
+// and PNG (1600 × 900 px), and PDF when opt.PDF is set. The same input gives
+// byte-identical SVG.
 func Charts(r *results.Results, opt Options) ([]Chart, error) {
-	return nil, nil
+	if r == nil || len(r.Options) == 0 {
+		return nil, fmt.Errorf("report: no options to chart")
+	}
+	specs := chartSpecs(r)
+
+	// Charts are independent: render them on all cores, each into its own
+	// slot, so the order and bytes do not depend on scheduling.
+	out := make([]Chart, len(specs))
+	errs := make([]error, len(specs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(specs)) {
+		wg.Go(func() {
+			for i := range next {
+				s := &specs[i]
+				svg, png, pdf, err := theme.render(&s.fig, opt.PDF)
+				out[i] = Chart{Name: s.name, Title: s.fig.Title, Caption: s.caption, SVG: svg, PNG: png, PDF: pdf}
+				errs[i] = err
+			}
+		})
+	}
+	for i := range specs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("report: chart %s: %w", specs[i].name, err)
+		}
+	}
+	return out, nil
+}
+
+// chartSpecs lays out every chart that applies to r, in order.
+func chartSpecs(r *results.Results) []chartSpec {
+	var specs []chartSpec
+	add := func(s *chartSpec) {
+		if s != nil {
+			specs = append(specs, *s)
+		}
+	}
+	add(arrFanChart(r))
+	add(comparisonChart(r))
+	for _, m := range chartMetrics(r) {
+		add(diffChart(r, m))
+	}
+	add(revenueChart(r))
+	add(logosChart(r))
+	return specs
+}
+
+// chartSpec is a chart before rendering.
+type chartSpec struct {
+	name    string
+	caption string
+	fig     chartFigure
+}
+
+// chartExpected reports whether r holds one expected path rather than a
+// distribution over trials: no bands or intervals are drawn then.
+func chartExpected(r *results.Results) bool { return r.Mode == "expected" || r.Trials <= 1 }
+
+// chartHorizon is the calendar month of the last simulated month.
+func chartHorizon(r *results.Results) string { return MonthLabel(r.Start, r.HorizonMonths) }
+
+// chartSpan is the simulated period, "Jan 2027–Dec 2029".
+func chartSpan(r *results.Results) string {
+	return MonthLabel(r.Start, 1) + "–" + chartHorizon(r)
+}
+
+// chartSource is the footnote of every chart: where the numbers come from.
+func chartSource(r *results.Results) string {
+	parts := []string{"csplan"}
+	if r.Scenario != "" {
+		parts = append(parts, r.Scenario)
+	}
+	if chartExpected(r) {
+		s := "expected values, no sampling"
+		if r.NetRate != "" {
+			s += " (" + r.NetRate + " net rate)"
+		}
+		parts = append(parts, s)
+	} else {
+		parts = append(parts, fmt.Sprintf("%s trials, seed %d", Count(float64(r.Trials)), r.Seed))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// chartCurrency names the currency in axis labels.
+func chartCurrency(r *results.Results) string {
+	if r.Currency == "" {
+		return "USD"
+	}
+	return r.Currency
+}
+
+// chartMetric says how a results metric is shown.
+type chartMetric struct {
+	Key   string
+	Unit  axisUnit
+	Short string // what it is, without when: "ARR"
+	Label string // with when: "ARR at Dec 2029"
+}
+
+// chartMetrics lists the metrics present in r's options: the known ones in
+// their usual order, then any others by name.
+func chartMetrics(r *results.Results) []chartMetric {
+	end, span := chartHorizon(r), chartSpan(r)
+	known := []chartMetric{
+		{"arr_end", axisMoney, "ARR", "ARR at " + end},
+		{"revenue_total", axisMoney, "total revenue", "Revenue, " + span},
+		{"nrr_12m", axisRate, "NRR", "NRR, 12 months to " + end},
+		{"grr_12m", axisRate, "GRR", "GRR, 12 months to " + end},
+		{"logos_end", axisCount, "customers", "Customers at " + end},
+		{"clv", axisMoney, "customer lifetime value", "Customer lifetime value"},
+		{"cs_cost_total", axisMoney, "CS cost", "CS cost, " + span},
+		{"gross_profit_total", axisMoney, "gross profit", "Gross profit, " + span},
+		{"valuation", axisMoney, "valuation", "Valuation at " + end},
+	}
+	present := map[string]bool{}
+	for _, o := range r.Options {
+		for k := range o.Metrics {
+			present[k] = true
+		}
+	}
+	var out []chartMetric
+	for _, m := range known {
+		if present[m.Key] {
+			out = append(out, m)
+			delete(present, m.Key)
+		}
+	}
+	rest := make([]string, 0, len(present))
+	for k := range present {
+		rest = append(rest, k)
+	}
+	sort.Strings(rest)
+	for _, k := range rest {
+		out = append(out, chartMetric{k, axisNumber, k, k})
+	}
+	return out
+}
+
+// chartValue writes one value of a metric in its unit.
+func chartValue(v float64, unit axisUnit, currency string, signed bool) string {
+	sign := ""
+	if signed && v > 0 {
+		sign = "+"
+	}
+	switch unit {
+	case axisMoney:
+		return sign + Money(v, currency)
+	case axisRate:
+		return sign + Percent(v)
+	case axisPoints:
+		return sign + strings.Replace(fmt.Sprintf("%.2f pp", 100*v), "-", "−", 1)
+	case axisCount:
+		return sign + Count(v)
+	default:
+		return sign + strings.Replace(fmt.Sprintf("%.3g", v), "-", "−", 1)
+	}
+}
+
+// chartShare writes a probability as a share of trials, "97 %", keeping a
+// decimal where rounding would claim all or none.
+func chartShare(p float64) string {
+	v := 100 * p
+	s := fmt.Sprintf("%.0f", v)
+	if (s == "100" && p < 1) || (s == "0" && p > 0) {
+		s = fmt.Sprintf("%.1f", v)
+		if s == "100.0" {
+			s = "more than 99.9"
+		} else if s == "0.0" {
+			s = "less than 0.1"
+		}
+	}
+	return s + " %"
+}
+
+// Time series charts.
+
+// bandDef is a shaded interval of a series.
+type bandDef struct {
+	lo, hi func(results.Point) float64
+	alpha  float64
+}
+
+var (
+	band90 = bandDef{func(p results.Point) float64 { return p.P5 }, func(p results.Point) float64 { return p.P95 }, theme.Band90Alpha}
+	band50 = bandDef{func(p results.Point) float64 { return p.P25 }, func(p results.Point) float64 { return p.P75 }, theme.Band50Alpha}
+)
+
+// seriesGroups lists the options that have series key, grouping options
+// whose series is identical to an earlier option's (they would hide each
+// other): each group is drawn once and named for all its members.
+func seriesGroups(r *results.Results, key string) [][]int {
+	var groups [][]int
+	for i, o := range r.Options {
+		s, ok := o.Series[key]
+		if !ok || len(s) == 0 {
+			continue
+		}
+		placed := false
+		for g, members := range groups {
+			if slices.Equal(r.Options[members[0]].Series[key], s) {
+				groups[g] = append(groups[g], i)
+				placed = true
+				break
+			}
+		}
+		if !placed {
+			groups = append(groups, []int{i})
+		}
+	}
+	return groups
+}
+
+// groupLabel names a group of options with identical series.
+func groupLabel(r *results.Results, members []int) string {
+	names := make([]string, len(members))
+	for i, m := range members {
+		names[i] = r.Options[m].Name
+	}
+	switch {
+	case len(names) == 1:
+		return names[0]
+	case len(names) == len(r.Options):
+		return "All options, identical: " + strings.Join(names, ", ")
+	}
+	return strings.Join(names, " = ") + " (identical)"
+}
+
+// seriesChart is a time chart of series key: per option (or group of
+// identical options) the median line over the given bands, or the expected
+// path alone in expected mode.
+func seriesChart(r *results.Results, key string, unit axisUnit, yLabel string, bands []bandDef) (*chartFigure, [][]int) {
+	groups := seriesGroups(r, key)
+	if len(groups) == 0 {
+		return nil, nil
+	}
+	mc := !chartExpected(r)
+	if !mc {
+		bands = nil
+	}
+	p := theme.newPlot("Month end", yLabel)
+	p.X.Tick.Marker = monthTicks{Start: r.Start}
+	var legend []legendItem
+	for _, b := range bands { // every band under every line
+		alpha := b.alpha
+		if len(bands) == 1 {
+			alpha = theme.BandOnlyAlpha
+		}
+		for _, g := range groups {
+			p.Add(&bandPlot{pts: r.Options[g[0]].Series[key], lo: b.lo, hi: b.hi, color: withAlpha(optionColor(g[0]), alpha)})
+		}
+	}
+	for _, g := range groups {
+		c := optionColor(g[0])
+		p.Add(&linePlot{pts: r.Options[g[0]].Series[key], y: centreLine(mc), sty: draw.LineStyle{Color: c, Width: theme.LineWidth}})
+		kind := swatchLine
+		if len(bands) > 0 {
+			kind = swatchLineBand
+		}
+		legend = append(legend, legendItem{Label: groupLabel(r, g), Color: c, Kind: kind})
+	}
+	fitValueAxis(&p.Y, p.Y.Min, p.Y.Max, valueTicks{Unit: unit, Currency: r.Currency}, 7)
+	fig := &chartFigure{Legend: legend, Note: chartSource(r), Body: func(c draw.Canvas) { p.Draw(c) }}
+	return fig, groups
+}
+
+// centre is the line of a series: the median over trials, or the expected
+// value.
+func centreLine(mc bool) func(results.Point) float64 {
+	if mc {
+		return func(p results.Point) float64 { return p.P50 }
+	}
+	return func(p results.Point) float64 { return p.Mean }
+}
+
+// lastSeriesPoint is the point of a series at its last month.
+func lastSeriesPoint(s []results.Point) results.Point { return s[len(s)-1] }
+
+// rangeSentence says where the options end on a series: the value for a
+// single line, or which options end lowest and highest.
+func rangeSentence(r *results.Results, key string, groups [][]int, what string, unit axisUnit) string {
+	mc := !chartExpected(r)
+	y := centreLine(mc)
+	stat := "median " + what
+	if !mc {
+		stat = "expected " + what
+	}
+	end := chartHorizon(r)
+	at := func(g []int) results.Point { return lastSeriesPoint(r.Options[g[0]].Series[key]) }
+	val := func(v float64) string { return chartValue(v, unit, r.Currency, false) }
+	names := func(g []int) string {
+		n := make([]string, len(g))
+		for i, m := range g {
+			n[i] = r.Options[m].Name
+		}
+		if len(n) == 1 {
+			return n[0]
+		}
+		return strings.Join(n[:len(n)-1], ", ") + " and " + n[len(n)-1]
+	}
+	if len(groups) == 1 {
+		g := groups[0]
+		out := fmt.Sprintf("By %s %s is %s", end, stat, val(y(at(g))))
+		if mc {
+			out += fmt.Sprintf(" (90 %% of trials between %s and %s)", val(at(g).P5), val(at(g).P95))
+		}
+		if len(g) > 1 {
+			out += ", the same for " + names(g)
+		}
+		return out + "."
+	}
+	lo, hi := groups[0], groups[0]
+	for _, g := range groups[1:] {
+		if y(at(g)) < y(at(lo)) {
+			lo = g
+		}
+		if y(at(g)) > y(at(hi)) {
+			hi = g
+		}
+	}
+	return fmt.Sprintf("By %s %s ranges from %s (%s) to %s (%s).", end, stat, val(y(at(lo))), names(lo), val(y(at(hi))), names(hi))
+}
+
+// timeChart describes one chart of a series over the months.
+type timeChart struct {
+	name, key string
+	title     string // what is shown by month: "ARR by month"
+	measure   string // what the line measures: "ARR at each month end"
+	note      string // said first in the subtitle, if anything
+	what      string // in the caption's last sentence: "median ARR"
+	yLabel    string
+	unit      axisUnit
+	bands     []bandDef // 90 % and, for a fan, 50 %
+}
+
+func arrFanChart(r *results.Results) *chartSpec {
+	return seriesSpec(r, timeChart{name: "arr-fan", key: "arr", title: "ARR by month", measure: "ARR at each month end",
+		what: "ARR", yLabel: "ARR (" + chartCurrency(r) + ")", unit: axisMoney, bands: []bandDef{band90, band50}})
+}
+
+func revenueChart(r *results.Results) *chartSpec {
+	since := "Revenue booked since " + MonthLabel(r.Start, 1)
+	return seriesSpec(r, timeChart{name: "revenue-cum", key: "revenue_cum", title: "Cumulative revenue by month", measure: since,
+		note: since + ".", what: "cumulative revenue", yLabel: "Cumulative revenue (" + chartCurrency(r) + ")", unit: axisMoney, bands: []bandDef{band90}})
+}
+
+func logosChart(r *results.Results) *chartSpec {
+	return seriesSpec(r, timeChart{name: "logos", key: "logos", title: "Customers by month", measure: "Customer accounts at each month end",
+		note: "Accounts at each month end.", what: "customer count", yLabel: "Customers (accounts)", unit: axisCount, bands: []bandDef{band90}})
+}
+
+// seriesSpec is the chart of t, with a title, subtitle and caption that say
+// which bands it shows (none in expected mode); nil without the series.
+func seriesSpec(r *results.Results, t timeChart) *chartSpec {
+	fig, groups := seriesChart(r, t.key, t.unit, t.yLabel, t.bands)
+	if fig == nil {
+		return nil
+	}
+	var how string
+	if chartExpected(r) {
+		fig.Title = t.title + ", expected path"
+		fig.Subtitle = strings.TrimSpace(t.note + " Expected values of the model, without sampling: one line per option.")
+		how = t.measure + " per option, on the expected path."
+	} else {
+		trials := Count(float64(r.Trials))
+		shading, bands := "90 % of trials", "the band holds 90 % of trials"
+		fig.Title = t.title + ", median with 90 % band"
+		if len(t.bands) == 2 {
+			fig.Title = t.title + ", median with 50 % and 90 % bands"
+			shading = "the middle 50 % (darker) and 90 % (lighter) of trials"
+			bands = "the darker band holds the middle 50 % of trials and the lighter band 90 %"
+		}
+		fig.Subtitle = strings.TrimSpace(fmt.Sprintf("%s Line: median of %s trials. Shading: %s.", t.note, trials, shading))
+		how = fmt.Sprintf("%s per option: the line is the median of %s trials, %s.", t.measure, trials, bands)
+	}
+	return &chartSpec{name: t.name, caption: how + " " + rangeSentence(r, t.key, groups, t.what, t.unit), fig: *fig}
+}
+
+// bandPlot fills the area between two quantiles of a series.
+type bandPlot struct {
+	pts    []results.Point
+	lo, hi func(results.Point) float64
+	color  color.Color
+}
+
+func (b *bandPlot) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	poly := make([]vg.Point, 0, 2*len(b.pts))
+	for _, pt := range b.pts {
+		poly = append(poly, vg.Point{X: trX(float64(pt.Month)), Y: trY(b.hi(pt))})
+	}
+	for i := len(b.pts) - 1; i >= 0; i-- {
+		pt := b.pts[i]
+		poly = append(poly, vg.Point{X: trX(float64(pt.Month)), Y: trY(b.lo(pt))})
+	}
+	c.FillPolygon(b.color, c.ClipPolygonXY(poly))
+}
+
+func (b *bandPlot) DataRange() (xmin, xmax, ymin, ymax float64) {
+	return seriesRange(b.pts, b.lo, b.hi)
+}
+
+// seriesRange is the range of months and of the values between lo and hi
+// of a series.
+func seriesRange(pts []results.Point, lo, hi func(results.Point) float64) (xmin, xmax, ymin, ymax float64) {
+	xmin, xmax, ymin, ymax = math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	for _, pt := range pts {
+		xmin, xmax = math.Min(xmin, float64(pt.Month)), math.Max(xmax, float64(pt.Month))
+		ymin, ymax = math.Min(ymin, lo(pt)), math.Max(ymax, hi(pt))
+	}
+	return xmin, xmax, ymin, ymax
+}
+
+// linePlot draws one statistic of a series as a line.
+type linePlot struct {
+	pts []results.Point
+	y   func(results.Point) float64
+	sty draw.LineStyle
+}
+
+func (l *linePlot) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	line := make([]vg.Point, len(l.pts))
+	for i, pt := range l.pts {
+		line[i] = vg.Point{X: trX(float64(pt.Month)), Y: trY(l.y(pt))}
+	}
+	c.StrokeLines(l.sty, c.ClipLinesXY(line)...)
+}
+
+func (l *linePlot) DataRange() (xmin, xmax, ymin, ymax float64) {
+	return seriesRange(l.pts, l.y, l.y)
+}
+
+// The comparison chart.
+
+func comparisonChart(r *results.Results) *chartSpec {
+	metrics := chartMetrics(r)
+	if len(metrics) == 0 {
+		return nil
+	}
+	mc := !chartExpected(r)
+	cols := len(metrics)
+	switch {
+	case cols == 4:
+		cols = 2
+	case cols > 4 && cols <= 9:
+		cols = 3
+	case cols > 9:
+		cols = 4
+	}
+	rows := (len(metrics) + cols - 1) / cols
+	// Value labels are written when they fit beside each other: the slot
+	// of an option is about a panel's width, less its value axis, over the
+	// options.
+	panelWidth := (slideWidth-2*theme.Margin-vg.Length(cols-1)*theme.PanelGapX)/vg.Length(cols) - 50
+	slot := panelWidth / vg.Length(len(r.Options))
+	panels := make([]*plot.Plot, len(metrics))
+	for i, m := range metrics {
+		panels[i] = comparisonPanel(r, m, mc, max(3, 6-rows), slot)
+	}
+	kind := swatchMarker
+	if !mc {
+		kind = swatchDot
+	}
+	var legend []legendItem
+	for i, o := range r.Options {
+		legend = append(legend, legendItem{Label: o.Name, Color: optionColor(i), Kind: kind, Glyph: optionGlyph(i)})
+	}
+	fig := chartFigure{
+		Legend: legend,
+		Note:   chartSource(r),
+		Body: func(c draw.Canvas) {
+			for i, p := range panels {
+				p.Draw(panelTile(c, i, len(panels), cols, theme.PanelGapX, theme.PanelGapY))
+			}
+			if mc && rows*cols > len(panels) { // a free cell: explain the marks
+				drawIntervalKey(panelTile(c, rows*cols-1, rows*cols, cols, theme.PanelGapX, theme.PanelGapY))
+			}
+		},
+	}
+	end := chartHorizon(r)
+	var caption string
+	if mc {
+		fig.Title = "Key metrics by option, median with 50 % and 90 % intervals"
+		fig.Subtitle = fmt.Sprintf("Marker and number: median of %s trials. Thick bar: middle 50 %% of trials; thin line: 90 %% (p5 to p95).", Count(float64(r.Trials)))
+		caption = fmt.Sprintf("The key metrics at %s per option: the marker is the median of %s trials, the thick bar the middle 50 %% and the thin line 90 %% of trials.", end, Count(float64(r.Trials)))
+	} else {
+		fig.Title = "Key metrics by option, expected values"
+		fig.Subtitle = "Expected values of the model, without sampling."
+		caption = fmt.Sprintf("The key metrics at %s per option, on the expected path.", end)
+	}
+	return &chartSpec{name: "comparison", caption: caption, fig: fig}
+}
+
+// comparisonPanel is one metric across options: per option a marker at the
+// median with its 50 % and 90 % intervals and the median written above.
+func comparisonPanel(r *results.Results, m chartMetric, mc bool, maxTicks int, slot vg.Length) *plot.Plot {
+	p := theme.newPlot("", "")
+	p.Title.Text = m.Label
+	p.X.Tick.Marker = noTicks{}
+	p.X.Width = 0
+	p.X.Padding = 0
+	dots := &intervalDots{}
+	for i, o := range r.Options {
+		s, ok := o.Metrics[m.Key]
+		if !ok {
+			continue
+		}
+		it := intervalItem{x: float64(i), mid: s.Mean, lo90: s.Mean, hi90: s.Mean, lo50: s.Mean, hi50: s.Mean, color: optionColor(i), glyph: optionGlyph(i)}
+		if mc {
+			it.mid, it.lo90, it.hi90, it.lo50, it.hi50 = s.P50, s.P5, s.P95, s.P25, s.P75
+		}
+		it.label = chartValue(it.mid, m.Unit, r.Currency, false)
+		dots.items = append(dots.items, it)
+	}
+	sty := dots.labelStyle()
+	for _, it := range dots.items {
+		if sty.Width(it.label) > slot*0.92 { // labels would run into each other
+			for i := range dots.items {
+				dots.items[i].label = ""
+			}
+			break
+		}
+	}
+	p.Add(dots)
+	p.X.Min, p.X.Max = -0.5, float64(len(r.Options))-0.5
+	fitValueAxis(&p.Y, p.Y.Min, p.Y.Max, valueTicks{Unit: m.Unit, Currency: r.Currency}, maxTicks)
+	return p
+}
+
+// drawIntervalKey explains the marks of the comparison panels on a grey
+// example: which part is the median, the middle 50 % and the 90 %.
+func drawIntervalKey(c draw.Canvas) {
+	sty := theme.style(theme.ValueSize, false, theme.Muted)
+	sty.YAlign = draw.YCenter
+	head := theme.style(theme.PanelTitleSize, true, theme.Ink)
+	top := c.Max.Y
+	c.FillText(head, vg.Point{X: c.Min.X + 20, Y: top}, "How to read the panels")
+	top -= head.Height("X") + 2*theme.Gap
+	h := top - c.Min.Y - theme.Gap
+	if h <= 0 {
+		return
+	}
+	x := c.Min.X + 40
+	y := func(f float64) vg.Length { return c.Min.Y + theme.Gap + h*vg.Length(f) }
+	grey := color.NRGBA{R: 0x77, G: 0x77, B: 0x77, A: 0xff}
+	thin := draw.LineStyle{Color: grey, Width: theme.WhiskerWidth * 0.75}
+	c.StrokeLine2(thin, x, y(0.05), x, y(0.95))
+	c.StrokeLine2(thin, x-4, y(0.05), x+4, y(0.05))
+	c.StrokeLine2(thin, x-4, y(0.95), x+4, y(0.95))
+	c.StrokeLine2(draw.LineStyle{Color: grey, Width: theme.WhiskerWidth * 3}, x, y(0.3), x, y(0.72))
+	c.DrawGlyphNoClip(draw.GlyphStyle{Color: theme.Background, Radius: theme.MarkerRadius + 1.5, Shape: draw.CircleGlyph{}}, vg.Point{X: x, Y: y(0.5)})
+	c.DrawGlyphNoClip(draw.GlyphStyle{Color: grey, Radius: theme.MarkerRadius, Shape: draw.CircleGlyph{}}, vg.Point{X: x, Y: y(0.5)})
+	tx := x + 18
+	for _, l := range []struct {
+		f    float64
+		text string
+	}{
+		{0.95, "95th percentile"},
+		{0.72, "75th percentile"},
+		{0.5, "median (the number written)"},
+		{0.3, "25th percentile"},
+		{0.05, "5th percentile"},
+	} {
+		c.FillText(sty, vg.Point{X: tx, Y: y(l.f)}, l.text)
+	}
+}
+
+type intervalItem struct {
+	x                           float64
+	mid, lo50, hi50, lo90, hi90 float64
+	color                       color.NRGBA
+	glyph                       draw.GlyphDrawer
+	label                       string
+}
+
+// intervalDots draws markers with intervals and value labels.
+type intervalDots struct{ items []intervalItem }
+
+func (d *intervalDots) labelStyle() draw.TextStyle {
+	sty := theme.style(theme.ValueSize, false, theme.Ink)
+	sty.XAlign, sty.YAlign = draw.XCenter, draw.YBottom
+	return sty
+}
+
+const valueLabelGap = 4 // pt between an interval's top and its value
+
+func (d *intervalDots) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	sty := d.labelStyle()
+	for _, it := range d.items {
+		x := trX(it.x)
+		if it.hi90 > it.lo90 {
+			thin := draw.LineStyle{Color: it.color, Width: theme.WhiskerWidth * 0.75}
+			c.StrokeLine2(thin, x, trY(it.lo90), x, trY(it.hi90))
+			c.StrokeLine2(thin, x-4, trY(it.lo90), x+4, trY(it.lo90))
+			c.StrokeLine2(thin, x-4, trY(it.hi90), x+4, trY(it.hi90))
+			c.StrokeLine2(draw.LineStyle{Color: it.color, Width: theme.WhiskerWidth * 3}, x, trY(it.lo50), x, trY(it.hi50))
+		}
+		white := draw.GlyphStyle{Color: theme.Background, Radius: theme.MarkerRadius + 1.5, Shape: it.glyph}
+		c.DrawGlyphNoClip(white, vg.Point{X: x, Y: trY(it.mid)})
+		c.DrawGlyphNoClip(draw.GlyphStyle{Color: it.color, Radius: theme.MarkerRadius, Shape: it.glyph}, vg.Point{X: x, Y: trY(it.mid)})
+		if it.label != "" {
+			c.FillText(sty, vg.Point{X: x, Y: trY(it.hi90) + valueLabelGap}, it.label)
+		}
+	}
+}
+
+func (d *intervalDots) DataRange() (xmin, xmax, ymin, ymax float64) {
+	xmin, xmax, ymin, ymax = math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	for _, it := range d.items {
+		xmin, xmax = math.Min(xmin, it.x), math.Max(xmax, it.x)
+		ymin, ymax = math.Min(ymin, it.lo90), math.Max(ymax, it.hi90)
+	}
+	return
+}
+
+// GlyphBoxes keeps the value labels inside the plot.
+func (d *intervalDots) GlyphBoxes(p *plot.Plot) []plot.GlyphBox {
+	sty := d.labelStyle()
+	boxes := make([]plot.GlyphBox, 0, len(d.items))
+	for _, it := range d.items {
+		if it.label == "" {
+			continue
+		}
+		rect := sty.Rectangle(it.label)
+		rect.Min.Y += valueLabelGap
+		rect.Max.Y += valueLabelGap
+		boxes = append(boxes, plot.GlyphBox{X: p.X.Norm(it.x), Y: p.Y.Norm(it.hi90), Rectangle: rect})
+	}
+	return boxes
+}
+
+// Differences from the baseline.
+
+// usableHistogram reports whether h has bins of positive width with counts.
+func usableHistogram(h *results.Histogram) bool {
+	if h == nil || len(h.Edges) < 2 || len(h.Counts) != len(h.Edges)-1 {
+		return false
+	}
+	total := 0
+	for _, n := range h.Counts {
+		total += n
+	}
+	return total > 0 && h.Edges[len(h.Edges)-1] > h.Edges[0]
+}
+
+// chartDiffUnit is the unit of a difference of metric m: rates differ in
+// percentage points.
+func chartDiffUnit(m chartMetric) axisUnit {
+	if m.Unit == axisRate {
+		return axisPoints
+	}
+	return m.Unit
+}
+
+// diffChart shows, per option, the distribution over trials of its
+// difference from the baseline in metric m; nil when no option has a
+// histogram worth showing (expected mode, no options, no spread). Options
+// that never differ get one line above the panels instead of an empty one.
+func diffChart(r *results.Results, m chartMetric) *chartSpec {
+	if len(r.Options) < 2 {
+		return nil
+	}
+	type panel struct {
+		idx  int
+		diff results.Diff
+	}
+	var full, flat []panel
+	xmin, xmax := 0.0, 0.0
+	for i, o := range r.Options[1:] {
+		d, ok := o.VsBaseline[m.Key]
+		if !ok || d.Histogram == nil {
+			continue
+		}
+		if !usableHistogram(d.Histogram) {
+			flat = append(flat, panel{i + 1, d})
+			continue
+		}
+		full = append(full, panel{i + 1, d})
+		lo, hi := histCore(d.Histogram)
+		xmin, xmax = math.Min(xmin, lo), math.Max(xmax, hi)
+	}
+	if len(full) == 0 {
+		return nil
+	}
+	unit := chartDiffUnit(m)
+	base := r.Options[0].Name
+	pad := 0.03 * (xmax - xmin)
+	xmin, xmax = xmin-pad, xmax+pad
+
+	var sentences []string
+	var flatNames []string
+	for _, pn := range flat {
+		name := r.Options[pn.idx].Name
+		flatNames = append(flatNames, name)
+		sentences = append(sentences, fmt.Sprintf("%s leaves %s unchanged in every trial.", name, m.Short))
+	}
+	xLabel := fmt.Sprintf("Difference in %s (option − %s)", m.Label, base)
+	switch unit {
+	case axisMoney:
+		xLabel += ", " + chartCurrency(r)
+	case axisPoints:
+		xLabel += ", percentage points"
+	case axisCount:
+		xLabel += ", accounts"
+	}
+	plots := make([]*plot.Plot, len(full))
+	headers := make([][2]string, len(full))
+	for i, pn := range full {
+		d := pn.diff
+		better, worse := "higher", "lower"
+		if !d.HigherIsBetter {
+			better, worse = "lower", "higher"
+		}
+		p := theme.newPlot("", "Trials")
+		p.X.Tick.Marker = valueTicks{Unit: unit, Currency: r.Currency, Signed: true}
+		p.Y.Tick.Marker = valueTicks{Unit: axisShare, Target: 3}
+		bars := &histBars{h: d.Histogram, color: withAlpha(optionColor(pn.idx), theme.BarAlpha)}
+		p.Add(bars, zeroLine{sty: draw.LineStyle{Color: theme.Ink, Width: 1.2, Dashes: []vg.Length{4, 3}}})
+		p.X.Min, p.X.Max = xmin, xmax
+		// Bins differ in width between options, so heights are compared
+		// within a panel only: each panel has its own scale.
+		p.Y.Min, p.Y.Max = 0, 1.08*bars.maxShare()
+		plots[i] = p
+
+		name := r.Options[pn.idx].Name
+		stat := fmt.Sprintf("%s in %s of trials", better, chartShare(d.PBetter))
+		if d.PWorse >= 0.0005 {
+			stat += fmt.Sprintf(", %s in %s", worse, chartShare(d.PWorse))
+		}
+		stat += "; mean " + chartValue(d.MeanDiff, unit, r.Currency, true)
+		if n := bars.outside(xmin, xmax); n > 0 {
+			what := Count(float64(n)) + " trials"
+			if n == 1 {
+				what = "1 trial"
+			}
+			stat += " (" + what + " off the scale)"
+		}
+		headers[i] = [2]string{name, stat}
+		sentences = append(sentences, fmt.Sprintf("%s has %s %s than %s in %s of trials (mean difference %s).",
+			name, better, m.Short, base, chartShare(d.PBetter), chartValue(d.MeanDiff, unit, r.Currency, true)))
+	}
+	fig := chartFigure{
+		Title:    fmt.Sprintf("Difference from %s in %s, distribution over trials", base, m.Label),
+		Subtitle: fmt.Sprintf("%s paired trials: each option and %s run on the same random draws. Dashed line: no difference.", Count(float64(r.Trials)), base),
+		Note:     chartSource(r),
+		Body: func(c draw.Canvas) {
+			// Options that never differ: one line above the panels.
+			if len(flatNames) > 0 {
+				theme.drawPanelHeader(c, c.Max.Y, nil, "The same as "+base+" in every trial", strings.Join(flatNames, ", "), 1)
+				c.Max.Y -= theme.panelHeaderHeight(1) + 2*theme.Gap
+			}
+			// The difference axis is the same in every panel: one label
+			// under them all.
+			lsty := theme.style(theme.AxisLabelSize, false, theme.Muted)
+			lsty.XAlign, lsty.YAlign = draw.XCenter, draw.YBottom
+			c.FillText(lsty, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: c.Min.Y}, xLabel)
+			c.Min.Y += lsty.Height(xLabel) + theme.Gap
+
+			cols := diffColumns(len(plots))
+			rows := (len(plots) + cols - 1) / cols
+			width := (c.Max.X - c.Min.X - vg.Length(cols-1)*theme.PanelGapX) / vg.Length(cols)
+			lines := 1
+			for _, h := range headers {
+				if !theme.panelHeaderFits(width, h[0], h[1]) {
+					lines = 2
+				}
+			}
+			hh := theme.panelHeaderHeight(lines)
+			// A header and its space above the data, where the top tick
+			// label may reach half its height above the plot.
+			head := hh + theme.Gap + theme.TickSize/2
+			tiles := draw.Tiles{Rows: rows, Cols: cols, PadTop: head, PadY: head + theme.PanelGapY, PadX: theme.PanelGapX}
+			grid := make([][]*plot.Plot, rows)
+			for r := range grid {
+				grid[r] = make([]*plot.Plot, cols)
+			}
+			for i, p := range plots {
+				grid[i/cols][i%cols] = p
+			}
+			canvases := plot.Align(grid, tiles, c) // line up the data areas
+			for i, p := range plots {
+				tile := tiles.At(c, i%cols, i/cols)
+				theme.drawPanelHeader(tile, tile.Max.Y+head, optionColor(full[i].idx), headers[i][0], headers[i][1], lines)
+				p.Draw(canvases[i/cols][i%cols])
+			}
+		},
+	}
+	return &chartSpec{name: "diff-" + m.Key, caption: strings.Join(sentences, " "), fig: fig}
+}
+
+// diffColumns is how many columns of panels n difference histograms take:
+// one up to three, so each is as wide as the page, then two rows' worth.
+func diffColumns(n int) int {
+	if n <= 3 {
+		return 1
+	}
+	return (n + 1) / 2
+}
+
+// histBars draws a histogram of shares of trials.
+type histBars struct {
+	h     *results.Histogram
+	color color.Color
+}
+
+// histTail is the share of trials a chart may leave off each end of a
+// difference axis, so one extreme trial does not squeeze every histogram
+// into a corner; the trials left off are counted in the panel header.
+const histTail = 0.005
+
+// histCore is the range of h's bins without tails of at most histTail of
+// the trials on either side.
+func histCore(h *results.Histogram) (lo, hi float64) {
+	total := 0
+	for _, n := range h.Counts {
+		total += n
+	}
+	limit := int(histTail * float64(total))
+	i, j, cut := 0, len(h.Counts)-1, 0
+	for i < j && cut+h.Counts[i] <= limit {
+		cut += h.Counts[i]
+		i++
+	}
+	cut = 0
+	for j > i && cut+h.Counts[j] <= limit {
+		cut += h.Counts[j]
+		j--
+	}
+	return h.Edges[i], h.Edges[j+1]
+}
+
+// outside counts the trials in bins that lie wholly outside [lo, hi].
+func (b *histBars) outside(lo, hi float64) int {
+	n := 0
+	for i, c := range b.h.Counts {
+		if b.h.Edges[i+1] < lo || b.h.Edges[i] > hi {
+			n += c
+		}
+	}
+	return n
+}
+
+// maxShare is the tallest bar.
+func (b *histBars) maxShare() float64 {
+	total, top := 0, 0
+	for _, n := range b.h.Counts {
+		total += n
+		top = max(top, n)
+	}
+	return float64(top) / float64(total)
+}
+
+func (b *histBars) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	total := 0
+	for _, n := range b.h.Counts {
+		total += n
+	}
+	sep := vg.Length(0.4) // a hairline between bars wide enough to show it
+	for i, n := range b.h.Counts {
+		if n == 0 {
+			continue
+		}
+		x0, x1 := trX(b.h.Edges[i]), trX(b.h.Edges[i+1])
+		if x1-x0 > 20*sep {
+			x0, x1 = x0+sep, x1-sep
+		}
+		y0, y1 := trY(0), trY(float64(n)/float64(total))
+		c.FillPolygon(b.color, c.ClipPolygonXY(rectPoints(vg.Rectangle{Min: vg.Point{X: x0, Y: y0}, Max: vg.Point{X: x1, Y: y1}})))
+	}
+}
+
+// zeroLine is a vertical reference line at x = 0.
+type zeroLine struct{ sty draw.LineStyle }
+
+func (z zeroLine) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, _ := p.Transforms(&c)
+	if x := trX(0); c.ContainsX(x) {
+		c.StrokeLine2(z.sty, x, c.Min.Y, x, c.Max.Y)
+	}
 }
