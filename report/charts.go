@@ -69,11 +69,48 @@ func chartSpecs(r *results.Results) []chartSpec {
 	add(arrFanChart(r))
 	add(comparisonChart(r))
 	for _, m := range chartMetrics(r) {
-		add(diffChart(r, m))
+		if diffMetrics[m.Key] {
+			add(diffChart(r, m))
+		}
 	}
 	add(revenueChart(r))
 	add(logosChart(r))
+	if chartHasTeam(r) {
+		add(capacityChart(r))
+		add(coverageChart(r))
+	}
 	return specs
+}
+
+// diffMetrics are the metrics whose per-trial differences get a chart: the
+// outcomes a decision turns on. The others are in the comparison chart and
+// the tables.
+var diffMetrics = map[string]bool{"arr_end": true, "revenue_total": true, "gross_profit_total": true, "clv": true, "valuation": true}
+
+// chartHasTeam reports whether any option has a CS team with hours.
+func chartHasTeam(r *results.Results) bool {
+	for _, o := range r.Options {
+		for _, p := range o.Series["hours_available"] {
+			if p.Mean > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func capacityChart(r *results.Results) *chartSpec {
+	return seriesSpec(r, timeChart{name: "capacity", key: "hours_needed", ref: "hours_available", title: "CSM hours needed and available by month",
+		measure: "CSM hours the accounts' touch models need each month (solid line; dashed: productive hours the team has)",
+		note:    "Solid: hours needed by the accounts served. Dashed: productive hours the team has, after ramp and attrition.",
+		what:    "hours needed", yLabel: "CSM hours per month", unit: axisCount, bands: []bandDef{band90}})
+}
+
+func coverageChart(r *results.Results) *chartSpec {
+	return seriesSpec(r, timeChart{name: "coverage", key: "coverage", title: "CSM coverage by month",
+		measure: "Mean share of the hours it needs that a served account gets",
+		note:    "1 = every account gets all the hours its touch model needs.",
+		what:    "mean coverage", yLabel: "Mean coverage of served accounts", unit: axisRate, bands: []bandDef{band90}})
 }
 
 // chartSpec is a chart before rendering.
@@ -142,6 +179,7 @@ func chartMetrics(r *results.Results) []chartMetric {
 		{"clv", axisMoney, "customer lifetime value", "Customer lifetime value"},
 		{"cs_cost_total", axisMoney, "CS cost", "CS cost, " + span},
 		{"gross_profit_total", axisMoney, "gross profit", "Gross profit, " + span},
+		{"coverage_mean", axisRate, "CSM coverage", "Mean CSM coverage, " + span},
 		{"valuation", axisMoney, "valuation", "Valuation at " + end},
 	}
 	present := map[string]bool{}
@@ -260,7 +298,7 @@ func groupLabel(r *results.Results, members []int) string {
 // seriesChart is a time chart of series key: per option (or group of
 // identical options) the median line over the given bands, or the expected
 // path alone in expected mode.
-func seriesChart(r *results.Results, key string, unit axisUnit, yLabel string, bands []bandDef) (*chartFigure, [][]int) {
+func seriesChart(r *results.Results, key string, unit axisUnit, yLabel string, bands []bandDef, ref string) (*chartFigure, [][]int) {
 	groups := seriesGroups(r, key)
 	if len(groups) == 0 {
 		return nil, nil
@@ -289,6 +327,14 @@ func seriesChart(r *results.Results, key string, unit axisUnit, yLabel string, b
 			kind = swatchLineBand
 		}
 		legend = append(legend, legendItem{Label: groupLabel(r, g), Color: c, Kind: kind})
+	}
+	if ref != "" {
+		// Options with the same reference series (the same team) share one
+		// dashed line, in the colour of the first of them.
+		for _, g := range seriesGroups(r, ref) {
+			p.Add(&linePlot{pts: r.Options[g[0]].Series[ref], y: centreLine(mc),
+				sty: draw.LineStyle{Color: optionColor(g[0]), Width: theme.LineWidth, Dashes: []vg.Length{vg.Points(6), vg.Points(4)}}})
+		}
 	}
 	fitValueAxis(&p.Y, p.Y.Min, p.Y.Max, valueTicks{Unit: unit, Currency: r.Currency}, 7)
 	fig := &chartFigure{Legend: legend, Note: chartSource(r), Body: func(c draw.Canvas) { p.Draw(c) }}
@@ -362,6 +408,7 @@ type timeChart struct {
 	yLabel    string
 	unit      axisUnit
 	bands     []bandDef // 90 % and, for a fan, 50 %
+	ref       string    // a second series drawn dashed per option (median), if any
 }
 
 func arrFanChart(r *results.Results) *chartSpec {
@@ -383,7 +430,7 @@ func logosChart(r *results.Results) *chartSpec {
 // seriesSpec is the chart of t, with a title, subtitle and caption that say
 // which bands it shows (none in expected mode); nil without the series.
 func seriesSpec(r *results.Results, t timeChart) *chartSpec {
-	fig, groups := seriesChart(r, t.key, t.unit, t.yLabel, t.bands)
+	fig, groups := seriesChart(r, t.key, t.unit, t.yLabel, t.bands, t.ref)
 	if fig == nil {
 		return nil
 	}
@@ -773,8 +820,8 @@ func diffChart(r *results.Results, m chartMetric) *chartSpec {
 			name, better, m.Short, base, chartShare(d.PBetter), chartValue(d.MeanDiff, unit, r.Currency, true)))
 	}
 	fig := chartFigure{
-		Title:    fmt.Sprintf("Difference from %s in %s, distribution over trials", base, m.Label),
-		Subtitle: fmt.Sprintf("%s paired trials: each option and %s run on the same random draws. Dashed line: no difference.", Count(float64(r.Trials)), base),
+		Title:    fmt.Sprintf("Difference from %s in %s", base, m.Label),
+		Subtitle: fmt.Sprintf("Distribution over %s paired trials: each option and %s run on the same random draws. Dashed line: no difference.", Count(float64(r.Trials)), base),
 		Note:     chartSource(r),
 		Body: func(c draw.Canvas) {
 			// Options that never differ: one line above the panels.

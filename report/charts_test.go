@@ -122,7 +122,7 @@ func TestChartsNames(t *testing.T) {
 		fixture string
 		want    []string
 	}{
-		{"acme-results.json", []string{"arr-fan", "comparison", "diff-arr_end", "diff-revenue_total", "diff-nrr_12m", "diff-grr_12m", "revenue-cum", "logos"}},
+		{"acme-results.json", []string{"arr-fan", "comparison", "diff-arr_end", "diff-revenue_total", "diff-gross_profit_total", "revenue-cum", "logos", "capacity", "coverage"}},
 		// Expected mode has no histograms: no difference charts.
 		{"w2b-expected-results.json", []string{"arr-fan", "comparison", "revenue-cum", "logos"}},
 	} {
@@ -170,15 +170,17 @@ func TestChartsAcmeContent(t *testing.T) {
 			"$50M", "$60M", "Jan 2027", "Jul 2028", "Jan 2029", "1,000 trials"}, names...)},
 		{"comparison", append([]string{"Key metrics by option", "ARR at Dec 2029", "Revenue, Jan 2027–Dec 2029",
 			"NRR, 12 months to Dec 2029", "GRR, 12 months to Dec 2029", "Customers at Dec 2029",
-			"$60M", "$160M", "90%", "85.0%", "3,500", "$60.9M", "89.5%"}, names...)},
+			"CS cost, Jan 2027–Dec 2029", "Gross profit, Jan 2027–Dec 2029", "Mean CSM coverage, Jan 2027–Dec 2029",
+			"$60M", "$160M", "90%", "87.5%", "3,500", "$59.9M", "$4.49M", "61.0%"}, names...)},
 		{"diff-arr_end", []string{"Difference from Baseline in ARR at Dec 2029", "Difference in ARR at Dec 2029 (option − Baseline), USD",
-			"Trials", "$0", "+$0.5M", "+$1.0M", "10%", "Cut 3 CSMs in April", "Quarterly enterprise upsell:", "Higher price increases:",
-			"higher in 100 % of trials; mean +$459k", "higher in 100 % of trials; mean +$1.76M", "The same as Baseline in every trial"}},
+			"Trials", "−$2M", "$0", "+$2M", "10%", "Cut 3 CSMs in April:", "Quarterly enterprise upsell:", "Higher price increases:",
+			"higher in 0 % of trials, lower in 100 %; mean −$2.08M (1 trial off the scale)", "higher in 100 % of trials; mean +$1.7M"}},
 		{"diff-revenue_total", []string{"Difference from Baseline in Revenue", "+$2M", "higher in 99 % of trials, lower in 1 %"}},
-		{"diff-nrr_12m", []string{"percentage points", "+1 pp", "higher in 78 % of trials, lower in 22 %; mean +0.28 pp"}},
-		{"diff-grr_12m", []string{"Difference from Baseline in GRR", "higher in 82 % of trials"}},
+		{"diff-gross_profit_total", []string{"Difference in Gross profit", "higher in 0 % of trials, lower in 100 %; mean −$1.45M"}},
+		{"capacity", append([]string{"CSM hours needed and available by month, median with 90 % band", "CSM hours per month", "1,500"}, names...)},
+		{"coverage", append([]string{"CSM coverage by month, median with 90 % band", "Mean coverage of served accounts", "60%", "100%"}, names...)},
 		{"revenue-cum", append([]string{"Cumulative revenue by month, median with 90 % band", "Cumulative revenue (USD)", "Month end", "$0", "$100M"}, names...)},
-		{"logos", append([]string{"Customers by month, median with 90 % band", "Customers (accounts)", "Month end", "3,000", "All options, identical"}, names...)},
+		{"logos", append([]string{"Customers by month, median with 90 % band", "Customers (accounts)", "Month end", "3,000"}, names...)},
 	} {
 		c, ok := charts[tc.chart]
 		if !ok {
@@ -317,7 +319,7 @@ func TestChartsLowerIsBetterAndMissingSeries(t *testing.T) {
 	for _, s := range chartSpecs(r) {
 		names = append(names, s.name)
 	}
-	want := []string{"arr-fan", "comparison", "diff-arr_end", "diff-revenue_total", "diff-nrr_12m", "diff-grr_12m"}
+	want := []string{"arr-fan", "comparison", "diff-arr_end", "diff-revenue_total", "diff-gross_profit_total", "capacity", "coverage"}
 	if !slices.Equal(names, want) {
 		t.Errorf("charts %q, want %q", names, want)
 	}

@@ -115,6 +115,7 @@ var metricOrder = []quantity{
 	{"clv", "Customer lifetime value", unitMoney},
 	{"cs_cost_total", "CS cost, total", unitMoney},
 	{"gross_profit_total", "Gross profit, total", unitMoney},
+	{"coverage_mean", "Mean CSM coverage", unitRate},
 	{"valuation", "Valuation", unitMoney},
 }
 
@@ -132,6 +133,14 @@ var seriesOrder = []quantity{
 	{"churned_mrr", "Churned MRR", unitMoney},
 	{"nrr", "NRR, trailing 12 months", unitRate},
 	{"grr", "GRR, trailing 12 months", unitRate},
+	{"gross_profit", "Gross profit", unitMoney},
+	{"hours_needed", "CSM hours needed", unitNumber},
+	{"hours_available", "CSM hours available", unitNumber},
+	{"utilisation", "Utilisation of CSM hours", unitRate},
+	{"coverage", "Mean CSM coverage", unitRate},
+	{"coverage_below_50", "Accounts under 50 % coverage", unitRate},
+	{"csms", "CSMs", unitNumber},
+	{"accounts_per_csm", "Served accounts per CSM", unitNumber},
 }
 
 // ordered lists the keys present in have: first those of known in their

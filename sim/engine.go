@@ -169,7 +169,7 @@ func (a *aggregate) mergeSketches(sk [][numSeries][]sketch) {
 // has passed.
 func seriesStart(i, window int) int {
 	switch i {
-	case sMRR, sARR, sLogos, sRevenueCum, sCSMs, sHoursAvailable:
+	case sMRR, sARR, sLogos, sRevenueCum:
 		return 0
 	case sNRR, sGRR:
 		return window
