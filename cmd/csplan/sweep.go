@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"csplan/report"
 	"csplan/results"
 	"csplan/scenarios"
 	"csplan/sim"
@@ -205,6 +206,9 @@ func runSweep(c *cobra.Command, path string, o sweepOptions) error {
 		return err
 	}
 	if err := writeSweepCSV(dir.path("sweep.csv"), sw); err != nil {
+		return err
+	}
+	if err := report.WriteSweep(dir.tmp, sw); err != nil {
 		return err
 	}
 	if err := c.Context().Err(); err != nil {

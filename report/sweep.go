@@ -1,0 +1,281 @@
+package report
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"csplan/results"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// WriteSweep renders the chart of a sweep into dir as sweep.png and
+// sweep.svg: the metric against the input with its median and 90 % band
+// (one input), or a heat map of its mean (two inputs), the best point marked.
+func WriteSweep(dir string, sw *results.Sweep) error {
+	if len(sw.Points) == 0 {
+		return fmt.Errorf("report: the sweep has no points")
+	}
+	m := sweepMetric(sw)
+	var fig *chartFigure
+	if len(sw.Parameters) == 1 {
+		fig = sweepLine(sw, m)
+	} else {
+		fig = sweepHeat(sw, m)
+	}
+	svg, png, _, err := theme.render(fig, false)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "sweep.svg"), svg, 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "sweep.png"), png, 0o644)
+}
+
+// sweepMetric finds how the sweep's metric is shown, as in the other charts.
+func sweepMetric(sw *results.Sweep) chartMetric {
+	r := &results.Results{Currency: sw.Currency, Options: []results.Option{{Metrics: sw.Points[0].Metrics}}}
+	for _, m := range chartMetrics(r) {
+		if m.Key == sw.Metric {
+			m.Label = strings.SplitN(m.Label, ",", 2)[0] // no calendar: the sweep's results carry none
+			return m
+		}
+	}
+	return chartMetric{Key: sw.Metric, Unit: axisNumber, Short: sw.Metric, Label: sw.Metric}
+}
+
+func sweepSource(sw *results.Sweep) string {
+	return fmt.Sprintf("csplan · %s · %s trials a point, seed %d, every point on the same random draws", sw.Scenario, Count(float64(sw.Trials)), sw.Seed)
+}
+
+func sweepLine(sw *results.Sweep, m chartMetric) *chartFigure {
+	best := sw.Points[sw.Best]
+	p := theme.newPlot(sw.Parameters[0], m.Label+unitSuffix(m.Unit, sw.Currency))
+	c := optionColor(0)
+	xy := func(f func(results.Summary) float64) []vg.Point {
+		out := make([]vg.Point, len(sw.Points))
+		for i, pt := range sw.Points {
+			out[i] = vg.Point{X: vg.Length(pt.Numbers[0]), Y: vg.Length(f(pt.Metrics[sw.Metric]))}
+		}
+		return out
+	}
+	mc := sw.Mode != "expected"
+	if mc {
+		p.Add(&xyBand{lo: xy(func(s results.Summary) float64 { return s.P5 }), hi: xy(func(s results.Summary) float64 { return s.P95 }),
+			color: withAlpha(c, theme.BandOnlyAlpha)})
+	}
+	centre := func(s results.Summary) float64 { return s.P50 }
+	if !mc {
+		centre = func(s results.Summary) float64 { return s.Mean }
+	}
+	p.Add(&xyLine{pts: xy(centre), sty: draw.LineStyle{Color: c, Width: theme.LineWidth}})
+	p.Add(&xyMark{at: vg.Point{X: vg.Length(best.Numbers[0]), Y: vg.Length(centre(best.Metrics[sw.Metric]))}, color: optionColor(3)})
+	fitValueAxis(&p.Y, p.Y.Min, p.Y.Max, valueTicks{Unit: m.Unit, Currency: sw.Currency}, 7)
+	p.X.Tick.Marker = sweepTicks{sw: sw}
+	what := "median with 90 % band"
+	if !mc {
+		what = "expected path"
+	}
+	bestText := fmt.Sprintf("Best: %s = %s, mean %s", sw.Parameters[0], best.Values[0],
+		chartValue(best.Metrics[sw.Metric].Mean, m.Unit, sw.Currency, false))
+	legend := []legendItem{{Label: m.Label + ", " + what, Color: c, Kind: swatchLineBand}, {Label: bestText, Color: optionColor(3), Kind: swatchDot, Glyph: draw.CircleGlyph{}}}
+	return &chartFigure{
+		Title:    fmt.Sprintf("%s by %s", m.Label, sw.Parameters[0]),
+		Subtitle: fmt.Sprintf("Line: %s over the trials at each point; the dot marks the point with the best mean.", strings.Replace(what, " with 90 % band", " (shading: 90 % of trials)", 1)),
+		Legend:   legend,
+		Note:     sweepSource(sw),
+		Body:     func(c draw.Canvas) { p.Draw(c) },
+	}
+}
+
+func unitSuffix(u axisUnit, currency string) string {
+	if u == axisMoney {
+		if currency == "" {
+			currency = "USD"
+		}
+		return " (" + currency + ")"
+	}
+	return ""
+}
+
+// sweepTicks labels the input axis at the sweep's own points (thinned to
+// about ten labels).
+type sweepTicks struct{ sw *results.Sweep }
+
+func (t sweepTicks) Ticks(min, max float64) []plot.Tick {
+	var ticks []plot.Tick
+	seen := map[float64]bool{}
+	var xs []results.SweepPoint
+	for _, pt := range t.sw.Points {
+		if !seen[pt.Numbers[0]] {
+			seen[pt.Numbers[0]] = true
+			xs = append(xs, pt)
+		}
+	}
+	every := max1((len(xs) + 9) / 10)
+	for i, pt := range xs {
+		label := ""
+		if i%every == 0 {
+			label = pt.Values[0]
+		}
+		ticks = append(ticks, plot.Tick{Value: pt.Numbers[0], Label: label})
+	}
+	return ticks
+}
+
+func max1(n int) int { return int(math.Max(1, float64(n))) }
+
+// sweepHeat is a grid of cells, first input across and second up, coloured
+// by the mean of the metric and labelled with it.
+func sweepHeat(sw *results.Sweep, m chartMetric) *chartFigure {
+	var xs, ys []string
+	for _, pt := range sw.Points {
+		if !contains(xs, pt.Values[0]) {
+			xs = append(xs, pt.Values[0])
+		}
+		if !contains(ys, pt.Values[1]) {
+			ys = append(ys, pt.Values[1])
+		}
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, pt := range sw.Points {
+		v := pt.Metrics[sw.Metric].Mean
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	body := func(c draw.Canvas) {
+		labelSty := theme.style(theme.TickSize, false, theme.Ink)
+		axisSty := theme.style(theme.AxisLabelSize, false, theme.Muted)
+		left, bottom, top := c.Min.X+vg.Points(90), c.Min.Y+vg.Points(40), c.Max.Y-vg.Points(18)
+		w := (c.Max.X - left) / vg.Length(len(xs))
+		h := (top - bottom) / vg.Length(len(ys))
+		for i, pt := range sw.Points {
+			xi, yi := index(xs, pt.Values[0]), index(ys, pt.Values[1])
+			v := pt.Metrics[sw.Metric].Mean
+			t := 0.5
+			if hi > lo {
+				t = (v - lo) / (hi - lo)
+			}
+			cell := vg.Rectangle{Min: vg.Point{X: left + vg.Length(xi)*w, Y: bottom + vg.Length(yi)*h}}
+			cell.Max = vg.Point{X: cell.Min.X + w - 1, Y: cell.Min.Y + h - 1}
+			c.FillPolygon(heatColor(t), rectPoints(cell))
+			if i == sw.Best {
+				c.StrokeLines(draw.LineStyle{Color: theme.Ink, Width: vg.Points(2.5)}, append(rectPoints(cell), cell.Min))
+			}
+			sty := labelSty
+			sty.XAlign, sty.YAlign = draw.XCenter, draw.YCenter
+			if t < 0.45 {
+				sty.Color = color.White
+			}
+			c.FillText(sty, vg.Point{X: (cell.Min.X + cell.Max.X) / 2, Y: (cell.Min.Y + cell.Max.Y) / 2}, chartValue(v, m.Unit, sw.Currency, false))
+		}
+		for i, x := range xs {
+			sty := labelSty
+			sty.XAlign = draw.XCenter
+			c.FillText(sty, vg.Point{X: left + (vg.Length(i)+0.5)*w, Y: bottom - vg.Points(14)}, x)
+		}
+		for i, y := range ys {
+			sty := labelSty
+			sty.XAlign, sty.YAlign = draw.XRight, draw.YCenter
+			c.FillText(sty, vg.Point{X: left - vg.Points(6), Y: bottom + (vg.Length(i)+0.5)*h}, y)
+		}
+		ax := axisSty
+		ax.XAlign = draw.XCenter
+		c.FillText(ax, vg.Point{X: (left + c.Max.X) / 2, Y: c.Min.Y + vg.Points(4)}, sw.Parameters[0])
+		ay := axisSty
+		ay.XAlign, ay.YAlign = draw.XRight, draw.YBottom
+		c.FillText(ay, vg.Point{X: left - vg.Points(6), Y: top + vg.Points(4)}, sw.Parameters[1]+" ↓")
+	}
+	best := sw.Points[sw.Best]
+	return &chartFigure{
+		Title: fmt.Sprintf("Mean %s by %s and %s", m.Short, sw.Parameters[0], sw.Parameters[1]),
+		Subtitle: fmt.Sprintf("Each cell: the mean over the trials; darker is lower. The outlined cell is the best: %s = %s, %s = %s.",
+			sw.Parameters[0], best.Values[0], sw.Parameters[1], best.Values[1]),
+		Note: sweepSource(sw),
+		Body: body,
+	}
+}
+
+// heatColor runs from a dark blue (t = 0) to a light yellow (t = 1), a
+// sequential scale readable in grey and by colour-blind readers.
+func heatColor(t float64) color.NRGBA {
+	lerp := func(a, b uint8) uint8 { return uint8(float64(a) + t*(float64(b)-float64(a))) }
+	return color.NRGBA{R: lerp(0x1f, 0xf7), G: lerp(0x3a, 0xe8), B: lerp(0x6e, 0x9a), A: 255}
+}
+
+func contains(s []string, v string) bool { return index(s, v) >= 0 }
+
+func index(s []string, v string) int {
+	for i, x := range s {
+		if x == v {
+			return i
+		}
+	}
+	return -1
+}
+
+// xyLine, xyBand and xyMark draw a sweep in data coordinates.
+type xyLine struct {
+	pts []vg.Point
+	sty draw.LineStyle
+}
+
+func (l *xyLine) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	line := make([]vg.Point, len(l.pts))
+	for i, pt := range l.pts {
+		line[i] = vg.Point{X: trX(float64(pt.X)), Y: trY(float64(pt.Y))}
+	}
+	c.StrokeLines(l.sty, c.ClipLinesXY(line)...)
+}
+
+func (l *xyLine) DataRange() (xmin, xmax, ymin, ymax float64) { return xyRange(l.pts) }
+
+type xyBand struct {
+	lo, hi []vg.Point
+	color  color.Color
+}
+
+func (b *xyBand) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	var poly []vg.Point
+	for _, pt := range b.hi {
+		poly = append(poly, vg.Point{X: trX(float64(pt.X)), Y: trY(float64(pt.Y))})
+	}
+	for i := len(b.lo) - 1; i >= 0; i-- {
+		poly = append(poly, vg.Point{X: trX(float64(b.lo[i].X)), Y: trY(float64(b.lo[i].Y))})
+	}
+	c.FillPolygon(b.color, c.ClipPolygonXY(poly))
+}
+
+func (b *xyBand) DataRange() (xmin, xmax, ymin, ymax float64) {
+	return xyRange(append(append([]vg.Point{}, b.lo...), b.hi...))
+}
+
+type xyMark struct {
+	at    vg.Point
+	color color.Color
+}
+
+func (m *xyMark) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	c.DrawGlyph(draw.GlyphStyle{Color: m.color, Radius: vg.Points(6), Shape: draw.CircleGlyph{}},
+		vg.Point{X: trX(float64(m.at.X)), Y: trY(float64(m.at.Y))})
+}
+
+func (m *xyMark) DataRange() (xmin, xmax, ymin, ymax float64) { return xyRange([]vg.Point{m.at}) }
+
+func xyRange(pts []vg.Point) (xmin, xmax, ymin, ymax float64) {
+	xmin, xmax, ymin, ymax = math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	for _, p := range pts {
+		xmin, xmax = math.Min(xmin, float64(p.X)), math.Max(xmax, float64(p.X))
+		ymin, ymax = math.Min(ymin, float64(p.Y)), math.Max(ymax, float64(p.Y))
+	}
+	return
+}
