@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -22,6 +23,12 @@ var Headline = []Metric{
 	{"nrr_12m", "NRR, last 12 months", func(v float64, _ string) string { return Percent(v) }},
 	{"grr_12m", "GRR, last 12 months", func(v float64, _ string) string { return Percent(v) }},
 	{"logos_end", "Customers at horizon", func(v float64, _ string) string { return Count(v) }},
+}
+
+// costMetrics are added to the summary of an option that changes CS cost.
+var costMetrics = []Metric{
+	{"cs_cost_total", "CS cost", Money},
+	{"gross_profit_total", "Gross profit", Money},
 }
 
 // Text writes the one-screen summary of csplan run: per option the headline
@@ -58,8 +65,16 @@ func Text(w io.Writer, r *results.Results) error {
 	}
 	for _, o := range r.Options[1:] {
 		fmt.Fprintf(w, "\n%s versus %s:\n", o.Name, r.Options[0].Name)
-		for _, m := range Headline[:2] {
-			fmt.Fprintf(w, "  %s\n", DiffSentence(m, o.VsBaseline[m.Key], cur, r.Mode == "expected"))
+		lines := Headline[:2]
+		// A change of CS cost (a cut or a hire) is judged on cost and
+		// gross profit too.
+		if d, ok := o.VsBaseline["cs_cost_total"]; ok && d.MeanDiff != 0 {
+			lines = append(slices.Clone(lines), costMetrics...)
+		}
+		for _, m := range lines {
+			if d, ok := o.VsBaseline[m.Key]; ok {
+				fmt.Fprintf(w, "  %s\n", DiffSentence(m, d, cur, r.Mode == "expected"))
+			}
 		}
 	}
 	for _, warn := range r.Warnings {
