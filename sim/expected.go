@@ -96,7 +96,7 @@ func (w *worker) expectedTrial(m *Model, netRate NetRate) {
 	if teamOn {
 		t := &m.Team
 		w.cohorts = w.team.simulate(t, d.draw(t.Productivity), d.draw(t.LoadedCost), d.draw(t.HiringCost),
-			d.draw(t.Attrition), nil, w.cohorts)
+			d.draw(t.Attrition), 0, false, w.cohorts)
 	} else {
 		w.team.clear()
 	}

@@ -22,7 +22,6 @@ const (
 	purposeContraction
 	purposeOnboarding
 	purposeArrivals
-	purposeTeam
 )
 
 // splitmix64 is the SplitMix64 finaliser: a bijective mixer that turns

@@ -10,6 +10,8 @@ import "math"
 // merging sketches in any order gives the same result: a sharded or
 // parallel run reports the same quantiles as a serial one.
 type sketch struct {
+	lo, hi float64  // the smallest and largest value added (n > 0)
+	n      uint64   // values added
 	offset int      // bucket index of counts[0]
 	counts []uint64 // positive values
 	neg    *sketch  // magnitudes of negative values
@@ -29,6 +31,21 @@ func bucketOf(v float64) int { return int(math.Float64bits(v) >> bucketShift) }
 const sketchZero = 1e-9
 
 func (s *sketch) add(v float64) {
+	s.observe(v, v, 1)
+	s.addValue(v)
+}
+
+// observe widens the observed range; min and max merge in any order.
+func (s *sketch) observe(lo, hi float64, n uint64) {
+	if s.n == 0 {
+		s.lo, s.hi = lo, hi
+	} else {
+		s.lo, s.hi = min(s.lo, lo), max(s.hi, hi)
+	}
+	s.n += n
+}
+
+func (s *sketch) addValue(v float64) {
 	switch {
 	case math.Abs(v) < sketchZero:
 		s.zeros++
@@ -36,7 +53,7 @@ func (s *sketch) add(v float64) {
 		if s.neg == nil {
 			s.neg = &sketch{}
 		}
-		s.neg.add(-v)
+		s.neg.addValue(-v)
 	default:
 		s.addBucket(bucketOf(v), 1)
 	}
@@ -71,6 +88,9 @@ func (s *sketch) total() uint64 {
 
 // merge adds o's counts into s.
 func (s *sketch) merge(o *sketch) {
+	if o.n > 0 {
+		s.observe(o.lo, o.hi, o.n)
+	}
 	s.zeros += o.zeros
 	for i, c := range o.counts {
 		if c > 0 {
@@ -93,8 +113,17 @@ func bucketValue(i int) float64 {
 	return (lo + hi) / 2
 }
 
-// quantile returns the value at rank round(p·(n − 1)) in ascending order.
+// quantile returns the value at rank round(p·(n − 1)) in ascending order,
+// within the range of the values added (a bucket's midpoint can lie
+// outside it: 8 CSMs in every trial must read 8, not 8.03).
 func (s *sketch) quantile(p float64) float64 {
+	if s.n == 0 {
+		return 0
+	}
+	return min(max(s.bucketQuantile(p), s.lo), s.hi)
+}
+
+func (s *sketch) bucketQuantile(p float64) float64 {
 	n := s.total()
 	if n == 0 {
 		return 0
@@ -103,7 +132,7 @@ func (s *sketch) quantile(p float64) float64 {
 	if s.neg != nil {
 		nn := s.neg.total()
 		if rank < nn {
-			return -s.neg.quantile(1 - float64(rank)/float64(max(nn-1, 1)))
+			return -s.neg.bucketQuantile(1 - float64(rank)/float64(max(nn-1, 1)))
 		}
 		rank -= nn
 	}

@@ -341,7 +341,7 @@ func (w *worker) liveMonth(a *live, m, win int, resp *Response) {
 	}
 	slot := m % win
 	if m >= a.join+win {
-		level := math.Min(a.mrr, a.ring[slot])
+		level := min(a.mrr, a.ring[slot])
 		b.grr[m] += level - a.grrLevel
 		a.grrLevel = level
 	}

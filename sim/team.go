@@ -52,12 +52,16 @@ func newTeamPath(h int) *teamPath {
 	return &teamPath{hours: make([]float64, h+1), heads: make([]float64, h+1), cost: make([]float64, h+1)}
 }
 
-// simulate fills p for months 1..h. Departures are drawn per CSM from the
-// team stream (Monte Carlo) or taken at their expectation (st == nil).
+// simulate fills p for months 1..h. In Monte Carlo (mc) each CSM leaves in
+// a month when a uniform named by (trial team key, cohort start, position in
+// the cohort, month) falls under the monthly rate, so a plan that adds or
+// removes CSMs in one option leaves the others' fates as in the baseline
+// (common random numbers); otherwise departures are taken at their
+// expectation.
 // Order within a month: departures, backfills that arrive, then the plan:
 // a cut removes the newest CSMs first and cancels backfills not needed; a
 // planned increase hires at once.
-func (p *teamPath) simulate(t *Team, prod, loaded, hiring, attrition float64, st *stream, cohorts []cohort) []cohort {
+func (p *teamPath) simulate(t *Team, prod, loaded, hiring, attrition float64, key uint64, mc bool, cohorts []cohort) []cohort {
 	h := len(p.hours) - 1
 	monthly := 1 - math.Pow(1-attrition, 1.0/12)
 	cohorts = append(cohorts[:0], cohort{start: -t.RampMonths, n: float64(t.CSMs)})
@@ -68,11 +72,12 @@ func (p *teamPath) simulate(t *Team, prod, loaded, hiring, attrition float64, st
 		if monthly > 0 {
 			for i := range cohorts {
 				gone := 0.0
-				if st == nil {
+				if !mc {
 					gone = cohorts[i].n * monthly
 				} else {
-					for range int(cohorts[i].n) {
-						if st.uniform() < monthly {
+					c := splitmix64(key ^ uint64(cohorts[i].start+1000)<<32 ^ uint64(m))
+					for j := range int(cohorts[i].n) {
+						if hashUniform(c, uint64(j)) < monthly {
 							gone++
 						}
 					}
@@ -139,4 +144,10 @@ func (p *teamPath) clear() {
 	clear(p.hours)
 	clear(p.heads)
 	clear(p.cost)
+}
+
+// hashUniform is a uniform in (0, 1) named by a key and a counter: a
+// counter-based draw for decisions that need no stream.
+func hashUniform(key, n uint64) float64 {
+	return (float64(splitmix64(key^splitmix64(n))>>11) + 0.5) * (1.0 / (1 << 53))
 }

@@ -142,7 +142,6 @@ type worker struct {
 	b                           *book
 
 	// The team and the synchronous engine (see sync.go).
-	teamSt  *stream
 	team    *teamPath
 	cohorts []cohort
 	synced  bool // this trial's served book was simulated month by month
@@ -157,7 +156,7 @@ type worker struct {
 func newWorker(seed uint64, h int) *worker {
 	return &worker{seed: seed, acv: newStream(), churn: newStream(), up: newStream(), co: newStream(),
 		onb: newStream(), ar: newStream(), assume: newStream(), b: newBook(h),
-		teamSt: newStream(), team: newTeamPath(h), stats: make([]syncStats, h+1)}
+		team: newTeamPath(h), stats: make([]syncStats, h+1)}
 }
 
 // runTrial simulates one trial of model m into w.b. Accounts are simulated
@@ -177,7 +176,7 @@ func (w *worker) runTrial(m *Model, trial uint64) {
 	if teamOn {
 		t := &m.Team
 		w.cohorts = w.team.simulate(t, d.draw(t.Productivity), d.draw(t.LoadedCost), d.draw(t.HiringCost),
-			d.draw(t.Attrition), w.teamSt.seed(subKey(w.trial, nameKey("team")), purposeTeam), w.cohorts)
+			d.draw(t.Attrition), subKey(w.trial, nameKey("team")), true, w.cohorts)
 	} else {
 		w.team.clear()
 	}
@@ -304,6 +303,9 @@ func (w *worker) account(r *segRun, key uint64, mrr float64, join, firstRenewal 
 		case r.sbgDirect:
 			k = sbgTime(rc.uniform(), r.sbgSurv, opps)
 		case r.sbg:
+			// The uniform the inversion would use is drawn first, as the
+			// synchronous engine does, so both use the stream alike.
+			rc.uniform()
 			theta := betaRand(rc, r.alpha, r.beta)
 			k = rc.geometric(logKeep(math.Min(1, theta*r.churnMult)))
 		default:
