@@ -77,7 +77,7 @@ func Run(ctx context.Context, opts []Option, s Settings, progress func(done, tot
 					return err
 				}
 				lo, hi := blk*BlockSize, min((blk+1)*BlockSize, s.Trials)
-				sums := agg.blockSums[blk]
+				sums := agg.takeBlock()
 				for t := lo; t < hi; t++ {
 					for k := range opts {
 						var metrics [numMetrics]float64
@@ -96,6 +96,7 @@ func Run(ctx context.Context, opts []Option, s Settings, progress func(done, tot
 						}
 					}
 				}
+				agg.finishBlock(blk, sums)
 				if progress != nil {
 					progress(int(done.Add(int64(hi-lo))), s.Trials)
 				}
@@ -113,13 +114,72 @@ func Run(ctx context.Context, opts []Option, s Settings, progress func(done, tot
 }
 
 // aggregate collects what the results need: per-trial metrics (exact
-// quantiles and paired differences), per-block sums of the monthly series
-// (exact means, folded in block order) and quantile sketches per month.
+// quantiles and paired differences), sums of the monthly series (exact
+// means: formed per block and folded into the totals in block order) and
+// quantile sketches per month. Only blocks finished out of order wait to be
+// folded, so memory for the series does not grow with the trials.
 type aggregate struct {
 	h, trials int
-	metrics   [][numMetrics][]float64  // [option][metric][trial]
-	blockSums [][][numSeries][]float64 // [block][option][series][month]
-	sketches  [][numSeries][]sketch    // [option][series][month]
+	metrics   [][numMetrics][]float64 // [option][metric][trial]
+	sketches  [][numSeries][]sketch   // [option][series][month]
+
+	mu       sync.Mutex
+	totals   blockSums         // folded blocks 0..nextFold-1
+	pending  map[int]blockSums // finished blocks waiting for their turn
+	nextFold int
+	free     []blockSums
+}
+
+// blockSums are a block's sums of the series: [option][series][month].
+type blockSums [][numSeries][]float64
+
+func (a *aggregate) newBlockSums() blockSums {
+	s := make(blockSums, len(a.metrics))
+	for k := range s {
+		for i := range numSeries {
+			s[k][i] = make([]float64, a.h+1)
+		}
+	}
+	return s
+}
+
+// takeBlock returns zeroed sums for a block.
+func (a *aggregate) takeBlock() blockSums {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if n := len(a.free); n > 0 {
+		s := a.free[n-1]
+		a.free = a.free[:n-1]
+		return s
+	}
+	return a.newBlockSums()
+}
+
+// finishBlock folds a finished block into the totals, in block order:
+// float addition is not associative, so the order is fixed whatever the
+// workers do.
+func (a *aggregate) finishBlock(blk int, s blockSums) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.pending[blk] = s
+	for {
+		p, ok := a.pending[a.nextFold]
+		if !ok {
+			return
+		}
+		delete(a.pending, a.nextFold)
+		a.nextFold++
+		for k := range p {
+			for i := range numSeries {
+				t := a.totals[k][i]
+				for mo, v := range p[k][i] {
+					t[mo] += v
+				}
+				clear(p[k][i])
+			}
+		}
+		a.free = append(a.free, p)
+	}
 }
 
 func newAggregate(nopt, h, trials int) *aggregate {
@@ -130,16 +190,8 @@ func newAggregate(nopt, h, trials int) *aggregate {
 			a.metrics[k][i] = make([]float64, trials)
 		}
 	}
-	blocks := (trials + BlockSize - 1) / BlockSize
-	a.blockSums = make([][][numSeries][]float64, blocks)
-	for b := range a.blockSums {
-		a.blockSums[b] = make([][numSeries][]float64, nopt)
-		for k := range nopt {
-			for i := range numSeries {
-				a.blockSums[b][k][i] = make([]float64, h+1)
-			}
-		}
-	}
+	a.totals = a.newBlockSums()
+	a.pending = map[int]blockSums{}
 	a.sketches = a.newSketches()
 	return a
 }
@@ -192,10 +244,7 @@ func (a *aggregate) results(opts []Option, s Settings) *results.Results {
 		for i, name := range SeriesNames {
 			pts := []results.Point{}
 			for mo := seriesStart(i, window); mo <= a.h; mo++ {
-				sum := 0.0
-				for b := range a.blockSums {
-					sum += a.blockSums[b][k][i][mo]
-				}
+				sum := a.totals[k][i][mo]
 				sk := &a.sketches[k][i][mo]
 				pts = append(pts, results.Point{Month: mo, Mean: sum / float64(a.trials),
 					P5: sk.quantile(0.05), P25: sk.quantile(0.25), P50: sk.quantile(0.5),

@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"csplan/sim/dist"
+
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // Expected mode: the deterministic expected path of the same account model,
@@ -23,6 +25,47 @@ type group struct {
 	k                   int     // churn opportunities so far
 	e, surv             []float64
 	cov, joinCov        float64 // coverage this month and in the join month
+	// sBG under a coverage multiplier: survival weights of the accounts
+	// at fixed propensities θ (see sbgChurn).
+	theta, thetaSurv []float64
+}
+
+// thetaNodes is the number of propensities an sBG group is followed at once
+// a multiplier acts: equal-probability points of θ's distribution.
+const thetaNodes = 100
+
+// sbgChurn is the expected churn of the group's k-th period under the
+// multiplier mult. Without a multiplier it is the closed-form sBG hazard
+// α/(α + β + k − 1). Once a multiplier acts, each account churns with
+// min(1, mult·θ) for its own θ, which the population hazard cannot express
+// (a higher rate removes the riskiest accounts faster); from that period on
+// the group is followed at thetaNodes propensities drawn from θ's posterior
+// given k − 1 periods survived, Beta(α, β + k − 1), as the simulation
+// draws it.
+func (g *group) sbgChurn(k int, mult float64) float64 {
+	r := g.r
+	if g.theta == nil && mult == 1 {
+		return r.alpha / (r.alpha + r.beta + float64(k) - 1)
+	}
+	if g.theta == nil {
+		post := distuv.Beta{Alpha: r.alpha, Beta: r.beta + float64(k-1)}
+		g.theta, g.thetaSurv = make([]float64, thetaNodes), make([]float64, thetaNodes)
+		for i := range g.theta {
+			g.theta[i] = post.Quantile((float64(i) + 0.5) / thetaNodes)
+			g.thetaSurv[i] = 1
+		}
+	}
+	alive, lost := 0.0, 0.0
+	for i, th := range g.theta {
+		p := min(1, mult*th)
+		alive += g.thetaSurv[i]
+		lost += g.thetaSurv[i] * p
+		g.thetaSurv[i] *= 1 - p
+	}
+	if alive == 0 {
+		return 1
+	}
+	return lost / alive
 }
 
 // expectedTrial computes the expected path of m into w.b. Groups advance
@@ -101,7 +144,7 @@ func (w *worker) expectedTrial(m *Model, netRate NetRate) {
 		w.team.clear()
 	}
 	clear(w.stats)
-	w.synced = teamOn
+	w.synced = true // team statistics come from the groups (shareExpected)
 	var active []*group
 	for mo := 1; mo <= h; mo++ {
 		active = active[:0]
@@ -111,9 +154,7 @@ func (w *worker) expectedTrial(m *Model, netRate NetRate) {
 				active = append(active, g)
 			}
 		}
-		if teamOn {
-			w.shareExpected(active, mo, m.Team.Assignment)
-		}
+		w.shareExpected(active, mo, m.Team.Assignment, teamOn)
 		for _, g := range groups {
 			switch {
 			case g.join == mo:
@@ -131,7 +172,7 @@ func (w *worker) expectedTrial(m *Model, netRate NetRate) {
 // shareExpected gives month mo's expected hours to the expected active
 // accounts of the served groups: evenly, or to the highest MRR per account
 // first.
-func (w *worker) shareExpected(active []*group, mo int, assign Assignment) {
+func (w *worker) shareExpected(active []*group, mo int, assign Assignment, teamOn bool) {
 	alive := func(g *group) float64 { return g.count * g.surv[max(mo-1, g.join)] }
 	need, n := 0.0, 0.0
 	for _, g := range active {
@@ -139,7 +180,9 @@ func (w *worker) shareExpected(active []*group, mo int, assign Assignment) {
 		n += alive(g)
 	}
 	avail := w.team.hours[mo]
-	if assign == Priority {
+	// Without a team everyone is covered; only the hours needed are
+	// counted.
+	if teamOn && assign == Priority {
 		perAccount := func(g *group) float64 {
 			t := max(mo-1, g.join)
 			if g.surv[t] == 0 {
@@ -148,16 +191,27 @@ func (w *worker) shareExpected(active []*group, mo int, assign Assignment) {
 			return g.weight * g.e[t] / (g.count * g.surv[t])
 		}
 		slices.SortStableFunc(active, func(a, b *group) int { return cmpDesc(perAccount(a), perAccount(b)) })
+		// As in the simulation, accounts whose MRR falls in the same
+		// bucket are treated alike: the bucket where the hours run out
+		// shares what is left evenly.
 		left := avail
-		for _, g := range active {
-			gn := alive(g) * g.r.hoursPerAccount / 12
-			g.cov = 1
-			if gn > 0 {
-				g.cov = math.Max(0, math.Min(1, left/gn))
+		for i := 0; i < len(active); {
+			j, bucketNeed := i, 0.0
+			b := mrrBucket(perAccount(active[i]))
+			for ; j < len(active) && mrrBucket(perAccount(active[j])) == b; j++ {
+				bucketNeed += alive(active[j]) * active[j].r.hoursPerAccount / 12
 			}
-			left -= gn
+			c := 1.0
+			if bucketNeed > 0 {
+				c = max(0, min(1, left/bucketNeed))
+			}
+			for _, g := range active[i:j] {
+				g.cov = c
+			}
+			left -= bucketNeed
+			i = j
 		}
-	} else if need > avail {
+	} else if teamOn && need > avail {
 		for _, g := range active {
 			g.cov = avail / need
 		}
@@ -219,8 +273,7 @@ func newGroup(r *segRun, join, firstRenewal, h int, weight, count float64) *grou
 // (1 − contraction), the expectation of the account-level simulation; with
 // the additive convention by (1 + price increase + upsell − contraction −
 // churn). With a team, coverage multiplies churn (for sBG segments the
-// population hazard of the period: an approximation of multiplying each
-// account's θ) and the upsell probability; onboarding success uses the join
+// propensities of its accounts, see sbgChurn) and the upsell probability; onboarding success uses the join
 // month's coverage.
 func (g *group) advance(mo int, netRate NetRate, resp *Response, teamOn bool) {
 	r := g.r
@@ -234,7 +287,7 @@ func (g *group) advance(mo int, netRate NetRate, resp *Response, teamOn bool) {
 	if mo >= g.first && (mo-g.first)%g.step == 0 {
 		g.k++
 		if r.sbg {
-			c = math.Min(1, churnMult*r.alpha/(r.alpha+r.beta+float64(g.k)-1))
+			c = g.sbgChurn(g.k, churnMult)
 		} else {
 			c = math.Min(1, r.baseChurn*churnMult)
 		}
