@@ -42,12 +42,16 @@ when it is a terminal.`,
   csplan run scenarios/examples/w2-b-annual.yaml -o out --mode expected`,
 		Args: args(cobra.ExactArgs(1)),
 		RunE: func(c *cobra.Command, a []string) error {
-			if o.out == "" {
-				return usageError{fmt.Errorf("run: -o DIR is required (the output directory)")}
-			}
 			return runScenario(c, a[0], o)
 		},
 	}
+	o.addFlags(c)
+	c.Flags().BoolVar(&o.pdf, "pdf", false, "also write the charts as PDF")
+	return c
+}
+
+// addFlags registers the flags run and sweep share.
+func (o *runOptions) addFlags(c *cobra.Command) {
 	f := c.Flags()
 	f.StringVarP(&o.out, "output", "o", "", "output directory (required)")
 	f.IntVar(&o.trials, "trials", 0, "number of trials (overrides the scenario)")
@@ -55,39 +59,50 @@ when it is a terminal.`,
 	f.IntVarP(&o.workers, "jobs", "j", 0, "parallel workers (default: all cores)")
 	f.StringVar(&o.mode, "mode", "", "monte-carlo or expected (overrides the scenario)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar")
-	f.BoolVar(&o.pdf, "pdf", false, "also write the charts as PDF")
-	return c
+}
+
+// check rejects flag values before any work is done.
+func (o *runOptions) check(c *cobra.Command) error {
+	switch {
+	case o.out == "":
+		return usageError{fmt.Errorf("%s: -o DIR is required (the output directory)", c.Name())}
+	case c.Flags().Changed("trials") && (o.trials < 1 || o.trials > 10_000_000):
+		return usageError{fmt.Errorf("--trials must be between 1 and 10000000, got %d", o.trials)}
+	case o.workers < 0:
+		return usageError{fmt.Errorf("-j must be at least 1, got %d", o.workers)}
+	case o.mode != "" && o.mode != "expected" && o.mode != "monte-carlo":
+		return usageError{fmt.Errorf("unknown mode %q (use one of: expected, monte-carlo)", o.mode)}
+	}
+	return nil
+}
+
+// settings applies the flags to the scenario's run settings.
+func (o *runOptions) settings(c *cobra.Command, set sim.Settings) sim.Settings {
+	if c.Flags().Changed("trials") {
+		set.Trials = o.trials
+	}
+	if c.Flags().Changed("seed") {
+		set.Seed = o.seed
+	}
+	set.Workers = o.workers
+	switch o.mode {
+	case "expected":
+		set.Mode = sim.Expected
+	case "monte-carlo":
+		set.Mode = sim.MonteCarlo
+	}
+	return set
 }
 
 func runScenario(c *cobra.Command, path string, o runOptions) error {
-	flags := c.Flags()
-	if flags.Changed("trials") && (o.trials < 1 || o.trials > 10_000_000) {
-		return usageError{fmt.Errorf("--trials must be between 1 and 10000000, got %d", o.trials)}
+	if err := o.check(c); err != nil {
+		return err
 	}
 	s, err := scenarios.Load(path)
 	if err != nil {
 		return err
 	}
-	set := s.Settings
-	if flags.Changed("trials") {
-		set.Trials = o.trials
-	}
-	if flags.Changed("seed") {
-		set.Seed = o.seed
-	}
-	if o.workers < 0 {
-		return usageError{fmt.Errorf("-j must be at least 1, got %d", o.workers)}
-	}
-	set.Workers = o.workers
-	switch o.mode {
-	case "":
-	case "expected":
-		set.Mode = sim.Expected
-	case "monte-carlo":
-		set.Mode = sim.MonteCarlo
-	default:
-		return usageError{fmt.Errorf("unknown mode %q (use one of: expected, monte-carlo)", o.mode)}
-	}
+	set := o.settings(c, s.Settings)
 	dir, err := newOutputDir(o.out)
 	if err != nil {
 		return err

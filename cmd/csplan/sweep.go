@@ -39,8 +39,8 @@ separated by commas (5%,8%,12% or monthly,quarterly).`,
   csplan sweep my-company.yaml --set team.csms=6..14:2 --set segments.enterprise.upsell.probability=10%,20%,30% -o sweep`,
 		Args: args(cobra.ExactArgs(1)),
 		RunE: func(c *cobra.Command, a []string) error {
-			if o.out == "" {
-				return usageError{fmt.Errorf("sweep: -o DIR is required (the output directory)")}
+			if err := o.check(c); err != nil {
+				return err
 			}
 			if len(o.sets) == 0 || len(o.sets) > 2 {
 				return usageError{fmt.Errorf("sweep: give one or two --set PATH=RANGE")}
@@ -51,11 +51,7 @@ separated by commas (5%,8%,12% or monthly,quarterly).`,
 	f := c.Flags()
 	f.StringArrayVar(&o.sets, "set", nil, "an input and its range, PATH=FROM..TO[:STEP] or PATH=V1,V2,...")
 	f.StringVar(&o.metric, "metric", "gross_profit_total", "the metric to optimise (see results.json metrics)")
-	f.StringVarP(&o.out, "output", "o", "", "output directory (required)")
-	f.IntVar(&o.trials, "trials", 0, "trials per point (overrides the scenario)")
-	f.Uint64Var(&o.seed, "seed", 0, "random seed (overrides the scenario)")
-	f.IntVarP(&o.workers, "jobs", "j", 0, "parallel workers (default: all cores)")
-	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar")
+	o.addFlags(c)
 	return c
 }
 
@@ -113,10 +109,6 @@ func number(v string, i int) float64 {
 }
 
 func runSweep(c *cobra.Command, path string, o sweepOptions) error {
-	flags := c.Flags()
-	if flags.Changed("trials") && (o.trials < 1 || o.trials > 10_000_000) {
-		return usageError{fmt.Errorf("--trials must be between 1 and 10000000, got %d", o.trials)}
-	}
 	if !slices.Contains(sim.MetricNames[:], o.metric) {
 		return usageError{fmt.Errorf("unknown metric %q (use one of: %s)", o.metric, strings.Join(sim.MetricNames[:], ", "))}
 	}
@@ -137,14 +129,7 @@ func runSweep(c *cobra.Command, path string, o sweepOptions) error {
 	if err != nil {
 		return err
 	}
-	set := s.Settings
-	if flags.Changed("trials") {
-		set.Trials = o.trials
-	}
-	if flags.Changed("seed") {
-		set.Seed = o.seed
-	}
-	set.Workers = o.workers
+	set := o.settings(c, s.Settings)
 
 	// The grid, first parameter varying slowest.
 	var points [][]string
