@@ -87,6 +87,11 @@ func chartSpecs(r *results.Results) []chartSpec {
 // the tables.
 var diffMetrics = map[string]bool{"arr_end": true, "revenue_total": true, "gross_profit_total": true, "clv": true, "valuation": true}
 
+// comparisonMetrics are the panels of the comparison chart: the outcomes a
+// board asks about. Costs in detail and ratios are in the tables.
+var comparisonMetrics = map[string]bool{"arr_end": true, "revenue_total": true, "nrr_12m": true, "grr_12m": true,
+	"logos_end": true, "clv": true, "cs_cost_total": true, "gross_profit_total": true, "valuation": true}
+
 // chartHasTeam reports whether any option has a CS team with hours.
 func chartHasTeam(r *results.Results) bool {
 	for _, o := range r.Options {
@@ -180,6 +185,7 @@ func chartMetrics(r *results.Results) []chartMetric {
 		{"cs_cost_total", axisMoney, "CS cost", "CS cost, " + span},
 		{"gross_profit_total", axisMoney, "gross profit", "Gross profit, " + span},
 		{"coverage_mean", axisRate, "CSM coverage", "Mean CSM coverage, " + span},
+		{"contribution_total", axisMoney, "contribution", "Contribution, " + span},
 		{"valuation", axisMoney, "valuation", "Valuation at " + end},
 	}
 	present := map[string]bool{}
@@ -512,7 +518,12 @@ func (l *linePlot) DataRange() (xmin, xmax, ymin, ymax float64) {
 // The comparison chart.
 
 func comparisonChart(r *results.Results) *chartSpec {
-	metrics := chartMetrics(r)
+	var metrics []chartMetric
+	for _, m := range chartMetrics(r) {
+		if comparisonMetrics[m.Key] {
+			metrics = append(metrics, m)
+		}
+	}
 	if len(metrics) == 0 {
 		return nil
 	}

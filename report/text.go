@@ -25,6 +25,9 @@ var Headline = []Metric{
 	{"logos_end", "Customers at horizon", func(v float64, _ string) string { return Count(v) }},
 }
 
+// valuationMetric is in every comparison when the results carry it.
+var valuationMetric = Metric{"valuation", "Valuation at horizon", Money}
+
 // costMetrics are added to the summary of an option that changes CS cost.
 var costMetrics = []Metric{
 	{"cs_cost_total", "CS cost", Money},
@@ -65,11 +68,14 @@ func Text(w io.Writer, r *results.Results) error {
 	}
 	for _, o := range r.Options[1:] {
 		fmt.Fprintf(w, "\n%s versus %s:\n", o.Name, r.Options[0].Name)
-		lines := Headline[:2]
+		lines := slices.Clone(Headline[:2])
+		if _, ok := o.VsBaseline["valuation"]; ok {
+			lines = append(lines, valuationMetric)
+		}
 		// A change of CS cost (a cut or a hire) is judged on cost and
 		// gross profit too.
 		if d, ok := o.VsBaseline["cs_cost_total"]; ok && d.MeanDiff != 0 {
-			lines = append(slices.Clone(lines), costMetrics...)
+			lines = append(lines, costMetrics...)
 		}
 		for _, m := range lines {
 			if d, ok := o.VsBaseline[m.Key]; ok {

@@ -116,6 +116,9 @@ var metricOrder = []quantity{
 	{"cs_cost_total", "CS cost, total", unitMoney},
 	{"gross_profit_total", "Gross profit, total", unitMoney},
 	{"coverage_mean", "Mean CSM coverage", unitRate},
+	{"acquisition_cost_total", "Acquisition cost, total", unitMoney},
+	{"contribution_total", "Contribution, total", unitMoney},
+	{"retention_cost_ratio", "Retention cost ratio", unitRate},
 	{"valuation", "Valuation", unitMoney},
 }
 
@@ -134,6 +137,10 @@ var seriesOrder = []quantity{
 	{"nrr", "NRR, trailing 12 months", unitRate},
 	{"grr", "GRR, trailing 12 months", unitRate},
 	{"gross_profit", "Gross profit", unitMoney},
+	{"acquisition_cost", "Acquisition cost", unitMoney},
+	{"expansion_cost", "Expansion and upsell cost", unitMoney},
+	{"contribution", "Contribution", unitMoney},
+	{"cash_flow_cum", "Cumulative cash flow", unitMoney},
 	{"hours_needed", "CSM hours needed", unitNumber},
 	{"hours_available", "CSM hours available", unitNumber},
 	{"utilisation", "Utilisation of CSM hours", unitRate},

@@ -24,7 +24,8 @@ type group struct {
 	failAt              int     // month a failed onboarding churns, or −1
 	k                   int     // churn opportunities so far
 	e, surv             []float64
-	cov, joinCov        float64 // coverage this month and in the join month
+	price               []float64 // per dollar: MRR added by price increases each month
+	cov, joinCov        float64   // coverage this month and in the join month
 	// sBG under a coverage multiplier: survival weights of the accounts
 	// at fixed propensities θ (see sbgChurn).
 	theta, thetaSurv []float64
@@ -76,7 +77,7 @@ func (w *worker) expectedTrial(m *Model, netRate NetRate) {
 	b.reset()
 	d := drawer{expected: true}
 	w.segs = resolve(m, &d, w.segs)
-	w.margin, w.costToServe = d.draw(m.Economics.GrossMarginExCS), d.draw(m.Economics.CostToServe)
+	w.econ = drawEconomics(m, &d)
 	h := b.h
 	teamOn := m.Team.Active() && m.FixedCoverage == nil
 	var groups []*group
@@ -166,6 +167,9 @@ func (w *worker) expectedTrial(m *Model, netRate NetRate) {
 	}
 	for _, g := range groups {
 		b.addExpected(g.e, g.surv, g.join, g.weight, g.count)
+		for mo := g.join + 1; mo <= h; mo++ {
+			b.priceM[mo] += g.weight * g.price[mo]
+		}
 	}
 }
 
@@ -250,7 +254,7 @@ func sortedInts(m map[int]float64) []int {
 
 func newGroup(r *segRun, join, firstRenewal, h int, weight, count float64) *group {
 	g := &group{r: r, join: join, firstRenewal: firstRenewal, weight: weight, count: count,
-		e: make([]float64, h+2), surv: make([]float64, h+2), failAt: -1, cov: 1, joinCov: 1}
+		e: make([]float64, h+2), surv: make([]float64, h+2), price: make([]float64, h+2), failAt: -1, cov: 1, joinCov: 1}
 	g.first, g.step = firstRenewal, r.term
 	if r.hazard {
 		g.step = 1
@@ -310,8 +314,10 @@ func (g *group) advance(mo int, netRate NetRate, resp *Response, teamOn bool) {
 	}
 	g.surv[mo] = g.surv[mo-1] * (1 - c)
 	if netRate == Additive {
+		g.price[mo] = g.e[mo-1] * pi
 		g.e[mo] = g.e[mo-1] * (1 + pi + up - co - c)
 	} else {
+		g.price[mo] = g.e[mo-1] * (1 - c) * pi
 		g.e[mo] = g.e[mo-1] * (1 - c) * (1 + pi) * (1 + up) * (1 - co)
 	}
 }
@@ -333,6 +339,7 @@ func (b *book) addExpected(e, surv []float64, join int, weight, count float64) {
 	b.logos[join] += count * surv[join]
 	if join > 0 {
 		b.newM[join] += weight
+		b.joins[join] += count
 	}
 	for mo := join + 1; mo <= h; mo++ {
 		b.mrr[mo] += weight * (e[mo] - e[mo-1])

@@ -176,6 +176,7 @@ func (w *worker) newLive(r *segRun, key uint64, mrr float64, join, firstRenewal 
 	b.logos[join]++
 	if join > 0 {
 		b.newM[join] += mrr
+		b.joins[join]++
 		b.young[join] += mrr
 	}
 	a.ring[join%w.b.window] = mrr
@@ -303,6 +304,7 @@ func (w *worker) liveMonth(a *live, m, win int, resp *Response) {
 		return
 	}
 	if m == a.nextRenew {
+		b.priceM[m] += a.mrr * r.priceInc
 		a.mrr *= 1 + r.priceInc
 		a.nextRenew += r.term
 	}

@@ -27,13 +27,18 @@ const (
 	sAccountsPerCSM
 	sCSCost
 	sGrossProfit
+	sAcquisitionCost
+	sExpansionCost
+	sContribution
+	sCashFlowCum
 	numSeries
 )
 
 // SeriesNames are the monthly series in results.json, in order.
 var SeriesNames = [numSeries]string{"mrr", "arr", "logos", "revenue_cum", "new_mrr", "expansion_mrr",
 	"contraction_mrr", "churned_mrr", "nrr", "grr",
-	"hours_needed", "hours_available", "utilisation", "coverage", "coverage_below_50", "csms", "accounts_per_csm", "cs_cost", "gross_profit"}
+	"hours_needed", "hours_available", "utilisation", "coverage", "coverage_below_50", "csms", "accounts_per_csm", "cs_cost", "gross_profit",
+	"acquisition_cost", "expansion_cost", "contribution", "cash_flow_cum"}
 
 const (
 	mARREnd = iota
@@ -44,11 +49,16 @@ const (
 	mCSCostTotal
 	mCoverageMean
 	mGrossProfitTotal
+	mAcquisitionCostTotal
+	mContributionTotal
+	mRetentionCostRatio
+	mValuation
 	numMetrics
 )
 
 // MetricNames are the per-trial metrics in results.json, in order.
-var MetricNames = [numMetrics]string{"arr_end", "revenue_total", "nrr_12m", "grr_12m", "logos_end", "cs_cost_total", "coverage_mean", "gross_profit_total"}
+var MetricNames = [numMetrics]string{"arr_end", "revenue_total", "nrr_12m", "grr_12m", "logos_end", "cs_cost_total", "coverage_mean", "gross_profit_total",
+	"acquisition_cost_total", "contribution_total", "retention_cost_ratio", "valuation"}
 
 // event is a change of one account's MRR in a month.
 type event struct {
@@ -76,6 +86,8 @@ type book struct {
 	grr    []float64 // Σ min(MRR now, MRR window months ago) of older accounts
 	newM   []float64 // flows, not differences
 	expM   []float64
+	priceM []float64 // the part of expM from renewal price increases
+	joins  []float64 // new logos
 	conM   []float64
 	churnM []float64
 }
@@ -83,14 +95,14 @@ type book struct {
 func newBook(h int) *book {
 	n := h + 2
 	b := &book{h: h, window: min(12, h)}
-	for _, p := range []*[]float64{&b.mrr, &b.logos, &b.need, &b.served, &b.young, &b.grr, &b.newM, &b.expM, &b.conM, &b.churnM} {
+	for _, p := range []*[]float64{&b.mrr, &b.logos, &b.need, &b.served, &b.young, &b.grr, &b.newM, &b.expM, &b.priceM, &b.joins, &b.conM, &b.churnM} {
 		*p = make([]float64, n)
 	}
 	return b
 }
 
 func (b *book) reset() {
-	for _, s := range [][]float64{b.mrr, b.logos, b.need, b.served, b.young, b.grr, b.newM, b.expM, b.conM, b.churnM} {
+	for _, s := range [][]float64{b.mrr, b.logos, b.need, b.served, b.young, b.grr, b.newM, b.expM, b.priceM, b.joins, b.conM, b.churnM} {
 		clear(s)
 	}
 }
@@ -146,11 +158,11 @@ type worker struct {
 	cohorts []cohort
 	synced  bool // this trial's served book was simulated month by month
 
-	margin, costToServe float64 // the trial's economics
-	live                []live
-	order               []int
-	stats               []syncStats
-	bucketNeed          []float64 // scratch for priority coverage
+	econ       econ // the trial's economics
+	live       []live
+	order      []int
+	stats      []syncStats
+	bucketNeed []float64 // scratch for priority coverage
 }
 
 func newWorker(seed uint64, h int) *worker {
@@ -171,7 +183,7 @@ func (w *worker) runTrial(m *Model, trial uint64) {
 	w.segs = resolve(m, &d, w.segs)
 	w.synced = false
 	clear(w.stats)
-	w.margin, w.costToServe = d.draw(m.Economics.GrossMarginExCS), d.draw(m.Economics.CostToServe)
+	w.econ = drawEconomics(m, &d)
 	teamOn := m.Team.Active() && m.FixedCoverage == nil
 	if teamOn {
 		t := &m.Team
@@ -452,6 +464,7 @@ func (w *worker) pathAccount(r *segRun, mrr float64, join, firstRenewal, churnAt
 		}
 		old := mrr
 		if renew == mo {
+			b.priceM[mo] += mrr * r.priceInc
 			mrr *= 1 + r.priceInc
 			if renew += term; renew > last {
 				renew = h + 1
@@ -750,15 +763,7 @@ func (w *worker) summariseTeam(series *[numSeries][]float64, metrics *[numMetric
 	metrics[mCSCostTotal] = cost
 	metrics[mCoverageMean] = covSum / float64(max(h, 1))
 
-	// Gross profit: revenue at the gross margin before CS, less the other
-	// cost of serving customers and the CS team.
-	profit := 0.0
-	for mo := 1; mo <= h; mo++ {
-		gp := series[sMRR][mo]*(w.margin-w.costToServe) - w.team.cost[mo]
-		series[sGrossProfit][mo] = gp
-		profit += gp
-	}
-	metrics[mGrossProfitTotal] = profit
+	w.summariseFinance(series, metrics)
 }
 
 // addCalendar adds one renewal calendar's accounts to the series, applying
@@ -788,7 +793,9 @@ func (w *worker) addCalendar(r *segRun, cal int, c *schedule, series *[numSeries
 			series[sChurnedMRR][mo] -= prev * c.churn[mo]
 			series[sExpansionMRR][mo] += pm * c.up[mo]
 			if renewal {
-				series[sExpansionMRR][mo] += r.priceInc * prev * (prevLevel + c.churn[mo])
+				price := r.priceInc * prev * (prevLevel + c.churn[mo])
+				series[sExpansionMRR][mo] += price
+				w.b.priceM[mo] += price
 			}
 		}
 		prevLevel = level

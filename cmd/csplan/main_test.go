@@ -225,7 +225,7 @@ func TestSchemaAndVersion(t *testing.T) {
 func TestSweepFindsKnownOptimum(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "sweep")
 	code, stdout, stderr := csplan(t, context.Background(), "sweep", "../../testdata/sweep/optimum.yaml",
-		"--set", "team.csms=6..14", "-o", out, "-q")
+		"--set", "team.csms=6..14", "--metric", "gross_profit_total", "-o", out, "-q")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}

@@ -30,8 +30,9 @@ func sweepCommand() *cobra.Command {
 		Short: "Run a scenario over a range of one or two inputs",
 		Long: `sweep runs the baseline of a scenario at every point of a grid of one or two
 inputs, all points on the same random numbers, and writes DIR/sweep.json,
-DIR/sweep.csv and a chart of the chosen metric against the input (a heat map
-for two inputs), marking the best point.
+DIR/sweep.csv and a chart of the chosen metric (valuation at the horizon by
+default) against the input (a heat map for two inputs), marking the best
+point.
 
 A range is FROM..TO[:STEP] (numbers, STEP 1 by default) or a list of values
 separated by commas (5%,8%,12% or monthly,quarterly).`,
@@ -50,7 +51,7 @@ separated by commas (5%,8%,12% or monthly,quarterly).`,
 	}
 	f := c.Flags()
 	f.StringArrayVar(&o.sets, "set", nil, "an input and its range, PATH=FROM..TO[:STEP] or PATH=V1,V2,...")
-	f.StringVar(&o.metric, "metric", "gross_profit_total", "the metric to optimise (see results.json metrics)")
+	f.StringVar(&o.metric, "metric", "valuation", "the metric to optimise (see results.json metrics)")
 	o.addFlags(c)
 	return c
 }

@@ -1,0 +1,108 @@
+package sim
+
+import (
+	"math"
+	"testing"
+
+	"csplan/sim/dist"
+)
+
+// flatBook is one account paying 10,000 a month forever: no churn, no
+// growth, no team.
+func flatBook(h int) Model {
+	return simpleModel(1, 120000, 12, Churn{Rate: fixed(0), RateMonths: 12}, Movement{Probability: fixed(0)}, h)
+}
+
+// DCF of a flat cash flow: each month's contribution C = 10,000 × 80 %
+// discounted at the monthly rate i = 1.1^(1/12) − 1 gives C(1 − (1+i)^−n)/i;
+// the Gordon terminal value 12·C·(1+g)/(r − g) is discounted by (1+r)^(n/12).
+func TestDCFOfFlatCashFlow(t *testing.T) {
+	const n, r, g = 36, 0.10, 0.03
+	m := flatBook(n)
+	m.Economics = Economics{GrossMarginExCS: fixed(0.8), CostToServe: fixed(0), CAC: fixed(0),
+		ExpansionCostRatio: fixed(0), UpsellCostRatio: fixed(0), DiscountRate: fixed(r)}
+	m.Valuation = Valuation{Method: DCF, Terminal: Gordon, TerminalGrowth: fixed(g)}
+	res := run(t, m, Settings{Mode: Expected}).Options[0].Metrics
+	c := 10000 * 0.8
+	i := math.Pow(1+r, 1.0/12) - 1
+	pv := c * (1 - math.Pow(1+i, -n)) / i
+	tv := 12 * c * (1 + g) / (r - g) / math.Pow(1+r, n/12.0)
+	within(t, "DCF valuation", res["valuation"].Mean, pv+tv, 0.01)
+	within(t, "contribution", res["contribution_total"].Mean, n*c, 0.01)
+
+	m.Valuation.Terminal, m.Valuation.ExitMultiple = ExitMultiple, fixed(5)
+	res = run(t, m, Settings{Mode: Expected}).Options[0].Metrics
+	within(t, "DCF with exit multiple", res["valuation"].Mean, pv+5*120000/math.Pow(1+r, n/12.0), 0.01)
+}
+
+// ARR multiple arithmetic: base 6 at NRR 100 % and growth 20 %, +0.25 per
+// point of NRR and +0.1 per point of growth. A book whose ARR grows 6 % a
+// year by price increases (NRR 106 %, growth 6 %): 6 + 0.25·6 + 0.1·(6 − 20)
+// = 6.1 times the final ARR.
+func TestARRMultipleArithmetic(t *testing.T) {
+	m := flatBook(24)
+	m.Segments[0].PriceIncrease = fixed(0.06)
+	m.Valuation = Valuation{Method: ARRMultiple, Base: fixed(6), PerNRRPoint: fixed(0.25), PerGrowthPoint: fixed(0.1),
+		ReferenceNRR: 1, ReferenceGrowth: 0.2, MinMultiple: 1}
+	res := run(t, m, Settings{Mode: Expected}).Options[0].Metrics
+	arr := 120000 * 1.06
+	within(t, "NRR", res["nrr_12m"].Mean, 1.06, 1e-12)
+	within(t, "valuation", res["valuation"].Mean, 6.1*arr, 1e-6)
+
+	m.Valuation.Table = Curve{X: []float64{0.9, 1.1}, Y: []float64{4, 8}}
+	res = run(t, m, Settings{Mode: Expected}).Options[0].Metrics
+	within(t, "valuation from the table", res["valuation"].Mean, (4+4*0.16/0.2)*arr, 1e-6)
+}
+
+// Acquisition, expansion and upsell costs follow their ratios: CAC 1.18 ×
+// new ARR, CEC 0.13 × price-increase ARR, CUC 0.28 × upsell ARR.
+func TestCostRatios(t *testing.T) {
+	m := flatBook(24)
+	m.Segments[0].PriceIncrease = fixed(0.05)
+	m.Segments[0].Upsell = Movement{Cadence: AtRenewal, Probability: fixed(1), Size: dist.Const(0.1)}
+	m.Segments[0].Acquisition = Acquisition{PerMonth: fixed(1), Growth: fixed(0), Arrivals: Deterministic}
+	m.Segments[0].OnboardingSuccess = fixed(1)
+	m.Economics = Economics{GrossMarginExCS: fixed(0.8), CostToServe: fixed(0), CAC: fixed(1.18),
+		ExpansionCostRatio: fixed(0.13), UpsellCostRatio: fixed(0.28), DiscountRate: fixed(0.1)}
+	r := run(t, m, Settings{Mode: Expected}).Options[0]
+	// One new logo of $120k ARR a month.
+	within(t, "acquisition cost", r.Metrics["acquisition_cost_total"].Mean, 24*1.18*120000, 1e-6)
+	// In month 13 the starting account and the logo won in month 1 renew:
+	// +5 % price, then +10 % upsell, each.
+	exp := r.Series["expansion_cost"][12]
+	if exp.Month != 13 {
+		t.Fatalf("point 12 is month %d", exp.Month)
+	}
+	within(t, "expansion cost at the renewal", exp.Mean, 2*(0.13*0.05*120000+0.28*0.10*1.05*120000), 1e-6)
+	m.Economics.CACBasis, m.Economics.CAC = PerLogo, fixed(50000)
+	r = run(t, m, Settings{Mode: Expected}).Options[0]
+	within(t, "CAC per logo", r.Metrics["acquisition_cost_total"].Mean, 24*50000, 1e-6)
+}
+
+// Cutting CSMs saves cost at once, so profit rises in the first year; with
+// coverage mattering it loses more revenue later and lowers the valuation
+// by the horizon. Paired trials, 95 % intervals on the right side of zero.
+func TestCutRaisesEarlyProfitAndLowersValuation(t *testing.T) {
+	keep := teamModel(10)
+	keep.Economics = Economics{GrossMarginExCS: fixed(0.8), CostToServe: fixed(0), CAC: fixed(1.18),
+		ExpansionCostRatio: fixed(0.13), UpsellCostRatio: fixed(0.28), DiscountRate: fixed(0.1)}
+	keep.Valuation = Valuation{Method: ARRMultiple, Base: fixed(6), PerNRRPoint: fixed(0.25), PerGrowthPoint: fixed(0.1),
+		ReferenceNRR: 1, ReferenceGrowth: 0.2, MinMultiple: 1}
+	cut := keep
+	cut.Team.Plan = []Step{{Month: 2, CSMs: 6}}
+	r, err := runOpts([]Option{{Name: "Baseline", Model: keep}, {Name: "cut", Model: cut}}, Settings{Trials: 200, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, opt := r.Options[0].Series["gross_profit"], r.Options[1].Series["gross_profit"]
+	year1 := 0.0
+	for m := 0; m < 12; m++ {
+		year1 += opt[m].Mean - base[m].Mean
+	}
+	if year1 <= 0 {
+		t.Errorf("a cut should raise gross profit in the first year, changed it by %.0f", year1)
+	}
+	if d := r.Options[1].VsBaseline["valuation"]; d.CI95[1] >= 0 {
+		t.Errorf("a cut should lower the valuation at the horizon: %+v", d)
+	}
+}
