@@ -163,6 +163,11 @@ type worker struct {
 	order      []int
 	stats      []syncStats
 	bucketNeed []float64 // scratch for priority coverage
+
+	// record, when set, receives every account's MRR path (month of each
+	// change and the MRR from then on; 0 after churn) of the independent
+	// engine: see History.
+	record func(seg *Segment, path []point)
 }
 
 func newWorker(seed uint64, h int) *worker {
@@ -360,7 +365,7 @@ func (w *worker) account(r *segRun, key uint64, mrr float64, join, firstRenewal 
 	// Accounts whose MRR never falls and whose renewal calendar lines up
 	// with a segment calendar from their join month on go the fast way.
 	cal := (firstRenewal-1)%term + 1
-	if r.monotone && (join > 0 || firstRenewal == cal) && !forcePathBooking {
+	if r.monotone && (join > 0 || firstRenewal == cal) && !forcePathBooking && w.record == nil {
 		w.calendarAccount(r, mrr, join, firstRenewal, cal, churnAt)
 		return
 	}
@@ -491,6 +496,9 @@ func (w *worker) pathAccount(r *segRun, mrr float64, join, firstRenewal, churnAt
 	}
 	w.path = path
 	b.retention(path, join)
+	if w.record != nil {
+		w.record(r.seg, path)
+	}
 }
 
 // opportunities appends the taken opportunities of one motion up to month
