@@ -85,12 +85,12 @@ func chartSpecs(r *results.Results) []chartSpec {
 // diffMetrics are the metrics whose per-trial differences get a chart: the
 // outcomes a decision turns on. The others are in the comparison chart and
 // the tables.
-var diffMetrics = map[string]bool{"arr_end": true, "revenue_total": true, "gross_profit_total": true, "clv": true, "valuation": true}
+var diffMetrics = map[string]bool{"arr_end": true, "revenue_total": true, "gross_profit_total": true, "valuation": true}
 
 // comparisonMetrics are the panels of the comparison chart: the outcomes a
 // board asks about. Costs in detail and ratios are in the tables.
 var comparisonMetrics = map[string]bool{"arr_end": true, "revenue_total": true, "nrr_12m": true, "grr_12m": true,
-	"logos_end": true, "clv": true, "cs_cost_total": true, "gross_profit_total": true, "valuation": true}
+	"logos_end": true, "cs_cost_total": true, "gross_profit_total": true, "valuation": true}
 
 // chartHasTeam reports whether any option has a CS team with hours.
 func chartHasTeam(r *results.Results) bool {

@@ -128,7 +128,7 @@ func buildDocument(r *results.Results, charts []Chart) document {
 			anyMean = anyMean || c.intervalKind == meanCI95
 			anyTrial = anyTrial || c.intervalKind == perTrial90
 			a := optionAnswer(r, o, primary, phrase, c)
-			a.Post += costSentence(r, o)
+			a.Post += costSentence(r, o) + valuationSentence(r, o)
 			d.Answers = append(d.Answers, a)
 		}
 		if mc {
@@ -394,6 +394,24 @@ func costSentence(r *results.Results, o results.Option) string {
 		return s + "."
 	}
 	return s + fmt.Sprintf("; it pays off (higher gross profit) in %s.", shareOfTrials(profit.PBetter))
+}
+
+// valuationSentence adds how the option moves the valuation at the
+// horizon, where the results carry one.
+func valuationSentence(r *results.Results, o results.Option) string {
+	v, ok := o.VsBaseline["valuation"]
+	if !ok || v.MeanDiff == 0 {
+		return ""
+	}
+	way := "raises"
+	if v.MeanDiff < 0 {
+		way = "lowers"
+	}
+	s := fmt.Sprintf(" It %s the valuation in %s by %s on average", way, horizonLabel(r), Money(math.Abs(v.MeanDiff), r.Currency))
+	if r.Mode == "expected" {
+		return s + "."
+	}
+	return s + fmt.Sprintf(" (higher in %s).", shareOfTrials(v.PBetter))
 }
 
 // diffTable is every metric's difference from the baseline, per option.

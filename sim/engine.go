@@ -235,13 +235,11 @@ func (a *aggregate) results(opts []Option, s Settings) *results.Results {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("only %d trials: intervals and quantiles are rough; use at least %d", a.trials, MinTrialsForIntervals))
 	}
 	window := min(12, a.h)
-	metricsShown, warnings := reported(opts)
-	r.Warnings = append(r.Warnings, warnings...)
 	for k, o := range opts {
 		ro := results.Option{Name: o.Name, Description: o.Description,
 			Metrics: map[string]results.Summary{}, Series: map[string][]results.Point{}}
-		for _, i := range metricsShown {
-			ro.Metrics[MetricNames[i]] = summarize(a.metrics[k][i])
+		for i, name := range MetricNames {
+			ro.Metrics[name] = summarize(a.metrics[k][i])
 		}
 		for i, name := range SeriesNames {
 			pts := []results.Point{}
@@ -256,8 +254,7 @@ func (a *aggregate) results(opts []Option, s Settings) *results.Results {
 		}
 		if k > 0 {
 			ro.VsBaseline = map[string]results.Diff{}
-			for _, i := range metricsShown {
-				name := MetricNames[i]
+			for i, name := range MetricNames {
 				ro.VsBaseline[name] = pairedDiff(a.metrics[k][i], a.metrics[0][i], HigherIsBetter(name))
 			}
 		}
@@ -274,19 +271,6 @@ func HigherIsBetter(metric string) bool {
 		return false
 	}
 	return true
-}
-
-// reported lists the metrics the results carry for these options:
-// valuation only where the engine implements the method.
-func reported(opts []Option) (names []int, warnings []string) {
-	for i := range MetricNames {
-		if i == mValuation && opts[0].Model.Valuation.Method == CustomerBased {
-			warnings = append(warnings, "customer-based valuation is not in the engine yet: no valuation is reported (use arr_multiple or dcf)")
-			continue
-		}
-		names = append(names, i)
-	}
-	return names, warnings
 }
 
 // summarize returns mean, sd, standard error and exact quantiles of xs
@@ -379,17 +363,15 @@ func runExpected(opts []Option, s Settings) *results.Results {
 		series[i] = make([]float64, h+1)
 	}
 	var base [numMetrics]float64
-	metricsShown, warnings := reported(opts)
-	r.Warnings = append(r.Warnings, warnings...)
 	for k, o := range opts {
 		var metrics [numMetrics]float64
 		w.expectedTrial(&o.Model, s.NetRate)
 		w.summarise(&series, &metrics)
 		ro := results.Option{Name: o.Name, Description: o.Description,
 			Metrics: map[string]results.Summary{}, Series: map[string][]results.Point{}}
-		for _, i := range metricsShown {
+		for i, name := range MetricNames {
 			v := metrics[i]
-			ro.Metrics[MetricNames[i]] = results.Summary{Mean: v, P5: v, P25: v, P50: v, P75: v, P95: v}
+			ro.Metrics[name] = results.Summary{Mean: v, P5: v, P25: v, P50: v, P75: v, P95: v}
 		}
 		for i, name := range SeriesNames {
 			pts := []results.Point{}
@@ -403,8 +385,7 @@ func runExpected(opts []Option, s Settings) *results.Results {
 			base = metrics
 		} else {
 			ro.VsBaseline = map[string]results.Diff{}
-			for _, i := range metricsShown {
-				name := MetricNames[i]
+			for i, name := range MetricNames {
 				d := metrics[i] - base[i]
 				up := HigherIsBetter(name)
 				diff := results.Diff{MeanDiff: d, CI95: [2]float64{d, d}, HigherIsBetter: up}

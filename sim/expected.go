@@ -78,6 +78,7 @@ func (w *worker) expectedTrial(m *Model, netRate NetRate) {
 	d := drawer{expected: true}
 	w.segs = resolve(m, &d, w.segs)
 	w.econ = drawEconomics(m, &d)
+	w.segArrays()
 	h := b.h
 	teamOn := m.Team.Active() && m.FixedCoverage == nil
 	var groups []*group
@@ -167,6 +168,10 @@ func (w *worker) expectedTrial(m *Model, netRate NetRate) {
 	}
 	for _, g := range groups {
 		b.addExpected(g.e, g.surv, g.join, g.weight, g.count)
+		for mo := g.join; mo <= h; mo++ {
+			g.r.mrrD[mo] += g.weight * (g.e[mo] - g.e[max(mo-1, g.join)])
+		}
+		g.r.mrrD[g.join] += g.weight * g.e[g.join]
 		for mo := g.join + 1; mo <= h; mo++ {
 			b.priceM[mo] += g.weight * g.price[mo]
 		}

@@ -70,7 +70,130 @@ func (w *worker) summariseFinance(series *[numSeries][]float64, metrics *[numMet
 	if rev := metrics[mRevenueTotal]; rev > 0 {
 		metrics[mRetentionCostRatio] = (csCost + e.costToServe*rev) / rev
 	}
+	w.clv(series, metrics)
 	metrics[mValuation] = w.valuation(series, metrics)
+}
+
+// tailMonths bounds the lifetime counted beyond the horizon: 20 years.
+const tailMonths = 240
+
+// clv is the customer lifetime value of the book and its new logos: each
+// segment's margin, revenue × (gross margin before CS − cost to serve) less
+// its share of the CS team cost (by MRR among served segments), discounted
+// monthly at the annual discount rate over the horizon, plus the tail: the
+// margin of the accounts left at the horizon over their expected remaining
+// lifetime (see tailFactor), discounted to today. The metric is the mean
+// per account (opening book and new logos); the book's residual value at
+// the horizon (the tail, undiscounted) is kept for customer-based
+// valuation.
+func (w *worker) clv(series *[numSeries][]float64, metrics *[numMetrics]float64) {
+	h := w.b.h
+	e := &w.econ
+	d := math.Pow(1+e.discount, -1.0/12) // monthly discount factor
+	level := w.segLevels()
+	total, residual, accounts := 0.0, 0.0, 0.0
+	for mo := 0; mo <= h; mo++ {
+		accounts += w.b.joins[mo]
+	}
+	accounts += series[sLogos][0]
+	for i := range w.segs {
+		r := &w.segs[i]
+		f := 1.0
+		margin := 0.0
+		for mo := 1; mo <= h; mo++ {
+			f *= d
+			margin = w.segMargin(r, level, i, mo)
+			total += f * margin
+		}
+		tail := margin * r.tailFactor(e.discount, h)
+		residual += tail
+		total += f * tail
+		w.residual[i] = tail
+	}
+	if accounts > 0 {
+		metrics[mCLV] = total / accounts
+	}
+	w.bookValue = residual
+}
+
+// segLevels returns each segment's MRR by month.
+func (w *worker) segLevels() [][]float64 {
+	for len(w.levels) < len(w.segs) {
+		w.levels = append(w.levels, make([]float64, w.b.h+1))
+	}
+	if len(w.residual) < len(w.segs) {
+		w.residual = make([]float64, len(w.segs))
+	}
+	for i := range w.segs {
+		r := &w.segs[i]
+		lv := w.levels[i]
+		m := 0.0
+		for mo := range lv {
+			m += r.mrrD[mo]
+			lv[mo] = m + r.mrrLevel[mo]
+		}
+	}
+	return w.levels[:len(w.segs)]
+}
+
+// segMargin is segment i's margin in month mo.
+func (w *worker) segMargin(r *segRun, level [][]float64, i, mo int) float64 {
+	e := &w.econ
+	m := level[i][mo] * (e.margin - e.costToServe)
+	if !r.served() || w.team.cost[mo] == 0 {
+		return m
+	}
+	served := 0.0
+	for j := range w.segs {
+		if w.segs[j].served() {
+			served += level[j][mo]
+		}
+	}
+	if served > 0 {
+		m -= w.team.cost[mo] * level[i][mo] / served
+	}
+	return m
+}
+
+// tailFactor is the discounted value, in months of today's margin, of an
+// account of the segment that is still a customer at the horizon:
+// Σ_{k=1..240} d^k · S(k) · G(k), with d the monthly discount factor, S its
+// survival over k more months and G its expected growth. A period's churn is
+// spread evenly over its months. An sBG segment's survivors are taken to
+// have survived the horizon's periods (n), so the i-th period after the
+// horizon has the hazard α/(α + β + n + i − 1) of the sBG model. Growth is
+// the price increase per term and the expected upsell and contraction per
+// opportunity, as monthly rates.
+func (r *segRun) tailFactor(discount float64, horizon int) float64 {
+	d := math.Pow(1+discount, -1.0/12)
+	step := float64(r.churnStep)
+	growth := math.Pow(1+r.priceInc, 1/float64(r.term))
+	every := func(e int) float64 {
+		if e == 0 {
+			return float64(r.term)
+		}
+		return float64(e)
+	}
+	if r.upSize != nil {
+		growth *= math.Pow(1+r.upQ*r.upSize.Mean(), 1/every(r.upEvery))
+	}
+	if r.coSize != nil {
+		growth *= math.Pow(1-r.coQ*r.coSize.Mean(), 1/every(r.coEvery))
+	}
+	periods := math.Floor(float64(horizon) / step)
+	monthly := math.Pow(math.Exp(r.logKeep), 1/step) // rate churn
+	sum, f, g, surv := 0.0, 1.0, 1.0, 1.0
+	for k := 1; k <= tailMonths; k++ {
+		if r.sbg {
+			i := math.Ceil(float64(k) / step)
+			monthly = math.Pow(1-r.alpha/(r.alpha+r.beta+periods+i-1), 1/step)
+		}
+		f *= d
+		g *= growth
+		surv *= monthly
+		sum += f * surv * g
+	}
+	return sum
 }
 
 // valuation values the business at the horizon by the scenario's method.
@@ -86,8 +209,11 @@ func (w *worker) summariseFinance(series *[numSeries][]float64, metrics *[numMet
 // discounted too: Gordon growth, the last month's contribution × 12 ×
 // (1 + g) / (r − g); or an exit multiple of ARR.
 //
-// Customer-based valuation is not in the engine yet: it gives 0 and the
-// results carry a warning.
+// Customer-based: the residual value of the accounts at the horizon (their
+// margins over their expected remaining lifetimes, see clv) plus, when
+// future cohorts are counted, the value of 20 more years of new logos at
+// the last month's rate: each worth its margin over its expected lifetime
+// less its acquisition cost, the cohorts discounted monthly.
 func (w *worker) valuation(series *[numSeries][]float64, metrics *[numMetrics]float64) float64 {
 	e := &w.econ
 	h := w.b.h
@@ -107,8 +233,40 @@ func (w *worker) valuation(series *[numSeries][]float64, metrics *[numMetrics]fl
 			tv = 12 * series[sContribution][h] * (1 + e.terminalGrowth) / (e.discount - e.terminalGrowth)
 		}
 		return pv + tv*f
+	case CustomerBased:
+		v := w.bookValue
+		if e.val.FutureCohorts {
+			v += w.futureCohorts(h)
+		}
+		return v
 	}
 	return 0
+}
+
+// futureCohorts is the value at the horizon of new logos after it.
+func (w *worker) futureCohorts(h int) float64 {
+	e := &w.econ
+	d := math.Pow(1+e.discount, -1.0/12)
+	annuity := 0.0 // Σ_{k=1..240} d^k
+	for k, f := 1, 1.0; k <= tailMonths; k++ {
+		f *= d
+		annuity += f
+	}
+	v := 0.0
+	for i := range w.segs {
+		r := &w.segs[i]
+		if r.lambda <= 0 || r.newACV == nil {
+			continue
+		}
+		mrr := r.newACV.Mean() / 12
+		cac := e.cac * 12 * mrr
+		if e.cacPerLogo {
+			cac = e.cac
+		}
+		perLogo := mrr*(e.margin-e.costToServe)*r.onbSuccess*r.tailFactor(e.discount, 0) - cac
+		v += r.arrivalRate(h) * perLogo * annuity
+	}
+	return v
 }
 
 // arrMultiple is the ARR multiple at the given NRR and annual ARR growth.

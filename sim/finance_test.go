@@ -106,3 +106,73 @@ func TestCutRaisesEarlyProfitAndLowersValuation(t *testing.T) {
 		t.Errorf("a cut should lower the valuation at the horizon: %+v", d)
 	}
 }
+
+// CLV of one account of 10,000 MRR at an 80 % margin, churning 10 % at each
+// annual renewal (the first in month 13), discounted at 10 % a year: over
+// the 36 months Σ d^m · 8,000 · S(m) with S = 1, 0.9, 0.81 by year, plus
+// the tail of the 81 % still there, 8,000 · 0.81 · Σ_{k≤240} d^k · 0.9^(k/12),
+// discounted from month 36. Customer-based valuation is that tail at the
+// horizon.
+func TestCLVOfConstantAccount(t *testing.T) {
+	m := simpleModel(1, 120000, 12, Churn{Rate: fixed(0.1), RateMonths: 12}, Movement{Probability: fixed(0)}, 36)
+	m.Economics = Economics{GrossMarginExCS: fixed(0.8), CostToServe: fixed(0), CAC: fixed(1.18),
+		ExpansionCostRatio: fixed(0), UpsellCostRatio: fixed(0), DiscountRate: fixed(0.1)}
+	m.Valuation = Valuation{Method: CustomerBased}
+	res := run(t, m, Settings{Mode: Expected}).Options[0].Metrics
+	d := math.Pow(1.1, -1.0/12)
+	in, f := 0.0, 1.0
+	for mo := 1; mo <= 36; mo++ {
+		f *= d
+		in += f * 8000 * math.Pow(0.9, float64((mo-1)/12))
+	}
+	tf, g := 0.0, 1.0
+	for k := 1; k <= 240; k++ {
+		g *= d
+		tf += g * math.Pow(0.9, float64(k)/12)
+	}
+	tail := 8000 * 0.81 * tf
+	within(t, "CLV", res["clv"].Mean, in+f*tail, 0.01)
+	within(t, "customer-based valuation", res["valuation"].Mean, tail, 0.01)
+}
+
+// Each segment's own MRR adds up to the book's, whichever way accounts
+// are booked (calendars, event by event, month by month, expected).
+func TestSegmentMRRAddsUp(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		m    Model
+		s    Settings
+		sync bool
+	}{
+		{"acme", acmeLike(), Settings{Trials: 1, Seed: 2}, false},
+		{"standard", standardModel(), Settings{Trials: 1, Seed: 2}, false},
+		{"team short", teamModel(6), Settings{Trials: 1, Seed: 2}, false},
+		{"team, month by month", teamModel(40), Settings{Trials: 1, Seed: 2}, true},
+		{"acme expected", acmeLike(), Settings{Mode: Expected}, false},
+	} {
+		w := newWorker(2, c.m.Horizon)
+		forceSync = c.sync
+		if c.s.Mode == Expected {
+			w.expectedTrial(&c.m, Multiplicative)
+		} else {
+			w.runTrial(&c.m, 0)
+		}
+		forceSync = false
+		var series [numSeries][]float64
+		for i := range series {
+			series[i] = make([]float64, c.m.Horizon+1)
+		}
+		var metrics [numMetrics]float64
+		w.summarise(&series, &metrics)
+		levels := w.segLevels()
+		for mo := 0; mo <= c.m.Horizon; mo++ {
+			sum := 0.0
+			for i := range w.segs {
+				sum += levels[i][mo]
+			}
+			if got := series[sMRR][mo]; math.Abs(sum-got) > 1e-6*math.Max(1, got) {
+				t.Fatalf("%s month %d: segments %.4f, book %.4f", c.name, mo, sum, got)
+			}
+		}
+	}
+}

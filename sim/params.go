@@ -44,6 +44,9 @@ type segRun struct {
 	cache                             responseCache // the synchronous engine's coverage responses
 	scheds                            []schedule    // renewal calendars of the trial (Monte Carlo)
 	sbgSurv                           []float64     // sBG survival by period (Monte Carlo, sbgDirect)
+	// The segment's own MRR: diffs booked account by account, and levels
+	// added by its calendars (summarise), for its CLV.
+	mrrD, mrrLevel []float64
 }
 
 // drawer resolves per-trial assumptions: in Monte Carlo mode from the

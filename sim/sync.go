@@ -173,6 +173,7 @@ func (w *worker) newLive(r *segRun, key uint64, mrr float64, join, firstRenewal 
 	}
 	b := w.b
 	b.mrr[join] += mrr
+	r.mrrD[join] += mrr
 	b.logos[join]++
 	if join > 0 {
 		b.newM[join] += mrr
@@ -294,6 +295,7 @@ func (w *worker) liveMonth(a *live, m, win int, resp *Response) {
 	}
 	if churned {
 		b.mrr[m] -= old
+		r.mrrD[m] -= old
 		b.churnM[m] += old
 		b.logos[m]--
 		if a.join > 0 && m <= a.join+win {
@@ -332,6 +334,7 @@ func (w *worker) liveMonth(a *live, m, win int, resp *Response) {
 	}
 	if d := a.mrr - old; d != 0 {
 		b.mrr[m] += d
+		r.mrrD[m] += d
 		b.expM[m] += up
 		b.conM[m] += up - d
 		if a.join > 0 && m < a.join+win {

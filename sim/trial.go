@@ -52,13 +52,14 @@ const (
 	mAcquisitionCostTotal
 	mContributionTotal
 	mRetentionCostRatio
+	mCLV
 	mValuation
 	numMetrics
 )
 
 // MetricNames are the per-trial metrics in results.json, in order.
 var MetricNames = [numMetrics]string{"arr_end", "revenue_total", "nrr_12m", "grr_12m", "logos_end", "cs_cost_total", "coverage_mean", "gross_profit_total",
-	"acquisition_cost_total", "contribution_total", "retention_cost_ratio", "valuation"}
+	"acquisition_cost_total", "contribution_total", "retention_cost_ratio", "clv", "valuation"}
 
 // event is a change of one account's MRR in a month.
 type event struct {
@@ -149,6 +150,7 @@ type worker struct {
 	path                        []point
 	segs                        []segRun
 	scheds                      [][]schedule // [segment][calendar]
+	segMRR, segLevel            [][]float64  // [segment][month]: see segRun.mrrD
 	sbgTabs                     [][]float64  // [segment] survival by period
 	price                       []float64    // scratch: a calendar's price factors
 	b                           *book
@@ -158,7 +160,10 @@ type worker struct {
 	cohorts []cohort
 	synced  bool // this trial's served book was simulated month by month
 
-	econ       econ // the trial's economics
+	econ       econ        // the trial's economics
+	levels     [][]float64 // scratch: segment MRR by month
+	residual   []float64   // per segment: value of its accounts at the horizon
+	bookValue  float64     // Σ residual
 	live       []live
 	order      []int
 	stats      []syncStats
@@ -234,6 +239,7 @@ func (w *worker) prepare() {
 		w.scheds = append(w.scheds, nil)
 		w.sbgTabs = append(w.sbgTabs, nil)
 	}
+	w.segArrays()
 	for i := range w.segs {
 		r := &w.segs[i]
 		for len(w.scheds[i]) < r.term {
@@ -247,6 +253,19 @@ func (w *worker) prepare() {
 			w.sbgTabs[i] = sbgSurvival(w.sbgTabs[i][:0], r.alpha, r.beta, w.b.h/r.churnStep+2)
 			r.sbgSurv = w.sbgTabs[i]
 		}
+	}
+}
+
+// segArrays gives each segment its cleared MRR arrays.
+func (w *worker) segArrays() {
+	for len(w.segMRR) < len(w.segs) {
+		w.segMRR = append(w.segMRR, make([]float64, w.b.h+2))
+		w.segLevel = append(w.segLevel, make([]float64, w.b.h+2))
+	}
+	for i := range w.segs {
+		clear(w.segMRR[i])
+		clear(w.segLevel[i])
+		w.segs[i].mrrD, w.segs[i].mrrLevel = w.segMRR[i], w.segLevel[i]
 	}
 }
 
@@ -451,6 +470,7 @@ func (w *worker) pathAccount(r *segRun, mrr float64, join, firstRenewal, churnAt
 	h, term := b.h, r.term
 	path := append(w.path[:0], point{join, mrr})
 	b.mrr[join] += mrr
+	r.mrrD[join] += mrr
 	renew := h + 1
 	if r.priceInc != 0 && firstRenewal <= last {
 		renew = firstRenewal
@@ -487,10 +507,12 @@ func (w *worker) pathAccount(r *segRun, mrr float64, join, firstRenewal, churnAt
 		}
 		b.conM[mo] += up + old - mrr
 		b.mrr[mo] += mrr - old
+		r.mrrD[mo] += mrr - old
 		path = append(path, point{mo, mrr})
 	}
 	if churnAt <= h {
 		b.mrr[churnAt] -= mrr
+		r.mrrD[churnAt] -= mrr
 		b.churnM[churnAt] += mrr
 		path = append(path, point{churnAt, 0})
 	}
@@ -792,6 +814,7 @@ func (w *worker) addCalendar(r *segRun, cal int, c *schedule, series *[numSeries
 		yg += c.young[mo]
 		z += c.z[mo]
 		mrr[mo] += pm * level
+		r.mrrLevel[mo] += pm * level
 		young[mo] += pm * yg
 		if mo >= win {
 			grr[mo] += p[mo-win] * z
