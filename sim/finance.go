@@ -108,7 +108,6 @@ func (w *worker) clv(series *[numSeries][]float64, metrics *[numMetrics]float64)
 		tail := margin * r.tailFactor(e.discount, h)
 		residual += tail
 		total += f * tail
-		w.residual[i] = tail
 	}
 	if accounts > 0 {
 		metrics[mCLV] = total / accounts
@@ -120,9 +119,6 @@ func (w *worker) clv(series *[numSeries][]float64, metrics *[numMetrics]float64)
 func (w *worker) segLevels() [][]float64 {
 	for len(w.levels) < len(w.segs) {
 		w.levels = append(w.levels, make([]float64, w.b.h+1))
-	}
-	if len(w.residual) < len(w.segs) {
-		w.residual = make([]float64, len(w.segs))
 	}
 	for i := range w.segs {
 		r := &w.segs[i]

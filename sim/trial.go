@@ -162,8 +162,7 @@ type worker struct {
 
 	econ       econ        // the trial's economics
 	levels     [][]float64 // scratch: segment MRR by month
-	residual   []float64   // per segment: value of its accounts at the horizon
-	bookValue  float64     // Σ residual
+	bookValue  float64     // value of the accounts left at the horizon (customer-based valuation)
 	live       []live
 	order      []int
 	stats      []syncStats
