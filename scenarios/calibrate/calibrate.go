@@ -1,0 +1,380 @@
+package calibrate
+
+import (
+	"fmt"
+	"math"
+	"sort"
+)
+
+// z90 is the standard normal 90th percentile, for a lognormal's p90.
+const z90 = 1.2815515655446004
+
+// Options control a calibration.
+type Options struct {
+	// Term is the contract term in months (1 or 12); 0 detects it from when
+	// churn happens.
+	Term int
+}
+
+// Calibration is everything learnt from a history.
+type Calibration struct {
+	History     string
+	First, Last Month
+	Segments    []SegmentFit
+	Pareto      Pareto
+	Warnings    []string
+}
+
+// SegmentFit is what one segment's history says.
+type SegmentFit struct {
+	Name     string
+	Accounts int     // paying in the last month
+	MRR      float64 // in the last month
+	Churn    ChurnFit
+	Upsell   MovementFit
+	Contract MovementFit // contraction
+	// BookACV is the ACV (12 × MRR) of the accounts paying in the last
+	// month; NewACV that of new accounts in their first month.
+	BookACV, NewACV LogNormalFit
+	NewAccounts     int
+	NewPerMonth     Estimate // Poisson rate, SE √n / months
+}
+
+// ChurnFit is the churn of one segment by tenure.
+type ChurnFit struct {
+	Term     int    // months per period: 1 or 12
+	TermNote string // how the term was found
+	// Observed is the number of accounts whose start the history shows
+	// (the fits use them only); Opening is set when there were none and the
+	// accounts of the first month were taken as starting then.
+	Observed int
+	Opening  bool
+	Life     Lifetimes
+	KM       []KMPoint
+	SBG      *SBGFit // nil when it cannot be fitted
+	SBGNote  string  // why not
+	Const    ConstFit
+	Chosen   string  // "sbg", "constant", or "none" (no churn seen)
+	Upper95  float64 // with no churn: the 95 % upper bound of the rate
+}
+
+// MovementFit is an expansion or contraction motion: opportunities at a
+// cadence, the share taken, and the size of one as a fraction of MRR.
+type MovementFit struct {
+	Cadence       string // monthly, quarterly, annual or at_renewal
+	Opportunities int
+	Events        int
+	Probability   Estimate // events / opportunities, SE √(p(1 − p)/n)
+	Size          LogNormalFit
+}
+
+// LogNormalFit is a lognormal fitted by maximum likelihood to positive
+// values: log values have mean Mu and sd Sigma (SEs σ/√n and σ/√(2n)).
+type LogNormalFit struct {
+	N         int
+	Mu, Sigma Estimate
+}
+
+// Median is e^μ.
+func (f LogNormalFit) Median() float64 { return math.Exp(f.Mu.Value) }
+
+// P90 is e^(μ + 1.2816 σ).
+func (f LogNormalFit) P90() float64 { return math.Exp(f.Mu.Value + z90*f.Sigma.Value) }
+
+// Mean is e^(μ + σ²/2).
+func (f LogNormalFit) Mean() float64 { return math.Exp(f.Mu.Value + f.Sigma.Value*f.Sigma.Value/2) }
+
+// FitLogNormal fits a lognormal to the positive values of xs.
+func FitLogNormal(xs []float64) LogNormalFit {
+	var f LogNormalFit
+	sum, sum2 := 0.0, 0.0
+	for _, x := range xs {
+		if x > 0 {
+			l := math.Log(x)
+			sum += l
+			sum2 += l * l
+			f.N++
+		}
+	}
+	if f.N == 0 {
+		return f
+	}
+	n := float64(f.N)
+	mu := sum / n
+	sd := math.Sqrt(math.Max(0, sum2/n-mu*mu))
+	f.Mu = Estimate{mu, sd / math.Sqrt(n)}
+	f.Sigma = Estimate{sd, sd / math.Sqrt(2*n)}
+	return f
+}
+
+// Calibrate fits every segment of h.
+func Calibrate(h *History, opt Options) (*Calibration, error) {
+	if opt.Term != 0 && opt.Term != 1 && opt.Term != 12 {
+		return nil, fmt.Errorf("term %d: use 1 (monthly contracts), 12 (annual) or 0 to detect it", opt.Term)
+	}
+	c := &Calibration{History: h.Name, First: h.First, Last: h.Last}
+	if h.Last == h.First {
+		c.Warnings = append(c.Warnings, "the history covers one month: nothing can be learnt about churn or expansion; the scenario carries the book only")
+	}
+	bySeg := make([][]*Account, len(h.Segments))
+	for i := range h.Accounts {
+		a := &h.Accounts[i]
+		bySeg[a.Segment] = append(bySeg[a.Segment], a)
+	}
+	for si, name := range h.Segments {
+		c.Segments = append(c.Segments, fitSegment(h, name, bySeg[si], opt, &c.Warnings))
+	}
+	c.Pareto = NewPareto(h)
+	if h.Summed > 0 {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("%d rows were added to another row of the same account and month (--duplicates sum)", h.Summed))
+	}
+	if h.Reactivations > 0 {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("%d reactivations (an account paying again after months without MRR): churn is fitted on each account's first spell; the returns count as new MRR in the KPIs", h.Reactivations))
+	}
+	if h.SegmentChanges > 0 {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("%d accounts change segment; each is kept in the segment of its latest row", h.SegmentChanges))
+	}
+	return c, nil
+}
+
+// firstSpellEnd is the last month of an account's first run of paying
+// months.
+func firstSpellEnd(a *Account) Month {
+	for i, v := range a.MRR {
+		if v == 0 {
+			return a.Start + Month(i) - 1
+		}
+	}
+	return a.End()
+}
+
+func fitSegment(h *History, name string, accts []*Account, opt Options, warn *[]string) SegmentFit {
+	s := SegmentFit{Name: name}
+	var bookACV, newACV []float64
+	var observed []*Account
+	for _, a := range accts {
+		if v := a.At(h.Last); v > 0 {
+			s.Accounts++
+			s.MRR += v
+			bookACV = append(bookACV, 12*v)
+		}
+		if a.Start > h.First {
+			observed = append(observed, a)
+			newACV = append(newACV, 12*a.MRR[0])
+		}
+	}
+	s.BookACV, s.NewACV = FitLogNormal(bookACV), FitLogNormal(newACV)
+	s.NewAccounts = len(observed)
+	if months := float64(h.Last - h.First); months > 0 {
+		n := float64(len(observed))
+		s.NewPerMonth = Estimate{n / months, math.Sqrt(n) / months}
+	}
+
+	ch := &s.Churn
+	ch.Observed = len(observed)
+	fitOn := observed
+	if len(observed) == 0 && h.Last > h.First {
+		fitOn, ch.Opening = accts, true
+		*warn = append(*warn, fmt.Sprintf("segment %s: no account starts within the history, so churn is fitted on the opening book as if it started in %s; a mature book churns less than new accounts, so the fitted churn is likely too low for new ones", name, h.First))
+	}
+	ch.Term, ch.TermNote = opt.Term, "given with --term"
+	if opt.Term == 0 {
+		ch.Term, ch.TermNote = detectTerm(h, fitOn)
+	}
+	for _, a := range fitOn {
+		end := firstSpellEnd(a)
+		n := int(end-a.Start) + 1
+		if end < h.Last {
+			ch.Life.addLost((n + ch.Term - 1) / ch.Term)
+		} else {
+			ch.Life.addCensored((n - 1) / ch.Term)
+		}
+	}
+	ch.KM = KaplanMeier(ch.Life)
+	ch.Const = FitConst(ch.Life)
+	lost, _, survived := ch.Life.Totals()
+	switch {
+	case lost == 0:
+		ch.Chosen = "none"
+		ch.Upper95 = Upper95(survived)
+		ch.SBGNote = "no churn observed"
+	default:
+		fit, err := FitSBG(ch.Life)
+		if err != nil {
+			ch.SBGNote = err.Error()
+			ch.Chosen = "constant"
+		} else {
+			ch.SBG = fit
+			ch.Chosen = "constant"
+			if fit.AIC < ch.Const.AIC {
+				ch.Chosen = "sbg"
+			}
+		}
+	}
+	s.Upsell, s.Contract = fitMovements(h, accts, observed, ch.Term)
+	return s
+}
+
+// detectTerm finds the contract term from when accounts leave: 12 when at
+// least 80 % of the losses of accounts with a known start come after a
+// whole number of years (at a 12-month renewal), else 1.
+func detectTerm(h *History, accts []*Account) (int, string) {
+	lost, atYear := 0, 0
+	for _, a := range accts {
+		end := firstSpellEnd(a)
+		if end < h.Last {
+			lost++
+			if (int(end-a.Start)+1)%12 == 0 {
+				atYear++
+			}
+		}
+	}
+	switch {
+	case lost == 0:
+		return 1, "no churn observed: the term cannot be told, monthly assumed (override with --term 12)"
+	case lost >= 3 && float64(atYear) >= 0.8*float64(lost):
+		return 12, fmt.Sprintf("%d of %d accounts that left did so at a 12-month renewal: annual contracts", atYear, lost)
+	}
+	return 1, fmt.Sprintf("%d of %d accounts that left did so at a 12-month renewal: monthly contracts", atYear, lost)
+}
+
+// fitMovements finds the cadence of MRR changes among accounts with a
+// known start (the month of tenure they happen in), then the probability
+// per opportunity and the size of upsells and contractions. Monthly
+// motions count every pair of consecutive paying months of every account
+// as an opportunity; other cadences count the pairs at that tenure.
+func fitMovements(h *History, accts, observed []*Account, term int) (up, down MovementFit) {
+	var at3, at12, all int
+	for _, a := range observed {
+		for i := 1; i < len(a.MRR); i++ {
+			if a.MRR[i] > 0 && a.MRR[i-1] > 0 && a.MRR[i] != a.MRR[i-1] {
+				all++
+				switch {
+				case i%12 == 0:
+					at12++
+					fallthrough
+				case i%3 == 0:
+					at3++
+				}
+			}
+		}
+	}
+	every, cadence := 1, "monthly"
+	switch {
+	case all >= 3 && float64(at12) >= 0.8*float64(all):
+		every, cadence = 12, "annual"
+		if term == 12 {
+			cadence = "at_renewal"
+		}
+	case all >= 3 && float64(at3) >= 0.8*float64(all):
+		every, cadence = 3, "quarterly"
+	}
+	pool := accts
+	if every > 1 {
+		pool = observed
+	}
+	up.Cadence, down.Cadence = cadence, cadence
+	var ups, downs []float64
+	for _, a := range pool {
+		for i := 1; i < len(a.MRR); i++ {
+			if every > 1 && i%every != 0 {
+				continue
+			}
+			prev, cur := a.MRR[i-1], a.MRR[i]
+			if prev <= 0 || cur <= 0 {
+				continue
+			}
+			up.Opportunities++
+			switch {
+			case cur > prev*(1+1e-9):
+				ups = append(ups, cur/prev-1)
+			case cur < prev*(1-1e-9):
+				downs = append(downs, 1-cur/prev)
+			}
+		}
+	}
+	down.Opportunities = up.Opportunities
+	for _, m := range []struct {
+		f     *MovementFit
+		sizes []float64
+	}{{&up, ups}, {&down, downs}} {
+		m.f.Events = len(m.sizes)
+		if n := float64(m.f.Opportunities); n > 0 {
+			p := float64(m.f.Events) / n
+			m.f.Probability = Estimate{p, math.Sqrt(p * (1 - p) / n)}
+		}
+		m.f.Size = FitLogNormal(m.sizes)
+	}
+	return up, down
+}
+
+// Pareto is the book in the last month by MRR, largest first, with
+// suggested touch tiers: about the top 10 % of accounts high touch, the
+// next 20 % low touch, the rest digital.
+type Pareto struct {
+	Month Month
+	MRR   []float64 // descending
+	IDs   []string
+	Tiers []Tier
+	Total float64
+}
+
+// Tier is one touch tier of the Pareto.
+type Tier struct {
+	Name       string
+	Accounts   int
+	MinMRR     float64 // the threshold: the smallest MRR in the tier
+	MRR, Share float64 // the tier's MRR and its share of the book
+}
+
+// NewPareto ranks the accounts paying in the last month of h.
+func NewPareto(h *History) Pareto {
+	p := Pareto{Month: h.Last}
+	type acc struct {
+		id  string
+		mrr float64
+	}
+	var as []acc
+	for i := range h.Accounts {
+		if v := h.Accounts[i].At(h.Last); v > 0 {
+			as = append(as, acc{h.Accounts[i].ID, v})
+		}
+	}
+	sort.SliceStable(as, func(i, j int) bool {
+		if as[i].mrr != as[j].mrr {
+			return as[i].mrr > as[j].mrr
+		}
+		return as[i].id < as[j].id
+	})
+	for _, a := range as {
+		p.MRR = append(p.MRR, a.mrr)
+		p.IDs = append(p.IDs, a.id)
+		p.Total += a.mrr
+	}
+	n := len(as)
+	cuts := []struct {
+		name  string
+		share float64
+	}{{"high touch", 0.10}, {"low touch", 0.30}, {"digital", 1}}
+	lo := 0
+	for _, c := range cuts {
+		hi := int(math.Round(c.share * float64(n)))
+		if c.share == 1 {
+			hi = n
+		}
+		hi = max(hi, min(lo+1, n))
+		t := Tier{Name: c.name, Accounts: hi - lo}
+		for _, v := range p.MRR[lo:hi] {
+			t.MRR += v
+		}
+		if hi > lo {
+			t.MinMRR = p.MRR[hi-1]
+		}
+		if p.Total > 0 {
+			t.Share = t.MRR / p.Total
+		}
+		p.Tiers = append(p.Tiers, t)
+		lo = hi
+	}
+	return p
+}

@@ -1,0 +1,569 @@
+// Package calibrate learns a scenario from history: it reads a CSV of
+// account revenue by month (or a cohort survival table), computes the
+// customer-success KPIs of the history, fits churn (Kaplan-Meier, the
+// shifted-beta-geometric model and a constant rate, chosen by AIC),
+// expansion and contraction, and new accounts' ACV, segments the book by
+// revenue (Pareto), and writes a commented scenario YAML that csplan runs.
+// See docs/history.md.
+package calibrate
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Month is a calendar month counted from year 0: year*12 + month - 1.
+type Month int
+
+// String writes m as YYYY-MM.
+func (m Month) String() string { return fmt.Sprintf("%04d-%02d", int(m)/12, int(m)%12+1) }
+
+// parseMonth reads YYYY-MM, or a date YYYY-MM-DD (the day is ignored).
+func parseMonth(s string) (Month, bool) {
+	if len(s) == 10 && s[7] == '-' {
+		d, err := strconv.Atoi(s[8:])
+		if err != nil || d < 1 || d > 31 {
+			return 0, false
+		}
+		s = s[:7]
+	}
+	if len(s) != 7 || s[4] != '-' {
+		return 0, false
+	}
+	y, err1 := strconv.Atoi(s[:4])
+	mo, err2 := strconv.Atoi(s[5:])
+	if err1 != nil || err2 != nil || y < 1900 || y > 2999 || mo < 1 || mo > 12 || s[0] == '+' || s[5] == '+' || s[5] == '-' {
+		return 0, false
+	}
+	return Month(y*12 + mo - 1), true
+}
+
+// Unsegmented names the segment of accounts without one.
+const Unsegmented = "all"
+
+// Account is one account's history: MRR[i] is its MRR in month Start+i,
+// 0 where it did not pay (a gap, or after it left). Its history ends at its
+// last row with MRR above 0.
+type Account struct {
+	ID      string
+	Segment int // index into History.Segments
+	Start   Month
+	MRR     []float64
+}
+
+// End is the last month the account paid.
+func (a *Account) End() Month { return a.Start + Month(len(a.MRR)) - 1 }
+
+// At is the account's MRR in month m (0 outside its history).
+func (a *Account) At(m Month) float64 {
+	i := int(m - a.Start)
+	if i < 0 || i >= len(a.MRR) {
+		return 0
+	}
+	return a.MRR[i]
+}
+
+// Response is one NPS answer (0 to 10) of an account in a month.
+type Response struct {
+	Account int32
+	Month   Month
+	Score   int8
+}
+
+// History is a book's revenue by account and month.
+type History struct {
+	Name        string
+	First, Last Month // the months the file covers
+	Segments    []string
+	Accounts    []Account
+	NPS         []Response
+	Rows        int
+
+	// What the reader did with irregular rows (see docs/history.md).
+	Summed          int // rows added to another row of the same account and month
+	NeverPaid       int // accounts whose every row has MRR 0, left out
+	SegmentChanges  int // accounts whose segment changes; they keep their latest
+	Reactivations   int // returns after at least one month without MRR
+	HasSegments     bool
+	HasNPS          bool
+	DuplicateAction string
+}
+
+// Duplicates says what to do with two rows of one account and month.
+type Duplicates string
+
+const (
+	DuplicatesError Duplicates = "error" // reject the file, naming both lines
+	DuplicatesSum   Duplicates = "sum"   // add them up (one row per product)
+)
+
+// ReadOptions control the reading of a history.
+type ReadOptions struct {
+	Duplicates Duplicates // default DuplicatesError
+	MaxErrors  int        // errors listed before giving up; default 20
+}
+
+// Error is one problem in an input file, at a line (0 when not at one).
+type Error struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return e.File + ": " + e.Msg
+}
+
+// Errors are all the problems found in a file, in line order.
+type Errors []Error
+
+func (es Errors) Error() string {
+	s := make([]string, len(es))
+	for i, e := range es {
+		s[i] = e.Error()
+	}
+	return strings.Join(s, "\n")
+}
+
+// Column names and the other spellings accepted for them.
+var columnNames = map[string][]string{
+	"account_id": {"account_id", "account", "accountid", "customer_id", "customer", "id"},
+	"month":      {"month", "period", "date"},
+	"mrr":        {"mrr", "revenue", "amount"},
+	"segment":    {"segment", "tier"},
+	"nps":        {"nps", "nps_score", "score"},
+}
+
+func normalise(h string) string {
+	return strings.ReplaceAll(strings.ToLower(strings.TrimSpace(h)), " ", "_")
+}
+
+// cell is one parsed row kept until the file is read.
+type cell struct {
+	month Month
+	line  int32
+	mrr   float64
+}
+
+// errs collects errors up to a limit.
+type errs struct {
+	file  string
+	list  Errors
+	max   int
+	extra int
+}
+
+func (e *errs) add(line int, format string, a ...any) {
+	if len(e.list) >= e.max {
+		e.extra++
+		return
+	}
+	e.list = append(e.list, Error{e.file, line, fmt.Sprintf(format, a...)})
+}
+
+func (e *errs) err() error {
+	if len(e.list) == 0 {
+		return nil
+	}
+	if e.extra > 0 {
+		e.list = append(e.list, Error{File: e.file, Msg: fmt.Sprintf("and %d more errors", e.extra)})
+	}
+	return e.list
+}
+
+// checkEncoding rejects UTF-16 and UTF-32 files and skips a UTF-8 byte
+// order mark.
+func checkEncoding(br *bufio.Reader, name string) error {
+	head, _ := br.Peek(4)
+	switch {
+	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
+		br.Discard(3)
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		return Errors{{name, 1, "the file is UTF-16 text; save it as CSV UTF-8"}}
+	}
+	return nil
+}
+
+// IsCohortTable reports whether a CSV header is that of a cohort survival
+// table (period, survivors) rather than a history.
+func IsCohortTable(header []string) bool {
+	return len(header) == 2 && normalise(header[1]) == "survivors"
+}
+
+// ReadHeader peeks at the header line of br without consuming it.
+func ReadHeader(br *bufio.Reader) []string {
+	b, _ := br.Peek(min(br.Buffered()+4096, 64<<10))
+	b = bytes.TrimPrefix(b, []byte{0xEF, 0xBB, 0xBF})
+	line, _, _ := bytes.Cut(b, []byte("\n"))
+	r := csv.NewReader(bytes.NewReader(line))
+	rec, _ := r.Read()
+	return rec
+}
+
+// ReadHistory reads a history CSV from r, streaming it: each row is parsed
+// as it is read and kept as (month, MRR), never as text. name is used in
+// errors, which carry line numbers.
+func ReadHistory(r io.Reader, name string, opt ReadOptions) (*History, error) {
+	if opt.Duplicates == "" {
+		opt.Duplicates = DuplicatesError
+	}
+	if opt.MaxErrors <= 0 {
+		opt.MaxErrors = 20
+	}
+	e := &errs{file: name, max: opt.MaxErrors}
+	br := bufio.NewReaderSize(r, 1<<16)
+	if err := checkEncoding(br, name); err != nil {
+		return nil, err
+	}
+	cr := csv.NewReader(br)
+	cr.ReuseRecord = true
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, Errors{{name, 1, "the file is empty; expected a header account_id,month,mrr (optional segment, nps) and a row per account and month"}}
+	}
+	if err != nil {
+		return nil, Errors{{name, 1, csvMsg(err)}}
+	}
+	header = slices.Clone(header)
+	if IsCohortTable(header) {
+		return nil, Errors{{name, 1, "this is a cohort survival table (period, survivors): csplan calibrate reads it, csplan kpi needs an account history"}}
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		if !utf8.ValidString(h) {
+			return nil, Errors{{name, 1, "the header is not UTF-8 text; save the file as CSV UTF-8"}}
+		}
+		n := normalise(h)
+		for key, names := range columnNames {
+			if slices.Contains(names, n) {
+				if _, dup := col[key]; dup {
+					return nil, Errors{{name, 1, fmt.Sprintf("two columns mean %s (%q and another); keep one", key, h)}}
+				}
+				col[key] = i
+			}
+		}
+	}
+	var missing []string
+	for _, k := range []string{"account_id", "month", "mrr"} {
+		if _, ok := col[k]; !ok {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, Errors{{name, 1, fmt.Sprintf("missing column %s; the header must name account_id, month and mrr (optional segment, nps), found %s",
+			strings.Join(missing, ", "), strings.Join(header, ","))}}
+	}
+	segCol, hasSeg := col["segment"]
+	npsCol, hasNPS := col["nps"]
+	need := 0
+	for _, i := range col {
+		need = max(need, i+1)
+	}
+
+	h := &History{Name: name, HasSegments: hasSeg, HasNPS: hasNPS, DuplicateAction: string(opt.Duplicates)}
+	index := map[string]int32{}
+	var cells [][]cell
+	var segOf []int32 // segment of each account's latest row
+	var segMonth []Month
+	var changed []bool
+	segIndex := map[string]int{}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.Line
+			}
+			e.add(line, "%s", csvMsg(err))
+			if !errors.As(err, &pe) || pe.Err != csv.ErrFieldCount {
+				return nil, e.err()
+			}
+			continue
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue // a blank line
+		}
+		h.Rows++
+		if len(rec) < need {
+			e.add(line, "expected %d fields (%s), found %d", len(header), strings.Join(header, ","), len(rec))
+			continue
+		}
+		bad := false
+		for _, f := range rec {
+			if !utf8.ValidString(f) {
+				e.add(line, "the row is not UTF-8 text (%q); save the file as CSV UTF-8", f)
+				bad = true
+				break
+			}
+		}
+		if bad {
+			continue
+		}
+		id := strings.TrimSpace(rec[col["account_id"]])
+		if id == "" {
+			e.add(line, "account_id is empty")
+			continue
+		}
+		ms := strings.TrimSpace(rec[col["month"]])
+		m, ok := parseMonth(ms)
+		if !ok {
+			e.add(line, "month %q: expected YYYY-MM (for example 2024-03) or a date YYYY-MM-DD", ms)
+			continue
+		}
+		mrr, msg := parseMRR(rec[col["mrr"]])
+		if msg != "" {
+			e.add(line, "%s", msg)
+			continue
+		}
+		seg := Unsegmented
+		if hasSeg {
+			if s := strings.TrimSpace(rec[segCol]); s != "" {
+				seg = s
+			}
+		}
+		score := int8(-1)
+		if hasNPS {
+			if s := strings.TrimSpace(rec[npsCol]); s != "" {
+				v, err := strconv.Atoi(s)
+				if err != nil || v < 0 || v > 10 {
+					e.add(line, "nps %q: expected a whole number from 0 to 10, or nothing", s)
+					continue
+				}
+				score = int8(v)
+			}
+		}
+		ai, ok := index[id]
+		if !ok {
+			ai = int32(len(cells))
+			index[strings.Clone(id)] = ai
+			cells = append(cells, nil)
+			segOf = append(segOf, -1)
+			segMonth = append(segMonth, m)
+			changed = append(changed, false)
+		}
+		si, ok := segIndex[seg]
+		if !ok {
+			si = len(h.Segments)
+			segIndex[strings.Clone(seg)] = si
+			h.Segments = append(h.Segments, strings.Clone(seg))
+		}
+		switch {
+		case segOf[ai] < 0:
+			segOf[ai], segMonth[ai] = int32(si), m
+		case int(segOf[ai]) != si:
+			changed[ai] = true
+			if m >= segMonth[ai] {
+				segOf[ai], segMonth[ai] = int32(si), m
+			}
+		}
+		cells[ai] = append(cells[ai], cell{month: m, line: int32(line), mrr: mrr})
+		if score >= 0 {
+			h.NPS = append(h.NPS, Response{Account: ai, Month: m, Score: score})
+		}
+	}
+	if err := e.err(); err != nil {
+		return nil, err
+	}
+	if len(cells) == 0 {
+		return nil, Errors{{name, 0, "the file has a header but no rows; expected a row per account and month"}}
+	}
+	ids := make([]string, len(cells))
+	for id, i := range index {
+		ids[i] = id
+	}
+	h.First, h.Last = Month(math.MaxInt32), Month(math.MinInt32)
+	for _, cs := range cells {
+		for _, c := range cs {
+			h.First, h.Last = min(h.First, c.month), max(h.Last, c.month)
+		}
+	}
+	newIndex := make([]int32, len(cells))
+	for ai, cs := range cells {
+		slices.SortFunc(cs, func(a, b cell) int { return int(a.month) - int(b.month) })
+		// Duplicates: adjacent after sorting.
+		out := cs[:0]
+		for _, c := range cs {
+			if n := len(out); n > 0 && out[n-1].month == c.month {
+				if opt.Duplicates == DuplicatesSum {
+					out[n-1].mrr += c.mrr
+					h.Summed++
+					continue
+				}
+				e.add(int(c.line), "account %s has a second row for %s (first on line %d); give one row per account and month, or pass --duplicates sum to add them up",
+					ids[ai], c.month, out[n-1].line)
+				continue
+			}
+			out = append(out, c)
+		}
+		// Trim months without MRR at both ends.
+		lo, hi := 0, len(out)
+		for lo < hi && out[lo].mrr == 0 {
+			lo++
+		}
+		for hi > lo && out[hi-1].mrr == 0 {
+			hi--
+		}
+		if lo == hi {
+			h.NeverPaid++
+			newIndex[ai] = -1
+			continue
+		}
+		out = out[lo:hi]
+		a := Account{ID: ids[ai], Start: out[0].month}
+		a.MRR = make([]float64, int(out[len(out)-1].month-out[0].month)+1)
+		prev := out[0].month
+		for _, c := range out {
+			if c.mrr > 0 && c.month > prev+1 && a.MRR[prev-a.Start] > 0 {
+				h.Reactivations++
+			}
+			a.MRR[c.month-a.Start] = c.mrr
+			if c.mrr > 0 {
+				prev = c.month
+			}
+		}
+		if changed[ai] {
+			h.SegmentChanges++
+		}
+		a.Segment = int(segOf[ai])
+		newIndex[ai] = int32(len(h.Accounts))
+		h.Accounts = append(h.Accounts, a)
+		cells[ai] = nil
+	}
+	if err := e.err(); err != nil {
+		return nil, err
+	}
+	if len(h.Accounts) == 0 {
+		return nil, Errors{{name, 0, fmt.Sprintf("no account ever has MRR above 0 (%d accounts, every row 0)", h.NeverPaid)}}
+	}
+	nps := h.NPS[:0]
+	for _, r := range h.NPS {
+		if j := newIndex[r.Account]; j >= 0 {
+			r.Account = j
+			nps = append(nps, r)
+		}
+	}
+	h.NPS = nps
+	h.dropUnusedSegments()
+	return h, nil
+}
+
+// dropUnusedSegments removes segments left without accounts (their
+// accounts moved or never paid) and sorts the rest by name.
+func (h *History) dropUnusedSegments() {
+	used := make([]bool, len(h.Segments))
+	for _, a := range h.Accounts {
+		used[a.Segment] = true
+	}
+	var names []string
+	for i, s := range h.Segments {
+		if used[i] {
+			names = append(names, s)
+		}
+	}
+	slices.Sort(names)
+	remap := make([]int, len(h.Segments))
+	for i, s := range h.Segments {
+		remap[i], _ = slices.BinarySearch(names, s)
+	}
+	for i := range h.Accounts {
+		h.Accounts[i].Segment = remap[h.Accounts[i].Segment]
+	}
+	h.Segments = names
+}
+
+// parseMRR reads an amount: a number, optionally with a currency sign and
+// thousands separators ($1,200.50).
+func parseMRR(s string) (float64, string) {
+	t := strings.TrimSpace(s)
+	t = strings.TrimPrefix(strings.TrimPrefix(t, "$"), "€")
+	t = strings.ReplaceAll(t, ",", "")
+	if t == "" {
+		return 0, "mrr is empty; write 0 for a month without revenue, or leave the row out"
+	}
+	v, err := strconv.ParseFloat(t, 64)
+	switch {
+	case err != nil || math.IsNaN(v) || math.IsInf(v, 0):
+		return 0, fmt.Sprintf("mrr %q: expected an amount such as 1200 or 1200.50", s)
+	case v < 0:
+		return 0, fmt.Sprintf("mrr %s is negative; MRR is revenue a month, 0 or more (record a credit as lower MRR, or leave the row out)", strings.TrimSpace(s))
+	}
+	return v, ""
+}
+
+func csvMsg(err error) string {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// Cohort is a cohort survival table: Survivors[t] customers at the start of
+// period t (t = 0, 1, ...).
+type Cohort struct {
+	Name      string
+	Unit      string // the first column's name: year, month, period
+	Survivors []float64
+}
+
+// ReadCohort reads a cohort survival table: a header (period, survivors)
+// and one row per period from 0, survivors never rising.
+func ReadCohort(r io.Reader, name string) (*Cohort, error) {
+	br := bufio.NewReader(r)
+	if err := checkEncoding(br, name); err != nil {
+		return nil, err
+	}
+	cr := csv.NewReader(br)
+	header, err := cr.Read()
+	if err != nil {
+		return nil, Errors{{name, 1, "expected a header period,survivors"}}
+	}
+	if !IsCohortTable(header) {
+		return nil, Errors{{name, 1, fmt.Sprintf("expected a header period,survivors, found %s", strings.Join(header, ","))}}
+	}
+	c := &Cohort{Name: name, Unit: normalise(header[0])}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			return nil, Errors{{name, line, csvMsg(err)}}
+		}
+		p, err1 := strconv.Atoi(strings.TrimSpace(rec[0]))
+		s, err2 := strconv.ParseFloat(strings.TrimSpace(rec[1]), 64)
+		switch {
+		case err1 != nil || p != len(c.Survivors):
+			return nil, Errors{{name, line, fmt.Sprintf("%s %q: expected %d (periods run 0, 1, 2, ... in order)", c.Unit, rec[0], len(c.Survivors))}}
+		case err2 != nil || s < 0 || math.IsNaN(s) || math.IsInf(s, 0):
+			return nil, Errors{{name, line, fmt.Sprintf("survivors %q: expected a count, 0 or more", rec[1])}}
+		case len(c.Survivors) > 0 && s > c.Survivors[len(c.Survivors)-1]:
+			return nil, Errors{{name, line, fmt.Sprintf("survivors rise from %g to %g; a cohort only shrinks", c.Survivors[len(c.Survivors)-1], s)}}
+		case len(c.Survivors) == 0 && s == 0:
+			return nil, Errors{{name, line, "the cohort starts with 0 customers"}}
+		}
+		c.Survivors = append(c.Survivors, s)
+	}
+	if len(c.Survivors) < 2 {
+		return nil, Errors{{name, 0, "a cohort table needs at least periods 0 and 1"}}
+	}
+	return c, nil
+}

@@ -1,0 +1,317 @@
+package calibrate
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// ScenarioOptions shape the written scenario.
+type ScenarioOptions struct {
+	Horizon int // months; default 36
+	Trials  int // default 2000
+	Seed    int64
+}
+
+// Scenario writes c as a commented scenario YAML: one segment per history
+// segment, starting the month after the history ends. Every fitted number
+// has its standard error in a comment beside it, and the uncertainty of
+// each per-trial rate is a distribution: beta (mean, sd = SE) for
+// probabilities, normal (mean, sd = SE, above 1 % of the mean) for the sBG α and β (with their
+// rank correlation), normal (mean, sd = SE, min 0) for arrival rates.
+// Amounts drawn per account or event (ACV, upsell size) are the fitted
+// distributions themselves.
+func Scenario(c *Calibration, opt ScenarioOptions) []byte {
+	if opt.Horizon <= 0 {
+		opt.Horizon = 36
+	}
+	if opt.Trials <= 0 {
+		opt.Trials = 2000
+	}
+	if opt.Seed == 0 {
+		opt.Seed = 1
+	}
+	w := &yw{}
+	accounts := 0
+	for _, s := range c.Segments {
+		accounts += s.Accounts
+	}
+	w.line(0, "# Calibrated by `csplan calibrate` from %s (%s to %s).", c.History, c.First, c.Last)
+	w.line(0, "# Every fitted number has its standard error (±) or sample size in a comment.")
+	w.line(0, "# Per-trial rates carry their uncertainty as distributions (sd = standard")
+	w.line(0, "# error): each simulated future draws rates the history is consistent with.")
+	w.line(0, "# Replace what you know better; docs/history.md explains each fit.")
+	for _, warn := range c.Warnings {
+		w.wrap("# Note: " + warn)
+	}
+	w.line(0, "")
+	w.line(0, "name: %s", yamlText("Calibrated from "+c.History))
+	w.line(0, "description: %s", yamlText(fmt.Sprintf("The book as of %s (%s accounts, %d segments) with churn, expansion and new accounts fitted to %s to %s.",
+		c.Last, thousands(float64(accounts)), len(c.Segments), c.First, c.Last)))
+	w.line(0, "start: %s                     # the month after the history", c.Last+1)
+	w.line(0, "horizon_months: %d", opt.Horizon)
+	w.line(0, "trials: %d", opt.Trials)
+	w.line(0, "seed: %d", opt.Seed)
+	w.line(0, "")
+	w.line(0, "segments:")
+	var corrs []string
+	for _, s := range c.Segments {
+		name := segmentName(s.Name)
+		w.line(1, "- name: %s", yamlText(name))
+		w.kv(2, "accounts", strconv.Itoa(s.Accounts), fmt.Sprintf("paying in %s, MRR %s", c.Last, money(s.MRR)))
+		if s.Accounts > 0 {
+			w.kv(2, "acv", acvText(s.BookACV), "ACV (12 × MRR) of the book in "+c.Last.String()+": "+lognormalNote(s.BookACV))
+		}
+		ch := s.Churn
+		w.line(2, "contract:")
+		w.kv(3, "term_months", strconv.Itoa(ch.Term), ch.TermNote)
+		if ch.Term > 1 {
+			w.kv(3, "first_renewal", "spread", "renewals of the book spread over the year")
+		}
+		w.writeChurn(name, ch, &corrs)
+		w.writeMovement("upsell", s.Upsell, false)
+		w.writeMovement("contraction", s.Contract, true)
+		w.kv(2, "touch", "digital", "no CS team in a calibrated scenario; see the Pareto tiers to add one")
+	}
+	w.line(0, "")
+	var acq []SegmentFit
+	for _, s := range c.Segments {
+		if s.NewAccounts > 0 {
+			acq = append(acq, s)
+		}
+	}
+	if len(acq) > 0 {
+		w.line(0, "acquisition:")
+		for _, s := range acq {
+			w.line(1, "%s:", yamlText(segmentName(s.Name)))
+			w.kv(2, "per_month", normalText(s.NewPerMonth), fmt.Sprintf("%s new accounts in %d months: %s ± %s a month",
+				thousands(float64(s.NewAccounts)), int(c.Last-c.First), num(s.NewPerMonth.Value), num(s.NewPerMonth.SE)))
+			w.kv(2, "acv", acvText(s.NewACV), "new accounts' first-month ACV: "+lognormalNote(s.NewACV))
+		}
+		w.line(0, "")
+	}
+	if len(corrs) > 0 {
+		w.line(0, "correlations:                          # the sBG estimates of α and β move together")
+		for _, cr := range corrs {
+			w.line(1, "%s", cr)
+		}
+	}
+	return []byte(w.b.String())
+}
+
+func (w *yw) writeChurn(name string, ch ChurnFit, corrs *[]string) {
+	period := "month"
+	if ch.Term == 12 {
+		period = "year"
+	}
+	lost, cens, survived := ch.Life.Totals()
+	basis := fmt.Sprintf("%s accounts with a known start: %s left, %s still paying", thousands(lost+cens), thousands(lost), thousands(cens))
+	if ch.Opening {
+		basis = fmt.Sprintf("the opening book (%s accounts, no known starts): %s left", thousands(lost+cens), thousands(lost))
+	}
+	timing := "renewal"
+	if ch.Term == 1 {
+		timing = "hazard"
+	}
+	w.line(2, "churn:%s# fitted on %s", pad(8, 48), basis)
+	switch {
+	case ch.Chosen == "none":
+		w.kv(3, rateKey(ch.Term), fmt.Sprintf("{uniform: {min: 0%%, max: %s}}", pct(ch.Upper95)),
+			fmt.Sprintf("no churn in %s %s-periods at risk: 95 %% upper bound %s a %s", thousands(survived), period, pct(ch.Upper95), period))
+	case ch.Chosen == "sbg":
+		f := ch.SBG
+		w.line(3, "sbg:%s# shifted-beta-geometric, chosen by AIC: %s against %s for a constant rate", pad(10, 48), num1(f.AIC), num1(ch.Const.AIC))
+		w.kv(4, "alpha", posText(f.Alpha), fmt.Sprintf("α %s ± %s (maximum likelihood, SE from the observed information)", num(f.Alpha.Value), num(f.Alpha.SE)))
+		w.kv(4, "beta", posText(f.Beta), fmt.Sprintf("β %s ± %s; mean churn a %s %s", num(f.Beta.Value), num(f.Beta.SE), period, pct(f.MeanChurn())))
+		if !math.IsNaN(f.Corr) && f.Alpha.SE > 0 && f.Beta.SE > 0 {
+			rho := math.Round(f.Corr*100) / 100
+			rho = math.Max(-0.99, math.Min(0.99, rho))
+			*corrs = append(*corrs, fmt.Sprintf("- {between: [segments.%s.churn.sbg.alpha, segments.%s.churn.sbg.beta], rank: %s}", name, name, num(rho)))
+		}
+	default:
+		p := ch.Const.P
+		note := fmt.Sprintf("constant rate a %s: %s ± %s", period, pct(p.Value), pct(p.SE))
+		if ch.SBG != nil {
+			note += fmt.Sprintf("; chosen by AIC %s against %s for sBG", num1(ch.Const.AIC), num1(ch.SBG.AIC))
+		} else if ch.SBGNote != "" {
+			note += "; sBG not fitted: " + ch.SBGNote
+		}
+		w.kv(3, rateKey(ch.Term), probText(p), note)
+	}
+	w.kv(3, "timing", timing, map[string]string{"hazard": "an account can leave in any month", "renewal": "accounts leave at renewal"}[timing])
+}
+
+func rateKey(term int) string {
+	if term == 12 {
+		return "annual"
+	}
+	return "monthly"
+}
+
+func (w *yw) writeMovement(key string, m MovementFit, contraction bool) {
+	if m.Events == 0 {
+		w.kv(2, key, "{probability: 0}", fmt.Sprintf("none in %s opportunities", thousands(float64(m.Opportunities))))
+		return
+	}
+	w.line(2, "%s:", key)
+	w.kv(3, "cadence", m.Cadence, "when MRR changes happen in an account's tenure")
+	w.kv(3, "probability", probText(m.Probability), fmt.Sprintf("%s of %s opportunities: %s ± %s",
+		thousands(float64(m.Events)), thousands(float64(m.Opportunities)), pct(m.Probability.Value), pct(m.Probability.SE)))
+	if contraction {
+		w.kv(3, "size", fractionText(m.Size), "share of MRR lost per downgrade: "+lognormalNote(m.Size))
+	} else {
+		w.kv(3, "size", sizeText(m.Size), "share of MRR added per upsell: "+lognormalNote(m.Size))
+	}
+}
+
+// Distributions of fitted numbers.
+
+func probText(e Estimate) string {
+	if e.Value <= 0 || e.Value >= 1 || !(e.SE > 0) || e.SE >= math.Sqrt(e.Value*(1-e.Value)) {
+		return pct(e.Value)
+	}
+	return fmt.Sprintf("{beta: {mean: %s, sd: %s}}", pct(e.Value), pct(e.SE))
+}
+
+func posText(e Estimate) string {
+	if !(e.SE > 0) || math.IsNaN(e.SE) {
+		return num(e.Value)
+	}
+	// A normal kept above 1 % of the estimate: the field must stay
+	// positive, and a lognormal reaches down to 0.
+	return fmt.Sprintf("{normal: {mean: %s, sd: %s, min: %s}}", num(e.Value), num(e.SE), num(e.Value/100))
+}
+
+func normalText(e Estimate) string {
+	if !(e.SE > 0) {
+		return num(e.Value)
+	}
+	return fmt.Sprintf("{normal: {mean: %s, sd: %s, min: 0}}", num(e.Value), num(e.SE))
+}
+
+func acvText(f LogNormalFit) string {
+	if f.N == 0 {
+		return "0"
+	}
+	if f.Sigma.Value < 1e-9 || f.N < 2 {
+		return num(f.Median())
+	}
+	return fmt.Sprintf("{lognormal: {median: %s, p90: %s}}", num(f.Median()), num(f.P90()))
+}
+
+func sizeText(f LogNormalFit) string {
+	if f.Sigma.Value < 1e-9 || f.N < 2 {
+		return pct(f.Median())
+	}
+	return fmt.Sprintf("{lognormal: {median: %s, p90: %s}}", pct(f.Median()), pct(f.P90()))
+}
+
+// fractionText is a contraction size, which must stay at or below 100 %:
+// a beta with the lognormal fit's mean and sd, or the median alone.
+func fractionText(f LogNormalFit) string {
+	m := math.Min(f.Mean(), 0.99)
+	sd := m * math.Sqrt(math.Max(0, math.Exp(f.Sigma.Value*f.Sigma.Value)-1))
+	if f.N < 2 || sd < 1e-6 || sd >= 0.95*math.Sqrt(m*(1-m)) {
+		return pct(math.Min(f.Median(), 1))
+	}
+	return fmt.Sprintf("{beta: {mean: %s, sd: %s}}", pct(m), pct(sd))
+}
+
+func lognormalNote(f LogNormalFit) string {
+	if f.N == 0 {
+		return "no data"
+	}
+	return fmt.Sprintf("lognormal, log mean %s ± %s, log sd %s ± %s, n %s", num(f.Mu.Value), num(f.Mu.SE), num(f.Sigma.Value), num(f.Sigma.SE), thousands(float64(f.N)))
+}
+
+// segmentName makes a history segment a scenario segment name (no dots,
+// used in option paths).
+func segmentName(s string) string { return strings.ReplaceAll(s, ".", "-") }
+
+// Formatting.
+
+type yw struct{ b strings.Builder }
+
+func (w *yw) line(indent int, format string, a ...any) {
+	w.b.WriteString(strings.Repeat("  ", indent))
+	fmt.Fprintf(&w.b, format, a...)
+	w.b.WriteByte('\n')
+}
+
+func (w *yw) wrap(s string) {
+	line := ""
+	for _, word := range strings.Fields(s) {
+		if line != "" && len(line)+1+len(word) > 78 {
+			w.line(0, "%s", line)
+			line = "#  "
+		}
+		if line != "" && line != "#  " {
+			line += " "
+		}
+		line += word
+	}
+	w.line(0, "%s", line)
+}
+
+// kv writes key: value with a comment at column 48 (or two spaces after).
+func (w *yw) kv(indent int, key, value, comment string) {
+	head := strings.Repeat("  ", indent) + key + ": " + value
+	if comment == "" {
+		w.b.WriteString(head + "\n")
+		return
+	}
+	comment = strings.ReplaceAll(comment, "\n", " ")
+	w.b.WriteString(head + strings.Repeat(" ", max(2, 48-len([]rune(head)))) + "# " + comment + "\n")
+}
+
+func pad(used, col int) string { return strings.Repeat(" ", max(2, col-used)) }
+
+// num writes v with four significant digits and no exponent.
+func num(v float64) string {
+	if v == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+		if math.IsNaN(v) {
+			return "n/a"
+		}
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	d := 3 - int(math.Floor(math.Log10(math.Abs(v))))
+	p := math.Pow10(d)
+	r := math.Round(v*p) / p
+	out := strconv.FormatFloat(r, 'f', max(0, d), 64)
+	if strings.Contains(out, ".") {
+		out = strings.TrimRight(strings.TrimRight(out, "0"), ".")
+	}
+	return out
+}
+
+func num1(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
+
+// pct writes a fraction as a percentage with three significant digits.
+func pct(v float64) string {
+	return num(100*v) + "%"
+}
+
+func money(v float64) string { return thousands(v) }
+
+func thousands(v float64) string {
+	s := strconv.FormatInt(int64(math.Round(math.Abs(v))), 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if v < 0 {
+		s = "-" + s
+	}
+	return s
+}
+
+// yamlText writes s as a YAML scalar, quoted only where YAML needs it.
+func yamlText(s string) string {
+	b, err := yaml.Marshal(s)
+	if err != nil {
+		return strconv.Quote(s)
+	}
+	return strings.TrimSuffix(string(b), "\n")
+}
