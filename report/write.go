@@ -119,6 +119,8 @@ var metricOrder = []quantity{
 	{"acquisition_cost_total", "Acquisition cost, total", unitMoney},
 	{"contribution_total", "Contribution, total", unitMoney},
 	{"retention_cost_ratio", "Retention cost ratio", unitRate},
+	{"second_order_arr", "Second-order ARR at horizon", unitMoney},
+	{"second_order_valuation", "Second-order share of valuation", unitMoney},
 	{"valuation", "Valuation", unitMoney},
 }
 

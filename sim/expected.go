@@ -26,6 +26,7 @@ type group struct {
 	e, surv             []float64
 	price               []float64 // per dollar: MRR added by price increases each month
 	cov, joinCov        float64   // coverage this month and in the join month
+	referred            bool      // referred logos and champion moves
 	// sBG under a coverage multiplier: survival weights of the accounts
 	// at fixed propensities θ (see sbgChurn).
 	theta, thetaSurv []float64
@@ -149,6 +150,33 @@ func (w *worker) expectedTrial(m *Model, netRate NetRate) {
 	w.synced = true // team statistics come from the groups (shareExpected)
 	var active []*group
 	for mo := 1; mo <= h; mo++ {
+		// Second-order logos of the month: referrals from the advocates
+		// among the accounts active the month before, and the logos the
+		// champions who left then bring.
+		if so := w.segs[0].so; so != nil {
+			start := len(groups)
+			for i := range w.segs {
+				r := &w.segs[i]
+				if r.newACV == nil {
+					continue
+				}
+				alive, departed := 0.0, 0.0
+				for _, g := range groups[:start] {
+					if g.r == r && g.join <= mo-1 {
+						alive += g.count * g.surv[mo-1]
+						if g.join < mo-1 {
+							departed += g.count * g.surv[mo-1] * (1 - math.Exp(so.champLog))
+						}
+					}
+				}
+				if n := so.share*alive*so.referrals + so.moveWin*departed; n > 0 {
+					add(r, mo, mo+r.term, n*r.newACV.Mean()/12, n, r.newACV)
+				}
+			}
+			for _, g := range groups[start:] {
+				g.referred = true
+			}
+		}
 		active = active[:0]
 		for _, g := range groups {
 			g.cov = 1
@@ -168,6 +196,14 @@ func (w *worker) expectedTrial(m *Model, netRate NetRate) {
 	}
 	for _, g := range groups {
 		b.addExpected(g.e, g.surv, g.join, g.weight, g.count)
+		if g.referred {
+			b.refM[g.join] += g.weight
+			b.refN[g.join] += g.count
+			b.soMRR[g.join] += g.weight * g.e[g.join]
+			for mo := g.join + 1; mo <= h; mo++ {
+				b.soMRR[mo] += g.weight * (g.e[mo] - g.e[mo-1])
+			}
+		}
 		for mo := g.join; mo <= h; mo++ {
 			g.r.mrrD[mo] += g.weight * (g.e[mo] - g.e[max(mo-1, g.join)])
 		}
@@ -291,6 +327,13 @@ func (g *group) advance(mo int, netRate NetRate, resp *Response, teamOn bool) {
 		churnMult = curveAt(resp.Churn, g.cov)
 		upMult = curveAt(resp.Upsell, g.cov)
 		onbMult = curveAt(resp.Onboarding, g.joinCov)
+	}
+	if so := r.so; so != nil && !so.reonboard && so.champMult != 1 {
+		// The share of accounts whose champion left within the risk
+		// window (departures from the month after joining), taken as
+		// independent of survival.
+		atRisk := 1 - math.Exp(so.champLog*float64(min(so.riskMonths, mo-g.join)))
+		churnMult *= 1 + (so.champMult-1)*atRisk
 	}
 	c := 0.0
 	if mo >= g.first && (mo-g.first)%g.step == 0 {

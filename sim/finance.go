@@ -8,6 +8,7 @@ type econ struct {
 	cac                 float64 // per $ of new ARR, or per logo
 	cacPerLogo          bool
 	cec, cuc            float64 // cost per $ of ARR from price increases and from upsell
+	referralCAC         float64 // share of CAC a referred logo costs
 	discount            float64 // annual
 	val                 *Valuation
 	base, perNRR        float64 // ARR multiple
@@ -23,7 +24,8 @@ func drawEconomics(m *Model, d *drawer) econ {
 		margin: d.draw(e.GrossMarginExCS), costToServe: d.draw(e.CostToServe),
 		cac: d.draw(e.CAC), cacPerLogo: e.CACBasis == PerLogo,
 		cec: d.draw(e.ExpansionCostRatio), cuc: d.draw(e.UpsellCostRatio), discount: d.draw(e.DiscountRate),
-		val: v, base: d.draw(v.Base), perNRR: d.draw(v.PerNRRPoint), perGrowth: d.draw(v.PerGrowthPoint),
+		referralCAC: d.draw(e.ReferralCACFactor),
+		val:         v, base: d.draw(v.Base), perNRR: d.draw(v.PerNRRPoint), perGrowth: d.draw(v.PerGrowthPoint),
 		terminalGrowth: d.draw(v.TerminalGrowth), exitMultiple: d.draw(v.ExitMultiple),
 	}
 }
@@ -46,9 +48,11 @@ func (w *worker) summariseFinance(series *[numSeries][]float64, metrics *[numMet
 	for mo := 1; mo <= h; mo++ {
 		revenue := series[sMRR][mo]
 		gp := revenue*(e.margin-e.costToServe) - w.team.cost[mo]
-		acq := e.cac * 12 * w.b.newM[mo]
+		// Referred logos and champion moves cost a share of normal CAC.
+		direct, referred := w.b.newM[mo]-w.b.refM[mo], w.b.refM[mo]
+		acq := e.cac * 12 * (direct + e.referralCAC*referred)
 		if e.cacPerLogo {
-			acq = e.cac * w.b.joins[mo]
+			acq = e.cac * (w.b.joins[mo] - w.b.refN[mo] + e.referralCAC*w.b.refN[mo])
 		}
 		price := w.b.priceM[mo]
 		exp := 12 * (e.cec*price + e.cuc*(series[sExpansionMRR][mo]-price))
@@ -72,6 +76,18 @@ func (w *worker) summariseFinance(series *[numSeries][]float64, metrics *[numMet
 	}
 	w.clv(series, metrics)
 	metrics[mValuation] = w.valuation(series, metrics)
+
+	// Second-order revenue on its own: the ARR at the horizon of referred
+	// logos and champion moves, and their share of the valuation (by their
+	// share of ARR).
+	so := 0.0
+	for mo := 0; mo <= h; mo++ {
+		so += w.b.soMRR[mo]
+	}
+	metrics[mSecondOrderARR] = 12 * so
+	if arr := series[sARR][h]; arr > 0 {
+		metrics[mSecondOrderValuation] = metrics[mValuation] * 12 * so / arr
+	}
 }
 
 // tailMonths bounds the lifetime counted beyond the horizon: 20 years.

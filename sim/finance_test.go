@@ -176,3 +176,87 @@ func TestSegmentMRRAddsUp(t *testing.T) {
 		}
 	}
 }
+
+// secondOrderModel is a book of 200 accounts with no churn in which 30 %
+// of accounts are advocates, each bringing 0.2 referrals a month of which
+// half convert: logos grow by 3 % a month in expectation.
+func secondOrderModel() Model {
+	m := simpleModel(200, 24000, 12, Churn{Rate: fixed(0), RateMonths: 12}, Movement{Probability: fixed(0)}, 24)
+	m.SecondOrder = SecondOrder{Enabled: true, AdvocateShare: fixed(0.3), ReferralsPerYear: fixed(2.4),
+		ReferralConversion: fixed(0.5), ChampionTurnover: fixed(0), ChampionChurnMult: fixed(2), ChampionRiskMonths: 6,
+		ChampionMoveWin: fixed(0)}
+	m.Economics = Economics{GrossMarginExCS: fixed(0.8), CostToServe: fixed(0), CAC: fixed(1.18), ReferralCACFactor: fixed(0.25),
+		ExpansionCostRatio: fixed(0), UpsellCostRatio: fixed(0), DiscountRate: fixed(0.1)}
+	return m
+}
+
+// Referral compounding with no churn: E[logos(m)] = logos(m−1)·(1 + 0.3 ×
+// 0.1), so 200 · 1.03^24 at the horizon, exactly in expected mode and within
+// 3 standard errors by simulation; every new logo is second order.
+func TestReferralCompounding(t *testing.T) {
+	m := secondOrderModel()
+	want := 200 * math.Pow(1.03, 24)
+	e := run(t, m, Settings{Mode: Expected}).Options[0].Metrics
+	within(t, "expected logos", e["logos_end"].Mean, want, 1e-6)
+	within(t, "expected second-order ARR", e["second_order_arr"].Mean, (want-200)*24000, 1e-3)
+	mc := run(t, m, Settings{Trials: 400, Seed: 4}).Options[0].Metrics
+	within(t, "simulated logos", mc["logos_end"].Mean, want, 3*mc["logos_end"].SE)
+	// Referred logos cost a quarter of the normal CAC.
+	within(t, "acquisition cost", e["acquisition_cost_total"].Mean, (want-200)*24000*1.18*0.25, 1e-3)
+}
+
+// Champion turnover raises churn while the champion is gone, unless a
+// re-onboarding play is on; champion moves bring new logos.
+func TestChampionTurnover(t *testing.T) {
+	base := simpleModel(500, 24000, 12, Churn{Rate: fixed(0.1), RateMonths: 12}, Movement{Probability: fixed(0)}, 36)
+	base.Segments[0].Renewal = Spread
+	champ := base
+	champ.SecondOrder = SecondOrder{Enabled: true, AdvocateShare: fixed(0), ReferralsPerYear: fixed(0), ReferralConversion: fixed(0),
+		ChampionTurnover: fixed(0.3), ChampionChurnMult: fixed(3), ChampionRiskMonths: 12, ChampionMoveWin: fixed(0)}
+	reon := champ
+	reon.SecondOrder.Reonboarding = true
+	moves := reon
+	moves.SecondOrder.ChampionMoveWin = fixed(0.5)
+	r, err := runOpts([]Option{{Name: "Baseline", Model: base}, {Name: "champ", Model: champ}, {Name: "reonboard", Model: reon},
+		{Name: "moves", Model: moves}}, Settings{Trials: 200, Seed: 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := r.Options[1].VsBaseline["logos_end"]; d.CI95[1] >= 0 {
+		t.Errorf("champion turnover should lower the logos: %+v", d)
+	}
+	if d := r.Options[2].VsBaseline["logos_end"]; d.MeanDiff != 0 {
+		t.Errorf("with re-onboarding churn is as without champions: %+v", d)
+	}
+	if d := r.Options[3].VsBaseline["second_order_arr"]; d.CI95[0] <= 0 {
+		t.Errorf("champion moves should bring second-order ARR: %+v", d)
+	}
+	// Expected mode agrees with the simulation on the raised churn.
+	e := run(t, champ, Settings{Mode: Expected}).Options[0].Metrics["logos_end"].Mean
+	mc := r.Options[1].Metrics["logos_end"]
+	within(t, "logos with champion turnover, expected against simulated", e, mc.Mean, 4*mc.SE+0.01*mc.Mean)
+}
+
+// The month-by-month engine draws second-order events as the independent
+// one does.
+func TestSecondOrderSynchronousMatchesIndependent(t *testing.T) {
+	m := teamModel(40)
+	m.SecondOrder = SecondOrder{Enabled: true, AdvocateShare: fixed(0.3), ReferralsPerYear: fixed(1), ReferralConversion: fixed(0.5),
+		ChampionTurnover: fixed(0.3), ChampionChurnMult: fixed(2), ChampionRiskMonths: 6, ChampionMoveWin: fixed(0.3)}
+	ind := run(t, m, Settings{Trials: 16, Seed: 8})
+	forceSync = true
+	syn := run(t, m, Settings{Trials: 16, Seed: 8})
+	forceSync = false
+	for _, name := range []string{"mrr", "logos", "new_mrr", "churned_mrr", "grr"} {
+		for i, p := range ind.Options[0].Series[name] {
+			q := syn.Options[0].Series[name][i]
+			if math.Abs(p.Mean-q.Mean) > 1e-9*math.Max(1, math.Abs(p.Mean)) {
+				t.Fatalf("%s month %d: independent %v, synchronous %v", name, p.Month, p.Mean, q.Mean)
+			}
+		}
+	}
+	a, b := ind.Options[0].Metrics["second_order_arr"].Mean, syn.Options[0].Metrics["second_order_arr"].Mean
+	if a == 0 || math.Abs(a-b) > 1e-9*a {
+		t.Errorf("second-order ARR: independent %v, synchronous %v", a, b)
+	}
+}

@@ -47,6 +47,50 @@ type segRun struct {
 	// The segment's own MRR: diffs booked account by account, and levels
 	// added by its calendars (summarise), for its CLV.
 	mrrD, mrrLevel []float64
+	logosD         []float64 // the segment's logos, as diffs
+	so             *secondOrder
+	idx            int // position in the model's segments
+}
+
+// secondOrder are a trial's referral and champion parameters (nil when the
+// model has none).
+type secondOrder struct {
+	referrals  float64 // referred logos per advocate per month (× conversion)
+	share      float64 // advocates among active accounts
+	champLog   float64 // log(1 − monthly probability the champion leaves)
+	champMult  float64 // churn multiplier while the champion is gone
+	riskMonths int
+	reonboard  bool
+	moveWin    float64 // probability a departed champion brings a new logo
+}
+
+func drawSecondOrder(m *Model, d *drawer) *secondOrder {
+	s := &m.SecondOrder
+	if !s.Enabled {
+		return nil
+	}
+	turnover := d.draw(s.ChampionTurnover)
+	return &secondOrder{
+		referrals: d.draw(s.ReferralsPerYear) / 12 * d.draw(s.ReferralConversion),
+		share:     d.draw(s.AdvocateShare),
+		champLog:  logKeep(1 - math.Pow(1-turnover, 1.0/12)),
+		champMult: d.draw(s.ChampionChurnMult), riskMonths: s.ChampionRiskMonths, reonboard: s.Reonboarding,
+		moveWin: d.draw(s.ChampionMoveWin),
+	}
+}
+
+// championRisk reports whether the account's churn is raised in month mo:
+// within riskMonths of a champion departure, unless re-onboarding is on.
+func (so *secondOrder) championRisk(departures []int32, mo int) bool {
+	if so == nil || so.reonboard || so.champMult == 1 {
+		return false
+	}
+	for _, t := range departures {
+		if int(t) <= mo && mo < int(t)+so.riskMonths {
+			return true
+		}
+	}
+	return false
 }
 
 // drawer resolves per-trial assumptions: in Monte Carlo mode from the
@@ -100,9 +144,10 @@ func resolve(m *Model, d *drawer, out []segRun) []segRun {
 	churnMult := curveAt(m.Response.Churn, cov)
 	upMult := curveAt(m.Response.Upsell, cov)
 	onbMult := curveAt(m.Response.Onboarding, cov)
+	so := drawSecondOrder(m, d)
 	for i := range m.Segments {
 		s := &m.Segments[i]
-		r := segRun{seg: s, key: nameKey(s.Name), term: s.TermMonths, churnMult: churnMult, upMult: upMult, onbMult: onbMult}
+		r := segRun{seg: s, key: nameKey(s.Name), term: s.TermMonths, churnMult: churnMult, upMult: upMult, onbMult: onbMult, idx: i, so: so}
 		r.hazard = s.Churn.Timing == Hazard
 		r.churnStep = s.TermMonths
 		if r.hazard {

@@ -22,6 +22,9 @@ const (
 	purposeContraction
 	purposeOnboarding
 	purposeArrivals
+	purposeChampion
+	purposeChampionMove
+	purposeReferral
 )
 
 // splitmix64 is the SplitMix64 finaliser: a bijective mixer that turns

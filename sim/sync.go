@@ -35,6 +35,10 @@ type live struct {
 	u, theta             float64 // sBG: uniform until θ is drawn (θ < 0: not yet)
 	onbU                 float64 // onboarding uniform (new accounts)
 	gone                 bool
+	referred             bool // a referred logo or a champion move
+	nextChamp            int  // month the champion next leaves (second order)
+	riskUntil            int  // churn is raised before this month
+	champS, moveS        rand.PCG
 	churnS, upS, coS     rand.PCG
 	hasEc, hasEu, hasEco bool
 	grrLevel             float64
@@ -70,19 +74,36 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 			} else {
 				mrr = r.seg.ACV.Sample(w.acv.seed(key, purposeACV).r) / 12
 			}
-			accts = append(accts, w.newLive(r, key, mrr, 0, r.firstRenewal(j)))
+			accts = append(accts, w.newLive(r, key, mrr, 0, r.firstRenewal(j), false))
 		}
 	}
 	order := w.order[:0]
 	for i := range accts {
 		order = append(order, i)
 	}
-	acc := make([]float64, len(w.segs)) // deterministic arrivals' running totals
+	acc := make([]float64, len(w.segs))    // deterministic arrivals' running totals
+	active := make([]float64, len(w.segs)) // logos of the month before, for referrals
 	for m := 1; m <= h; m++ {
 		// New logos of month m join before coverage is shared out.
 		for i := range w.segs {
 			r := &w.segs[i]
-			if !r.served() || r.lambda <= 0 || r.newACV == nil {
+			if !r.served() || r.newACV == nil {
+				continue
+			}
+			active[i] += r.logosD[m-1]
+			if so := r.so; so != nil {
+				n := poisson(w.ar.seed(subKey(w.trial, accountKey(r.key, m, 0)), purposeReferral), so.share*active[i]*so.referrals)
+				for k := 0; k < n+w.moves[i][m]; k++ {
+					j := referralKeys + k
+					if k >= n {
+						j = moveKeys + k - n
+					}
+					key := subKey(w.trial, accountKey(r.key, m, j))
+					mrr := r.newACV.Sample(w.acv.seed(key, purposeACV).r) / 12
+					accts = append(accts, w.newLive(r, key, mrr, m, m+r.term, true))
+				}
+			}
+			if r.lambda <= 0 {
 				continue
 			}
 			lam := r.arrivalRate(m)
@@ -96,7 +117,7 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 			for k := 0; k < n; k++ {
 				key := subKey(w.trial, accountKey(r.key, m, k+1))
 				mrr := r.newACV.Sample(w.acv.seed(key, purposeACV).r) / 12
-				accts = append(accts, w.newLive(r, key, mrr, m, m+r.term))
+				accts = append(accts, w.newLive(r, key, mrr, m, m+r.term, false))
 			}
 		}
 		// Share the month's hours among the active accounts.
@@ -143,8 +164,15 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 	w.order = order
 }
 
-func (w *worker) newLive(r *segRun, key uint64, mrr float64, join, firstRenewal int) live {
-	a := live{r: r, join: join, firstRenew: firstRenewal, mrr: mrr, need: r.hoursPerAccount / 12, theta: -1, onbFailAt: -1}
+func (w *worker) newLive(r *segRun, key uint64, mrr float64, join, firstRenewal int, referred bool) live {
+	a := live{r: r, join: join, firstRenew: firstRenewal, mrr: mrr, need: r.hoursPerAccount / 12, theta: -1, onbFailAt: -1,
+		referred: referred, nextChamp: -1}
+	if so := r.so; so != nil && so.champLog != 0 {
+		st := w.champSt.seed(key, purposeChampion)
+		a.nextChamp = join + st.geometric(so.champLog)
+		a.champS = st.pcg
+		a.moveS = w.moveSt.seed(key, purposeChampionMove).pcg
+	}
 	a.step = r.term
 	a.nextChurn = firstRenewal
 	if r.hazard {
@@ -174,6 +202,12 @@ func (w *worker) newLive(r *segRun, key uint64, mrr float64, join, firstRenewal 
 	b := w.b
 	b.mrr[join] += mrr
 	r.mrrD[join] += mrr
+	r.logosD[join]++
+	if referred {
+		b.refM[join] += mrr
+		b.refN[join]++
+		b.soMRR[join] += mrr
+	}
 	b.logos[join]++
 	if join > 0 {
 		b.newM[join] += mrr
@@ -265,11 +299,26 @@ func (w *worker) liveMonth(a *live, m, win int, resp *Response) {
 	if m == a.onbFailAt {
 		churned = true
 	}
+	departed := m == a.nextChamp
+	if departed {
+		// The champion leaves: churn is raised from this month for
+		// riskMonths; the next departure is drawn as the independent
+		// engine draws the sequence.
+		a.riskUntil = m + r.so.riskMonths
+		st := w.champSt
+		st.pcg = a.champS
+		a.nextChamp = m + st.geometric(r.so.champLog)
+		a.champS = st.pcg
+	}
+	risk := r.so != nil && !r.so.reonboard && r.so.champMult != 1 && m < a.riskUntil
 	if !churned && m == a.nextChurn {
 		a.nextChurn += a.step
 		a.periods++
 		rs := r.cache.get(r, resp, a.cov)
 		mult := rs.churnMult
+		if risk {
+			mult *= r.so.champMult
+		}
 		st := w.churn
 		st.pcg = a.churnS
 		switch {
@@ -288,14 +337,29 @@ func (w *worker) liveMonth(a *live, m, win int, resp *Response) {
 			}
 			p := math.Min(1, a.theta*mult)
 			churned = hazardStep(p, -math.Log1p(-p), &a.hc, &a.ec, &a.hasEc, st)
+		case risk:
+			p := min(1, r.baseChurn*mult)
+			churned = hazardStep(p, -math.Log1p(-p), &a.hc, &a.ec, &a.hasEc, st)
 		default:
 			churned = hazardStep(rs.pChurn, rs.lChurn, &a.hc, &a.ec, &a.hasEc, st)
 		}
 		a.churnS = st.pcg
 	}
+	if departed && !churned && r.so.moveWin > 0 {
+		st := w.moveSt
+		st.pcg = a.moveS
+		if st.uniform() < r.so.moveWin && m+1 <= w.b.h {
+			w.moves[r.idx][m+1]++
+		}
+		a.moveS = st.pcg
+	}
 	if churned {
 		b.mrr[m] -= old
 		r.mrrD[m] -= old
+		r.logosD[m]--
+		if a.referred {
+			b.soMRR[m] -= old
+		}
 		b.churnM[m] += old
 		b.logos[m]--
 		if a.join > 0 && m <= a.join+win {
@@ -335,6 +399,9 @@ func (w *worker) liveMonth(a *live, m, win int, resp *Response) {
 	if d := a.mrr - old; d != 0 {
 		b.mrr[m] += d
 		r.mrrD[m] += d
+		if a.referred {
+			b.soMRR[m] += d
+		}
 		b.expM[m] += up
 		b.conM[m] += up - d
 		if a.join > 0 && m < a.join+win {

@@ -54,12 +54,15 @@ const (
 	mRetentionCostRatio
 	mCLV
 	mValuation
+	mSecondOrderARR
+	mSecondOrderValuation
 	numMetrics
 )
 
 // MetricNames are the per-trial metrics in results.json, in order.
 var MetricNames = [numMetrics]string{"arr_end", "revenue_total", "nrr_12m", "grr_12m", "logos_end", "cs_cost_total", "coverage_mean", "gross_profit_total",
-	"acquisition_cost_total", "contribution_total", "retention_cost_ratio", "clv", "valuation"}
+	"acquisition_cost_total", "contribution_total", "retention_cost_ratio", "clv", "valuation",
+	"second_order_arr", "second_order_valuation"}
 
 // event is a change of one account's MRR in a month.
 type event struct {
@@ -89,6 +92,9 @@ type book struct {
 	expM   []float64
 	priceM []float64 // the part of expM from renewal price increases
 	joins  []float64 // new logos
+	refM   []float64 // new MRR of referred logos and champion moves
+	refN   []float64 // their number
+	soMRR  []float64 // diffs of the MRR of referred logos and champion moves
 	conM   []float64
 	churnM []float64
 }
@@ -96,14 +102,14 @@ type book struct {
 func newBook(h int) *book {
 	n := h + 2
 	b := &book{h: h, window: min(12, h)}
-	for _, p := range []*[]float64{&b.mrr, &b.logos, &b.need, &b.served, &b.young, &b.grr, &b.newM, &b.expM, &b.priceM, &b.joins, &b.conM, &b.churnM} {
+	for _, p := range []*[]float64{&b.mrr, &b.logos, &b.need, &b.served, &b.young, &b.grr, &b.newM, &b.expM, &b.priceM, &b.joins, &b.refM, &b.refN, &b.soMRR, &b.conM, &b.churnM} {
 		*p = make([]float64, n)
 	}
 	return b
 }
 
 func (b *book) reset() {
-	for _, s := range [][]float64{b.mrr, b.logos, b.need, b.served, b.young, b.grr, b.newM, b.expM, b.priceM, b.joins, b.conM, b.churnM} {
+	for _, s := range [][]float64{b.mrr, b.logos, b.need, b.served, b.young, b.grr, b.newM, b.expM, b.priceM, b.joins, b.refM, b.refN, b.soMRR, b.conM, b.churnM} {
 		clear(s)
 	}
 }
@@ -151,8 +157,12 @@ type worker struct {
 	segs                        []segRun
 	scheds                      [][]schedule // [segment][calendar]
 	segMRR, segLevel            [][]float64  // [segment][month]: see segRun.mrrD
-	sbgTabs                     [][]float64  // [segment] survival by period
-	price                       []float64    // scratch: a calendar's price factors
+	segLogos                    [][]float64  // [segment][month]: see segRun.logosD
+	champ                       []int32      // scratch: an account's champion departures
+	champSt, moveSt             *stream
+	moves                       [][]int     // [segment][month]: logos brought by departed champions
+	sbgTabs                     [][]float64 // [segment] survival by period
+	price                       []float64   // scratch: a calendar's price factors
 	b                           *book
 
 	// The team and the synchronous engine (see sync.go).
@@ -176,7 +186,7 @@ type worker struct {
 
 func newWorker(seed uint64, h int) *worker {
 	return &worker{seed: seed, acv: newStream(), churn: newStream(), up: newStream(), co: newStream(),
-		onb: newStream(), ar: newStream(), assume: newStream(), b: newBook(h),
+		onb: newStream(), ar: newStream(), assume: newStream(), b: newBook(h), champSt: newStream(), moveSt: newStream(),
 		team: newTeamPath(h), stats: make([]syncStats, h+1)}
 }
 
@@ -202,20 +212,14 @@ func (w *worker) runTrial(m *Model, trial uint64) {
 		w.team.clear()
 	}
 	w.prepare()
-	for i := range w.segs {
-		w.independent(&w.segs[i])
-	}
+	w.independentAll(func(*segRun) bool { return true })
 	if !teamOn || (!w.short() && !forceSync) {
 		return
 	}
 	b.reset()
 	w.prepare()
 	w.synced = true
-	for i := range w.segs {
-		if !w.segs[i].served() {
-			w.independent(&w.segs[i])
-		}
-	}
+	w.independentAll(func(r *segRun) bool { return !r.served() })
 	w.runServed(w.team, m.Team.Assignment, &m.Response)
 }
 
@@ -260,16 +264,61 @@ func (w *worker) segArrays() {
 	for len(w.segMRR) < len(w.segs) {
 		w.segMRR = append(w.segMRR, make([]float64, w.b.h+2))
 		w.segLevel = append(w.segLevel, make([]float64, w.b.h+2))
+		w.segLogos = append(w.segLogos, make([]float64, w.b.h+2))
+		w.moves = append(w.moves, make([]int, w.b.h+2))
 	}
 	for i := range w.segs {
 		clear(w.segMRR[i])
 		clear(w.segLevel[i])
-		w.segs[i].mrrD, w.segs[i].mrrLevel = w.segMRR[i], w.segLevel[i]
+		clear(w.segLogos[i])
+		clear(w.moves[i])
+		w.segs[i].mrrD, w.segs[i].mrrLevel, w.segs[i].logosD = w.segMRR[i], w.segLevel[i], w.segLogos[i]
 	}
 }
 
-// independent simulates a segment's accounts one by one.
-func (w *worker) independent(r *segRun) {
+// independentAll simulates the accounts of the segments chosen, one by one.
+// Without second-order effects each segment's book and new logos go in
+// turn; with them the new logos go month by month across segments, because
+// referrals depend on the active accounts of the month before and champion
+// moves on earlier departures.
+func (w *worker) independentAll(chosen func(*segRun) bool) {
+	if len(w.segs) == 0 {
+		return
+	}
+	if w.segs[0].so == nil {
+		for i := range w.segs {
+			if r := &w.segs[i]; chosen(r) {
+				w.book(r)
+				acc := 0.0
+				for mo := 1; mo <= w.b.h; mo++ {
+					w.arrivalsAt(r, mo, &acc)
+				}
+			}
+		}
+		return
+	}
+	for i := range w.segs {
+		if r := &w.segs[i]; chosen(r) {
+			w.book(r)
+		}
+	}
+	acc := make([]float64, len(w.segs))
+	active := make([]float64, len(w.segs))
+	for mo := 1; mo <= w.b.h; mo++ {
+		for i := range w.segs {
+			r := &w.segs[i]
+			if !chosen(r) {
+				continue
+			}
+			active[i] += r.logosD[mo-1] // every account that joined before mo is booked
+			w.arrivalsAt(r, mo, &acc[i])
+			w.secondOrderAt(r, mo, active[i])
+		}
+	}
+}
+
+// book simulates a segment's opening book.
+func (w *worker) book(r *segRun) {
 	s := r.seg
 	for j := 0; j < s.Count; j++ {
 		key := subKey(w.trial, accountKey(r.key, 0, j))
@@ -279,29 +328,88 @@ func (w *worker) independent(r *segRun) {
 		} else {
 			mrr = s.ACV.Sample(w.acv.seed(key, purposeACV).r) / 12
 		}
-		w.account(r, key, mrr, 0, r.firstRenewal(j))
-	}
-	if r.lambda > 0 && r.newACV != nil {
-		w.arrivals(r)
+		w.account(r, key, mrr, 0, r.firstRenewal(j), false)
 	}
 }
 
-// arrivals adds the new logos of one segment, month by month.
-func (w *worker) arrivals(r *segRun) {
-	acc := 0.0
-	for mo := 1; mo <= w.b.h; mo++ {
-		lam := r.arrivalRate(mo)
-		var n int
-		if r.seg.Acquisition.Arrivals == Deterministic {
-			n = int(math.Floor(acc+lam+1e-9)) - int(math.Floor(acc+1e-9))
-			acc += lam
-		} else {
-			n = poisson(w.ar.seed(subKey(w.trial, accountKey(r.key, mo, 0)), purposeArrivals), lam)
+// arrivalsAt adds the new logos of one segment in month mo; acc carries
+// the running total of deterministic arrivals.
+func (w *worker) arrivalsAt(r *segRun, mo int, acc *float64) {
+	if r.lambda <= 0 || r.newACV == nil {
+		return
+	}
+	lam := r.arrivalRate(mo)
+	var n int
+	if r.seg.Acquisition.Arrivals == Deterministic {
+		n = int(math.Floor(*acc+lam+1e-9)) - int(math.Floor(*acc+1e-9))
+		*acc += lam
+	} else {
+		n = poisson(w.ar.seed(subKey(w.trial, accountKey(r.key, mo, 0)), purposeArrivals), lam)
+	}
+	for k := 0; k < n; k++ {
+		key := subKey(w.trial, accountKey(r.key, mo, k+1))
+		mrr := r.newACV.Sample(w.acv.seed(key, purposeACV).r) / 12
+		w.account(r, key, mrr, mo, mo+r.term, false)
+	}
+}
+
+// Keys of second-order logos: after the regular new logos of a month.
+const (
+	referralKeys = 1 << 20
+	moveKeys     = 2 << 20
+)
+
+// secondOrderAt adds the month's referred logos, Poisson with mean
+// advocates × referrals per advocate (advocates: a share of the accounts
+// active the month before), and the logos departed champions bring.
+func (w *worker) secondOrderAt(r *segRun, mo int, active float64) {
+	if r.newACV == nil {
+		return
+	}
+	so := r.so
+	n := poisson(w.ar.seed(subKey(w.trial, accountKey(r.key, mo, 0)), purposeReferral), so.share*active*so.referrals)
+	for k := 0; k < n; k++ {
+		w.referred(r, mo, referralKeys+k)
+	}
+	for k := 0; k < w.moves[r.idx][mo]; k++ {
+		w.referred(r, mo, moveKeys+k)
+	}
+}
+
+func (w *worker) referred(r *segRun, mo, j int) {
+	key := subKey(w.trial, accountKey(r.key, mo, j))
+	mrr := r.newACV.Sample(w.acv.seed(key, purposeACV).r) / 12
+	w.account(r, key, mrr, mo, mo+r.term, true)
+}
+
+// championDepartures fills w.champ with the months an account's champion
+// leaves, from join+1 to the horizon.
+func (w *worker) championDepartures(r *segRun, key uint64, join int) {
+	w.champ = w.champ[:0]
+	so := r.so
+	if so == nil || so.champLog == 0 {
+		return
+	}
+	st := w.champSt.seed(key, purposeChampion)
+	for t := join + st.geometric(so.champLog); t <= w.b.h; t += st.geometric(so.champLog) {
+		w.champ = append(w.champ, int32(t))
+	}
+}
+
+// championMoves books the logos departed champions bring (each with
+// probability moveWin, the month after) for those who leave before the
+// account churns.
+func (w *worker) championMoves(r *segRun, key uint64, churnAt int) {
+	if len(w.champ) == 0 || r.so.moveWin <= 0 {
+		return
+	}
+	st := w.moveSt.seed(key, purposeChampionMove)
+	for _, t := range w.champ {
+		if int(t) >= churnAt {
+			return
 		}
-		for k := 0; k < n; k++ {
-			key := subKey(w.trial, accountKey(r.key, mo, k+1))
-			mrr := r.newACV.Sample(w.acv.seed(key, purposeACV).r) / 12
-			w.account(r, key, mrr, mo, mo+r.term)
+		if st.uniform() < r.so.moveWin && int(t)+1 <= w.b.h {
+			w.moves[r.idx][t+1]++
 		}
 	}
 }
@@ -310,7 +418,7 @@ func (w *worker) arrivals(r *segRun) {
 // existing book) with the given MRR and first renewal, drawing only the
 // events that happen: its churn time, its upsells and contractions by
 // geometric skips over their opportunities.
-func (w *worker) account(r *segRun, key uint64, mrr float64, join, firstRenewal int) {
+func (w *worker) account(r *segRun, key uint64, mrr float64, join, firstRenewal int, referred bool) {
 	b := w.b
 	h := b.h
 	term := r.term
@@ -330,11 +438,14 @@ func (w *worker) account(r *segRun, key uint64, mrr float64, join, firstRenewal 
 			first = join + 1
 		}
 	}
+	w.championDepartures(r, key, join)
 	if first <= h && first < churnAt {
 		opps := (h-first)/step + 1
 		rc := w.churn.seed(key, purposeChurn)
 		var k int
 		switch {
+		case r.so.hasRisk(w.champ):
+			k = w.churnWithChampions(r, rc, first, step, opps)
 		case r.sbgDirect:
 			k = sbgTime(rc.uniform(), r.sbgSurv, opps)
 		case r.sbg:
@@ -350,6 +461,7 @@ func (w *worker) account(r *segRun, key uint64, mrr float64, join, firstRenewal 
 			churnAt = min(churnAt, first+(k-1)*step)
 		}
 	}
+	w.championMoves(r, key, churnAt)
 	last := min(h, churnAt-1) // last month with events
 
 	// Expansion and contraction opportunities before the churn month.
@@ -367,8 +479,14 @@ func (w *worker) account(r *segRun, key uint64, mrr float64, join, firstRenewal 
 	}
 
 	b.logos[join]++
+	r.logosD[join]++
 	if churnAt <= h {
 		b.logos[churnAt]--
+		r.logosD[churnAt]--
+	}
+	if referred {
+		b.refM[join] += mrr
+		b.refN[join]++
 	}
 	if r.hoursPerAccount > 0 {
 		end := min(churnAt+1, h+1)
@@ -383,11 +501,71 @@ func (w *worker) account(r *segRun, key uint64, mrr float64, join, firstRenewal 
 	// Accounts whose MRR never falls and whose renewal calendar lines up
 	// with a segment calendar from their join month on go the fast way.
 	cal := (firstRenewal-1)%term + 1
-	if r.monotone && (join > 0 || firstRenewal == cal) && !forcePathBooking && w.record == nil {
+	if r.monotone && (join > 0 || firstRenewal == cal) && !forcePathBooking && w.record == nil && !referred {
 		w.calendarAccount(r, mrr, join, firstRenewal, cal, churnAt)
 		return
 	}
 	w.pathAccount(r, mrr, join, firstRenewal, churnAt, last)
+	if referred {
+		// Second-order accounts are booked event by event, so their own
+		// MRR is known: the path holds it.
+		prev := 0.0
+		for _, p := range w.path {
+			b.soMRR[p.month] += p.mrr - prev
+			prev = p.mrr
+		}
+	}
+}
+
+// hasRisk reports whether champion departures raise this account's churn.
+func (so *secondOrder) hasRisk(departures []int32) bool {
+	return so != nil && len(departures) > 0 && !so.reonboard && so.champMult != 1
+}
+
+// churnWithChampions finds the churn opportunity of an account whose churn
+// is raised within riskMonths of each champion departure: the first
+// opportunity at which its accumulated hazard Σ −log(1 − p_j) passes an
+// exponential threshold, which with no raise is the geometric draw of the
+// plain case. An sBG account uses its uniform until the first raised
+// opportunity, then its propensity θ from the posterior Beta(α, β + j − 1)
+// given the j − 1 periods survived, as the month-by-month engine does.
+// It returns opps+1 when the account survives.
+func (w *worker) churnWithChampions(r *segRun, rc *stream, first, step, opps int) int {
+	var acc, thr float64
+	has := false
+	theta, u := -1.0, 0.0
+	if r.sbg {
+		u = rc.uniform()
+		if !r.sbgDirect {
+			theta = betaRand(rc, r.alpha, r.beta)
+		}
+	}
+	for j := 1; j <= opps; j++ {
+		mo := first + (j-1)*step
+		mult := r.churnMult
+		if r.so.championRisk(w.champ, mo) {
+			mult *= r.so.champMult
+		}
+		var p float64
+		switch {
+		case r.sbg && theta < 0 && mult == 1:
+			if r.sbgSurv[min(j, len(r.sbgSurv)-1)] < u {
+				return j
+			}
+			continue
+		case r.sbg:
+			if theta < 0 {
+				theta = betaRand(rc, r.alpha, r.beta+float64(j-1))
+			}
+			p = min(1, theta*mult)
+		default:
+			p = min(1, r.baseChurn*mult)
+		}
+		if hazardStep(p, -math.Log1p(-p), &acc, &thr, &has, rc) {
+			return j
+		}
+	}
+	return opps + 1
 }
 
 // forceSync makes every trial with a team take the synchronous engine;

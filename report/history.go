@@ -1,0 +1,270 @@
+package report
+
+// Charts of a company's history (csplan kpi and csplan calibrate): NRR and
+// GRR over time, retention by tenure against the fitted models, and the
+// Pareto of accounts by MRR. They take plain numbers, so this package does
+// not depend on the fitting code.
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+var dashed = []vg.Length{vg.Points(6), vg.Points(4)}
+
+// RetentionTrend is NRR and GRR measured over Window months, ending at
+// each month from Start (YYYY-MM) on.
+type RetentionTrend struct {
+	Source   string // shown in the footnote: the history file
+	Start    string
+	NRR, GRR []float64
+	Window   int
+}
+
+// RetentionTrendChart draws NRR and GRR over time with the K1 benchmark
+// (NRR about 104 % a year) as a dashed line.
+func RetentionTrendChart(t RetentionTrend) (Chart, error) {
+	if len(t.NRR) == 0 {
+		return Chart{}, fmt.Errorf("report: no NRR to chart (the history needs at least two months)")
+	}
+	p := theme.newPlot("Month end", "Retention of the starting MRR")
+	p.X.Tick.Marker = monthTicks{Start: t.Start}
+	pts := func(v []float64) []vg.Point {
+		out := make([]vg.Point, len(v))
+		for i, y := range v {
+			out[i] = vg.Point{X: vg.Length(i + 1), Y: vg.Length(y)}
+		}
+		return out
+	}
+	bench := math.Pow(1.04, float64(t.Window)/12)
+	p.Add(&xyLine{pts: []vg.Point{{X: 1, Y: vg.Length(bench)}, {X: vg.Length(len(t.NRR)), Y: vg.Length(bench)}},
+		sty: draw.LineStyle{Color: theme.Faint, Width: theme.LineWidth * 0.7, Dashes: dashed}})
+	p.Add(&xyLine{pts: pts(t.GRR), sty: draw.LineStyle{Color: optionColor(1), Width: theme.LineWidth}})
+	p.Add(&xyLine{pts: pts(t.NRR), sty: draw.LineStyle{Color: optionColor(0), Width: theme.LineWidth}})
+	lo, hi := bench, bench
+	for i := range t.NRR {
+		lo, hi = math.Min(lo, math.Min(t.NRR[i], t.GRR[i])), math.Max(hi, math.Max(t.NRR[i], t.GRR[i]))
+	}
+	fitValueAxis(&p.Y, lo, hi, valueTicks{Unit: axisRate}, 7)
+	over := "12 months"
+	if t.Window == 1 {
+		over = "one month (the history is shorter than 13 months)"
+	}
+	last := len(t.NRR) - 1
+	fig := chartFigure{
+		Title:    fmt.Sprintf("Net and gross revenue retention: NRR %s, GRR %s at %s", Percent(t.NRR[last]), Percent(t.GRR[last]), MonthLabel(t.Start, last+1)),
+		Subtitle: fmt.Sprintf("MRR at each month end from the accounts paying %s earlier, over their MRR then. NRR includes expansion; GRR caps each account at its starting MRR.", over),
+		Legend: []legendItem{
+			{Label: "NRR", Color: optionColor(0), Kind: swatchLine},
+			{Label: "GRR", Color: optionColor(1), Kind: swatchLine},
+			{Label: fmt.Sprintf("NRR benchmark %s (104 %% a year, OpenView)", Percent(bench)), Color: withAlpha(color.NRGBA{0x99, 0x99, 0x99, 0xff}, 1), Kind: swatchLine, Dashes: dashed},
+		},
+		Note: "csplan kpi · " + t.Source,
+		Body: func(c draw.Canvas) { p.Draw(c) },
+	}
+	return renderHistory("nrr-grr", fig)
+}
+
+// RetentionFit is one segment's retention by tenure: the Kaplan-Meier
+// estimate with its 95 % interval and the fitted models' curves.
+type RetentionFit struct {
+	Source  string
+	Segment string
+	Unit    string // "month" or "year": the contract term
+	KM      []float64
+	Lower   []float64
+	Upper   []float64
+	Models  []RetentionModel
+	Known   int // accounts the curve is estimated on
+}
+
+// RetentionModel is a fitted survival curve S(0..n).
+type RetentionModel struct {
+	Name     string
+	Survival []float64
+	Chosen   bool
+}
+
+// RetentionChart draws actual retention by tenure (Kaplan-Meier, with its
+// 95 % band) against the fitted models, the chosen one solid.
+func RetentionChart(r RetentionFit) (Chart, error) {
+	if len(r.KM) < 2 {
+		return Chart{}, fmt.Errorf("report: segment %s has no retention curve (no tenure observed)", r.Segment)
+	}
+	p := theme.newPlot("Tenure ("+r.Unit+"s)", "Share of accounts still paying")
+	pts := func(v []float64) []vg.Point {
+		out := make([]vg.Point, len(v))
+		for i, y := range v {
+			out[i] = vg.Point{X: vg.Length(i), Y: vg.Length(y)}
+		}
+		return out
+	}
+	black := okabeIto[7]
+	p.Add(&xyBand{lo: pts(r.Lower), hi: pts(r.Upper), color: withAlpha(black, theme.BandOnlyAlpha*0.7)})
+	legend := []legendItem{{Label: "Actual (Kaplan-Meier) with 95 % interval", Color: black, Kind: swatchLineBand}}
+	n := len(r.KM) - 1
+	for i, m := range r.Models {
+		c := optionColor(i)
+		sty := draw.LineStyle{Color: c, Width: theme.LineWidth}
+		label := m.Name
+		if !m.Chosen {
+			sty.Dashes = dashed
+		} else {
+			label += " (chosen by AIC)"
+		}
+		sv := m.Survival
+		if len(sv) > n+1 {
+			sv = sv[:n+1]
+		}
+		p.Add(&xyLine{pts: pts(sv), sty: sty})
+		legend = append(legend, legendItem{Label: label, Color: c, Kind: swatchLine, Dashes: sty.Dashes})
+	}
+	p.Add(&xyLine{pts: pts(r.KM), sty: draw.LineStyle{Color: black, Width: theme.LineWidth}})
+	p.X.Min, p.X.Max = 0, float64(n)
+	p.X.Tick.Marker = valueTicks{Unit: axisCount}
+	fitValueAxis(&p.Y, 0, 1, valueTicks{Unit: axisRate}, 7)
+	fig := chartFigure{
+		Title:    fmt.Sprintf("%s: retention by tenure, actual against fitted (%s after %d %ss)", r.Segment, Percent(r.KM[n]), n, r.Unit),
+		Subtitle: fmt.Sprintf("Share of %s accounts with a known start still paying after each %s of tenure; the models are fitted by maximum likelihood.", Count(float64(r.Known)), r.Unit),
+		Legend:   legend,
+		Note:     "csplan calibrate · " + r.Source,
+		Body:     func(c draw.Canvas) { p.Draw(c) },
+	}
+	return renderHistory("retention-"+r.Segment, fig)
+}
+
+// ParetoBook is the book ranked by MRR, largest first, with touch tiers.
+type ParetoBook struct {
+	Source   string
+	Month    string
+	Currency string
+	MRR      []float64 // descending
+	Tiers    []ParetoTier
+}
+
+// ParetoTier is one suggested touch tier of the Pareto.
+type ParetoTier struct {
+	Name     string
+	Accounts int
+	Share    float64 // of MRR
+}
+
+// ParetoChart draws MRR per account in descending order (bars, or a filled
+// profile when there are more accounts than fit as bars) with the
+// cumulative share of MRR as a line on its own axis at the right, and the
+// touch tiers marked.
+func ParetoChart(b ParetoBook) (Chart, error) {
+	n := len(b.MRR)
+	if n == 0 {
+		return Chart{}, fmt.Errorf("report: no paying accounts to rank")
+	}
+	total := 0.0
+	for _, v := range b.MRR {
+		total += v
+	}
+	p := theme.newPlot("Accounts ranked by MRR", "MRR per account ("+chartCurrencyCode(b.Currency)+")")
+	fitValueAxis(&p.Y, 0, b.MRR[0], valueTicks{Unit: axisMoney, Currency: b.Currency}, 7)
+	p.X.Min, p.X.Max = 0, float64(n)
+	p.X.Tick.Marker = valueTicks{Unit: axisCount}
+	p.Add(&paretoPlot{mrr: b.MRR, total: total, tiers: b.Tiers})
+	legend := []legendItem{
+		{Label: "MRR of each account", Color: optionColor(0), Kind: swatchBar},
+		{Label: "Cumulative share of MRR (right axis)", Color: optionColor(3), Kind: swatchLine},
+	}
+	sub := ""
+	if len(b.Tiers) == 3 {
+		t := b.Tiers
+		sub = fmt.Sprintf("Suggested tiers: high touch, the top %s accounts, hold %s of MRR; low touch, the next %s, bring that to %s; the other %s are digital.",
+			Count(float64(t[0].Accounts)), Percent(t[0].Share), Count(float64(t[1].Accounts)), Percent(t[0].Share+t[1].Share), Count(float64(t[2].Accounts)))
+	}
+	fig := chartFigure{
+		Title:    fmt.Sprintf("Revenue concentration in %s: %s accounts, %s MRR", b.Month, Count(float64(n)), Money(total, b.Currency)),
+		Subtitle: sub,
+		Legend:   legend,
+		Note:     "csplan calibrate · " + b.Source,
+		Body: func(c draw.Canvas) {
+			c.Max.X -= 40 // room for the right axis
+			p.Draw(c)
+		},
+	}
+	return renderHistory("pareto", fig)
+}
+
+func chartCurrencyCode(c string) string {
+	if c == "" {
+		return "USD"
+	}
+	return c
+}
+
+// paretoPlot draws the bars, the cumulative line with its axis on the
+// right, and the tier boundaries.
+type paretoPlot struct {
+	mrr   []float64
+	total float64
+	tiers []ParetoTier
+}
+
+func (pp *paretoPlot) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	n := len(pp.mrr)
+	barColor := withAlpha(optionColor(0), theme.BarAlpha)
+	if n <= 150 {
+		gap := (trX(1) - trX(0)) * 0.15
+		for i, v := range pp.mrr {
+			r := vg.Rectangle{Min: vg.Point{X: trX(float64(i)) + gap/2, Y: trY(0)}, Max: vg.Point{X: trX(float64(i+1)) - gap/2, Y: trY(v)}}
+			c.FillPolygon(barColor, c.ClipPolygonXY(rectPoints(r)))
+		}
+	} else {
+		poly := []vg.Point{{X: trX(0), Y: trY(0)}}
+		step := max(1, n/2000)
+		for i := 0; i < n; i += step {
+			poly = append(poly, vg.Point{X: trX(float64(i)), Y: trY(pp.mrr[i])})
+		}
+		poly = append(poly, vg.Point{X: trX(float64(n)), Y: trY(pp.mrr[n-1])}, vg.Point{X: trX(float64(n)), Y: trY(0)})
+		c.FillPolygon(barColor, c.ClipPolygonXY(poly))
+	}
+	// Cumulative share mapped onto the height of the data area.
+	yOf := func(share float64) vg.Length { return c.Min.Y + vg.Length(share)*(c.Max.Y-c.Min.Y) }
+	line := []vg.Point{{X: trX(0), Y: yOf(0)}}
+	cum := 0.0
+	step := max(1, n/2000)
+	for i, v := range pp.mrr {
+		cum += v
+		if (i+1)%step == 0 || i == n-1 {
+			line = append(line, vg.Point{X: trX(float64(i + 1)), Y: yOf(cum / pp.total)})
+		}
+	}
+	c.StrokeLines(draw.LineStyle{Color: optionColor(3), Width: theme.LineWidth}, line)
+	sty := theme.style(theme.TickSize, false, theme.Ink)
+	sty.YAlign = draw.YCenter
+	for _, s := range []float64{0, 0.25, 0.5, 0.75, 1} {
+		c.FillText(sty, vg.Point{X: c.Max.X + 6, Y: yOf(s)}, fmt.Sprintf("%.0f%%", 100*s))
+	}
+	// Tier boundaries.
+	lab := theme.style(theme.ValueSize, false, theme.Muted)
+	at := 0
+	for i, t := range pp.tiers {
+		x0 := trX(float64(at))
+		at += t.Accounts
+		if i < len(pp.tiers)-1 {
+			x := trX(float64(at))
+			c.StrokeLine2(draw.LineStyle{Color: theme.Faint, Width: theme.AxisWidth, Dashes: dashed}, x, c.Min.Y, x, c.Max.Y)
+		}
+		c.FillText(lab, vg.Point{X: x0 + 4, Y: c.Max.Y - 2}, t.Name)
+	}
+}
+
+// renderHistory renders a history chart as SVG and PNG.
+func renderHistory(name string, fig chartFigure) (Chart, error) {
+	svg, png, _, err := theme.render(&fig, false)
+	if err != nil {
+		return Chart{}, err
+	}
+	return Chart{Name: name, Title: fig.Title, SVG: svg, PNG: png}, nil
+}
