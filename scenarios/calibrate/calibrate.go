@@ -38,6 +38,7 @@ type SegmentFit struct {
 	BookACV, NewACV LogNormalFit
 	NewAccounts     int
 	NewPerMonth     Estimate // Poisson rate, SE √n / months
+	Cohort          bool     // fitted from a cohort survival table
 }
 
 // ChurnFit is the churn of one segment by tenure.
@@ -377,4 +378,37 @@ func NewPareto(h *History) Pareto {
 		lo = hi
 	}
 	return p
+}
+
+// CalibrateCohort fits a cohort survival table on its first periods
+// (0 or more than the table holds: all of them). The term is 12 months
+// when the table counts years, else 1.
+func CalibrateCohort(c *Cohort, periods int) *Calibration {
+	n := len(c.Survivors) - 1
+	if periods <= 0 || periods > n {
+		periods = n
+	}
+	s := SegmentFit{Name: "cohort", Accounts: int(math.Round(c.Survivors[0])), Cohort: true}
+	ch := &s.Churn
+	ch.Term, ch.TermNote = 1, "the table counts "+c.Unit+"s"
+	if c.Unit == "year" || c.Unit == "years" {
+		ch.Term = 12
+	}
+	ch.Life = CohortLifetimes(c).Truncate(periods)
+	ch.Observed = s.Accounts
+	ch.KM = KaplanMeier(ch.Life)
+	ch.Const = FitConst(ch.Life)
+	ch.Chosen = "constant"
+	if lost, _, survived := ch.Life.Totals(); lost == 0 {
+		ch.Chosen, ch.Upper95, ch.SBGNote = "none", Upper95(survived), "no churn observed"
+	} else if fit, err := FitSBG(ch.Life); err != nil {
+		ch.SBGNote = err.Error()
+	} else {
+		ch.SBG = fit
+		if fit.AIC < ch.Const.AIC {
+			ch.Chosen = "sbg"
+		}
+	}
+	return &Calibration{History: c.Name, Segments: []SegmentFit{s},
+		Warnings: []string{fmt.Sprintf("fitted on %ss 1 to %d of a cohort survival table; the table has no revenue, so ACV is a placeholder", c.Unit, periods)}}
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -39,7 +40,11 @@ func Scenario(c *Calibration, opt ScenarioOptions) []byte {
 	for _, s := range c.Segments {
 		accounts += s.Accounts
 	}
-	w.line(0, "# Calibrated by `csplan calibrate` from %s (%s to %s).", c.History, c.First, c.Last)
+	if c.Last == 0 {
+		w.line(0, "# Calibrated by `csplan calibrate` from the cohort table %s.", c.History)
+	} else {
+		w.line(0, "# Calibrated by `csplan calibrate` from %s (%s to %s).", c.History, c.First, c.Last)
+	}
 	w.line(0, "# Every fitted number has its standard error (±) or sample size in a comment.")
 	w.line(0, "# Per-trial rates carry their uncertainty as distributions (sd = standard")
 	w.line(0, "# error): each simulated future draws rates the history is consistent with.")
@@ -51,7 +56,12 @@ func Scenario(c *Calibration, opt ScenarioOptions) []byte {
 	w.line(0, "name: %s", yamlText("Calibrated from "+c.History))
 	w.line(0, "description: %s", yamlText(fmt.Sprintf("The book as of %s (%s accounts, %d segments) with churn, expansion and new accounts fitted to %s to %s.",
 		c.Last, thousands(float64(accounts)), len(c.Segments), c.First, c.Last)))
-	w.line(0, "start: %s                     # the month after the history", c.Last+1)
+	start, startNote := c.Last+1, "the month after the history"
+	if c.Last == 0 { // a cohort table has no calendar
+		now := time.Now()
+		start, startNote = Month(now.Year()*12+int(now.Month())), "next month: the table has no calendar"
+	}
+	w.line(0, "start: %s                     # %s", start, startNote)
 	w.line(0, "horizon_months: %d", opt.Horizon)
 	w.line(0, "trials: %d", opt.Trials)
 	w.line(0, "seed: %d", opt.Seed)
@@ -62,13 +72,17 @@ func Scenario(c *Calibration, opt ScenarioOptions) []byte {
 		name := segmentName(s.Name)
 		w.line(1, "- name: %s", yamlText(name))
 		w.kv(2, "accounts", strconv.Itoa(s.Accounts), fmt.Sprintf("paying in %s, MRR %s", c.Last, money(s.MRR)))
-		if s.Accounts > 0 {
+		if s.Accounts > 0 && s.BookACV.N == 0 {
+			w.kv(2, "acv", "12k", "placeholder: the input has no revenue; replace with your ACV")
+		} else if s.Accounts > 0 {
 			w.kv(2, "acv", acvText(s.BookACV), "ACV (12 × MRR) of the book in "+c.Last.String()+": "+lognormalNote(s.BookACV))
 		}
 		ch := s.Churn
 		w.line(2, "contract:")
 		w.kv(3, "term_months", strconv.Itoa(ch.Term), ch.TermNote)
-		if ch.Term > 1 {
+		if ch.Term > 1 && s.Cohort {
+			w.kv(3, "first_renewal", strconv.Itoa(ch.Term+1), "one cohort starting in month 1: renewals at months 13, 25, ...")
+		} else if ch.Term > 1 {
 			w.kv(3, "first_renewal", "spread", "renewals of the book spread over the year")
 		}
 		w.writeChurn(name, ch, &corrs)

@@ -1,0 +1,224 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"csplan/report"
+	"csplan/scenarios"
+	"csplan/scenarios/calibrate"
+
+	"github.com/spf13/cobra"
+)
+
+func calibrateCommand() *cobra.Command {
+	var out, charts, dups, term string
+	var periods, horizon, trials int
+	c := &cobra.Command{
+		Use:   "calibrate HISTORY.csv -o SCENARIO.yaml",
+		Short: "Fit a scenario to a revenue history (or a cohort survival table)",
+		Long: `calibrate reads a history of account revenue by month (account_id, month,
+mrr; optional segment, nps) and fits, per segment: churn by tenure
+(Kaplan-Meier; the shifted-beta-geometric model by maximum likelihood with
+standard errors from the observed information; a constant rate; the better
+of the two by AIC), the contract term (monthly, or 12-month renewals, from
+when accounts leave), the frequency and size of expansions and
+contractions, new accounts a month and their ACV (lognormal). It prints the
+fits and a Pareto of accounts by MRR with suggested touch tiers, and writes
+a commented scenario (every fitted number with its standard error; the
+uncertainty carried as distributions) that csplan validates and runs, and
+charts: retention actual against fitted per segment, and the Pareto.
+It also reads a cohort survival table (period,survivors) and fits it.
+See docs/history.md.`,
+		Example: `  csplan calibrate history.csv -o calibrated.yaml
+  csplan calibrate history.csv -o calibrated.yaml --charts charts --term 12
+  csplan calibrate fader-hardie-regular.csv --periods 7 -o f1.yaml`,
+		Args: args(cobra.ExactArgs(1)),
+		RunE: func(c *cobra.Command, a []string) error {
+			opt := calibrate.Options{}
+			switch term {
+			case "auto":
+			case "1", "12":
+				opt.Term = map[string]int{"1": 1, "12": 12}[term]
+			default:
+				return usageError{fmt.Errorf("calibrate: unknown --term %q (use one of: auto, 1, 12)", term)}
+			}
+			if dups != "error" && dups != "sum" {
+				return usageError{fmt.Errorf("calibrate: unknown --duplicates %q (use one of: error, sum)", dups)}
+			}
+			f, err := os.Open(a[0])
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			br := bufio.NewReaderSize(f, 1<<16)
+			var cal *calibrate.Calibration
+			var h *calibrate.History
+			if calibrate.IsCohortTable(calibrate.ReadHeader(br)) {
+				co, err := calibrate.ReadCohort(br, a[0])
+				if err != nil {
+					return err
+				}
+				cal = calibrate.CalibrateCohort(co, periods)
+			} else {
+				h, err = calibrate.ReadHistory(br, a[0], calibrate.ReadOptions{Duplicates: calibrate.Duplicates(dups)})
+				if err != nil {
+					return err
+				}
+				if cal, err = calibrate.Calibrate(h, opt); err != nil {
+					return usageError{err}
+				}
+			}
+			printCalibration(c.OutOrStdout(), cal, h != nil)
+			if out == "" {
+				fmt.Fprintln(c.ErrOrStderr(), "no scenario written: give -o SCENARIO.yaml")
+				return nil
+			}
+			y := calibrate.Scenario(cal, calibrate.ScenarioOptions{Horizon: horizon, Trials: trials})
+			if _, err := scenarios.Parse(out, y, nil); err != nil {
+				return fmt.Errorf("the calibrated scenario does not validate (a csplan bug; please report it):\n%w", err)
+			}
+			if charts == "" {
+				charts = strings.TrimSuffix(out, filepath.Ext(out)) + "-charts"
+			}
+			dir, err := newOutputDir(charts)
+			if err != nil {
+				return err
+			}
+			defer dir.discard()
+			for _, s := range cal.Segments {
+				if ch, err := report.RetentionChart(retentionInput(a[0], s)); err == nil {
+					if err := writeChart(dir, ch); err != nil {
+						return err
+					}
+				}
+			}
+			if h != nil && len(cal.Pareto.MRR) > 0 {
+				p := cal.Pareto
+				in := report.ParetoBook{Source: a[0], Month: p.Month.String(), MRR: p.MRR}
+				for _, t := range p.Tiers {
+					in.Tiers = append(in.Tiers, report.ParetoTier{Name: t.Name, Accounts: t.Accounts, Share: t.Share})
+				}
+				ch, err := report.ParetoChart(in)
+				if err != nil {
+					return err
+				}
+				if err := writeChart(dir, ch); err != nil {
+					return err
+				}
+			}
+			if err := c.Context().Err(); err != nil {
+				return err
+			}
+			if err := writeFileAtomic(out, y); err != nil {
+				return err
+			}
+			if err := dir.commit(); err != nil {
+				return err
+			}
+			fmt.Fprintf(c.ErrOrStderr(), "wrote %s and the charts in %s\n", out, charts)
+			return nil
+		},
+	}
+	c.Flags().StringVarP(&out, "output", "o", "", "write the calibrated scenario YAML here")
+	c.Flags().StringVar(&charts, "charts", "", "directory for the charts (default: beside the scenario, NAME-charts)")
+	c.Flags().StringVar(&dups, "duplicates", "error", "two rows of one account and month: error, or sum them")
+	c.Flags().StringVar(&term, "term", "auto", "contract term in months: auto (detect), 1 or 12")
+	c.Flags().IntVar(&periods, "periods", 0, "cohort table: fit only periods 1..N (0: all)")
+	c.Flags().IntVar(&horizon, "horizon", 36, "horizon of the written scenario, months")
+	c.Flags().IntVar(&trials, "trials", 2000, "trials of the written scenario")
+	return c
+}
+
+func retentionInput(source string, s calibrate.SegmentFit) report.RetentionFit {
+	ch := s.Churn
+	unit := "month"
+	if ch.Term == 12 {
+		unit = "year"
+	}
+	r := report.RetentionFit{Source: source, Segment: s.Name, Unit: unit, Known: ch.Observed}
+	for _, p := range ch.KM {
+		r.KM, r.Lower, r.Upper = append(r.KM, p.Survival), append(r.Lower, p.Lower), append(r.Upper, p.Upper)
+	}
+	n := len(r.KM) - 1
+	if ch.SBG != nil {
+		m := report.RetentionModel{Name: "sBG fit", Chosen: ch.Chosen == "sbg"}
+		for t := 0; t <= n; t++ {
+			m.Survival = append(m.Survival, ch.SBG.Survival(t))
+		}
+		r.Models = append(r.Models, m)
+	}
+	if p := ch.Const.P.Value; p == p {
+		m := report.RetentionModel{Name: "Constant rate", Chosen: ch.Chosen == "constant"}
+		s := 1.0
+		for t := 0; t <= n; t++ {
+			m.Survival = append(m.Survival, s)
+			s *= 1 - p
+		}
+		r.Models = append(r.Models, m)
+	}
+	return r
+}
+
+func printCalibration(w io.Writer, c *calibrate.Calibration, history bool) {
+	if history {
+		fmt.Fprintf(w, "History %s: %s to %s\n", c.History, c.First, c.Last)
+	} else {
+		fmt.Fprintf(w, "Cohort table %s\n", c.History)
+	}
+	for _, s := range c.Segments {
+		ch := s.Churn
+		per := "month"
+		if ch.Term == 12 {
+			per = "year"
+		}
+		fmt.Fprintf(w, "\nSegment %s: %d accounts paying at the end\n", s.Name, s.Accounts)
+		fmt.Fprintf(w, "  term          %d months (%s)\n", ch.Term, ch.TermNote)
+		if ch.SBG != nil {
+			f := ch.SBG
+			fmt.Fprintf(w, "  sBG           alpha %.4f ± %.4f, beta %.4f ± %.4f (corr %.2f); log-likelihood %.2f, AIC %.2f\n",
+				f.Alpha.Value, f.Alpha.SE, f.Beta.Value, f.Beta.SE, f.Corr, f.LogLik, f.AIC)
+		} else if ch.SBGNote != "" {
+			fmt.Fprintf(w, "  sBG           not fitted: %s\n", ch.SBGNote)
+		}
+		if ch.Chosen == "none" {
+			fmt.Fprintf(w, "  churn         none observed; 95 %% upper bound %.2f%% a %s\n", 100*ch.Upper95, per)
+		} else {
+			fmt.Fprintf(w, "  constant      %.3f%% ± %.3f%% a %s; log-likelihood %.2f, AIC %.2f\n", 100*ch.Const.P.Value, 100*ch.Const.P.SE, per, ch.Const.LogLik, ch.Const.AIC)
+		}
+		fmt.Fprintf(w, "  chosen        %s\n", ch.Chosen)
+		if !history {
+			continue
+		}
+		for _, m := range []struct {
+			name string
+			f    calibrate.MovementFit
+		}{{"upsell", s.Upsell}, {"contraction", s.Contract}} {
+			if m.f.Events == 0 {
+				fmt.Fprintf(w, "  %-13s none in %d opportunities\n", m.name, m.f.Opportunities)
+				continue
+			}
+			fmt.Fprintf(w, "  %-13s %s: %d of %d opportunities (%.2f%% ± %.2f%%), median size %.1f%% of MRR, p90 %.1f%%\n",
+				m.name, m.f.Cadence, m.f.Events, m.f.Opportunities, 100*m.f.Probability.Value, 100*m.f.Probability.SE, 100*m.f.Size.Median(), 100*m.f.Size.P90())
+		}
+		if s.NewAccounts > 0 {
+			fmt.Fprintf(w, "  new accounts  %.2f ± %.2f a month; ACV median %.0f, p90 %.0f (lognormal, n %d)\n",
+				s.NewPerMonth.Value, s.NewPerMonth.SE, s.NewACV.Median(), s.NewACV.P90(), s.NewACV.N)
+		}
+	}
+	if history && len(c.Pareto.MRR) > 0 {
+		fmt.Fprintf(w, "\nPareto of %d accounts by MRR in %s: suggested touch tiers\n", len(c.Pareto.MRR), c.Pareto.Month)
+		cum := 0.0
+		for _, t := range c.Pareto.Tiers {
+			cum += t.Share
+			fmt.Fprintf(w, "  %-11s %6d accounts  MRR from %10.0f  %5.1f%% of MRR (cumulative %5.1f%%)\n", t.Name, t.Accounts, t.MinMRR, 100*t.Share, 100*cum)
+		}
+	}
+	for _, warn := range c.Warnings {
+		fmt.Fprintf(w, "\nnote: %s\n", warn)
+	}
+}

@@ -1,0 +1,288 @@
+package calibrate
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Period kinds of the KPIs.
+const (
+	PeriodMonth   = "month"
+	PeriodQuarter = "quarter"
+	PeriodYear    = "year"
+)
+
+// KPI is one metric of one period and segment beside its benchmark.
+type KPI struct {
+	Value  float64 `json:"value"`
+	Low    float64 `json:"benchmark_low"`
+	High   float64 `json:"benchmark_high"`
+	Status string  `json:"status"` // above, within, below; "" without a benchmark
+}
+
+// KPIRow are the KPIs of one period and segment ("all" for the book).
+type KPIRow struct {
+	Period        string         `json:"period"`
+	Kind          string         `json:"kind"`
+	Segment       string         `json:"segment"`
+	StartAccounts int            `json:"start_accounts"`
+	EndAccounts   int            `json:"end_accounts"`
+	StartMRR      float64        `json:"start_mrr"`
+	EndMRR        float64        `json:"end_mrr"`
+	Metrics       map[string]KPI `json:"metrics"`
+}
+
+// KPINames are the metrics of a row, in display order.
+var KPINames = []string{"nrr", "grr", "unit_churn", "revenue_churn", "churn_lost", "churn_contraction", "expansion", "new_mrr", "reactivated_mrr", "nps", "crc_ratio"}
+
+// benchmark is a K1 benchmark for a year (OpenView, "Building Your
+// Customer Success Strategy"; ../shared/reference/README.md K1).
+type benchmark struct {
+	lo, hi float64
+	kind   string // how it scales to a shorter period: "ratio" (NRR), "rate", "level"
+}
+
+var benchmarks = map[string]benchmark{
+	"nrr":           {1.04, 1.04, "ratio"}, // about 104 %; best in class 110-125 %
+	"grr":           {0.93, 0.94, "ratio"}, // 1 − revenue churn benchmark
+	"unit_churn":    {0.08, 0.10, "rate"},
+	"revenue_churn": {0.06, 0.07, "rate"},
+	"nps":           {25, 29, "level"},
+	"crc_ratio":     {0.08, 0.13, "level"},
+}
+
+// periodBenchmark scales a yearly benchmark to a period of months:
+// ratios compound (1.04^(m/12)), rates too (1 − (1 − r)^(m/12)).
+func periodBenchmark(b benchmark, months int) (lo, hi float64) {
+	f := float64(months) / 12
+	switch b.kind {
+	case "ratio":
+		return math.Pow(b.lo, f), math.Pow(b.hi, f)
+	case "rate":
+		return 1 - math.Pow(1-b.lo, f), 1 - math.Pow(1-b.hi, f)
+	}
+	return b.lo, b.hi
+}
+
+// Costs are CS costs by month.
+type Costs map[Month]float64
+
+// ReadCosts reads a costs CSV: a header month,cost (or cs_cost) and a row
+// per month.
+func ReadCosts(r io.Reader, name string) (Costs, error) {
+	br := bufio.NewReader(r)
+	if err := checkEncoding(br, name); err != nil {
+		return nil, err
+	}
+	cr := csv.NewReader(br)
+	header, err := cr.Read()
+	if err != nil || len(header) < 2 || normalise(header[0]) != "month" || !strings.Contains(normalise(header[1]), "cost") {
+		return nil, Errors{{name, 1, "expected a header month,cost and a row per month (CS cost of that month)"}}
+	}
+	c := Costs{}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			return nil, Errors{{name, line, csvMsg(err)}}
+		}
+		m, ok := parseMonth(strings.TrimSpace(rec[0]))
+		if !ok {
+			return nil, Errors{{name, line, fmt.Sprintf("month %q: expected YYYY-MM", rec[0])}}
+		}
+		v, msg := parseMRR(rec[1])
+		if msg != "" {
+			return nil, Errors{{name, line, strings.Replace(msg, "mrr", "cost", 1)}}
+		}
+		c[m] += v
+	}
+	return c, nil
+}
+
+// periodOf returns the first month and the label of the period holding m.
+func periodOf(kind string, m Month) (Month, int, string) {
+	y, mo := int(m)/12, int(m)%12
+	switch kind {
+	case PeriodQuarter:
+		return Month(y*12 + mo/3*3), 3, fmt.Sprintf("%04d-Q%d", y, mo/3+1)
+	case PeriodYear:
+		return Month(y * 12), 12, fmt.Sprintf("%04d", y)
+	}
+	return m, 1, m.String()
+}
+
+// KPIs computes the KPIs of every whole period of kind in h whose month
+// before is in the history, for the book ("all") and each segment (when
+// the history has segments). costs may be nil.
+//
+// For a period from month a to month b, the customers of the period are
+// the accounts paying in month a − 1, and: NRR = their MRR in b / their
+// MRR in a − 1; GRR the same with each account capped at its MRR in a − 1;
+// unit churn = the share of them not paying in b; revenue churn = (MRR of
+// those lost + contraction of the rest) / MRR in a − 1; expansion = the
+// rest's growth / MRR in a − 1; new MRR = MRR in b of accounts not paying
+// in a − 1 (reactivated MRR: those of them that paid before).
+func KPIs(h *History, kind string, costs Costs) []KPIRow {
+	segs := []string{Unsegmented}
+	if len(h.Segments) > 1 || (len(h.Segments) == 1 && h.Segments[0] != Unsegmented) {
+		segs = append(segs, h.Segments...)
+	}
+	var rows []KPIRow
+	for m := h.First + 1; m <= h.Last; {
+		a, months, label := periodOf(kind, m)
+		b := a + Month(months) - 1
+		if a-1 < h.First || b > h.Last {
+			m = b + 1
+			continue
+		}
+		for si, seg := range segs {
+			rows = append(rows, periodKPIs(h, kind, label, a, b, seg, si-1, costs, months))
+		}
+		m = b + 1
+	}
+	return rows
+}
+
+func periodKPIs(h *History, kind, label string, a, b Month, seg string, si int, costs Costs, months int) KPIRow {
+	r := KPIRow{Period: label, Kind: kind, Segment: seg, Metrics: map[string]KPI{}}
+	var lost, contraction, expansion, retained, newMRR, react, revenue float64
+	lostN := 0
+	for i := range h.Accounts {
+		ac := &h.Accounts[i]
+		if si >= 0 && ac.Segment != si {
+			continue
+		}
+		s, e := ac.At(a-1), ac.At(b)
+		for m := a; m <= b; m++ {
+			revenue += ac.At(m)
+		}
+		if e > 0 {
+			r.EndAccounts++
+			r.EndMRR += e
+		}
+		switch {
+		case s > 0:
+			r.StartAccounts++
+			r.StartMRR += s
+			switch {
+			case e == 0:
+				lost += s
+				lostN++
+			case e < s:
+				contraction += s - e
+			default:
+				expansion += e - s
+			}
+			retained += e
+		case e > 0:
+			newMRR += e
+			if ac.Start < a-1 {
+				react += e
+			}
+		}
+	}
+	set := func(name string, v float64) {
+		k := KPI{Value: v}
+		if bm, ok := benchmarks[name]; ok {
+			k.Low, k.High = periodBenchmark(bm, months)
+			if bm.kind == "level" {
+				k.Low, k.High = bm.lo, bm.hi
+			}
+			switch {
+			case v > k.High*(1+1e-12):
+				k.Status = "above"
+			case v < k.Low*(1-1e-12):
+				k.Status = "below"
+			default:
+				k.Status = "within"
+			}
+		} else {
+			k.Low, k.High = math.NaN(), math.NaN()
+		}
+		r.Metrics[name] = k
+	}
+	if r.StartMRR > 0 {
+		set("nrr", retained/r.StartMRR)
+		set("grr", (r.StartMRR-lost-contraction)/r.StartMRR)
+		set("unit_churn", float64(lostN)/float64(r.StartAccounts))
+		set("revenue_churn", (lost+contraction)/r.StartMRR)
+		set("churn_lost", lost/r.StartMRR)
+		set("churn_contraction", contraction/r.StartMRR)
+		set("expansion", expansion/r.StartMRR)
+	}
+	set("new_mrr", newMRR-react)
+	set("reactivated_mrr", react)
+	if len(h.NPS) > 0 {
+		var pro, det, n int
+		for _, x := range h.NPS {
+			if x.Month < a || x.Month > b || (si >= 0 && h.Accounts[x.Account].Segment != si) {
+				continue
+			}
+			n++
+			switch {
+			case x.Score >= 9:
+				pro++
+			case x.Score <= 6:
+				det++
+			}
+		}
+		if n > 0 {
+			set("nps", 100*float64(pro-det)/float64(n))
+		}
+	}
+	if costs != nil && si < 0 && revenue > 0 {
+		cost, have := 0.0, true
+		for m := a; m <= b; m++ {
+			v, ok := costs[m]
+			cost += v
+			have = have && ok
+		}
+		if have {
+			set("crc_ratio", cost/revenue)
+		}
+	}
+	return r
+}
+
+// TrailingRetention is the NRR and GRR over the 12 months to each month
+// of h from month First + 12 (point to point, as in KPIs); with a shorter
+// history, over one month. Months is the month each value ends at.
+func TrailingRetention(h *History) (months []Month, nrr, grr []float64, window int) {
+	window = 12
+	if h.Last-h.First < 12 {
+		window = 1
+	}
+	for b := h.First + Month(window); b <= h.Last; b++ {
+		a := b - Month(window) + 1
+		r := periodKPIs(h, "", "", a, b, Unsegmented, -1, nil, window)
+		if _, ok := r.Metrics["nrr"]; !ok {
+			continue
+		}
+		months = append(months, b)
+		nrr = append(nrr, r.Metrics["nrr"].Value)
+		grr = append(grr, r.Metrics["grr"].Value)
+	}
+	return months, nrr, grr, window
+}
+
+// FormatKPI writes a metric's value for people: rates as percentages, NPS
+// as a number, money with thousands separators.
+func FormatKPI(name string, v float64) string {
+	switch name {
+	case "nps":
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	case "new_mrr", "reactivated_mrr":
+		return thousands(v)
+	case "crc_ratio":
+		return strconv.FormatFloat(v, 'f', 3, 64)
+	}
+	return strconv.FormatFloat(100*v, 'f', 1, 64) + "%"
+}
