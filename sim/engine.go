@@ -54,7 +54,7 @@ func Run(ctx context.Context, opts []Option, s Settings, progress func(done, tot
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	agg := newAggregate(len(opts), h, s.Trials)
+	agg := newAggregate(len(opts), h, s.Trials, len(opts[0].Model.Segments))
 	blocks := (s.Trials + BlockSize - 1) / BlockSize
 	var next, done atomic.Int64
 	g, ctx := errgroup.WithContext(ctx)
@@ -85,6 +85,9 @@ func Run(ctx context.Context, opts []Option, s Settings, progress func(done, tot
 						w.summarise(&series, &metrics)
 						for i := range numMetrics {
 							agg.metrics[k][i][t] = metrics[i]
+						}
+						for i, v := range w.segCLV {
+							agg.segCLV[k][i][t] = v
 						}
 						for i := range numSeries {
 							row := sums[k][i]
@@ -121,6 +124,7 @@ func Run(ctx context.Context, opts []Option, s Settings, progress func(done, tot
 type aggregate struct {
 	h, trials int
 	metrics   [][numMetrics][]float64 // [option][metric][trial]
+	segCLV    [][][]float64           // [option][segment][trial]: CLV per account of each segment
 	sketches  [][numSeries][]sketch   // [option][series][month]
 
 	mu       sync.Mutex
@@ -182,12 +186,16 @@ func (a *aggregate) finishBlock(blk int, s blockSums) {
 	}
 }
 
-func newAggregate(nopt, h, trials int) *aggregate {
+func newAggregate(nopt, h, trials, segments int) *aggregate {
 	a := &aggregate{h: h, trials: trials}
 	a.metrics = make([][numMetrics][]float64, nopt)
+	a.segCLV = make([][][]float64, nopt)
 	for k := range a.metrics {
 		for i := range numMetrics {
 			a.metrics[k][i] = make([]float64, trials)
+		}
+		for range segments {
+			a.segCLV[k] = append(a.segCLV[k], make([]float64, trials))
 		}
 	}
 	a.totals = a.newBlockSums()
@@ -240,6 +248,11 @@ func (a *aggregate) results(opts []Option, s Settings) *results.Results {
 			Metrics: map[string]results.Summary{}, Series: map[string][]results.Point{}}
 		for i, name := range MetricNames {
 			ro.Metrics[name] = summarize(a.metrics[k][i])
+		}
+		for i, seg := range o.Model.Segments {
+			if i < len(a.segCLV[k]) {
+				ro.Metrics["clv_"+seg.Name] = summarize(a.segCLV[k][i])
+			}
 		}
 		for i, name := range SeriesNames {
 			pts := []results.Point{}
@@ -372,6 +385,10 @@ func runExpected(opts []Option, s Settings) *results.Results {
 		for i, name := range MetricNames {
 			v := metrics[i]
 			ro.Metrics[name] = results.Summary{Mean: v, P5: v, P25: v, P50: v, P75: v, P95: v}
+		}
+		for i, seg := range o.Model.Segments {
+			v := w.segCLV[i]
+			ro.Metrics["clv_"+seg.Name] = results.Summary{Mean: v, P5: v, P25: v, P50: v, P75: v, P95: v}
 		}
 		for i, name := range SeriesNames {
 			pts := []results.Point{}

@@ -196,6 +196,7 @@ func (w *worker) expectedTrial(m *Model, netRate NetRate) {
 	}
 	for _, g := range groups {
 		b.addExpected(g.e, g.surv, g.join, g.weight, g.count)
+		g.r.accounts += g.count
 		if g.referred {
 			b.refM[g.join] += g.weight
 			b.refN[g.join] += g.count

@@ -108,22 +108,26 @@ func (w *worker) clv(series *[numSeries][]float64, metrics *[numMetrics]float64)
 	d := math.Pow(1+e.discount, -1.0/12) // monthly discount factor
 	level := w.segLevels()
 	total, residual, accounts := 0.0, 0.0, 0.0
-	for mo := 0; mo <= h; mo++ {
-		accounts += w.b.joins[mo]
-	}
-	accounts += series[sLogos][0]
+	w.segCLV = w.segCLV[:0]
 	for i := range w.segs {
 		r := &w.segs[i]
 		f := 1.0
-		margin := 0.0
+		margin, value, n := 0.0, 0.0, r.accounts
 		for mo := 1; mo <= h; mo++ {
 			f *= d
 			margin = w.segMargin(r, level, i, mo)
-			total += f * margin
+			value += f * margin
 		}
 		tail := margin * r.tailFactor(e.discount, h)
 		residual += tail
-		total += f * tail
+		value += f * tail
+		total += value
+		accounts += n
+		perAccount := 0.0
+		if n > 0 {
+			perAccount = value / n
+		}
+		w.segCLV = append(w.segCLV, perAccount)
 	}
 	if accounts > 0 {
 		metrics[mCLV] = total / accounts

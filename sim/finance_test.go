@@ -132,6 +132,7 @@ func TestCLVOfConstantAccount(t *testing.T) {
 	}
 	tail := 8000 * 0.81 * tf
 	within(t, "CLV", res["clv"].Mean, in+f*tail, 0.01)
+	within(t, "CLV of the segment", res["clv_book"].Mean, in+f*tail, 0.01)
 	within(t, "customer-based valuation", res["valuation"].Mean, tail, 0.01)
 }
 

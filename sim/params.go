@@ -48,6 +48,7 @@ type segRun struct {
 	// added by its calendars (summarise), for its CLV.
 	mrrD, mrrLevel []float64
 	logosD         []float64 // the segment's logos, as diffs
+	accounts       float64   // accounts simulated: opening book and new logos
 	so             *secondOrder
 	idx            int // position in the model's segments
 }

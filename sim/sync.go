@@ -203,6 +203,7 @@ func (w *worker) newLive(r *segRun, key uint64, mrr float64, join, firstRenewal 
 	b.mrr[join] += mrr
 	r.mrrD[join] += mrr
 	r.logosD[join]++
+	r.accounts++
 	if referred {
 		b.refM[join] += mrr
 		b.refN[join]++

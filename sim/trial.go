@@ -173,6 +173,7 @@ type worker struct {
 	econ       econ        // the trial's economics
 	levels     [][]float64 // scratch: segment MRR by month
 	bookValue  float64     // value of the accounts left at the horizon (customer-based valuation)
+	segCLV     []float64   // CLV per account of each segment
 	live       []live
 	order      []int
 	stats      []syncStats
@@ -480,6 +481,7 @@ func (w *worker) account(r *segRun, key uint64, mrr float64, join, firstRenewal 
 
 	b.logos[join]++
 	r.logosD[join]++
+	r.accounts++
 	if churnAt <= h {
 		b.logos[churnAt]--
 		r.logosD[churnAt]--
