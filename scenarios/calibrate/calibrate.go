@@ -88,12 +88,10 @@ func (f LogNormalFit) Mean() float64 { return math.Exp(f.Mu.Value + f.Sigma.Valu
 // FitLogNormal fits a lognormal to the positive values of xs.
 func FitLogNormal(xs []float64) LogNormalFit {
 	var f LogNormalFit
-	sum, sum2 := 0.0, 0.0
+	sum := 0.0
 	for _, x := range xs {
 		if x > 0 {
-			l := math.Log(x)
-			sum += l
-			sum2 += l * l
+			sum += math.Log(x)
 			f.N++
 		}
 	}
@@ -102,7 +100,17 @@ func FitLogNormal(xs []float64) LogNormalFit {
 	}
 	n := float64(f.N)
 	mu := sum / n
-	sd := math.Sqrt(math.Max(0, sum2/n-mu*mu))
+	ss := 0.0
+	for _, x := range xs {
+		if x > 0 {
+			d := math.Log(x) - mu
+			ss += d * d
+		}
+	}
+	sd := math.Sqrt(ss / n)
+	if sd < 1e-9 {
+		sd = 0
+	}
 	f.Mu = Estimate{mu, sd / math.Sqrt(n)}
 	f.Sigma = Estimate{sd, sd / math.Sqrt(2*n)}
 	return f

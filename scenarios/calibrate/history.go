@@ -285,7 +285,10 @@ func ReadHistory(r io.Reader, name string, opt ReadOptions) (*History, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
+		line := 0
+		if err == nil {
+			line, _ = cr.FieldPos(0)
+		}
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
@@ -544,10 +547,10 @@ func ReadCohort(r io.Reader, name string) (*Cohort, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			return nil, Errors{{name, line, csvMsg(err)}}
+			return nil, Errors{{name, csvLine(err), csvMsg(err)}}
 		}
+		line, _ := cr.FieldPos(0)
 		p, err1 := strconv.Atoi(strings.TrimSpace(rec[0]))
 		s, err2 := strconv.ParseFloat(strings.TrimSpace(rec[1]), 64)
 		switch {
@@ -566,4 +569,13 @@ func ReadCohort(r io.Reader, name string) (*Cohort, error) {
 		return nil, Errors{{name, 0, "a cohort table needs at least periods 0 and 1"}}
 	}
 	return c, nil
+}
+
+// csvLine is the line of a CSV parse error (0 if it has none).
+func csvLine(err error) int {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return pe.Line
+	}
+	return 0
 }

@@ -90,10 +90,10 @@ func ReadCosts(r io.Reader, name string) (Costs, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			return nil, Errors{{name, line, csvMsg(err)}}
+			return nil, Errors{{name, csvLine(err), csvMsg(err)}}
 		}
+		line, _ := cr.FieldPos(0)
 		m, ok := parseMonth(strings.TrimSpace(rec[0]))
 		if !ok {
 			return nil, Errors{{name, line, fmt.Sprintf("month %q: expected YYYY-MM", rec[0])}}

@@ -1,0 +1,155 @@
+package calibrate
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"csplan/scenarios"
+)
+
+// readAny reads a history or, by its header, a cohort table.
+func readAny(data []byte, name string) (*History, *Cohort, error) {
+	br := bufio.NewReader(bytes.NewReader(data))
+	if IsCohortTable(ReadHeader(br)) {
+		c, err := ReadCohort(br, name)
+		return nil, c, err
+	}
+	h, err := ReadHistory(br, name, ReadOptions{})
+	return h, nil, err
+}
+
+// The catalogue of malformed histories: each gives a clear error that
+// names the line where there is one.
+func TestBadHistories(t *testing.T) {
+	cases := map[string]string{
+		"missing-column.csv":     "missing-column.csv:1: missing column month; the header must name account_id, month and mrr",
+		"bad-date.csv":           "bad-date.csv:3: month \"2024-13\": expected YYYY-MM (for example 2024-03) or a date YYYY-MM-DD\nbad-date.csv:4: month \"March 2024\"",
+		"negative-mrr.csv":       "negative-mrr.csv:3: mrr -20 is negative",
+		"duplicate-row.csv":      "duplicate-row.csv:4: account a1 has a second row for 2024-01 (first on line 2); give one row per account and month, or pass --duplicates sum",
+		"bad-mrr.csv":            "bad-mrr.csv:3: mrr \"abc\": expected an amount",
+		"header-only.csv":        "header-only.csv: the file has a header but no rows",
+		"empty.csv":              "empty.csv:1: the file is empty",
+		"non-utf8.csv":           "non-utf8.csv:3: the row is not UTF-8 text",
+		"utf16.csv":              "utf16.csv:1: the file is UTF-16 text; save it as CSV UTF-8",
+		"bad-nps.csv":            "bad-nps.csv:2: nps \"11\": expected a whole number from 0 to 10",
+		"unterminated-quote.csv": "unterminated-quote.csv:2: extraneous or missing \" in quoted-field",
+		"never-paid.csv":         "never-paid.csv: no account ever has MRR above 0",
+		"cohort-rising.csv":      "cohort-rising.csv:3: survivors rise from 1000 to 1200; a cohort only shrinks",
+	}
+	for file, want := range cases {
+		t.Run(file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata/bad", file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _, err = readAny(data, file)
+			if err == nil {
+				t.Fatalf("no error; want %q", want)
+			}
+			if !strings.HasPrefix(err.Error(), want) {
+				t.Errorf("error\n%s\nwant it to start\n%s", err, want)
+			}
+		})
+	}
+}
+
+// Degenerate histories read and calibrate to a scenario that validates,
+// with the documented results.
+func TestDegenerateHistories(t *testing.T) {
+	for _, tc := range []struct {
+		file  string
+		check func(t *testing.T, h *History, c *Calibration)
+	}{
+		{"ok-single-account.csv", func(t *testing.T, h *History, c *Calibration) {
+			if c.Segments[0].Churn.Chosen != "none" || c.Segments[0].Upsell.Events != 1 {
+				t.Errorf("churn %s, upsells %d", c.Segments[0].Churn.Chosen, c.Segments[0].Upsell.Events)
+			}
+		}},
+		{"ok-no-churn.csv", func(t *testing.T, h *History, c *Calibration) {
+			ch := c.Segments[0].Churn
+			// No account starts inside the history: the opening book is used.
+			if ch.Chosen != "none" || !ch.Opening || !(ch.Upper95 > 0.05 && ch.Upper95 < 0.2) {
+				t.Errorf("chosen %s, opening %v, upper bound %.3f", ch.Chosen, ch.Opening, ch.Upper95)
+			}
+		}},
+		{"ok-all-churned.csv", func(t *testing.T, h *History, c *Calibration) {
+			s := c.Segments[0]
+			if s.Accounts != 1 || s.Churn.Chosen != "constant" {
+				t.Errorf("accounts %d, chosen %s (%s)", s.Accounts, s.Churn.Chosen, s.Churn.SBGNote)
+			}
+		}},
+		{"ok-gap-unsorted.csv", func(t *testing.T, h *History, c *Calibration) {
+			if h.Reactivations != 2 || h.Segments[0] != "ent" {
+				t.Errorf("reactivations %d, segments %v", h.Reactivations, h.Segments)
+			}
+			if got := h.Accounts[0].MRR; fmt.Sprint(got) != "[100 0 100 100]" {
+				t.Errorf("b1 MRR %v", got)
+			}
+		}},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata/bad", tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, _, err := readAny(data, tc.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := Calibrate(h, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.check(t, h, c)
+			y := Scenario(c, ScenarioOptions{Trials: 10})
+			if _, err := scenarios.Parse(tc.file+".yaml", y, nil); err != nil {
+				t.Errorf("%v\n%s", err, y)
+			}
+			KPIs(h, PeriodMonth, nil)
+		})
+	}
+}
+
+// Duplicates can be summed instead.
+func TestDuplicatesSum(t *testing.T) {
+	data, _ := os.ReadFile("testdata/bad/duplicate-row.csv")
+	h, err := ReadHistory(bytes.NewReader(data), "d.csv", ReadOptions{Duplicates: DuplicatesSum})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Summed != 1 || h.Accounts[0].MRR[0] != 200 {
+		t.Errorf("summed %d, MRR %v", h.Summed, h.Accounts[0].MRR)
+	}
+}
+
+// FuzzReadHistory: the reader never panics, and what it accepts is a
+// consistent history that calibrates.
+func FuzzReadHistory(f *testing.F) {
+	files, _ := filepath.Glob("testdata/bad/*.csv")
+	for _, p := range files {
+		data, _ := os.ReadFile(p)
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		h, err := ReadHistory(bytes.NewReader(data), "fuzz.csv", ReadOptions{})
+		if err != nil {
+			return
+		}
+		for _, a := range h.Accounts {
+			if len(a.MRR) == 0 || a.MRR[0] <= 0 || a.MRR[len(a.MRR)-1] <= 0 || a.Start < h.First || a.End() > h.Last {
+				t.Fatalf("account %q: start %s, %d months, history %s to %s", a.ID, a.Start, len(a.MRR), h.First, h.Last)
+			}
+		}
+		if h.Last-h.First > 240 {
+			return // calibrating centuries of months is slow, not wrong
+		}
+		if _, err := Calibrate(h, Options{}); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
