@@ -50,6 +50,10 @@ func Run(ctx context.Context, opts []Option, s Settings, progress func(done, tot
 	if s.Trials < 1 {
 		return nil, fmt.Errorf("trials must be at least 1, got %d", s.Trials)
 	}
+	cop, err := newCopula(opts[0].Model.Correlations)
+	if err != nil {
+		return nil, err
+	}
 	workers := s.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -63,6 +67,7 @@ func Run(ctx context.Context, opts []Option, s Settings, progress func(done, tot
 	for range min(workers, blocks) {
 		g.Go(func() error {
 			w := newWorker(s.Seed, h)
+			w.cop = cop
 			sk := agg.newSketches()
 			var series [numSeries][]float64
 			for i := range series {

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"sort"
 	"testing"
 
 	"csplan/sim/dist"
@@ -260,4 +261,62 @@ func TestSecondOrderSynchronousMatchesIndependent(t *testing.T) {
 	if a == 0 || math.Abs(a-b) > 1e-9*a {
 		t.Errorf("second-order ARR: independent %v, synchronous %v", a, b)
 	}
+}
+
+// Rank correlations between per-trial inputs are achieved within sampling
+// error: the Spearman correlation of n pairs has a standard error of about
+// (1 − ρ²)/√(n − 1) (for normal scores), so 4,000 trials give ±0.013; the
+// test allows four of those.
+func TestCorrelatedAssumptions(t *testing.T) {
+	churn, _ := dist.NewBeta(0.08, 0.02)
+	up, _ := dist.NewPERT(0.05, 0.1, 0.2)
+	other, _ := dist.NewUniform(0, 1)
+	cop, err := newCopula([]Correlation{{A: "churn", B: "up", Rho: -0.5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 4000
+	st := newStream()
+	a, b, c := make([]float64, n), make([]float64, n), make([]float64, n)
+	for i := range n {
+		d := drawer{trial: trialKey(1, uint64(i)), st: st, cop: cop}
+		a[i], b[i], c[i] = d.draw(Assumption{"churn", churn}), d.draw(Assumption{"up", up}), d.draw(Assumption{"other", other})
+	}
+	se := (1 - 0.25) / math.Sqrt(n-1)
+	within(t, "rank correlation churn ~ upsell", spearman(a, b), -0.5, 4*se)
+	within(t, "rank correlation with an uncorrelated input", spearman(a, c), 0, 4/math.Sqrt(n-1))
+	// The marginals are untouched: the churn draws keep their mean.
+	mean := 0.0
+	for _, v := range a {
+		mean += v
+	}
+	within(t, "churn mean", mean/n, 0.08, 4*0.02/math.Sqrt(n))
+	if _, err := newCopula([]Correlation{{"a", "b", 0.95}, {"b", "c", 0.95}, {"a", "c", -0.95}}); err == nil {
+		t.Error("contradictory correlations must be refused")
+	}
+}
+
+func spearman(x, y []float64) float64 {
+	rank := func(v []float64) []float64 {
+		idx := make([]int, len(v))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.Slice(idx, func(i, j int) bool { return v[idx[i]] < v[idx[j]] })
+		r := make([]float64, len(v))
+		for k, i := range idx {
+			r[i] = float64(k)
+		}
+		return r
+	}
+	rx, ry := rank(x), rank(y)
+	n := float64(len(x))
+	mx, my := (n-1)/2, (n-1)/2
+	var sxy, sxx, syy float64
+	for i := range rx {
+		sxy += (rx[i] - mx) * (ry[i] - my)
+		sxx += (rx[i] - mx) * (rx[i] - mx)
+		syy += (ry[i] - my) * (ry[i] - my)
+	}
+	return sxy / math.Sqrt(sxx*syy)
 }

@@ -100,6 +100,8 @@ type drawer struct {
 	trial    uint64 // trialKey of the trial
 	expected bool
 	st       *stream
+	cop      *copula   // rank correlations, if any
+	corr     []float64 // the trial's correlated uniforms, drawn on first use
 }
 
 func (d *drawer) draw(a Assumption) float64 {
@@ -108,6 +110,14 @@ func (d *drawer) draw(a Assumption) float64 {
 	}
 	if d.expected || a.Dist.Fixed() {
 		return a.Dist.Mean()
+	}
+	if d.cop != nil {
+		if i, ok := d.cop.index[a.Name]; ok {
+			if d.corr == nil {
+				d.corr = d.cop.uniforms(d, make([]float64, 0, len(d.cop.names)))
+			}
+			return a.Dist.Quantile(d.corr[i])
+		}
 	}
 	r := d.st.seed(subKey(d.trial, nameKey(a.Name)), purposeAssumption)
 	return a.Dist.Quantile(r.uniform())

@@ -174,6 +174,7 @@ type worker struct {
 	levels     [][]float64 // scratch: segment MRR by month
 	bookValue  float64     // value of the accounts left at the horizon (customer-based valuation)
 	segCLV     []float64   // CLV per account of each segment
+	cop        *copula     // the run's rank correlations
 	live       []live
 	order      []int
 	stats      []syncStats
@@ -199,7 +200,7 @@ func (w *worker) runTrial(m *Model, trial uint64) {
 	b := w.b
 	b.reset()
 	w.trial = trialKey(w.seed, trial)
-	d := drawer{trial: w.trial, st: w.assume}
+	d := drawer{trial: w.trial, st: w.assume, cop: w.cop}
 	w.segs = resolve(m, &d, w.segs)
 	w.synced = false
 	clear(w.stats)
