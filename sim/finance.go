@@ -200,7 +200,7 @@ func (r *segRun) tailFactor(discount float64, horizon int) float64 {
 	monthly := math.Pow(math.Exp(r.logKeep), 1/step) // rate churn
 	sum, f, g, surv := 0.0, 1.0, 1.0, 1.0
 	for k := 1; k <= tailMonths; k++ {
-		if r.sbg {
+		if r.sbg && (k-1)%r.churnStep == 0 { // a new period: its hazard
 			i := math.Ceil(float64(k) / step)
 			monthly = math.Pow(1-r.alpha/(r.alpha+r.beta+periods+i-1), 1/step)
 		}
