@@ -38,3 +38,30 @@ func MarshalSweep(s *Sweep) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// Sensitivity is sensitivity.json: how much each uncertain input moves a
+// metric.
+type Sensitivity struct {
+	Scenario string             `json:"scenario"`
+	Currency string             `json:"currency,omitempty"`
+	Metric   string             `json:"metric"`
+	Trials   int                `json:"trials"`
+	Seed     uint64             `json:"seed"`
+	Median   float64            `json:"median_inputs"` // the metric's mean with every input at its median
+	Full     Summary            `json:"full"`          // the metric over the full Monte Carlo run
+	Inputs   []SensitivityInput `json:"inputs"`        // sorted by swing, largest first
+	Version  string             `json:"csplan_version,omitempty"`
+}
+
+// SensitivityInput is one uncertain input's effect.
+type SensitivityInput struct {
+	Name            string  `json:"name"`
+	Dist            string  `json:"distribution"`
+	P10             float64 `json:"p10"`
+	P90             float64 `json:"p90"`
+	Low             float64 `json:"metric_at_p10"`
+	High            float64 `json:"metric_at_p90"`
+	Swing           float64 `json:"swing"`
+	RankCorrelation float64 `json:"rank_correlation"`
+	VarianceShare   float64 `json:"variance_share"`
+}

@@ -35,24 +35,31 @@ const MinTrialsForIntervals = 100
 // t) and summarises them into results. progress, if not nil, is called with
 // the number of trials done; it may be called from several goroutines.
 func Run(ctx context.Context, opts []Option, s Settings, progress func(done, total int)) (*results.Results, error) {
+	r, _, err := simulate(ctx, opts, s, progress)
+	return r, err
+}
+
+// simulate is Run that also returns the aggregate (per-trial metrics) of a Monte
+// Carlo run.
+func simulate(ctx context.Context, opts []Option, s Settings, progress func(done, total int)) (*results.Results, *aggregate, error) {
 	if len(opts) == 0 {
-		return nil, fmt.Errorf("no options to simulate")
+		return nil, nil, fmt.Errorf("no options to simulate")
 	}
 	h := opts[0].Model.Horizon
 	for _, o := range opts {
 		if o.Model.Horizon != h {
-			return nil, fmt.Errorf("option %q has horizon %d, the baseline %d", o.Name, o.Model.Horizon, h)
+			return nil, nil, fmt.Errorf("option %q has horizon %d, the baseline %d", o.Name, o.Model.Horizon, h)
 		}
 	}
 	if s.Mode == Expected {
-		return runExpected(opts, s), nil
+		return runExpected(opts, s), nil, nil
 	}
 	if s.Trials < 1 {
-		return nil, fmt.Errorf("trials must be at least 1, got %d", s.Trials)
+		return nil, nil, fmt.Errorf("trials must be at least 1, got %d", s.Trials)
 	}
 	cop, err := newCopula(opts[0].Model.Correlations)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	workers := s.Workers
 	if workers <= 0 {
@@ -116,9 +123,9 @@ func Run(ctx context.Context, opts []Option, s Settings, progress func(done, tot
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return agg.results(opts, s), nil
+	return agg.results(opts, s), agg, nil
 }
 
 // aggregate collects what the results need: per-trial metrics (exact

@@ -2,7 +2,6 @@ package sim
 
 import (
 	"math"
-	"sort"
 	"testing"
 
 	"csplan/sim/dist"
@@ -294,29 +293,4 @@ func TestCorrelatedAssumptions(t *testing.T) {
 	if _, err := newCopula([]Correlation{{"a", "b", 0.95}, {"b", "c", 0.95}, {"a", "c", -0.95}}); err == nil {
 		t.Error("contradictory correlations must be refused")
 	}
-}
-
-func spearman(x, y []float64) float64 {
-	rank := func(v []float64) []float64 {
-		idx := make([]int, len(v))
-		for i := range idx {
-			idx[i] = i
-		}
-		sort.Slice(idx, func(i, j int) bool { return v[idx[i]] < v[idx[j]] })
-		r := make([]float64, len(v))
-		for k, i := range idx {
-			r[i] = float64(k)
-		}
-		return r
-	}
-	rx, ry := rank(x), rank(y)
-	n := float64(len(x))
-	mx, my := (n-1)/2, (n-1)/2
-	var sxy, sxx, syy float64
-	for i := range rx {
-		sxy += (rx[i] - mx) * (ry[i] - my)
-		sxx += (rx[i] - mx) * (rx[i] - mx)
-		syy += (ry[i] - my) * (ry[i] - my)
-	}
-	return sxy / math.Sqrt(sxx*syy)
 }

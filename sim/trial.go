@@ -543,28 +543,37 @@ func (w *worker) churnWithChampions(r *segRun, rc *stream, first, step, opps int
 			theta = betaRand(rc, r.alpha, r.beta)
 		}
 	}
+	// The per-opportunity probability and hazard without and with the
+	// raise: two states, computed once (the logarithm is the costly part).
+	var p, lam [2]float64
+	set := func(base float64) {
+		for i, m := range [2]float64{r.churnMult, r.churnMult * r.so.champMult} {
+			p[i] = min(1, base*m)
+			lam[i] = -math.Log1p(-p[i])
+		}
+	}
+	if !r.sbg {
+		set(r.baseChurn)
+	} else if theta >= 0 {
+		set(theta)
+	}
 	for j := 1; j <= opps; j++ {
 		mo := first + (j-1)*step
-		mult := r.churnMult
+		state := 0
 		if r.so.championRisk(w.champ, mo) {
-			mult *= r.so.champMult
+			state = 1
 		}
-		var p float64
-		switch {
-		case r.sbg && theta < 0 && mult == 1:
-			if r.sbgSurv[min(j, len(r.sbgSurv)-1)] < u {
-				return j
+		if r.sbg && theta < 0 {
+			if state == 0 && r.churnMult == 1 {
+				if r.sbgSurv[min(j, len(r.sbgSurv)-1)] < u {
+					return j
+				}
+				continue
 			}
-			continue
-		case r.sbg:
-			if theta < 0 {
-				theta = betaRand(rc, r.alpha, r.beta+float64(j-1))
-			}
-			p = min(1, theta*mult)
-		default:
-			p = min(1, r.baseChurn*mult)
+			theta = betaRand(rc, r.alpha, r.beta+float64(j-1))
+			set(theta)
 		}
-		if hazardStep(p, -math.Log1p(-p), &acc, &thr, &has, rc) {
+		if hazardStep(p[state], lam[state], &acc, &thr, &has, rc) {
 			return j
 		}
 	}

@@ -291,3 +291,27 @@ func TestReportFromSavedResults(t *testing.T) {
 		t.Error("a failed report left a directory")
 	}
 }
+
+// csplan sensitivity ranks the uncertain inputs and writes its files.
+func TestSensitivityCommand(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "sens")
+	code, stdout, stderr := csplan(t, context.Background(), "sensitivity", "../../scenarios/examples/acme-company.yaml",
+		"--metric", "arr_end", "--trials", "60", "-o", out, "-q")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "segments.enterprise.churn.annual") {
+		t.Errorf("summary lacks the inputs: %s", stdout)
+	}
+	for _, f := range []string{"sensitivity.json", "sensitivity.csv", "sensitivity.md", "tornado.png", "tornado.svg"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	if code, _, _ := csplan(t, context.Background(), "sensitivity", "../../scenarios/examples/acme-company.yaml", "--metric", "mood", "-o", out); code != exitUsage {
+		t.Errorf("unknown metric: exit %d, want 2", code)
+	}
+	if code, _, stderr := csplan(t, context.Background(), "sensitivity", "../../scenarios/examples/w1-annual-upsell.yaml", "-o", filepath.Join(t.TempDir(), "x")); code != exitFailure || !strings.Contains(stderr, "no uncertain inputs") {
+		t.Errorf("no uncertain inputs: exit %d: %s", code, stderr)
+	}
+}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"csplan/report"
+	"csplan/scenarios"
+	"csplan/sim"
+
+	"github.com/spf13/cobra"
+)
+
+func sensitivityCommand() *cobra.Command {
+	var o runOptions
+	var metric string
+	c := &cobra.Command{
+		Use:   "sensitivity SCENARIO.yaml -o DIR [--metric NAME]",
+		Short: "Find which uncertain inputs move a metric most (tornado)",
+		Long: `sensitivity sets each uncertain input (one given as a distribution) to its
+10th and then its 90th percentile, with every other uncertain input at its
+median, all on the same random numbers, and reports the metric at both ends
+(a tornado chart, sorted by swing), with each input's rank correlation with
+the metric and its share of the variance over a full Monte Carlo run. It
+writes DIR/sensitivity.json, sensitivity.csv, sensitivity.md and tornado.png
+and .svg.`,
+		Example: `  csplan sensitivity scenarios/examples/acme-company.yaml -o sens
+  csplan sensitivity my-company.yaml --metric arr_end --trials 2000 -o sens`,
+		Args: args(cobra.ExactArgs(1)),
+		RunE: func(c *cobra.Command, a []string) error {
+			if err := o.check(c); err != nil {
+				return err
+			}
+			if !slices.Contains(sim.MetricNames[:], metric) {
+				return usageError{fmt.Errorf("unknown metric %q (use one of: %s)", metric, strings.Join(sim.MetricNames[:], ", "))}
+			}
+			s, err := scenarios.Load(a[0])
+			if err != nil {
+				return err
+			}
+			set := o.settings(c, s.Settings)
+			dir, err := newOutputDir(o.out)
+			if err != nil {
+				return err
+			}
+			defer dir.discard()
+			progress, finish := progressReporter(c, o.quiet)
+			sens, err := sim.Sensitivity(c.Context(), s.Options[0].Model, set, metric, progress)
+			finish()
+			if err != nil {
+				return err
+			}
+			sens.Scenario, sens.Currency, sens.Version = s.Name, s.Currency, csplanVersion()
+			data, err := json.MarshalIndent(sens, "", "  ")
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(dir.path("sensitivity.json"), append(data, '\n'), 0o644); err != nil {
+				return err
+			}
+			if err := report.WriteSensitivity(dir.tmp, sens); err != nil {
+				return err
+			}
+			if err := c.Context().Err(); err != nil {
+				return err
+			}
+			if err := dir.commit(); err != nil {
+				return err
+			}
+			fmt.Fprintf(c.OutOrStdout(), "%s: what moves %s most\n", s.Name, metric)
+			for i, in := range sens.Inputs {
+				if i == 10 {
+					fmt.Fprintf(c.OutOrStdout(), "  ... %d more in sensitivity.csv\n", len(sens.Inputs)-10)
+					break
+				}
+				fmt.Fprintf(c.OutOrStdout(), "  %-55s swing %14.0f  rank correlation %+.2f\n", in.Name, in.Swing, in.RankCorrelation)
+			}
+			fmt.Fprintf(c.OutOrStdout(), "wrote %s\n", o.out)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&metric, "metric", "valuation", "the metric to explain (see results.json metrics)")
+	o.addFlags(c)
+	return c
+}
