@@ -22,6 +22,7 @@ type Results struct {
 	HorizonMonths int      `json:"horizon_months"`
 	Mode          string   `json:"mode"`
 	NetRate       string   `json:"net_rate,omitempty"`
+	Sampling      string   `json:"sampling,omitempty"` // "lhs" for Latin hypercube; random otherwise
 	Version       string   `json:"csplan_version,omitempty"`
 	Warnings      []string `json:"warnings,omitempty"`
 	// Assumptions lists every input of the baseline with its value or

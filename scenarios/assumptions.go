@@ -32,7 +32,7 @@ func (o Option) Changes() []results.Change {
 // skipped are fields shown elsewhere in a report (title, run settings) or
 // that are not inputs.
 var skipped = map[string]bool{"name": true, "description": true, "question": true, "currency": true,
-	"options": true, "trials": true, "seed": true, "mode": true, "net_rate": true}
+	"options": true, "trials": true, "seed": true, "mode": true, "net_rate": true, "sampling": true}
 
 type lister struct {
 	currency string

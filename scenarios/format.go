@@ -24,6 +24,7 @@ type File struct {
 	Seed          int64                      `yaml:"seed" kind:"int" default:"1" doc:"Random seed; the same seed gives the same results"`
 	Mode          string                     `yaml:"mode" default:"monte-carlo" enum:"monte-carlo,expected" doc:"monte-carlo simulates accounts; expected computes the deterministic expected path"`
 	NetRate       string                     `yaml:"net_rate" default:"multiplicative" enum:"multiplicative,additive" doc:"Expected mode only: multiplicative (1 - churn)(1 + upsell) per period, or additive 1 + upsell - churn (spreadsheet arithmetic)"`
+	Sampling      string                     `yaml:"sampling" default:"random" enum:"random,lhs" doc:"How per-trial assumptions are sampled: random, or lhs (Latin hypercube: each input's trials spread evenly over its quantiles)"`
 	Segments      []SegmentSpec              `yaml:"segments" required:"true" doc:"Segments of the customer book"`
 	Acquisition   map[string]AcquisitionSpec `yaml:"acquisition" doc:"New logos per segment, keyed by segment name"`
 	Team          *TeamSpec                  `yaml:"team" doc:"The CS team; without it every account is fully covered and CS costs nothing"`

@@ -161,6 +161,7 @@ func Parse(name string, data []byte, readFile func(string) ([]byte, error)) (*Sc
 	if f.NetRate == "additive" {
 		s.Settings.NetRate = sim.Additive
 	}
+	s.Settings.LHS = f.Sampling == "lhs"
 	if e := checkOptionWork(name, d.at("options"), f.Options, size); e != nil {
 		return nil, Errors{*e}
 	}

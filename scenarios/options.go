@@ -16,7 +16,7 @@ import (
 // runSettings are top-level fields that describe the run, not the business:
 // options must share them for their comparison to mean anything.
 var runSettings = map[string]bool{"name": true, "description": true, "question": true, "currency": true,
-	"start": true, "horizon_months": true, "trials": true, "seed": true, "mode": true, "net_rate": true,
+	"start": true, "horizon_months": true, "trials": true, "seed": true, "mode": true, "net_rate": true, "sampling": true,
 	"options": true, "correlations": true}
 
 // expandOption applies an option's overrides to a copy of the baseline tree

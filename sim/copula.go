@@ -63,7 +63,7 @@ func (c *copula) uniforms(d *drawer, out []float64) []float64 {
 	k := len(c.names)
 	z := make([]float64, k)
 	for i, n := range c.names {
-		z[i] = distuv.UnitNormal.Quantile(d.st.seed(subKey(d.trial, nameKey(n)), purposeAssumption).uniform())
+		z[i] = distuv.UnitNormal.Quantile(d.uniform(n))
 	}
 	out = out[:0]
 	for i := range k {

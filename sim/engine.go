@@ -61,6 +61,7 @@ func simulate(ctx context.Context, opts []Option, s Settings, progress func(done
 	if err != nil {
 		return nil, nil, err
 	}
+	design := newLHS(opts, s)
 	workers := s.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -74,7 +75,7 @@ func simulate(ctx context.Context, opts []Option, s Settings, progress func(done
 	for range min(workers, blocks) {
 		g.Go(func() error {
 			w := newWorker(s.Seed, h)
-			w.cop = cop
+			w.cop, w.lhs = cop, design
 			sk := agg.newSketches()
 			var series [numSeries][]float64
 			for i := range series {
@@ -251,6 +252,9 @@ func seriesStart(i, window int) int {
 
 func (a *aggregate) results(opts []Option, s Settings) *results.Results {
 	r := &results.Results{Seed: s.Seed, Trials: a.trials, HorizonMonths: a.h, Mode: MonteCarlo.String()}
+	if s.LHS {
+		r.Sampling = "lhs"
+	}
 	if a.trials < MinTrialsForIntervals {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("only %d trials: intervals and quantiles are rough; use at least %d", a.trials, MinTrialsForIntervals))
 	}

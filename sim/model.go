@@ -364,4 +364,8 @@ type Settings struct {
 	Mode    Mode
 	NetRate NetRate
 	Workers int // 0 = GOMAXPROCS
+	// LHS samples the per-trial assumptions by Latin hypercube: each
+	// input's trials fall one in each of Trials equal-probability strata,
+	// in an order shuffled per input.
+	LHS bool
 }

@@ -102,6 +102,8 @@ type drawer struct {
 	st       *stream
 	cop      *copula   // rank correlations, if any
 	corr     []float64 // the trial's correlated uniforms, drawn on first use
+	lhs      *lhs      // Latin hypercube design, if any
+	index    int       // the trial's number, for the design
 }
 
 func (d *drawer) draw(a Assumption) float64 {
@@ -119,8 +121,17 @@ func (d *drawer) draw(a Assumption) float64 {
 			return a.Dist.Quantile(d.corr[i])
 		}
 	}
-	r := d.st.seed(subKey(d.trial, nameKey(a.Name)), purposeAssumption)
-	return a.Dist.Quantile(r.uniform())
+	return a.Dist.Quantile(d.uniform(a.Name))
+}
+
+// uniform is the trial's uniform for an input: from the input's own
+// stream, moved into its stratum under Latin hypercube sampling.
+func (d *drawer) uniform(name string) float64 {
+	u := d.st.seed(subKey(d.trial, nameKey(name)), purposeAssumption).uniform()
+	if d.lhs != nil {
+		u = d.lhs.stratify(name, d.index, u)
+	}
+	return u
 }
 
 // coverage is the CSM coverage every account gets until the team model

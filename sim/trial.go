@@ -175,6 +175,7 @@ type worker struct {
 	bookValue  float64     // value of the accounts left at the horizon (customer-based valuation)
 	segCLV     []float64   // CLV per account of each segment
 	cop        *copula     // the run's rank correlations
+	lhs        *lhs        // the run's Latin hypercube design
 	live       []live
 	order      []int
 	stats      []syncStats
@@ -200,7 +201,7 @@ func (w *worker) runTrial(m *Model, trial uint64) {
 	b := w.b
 	b.reset()
 	w.trial = trialKey(w.seed, trial)
-	d := drawer{trial: w.trial, st: w.assume, cop: w.cop}
+	d := drawer{trial: w.trial, st: w.assume, cop: w.cop, lhs: w.lhs, index: int(trial)}
 	w.segs = resolve(m, &d, w.segs)
 	w.synced = false
 	clear(w.stats)

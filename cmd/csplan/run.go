@@ -16,13 +16,14 @@ import (
 )
 
 type runOptions struct {
-	out     string
-	trials  int
-	seed    uint64
-	workers int
-	mode    string
-	quiet   bool
-	pdf     bool
+	out      string
+	trials   int
+	seed     uint64
+	workers  int
+	mode     string
+	quiet    bool
+	pdf      bool
+	sampling string
 }
 
 func runCommand() *cobra.Command {
@@ -59,6 +60,7 @@ func (o *runOptions) addFlags(c *cobra.Command) {
 	f.IntVarP(&o.workers, "jobs", "j", 0, "parallel workers (default: all cores)")
 	f.StringVar(&o.mode, "mode", "", "monte-carlo or expected (overrides the scenario)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar")
+	f.StringVar(&o.sampling, "sampling", "", "random or lhs (Latin hypercube; overrides the scenario)")
 }
 
 // check rejects flag values before any work is done.
@@ -72,6 +74,8 @@ func (o *runOptions) check(c *cobra.Command) error {
 		return usageError{fmt.Errorf("-j must be at least 1, got %d", o.workers)}
 	case o.mode != "" && o.mode != "expected" && o.mode != "monte-carlo":
 		return usageError{fmt.Errorf("unknown mode %q (use one of: expected, monte-carlo)", o.mode)}
+	case o.sampling != "" && o.sampling != "random" && o.sampling != "lhs":
+		return usageError{fmt.Errorf("unknown sampling %q (use one of: random, lhs)", o.sampling)}
 	}
 	return nil
 }
@@ -90,6 +94,9 @@ func (o *runOptions) settings(c *cobra.Command, set sim.Settings) sim.Settings {
 		set.Mode = sim.Expected
 	case "monte-carlo":
 		set.Mode = sim.MonteCarlo
+	}
+	if o.sampling != "" {
+		set.LHS = o.sampling == "lhs"
 	}
 	return set
 }
