@@ -79,6 +79,7 @@ func chartSpecs(r *results.Results) []chartSpec {
 		add(capacityChart(r))
 		add(coverageChart(r))
 	}
+	add(convergenceChart(r))
 	return specs
 }
 

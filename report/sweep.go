@@ -279,3 +279,44 @@ func xyRange(pts []vg.Point) (xmin, xmax, ymin, ymax float64) {
 	}
 	return
 }
+
+// convergenceChart shows a run to precision: the metric's mean after each
+// round of trials with its 95 % interval.
+func convergenceChart(r *results.Results) *chartSpec {
+	cv := r.Convergence
+	if cv == nil || len(cv.Rounds) < 2 {
+		return nil
+	}
+	m := chartMetric{Key: cv.Metric, Unit: axisNumber, Short: cv.Metric, Label: cv.Metric}
+	for _, x := range chartMetrics(r) {
+		if x.Key == cv.Metric {
+			m = x
+		}
+	}
+	var mid, lo, hi []vg.Point
+	for _, rd := range cv.Rounds {
+		x := vg.Length(rd.Trials)
+		mid = append(mid, vg.Point{X: x, Y: vg.Length(rd.Mean)})
+		lo = append(lo, vg.Point{X: x, Y: vg.Length(rd.Mean - 1.96*rd.SE)})
+		hi = append(hi, vg.Point{X: x, Y: vg.Length(rd.Mean + 1.96*rd.SE)})
+	}
+	p := theme.newPlot("Trials", m.Label+unitSuffix(m.Unit, r.Currency))
+	c := optionColor(0)
+	p.Add(&xyBand{lo: lo, hi: hi, color: withAlpha(c, theme.BandOnlyAlpha)})
+	p.Add(&xyLine{pts: mid, sty: draw.LineStyle{Color: c, Width: theme.LineWidth}})
+	fitValueAxis(&p.Y, p.Y.Min, p.Y.Max, valueTicks{Unit: m.Unit, Currency: r.Currency}, 7)
+	p.X.Tick.Marker = valueTicks{Unit: axisCount}
+	state := "reached"
+	if !cv.Converged {
+		state = "not reached"
+	}
+	fig := chartFigure{
+		Title: fmt.Sprintf("Convergence of the baseline's %s", m.Short),
+		Subtitle: fmt.Sprintf("Mean after each round of trials with its 95 %% interval. Target: ±%s of the mean for the mean and every difference; %s (±%s after %s trials).",
+			Percent(cv.Target), state, Percent(cv.Achieved), Count(float64(cv.Rounds[len(cv.Rounds)-1].Trials))),
+		Legend: []legendItem{{Label: "mean, with its 95 % interval", Color: c, Kind: swatchLineBand}},
+		Note:   chartSource(r),
+		Body:   func(cv draw.Canvas) { p.Draw(cv) },
+	}
+	return &chartSpec{name: "convergence", caption: fig.Subtitle, fig: fig}
+}

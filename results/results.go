@@ -28,6 +28,9 @@ type Results struct {
 	// Assumptions lists every input of the baseline with its value or
 	// distribution, so a report can show what the numbers rest on.
 	Assumptions []Assumption `json:"assumptions,omitempty"`
+	// Convergence, when trials were run to a precision: each round's
+	// trials, mean and widest relative 95 % half-width.
+	Convergence *Convergence `json:"convergence,omitempty"`
 	Options     []Option     `json:"options"`
 }
 
@@ -39,6 +42,23 @@ type Assumption struct {
 	// assumption drawn once per trial), "per-event" (drawn per account or
 	// event), or "fixed".
 	Kind string `json:"kind"`
+}
+
+// Convergence records a run to a precision target.
+type Convergence struct {
+	Metric    string  `json:"metric"`
+	Target    float64 `json:"target"`   // relative half-width asked
+	Achieved  float64 `json:"achieved"` // relative half-width reached
+	Converged bool    `json:"converged"`
+	Rounds    []Round `json:"rounds"`
+}
+
+// Round is one round of a run to precision.
+type Round struct {
+	Trials            int     `json:"trials"`
+	Mean              float64 `json:"mean"`
+	SE                float64 `json:"se"`
+	RelativeHalfWidth float64 `json:"relative_half_width"` // widest of the mean's and the paired differences'
 }
 
 // Change is an option's override of one baseline input.

@@ -352,10 +352,7 @@ func pairedDiff(opt, base []float64, higherIsBetter bool) results.Diff {
 	}
 	s := summarize(d)
 	hist := histogram(d, 30)
-	half := 0.0
-	if n > 1 {
-		half = distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(0.975) * s.SE
-	}
+	half := tQuantile975(n) * s.SE
 	return results.Diff{MeanDiff: s.Mean, CI95: [2]float64{s.Mean - half, s.Mean + half},
 		PBetter: float64(better) / float64(n), PWorse: float64(worse) / float64(n), HigherIsBetter: higherIsBetter,
 		Histogram: hist}
@@ -378,6 +375,15 @@ func histogram(xs []float64, n int) *results.Histogram {
 		h.Counts[min(int((x-lo)/w), n-1)]++
 	}
 	return h
+}
+
+// tQuantile975 is the 97.5 % quantile of Student's t with n − 1 degrees of
+// freedom (0 when n < 2).
+func tQuantile975(n int) float64 {
+	if n < 2 {
+		return 0
+	}
+	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(0.975)
 }
 
 // runExpected computes each option's expected path: one deterministic

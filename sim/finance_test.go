@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"math"
 	"testing"
 
@@ -322,5 +323,39 @@ func TestLatinHypercubeLowersVariance(t *testing.T) {
 	plain, lhs := spread(false), spread(true)
 	if lhs > plain/4 {
 		t.Errorf("variance of the mean: Latin hypercube %.3g, random %.3g; expected far lower", lhs, plain)
+	}
+}
+
+// Running to a precision stops once the 95 % half-widths are within the
+// target, in rounds of doubling trials, and says when the maximum came
+// first.
+func TestRunToPrecision(t *testing.T) {
+	m := acmeLike()
+	alt := acmeLike()
+	alt.Segments[0].PriceIncrease = fixed(0.06)
+	opts := []Option{{Name: "Baseline", Model: m}, {Name: "alt", Model: alt}}
+	r, err := RunToPrecision(context.Background(), opts, Settings{Trials: 8000, Seed: 2}, "arr_end", 0.01, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cv := r.Convergence
+	if !cv.Converged || cv.Achieved >= 0.01 || r.Trials != cv.Rounds[len(cv.Rounds)-1].Trials {
+		t.Fatalf("did not converge as reported: %+v", cv)
+	}
+	base := r.Options[0].Metrics["arr_end"]
+	if half := 1.96 * base.SE / base.Mean; half >= 0.01 { // 1.96 is below the t quantile used
+		t.Errorf("the mean's half-width %.4f is not within the target", half)
+	}
+	for i := 1; i < len(cv.Rounds); i++ {
+		if cv.Rounds[i].Trials != 2*cv.Rounds[i-1].Trials && cv.Rounds[i].Trials != 8000 {
+			t.Errorf("rounds should double: %+v", cv.Rounds)
+		}
+	}
+	r, err = RunToPrecision(context.Background(), opts, Settings{Trials: 600, Seed: 2}, "arr_end", 0.0001, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Convergence.Converged || r.Trials != 600 || len(r.Warnings) == 0 {
+		t.Errorf("an unreachable target must stop at the maximum with a warning: %+v %v", r.Convergence, r.Warnings)
 	}
 }

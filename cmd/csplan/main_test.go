@@ -315,3 +315,30 @@ func TestSensitivityCommand(t *testing.T) {
 		t.Errorf("no uncertain inputs: exit %d: %s", code, stderr)
 	}
 }
+
+// --precision runs trials in rounds until the target and records them.
+func TestRunToPrecisionFlag(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	code, _, stderr := csplan(t, context.Background(), "run", "../../scenarios/examples/w2-c-monthly.yaml", "--mode", "monte-carlo",
+		"--precision", "1%", "--trials", "4000", "-o", out, "-q")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var r struct {
+		Trials      int
+		Convergence struct {
+			Converged bool
+			Rounds    []struct{ Trials int }
+		}
+	}
+	data, _ := os.ReadFile(filepath.Join(out, "results.json"))
+	if err := json.Unmarshal(data, &r); err != nil {
+		t.Fatal(err)
+	}
+	if !r.Convergence.Converged || len(r.Convergence.Rounds) == 0 || r.Trials != r.Convergence.Rounds[len(r.Convergence.Rounds)-1].Trials {
+		t.Errorf("convergence not recorded: %+v", r)
+	}
+	if code, _, _ := csplan(t, context.Background(), "run", "../../scenarios/examples/w2-c-monthly.yaml", "--precision", "lots", "-o", out); code != exitUsage {
+		t.Errorf("bad --precision: exit %d, want 2", code)
+	}
+}

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"csplan/report"
@@ -16,14 +18,16 @@ import (
 )
 
 type runOptions struct {
-	out      string
-	trials   int
-	seed     uint64
-	workers  int
-	mode     string
-	quiet    bool
-	pdf      bool
-	sampling string
+	out       string
+	trials    int
+	seed      uint64
+	workers   int
+	mode      string
+	quiet     bool
+	pdf       bool
+	sampling  string
+	precision string
+	metric    string
 }
 
 func runCommand() *cobra.Command {
@@ -48,6 +52,8 @@ when it is a terminal.`,
 	}
 	o.addFlags(c)
 	c.Flags().BoolVar(&o.pdf, "pdf", false, "also write the charts as PDF")
+	c.Flags().StringVar(&o.precision, "precision", "", "run trials in doubling rounds until the 95% interval of the metric's mean and of each difference is within this share of the mean (e.g. 0.5%), up to --trials")
+	c.Flags().StringVar(&o.metric, "precision-metric", "arr_end", "the metric --precision watches")
 	return c
 }
 
@@ -121,7 +127,17 @@ func runScenario(c *cobra.Command, path string, o runOptions) error {
 		opts[i] = sim.Option{Name: op.Name, Description: op.Description, Model: op.Model}
 	}
 	progress, finish := progressReporter(c, o.quiet || set.Mode == sim.Expected)
-	res, err := sim.Run(c.Context(), opts, set, progress)
+	var res *results.Results
+	if o.precision != "" {
+		p, perr := parsePercent(o.precision)
+		if perr != nil {
+			finish()
+			return usageError{fmt.Errorf("--precision: %w", perr)}
+		}
+		res, err = sim.RunToPrecision(c.Context(), opts, set, o.metric, p, progress)
+	} else {
+		res, err = sim.Run(c.Context(), opts, set, progress)
+	}
 	finish()
 	if err != nil {
 		return err
@@ -187,4 +203,18 @@ func progressReporter(c *cobra.Command, quiet bool) (func(done, total int), func
 				bar.Finish()
 			}
 		}
+}
+
+// parsePercent reads "0.5%" or "0.005".
+func parsePercent(s string) (float64, error) {
+	t := strings.TrimSpace(s)
+	scale := 1.0
+	if strings.HasSuffix(t, "%") {
+		t, scale = strings.TrimSuffix(t, "%"), 0.01
+	}
+	v, err := strconv.ParseFloat(t, 64)
+	if err != nil || v <= 0 || v*scale >= 1 {
+		return 0, fmt.Errorf("expected a share such as 0.5%% or 0.005, found %q", s)
+	}
+	return v * scale, nil
 }
