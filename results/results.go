@@ -88,6 +88,10 @@ type Summary struct {
 	P50 float64 `json:"p50"`
 	P75 float64 `json:"p75"`
 	P95 float64 `json:"p95"`
+	// QuantileSE are the standard errors of P5..P95, in that order, from
+	// the order statistics bracketing each quantile's 95 % interval (half
+	// its width over 1.96). Zero in expected mode.
+	QuantileSE [5]float64 `json:"quantile_se"`
 }
 
 // Point is the distribution over the trials of a monthly quantity.
@@ -99,6 +103,8 @@ type Point struct {
 	P50   float64 `json:"p50"`
 	P75   float64 `json:"p75"`
 	P95   float64 `json:"p95"`
+	// SE is the standard error of the mean (Monte Carlo).
+	SE float64 `json:"se,omitempty"`
 }
 
 // Diff is a paired comparison of an option with the baseline.

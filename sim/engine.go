@@ -104,9 +104,11 @@ func simulate(ctx context.Context, opts []Option, s Settings, progress func(done
 						}
 						for i := range numSeries {
 							row := sums[k][i]
+							sq := row[h+1:]
 							skr := sk[k][i]
 							for mo, v := range series[i] {
 								row[mo] += v
+								sq[mo] += v * v
 								skr[mo].add(v)
 							}
 						}
@@ -147,14 +149,15 @@ type aggregate struct {
 	free     []blockSums
 }
 
-// blockSums are a block's sums of the series: [option][series][month].
+// blockSums are a block's sums of the series, [option][series][month],
+// followed by their sums of squares, [option][series][h+1+month].
 type blockSums [][numSeries][]float64
 
 func (a *aggregate) newBlockSums() blockSums {
 	s := make(blockSums, len(a.metrics))
 	for k := range s {
 		for i := range numSeries {
-			s[k][i] = make([]float64, a.h+1)
+			s[k][i] = make([]float64, 2*(a.h+1))
 		}
 	}
 	return s
@@ -273,9 +276,14 @@ func (a *aggregate) results(opts []Option, s Settings) *results.Results {
 		for i, name := range SeriesNames {
 			pts := []results.Point{}
 			for mo := seriesStart(i, window); mo <= a.h; mo++ {
-				sum := a.totals[k][i][mo]
+				n := float64(a.trials)
+				sum, sq := a.totals[k][i][mo], a.totals[k][i][a.h+1+mo]
+				se := 0.0
+				if n > 1 {
+					se = math.Sqrt(max(sq/n-(sum/n)*(sum/n), 0) / (n - 1))
+				}
 				sk := &a.sketches[k][i][mo]
-				pts = append(pts, results.Point{Month: mo, Mean: sum / float64(a.trials),
+				pts = append(pts, results.Point{Month: mo, Mean: sum / n, SE: se,
 					P5: sk.quantile(0.05), P25: sk.quantile(0.25), P50: sk.quantile(0.5),
 					P75: sk.quantile(0.75), P95: sk.quantile(0.95)})
 			}
@@ -329,8 +337,20 @@ func summarize(xs []float64) results.Summary {
 		}
 		return sorted[i] + (pos-float64(i))*(sorted[i+1]-sorted[i])
 	}
-	return results.Summary{Mean: mean, SD: sd, SE: sd / math.Sqrt(n),
+	s := results.Summary{Mean: mean, SD: sd, SE: sd / math.Sqrt(n),
 		P5: q(0.05), P25: q(0.25), P50: q(0.5), P75: q(0.75), P95: q(0.95)}
+	// A quantile's 95 % interval runs between the order statistics at
+	// ranks n·p ∓ 1.96·√(n·p·(1 − p)) (normal approximation to the
+	// binomial count below it).
+	for i, p := range [5]float64{0.05, 0.25, 0.5, 0.75, 0.95} {
+		d := 1.96 * math.Sqrt(n*p*(1-p))
+		at := func(r float64) float64 {
+			k := min(max(int(math.Round(r)), 0), len(sorted)-1)
+			return sorted[k]
+		}
+		s.QuantileSE[i] = (at(n*p+d) - at(n*p-d)) / (2 * 1.96)
+	}
+	return s
 }
 
 // pairedDiff compares an option with the baseline trial by trial: the mean

@@ -227,3 +227,21 @@ func TestSketchRelativeError(t *testing.T) {
 		}
 	}
 }
+
+// Standard errors: a series' mean at the horizon has the standard error of
+// the matching metric; a median's comes from the order statistics, about
+// 1.2533·σ/√n for a smooth distribution (the asymptotic normal value).
+func TestStandardErrorsReported(t *testing.T) {
+	r := run(t, acmeLike(), Settings{Trials: 2000, Seed: 12}).Options[0]
+	m := r.Metrics["arr_end"]
+	p := r.Series["arr"][len(r.Series["arr"])-1]
+	if math.Abs(p.SE-m.SE) > 1e-6*m.SE {
+		t.Errorf("series SE %v, metric SE %v", p.SE, m.SE)
+	}
+	want := 1.2533 * m.SD / math.Sqrt(2000)
+	// The bracket spans about 88 ranks, so the estimate varies by about
+	// 1/√88 ≈ 11 %; three of those are allowed.
+	if got := m.QuantileSE[2]; got < 0.67*want || got > 1.33*want {
+		t.Errorf("median SE %v, about %v expected", got, want)
+	}
+}
