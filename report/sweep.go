@@ -44,7 +44,8 @@ func sweepMetric(sw *results.Sweep) chartMetric {
 	r := &results.Results{Currency: sw.Currency, Options: []results.Option{{Metrics: sw.Points[0].Metrics}}}
 	for _, m := range chartMetrics(r) {
 		if m.Key == sw.Metric {
-			m.Label = strings.SplitN(m.Label, ",", 2)[0] // no calendar: the sweep's results carry none
+			// No calendar: the sweep's results carry none.
+			m.Label = strings.ToUpper(m.Short[:1]) + m.Short[1:]
 			return m
 		}
 	}
