@@ -215,15 +215,30 @@ func (w *worker) runTrial(m *Model, trial uint64) {
 		w.team.clear()
 	}
 	w.prepare()
-	w.independentAll(func(*segRun) bool { return true })
-	if !teamOn || (!w.short() && !forceSync) {
-		return
+	if !teamOn || !w.shortAtStart() {
+		w.independentAll(func(*segRun) bool { return true })
+		if !teamOn || (!w.short() && !forceSync) {
+			return
+		}
+		b.reset()
+		w.prepare()
 	}
-	b.reset()
-	w.prepare()
 	w.synced = true
 	w.independentAll(func(r *segRun) bool { return !r.served() })
 	w.runServed(w.team, m.Team.Assignment, &m.Response)
+}
+
+// shortAtStart reports whether the team cannot even serve the opening book
+// in month 1 (every opening account needs its hours then), so the served
+// book must run month by month and the independent pass can be skipped.
+func (w *worker) shortAtStart() bool {
+	need := 0.0
+	for i := range w.segs {
+		if r := &w.segs[i]; r.served() {
+			need += float64(r.seg.Count) * r.hoursPerAccount / 12
+		}
+	}
+	return w.b.h >= 1 && need > w.team.hours[1]*(1+1e-12)
 }
 
 // short reports whether the served accounts needed more hours than the team
