@@ -107,16 +107,25 @@ func (o *runOptions) settings(c *cobra.Command, set sim.Settings) sim.Settings {
 	return set
 }
 
+// load reads the scenario, applies the flags to its settings and opens the
+// output directory (the caller discards it unless it commits).
+func (o *runOptions) load(c *cobra.Command, path string) (*scenarios.Scenario, sim.Settings, *outputDir, error) {
+	s, err := scenarios.Load(path)
+	if err != nil {
+		return nil, sim.Settings{}, nil, err
+	}
+	dir, err := newOutputDir(o.out)
+	if err != nil {
+		return nil, sim.Settings{}, nil, err
+	}
+	return s, o.settings(c, s.Settings), dir, nil
+}
+
 func runScenario(c *cobra.Command, path string, o runOptions) error {
 	if err := o.check(c); err != nil {
 		return err
 	}
-	s, err := scenarios.Load(path)
-	if err != nil {
-		return err
-	}
-	set := o.settings(c, s.Settings)
-	dir, err := newOutputDir(o.out)
+	s, set, dir, err := o.load(c, path)
 	if err != nil {
 		return err
 	}

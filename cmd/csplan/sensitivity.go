@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"csplan/report"
-	"csplan/scenarios"
 	"csplan/sim"
 
 	"github.com/spf13/cobra"
@@ -37,12 +36,7 @@ and .svg.`,
 			if !slices.Contains(sim.MetricNames[:], metric) {
 				return usageError{fmt.Errorf("unknown metric %q (use one of: %s)", metric, strings.Join(sim.MetricNames[:], ", "))}
 			}
-			s, err := scenarios.Load(a[0])
-			if err != nil {
-				return err
-			}
-			set := o.settings(c, s.Settings)
-			dir, err := newOutputDir(o.out)
+			s, set, dir, err := o.load(c, a[0])
 			if err != nil {
 				return err
 			}
