@@ -106,6 +106,9 @@ func DiffSentence(m Metric, d results.Diff, cur string, expected bool) string {
 		}
 		return fmt.Sprintf("%s: %s lower", m.Label, m.Format(-d.MeanDiff, cur))
 	}
+	if d.MeanDiff == 0 && d.PBetter == 0 && d.PWorse == 0 {
+		return fmt.Sprintf("%s: no difference in any trial", m.Label)
+	}
 	interval := fmt.Sprintf("95%% interval of the mean %s to %s", m.Format(d.CI95[0], cur), m.Format(d.CI95[1], cur))
 	if d.CI95[0] <= 0 && d.CI95[1] >= 0 {
 		return fmt.Sprintf("%s: no clear difference (mean %s, %s)", m.Label, m.Format(d.MeanDiff, cur), interval)
