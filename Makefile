@@ -2,7 +2,7 @@
 GO       ?= go
 FUZZTIME ?= 10s
 # Every fuzz target, as package:Target; make test runs each for FUZZTIME.
-FUZZ     := ./scenarios:FuzzParse ./scenarios/calibrate:FuzzReadHistory
+FUZZ     := ./scenarios:FuzzParse ./scenarios/calibrate:FuzzReadHistory ./shard:FuzzDecode
 
 .PHONY: all build test lint race fuzz-smoke bench demo clean
 

@@ -5,6 +5,8 @@ package scenarios
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -39,6 +41,9 @@ type Scenario struct {
 	Options []Option
 	// Spec is the decoded file, defaults applied, for listing assumptions.
 	Spec *File
+	// Digest is a SHA-256 of the scenario file and the files it reads, in
+	// hex: two scenarios with the same digest are the same inputs.
+	Digest string
 
 	doc      *yaml.Node // the baseline tree, for overrides (Override)
 	readFile func(string) ([]byte, error)
@@ -137,6 +142,21 @@ func Parse(name string, data []byte, readFile func(string) ([]byte, error)) (*Sc
 		return nil, Errors{{File: name, Line: doc.Line, Col: doc.Column, Msg: fmt.Sprintf(
 			"a scenario is a mapping of fields, one per line (name: ..., start: ..., segments: ...), found %s", describe(doc))}}
 	}
+	// The digest covers the scenario and every file it reads, by content:
+	// shards run on machines that mount them at other paths.
+	sum := sha256.New()
+	sum.Write(data)
+	if readFile != nil {
+		read := readFile
+		readFile = func(file string) ([]byte, error) {
+			b, err := read(file)
+			if err == nil {
+				fmt.Fprintf(sum, "\x00%s\x00%d\x00", file, len(b))
+				sum.Write(b)
+			}
+			return b, err
+		}
+	}
 	d := newDecoder(name)
 	d.nodes[""] = doc
 	var f File
@@ -195,6 +215,7 @@ func Parse(name string, data []byte, readFile func(string) ([]byte, error)) (*Sc
 	if len(errs) > 0 {
 		return nil, errs.sorted()
 	}
+	s.Digest = hex.EncodeToString(sum.Sum(nil))
 	return s, nil
 }
 

@@ -35,39 +35,54 @@ const MinTrialsForIntervals = 100
 // t) and summarises them into results. progress, if not nil, is called with
 // the number of trials done; it may be called from several goroutines.
 func Run(ctx context.Context, opts []Option, s Settings, progress func(done, total int)) (*results.Results, error) {
-	r, _, err := simulate(ctx, opts, s, progress)
-	return r, err
+	if err := checkOptions(opts); err != nil {
+		return nil, err
+	}
+	if s.Mode == Expected {
+		return runExpected(opts, s), nil
+	}
+	agg, err := simulate(ctx, opts, s, 0, s.Trials, progress)
+	if err != nil {
+		return nil, err
+	}
+	return agg.results(), nil
 }
 
-// simulate is Run that also returns the aggregate (per-trial metrics) of a Monte
-// Carlo run.
-func simulate(ctx context.Context, opts []Option, s Settings, progress func(done, total int)) (*results.Results, *aggregate, error) {
+func checkOptions(opts []Option) error {
 	if len(opts) == 0 {
-		return nil, nil, fmt.Errorf("no options to simulate")
+		return fmt.Errorf("no options to simulate")
 	}
 	h := opts[0].Model.Horizon
 	for _, o := range opts {
 		if o.Model.Horizon != h {
-			return nil, nil, fmt.Errorf("option %q has horizon %d, the baseline %d", o.Name, o.Model.Horizon, h)
+			return fmt.Errorf("option %q has horizon %d, the baseline %d", o.Name, o.Model.Horizon, h)
 		}
 	}
-	if s.Mode == Expected {
-		return runExpected(opts, s), nil, nil
+	return nil
+}
+
+// simulate runs the Monte Carlo trials [first, end) of a run of s.Trials
+// trials (a shard is a range of whole blocks) and returns their aggregate.
+func simulate(ctx context.Context, opts []Option, s Settings, first, end int, progress func(done, total int)) (*aggregate, error) {
+	if err := checkOptions(opts); err != nil {
+		return nil, err
 	}
 	if s.Trials < 1 {
-		return nil, nil, fmt.Errorf("trials must be at least 1, got %d", s.Trials)
+		return nil, fmt.Errorf("trials must be at least 1, got %d", s.Trials)
 	}
 	cop, err := newCopula(opts[0].Model.Correlations)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	design := newLHS(opts, s)
 	workers := s.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	agg := newAggregate(len(opts), h, s.Trials, len(opts[0].Model.Segments))
-	blocks := (s.Trials + BlockSize - 1) / BlockSize
+	h := opts[0].Model.Horizon
+	agg := newAggregate(opts, s, first, end)
+	firstBlock := first / BlockSize
+	blocks := (end - first + BlockSize - 1) / BlockSize
 	var next, done atomic.Int64
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(workers)
@@ -76,36 +91,36 @@ func simulate(ctx context.Context, opts []Option, s Settings, progress func(done
 		g.Go(func() error {
 			w := newWorker(s.Seed, h)
 			w.cop, w.lhs = cop, design
-			sk := agg.newSketches()
+			part := agg.newShare()
+			block := agg.newBlockSums()
 			var series [numSeries][]float64
 			for i := range series {
 				series[i] = make([]float64, h+1)
 			}
 			for {
-				blk := int(next.Add(1) - 1)
-				if blk >= blocks {
+				blk := firstBlock + int(next.Add(1)-1)
+				if blk >= firstBlock+blocks {
 					break
 				}
 				if err := ctx.Err(); err != nil {
 					return err
 				}
-				lo, hi := blk*BlockSize, min((blk+1)*BlockSize, s.Trials)
-				sums := agg.takeBlock()
+				lo, hi := max(blk*BlockSize, first), min((blk+1)*BlockSize, end)
 				for t := lo; t < hi; t++ {
 					for k := range opts {
 						var metrics [numMetrics]float64
 						w.runTrial(&opts[k].Model, uint64(t))
 						w.summarise(&series, &metrics)
 						for i := range numMetrics {
-							agg.metrics[k][i][t] = metrics[i]
+							agg.metrics[k][i][t-first] = metrics[i]
 						}
 						for i, v := range w.segCLV {
-							agg.segCLV[k][i][t] = v
+							agg.segCLV[k][i][t-first] = v
 						}
 						for i := range numSeries {
-							row := sums[k][i]
+							row := block[k][i]
 							sq := row[h+1:]
-							skr := sk[k][i]
+							skr := part.sketches[k][i]
 							for mo, v := range series[i] {
 								row[mo] += v
 								sq[mo] += v * v
@@ -114,42 +129,94 @@ func simulate(ctx context.Context, opts []Option, s Settings, progress func(done
 						}
 					}
 				}
-				agg.finishBlock(blk, sums)
+				// A block's float sums run in trial order; the blocks
+				// then add exactly, in whatever order they finish.
+				part.addBlock(block)
 				if progress != nil {
-					progress(int(done.Add(int64(hi-lo))), s.Trials)
+					progress(int(done.Add(int64(hi-lo))), end-first)
 				}
 			}
 			mu.Lock()
-			agg.mergeSketches(sk)
+			agg.merge(part)
 			mu.Unlock()
 			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return agg.results(opts, s), agg, nil
+	return agg, nil
 }
 
 // aggregate collects what the results need: per-trial metrics (exact
-// quantiles and paired differences), sums of the monthly series (exact
-// means: formed per block and folded into the totals in block order) and
-// quantile sketches per month. Only blocks finished out of order wait to be
-// folded, so memory for the series does not grow with the trials.
+// quantiles and paired differences), exact sums of the monthly series and
+// their squares, and quantile sketches per month. Sums and sketches merge
+// in any order to the same bits, so workers, and shards of a run on other
+// machines, add up to what one serial run gives.
 type aggregate struct {
-	h, trials int
-	metrics   [][numMetrics][]float64 // [option][metric][trial]
-	segCLV    [][][]float64           // [option][segment][trial]: CLV per account of each segment
-	sketches  [][numSeries][]sketch   // [option][series][month]
-
-	mu       sync.Mutex
-	totals   blockSums         // folded blocks 0..nextFold-1
-	pending  map[int]blockSums // finished blocks waiting for their turn
-	nextFold int
-	free     []blockSums
+	info       runInfo
+	first, end int                     // the trials held: [first, end) of info.Trials
+	metrics    [][numMetrics][]float64 // [option][metric][trial−first]
+	segCLV     [][][]float64           // [option][segment][trial−first]: CLV per account of each segment
+	sums       [][numSeries][]exactSum // [option][series][month], then sums of squares at [h+1+month]
+	sketches   [][numSeries][]sketch   // [option][series][month]
 }
 
-// blockSums are a block's sums of the series, [option][series][month],
+// runInfo is what the results say about a run besides its numbers.
+type runInfo struct {
+	Seed         uint64
+	Trials       int
+	Horizon      int
+	LHS          bool
+	Names, Descs []string
+	Segments     [][]string // per option
+}
+
+// share is one worker's sums and sketches.
+type share struct {
+	sums     [][numSeries][]exactSum
+	sketches [][numSeries][]sketch
+}
+
+func newAggregate(opts []Option, s Settings, first, end int) *aggregate {
+	info := runInfo{Seed: s.Seed, Trials: s.Trials, Horizon: opts[0].Model.Horizon, LHS: s.LHS}
+	for _, o := range opts {
+		info.Names, info.Descs = append(info.Names, o.Name), append(info.Descs, o.Description)
+		var segs []string
+		for _, seg := range o.Model.Segments {
+			segs = append(segs, seg.Name)
+		}
+		info.Segments = append(info.Segments, segs)
+	}
+	a := &aggregate{info: info, first: first, end: end}
+	a.metrics = make([][numMetrics][]float64, len(opts))
+	a.segCLV = make([][][]float64, len(opts))
+	for k := range a.metrics {
+		for i := range numMetrics {
+			a.metrics[k][i] = make([]float64, end-first)
+		}
+		for range info.Segments[k] {
+			a.segCLV[k] = append(a.segCLV[k], make([]float64, end-first))
+		}
+	}
+	sh := a.newShare()
+	a.sums, a.sketches = sh.sums, sh.sketches
+	return a
+}
+
+func (a *aggregate) newShare() *share {
+	n, h := len(a.metrics), a.info.Horizon
+	sh := &share{sums: make([][numSeries][]exactSum, n), sketches: make([][numSeries][]sketch, n)}
+	for k := range n {
+		for i := range numSeries {
+			sh.sums[k][i] = make([]exactSum, 2*(h+1))
+			sh.sketches[k][i] = make([]sketch, h+1)
+		}
+	}
+	return sh
+}
+
+// blockSums are a block's float sums of the series, [option][series][month],
 // followed by their sums of squares, [option][series][h+1+month].
 type blockSums [][numSeries][]float64
 
@@ -157,84 +224,34 @@ func (a *aggregate) newBlockSums() blockSums {
 	s := make(blockSums, len(a.metrics))
 	for k := range s {
 		for i := range numSeries {
-			s[k][i] = make([]float64, 2*(a.h+1))
+			s[k][i] = make([]float64, 2*(a.info.Horizon+1))
 		}
 	}
 	return s
 }
 
-// takeBlock returns zeroed sums for a block.
-func (a *aggregate) takeBlock() blockSums {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if n := len(a.free); n > 0 {
-		s := a.free[n-1]
-		a.free = a.free[:n-1]
-		return s
-	}
-	return a.newBlockSums()
-}
-
-// finishBlock folds a finished block into the totals, in block order:
-// float addition is not associative, so the order is fixed whatever the
-// workers do.
-func (a *aggregate) finishBlock(blk int, s blockSums) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.pending[blk] = s
-	for {
-		p, ok := a.pending[a.nextFold]
-		if !ok {
-			return
-		}
-		delete(a.pending, a.nextFold)
-		a.nextFold++
-		for k := range p {
-			for i := range numSeries {
-				t := a.totals[k][i]
-				for mo, v := range p[k][i] {
-					t[mo] += v
-				}
-				clear(p[k][i])
+// addBlock adds a block's sums exactly and zeroes them for the next block.
+func (sh *share) addBlock(b blockSums) {
+	for k := range b {
+		for i := range numSeries {
+			t := sh.sums[k][i]
+			for mo, v := range b[k][i] {
+				t[mo].add(v)
 			}
+			clear(b[k][i])
 		}
-		a.free = append(a.free, p)
 	}
 }
 
-func newAggregate(nopt, h, trials, segments int) *aggregate {
-	a := &aggregate{h: h, trials: trials}
-	a.metrics = make([][numMetrics][]float64, nopt)
-	a.segCLV = make([][][]float64, nopt)
-	for k := range a.metrics {
-		for i := range numMetrics {
-			a.metrics[k][i] = make([]float64, trials)
-		}
-		for range segments {
-			a.segCLV[k] = append(a.segCLV[k], make([]float64, trials))
-		}
-	}
-	a.totals = a.newBlockSums()
-	a.pending = map[int]blockSums{}
-	a.sketches = a.newSketches()
-	return a
-}
-
-func (a *aggregate) newSketches() [][numSeries][]sketch {
-	sk := make([][numSeries][]sketch, len(a.metrics))
-	for k := range sk {
+// merge adds a worker's sums and sketches.
+func (a *aggregate) merge(sh *share) {
+	for k := range sh.sums {
 		for i := range numSeries {
-			sk[k][i] = make([]sketch, a.h+1)
-		}
-	}
-	return sk
-}
-
-func (a *aggregate) mergeSketches(sk [][numSeries][]sketch) {
-	for k := range sk {
-		for i := range numSeries {
-			for mo := range sk[k][i] {
-				a.sketches[k][i][mo].merge(&sk[k][i][mo])
+			for mo := range sh.sums[k][i] {
+				a.sums[k][i][mo].merge(&sh.sums[k][i][mo])
+			}
+			for mo := range sh.sketches[k][i] {
+				a.sketches[k][i][mo].merge(&sh.sketches[k][i][mo])
 			}
 		}
 	}
@@ -253,31 +270,33 @@ func seriesStart(i, window int) int {
 	return 1
 }
 
-func (a *aggregate) results(opts []Option, s Settings) *results.Results {
-	r := &results.Results{Seed: s.Seed, Trials: a.trials, HorizonMonths: a.h, Mode: MonteCarlo.String()}
-	if s.LHS {
+func (a *aggregate) results() *results.Results {
+	in := a.info
+	h, trials := in.Horizon, in.Trials
+	r := &results.Results{Seed: in.Seed, Trials: trials, HorizonMonths: h, Mode: MonteCarlo.String()}
+	if in.LHS {
 		r.Sampling = "lhs"
 	}
-	if a.trials < MinTrialsForIntervals {
-		r.Warnings = append(r.Warnings, fmt.Sprintf("only %d trials: intervals and quantiles are rough; use at least %d", a.trials, MinTrialsForIntervals))
+	if trials < MinTrialsForIntervals {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("only %d trials: intervals and quantiles are rough; use at least %d", trials, MinTrialsForIntervals))
 	}
-	window := min(12, a.h)
-	for k, o := range opts {
-		ro := results.Option{Name: o.Name, Description: o.Description,
+	window := min(12, h)
+	for k, name := range in.Names {
+		ro := results.Option{Name: name, Description: in.Descs[k],
 			Metrics: map[string]results.Summary{}, Series: map[string][]results.Point{}}
 		for i, name := range MetricNames {
 			ro.Metrics[name] = summarize(a.metrics[k][i])
 		}
-		for i, seg := range o.Model.Segments {
+		for i, seg := range in.Segments[k] {
 			if i < len(a.segCLV[k]) {
-				ro.Metrics["clv_"+seg.Name] = summarize(a.segCLV[k][i])
+				ro.Metrics["clv_"+seg] = summarize(a.segCLV[k][i])
 			}
 		}
 		for i, name := range SeriesNames {
 			pts := []results.Point{}
-			for mo := seriesStart(i, window); mo <= a.h; mo++ {
-				n := float64(a.trials)
-				sum, sq := a.totals[k][i][mo], a.totals[k][i][a.h+1+mo]
+			for mo := seriesStart(i, window); mo <= h; mo++ {
+				n := float64(trials)
+				sum, sq := a.sums[k][i][mo].float(), a.sums[k][i][h+1+mo].float()
 				se := 0.0
 				if n > 1 {
 					se = math.Sqrt(max(sq/n-(sum/n)*(sum/n), 0) / (n - 1))

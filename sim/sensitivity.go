@@ -105,10 +105,11 @@ func Sensitivity(ctx context.Context, m Model, s Settings, metric string, progre
 		opts = append(opts, Option{Name: n + " p10", Model: at(n, 0.1)}, Option{Name: n + " p90", Model: at(n, 0.9)})
 	}
 	opts = append(opts, Option{Name: "full", Model: m})
-	res, agg, err := simulate(ctx, opts, s, progress)
+	agg, err := simulate(ctx, opts, s, 0, s.Trials, progress)
 	if err != nil {
 		return nil, err
 	}
+	res := agg.results()
 	out := &results.Sensitivity{Metric: metric, Trials: s.Trials, Seed: s.Seed,
 		Median: res.Options[0].Metrics[metric].Mean, Full: res.Options[len(opts)-1].Metrics[metric]}
 

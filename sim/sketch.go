@@ -1,6 +1,9 @@
 package sim
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // sketch is a mergeable quantile summary of one monthly quantity over the
 // trials: counts in log-linear buckets read straight from a float's bits
@@ -10,12 +13,12 @@ import "math"
 // merging sketches in any order gives the same result: a sharded or
 // parallel run reports the same quantiles as a serial one.
 type sketch struct {
-	lo, hi float64  // the smallest and largest value added (n > 0)
-	n      uint64   // values added
-	offset int      // bucket index of counts[0]
-	counts []uint64 // positive values
-	neg    *sketch  // magnitudes of negative values
-	zeros  uint64
+	Lo, Hi float64  // the smallest and largest value added (n > 0)
+	N      uint64   // values added
+	Offset int      // bucket index of counts[0]
+	Counts []uint64 // positive values
+	Neg    *sketch  // magnitudes of negative values
+	Zeros  uint64
 }
 
 // mantissaBits is the number of leading mantissa bits in a bucket index.
@@ -37,71 +40,71 @@ func (s *sketch) add(v float64) {
 
 // observe widens the observed range; min and max merge in any order.
 func (s *sketch) observe(lo, hi float64, n uint64) {
-	if s.n == 0 {
-		s.lo, s.hi = lo, hi
+	if s.N == 0 {
+		s.Lo, s.Hi = lo, hi
 	} else {
-		s.lo, s.hi = min(s.lo, lo), max(s.hi, hi)
+		s.Lo, s.Hi = min(s.Lo, lo), max(s.Hi, hi)
 	}
-	s.n += n
+	s.N += n
 }
 
 func (s *sketch) addValue(v float64) {
 	switch {
 	case math.Abs(v) < sketchZero:
-		s.zeros++
+		s.Zeros++
 	case v < 0:
-		if s.neg == nil {
-			s.neg = &sketch{}
+		if s.Neg == nil {
+			s.Neg = &sketch{}
 		}
-		s.neg.addValue(-v)
+		s.Neg.addValue(-v)
 	default:
 		s.addBucket(bucketOf(v), 1)
 	}
 }
 
 func (s *sketch) addBucket(i int, c uint64) {
-	if len(s.counts) == 0 {
-		s.offset = i
-		s.counts = append(s.counts, 0)
+	if len(s.Counts) == 0 {
+		s.Offset = i
+		s.Counts = append(s.Counts, 0)
 	}
-	if i < s.offset {
-		grow := make([]uint64, s.offset-i, s.offset-i+len(s.counts))
-		s.counts = append(grow, s.counts...)
-		s.offset = i
+	if i < s.Offset {
+		grow := make([]uint64, s.Offset-i, s.Offset-i+len(s.Counts))
+		s.Counts = append(grow, s.Counts...)
+		s.Offset = i
 	}
-	for i-s.offset >= len(s.counts) {
-		s.counts = append(s.counts, 0)
+	for i-s.Offset >= len(s.Counts) {
+		s.Counts = append(s.Counts, 0)
 	}
-	s.counts[i-s.offset] += c
+	s.Counts[i-s.Offset] += c
 }
 
 func (s *sketch) total() uint64 {
-	n := s.zeros
-	for _, c := range s.counts {
+	n := s.Zeros
+	for _, c := range s.Counts {
 		n += c
 	}
-	if s.neg != nil {
-		n += s.neg.total()
+	if s.Neg != nil {
+		n += s.Neg.total()
 	}
 	return n
 }
 
 // merge adds o's counts into s.
 func (s *sketch) merge(o *sketch) {
-	if o.n > 0 {
-		s.observe(o.lo, o.hi, o.n)
+	if o.N > 0 {
+		s.observe(o.Lo, o.Hi, o.N)
 	}
-	s.zeros += o.zeros
-	for i, c := range o.counts {
+	s.Zeros += o.Zeros
+	for i, c := range o.Counts {
 		if c > 0 {
-			s.addBucket(o.offset+i, c)
+			s.addBucket(o.Offset+i, c)
 		}
 	}
-	if o.neg != nil {
-		if s.neg == nil {
-			s.neg = &sketch{}
+	if o.Neg != nil {
+		if s.Neg == nil {
+			s.Neg = &sketch{}
 		}
-		s.neg.merge(o.neg)
+		s.Neg.merge(o.Neg)
 	}
 }
 
@@ -117,10 +120,10 @@ func bucketValue(i int) float64 {
 // within the range of the values added (a bucket's midpoint can lie
 // outside it: 8 CSMs in every trial must read 8, not 8.03).
 func (s *sketch) quantile(p float64) float64 {
-	if s.n == 0 {
+	if s.N == 0 {
 		return 0
 	}
-	return min(max(s.bucketQuantile(p), s.lo), s.hi)
+	return min(max(s.bucketQuantile(p), s.Lo), s.Hi)
 }
 
 func (s *sketch) bucketQuantile(p float64) float64 {
@@ -129,22 +132,39 @@ func (s *sketch) bucketQuantile(p float64) float64 {
 		return 0
 	}
 	rank := uint64(math.Round(p * float64(n-1)))
-	if s.neg != nil {
-		nn := s.neg.total()
+	if s.Neg != nil {
+		nn := s.Neg.total()
 		if rank < nn {
-			return -s.neg.bucketQuantile(1 - float64(rank)/float64(max(nn-1, 1)))
+			return -s.Neg.bucketQuantile(1 - float64(rank)/float64(max(nn-1, 1)))
 		}
 		rank -= nn
 	}
-	if rank < s.zeros {
+	if rank < s.Zeros {
 		return 0
 	}
-	rank -= s.zeros
-	for i, c := range s.counts {
+	rank -= s.Zeros
+	for i, c := range s.Counts {
 		if rank < c {
-			return bucketValue(s.offset + i)
+			return bucketValue(s.Offset + i)
 		}
 		rank -= c
 	}
-	return bucketValue(s.offset + len(s.counts) - 1)
+	return bucketValue(s.Offset + len(s.Counts) - 1)
+}
+
+// check reports a sketch that add and merge cannot have made (one decoded
+// from a damaged part).
+func (s *sketch) check() error {
+	ok := func(t *sketch) bool {
+		return len(t.Counts) == 0 || (t.Offset >= 0 && t.Offset+len(t.Counts) <= 1<<(64-bucketShift))
+	}
+	switch {
+	case !ok(s), s.Neg != nil && (s.Neg.Neg != nil || !ok(s.Neg)):
+		return fmt.Errorf("malformed quantile sketch")
+	case s.total() != s.N:
+		return fmt.Errorf("quantile sketch holds %d values, says %d", s.total(), s.N)
+	case s.N > 0 && !(s.Lo <= s.Hi):
+		return fmt.Errorf("quantile sketch range %v to %v", s.Lo, s.Hi)
+	}
+	return nil
 }

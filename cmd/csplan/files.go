@@ -49,6 +49,12 @@ func newOutputDir(final string) (*outputDir, error) {
 	if err != nil {
 		return nil, err
 	}
+	// MkdirTemp makes it private; the output is an ordinary directory
+	// (a merge job may run as another user on a shared volume).
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		os.Remove(tmp)
+		return nil, err
+	}
 	return &outputDir{final: final, tmp: tmp}, nil
 }
 

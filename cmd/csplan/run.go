@@ -10,6 +10,7 @@ import (
 	"csplan/report"
 	"csplan/results"
 	"csplan/scenarios"
+	"csplan/shard"
 	"csplan/sim"
 
 	"github.com/schollz/progressbar/v3"
@@ -28,6 +29,7 @@ type runOptions struct {
 	sampling  string
 	precision string
 	metric    string
+	shard     string
 }
 
 func runCommand() *cobra.Command {
@@ -41,10 +43,16 @@ PDF with --pdf), report.md, report.html, summary.csv, timeseries.csv and
 results.xlsx. DIR is replaced only when the run
 succeeds; an invalid scenario, an error or Ctrl-C leaves nothing partial.
 A summary is printed on standard output; progress goes to standard error
-when it is a terminal.`,
+when it is a terminal.
+
+With --shard I/N, run simulates only shard I of N of the trials (whole
+blocks of 32; a trial's numbers never depend on its shard) and writes
+DIR/part.csplan; csplan merge turns the N parts into the results and report
+the unsharded run would have written, byte for byte.`,
 		Example: `  csplan run scenarios/examples/acme-company.yaml -o out
   csplan run my-company.yaml -o out --trials 50000 -j 2
-  csplan run scenarios/examples/w2-b-annual.yaml -o out --mode expected`,
+  csplan run scenarios/examples/w2-b-annual.yaml -o out --mode expected
+  csplan run my-company.yaml -o parts/part-3 --trials 1000000 --shard 3/8`,
 		Args: args(cobra.ExactArgs(1)),
 		RunE: func(c *cobra.Command, a []string) error {
 			return runScenario(c, a[0], o)
@@ -54,7 +62,21 @@ when it is a terminal.`,
 	c.Flags().BoolVar(&o.pdf, "pdf", false, "also write the charts as PDF")
 	c.Flags().StringVar(&o.precision, "precision", "", "run trials in doubling rounds until the 95% interval of the metric's mean and of each difference is within this share of the mean (e.g. 0.5%), up to --trials")
 	c.Flags().StringVar(&o.metric, "precision-metric", "arr_end", "the metric --precision watches")
+	o.addShardFlag(c, "trials")
 	return c
+}
+
+// addShardFlag registers --shard for run and sweep, which split work by what.
+func (o *runOptions) addShardFlag(c *cobra.Command, what string) {
+	c.Flags().StringVar(&o.shard, "shard", "", "simulate only shard I/N of the "+what+" (I from 0) and write a part for csplan merge into -o DIR")
+}
+
+func (o *runOptions) shardSpec() (shard.Spec, error) {
+	spec, err := shard.ParseSpec(o.shard)
+	if err != nil {
+		return spec, usageError{fmt.Errorf("--shard: %w", err)}
+	}
+	return spec, nil
 }
 
 // addFlags registers the flags run and sweep share.
@@ -125,6 +147,16 @@ func runScenario(c *cobra.Command, path string, o runOptions) error {
 	if err := o.check(c); err != nil {
 		return err
 	}
+	var spec shard.Spec
+	if o.shard != "" {
+		var err error
+		if spec, err = o.shardSpec(); err != nil {
+			return err
+		}
+		if o.precision != "" {
+			return usageError{fmt.Errorf("--shard runs a fixed number of trials; it cannot be combined with --precision")}
+		}
+	}
 	s, set, dir, err := o.load(c, path)
 	if err != nil {
 		return err
@@ -134,6 +166,9 @@ func runScenario(c *cobra.Command, path string, o runOptions) error {
 	opts := make([]sim.Option, len(s.Options))
 	for i, op := range s.Options {
 		opts[i] = sim.Option{Name: op.Name, Description: op.Description, Model: op.Model}
+	}
+	if o.shard != "" {
+		return runShard(c, s, opts, set, spec, dir, o)
 	}
 	progress, finish := progressReporter(c, o.quiet || set.Mode == sim.Expected)
 	var res *results.Results
@@ -151,13 +186,33 @@ func runScenario(c *cobra.Command, path string, o runOptions) error {
 	if err != nil {
 		return err
 	}
-	res.Scenario, res.Question, res.Currency = s.Name, s.Question, s.Currency
-	res.Start = s.Start.Format("2006-01")
-	res.Version = csplanVersion()
-	res.Assumptions = s.Assumptions()
-	for i := range res.Options {
-		res.Options[i].Changes = s.Options[i].Changes()
+	describe(res, describeRun(s))
+	return writeRun(c, dir, res, o.pdf, o.out)
+}
+
+// describeRun is everything results.json says about a run of s besides its
+// numbers: what a shard carries to the merge.
+func describeRun(s *scenarios.Scenario) *results.Results {
+	d := &results.Results{Scenario: s.Name, Question: s.Question, Currency: s.Currency,
+		Start: s.Start.Format("2006-01"), Version: csplanVersion(), Assumptions: s.Assumptions()}
+	for _, o := range s.Options {
+		d.Options = append(d.Options, results.Option{Name: o.Name, Changes: o.Changes()})
 	}
+	return d
+}
+
+// describe copies the description d into the simulated results res.
+func describe(res, d *results.Results) {
+	res.Scenario, res.Question, res.Currency, res.Start = d.Scenario, d.Question, d.Currency, d.Start
+	res.Version, res.Assumptions = d.Version, d.Assumptions
+	for i := range res.Options {
+		res.Options[i].Changes = d.Options[i].Changes
+	}
+}
+
+// writeRun writes results.json and the report into dir, commits it and
+// prints the summary: the end of run and of merge alike.
+func writeRun(c *cobra.Command, dir *outputDir, res *results.Results, pdf bool, out string) error {
 	data, err := results.Marshal(res)
 	if err != nil {
 		return err
@@ -165,7 +220,7 @@ func runScenario(c *cobra.Command, path string, o runOptions) error {
 	if err := os.WriteFile(dir.path("results.json"), data, 0o644); err != nil {
 		return err
 	}
-	if err := report.Write(dir.tmp, res, report.Options{PDF: o.pdf}); err != nil {
+	if err := report.Write(dir.tmp, res, report.Options{PDF: pdf}); err != nil {
 		return err
 	}
 	if err := c.Context().Err(); err != nil {
@@ -177,8 +232,50 @@ func runScenario(c *cobra.Command, path string, o runOptions) error {
 	if err := report.Text(c.OutOrStdout(), res); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.OutOrStdout(), "\nwrote %s\n", o.out)
+	fmt.Fprintf(c.OutOrStdout(), "\nwrote %s\n", out)
 	return nil
+}
+
+// runShard simulates one shard's trials and writes its part.
+func runShard(c *cobra.Command, s *scenarios.Scenario, opts []sim.Option, set sim.Settings, spec shard.Spec, dir *outputDir, o runOptions) error {
+	if set.Mode == sim.Expected {
+		return usageError{fmt.Errorf("--shard: expected mode computes one deterministic path; there are no trials to shard")}
+	}
+	progress, finish := progressReporter(c, o.quiet)
+	part, err := sim.RunShard(c.Context(), opts, set, spec.I, spec.N, progress)
+	finish()
+	if err != nil {
+		return err
+	}
+	f := &shard.File{Kind: shard.KindRun, Shard: spec, Results: describeRun(s), Part: part,
+		Fingerprint: runFingerprint(s, set, spec)}
+	if err := writePart(c, dir, f); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.OutOrStdout(), "%s: shard %s, trials %d to %d of %d\nwrote %s (merge the parts with csplan merge)\n",
+		s.Name, spec, part.First, part.End-1, set.Trials, o.out)
+	return nil
+}
+
+// runFingerprint names what must agree for parts of a run to merge.
+func runFingerprint(s *scenarios.Scenario, set sim.Settings, spec shard.Spec) string {
+	return shard.Fingerprint(shard.KindRun, s.Digest, csplanVersion(), strconv.Itoa(spec.N), strconv.Itoa(set.Trials),
+		strconv.FormatUint(set.Seed, 10), set.Mode.String(), set.NetRate.String(), strconv.FormatBool(set.LHS))
+}
+
+// writePart encodes a shard's part into dir and commits it.
+func writePart(c *cobra.Command, dir *outputDir, f *shard.File) error {
+	data, err := shard.Encode(f)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(dir.path(shard.FileName), data, 0o644); err != nil {
+		return err
+	}
+	if err := c.Context().Err(); err != nil {
+		return err
+	}
+	return dir.commit()
 }
 
 // progressReporter returns a progress callback drawing a bar on standard

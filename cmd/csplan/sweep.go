@@ -12,6 +12,7 @@ import (
 	"csplan/report"
 	"csplan/results"
 	"csplan/scenarios"
+	"csplan/shard"
 	"csplan/sim"
 
 	"github.com/spf13/cobra"
@@ -34,6 +35,9 @@ DIR/sweep.csv and a chart of the chosen metric (valuation at the horizon by
 default) against the input (a heat map for two inputs), marking the best
 point.
 
+With --shard I/N, sweep runs only shard I of N of the grid's points and
+writes DIR/part.csplan for csplan merge.
+
 A range is FROM..TO[:STEP] (numbers, STEP 1 by default) or a list of values
 separated by commas (5%,8%,12% or monthly,quarterly).`,
 		Example: `  csplan sweep scenarios/examples/cut-csms.yaml --set team.csms=4..16 -o sweep
@@ -53,6 +57,7 @@ separated by commas (5%,8%,12% or monthly,quarterly).`,
 	f.StringArrayVar(&o.sets, "set", nil, "an input and its range, PATH=FROM..TO[:STEP] or PATH=V1,V2,...")
 	f.StringVar(&o.metric, "metric", "valuation", "the metric to optimise (see results.json metrics)")
 	o.addFlags(c)
+	o.addShardFlag(c, "grid points")
 	return c
 }
 
@@ -145,8 +150,23 @@ func runSweep(c *cobra.Command, path string, o sweepOptions) error {
 			}
 		}
 	}
-	opts := make([]sim.Option, len(points))
-	for i, pt := range points {
+	sw := &results.Sweep{Scenario: s.Name, Currency: s.Currency, Seed: set.Seed, Trials: set.Trials, Mode: set.Mode.String(),
+		Metric: o.metric, Parameters: params, Version: csplanVersion()}
+	if set.Mode == sim.Expected {
+		sw.Trials = 1
+	}
+	// A shard runs its share of the points; each point's numbers depend
+	// only on its own trials.
+	first, end := 0, len(points)
+	var spec shard.Spec
+	if o.shard != "" {
+		if spec, err = o.shardSpec(); err != nil {
+			return err
+		}
+		first, end = spec.I*len(points)/spec.N, (spec.I+1)*len(points)/spec.N
+	}
+	opts := make([]sim.Option, 0, end-first)
+	for _, pt := range points[first:end] {
 		over := map[string]string{}
 		var label []string
 		for j, p := range params {
@@ -157,30 +177,55 @@ func runSweep(c *cobra.Command, path string, o sweepOptions) error {
 		if err != nil {
 			return err
 		}
-		opts[i] = sim.Option{Name: strings.Join(label, ", "), Model: m}
+		opts = append(opts, sim.Option{Name: strings.Join(label, ", "), Model: m})
 	}
 	dir, err := newOutputDir(o.out)
 	if err != nil {
 		return err
 	}
 	defer dir.discard()
-	progress, finish := progressReporter(c, o.quiet || set.Mode == sim.Expected)
-	res, err := sim.Run(c.Context(), opts, set, progress)
-	finish()
-	if err != nil {
-		return err
+	var res *results.Results
+	if len(opts) > 0 {
+		progress, finish := progressReporter(c, o.quiet || set.Mode == sim.Expected)
+		res, err = sim.Run(c.Context(), opts, set, progress)
+		finish()
+		if err != nil {
+			return err
+		}
 	}
-	sw := &results.Sweep{Scenario: s.Name, Currency: s.Currency, Seed: res.Seed, Trials: res.Trials, Mode: res.Mode,
-		Metric: o.metric, Parameters: params, Version: csplanVersion()}
-	higher := sim.HigherIsBetter(o.metric)
-	for i, pt := range points {
+	var pts []results.SweepPoint
+	for i, pt := range points[first:end] {
 		sp := results.SweepPoint{Values: pt, Metrics: res.Options[i].Metrics}
 		for j, v := range pt {
 			sp.Numbers = append(sp.Numbers, number(v, slices.Index(ranges[j], v)))
 		}
-		sw.Points = append(sw.Points, sp)
-		best := sw.Points[sw.Best].Metrics[o.metric].Mean
-		if v := sp.Metrics[o.metric].Mean; (higher && v > best) || (!higher && v < best) {
+		pts = append(pts, sp)
+	}
+	if o.shard != "" {
+		fp := shard.Fingerprint(shard.KindSweep, s.Digest, csplanVersion(), strconv.Itoa(spec.N), strconv.Itoa(set.Trials),
+			strconv.FormatUint(set.Seed, 10), set.Mode.String(), set.NetRate.String(), strconv.FormatBool(set.LHS),
+			o.metric, strings.Join(o.sets, "\x00"))
+		f := &shard.File{Kind: shard.KindSweep, Fingerprint: fp, Shard: spec, Sweep: sw, First: first, Total: len(points), Points: pts}
+		if err := writePart(c, dir, f); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.OutOrStdout(), "%s: shard %s, sweep points %d to %d of %d\nwrote %s (merge the parts with csplan merge)\n",
+			s.Name, spec, first, end-1, len(points), o.out)
+		return nil
+	}
+	sw.Points = pts
+	return writeSweep(c, dir, sw, o.out)
+}
+
+// writeSweep marks the best point, writes sweep.json, sweep.csv and the
+// chart into dir, commits it and prints the best point: the end of sweep
+// and of merge alike.
+func writeSweep(c *cobra.Command, dir *outputDir, sw *results.Sweep, out string) error {
+	higher := sim.HigherIsBetter(sw.Metric)
+	sw.Best = 0
+	for i, sp := range sw.Points {
+		best := sw.Points[sw.Best].Metrics[sw.Metric].Mean
+		if v := sp.Metrics[sw.Metric].Mean; (higher && v > best) || (!higher && v < best) {
 			sw.Best = i
 		}
 	}
@@ -205,7 +250,7 @@ func runSweep(c *cobra.Command, path string, o sweepOptions) error {
 	}
 	best := sw.Points[sw.Best]
 	fmt.Fprintf(c.OutOrStdout(), "%s: best %s at %s (mean %s over %d trials a point)\nwrote %s\n",
-		s.Name, o.metric, strings.Join(best.Values, ", "), strconv.FormatFloat(best.Metrics[o.metric].Mean, 'f', 0, 64), sw.Trials, o.out)
+		sw.Scenario, sw.Metric, strings.Join(best.Values, ", "), strconv.FormatFloat(best.Metrics[sw.Metric].Mean, 'f', 0, 64), sw.Trials, out)
 	return nil
 }
 

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"csplan/results"
+	"csplan/shard"
+	"csplan/sim"
+
+	"github.com/spf13/cobra"
+)
+
+func mergeCommand() *cobra.Command {
+	var out string
+	var pdf bool
+	c := &cobra.Command{
+		Use:   "merge PART... -o DIR",
+		Short: "Merge the parts of a sharded run or sweep into its results",
+		Long: `merge reads the parts written by csplan run --shard I/N or csplan sweep
+--shard I/N (each a directory holding ` + shard.FileName + `, or the file itself) and
+writes what the unsharded command would have written, byte for byte: for a
+run, results.json and the report; for a sweep, sweep.json, sweep.csv and its
+chart. Every part must come from the same scenario, settings and csplan
+version, and every shard must be given exactly once; otherwise merge names
+the parts at fault and writes nothing.`,
+		Example: `  csplan run company.yaml --trials 800000 --shard 3/8 -o parts/part-3   # one per shard
+  csplan merge parts/part-* -o out`,
+		Args: args(cobra.MinimumNArgs(1)),
+		RunE: func(c *cobra.Command, a []string) error {
+			if out == "" {
+				return usageError{fmt.Errorf("merge: -o DIR is required (the output directory)")}
+			}
+			files, err := readParts(a)
+			if err != nil {
+				return err
+			}
+			dir, err := newOutputDir(out)
+			if err != nil {
+				return err
+			}
+			defer dir.discard()
+			if files[0].Kind == shard.KindSweep {
+				sw := *files[0].Sweep
+				total := files[0].Total
+				sw.Points = make([]results.SweepPoint, total)
+				for _, f := range files {
+					copy(sw.Points[f.First:], f.Points)
+				}
+				for i, p := range sw.Points {
+					if p.Values == nil {
+						return fmt.Errorf("sweep point %d is in no part", i)
+					}
+				}
+				return writeSweep(c, dir, &sw, out)
+			}
+			parts := make([]*sim.Part, len(files))
+			for i, f := range files {
+				parts[i] = f.Part
+			}
+			res, err := sim.Merge(parts)
+			if err != nil {
+				return fmt.Errorf("cannot merge: %w", err)
+			}
+			describe(res, files[0].Results)
+			return writeRun(c, dir, res, pdf, out)
+		},
+	}
+	c.Flags().StringVarP(&out, "output", "o", "", "output directory (required)")
+	c.Flags().BoolVar(&pdf, "pdf", false, "also write the charts as PDF")
+	return c
+}
+
+// readParts reads and checks every part, reporting all problems at once.
+func readParts(args []string) ([]*shard.File, error) {
+	var files []*shard.File
+	var names, errs []string
+	for _, a := range args {
+		path := a
+		if fi, err := os.Stat(a); err == nil && fi.IsDir() {
+			path = filepath.Join(a, shard.FileName)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			errs = append(errs, fmt.Sprintf("%s: cannot read: %v", path, err))
+			continue
+		}
+		f, err := shard.Decode(data)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("%s: %v", path, err))
+			continue
+		}
+		files, names = append(files, f), append(names, path)
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("cannot merge:\n  %s", strings.Join(errs, "\n  "))
+	}
+	if err := shard.Check(files, names); err != nil {
+		return nil, err
+	}
+	return files, nil
+}
