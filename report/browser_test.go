@@ -21,9 +21,10 @@ import (
 // chromiumPath is the browser TestBrowser drives; CI installs it (.ci/run).
 const chromiumPath = "/usr/bin/chromium"
 
-// TestBrowser opens report.html of the acme fixture in headless Chromium,
-// as a reader would from disk, and checks that every chart and every table
-// is there and drawn, that nothing is fetched but the page itself, and
+// TestBrowser opens report.html of the acme fixture, with its sensitivity
+// analysis, in headless Chromium, as a reader would from disk, and checks
+// that every chart and every table is there and drawn, that no table needs
+// scrolling sideways, that nothing is fetched but the page itself, and
 // that the browser reports no error. Without Chromium the test fails,
 // unless CSPLAN_SKIP_BROWSER=1.
 func TestBrowser(t *testing.T) {
@@ -33,7 +34,7 @@ func TestBrowser(t *testing.T) {
 		}
 		t.Fatalf("%s: %v (apt-get install chromium, or set CSPLAN_SKIP_BROWSER=1 to skip this test)", chromiumPath, err)
 	}
-	r := loadFixture(t, fixtures[0].path)
+	r := acmeWithSensitivity(t)
 	dir := t.TempDir()
 	charts, err := write(dir, r, Options{})
 	if err != nil {
@@ -121,6 +122,8 @@ func TestBrowser(t *testing.T) {
 	// Anything wider than the page's main column would be cut off.
 	overflowing := evaluate[[]string](ctx, t, `(() => { const m = document.querySelector("main").getBoundingClientRect(); return Array.from(document.querySelectorAll("main > section, figure, figure svg, .table-wrap")).filter(e => e.getBoundingClientRect().right > m.right + 1).map(e => e.tagName + "#" + e.id); })()`)
 	documentText := evaluate[string](ctx, t, `document.body.innerText`)
+	// A table wider than its wrapper would have to be scrolled sideways.
+	scrolling := evaluate[[]string](ctx, t, `Array.from(document.querySelectorAll(".table-wrap")).filter(w => w.scrollWidth > w.clientWidth + 1).map(w => w.closest("section").id + ": " + w.scrollWidth + " > " + w.clientWidth + " px")`)
 
 	if len(svgs) != len(charts) {
 		t.Errorf("the browser finds %d charts (<svg>), want %d", len(svgs), len(charts))
@@ -136,7 +139,7 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 	d := buildDocument(r, charts)
-	if want := 6; len(tables) != want { // differences, metrics, options, assumptions, standard errors, mean intervals
+	if want := 7; len(tables) != want { // differences, metrics, sensitivity, options, assumptions, standard errors, mean intervals
 		t.Errorf("the browser finds %d tables, want %d", len(tables), want)
 	}
 	for i, b := range tables {
@@ -154,6 +157,12 @@ func TestBrowser(t *testing.T) {
 	}
 	if len(overflowing) > 0 {
 		t.Errorf("wider than the page: %q", overflowing)
+	}
+	if len(scrolling) > 0 {
+		t.Errorf("tables to scroll sideways: %q", scrolling)
+	}
+	if sec := d.Sensitivity; !strings.Contains(squash(documentText), squash(sec.Pre+sec.Input+sec.Post)) {
+		t.Errorf("the page does not show %q", sec.Pre+sec.Input+sec.Post)
 	}
 
 	mu.Lock()

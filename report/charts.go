@@ -20,9 +20,11 @@ import (
 // Charts renders every chart that applies to r, in this order: the ARR fan
 // chart, the comparison of key metrics, one distribution of differences
 // from the baseline per metric that has histograms (Monte Carlo with at
-// least one option), cumulative revenue, and customers. Each chart is SVG
-// and PNG (1600 × 900 px), and PDF when opt.PDF is set. The same input gives
-// byte-identical SVG.
+// least one option), cumulative revenue, customers, and where they apply
+// the team's capacity and coverage, the convergence of a run to a
+// precision and the tornado chart of a sensitivity analysis. Each chart is
+// SVG and PNG (1600 × 900 px), and PDF when opt.PDF is set. The same input
+// gives byte-identical SVG.
 func Charts(r *results.Results, opt Options) ([]Chart, error) {
 	if r == nil || len(r.Options) == 0 {
 		return nil, fmt.Errorf("report: no options to chart")
@@ -80,6 +82,7 @@ func chartSpecs(r *results.Results) []chartSpec {
 		add(coverageChart(r))
 	}
 	add(convergenceChart(r))
+	add(tornadoChart(r))
 	return specs
 }
 

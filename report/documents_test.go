@@ -275,7 +275,8 @@ func checkHTML(t *testing.T, page []byte, r *results.Results, charts []Chart) {
 
 	// Tables: headline metrics, options, assumptions, and for Monte Carlo
 	// the standard errors; with options also the differences and the
-	// intervals of the mean differences.
+	// intervals of the mean differences; with a sensitivity analysis its
+	// inputs.
 	want := 3
 	if d.Diffs != nil {
 		want++
@@ -284,6 +285,9 @@ func checkHTML(t *testing.T, page []byte, r *results.Results, charts []Chart) {
 		want++
 	}
 	if d.MeanCI != nil {
+		want++
+	}
+	if d.Sensitivity != nil {
 		want++
 	}
 	tables := findAll(doc, func(n *html.Node) bool { return n.Data == "table" })

@@ -15,22 +15,49 @@ import (
 // inline. It loads nothing and runs no script.
 func HTML(w io.Writer, r *results.Results, charts []Chart) error {
 	d := buildDocument(r, charts)
-	figs := make([]htmlFigure, len(charts))
-	for i, c := range charts {
-		svg, err := inlineSVG(c.SVG, c.Title)
+	figs := make([]htmlFigure, len(d.Charts))
+	for i, c := range d.Charts {
+		f, err := newHTMLFigure(c)
 		if err != nil {
-			return fmt.Errorf("chart %s: %w", c.Name, err)
+			return err
 		}
-		c.Title, c.Caption = nbsp.Replace(c.Title), nbsp.Replace(c.Caption)
-		figs[i] = htmlFigure{Chart: c, SVG: svg}
+		figs[i] = f
+	}
+	var sens *htmlSensitivity
+	if d.Sensitivity != nil {
+		sens = &htmlSensitivity{sensitivitySection: d.Sensitivity}
+		if c := d.Sensitivity.Figure; c != nil {
+			f, err := newHTMLFigure(*c)
+			if err != nil {
+				return err
+			}
+			sens.HTMLFigure = &f
+		}
 	}
 	keepPercents(&d)
 	return htmlTemplate.Execute(w, struct {
 		document
-		Figures    []htmlFigure
-		Style      template.CSS
-		MeanCINote string
-	}{d, figs, template.CSS(htmlStyle), nbsp.Replace(meanCINote)})
+		Figures         []htmlFigure
+		HTMLSensitivity *htmlSensitivity
+		Style           template.CSS
+		MeanCINote      string
+	}{d, figs, sens, template.CSS(htmlStyle), nbsp.Replace(meanCINote)})
+}
+
+// newHTMLFigure is a chart as the page shows it: its SVG inline.
+func newHTMLFigure(c Chart) (htmlFigure, error) {
+	svg, err := inlineSVG(c.SVG, c.Title)
+	if err != nil {
+		return htmlFigure{}, fmt.Errorf("chart %s: %w", c.Name, err)
+	}
+	c.Title, c.Caption = nbsp.Replace(c.Title), nbsp.Replace(c.Caption)
+	return htmlFigure{Chart: c, SVG: svg}, nil
+}
+
+// htmlSensitivity is the sensitivity section with its chart inline.
+type htmlSensitivity struct {
+	*sensitivitySection
+	HTMLFigure *htmlFigure
 }
 
 // nbsp joins a number to its percent sign (90 %) with a no-break space, so
@@ -39,7 +66,13 @@ var nbsp = strings.NewReplacer(" %", "\u00a0%")
 
 // keepPercents applies nbsp to the prose and tables of d.
 func keepPercents(d *document) {
-	for _, s := range []*string{&d.Facts, &d.AnswerIntro, &d.MetricsNote, &d.AssumptionsIntro, &d.SENote} {
+	strs := []*string{&d.Facts, &d.AnswerIntro, &d.MetricsNote, &d.AssumptionsIntro, &d.SENote}
+	tables := []*table{d.Diffs, &d.Metrics, d.SE, d.MeanCI}
+	if s := d.Sensitivity; s != nil {
+		strs = append(strs, &s.Pre, &s.Post, &s.Note)
+		tables = append(tables, &s.Table)
+	}
+	for _, s := range strs {
 		*s = nbsp.Replace(*s)
 	}
 	for i := range d.Answers {
@@ -48,7 +81,7 @@ func keepPercents(d *document) {
 	for i := range d.AnswerNotes {
 		d.AnswerNotes[i] = nbsp.Replace(d.AnswerNotes[i])
 	}
-	for _, t := range []*table{d.Diffs, &d.Metrics, d.SE, d.MeanCI} {
+	for _, t := range tables {
 		if t == nil {
 			continue
 		}
@@ -117,6 +150,8 @@ table.assumptions td { padding-top: 4px; padding-bottom: 4px; }
 table.assumptions td.kind { white-space: nowrap; color: var(--muted); }
 table.assumptions tr.per-trial td { background: #fff8e6; }
 table.assumptions tr.per-trial td.kind { color: #8a5300; font-weight: 600; }
+table.sensitivity th.num { white-space: normal; }
+table.sensitivity td:nth-child(2) code { white-space: normal; }
 figure { margin: 18px 0 34px; break-inside: avoid; }
 .sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 figure svg { display: block; width: 100%; height: auto; max-width: 900px; }
@@ -177,13 +212,7 @@ var htmlTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 <p>No charts were rendered.</p>
 {{- end}}
 {{- range .Figures}}
-<figure id="chart-{{.Name}}">
-<h3 class="sr-only">{{.Title}}</h3>
-{{.SVG}}
-{{- if .Caption}}
-<figcaption>{{.Caption}}</figcaption>
-{{- end}}
-</figure>
+{{template "figure" .}}
 {{- end}}
 </section>
 
@@ -192,6 +221,20 @@ var htmlTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 <p class="note">{{.MetricsNote}}</p>
 {{template "table" .Metrics}}
 </section>
+{{- with .HTMLSensitivity}}
+
+<section id="sensitivity">
+<h2>Sensitivity</h2>
+<div class="answer">
+<p>{{.Pre}}{{if .Input}}<code>{{.Input}}</code>{{.Post}}{{end}}</p>
+</div>
+{{- with .HTMLFigure}}
+{{template "figure" .}}
+{{- end}}
+<p class="note">{{.Note}}</p>
+{{template "table" .Table}}
+</section>
+{{- end}}
 
 <section id="options">
 <h2>Options</h2>
@@ -265,16 +308,23 @@ var htmlTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 </main>
 </body>
 </html>
-{{define "table"}}<div class="table-wrap"><table>
+{{define "table"}}<div class="table-wrap"><table{{with .Class}} class="{{.}}"{{end}}>
 <thead><tr>
 {{- range $i, $h := .Header}}<th{{if index $.Right $i}} class="num"{{end}}>{{$h}}</th>{{end -}}
 </tr></thead>
 <tbody>
 {{- range .Rows}}
 <tr{{if .First}} class="first"{{end}}>
-{{- range $i, $c := .Cells}}<td{{if index $.Right $i}} class="num"{{else if eq $i 0}} class="metric"{{end}}>{{$c}}</td>{{end -}}
+{{- range $i, $c := .Cells}}<td{{if index $.Right $i}} class="num"{{else if eq $i 0}} class="metric"{{end}}>{{if $.IsCode $i}}<code>{{$c}}</code>{{else}}{{$c}}{{end}}</td>{{end -}}
 </tr>
 {{- end}}
 </tbody>
 </table></div>{{end}}
+{{define "figure"}}<figure id="chart-{{.Name}}">
+<h3 class="sr-only">{{.Title}}</h3>
+{{.SVG}}
+{{- if .Caption}}
+<figcaption>{{.Caption}}</figcaption>
+{{- end}}
+</figure>{{end}}
 `))

@@ -26,6 +26,8 @@ type document struct {
 	MetricsNote string
 	Metrics     table
 
+	Sensitivity *sensitivitySection // nil when the results carry none
+
 	Options []optionInfo
 
 	AssumptionsIntro string
@@ -45,12 +47,17 @@ const meanCINote = "The 95 % interval of each mean difference: where the average
 type answer struct{ Pre, Option, Post string }
 
 // table is a table of formatted cells. Right marks right-aligned (numeric)
-// columns, Code columns shown as code (input paths).
+// columns, Code columns shown as code (input paths). Class is the HTML
+// table's class, if any.
 type table struct {
 	Header      []string
 	Right, Code []bool
 	Rows        []row
+	Class       string
 }
+
+// IsCode reports whether column i is shown as code.
+func (t table) IsCode(i int) bool { return i < len(t.Code) && t.Code[i] }
 
 // row is one table row; First marks the first row of a group (a new
 // metric), drawn with a rule above it. Kind is an assumption's kind.
@@ -89,7 +96,20 @@ var kindLabels = map[string]string{
 func buildDocument(r *results.Results, charts []Chart) document {
 	mc := r.Mode != "expected"
 	cur := r.Currency
-	d := document{Title: r.Scenario, Question: r.Question, Charts: charts}
+	d := document{Title: r.Scenario, Question: r.Question}
+	// The tornado chart belongs to the sensitivity section, the others
+	// to the charts.
+	var tornado *Chart
+	for _, c := range charts {
+		if c.Name == "tornado" {
+			tornado = &c
+			continue
+		}
+		d.Charts = append(d.Charts, c)
+	}
+	if r.Sensitivity != nil {
+		d.Sensitivity = buildSensitivity(r.Sensitivity, metricPhrase(metricQuantity(r.Sensitivity.Metric), r), tornado)
+	}
 	h := r.HorizonMonths
 	period := fmt.Sprintf("%d months", h)
 	if _, ok := monthDate(r.Start, 1); ok {
@@ -294,6 +314,16 @@ func metricLabel(q quantity, r *results.Results) string {
 		return fmt.Sprintf("Revenue, %d months", r.HorizonMonths)
 	}
 	return q.label
+}
+
+// metricQuantity is how the metric key is named and shown.
+func metricQuantity(key string) quantity {
+	for _, q := range metricOrder {
+		if q.key == key {
+			return q
+		}
+	}
+	return quantity{key, key, unitNumber}
 }
 
 // metricPhrase is how a sentence names a metric.
@@ -564,14 +594,16 @@ func Markdown(w io.Writer, r *results.Results, charts []Chart) error {
 		p("No charts were rendered.\n\n")
 	}
 	for _, c := range d.Charts {
-		p("### %s\n\n![%s](charts/%s.png)\n\n", mdText(c.Title), mdText(c.Title), c.Name)
-		if c.Caption != "" {
-			p("*%s*\n\n", mdText(c.Caption))
-		}
+		mdChart(b, c, "charts/")
 	}
 
 	p("## Headline metrics\n\n%s\n\n", d.MetricsNote)
 	mdTable(b, d.Metrics)
+
+	if d.Sensitivity != nil {
+		p("## Sensitivity\n\n")
+		mdSensitivity(b, d.Sensitivity, "charts/")
+	}
 
 	p("## Options\n\n")
 	for _, o := range d.Options {
@@ -632,6 +664,29 @@ func Markdown(w io.Writer, r *results.Results, charts []Chart) error {
 	return b.Flush()
 }
 
+// mdChart writes a chart's title, its image (dir + NAME.png) and caption.
+func mdChart(w io.Writer, c Chart, dir string) {
+	fmt.Fprintf(w, "### %s\n\n![%s](%s%s.png)\n\n", mdText(c.Title), mdText(c.Title), dir, c.Name)
+	if c.Caption != "" {
+		fmt.Fprintf(w, "*%s*\n\n", mdText(c.Caption))
+	}
+}
+
+// mdSensitivity writes a sensitivity section's body: the answer, the
+// tornado chart (dir + tornado.png), how it was measured and the table.
+func mdSensitivity(w io.Writer, sec *sensitivitySection, dir string) {
+	answer := mdText(sec.Pre)
+	if sec.Input != "" {
+		answer += mdCode(sec.Input) + mdText(sec.Post)
+	}
+	fmt.Fprintf(w, "%s\n\n", answer)
+	if sec.Figure != nil {
+		mdChart(w, *sec.Figure, dir)
+	}
+	fmt.Fprintf(w, "%s\n\n", mdText(sec.Note))
+	mdTable(w, sec.Table)
+}
+
 // mdTable writes a GitHub-flavoured Markdown table with its columns padded
 // so that the source reads as a table too.
 func mdTable(w io.Writer, t table) {
@@ -651,7 +706,7 @@ func mdTable(w io.Writer, t table) {
 			}
 			switch {
 			case s == "":
-			case i < len(t.Code) && t.Code[i]:
+			case t.IsCode(i):
 				s = strings.ReplaceAll(mdCode(s), "|", `\|`)
 			default:
 				s = mdCell(s)

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 
 	"csplan/results"
 
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -32,6 +34,30 @@ func WriteSensitivity(dir string, s *results.Sensitivity) error {
 	return nil
 }
 
+// tornadoChart is the tornado chart of the sensitivity analysis r carries,
+// if it has one with inputs.
+func tornadoChart(r *results.Results) *chartSpec {
+	s := r.Sensitivity
+	if s == nil || len(s.Inputs) == 0 {
+		return nil
+	}
+	return &chartSpec{name: "tornado", caption: tornadoCaption(s), fig: *tornadoFigure(s)}
+}
+
+// tornadoCaption says how to read the tornado chart.
+func tornadoCaption(s *results.Sensitivity) string {
+	m := sensitivityUnit(s)
+	c := fmt.Sprintf("Each bar runs from the mean %s with the input at its 10th percentile to the mean with it at its 90th, the widest swing on top; the dashed line is the mean with every input at its median (%s).",
+		m.Short, chartValue(s.Median, m.Unit, s.Currency, false))
+	if n := len(s.Inputs); n > tornadoRows {
+		c += fmt.Sprintf(" The chart shows the %d of the %d inputs with the widest swings; the table lists them all.", tornadoRows, n)
+	}
+	return c
+}
+
+// tornadoRows is the most inputs a tornado chart shows.
+const tornadoRows = 15
+
 // sensitivityUnit finds how the metric is written, as in the other charts.
 func sensitivityUnit(s *results.Sensitivity) chartMetric {
 	r := &results.Results{Currency: s.Currency, Options: []results.Option{{Metrics: map[string]results.Summary{s.Metric: s.Full}}}}
@@ -44,74 +70,176 @@ func sensitivityUnit(s *results.Sensitivity) chartMetric {
 	return chartMetric{Key: s.Metric, Unit: axisNumber, Short: s.Metric, Label: s.Metric}
 }
 
+// inputUnit is the unit of an uncertain input's values, read from its
+// distribution as the scenario writes it: a rate where it is written in
+// percent, money where it carries the currency, a plain number otherwise
+// (and for a distribution written without units).
+func inputUnit(dist, currency string) unit {
+	if currency == "" {
+		currency = "USD"
+	}
+	sym := currencySymbols[currency]
+	switch {
+	case strings.Contains(dist, "%"):
+		return unitRate
+	case strings.Contains(dist, " "+currency) || sym != "" && strings.Contains(dist, sym):
+		return unitMoney
+	}
+	return unitNumber
+}
+
+// inputValue writes a value of an input in its unit: plain numbers with
+// three significant digits (7.34, 10.7), from a thousand on as counts.
+func inputValue(u unit, v float64, currency string) string {
+	switch {
+	case u != unitNumber:
+		return u.format(v, currency)
+	case math.Abs(v) < 1000:
+		return chartValue(v, axisNumber, currency, false)
+	}
+	return Count(v)
+}
+
+// fitPath shortens an input path that is too wide by its middle, keeping
+// its first part and as much of its end as fits: segments.…region.upsell.probability.
+func fitPath(sty text.Style, path string, width vg.Length) string {
+	if sty.Width(path) <= width {
+		return path
+	}
+	head, _, ok := strings.Cut(path, ".")
+	if !ok {
+		return fitText(sty, path, width)
+	}
+	head += ".…"
+	tail := []rune(path[len(head)-len("…"):])
+	for len(tail) > 1 && sty.Width(head+string(tail)) > width {
+		tail = tail[1:]
+	}
+	if sty.Width(head+string(tail)) > width {
+		return fitText(sty, path, width)
+	}
+	return head + string(tail)
+}
+
+// correlation writes a rank correlation with two decimals and a true minus.
+func correlation(v float64) string {
+	return strings.Replace(fmt.Sprintf("%.2f", v), "-", "−", 1)
+}
+
 // tornadoFigure draws one bar per input from the metric at the input's
 // 10th percentile to the metric at its 90th, about the value with every
-// input at its median; widest swing on top.
+// input at its median; widest swing on top. Each bar's values are written
+// at its ends, in room kept free for them beside the plotting area, so
+// they meet neither the input names nor the edge. An input whose two ends
+// lie on the same side of the median gets the nearer bar drawn thinner
+// over the farther one, and both values at the far end.
 func tornadoFigure(s *results.Sensitivity) *chartFigure {
 	m := sensitivityUnit(s)
-	inputs := s.Inputs
-	if len(inputs) > 15 {
-		inputs = inputs[:15]
-	}
+	inputs := s.Inputs[:min(len(s.Inputs), tornadoRows)]
 	lo, hi := s.Median, s.Median
 	for _, in := range inputs {
-		lo, hi = math.Min(lo, math.Min(in.Low, in.High)), math.Max(hi, math.Max(in.Low, in.High))
+		lo, hi = min(lo, in.Low, in.High), max(hi, in.Low, in.High)
 	}
-	pad := (hi - lo) * 0.08
-	if pad == 0 {
-		pad = math.Max(1, math.Abs(hi)*0.05)
+	if hi == lo {
+		pad := math.Max(1, math.Abs(hi)*0.05)
+		lo, hi = lo-pad, hi+pad
 	}
-	lo, hi = lo-pad, hi+pad
-	lowColor, highColor := optionColor(1), optionColor(0)
+	val := func(v float64) string { return chartValue(v, m.Unit, s.Currency, false) }
+	// The values written left and right of each bar.
+	type ends struct{ left, right string }
+	labels := make([]ends, len(inputs))
+	for i, in := range inputs {
+		a, b := min(in.Low, in.High), max(in.Low, in.High)
+		switch {
+		case a > s.Median: // both right of the median
+			labels[i].right = val(a) + " · " + val(b)
+			if a == b {
+				labels[i].right = val(b)
+			}
+		case b < s.Median: // both left of it
+			labels[i].left = val(a) + " · " + val(b)
+			if a == b {
+				labels[i].left = val(a)
+			}
+		case a == b: // both at the median
+			labels[i].right = "no change"
+		default: // one end each side, or one at the median (said in the subtitle)
+			if a < s.Median {
+				labels[i].left = val(a)
+			}
+			if b > s.Median {
+				labels[i].right = val(b)
+			}
+		}
+	}
+	lowColor, highColor := withAlpha(optionColor(1), theme.BarAlpha), withAlpha(optionColor(0), theme.BarAlpha)
 	body := func(c draw.Canvas) {
 		label := theme.style(theme.TickSize, false, theme.Ink)
-		value := theme.style(theme.TickSize*0.9, false, theme.Muted)
+		value := theme.style(theme.ValueSize, false, theme.Muted)
+		gap := vg.Points(4)
 		left := c.Min.X + vg.Points(230)
 		right := c.Max.X - vg.Points(10)
 		bottom := c.Min.Y + vg.Points(36)
 		top := c.Max.Y
-		x := func(v float64) vg.Length { return left + vg.Length((v-lo)/(hi-lo))*(right-left) }
+		var roomL, roomR vg.Length
+		for _, l := range labels {
+			roomL, roomR = max(roomL, value.Width(l.left)), max(roomR, value.Width(l.right))
+		}
+		x0, x1 := left+roomL+2*gap, right-roomR-2*gap
+		x := func(v float64) vg.Length { return x0 + vg.Length((v-lo)/(hi-lo))*(x1-x0) }
 		rowH := (top - bottom) / vg.Length(len(inputs))
+		base := x(s.Median)
 		for i, in := range inputs {
 			yc := top - (vg.Length(i)+0.5)*rowH
 			h := rowH * 0.6
-			for _, end := range []struct {
-				v   float64
-				col interface{ RGBA() (r, g, b, a uint32) }
-				p   float64
-			}{{in.Low, lowColor, in.P10}, {in.High, highColor, in.P90}} {
-				a, b := x(s.Median), x(end.v)
-				if b < a {
-					a, b = b, a
+			bars := []struct {
+				v     float64
+				color color.NRGBA
+			}{{in.Low, lowColor}, {in.High, highColor}}
+			// The farther end first, so that the nearer stays in view.
+			if math.Abs(bars[0].v-s.Median) < math.Abs(bars[1].v-s.Median) {
+				bars[0], bars[1] = bars[1], bars[0]
+			}
+			sameSide := (in.Low-s.Median)*(in.High-s.Median) > 0
+			for j, bar := range bars {
+				a, b := min(base, x(bar.v)), max(base, x(bar.v))
+				bh := h
+				if j == 1 && sameSide {
+					bh = h * 0.5
 				}
-				rect := vg.Rectangle{Min: vg.Point{X: a, Y: yc - h/2}, Max: vg.Point{X: b, Y: yc + h/2}}
 				if b-a > 0.5 {
-					c.FillPolygon(end.col, rectPoints(rect))
+					rect := rectPoints(vg.Rectangle{Min: vg.Point{X: a, Y: yc - bh/2}, Max: vg.Point{X: b, Y: yc + bh/2}})
+					if j == 1 && sameSide { // keep its colour off the bar beneath
+						c.FillPolygon(theme.Background, rect)
+					}
+					c.FillPolygon(bar.color, rect)
 				}
 			}
 			sty := label
 			sty.XAlign, sty.YAlign = draw.XRight, draw.YCenter
-			c.FillText(sty, vg.Point{X: left - vg.Points(8), Y: yc}, fitText(sty, in.Name, vg.Points(220)))
+			c.FillText(sty, vg.Point{X: left - vg.Points(8), Y: yc}, fitPath(sty, in.Name, vg.Points(220)))
 			vs := value
 			vs.YAlign = draw.YCenter
-			lowX, highX := x(in.Low), x(in.High)
-			if in.Swing > 0 {
+			if l := labels[i].left; l != "" {
 				vs.XAlign = draw.XRight
-				c.FillText(vs, vg.Point{X: math32Min(lowX, highX) - vg.Points(4), Y: yc}, chartValue(math.Min(in.Low, in.High), m.Unit, s.Currency, false))
+				c.FillText(vs, vg.Point{X: min(base, x(in.Low), x(in.High)) - gap, Y: yc}, l)
+			}
+			if l := labels[i].right; l != "" {
 				vs.XAlign = draw.XLeft
-				c.FillText(vs, vg.Point{X: math32Max(lowX, highX) + vg.Points(4), Y: yc}, chartValue(math.Max(in.Low, in.High), m.Unit, s.Currency, false))
+				c.FillText(vs, vg.Point{X: max(base, x(in.Low), x(in.High)) + gap, Y: yc}, l)
 			}
 		}
-		// The median line and the value axis.
-		base := x(s.Median)
+		// The median line and the value axis, ticked across its whole
+		// width.
 		c.StrokeLine2(draw.LineStyle{Color: theme.Ink, Width: vg.Points(1.2), Dashes: []vg.Length{vg.Points(4), vg.Points(3)}}, base, bottom, base, top)
 		axis := draw.LineStyle{Color: theme.Faint, Width: theme.AxisWidth}
 		c.StrokeLine2(axis, left, bottom, right, bottom)
-		for _, tk := range (valueTicks{Unit: m.Unit, Currency: s.Currency, Target: 6}).Ticks(lo, hi) {
-			if tk.Label == "" {
+		at := func(px vg.Length) float64 { return lo + float64((px-x0)/(x1-x0))*(hi-lo) }
+		for _, tk := range (valueTicks{Unit: m.Unit, Currency: s.Currency, Target: 6}).Ticks(at(left), at(right)) {
+			tx := x(tk.Value)
+			if tk.Label == "" || tx < left || tx > right {
 				continue
 			}
-			tx := x(tk.Value)
 			c.StrokeLine2(axis, tx, bottom, tx, bottom-vg.Points(4))
 			sty := label
 			sty.XAlign = draw.XCenter
@@ -120,29 +248,73 @@ func tornadoFigure(s *results.Sensitivity) *chartFigure {
 	}
 	return &chartFigure{
 		Title: fmt.Sprintf("What moves %s most", m.Short),
-		Subtitle: fmt.Sprintf("Mean %s with one input at its 10th (left colour) or 90th percentile (right colour) and the others at their medians; dashed: all at medians (%s). %s trials a point on the same random draws.",
-			m.Short, chartValue(s.Median, m.Unit, s.Currency, false), Count(float64(s.Trials))),
-		Legend: []legendItem{{Label: "input at its 10th percentile", Color: lowColor, Kind: swatchBar},
-			{Label: "input at its 90th percentile", Color: highColor, Kind: swatchBar}},
+		Subtitle: fmt.Sprintf("Mean %s with one input at its 10th or 90th percentile and the others at their medians; dashed: all at medians (%s). %s trials a point on the same random draws.",
+			m.Short, val(s.Median), Count(float64(s.Trials))),
+		Legend: []legendItem{{Label: "input at its 10th percentile", Color: optionColor(1), Kind: swatchBar},
+			{Label: "input at its 90th percentile", Color: optionColor(0), Kind: swatchBar}},
 		Note: fmt.Sprintf("csplan · %s · seed %d", s.Scenario, s.Seed),
 		Body: body,
 	}
 }
 
-func math32Min(a, b vg.Length) vg.Length { return vg.Length(math.Min(float64(a), float64(b))) }
-func math32Max(a, b vg.Length) vg.Length { return vg.Length(math.Max(float64(a), float64(b))) }
+// sensitivitySection is a sensitivity analysis as documents state it: the
+// answer (Pre, the input's path, Post), the tornado chart, how the numbers
+// were made, and a row per input.
+type sensitivitySection struct {
+	Pre, Input, Post string
+	Figure           *Chart // nil when not rendered
+	Note             string
+	Table            table
+}
 
+// buildSensitivity states s, naming the metric in sentences as phrase
+// ("valuation", "ARR in Dec 2029 (month 36)").
+func buildSensitivity(s *results.Sensitivity, phrase string, figure *Chart) *sensitivitySection {
+	m, q, cur := sensitivityUnit(s), metricQuantity(s.Metric), s.Currency
+	f := func(v float64) string { return q.unit.format(v, cur) }
+	sec := &sensitivitySection{Figure: figure}
+	n := len(s.Inputs)
+	switch {
+	case n == 0:
+		sec.Pre = fmt.Sprintf("The sensitivity analysis of %s found no uncertain inputs.", phrase)
+	case s.Inputs[0].Swing == 0:
+		sec.Pre = fmt.Sprintf("None of the %s uncertain inputs moves %s: it is %s with any one of them at its 10th or 90th percentile and the others at their medians.", Count(float64(n)), phrase, f(s.Median))
+	default:
+		in := s.Inputs[0]
+		u := inputUnit(in.Dist, cur)
+		iv := func(v float64) string { return inputValue(u, v, cur) }
+		sec.Pre, sec.Input = fmt.Sprintf("Of the %s uncertain inputs, ", Count(float64(n))), in.Name
+		sec.Post = fmt.Sprintf(" moves %s most: from %s at its 10th percentile (%s) to %s at its 90th (%s), every other input at its median.",
+			phrase, f(in.Low), iv(in.P10), f(in.High), iv(in.P90))
+		if n == 1 {
+			sec.Pre = "The only uncertain input, "
+			sec.Post = fmt.Sprintf(", moves %s from %s at its 10th percentile (%s) to %s at its 90th (%s).", phrase, f(in.Low), iv(in.P10), f(in.High), iv(in.P90))
+		}
+	}
+	what := strings.ToUpper(m.Short[:1]) + m.Short[1:]
+	sec.Note = fmt.Sprintf("P10 and P90 are each input's 10th and 90th percentiles. %[1]s at P10 and at P90 is the mean %[2]s over the same %[3]s trials (seed %[4]d) with the input there and every other uncertain input at its median; the swing is the distance between the two. Rank correlation and share of variance come from a full Monte Carlo run (mean %[2]s %[5]s): the share is the input's squared rank correlation over the sum of them all, which leaves interactions out.",
+		what, m.Short, Count(float64(s.Trials)), s.Seed, f(s.Full.Mean))
+	sec.Table = table{
+		Header: []string{"Input", "Distribution", "P10", "P90", what + " at P10", what + " at P90", "Swing", "Rank correlation", "Share of variance"},
+		Right:  []bool{false, false, true, true, true, true, true, true, true},
+		Code:   []bool{true, true},
+		Class:  "sensitivity",
+	}
+	for _, in := range s.Inputs {
+		u := inputUnit(in.Dist, cur)
+		sec.Table.Rows = append(sec.Table.Rows, row{Cells: []string{in.Name, in.Dist, inputValue(u, in.P10, cur), inputValue(u, in.P90, cur),
+			f(in.Low), f(in.High), q.unit.magnitude(in.Swing, cur), correlation(in.RankCorrelation), Percent(in.VarianceShare)}})
+	}
+	return sec
+}
+
+// sensitivityMarkdown is sensitivity.md: the section of report.md on its
+// own, with the chart beside it as tornado.png.
 func sensitivityMarkdown(s *results.Sensitivity) string {
 	m := sensitivityUnit(s)
-	f := func(v float64) string { return chartValue(v, m.Unit, s.Currency, false) }
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Sensitivity of %s\n\n", m.Short)
-	fmt.Fprintf(&b, "%s. Each input was set to its 10th and 90th percentile with every other uncertain input at its median, on the same %s trials (seed %d); with all inputs at their medians the mean is %s. The rank correlation and the share of variance come from the full Monte Carlo run (mean %s), the share being each input's squared rank correlation over their sum.\n\n",
-		"![Tornado chart](tornado.png)", Count(float64(s.Trials)), s.Seed, f(s.Median), f(s.Full.Mean))
-	b.WriteString("| Input | Distribution | At its P10 | At its P90 | Swing | Rank correlation | Share of variance |\n|---|---|---:|---:|---:|---:|---:|\n")
-	for _, in := range s.Inputs {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %.2f | %s |\n", mdEscaper.Replace(in.Name), mdEscaper.Replace(in.Dist), f(in.Low), f(in.High), f(in.Swing), in.RankCorrelation, Percent(in.VarianceShare))
-	}
+	mdSensitivity(&b, buildSensitivity(s, m.Short, &Chart{Name: "tornado", Title: tornadoFigure(s).Title, Caption: tornadoCaption(s)}), "")
 	return b.String()
 }
 

@@ -15,12 +15,15 @@ const (
 	SheetSummary     = "Summary"
 	SheetTimeseries  = "Time series"
 	SheetAssumptions = "Assumptions"
+	SheetSensitivity = "Sensitivity"
 	SheetRun         = "Run"
 )
 
 // Workbook writes results.xlsx: the sheets Summary (as summary.csv),
 // Time series (as timeseries.csv, with real dates), Assumptions (every
-// input) and Run (scenario, mode, trials, seed, version, warnings). Numbers
+// input), Sensitivity (when the results carry a sensitivity analysis: a row
+// per uncertain input, as in the report) and Run (scenario, mode, trials,
+// seed, version, warnings). Numbers
 // are stored as numbers in full precision and shown with number formats:
 // currency for money, 0.0% for rates (0.00% for differences of rates),
 // #,##0 for counts. Each sheet has a bold, frozen header row with a filter.
@@ -31,7 +34,7 @@ func Workbook(w io.Writer, r *results.Results) error {
 	if err := x.styles(); err != nil {
 		return err
 	}
-	steps := []func(*results.Results) error{x.summary, x.timeseries, x.assumptions, x.run}
+	steps := []func(*results.Results) error{x.summary, x.timeseries, x.assumptions, x.sensitivity, x.run}
 	for _, step := range steps {
 		if err := step(r); err != nil {
 			return err
@@ -52,8 +55,8 @@ type xlsxWriter struct {
 	f   *excelize.File
 	cur string
 	// style IDs
-	header, text, wrap, integer, date, share int
-	value, diff                              map[unit]int // by unit, for values and for differences
+	header, text, wrap, integer, date, share, ratio int
+	value, diff                                     map[unit]int // by unit, for values and for differences
 }
 
 // currencyFormat is the number format of amounts in cur.
@@ -90,6 +93,7 @@ func (x *xlsxWriter) styles() error {
 	x.integer = style(custom("0"))
 	x.date = style(custom("mmm yyyy"))
 	x.share = style(custom("0.0%"))
+	x.ratio = style(custom("0.00"))
 	money := currencyFormat(x.cur)
 	x.value = map[unit]int{
 		unitMoney:  style(custom(money)),
@@ -239,6 +243,40 @@ func (x *xlsxWriter) assumptions(r *results.Results) error {
 		}
 	}
 	return x.finish(s, len(header), row)
+}
+
+// sensitivity writes the report's sensitivity table, numbers in full.
+func (x *xlsxWriter) sensitivity(r *results.Results) error {
+	sens := r.Sensitivity
+	if sens == nil {
+		return nil
+	}
+	const s = SheetSensitivity
+	header := buildSensitivity(sens, "", nil).Table.Header
+	if err := x.sheet(s, header, []float64{42, 40, 12, 12, 16, 16, 15, 12, 12}); err != nil {
+		return err
+	}
+	m := metricQuantity(sens.Metric).unit
+	for i, in := range sens.Inputs {
+		row := i + 2
+		u := inputUnit(in.Dist, sens.Currency)
+		for _, set := range []struct {
+			col, style int
+			values     []any
+		}{
+			{1, x.text, []any{in.Name, in.Dist}},
+			{3, x.value[u], []any{in.P10, in.P90}},
+			{5, x.value[m], []any{in.Low, in.High}},
+			{7, x.diff[m], []any{in.Swing}},
+			{8, x.ratio, []any{in.RankCorrelation}},
+			{9, x.share, []any{in.VarianceShare}},
+		} {
+			if err := x.setRow(s, set.col, row, set.style, set.values...); err != nil {
+				return err
+			}
+		}
+	}
+	return x.finish(s, len(header), len(sens.Inputs)+1)
 }
 
 func (x *xlsxWriter) run(r *results.Results) error {

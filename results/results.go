@@ -32,6 +32,9 @@ type Results struct {
 	// trials, mean and widest relative 95 % half-width.
 	Convergence *Convergence `json:"convergence,omitempty"`
 	Options     []Option     `json:"options"`
+	// Sensitivity, when the run also measured which uncertain inputs of
+	// the baseline move a metric most (as sensitivity.json holds it).
+	Sensitivity *Sensitivity `json:"sensitivity,omitempty"`
 }
 
 // Assumption is one input of the scenario.
@@ -177,6 +180,21 @@ func (r *Results) checkFinite() error {
 		for name, d := range o.VsBaseline {
 			if bad(d.MeanDiff) || bad(d.CI95[0]) || bad(d.CI95[1]) || bad(d.PBetter) {
 				return fmt.Errorf("option %q comparison %s is not a finite number", o.Name, name)
+			}
+		}
+	}
+	if s := r.Sensitivity; s != nil {
+		f := s.Full
+		for _, v := range []float64{s.Median, f.Mean, f.SD, f.SE, f.P5, f.P25, f.P50, f.P75, f.P95} {
+			if bad(v) {
+				return fmt.Errorf("sensitivity of %s is not a finite number", s.Metric)
+			}
+		}
+		for _, in := range s.Inputs {
+			for _, v := range []float64{in.P10, in.P90, in.Low, in.High, in.Swing, in.RankCorrelation, in.VarianceShare} {
+				if bad(v) {
+					return fmt.Errorf("sensitivity of %s to %s is not a finite number", s.Metric, in.Name)
+				}
 			}
 		}
 	}
