@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +31,7 @@ type runOptions struct {
 	precision string
 	metric    string
 	shard     string
+	sensitive string // --sensitivity METRIC
 }
 
 func runCommand() *cobra.Command {
@@ -62,6 +64,7 @@ the unsharded run would have written, byte for byte.`,
 	c.Flags().BoolVar(&o.pdf, "pdf", false, "also write the charts as PDF")
 	c.Flags().StringVar(&o.precision, "precision", "", "run trials in doubling rounds until the 95% interval of the metric's mean and of each difference is within this share of the mean (e.g. 0.5%), up to --trials")
 	c.Flags().StringVar(&o.metric, "precision-metric", "arr_end", "the metric --precision watches")
+	c.Flags().StringVar(&o.sensitive, "sensitivity", "", "also measure which uncertain inputs move this metric most (as csplan sensitivity does) and add the section to the report")
 	o.addShardFlag(c, "trials")
 	return c
 }
@@ -157,6 +160,14 @@ func runScenario(c *cobra.Command, path string, o runOptions) error {
 			return usageError{fmt.Errorf("--shard runs a fixed number of trials; it cannot be combined with --precision")}
 		}
 	}
+	if o.sensitive != "" {
+		if !slices.Contains(sim.MetricNames[:], o.sensitive) {
+			return usageError{fmt.Errorf("--sensitivity: unknown metric %q (use one of: %s)", o.sensitive, strings.Join(sim.MetricNames[:], ", "))}
+		}
+		if o.shard != "" {
+			return usageError{fmt.Errorf("--sensitivity cannot be combined with --shard; run csplan sensitivity on its own")}
+		}
+	}
 	s, set, dir, err := o.load(c, path)
 	if err != nil {
 		return err
@@ -187,6 +198,14 @@ func runScenario(c *cobra.Command, path string, o runOptions) error {
 		return err
 	}
 	describe(res, describeRun(s))
+	if o.sensitive != "" {
+		if set.Mode == sim.Expected {
+			return usageError{fmt.Errorf("--sensitivity needs Monte Carlo trials; drop --mode expected")}
+		}
+		if res.Sensitivity, err = runSensitivity(c, s, set, o.sensitive, o.quiet); err != nil {
+			return err
+		}
+	}
 	return writeRun(c, dir, res, o.pdf, o.out)
 }
 

@@ -145,6 +145,9 @@ func TestShardFlagErrors(t *testing.T) {
 		{[]string{"run", acme, "--shard", "0/2", "--mode", "expected"}, "no trials to shard"},
 		{[]string{"run", acme, "--shard", "0/2", "--precision", "1%"}, "cannot be combined with --precision"},
 		{[]string{"sweep", acme, "--set", "team.csms=8..9", "--shard", "x"}, "--shard: expected I/N"},
+		{[]string{"run", acme, "--shard", "0/2", "--sensitivity", "valuation"}, "cannot be combined with --shard"},
+		{[]string{"run", acme, "--sensitivity", "profit"}, "--sensitivity: unknown metric \"profit\""},
+		{[]string{"run", acme, "--sensitivity", "valuation", "--mode", "expected"}, "needs Monte Carlo trials"},
 	} {
 		code, _, stderr := csplan(t, context.Background(), append(c.args, "-o", filepath.Join(dir, "out"))...)
 		if code != exitUsage || !strings.Contains(stderr, c.want) {
@@ -152,4 +155,21 @@ func TestShardFlagErrors(t *testing.T) {
 		}
 	}
 	assertOnly(t, dir)
+}
+
+// run --sensitivity adds the analysis to results.json and the report.
+func TestRunWithSensitivity(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	ok(t, "run", acme, "--trials", "64", "--sensitivity", "arr_end", "-o", out, "-q")
+	data, _ := os.ReadFile(filepath.Join(out, "results.json"))
+	if !bytes.Contains(data, []byte(`"sensitivity": {`)) || !bytes.Contains(data, []byte(`"metric": "arr_end"`)) {
+		t.Error("results.json has no sensitivity of arr_end")
+	}
+	md, _ := os.ReadFile(filepath.Join(out, "report.md"))
+	if !bytes.Contains(md, []byte("## Sensitivity")) {
+		t.Error("report.md has no Sensitivity section")
+	}
+	if _, err := os.Stat(filepath.Join(out, "charts", "tornado.png")); err != nil {
+		t.Error(err)
+	}
 }
