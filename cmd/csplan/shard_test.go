@@ -12,6 +12,10 @@ import (
 
 const acme = "../../scenarios/examples/acme-company.yaml"
 
+// cutCSMs is a small scenario with a team and an option: light enough to
+// run many times under the race detector.
+const cutCSMs = "../../scenarios/examples/cut-csms.yaml"
+
 // ok runs csplan in-process and fails the test unless it exits 0.
 func ok(t *testing.T, args ...string) string {
 	t.Helper()
@@ -53,13 +57,13 @@ func sameFiles(t *testing.T, want, got string) {
 func TestShardsMergeToTheUnshardedRun(t *testing.T) {
 	dir := t.TempDir()
 	full := filepath.Join(dir, "full")
-	ok(t, "run", acme, "--trials", "200", "--seed", "9", "-o", full, "-q")
+	ok(t, "run", cutCSMs, "--trials", "96", "--seed", "9", "-o", full, "-q")
 	for _, n := range []int{1, 3, 7} {
 		var parts []string
 		for i := range n {
 			spec := fmt.Sprintf("%d/%d", i, n)
 			p := filepath.Join(dir, fmt.Sprintf("n%d", n), fmt.Sprintf("part-%d", i))
-			if out := ok(t, "run", acme, "--trials", "200", "--seed", "9", "--shard", spec, "-o", p, "-q"); !strings.Contains(out, "shard "+spec) {
+			if out := ok(t, "run", cutCSMs, "--trials", "96", "--seed", "9", "--shard", spec, "-o", p, "-q"); !strings.Contains(out, "shard "+spec) {
 				t.Errorf("shard output does not say which shard: %s", out)
 			}
 			parts = append(parts, p)
@@ -69,8 +73,8 @@ func TestShardsMergeToTheUnshardedRun(t *testing.T) {
 		sameFiles(t, full, merged)
 	}
 
-	sweep := []string{"sweep", acme, "--set", "team.csms=8..12:2", "--set", "segments.enterprise.price_increase=3%,7%",
-		"--trials", "64", "-q"}
+	sweep := []string{"sweep", cutCSMs, "--set", "team.csms=8..12:2", "--set", "segments.enterprise.price_increase=3%,7%",
+		"--trials", "32", "-q"}
 	ok(t, append(sweep, "-o", filepath.Join(dir, "sweep"))...)
 	var parts []string
 	for _, i := range []string{"2", "0", "3", "1"} { // 4 shards of 6 points, out of order
@@ -88,7 +92,7 @@ func TestMergeRejectsBadParts(t *testing.T) {
 	dir := t.TempDir()
 	part := func(name, spec string, extra ...string) string {
 		p := filepath.Join(dir, name)
-		ok(t, append([]string{"run", acme, "--trials", "96", "--seed", "4", "--shard", spec, "-o", p, "-q"}, extra...)...)
+		ok(t, append([]string{"run", cutCSMs, "--trials", "96", "--seed", "4", "--shard", spec, "-o", p, "-q"}, extra...)...)
 		return p
 	}
 	p0, p1, p2 := part("p0", "0/3"), part("p1", "1/3"), part("p2", "2/3")
@@ -103,7 +107,7 @@ func TestMergeRejectsBadParts(t *testing.T) {
 	flipped[len(flipped)/2] ^= 0x10
 	truncated := write("truncated.csplan", data[:len(data)*2/3])
 	corrupted := write("corrupted.csplan", flipped)
-	notPart := write("scenario.csplan", []byte("name: acme\n"))
+	notPart := write("scenario.csplan", []byte("name: cutCSMs\n"))
 	cases := []struct {
 		name  string
 		parts []string
@@ -160,7 +164,7 @@ func TestShardFlagErrors(t *testing.T) {
 // run --sensitivity adds the analysis to results.json and the report.
 func TestRunWithSensitivity(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
-	ok(t, "run", acme, "--trials", "64", "--sensitivity", "arr_end", "-o", out, "-q")
+	ok(t, "run", cutCSMs, "--trials", "64", "--sensitivity", "arr_end", "-o", out, "-q")
 	data, _ := os.ReadFile(filepath.Join(out, "results.json"))
 	if !bytes.Contains(data, []byte(`"sensitivity": {`)) || !bytes.Contains(data, []byte(`"metric": "arr_end"`)) {
 		t.Error("results.json has no sensitivity of arr_end")
