@@ -109,8 +109,24 @@ func newBook(h int) *book {
 }
 
 func (b *book) reset() {
-	for _, s := range [][]float64{b.mrr, b.logos, b.need, b.served, b.young, b.grr, b.newM, b.expM, b.priceM, b.joins, b.refM, b.refN, b.soMRR, b.conM, b.churnM} {
+	for _, s := range b.all() {
 		clear(s)
+	}
+}
+
+// all lists the book's arrays.
+func (b *book) all() [15][]float64 {
+	return [15][]float64{b.mrr, b.logos, b.need, b.served, b.young, b.grr, b.newM, b.expM, b.priceM, b.joins, b.refM, b.refN, b.soMRR, b.conM, b.churnM}
+}
+
+// add adds o's arrays to b's.
+func (b *book) add(o *book) {
+	dst, src := b.all(), o.all()
+	for i := range dst {
+		d := dst[i]
+		for mo, v := range src[i] {
+			d[mo] += v
+		}
 	}
 }
 
@@ -129,6 +145,25 @@ type schedule struct {
 	up    []float64 // upsell flow in y units
 	young []float64 // diffs of Σ y of accounts younger than the window
 	z     []float64 // diffs of Σ y(m − window) of accounts present then and alive at m
+}
+
+// copyFrom makes c a copy of o (both sized for the same horizon, or o
+// unused).
+func (c *schedule) copyFrom(o *schedule) {
+	c.used = o.used
+	if !o.used {
+		if c.y != nil {
+			for _, s := range [][]float64{c.y, c.churn, c.up, c.young, c.z} {
+				clear(s)
+			}
+		}
+		return
+	}
+	c.y = append(c.y[:0], o.y...)
+	c.churn = append(c.churn[:0], o.churn...)
+	c.up = append(c.up[:0], o.up...)
+	c.young = append(c.young[:0], o.young...)
+	c.z = append(c.z[:0], o.z...)
 }
 
 func (c *schedule) reset(h int) {
@@ -185,6 +220,8 @@ type worker struct {
 	// change and the MRR from then on; 0 after churn) of the independent
 	// engine: see History.
 	record func(seg *Segment, path []point)
+
+	reuse reuse // segments simulated in earlier options of the trial
 }
 
 func newWorker(seed uint64, h int) *worker {
@@ -300,37 +337,25 @@ func (w *worker) segArrays() {
 // referrals depend on the active accounts of the month before and champion
 // moves on earlier departures.
 func (w *worker) independentAll(chosen func(*segRun) bool) {
-	if len(w.segs) == 0 {
-		return
-	}
-	if w.segs[0].so == nil {
-		for i := range w.segs {
-			if r := &w.segs[i]; chosen(r) {
-				w.book(r)
-				acc := 0.0
-				for mo := 1; mo <= w.b.h; mo++ {
-					w.arrivalsAt(r, mo, &acc)
-				}
-			}
-		}
-		return
-	}
 	for i := range w.segs {
 		if r := &w.segs[i]; chosen(r) {
-			w.book(r)
+			w.simulateSegment(r)
 		}
 	}
-	acc := make([]float64, len(w.segs))
-	active := make([]float64, len(w.segs))
+}
+
+// segmentAccounts simulates a segment's opening book and new logos. With
+// second-order effects the new logos go month by month, because referrals
+// depend on the segment's active accounts of the month before and champion
+// moves on earlier departures.
+func (w *worker) segmentAccounts(r *segRun) {
+	w.book(r)
+	acc, active := 0.0, 0.0
 	for mo := 1; mo <= w.b.h; mo++ {
-		for i := range w.segs {
-			r := &w.segs[i]
-			if !chosen(r) {
-				continue
-			}
-			active[i] += r.logosD[mo-1] // every account that joined before mo is booked
-			w.arrivalsAt(r, mo, &acc[i])
-			w.secondOrderAt(r, mo, active[i])
+		w.arrivalsAt(r, mo, &acc)
+		if r.so != nil {
+			active += r.logosD[mo-1] // every account that joined before mo is booked
+			w.secondOrderAt(r, mo, active)
 		}
 	}
 }

@@ -1,0 +1,198 @@
+package sim
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"math"
+	"reflect"
+)
+
+// Segment reuse. Every option of a trial sees the same random streams
+// (common random numbers), and in the independent engine a segment's
+// accounts depend only on the segment's own inputs. So when two options of
+// a trial give a segment the same inputs (an option that cuts CSMs leaves
+// the digital SMB book alone; a sensitivity run moves one input at a
+// time), the segment's book is the same, bit for bit, and is simulated once
+// and copied. The key is the segment's content (a SHA-256 of its
+// definition, accounts file included) and every number the trial resolved
+// for it, compared exactly.
+
+// segKey identifies a segment's independent simulation in a trial.
+type segKey struct {
+	static [16]byte // content of the Segment
+	vals   [segKeyVals]uint64
+}
+
+const segKeyVals = 31
+
+// segEntry is one simulated segment of the current trial.
+type segEntry struct {
+	key      segKey
+	b        *book
+	scheds   []schedule
+	mrrD     []float64
+	logosD   []float64
+	accounts float64
+}
+
+// noReuse turns segment reuse off, for the test that it changes nothing.
+var noReuse bool
+
+// maxReuse bounds the segments kept per trial (a sweep over many points
+// keeps the first ones).
+const maxReuse = 64
+
+// reuse holds a worker's segments of the current trial.
+type reuse struct {
+	trial   uint64
+	n       int
+	entries []segEntry
+	statics map[*Segment][16]byte // per Segment: models do not change during a run
+	scratch *book
+	hits    int // segments reused, for tests
+}
+
+// key returns the key of segment r in the current trial.
+func (w *worker) segKey(r *segRun) segKey {
+	ru := &w.reuse
+	if ru.statics == nil {
+		ru.statics = map[*Segment][16]byte{}
+	}
+	st, ok := ru.statics[r.seg]
+	if !ok {
+		h := sha256.New()
+		hashValue(h, reflect.ValueOf(r.seg).Elem())
+		copy(st[:], h.Sum(nil))
+		ru.statics[r.seg] = st
+	}
+	f := math.Float64bits
+	b2u := func(b bool) uint64 {
+		if b {
+			return 1
+		}
+		return 0
+	}
+	k := segKey{static: st, vals: [segKeyVals]uint64{
+		w.trial, uint64(w.b.h), uint64(r.term), b2u(r.hazard), uint64(r.churnStep), f(r.logKeep), b2u(r.sbg), b2u(r.sbgDirect),
+		f(r.alpha), f(r.beta), f(r.churnMult), f(r.priceInc), f(r.upQ), f(r.coQ), uint64(r.upEvery), uint64(r.coEvery),
+		f(r.onbSuccess), uint64(r.onbMonths), f(r.lambda), f(r.growth), b2u(r.monotone), f(r.hoursPerAccount), uint64(r.idx)}}
+	if so := r.so; so != nil {
+		k.vals[23] = 1
+		k.vals[24], k.vals[25], k.vals[26], k.vals[27] = f(so.referrals), f(so.share), f(so.champLog), f(so.champMult)
+		k.vals[28], k.vals[29], k.vals[30] = uint64(so.riskMonths), b2u(so.reonboard), f(so.moveWin)
+	}
+	return k
+}
+
+// simulateSegment runs segment r's accounts through the independent engine
+// into the trial's book, or copies them from an earlier option of the
+// trial that gave the segment the same inputs.
+func (w *worker) simulateSegment(r *segRun) {
+	ru := &w.reuse
+	if ru.trial != w.trial {
+		ru.trial, ru.n = w.trial, 0
+	}
+	// Recording account paths, or booking them the slow way for a test,
+	// must simulate every account.
+	cache := w.record == nil && !forcePathBooking && !noReuse
+	var key segKey
+	if cache {
+		key = w.segKey(r)
+	}
+	for i := range ru.n {
+		if e := &ru.entries[i]; cache && e.key == key {
+			w.b.add(e.b)
+			for c := range r.scheds {
+				r.scheds[c].copyFrom(&e.scheds[c])
+			}
+			copy(r.mrrD, e.mrrD)
+			copy(r.logosD, e.logosD)
+			r.accounts = e.accounts
+			ru.hits++
+			return
+		}
+	}
+	if ru.scratch == nil {
+		ru.scratch = newBook(w.b.h)
+	}
+	total := w.b
+	w.b = ru.scratch
+	w.b.reset()
+	w.segmentAccounts(r)
+	w.b = total
+	total.add(ru.scratch)
+	if !cache || ru.n == maxReuse {
+		return
+	}
+	if ru.n == len(ru.entries) {
+		ru.entries = append(ru.entries, segEntry{b: newBook(total.h)})
+	}
+	e := &ru.entries[ru.n]
+	ru.n++
+	e.key = key
+	dst, src := e.b.all(), ru.scratch.all()
+	for i := range dst {
+		copy(dst[i], src[i])
+	}
+	for len(e.scheds) < len(r.scheds) {
+		e.scheds = append(e.scheds, schedule{})
+	}
+	e.scheds = e.scheds[:len(r.scheds)]
+	for c := range r.scheds {
+		e.scheds[c].copyFrom(&r.scheds[c])
+	}
+	e.mrrD = append(e.mrrD[:0], r.mrrD...)
+	e.logosD = append(e.logosD[:0], r.logosD...)
+	e.accounts = r.accounts
+}
+
+// hashValue writes v's content to h: numbers by their bits, strings,
+// slices and arrays element by element, pointers and interfaces by what
+// they point to (with the dynamic type's name). Models hold no maps,
+// functions or channels; one that did would panic here, in tests first.
+func hashValue(h interface{ Write([]byte) (int, error) }, v reflect.Value) {
+	var buf [8]byte
+	put := func(x uint64) {
+		binary.LittleEndian.PutUint64(buf[:], x)
+		h.Write(buf[:])
+	}
+	switch v.Kind() {
+	case reflect.Bool:
+		if v.Bool() {
+			put(1)
+		} else {
+			put(0)
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		put(uint64(v.Int()))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		put(v.Uint())
+	case reflect.Float32, reflect.Float64:
+		put(math.Float64bits(v.Float()))
+	case reflect.String:
+		put(uint64(v.Len()))
+		h.Write([]byte(v.String()))
+	case reflect.Slice, reflect.Array:
+		put(uint64(v.Len()))
+		for i := range v.Len() {
+			hashValue(h, v.Index(i))
+		}
+	case reflect.Struct:
+		h.Write([]byte(v.Type().String()))
+		for i := range v.NumField() {
+			hashValue(h, v.Field(i))
+		}
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			put(0)
+			return
+		}
+		put(1)
+		if v.Kind() == reflect.Interface {
+			h.Write([]byte(v.Elem().Type().String()))
+		}
+		hashValue(h, v.Elem())
+	default:
+		panic("sim: cannot hash a " + v.Kind().String() + " in a model")
+	}
+}
