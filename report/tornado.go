@@ -327,3 +327,9 @@ func sensitivityCSV(s *results.Sensitivity) string {
 	}
 	return b.String()
 }
+
+// SensitivitySwing formats an input's swing in the metric's unit, as the
+// report's table does ("$39.7M", "4.2 pts").
+func SensitivitySwing(s *results.Sensitivity, swing float64) string {
+	return metricQuantity(s.Metric).unit.magnitude(swing, s.Currency)
+}
