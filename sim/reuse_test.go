@@ -28,7 +28,12 @@ func TestSegmentReuseChangesNothing(t *testing.T) {
 	acv, _ := dist.NewLogNormalMedianP90(50000, 120000)
 	sameACV := acmeLike()
 	sameACV.Segments[0].ACV = acv // equal content, another object
+	// A team that runs short after month 1 (the independent pass runs,
+	// then the served book again month by month) beside a digital segment.
+	later, later35 := withDigital(withTeam(36)), withDigital(withTeam(35))
+	later.Horizon, later35.Horizon = 36, 36
 	for _, opts := range [][]Option{
+		{{Name: "Baseline", Model: later}, {Name: "35 CSMs", Model: later35}},
 		{{Name: "Baseline", Model: base}, {Name: "upsell", Model: upsell}, {Name: "smb", Model: smbChurn}, {Name: "same", Model: sameACV}, {Name: "again", Model: base}},
 		{{Name: "Baseline", Model: so}, {Name: "price", Model: so2}},
 		{{Name: "Baseline", Model: short}, {Name: "shorter", Model: shorter}},
@@ -86,4 +91,54 @@ func TestSegmentKey(t *testing.T) {
 	if w.reuse.hits != 1 {
 		t.Errorf("a segment of another trial was reused")
 	}
+}
+
+// withDigital adds a digital segment to m.
+func withDigital(m Model) Model {
+	d := standardModel().Segments[1]
+	d.Name, d.Count = "smb", 600
+	m.Segments = append(m.Segments, d)
+	return m
+}
+
+// A digital segment does not depend on the team: its CLV is the same, to
+// the bit, whether the team has hours to spare or runs short after month 1
+// and the served book runs again month by month (its accounts were once
+// counted twice then).
+func TestDigitalSegmentIndependentOfTeam(t *testing.T) {
+	short, spare := withDigital(withTeam(36)), withDigital(withTeam(80))
+	short.Horizon, spare.Horizon = 36, 36
+	short.Economics = secondOrderModel().Economics
+	spare.Economics = short.Economics
+	for _, reuse := range []bool{false, true} {
+		noReuse = !reuse
+		w := newWorker(5, 36)
+		synced := 0
+		for trial := range uint64(12) {
+			var clv [2]float64
+			for k, m := range []*Model{&short, &spare} {
+				w.runTrial(m, trial)
+				if k == 0 && w.synced {
+					synced++
+				}
+				var series [numSeries][]float64
+				for i := range series {
+					series[i] = make([]float64, 37)
+				}
+				var metrics [numMetrics]float64
+				w.summarise(&series, &metrics)
+				clv[k] = w.segCLV[2]
+			}
+			if clv[0] == 0 {
+				t.Fatal("no CLV: the test does not test")
+			}
+			if clv[0] != clv[1] {
+				t.Errorf("reuse %v, trial %d: digital CLV %v with a short team, %v with a spare one", reuse, trial, clv[0], clv[1])
+			}
+		}
+		if synced == 0 || (reuse && w.reuse.hits == 0) {
+			t.Errorf("%d trials ran month by month, %d segments reused: the test does not test", synced, w.reuse.hits)
+		}
+	}
+	noReuse = false
 }

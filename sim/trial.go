@@ -328,6 +328,9 @@ func (w *worker) segArrays() {
 		clear(w.segLogos[i])
 		clear(w.moves[i])
 		w.segs[i].mrrD, w.segs[i].mrrLevel, w.segs[i].logosD = w.segMRR[i], w.segLevel[i], w.segLogos[i]
+		// A trial whose team turns out short runs again month by month:
+		// its accounts are counted afresh.
+		w.segs[i].accounts = 0
 	}
 }
 
