@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -41,9 +42,9 @@ type Scenario struct {
 	Options []Option
 	// Spec is the decoded file, defaults applied, for listing assumptions.
 	Spec *File
-	// Digest is a SHA-256 of the scenario file and the files it reads, in
-	// hex: two scenarios with the same digest are the same inputs.
-	Digest string
+	// digest hashes the scenario file and every file read for it so far,
+	// by content (Override reads accounts files too): see Digest.
+	digest hash.Hash
 
 	doc      *yaml.Node // the baseline tree, for overrides (Override)
 	readFile func(string) ([]byte, error)
@@ -57,6 +58,12 @@ type Option struct {
 	Values      []string // their values, as written (one line of YAML)
 	Model       sim.Model
 }
+
+// Digest is a SHA-256, in hex, of the scenario file and of every file read
+// for it so far (accounts files, including those options and overrides
+// named), by content: two scenarios with the same digest after the same
+// overrides are the same inputs.
+func (s *Scenario) Digest() string { return hex.EncodeToString(s.digest.Sum(nil)) }
 
 // Load reads and validates the scenario file at path. Accounts files are
 // read relative to its directory. The error, if any, is an Errors listing
@@ -147,7 +154,7 @@ func Parse(name string, data []byte, readFile func(string) ([]byte, error)) (*Sc
 	sum := sha256.New()
 	sum.Write(data)
 	if readFile != nil {
-		read := readFile
+		read := readFile // the reads of later overrides are hashed too
 		readFile = func(file string) ([]byte, error) {
 			b, err := read(file)
 			if err == nil {
@@ -215,7 +222,7 @@ func Parse(name string, data []byte, readFile func(string) ([]byte, error)) (*Sc
 	if len(errs) > 0 {
 		return nil, errs.sorted()
 	}
-	s.Digest = hex.EncodeToString(sum.Sum(nil))
+	s.digest = sum
 	return s, nil
 }
 

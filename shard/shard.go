@@ -12,6 +12,7 @@ import (
 	"encoding/binary"
 	"encoding/gob"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -52,12 +53,24 @@ type File struct {
 	Part    *sim.Part
 
 	// A sweep: its description (no points) and the points [First,
-	// First+len(Points)) of Total.
-	Sweep       *results.Sweep
-	First       int
-	Total       int
-	Points      []results.SweepPoint
-	SweepRanges [][]string // each parameter's values, for axis positions
+	// First+n) of Total, as the JSON of n results.SweepPoint (JSON keeps
+	// the sign of a −0, which gob drops from struct fields).
+	Sweep  *results.Sweep
+	First  int
+	Total  int
+	Points []byte
+}
+
+// SweepPoints decodes a sweep part's points.
+func (f *File) SweepPoints() ([]results.SweepPoint, error) {
+	var pts []results.SweepPoint
+	if err := json.Unmarshal(f.Points, &pts); err != nil {
+		return nil, fmt.Errorf("damaged: its sweep points: %v", err)
+	}
+	if f.First+len(pts) > f.Total {
+		return nil, fmt.Errorf("damaged: sweep points %d to %d of %d", f.First, f.First+len(pts)-1, f.Total)
+	}
+	return pts, nil
 }
 
 // Spec is shard I of N (0-based).
@@ -130,7 +143,7 @@ func Decode(data []byte) (*File, error) {
 		return nil, fmt.Errorf("damaged: shard %s", f.Shard)
 	case f.Kind == KindRun && (f.Results == nil || f.Part == nil):
 		return nil, fmt.Errorf("damaged: a run part without its results")
-	case f.Kind == KindSweep && (f.Sweep == nil || f.First < 0 || f.First+len(f.Points) > f.Total):
+	case f.Kind == KindSweep && (f.Sweep == nil || f.First < 0 || f.First > f.Total || f.Total > 1<<20):
 		return nil, fmt.Errorf("damaged: a sweep part without its points")
 	case f.Kind != KindRun && f.Kind != KindSweep:
 		return nil, fmt.Errorf("damaged: unknown kind %q", f.Kind)
@@ -156,7 +169,7 @@ func Check(files []*File, names []string) error {
 		case f.Shard.N != first.Shard.N:
 			errs = append(errs, fmt.Sprintf("%s: shard %s, %s is of %d shards; merge the parts of one run", names[k], f.Shard, names[0], first.Shard.N))
 			continue
-		case f.Fingerprint != first.Fingerprint:
+		case f.Fingerprint != first.Fingerprint || f.Total != first.Total:
 			errs = append(errs, fmt.Sprintf("%s: from another run than %s (the scenario, its files, trials, seed, sampling, mode or csplan version differ)", names[k], names[0]))
 			continue
 		}

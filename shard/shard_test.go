@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"math"
 	"strings"
 	"testing"
 
@@ -16,7 +17,7 @@ import (
 func sample() *File {
 	return &File{Kind: KindSweep, Fingerprint: Fingerprint("a", "b"), Shard: Spec{1, 3},
 		Sweep: &results.Sweep{Scenario: "s", Metric: "valuation"}, First: 2, Total: 6,
-		Points: []results.SweepPoint{{Values: []string{"8"}, Numbers: []float64{8}, Metrics: map[string]results.Summary{"valuation": {Mean: 1}}}}}
+		Points: []byte(`[{"values":["8"],"numbers":[8],"metrics":{"valuation":{"mean":-0,"p50":1}}}]`)}
 }
 
 func TestRoundTrip(t *testing.T) {
@@ -28,8 +29,12 @@ func TestRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Fingerprint != sample().Fingerprint || f.Shard != (Spec{1, 3}) || f.Points[0].Metrics["valuation"].Mean != 1 {
-		t.Fatalf("round trip lost data: %+v", f)
+	pts, err := f.SweepPoints()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := pts[0].Metrics["valuation"]; f.Fingerprint != sample().Fingerprint || f.Shard != (Spec{1, 3}) || v.P50 != 1 || !math.Signbit(v.Mean) {
+		t.Fatalf("round trip lost data: %+v %+v", f, pts)
 	}
 }
 
@@ -126,6 +131,8 @@ func FuzzDecode(f *testing.F) {
 		}
 		if p.Kind == KindRun {
 			sim.Merge([]*sim.Part{p.Part})
+		} else {
+			p.SweepPoints()
 		}
 		if _, err := Encode(p); err != nil {
 			t.Fatal(err)

@@ -34,6 +34,9 @@ func bucketOf(v float64) int { return int(math.Float64bits(v) >> bucketShift) }
 const sketchZero = 1e-9
 
 func (s *sketch) add(v float64) {
+	if v == 0 {
+		v = 0 // −0 as +0: a part's encoding may not keep the sign of a zero
+	}
 	s.observe(v, v, 1)
 	s.addValue(v)
 }
@@ -156,7 +159,7 @@ func (s *sketch) bucketQuantile(p float64) float64 {
 // from a damaged part).
 func (s *sketch) check() error {
 	ok := func(t *sketch) bool {
-		return len(t.Counts) == 0 || (t.Offset >= 0 && t.Offset+len(t.Counts) <= 1<<(64-bucketShift))
+		return len(t.Counts) == 0 || (t.Offset >= 0 && t.Offset <= 1<<(64-bucketShift)-len(t.Counts))
 	}
 	switch {
 	case !ok(s), s.Neg != nil && (s.Neg.Neg != nil || !ok(s.Neg)):

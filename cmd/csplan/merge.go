@@ -45,14 +45,17 @@ the parts at fault and writes nothing.`,
 			defer dir.discard()
 			if files[0].Kind == shard.KindSweep {
 				sw := *files[0].Sweep
-				total := files[0].Total
-				sw.Points = make([]results.SweepPoint, total)
+				sw.Points = make([]results.SweepPoint, files[0].Total)
 				for _, f := range files {
-					copy(sw.Points[f.First:], f.Points)
+					pts, err := f.SweepPoints()
+					if err != nil {
+						return err
+					}
+					copy(sw.Points[f.First:], pts)
 				}
 				for i, p := range sw.Points {
 					if p.Values == nil {
-						return fmt.Errorf("sweep point %d is in no part", i)
+						return fmt.Errorf("cannot merge: sweep point %d is in no part", i)
 					}
 				}
 				return writeSweep(c, dir, &sw, out)
@@ -64,6 +67,9 @@ the parts at fault and writes nothing.`,
 			res, err := sim.Merge(parts)
 			if err != nil {
 				return fmt.Errorf("cannot merge: %w", err)
+			}
+			if len(files[0].Results.Options) != len(res.Options) {
+				return fmt.Errorf("cannot merge: the parts describe %d options and hold %d", len(files[0].Results.Options), len(res.Options))
 			}
 			describe(res, files[0].Results)
 			return writeRun(c, dir, res, pdf, out)
@@ -104,6 +110,17 @@ func readParts(args []string) ([]*shard.File, error) {
 	}
 	if err := shard.Check(files, names); err != nil {
 		return nil, err
+	}
+	// Another csplan could render the same numbers differently: merge with
+	// the csplan that made the parts.
+	var v string
+	if f := files[0]; f.Kind == shard.KindSweep {
+		v = f.Sweep.Version
+	} else {
+		v = f.Results.Version
+	}
+	if v != csplanVersion() {
+		return nil, fmt.Errorf("cannot merge: the parts were made by csplan %s and this is csplan %s; merge with the csplan that made them", v, csplanVersion())
 	}
 	return files, nil
 }

@@ -271,14 +271,17 @@ func runShard(c *cobra.Command, s *scenarios.Scenario, opts []sim.Option, set si
 	if err := writePart(c, dir, f); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.OutOrStdout(), "%s: shard %s, trials %d to %d of %d\nwrote %s (merge the parts with csplan merge)\n",
-		s.Name, spec, part.First, part.End-1, set.Trials, o.out)
+	what := fmt.Sprintf("trials %d to %d of %d", part.First, part.End-1, set.Trials)
+	if part.First == part.End {
+		what = fmt.Sprintf("no trials (%d shards for %d blocks of %d trials)", spec.N, (set.Trials+sim.BlockSize-1)/sim.BlockSize, sim.BlockSize)
+	}
+	fmt.Fprintf(c.OutOrStdout(), "%s: shard %s, %s\nwrote %s (merge the parts with csplan merge)\n", s.Name, spec, what, o.out)
 	return nil
 }
 
 // runFingerprint names what must agree for parts of a run to merge.
 func runFingerprint(s *scenarios.Scenario, set sim.Settings, spec shard.Spec) string {
-	return shard.Fingerprint(shard.KindRun, s.Digest, csplanVersion(), strconv.Itoa(spec.N), strconv.Itoa(set.Trials),
+	return shard.Fingerprint(shard.KindRun, s.Digest(), csplanVersion(), strconv.Itoa(spec.N), strconv.Itoa(set.Trials),
 		strconv.FormatUint(set.Seed, 10), set.Mode.String(), set.NetRate.String(), strconv.FormatBool(set.LHS))
 }
 

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"csplan/shard"
 )
 
 const acme = "../../scenarios/examples/acme-company.yaml"
@@ -63,8 +65,9 @@ func TestShardsMergeToTheUnshardedRun(t *testing.T) {
 		for i := range n {
 			spec := fmt.Sprintf("%d/%d", i, n)
 			p := filepath.Join(dir, fmt.Sprintf("n%d", n), fmt.Sprintf("part-%d", i))
-			if out := ok(t, "run", cutCSMs, "--trials", "96", "--seed", "9", "--shard", spec, "-o", p, "-q"); !strings.Contains(out, "shard "+spec) {
-				t.Errorf("shard output does not say which shard: %s", out)
+			out := ok(t, "run", cutCSMs, "--trials", "96", "--seed", "9", "--shard", spec, "-o", p, "-q")
+			if !strings.Contains(out, "shard "+spec) || (n == 7 && i == 0 && !strings.Contains(out, "no trials (7 shards for 3 blocks of 32 trials)")) {
+				t.Errorf("shard output does not say which shard and trials: %s", out)
 			}
 			parts = append(parts, p)
 		}
@@ -108,6 +111,13 @@ func TestMergeRejectsBadParts(t *testing.T) {
 	truncated := write("truncated.csplan", data[:len(data)*2/3])
 	corrupted := write("corrupted.csplan", flipped)
 	notPart := write("scenario.csplan", []byte("name: cutCSMs\n"))
+	f, err := shard.Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Results.Version = "v0.0.1-other"
+	other1, _ := shard.Encode(f)
+	otherVersion := write("version.csplan", other1)
 	cases := []struct {
 		name  string
 		parts []string
@@ -118,6 +128,7 @@ func TestMergeRejectsBadParts(t *testing.T) {
 		{"mismatched", []string{p0, other, p2}, []string{"other/part.csplan: from another run than"}},
 		{"truncated and corrupted", []string{p0, truncated, corrupted, p2},
 			[]string{"truncated.csplan: damaged or truncated", "corrupted.csplan: damaged or truncated"}},
+		{"another csplan", []string{otherVersion, p0, p2}, []string{"made by csplan v0.0.1-other and this is csplan"}},
 		{"not a part", []string{notPart, filepath.Join(dir, "nowhere")},
 			[]string{"scenario.csplan: not a csplan part file", "nowhere: cannot read: no such file"}},
 	}
@@ -136,7 +147,7 @@ func TestMergeRejectsBadParts(t *testing.T) {
 			t.Errorf("%s: merge wrote %s", c.name, out)
 		}
 	}
-	assertOnly(t, dir, "corrupted.csplan", "other", "p0", "p1", "p2", "scenario.csplan", "truncated.csplan")
+	assertOnly(t, dir, "corrupted.csplan", "other", "p0", "p1", "p2", "scenario.csplan", "truncated.csplan", "version.csplan")
 }
 
 func TestShardFlagErrors(t *testing.T) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -155,18 +156,12 @@ func runSweep(c *cobra.Command, path string, o sweepOptions) error {
 	if set.Mode == sim.Expected {
 		sw.Trials = 1
 	}
-	// A shard runs its share of the points; each point's numbers depend
-	// only on its own trials.
-	first, end := 0, len(points)
-	var spec shard.Spec
-	if o.shard != "" {
-		if spec, err = o.shardSpec(); err != nil {
-			return err
-		}
-		first, end = spec.I*len(points)/spec.N, (spec.I+1)*len(points)/spec.N
-	}
-	opts := make([]sim.Option, 0, end-first)
-	for _, pt := range points[first:end] {
+	// Every point is built, in every shard, so a bad value fails them all
+	// and the digest covers every file the points read; a shard then runs
+	// its share of the points (each point's numbers depend only on its own
+	// trials).
+	opts := make([]sim.Option, 0, len(points))
+	for _, pt := range points {
 		over := map[string]string{}
 		var label []string
 		for j, p := range params {
@@ -179,6 +174,15 @@ func runSweep(c *cobra.Command, path string, o sweepOptions) error {
 		}
 		opts = append(opts, sim.Option{Name: strings.Join(label, ", "), Model: m})
 	}
+	first, end := 0, len(points)
+	var spec shard.Spec
+	if o.shard != "" {
+		if spec, err = o.shardSpec(); err != nil {
+			return err
+		}
+		first, end = spec.I*len(points)/spec.N, (spec.I+1)*len(points)/spec.N
+	}
+	opts = opts[first:end]
 	dir, err := newOutputDir(o.out)
 	if err != nil {
 		return err
@@ -202,15 +206,21 @@ func runSweep(c *cobra.Command, path string, o sweepOptions) error {
 		pts = append(pts, sp)
 	}
 	if o.shard != "" {
-		fp := shard.Fingerprint(shard.KindSweep, s.Digest, csplanVersion(), strconv.Itoa(spec.N), strconv.Itoa(set.Trials),
+		fp := shard.Fingerprint(shard.KindSweep, s.Digest(), csplanVersion(), strconv.Itoa(spec.N), strconv.Itoa(set.Trials),
 			strconv.FormatUint(set.Seed, 10), set.Mode.String(), set.NetRate.String(), strconv.FormatBool(set.LHS),
 			o.metric, strings.Join(o.sets, "\x00"))
-		f := &shard.File{Kind: shard.KindSweep, Fingerprint: fp, Shard: spec, Sweep: sw, First: first, Total: len(points), Points: pts}
+		f := &shard.File{Kind: shard.KindSweep, Fingerprint: fp, Shard: spec, Sweep: sw, First: first, Total: len(points)}
+		if f.Points, err = json.Marshal(pts); err != nil {
+			return err
+		}
 		if err := writePart(c, dir, f); err != nil {
 			return err
 		}
-		fmt.Fprintf(c.OutOrStdout(), "%s: shard %s, sweep points %d to %d of %d\nwrote %s (merge the parts with csplan merge)\n",
-			s.Name, spec, first, end-1, len(points), o.out)
+		what := fmt.Sprintf("sweep points %d to %d of %d", first, end-1, len(points))
+		if first == end {
+			what = fmt.Sprintf("no sweep points (%d shards for %d points)", spec.N, len(points))
+		}
+		fmt.Fprintf(c.OutOrStdout(), "%s: shard %s, %s\nwrote %s (merge the parts with csplan merge)\n", s.Name, spec, what, o.out)
 		return nil
 	}
 	sw.Points = pts
