@@ -222,6 +222,9 @@ type worker struct {
 	record func(seg *Segment, path []point)
 
 	reuse reuse // segments simulated in earlier options of the trial
+
+	keys []uint64  // scratch: the opening book's account keys
+	mrrs []float64 // and their MRRs
 }
 
 func newWorker(seed uint64, h int) *worker {
@@ -366,6 +369,11 @@ func (w *worker) segmentAccounts(r *segRun) {
 // book simulates a segment's opening book.
 func (w *worker) book(r *segRun) {
 	s := r.seg
+	// The opening accounts' keys and MRRs first, in a loop of their own:
+	// its iterations do not depend on each other, so the processor
+	// overlaps their draws (a normal and an exp each), which one account
+	// at a time would wait for in turn.
+	w.keys, w.mrrs = w.keys[:0], w.mrrs[:0]
 	for j := 0; j < s.Count; j++ {
 		key := subKey(w.trial, accountKey(r.key, 0, j))
 		var mrr float64
@@ -374,7 +382,10 @@ func (w *worker) book(r *segRun) {
 		} else {
 			mrr = s.ACV.Sample(w.acv.seed(key, purposeACV).r) / 12
 		}
-		w.account(r, key, mrr, 0, r.firstRenewal(j), false)
+		w.keys, w.mrrs = append(w.keys, key), append(w.mrrs, mrr)
+	}
+	for j, key := range w.keys {
+		w.account(r, key, w.mrrs[j], 0, r.firstRenewal(j), false)
 	}
 }
 
