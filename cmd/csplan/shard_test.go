@@ -188,3 +188,15 @@ func TestRunWithSensitivity(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// An interrupted shard leaves no part behind.
+func TestShardInterruptedLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	code, _, _ := csplan(t, ctx, "run", acme, "--trials", "100000", "--shard", "1/4", "-o", filepath.Join(dir, "part-1"))
+	if code != exitInterrupted {
+		t.Fatalf("exit %d, want 130", code)
+	}
+	assertOnly(t, dir)
+}
