@@ -120,38 +120,40 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 				accts = append(accts, w.newLive(r, key, mrr, m, m+r.term, false))
 			}
 		}
-		// Share the month's hours among the active accounts.
+		// Share the month's hours among the active accounts: drop the
+		// accounts gone, add the new logos and sum the hours they need in
+		// one pass; coverage is set in the pass that runs the month.
 		kept := order[:0]
+		need := 0.0
 		for _, i := range order {
-			if !accts[i].gone {
+			if a := &accts[i]; !a.gone {
 				kept = append(kept, i)
+				need += a.need
 			}
 		}
 		order = kept
 		for i := len(accts) - 1; i >= 0 && accts[i].join == m; i-- {
 			order = append(order, i)
-		}
-		need := 0.0
-		for _, i := range order {
 			need += accts[i].need
 		}
 		avail := team.hours[m]
+		cov, priority := 1.0, false
 		switch {
 		case need <= avail:
-			for _, i := range order {
-				accts[i].cov = 1
-			}
 		case assign == Priority:
-			w.priorityCoverage(order, accts, avail)
+			priority = true
+			w.priorityCut(order, accts, avail)
 		default:
-			for _, i := range order {
-				accts[i].cov = avail / need
-			}
+			cov = avail / need
 		}
 		st := &w.stats[m]
 		st.need = need
-		for _, i := range order {
+		for k, i := range order {
 			a := &accts[i]
+			a.cov = cov
+			if priority {
+				a.cov = w.priorityCov(k)
+			}
 			st.covSum += a.cov
 			if a.cov < 0.5 {
 				st.below++
@@ -421,18 +423,21 @@ func (w *worker) liveMonth(a *live, m, win int, resp *Response) {
 	a.ring[slot] = a.mrr
 }
 
-// priorityCoverage covers the highest-MRR accounts first. Accounts are
+// priorityCut covers the highest-MRR accounts first. Accounts are
 // ranked by MRR buckets read from the bits of the float (the sketch's
 // log-linear buckets, 2^-7 wide), so the ranking costs linear time: hours go
 // to the highest buckets in full, the bucket where they run out shares what
 // is left evenly, and lower buckets get none. Accounts of equal MRR within
 // 0.8 % are treated alike.
-func (w *worker) priorityCoverage(order []int, accts []live, avail float64) {
+func (w *worker) priorityCut(order []int, accts []live, avail float64) {
 	lo, hi := math.MaxInt, -1
+	w.slots = w.slots[:0]
 	for _, i := range order {
-		if b := mrrBucket(accts[i].mrr); b >= 0 {
+		b := mrrBucket(accts[i].mrr)
+		if b >= 0 {
 			lo, hi = min(lo, b), max(hi, b)
 		}
+		w.slots = append(w.slots, b)
 	}
 	span := max(hi-lo+1, 0) + 1 // slot 0: accounts with no MRR, served last
 	if cap(w.bucketNeed) < span {
@@ -440,36 +445,37 @@ func (w *worker) priorityCoverage(order []int, accts []live, avail float64) {
 	}
 	need := w.bucketNeed[:span]
 	clear(need)
-	slot := func(mrr float64) int {
-		if b := mrrBucket(mrr); b >= 0 {
-			return b - lo + 1
+	for k, i := range order {
+		sl := 0
+		if b := w.slots[k]; b >= 0 {
+			sl = b - lo + 1
 		}
-		return 0
-	}
-	for _, i := range order {
-		need[slot(accts[i].mrr)] += accts[i].need
+		w.slots[k] = sl
+		need[sl] += accts[i].need
 	}
 	// Walk down from the top until the hours run out.
-	cut, frac := -1, 0.0
+	w.cut, w.frac = -1, 0.0
 	left := avail
 	for k := span - 1; k >= 0; k-- {
 		if need[k] <= left {
 			left -= need[k]
 			continue
 		}
-		cut, frac = k, left/need[k]
+		w.cut, w.frac = k, left/need[k]
 		break
 	}
-	for _, i := range order {
-		switch k := slot(accts[i].mrr); {
-		case k > cut:
-			accts[i].cov = 1
-		case k == cut:
-			accts[i].cov = frac
-		default:
-			accts[i].cov = 0
-		}
+}
+
+// priorityCov is the coverage of the k-th account of the month's order
+// under priorityCut.
+func (w *worker) priorityCov(k int) float64 {
+	switch sl := w.slots[k]; {
+	case sl > w.cut:
+		return 1
+	case sl == w.cut:
+		return w.frac
 	}
+	return 0
 }
 
 // mrrBucket is the log-linear bucket of a positive MRR, −1 for none.

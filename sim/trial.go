@@ -215,6 +215,9 @@ type worker struct {
 	order      []int
 	stats      []syncStats
 	bucketNeed []float64 // scratch for priority coverage
+	slots      []int     // scratch: each account's priority slot this month
+	cut        int       // the slot where the hours run out (−1: none)
+	frac       float64   // the coverage of that slot
 
 	// record, when set, receives every account's MRR path (month of each
 	// change and the MRR from then on; 0 after churn) of the independent
