@@ -123,7 +123,11 @@ func fitPath(sty text.Style, path string, width vg.Length) string {
 
 // correlation writes a rank correlation with two decimals and a true minus.
 func correlation(v float64) string {
-	return strings.Replace(fmt.Sprintf("%.2f", v), "-", "−", 1)
+	t := fmt.Sprintf("%.2f", v)
+	if t == "-0.00" {
+		return "0.00" // no sign on a correlation that rounds to zero
+	}
+	return strings.Replace(t, "-", "−", 1)
 }
 
 // tornadoFigure draws one bar per input from the metric at the input's
