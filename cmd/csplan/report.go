@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 
-	"csplan/report"
 	"csplan/results"
 
 	"github.com/spf13/cobra"
@@ -39,16 +38,7 @@ replaced only when every file is written.`,
 				return err
 			}
 			defer dir.discard()
-			if err := os.WriteFile(dir.path("results.json"), data, 0o644); err != nil {
-				return err
-			}
-			if err := report.Write(dir.tmp, res, report.Options{PDF: pdf}); err != nil {
-				return err
-			}
-			if err := c.Context().Err(); err != nil {
-				return err
-			}
-			if err := dir.commit(); err != nil {
+			if err := writeReport(c, dir, data, res, pdf); err != nil {
 				return err
 			}
 			fmt.Fprintf(c.OutOrStdout(), "wrote %s\n", out)

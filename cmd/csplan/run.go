@@ -236,6 +236,19 @@ func writeRun(c *cobra.Command, dir *outputDir, res *results.Results, pdf bool, 
 	if err != nil {
 		return err
 	}
+	if err := writeReport(c, dir, data, res, pdf); err != nil {
+		return err
+	}
+	if err := report.Text(c.OutOrStdout(), res); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.OutOrStdout(), "\nwrote %s\n", out)
+	return nil
+}
+
+// writeReport writes data as results.json and the report of res into dir
+// and commits it.
+func writeReport(c *cobra.Command, dir *outputDir, data []byte, res *results.Results, pdf bool) error {
 	if err := os.WriteFile(dir.path("results.json"), data, 0o644); err != nil {
 		return err
 	}
@@ -245,14 +258,7 @@ func writeRun(c *cobra.Command, dir *outputDir, res *results.Results, pdf bool, 
 	if err := c.Context().Err(); err != nil {
 		return err
 	}
-	if err := dir.commit(); err != nil {
-		return err
-	}
-	if err := report.Text(c.OutOrStdout(), res); err != nil {
-		return err
-	}
-	fmt.Fprintf(c.OutOrStdout(), "\nwrote %s\n", out)
-	return nil
+	return dir.commit()
 }
 
 // runShard simulates one shard's trials and writes its part.
