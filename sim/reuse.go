@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"math"
 	"reflect"
+	"slices"
 )
 
 // Segment reuse. Every option of a trial sees the same random streams
@@ -50,6 +51,7 @@ type reuse struct {
 	statics map[*Segment][16]byte // per Segment: models do not change during a run
 	scratch *book
 	hits    int // segments reused, for tests
+	served  servedReuse
 }
 
 // key returns the key of segment r in the current trial.
@@ -89,9 +91,7 @@ func (w *worker) segKey(r *segRun) segKey {
 // trial that gave the segment the same inputs.
 func (w *worker) simulateSegment(r *segRun) {
 	ru := &w.reuse
-	if ru.trial != w.trial {
-		ru.trial, ru.n = w.trial, 0
-	}
+	ru.beginTrial(w.trial)
 	// Recording account paths, or booking them the slow way for a test,
 	// must simulate every account.
 	cache := w.record == nil && !forcePathBooking && !noReuse
@@ -198,4 +198,136 @@ func hashValue(h interface{ Write([]byte) (int, error) }, v reflect.Value) {
 	default:
 		put(uint64(v.Kind()))
 	}
+}
+
+// The served book. When a trial's team is short, the segments CSMs serve
+// run month by month together, sharing the team's hours. Options that
+// leave those segments, the team's hours, the assignment rule and the
+// response curves alone (a sensitivity run moving a digital segment's
+// churn or the CSMs' salary) get the same served book, which is then
+// simulated once per trial and copied like a segment.
+
+// servedEntry is one month-by-month run of a trial's served book.
+type servedEntry struct {
+	assign   Assignment
+	resp     [16]byte
+	hours    []float64
+	segs     []segKey // the served segments' keys, in model order
+	b        *book
+	stats    []syncStats
+	mrrD     [][]float64 // per served segment
+	logosD   [][]float64
+	accounts []float64
+}
+
+// maxServedReuse bounds the served books kept per trial.
+const maxServedReuse = 16
+
+// servedReuse holds a worker's served books of the current trial.
+type servedReuse struct {
+	n       int
+	entries []servedEntry
+	resps   map[*Response][16]byte
+	scratch *book
+	keys    []segKey
+	hits    int
+}
+
+// beginTrial forgets the entries of another trial.
+func (ru *reuse) beginTrial(trial uint64) {
+	if ru.trial != trial {
+		ru.trial, ru.n, ru.served.n = trial, 0, 0
+	}
+}
+
+// simulateServed runs the served book month by month (runServed) into the
+// trial's book, or copies it from an earlier option of the trial with the
+// same served segments, hours, assignment and response curves.
+func (w *worker) simulateServed(team *teamPath, assign Assignment, resp *Response) {
+	ru := &w.reuse
+	ru.beginTrial(w.trial)
+	sr := &ru.served
+	cache := w.record == nil && !forcePathBooking && !noReuse
+	var rk [16]byte
+	if cache {
+		if sr.resps == nil {
+			sr.resps = map[*Response][16]byte{}
+		}
+		var ok bool
+		if rk, ok = sr.resps[resp]; !ok {
+			h := sha256.New()
+			hashValue(h, reflect.ValueOf(resp).Elem())
+			copy(rk[:], h.Sum(nil))
+			sr.resps[resp] = rk
+		}
+		sr.keys = sr.keys[:0]
+		for i := range w.segs {
+			if r := &w.segs[i]; r.served() {
+				sr.keys = append(sr.keys, w.segKey(r))
+			}
+		}
+		for i := range sr.n {
+			e := &sr.entries[i]
+			if e.assign != assign || e.resp != rk || !sameBits(e.hours, team.hours) || !slices.Equal(e.segs, sr.keys) {
+				continue
+			}
+			w.b.add(e.b)
+			copy(w.stats, e.stats)
+			k := 0
+			for i := range w.segs {
+				if r := &w.segs[i]; r.served() {
+					copy(r.mrrD, e.mrrD[k])
+					copy(r.logosD, e.logosD[k])
+					r.accounts = e.accounts[k]
+					k++
+				}
+			}
+			sr.hits++
+			return
+		}
+	}
+	if sr.scratch == nil {
+		sr.scratch = newBook(w.b.h)
+	}
+	total := w.b
+	w.b = sr.scratch
+	w.b.reset()
+	w.runServed(team, assign, resp)
+	w.b = total
+	total.add(sr.scratch)
+	if !cache || sr.n == maxServedReuse {
+		return
+	}
+	if sr.n == len(sr.entries) {
+		sr.entries = append(sr.entries, servedEntry{b: newBook(total.h)})
+	}
+	e := &sr.entries[sr.n]
+	sr.n++
+	e.assign, e.resp = assign, rk
+	e.hours = append(e.hours[:0], team.hours...)
+	e.segs = append(e.segs[:0], sr.keys...)
+	dst, src := e.b.all(), sr.scratch.all()
+	for i := range dst {
+		copy(dst[i], src[i])
+	}
+	e.stats = append(e.stats[:0], w.stats...)
+	e.mrrD, e.logosD, e.accounts = e.mrrD[:0], e.logosD[:0], e.accounts[:0]
+	for i := range w.segs {
+		if r := &w.segs[i]; r.served() {
+			k := len(e.mrrD)
+			if k < cap(e.mrrD) {
+				e.mrrD, e.logosD = e.mrrD[:k+1], e.logosD[:k+1]
+			} else {
+				e.mrrD, e.logosD = append(e.mrrD, nil), append(e.logosD, nil)
+			}
+			e.mrrD[k] = append(e.mrrD[k][:0], r.mrrD...)
+			e.logosD[k] = append(e.logosD[k][:0], r.logosD...)
+			e.accounts = append(e.accounts, r.accounts)
+		}
+	}
+}
+
+// sameBits reports whether a and b hold the same floats, bit for bit.
+func sameBits(a, b []float64) bool {
+	return slices.EqualFunc(a, b, func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) })
 }

@@ -32,8 +32,14 @@ func TestSegmentReuseChangesNothing(t *testing.T) {
 	// then the served book again month by month) beside a digital segment.
 	later, later35 := withDigital(withTeam(36)), withDigital(withTeam(35))
 	later.Horizon, later35.Horizon = 36, 36
+	// Options that change only the digital segment or the CSMs' cost keep
+	// the served book.
+	digital, cost := withDigital(withTeam(36)), withDigital(withTeam(36))
+	digital.Horizon, cost.Horizon = 36, 36
+	digital.Segments[2].Upsell.Probability = fixed(0.05)
+	cost.Team.LoadedCost = fixed(190000)
 	for _, opts := range [][]Option{
-		{{Name: "Baseline", Model: later}, {Name: "35 CSMs", Model: later35}},
+		{{Name: "Baseline", Model: later}, {Name: "35 CSMs", Model: later35}, {Name: "digital", Model: digital}, {Name: "cost", Model: cost}},
 		{{Name: "Baseline", Model: base}, {Name: "upsell", Model: upsell}, {Name: "smb", Model: smbChurn}, {Name: "same", Model: sameACV}, {Name: "again", Model: base}},
 		{{Name: "Baseline", Model: so}, {Name: "price", Model: so2}},
 		{{Name: "Baseline", Model: short}, {Name: "shorter", Model: shorter}},
@@ -141,4 +147,25 @@ func TestDigitalSegmentIndependentOfTeam(t *testing.T) {
 		}
 	}
 	noReuse = false
+}
+
+// An option that changes neither the served segments nor the team's hours
+// reuses the served book of a trial whose team is short.
+func TestServedBookReuse(t *testing.T) {
+	short, digital := withDigital(withTeam(30)), withDigital(withTeam(30))
+	short.Horizon, digital.Horizon = 36, 36
+	digital.Segments[2].Upsell.Probability = fixed(0.05)
+	w := newWorker(2, 36)
+	w.runTrial(&short, 1)
+	if !w.synced {
+		t.Fatal("the team is not short: the test does not test")
+	}
+	w.runTrial(&digital, 1)
+	if w.reuse.served.hits != 1 || w.reuse.hits != 0 {
+		t.Errorf("%d served books and %d segments reused, want 1 and 0", w.reuse.served.hits, w.reuse.hits)
+	}
+	w.runTrial(&short, 2)
+	if w.reuse.served.hits != 1 {
+		t.Error("a served book of another trial was reused")
+	}
 }

@@ -268,7 +268,7 @@ func (w *worker) runTrial(m *Model, trial uint64) {
 	}
 	w.synced = true
 	w.independentAll(func(r *segRun) bool { return !r.served() })
-	w.runServed(w.team, m.Team.Assignment, &m.Response)
+	w.simulateServed(w.team, m.Team.Assignment, &m.Response)
 }
 
 // shortAtStart reports whether the team cannot even serve the opening book
