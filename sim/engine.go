@@ -48,6 +48,8 @@ func Run(ctx context.Context, opts []Option, s Settings, progress func(done, tot
 	return agg.results(), nil
 }
 
+// checkOptions reports options that cannot run side by side: none at all,
+// or horizons that differ.
 func checkOptions(opts []Option) error {
 	if len(opts) == 0 {
 		return fmt.Errorf("no options to simulate")
