@@ -121,8 +121,9 @@ func fitPath(sty text.Style, path string, width vg.Length) string {
 	return head + string(tail)
 }
 
-// correlation writes a rank correlation with two decimals and a true minus.
-func correlation(v float64) string {
+// Correlation writes a rank correlation with two decimals and a true minus
+// sign, and no sign on one that rounds to zero.
+func Correlation(v float64) string {
 	t := fmt.Sprintf("%.2f", v)
 	if t == "-0.00" {
 		return "0.00" // no sign on a correlation that rounds to zero
@@ -307,7 +308,7 @@ func buildSensitivity(s *results.Sensitivity, phrase string, figure *Chart) *sen
 	for _, in := range s.Inputs {
 		u := inputUnit(in.Dist, cur)
 		sec.Table.Rows = append(sec.Table.Rows, row{Cells: []string{in.Name, in.Dist, inputValue(u, in.P10, cur), inputValue(u, in.P90, cur),
-			f(in.Low), f(in.High), q.unit.magnitude(in.Swing, cur), correlation(in.RankCorrelation), Percent(in.VarianceShare)}})
+			f(in.Low), f(in.High), q.unit.magnitude(in.Swing, cur), Correlation(in.RankCorrelation), Percent(in.VarianceShare)}})
 	}
 	return sec
 }

@@ -69,7 +69,7 @@ and .svg.`,
 					fmt.Fprintf(c.OutOrStdout(), "  ... %d more in sensitivity.csv\n", len(sens.Inputs)-10)
 					break
 				}
-				fmt.Fprintf(c.OutOrStdout(), "  %-45s swing %10s  rank correlation %+.2f\n", in.Name, report.SensitivitySwing(sens, in.Swing), in.RankCorrelation)
+				fmt.Fprintf(c.OutOrStdout(), "  %-45s swing %10s  rank correlation %6s\n", in.Name, report.SensitivitySwing(sens, in.Swing), report.Correlation(in.RankCorrelation))
 			}
 			fmt.Fprintf(c.OutOrStdout(), "wrote %s\n", o.out)
 			return nil
