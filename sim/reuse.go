@@ -28,12 +28,43 @@ const segKeyVals = 31
 
 // segEntry is one simulated segment of the current trial.
 type segEntry struct {
-	key      segKey
-	b        *book
-	scheds   []schedule
-	mrrD     []float64
-	logosD   []float64
-	accounts float64
+	key    segKey
+	b      *book
+	scheds []schedule
+	out    segOutput
+}
+
+// segOutput is what a segment's simulation leaves beside the book: its own
+// MRR and logos and its count of accounts.
+type segOutput struct {
+	mrrD, logosD []float64
+	accounts     float64
+}
+
+func (o *segOutput) save(r *segRun) {
+	o.mrrD = append(o.mrrD[:0], r.mrrD...)
+	o.logosD = append(o.logosD[:0], r.logosD...)
+	o.accounts = r.accounts
+}
+
+func (o *segOutput) restore(r *segRun) {
+	copy(r.mrrD, o.mrrD)
+	copy(r.logosD, o.logosD)
+	r.accounts = o.accounts
+}
+
+// apart runs simulate into *scratch, a book of its own, then adds it to
+// the trial's book: what is kept for reuse is exactly what was added.
+func (w *worker) apart(scratch **book, simulate func()) {
+	if *scratch == nil {
+		*scratch = newBook(w.b.h)
+	}
+	total := w.b
+	w.b = *scratch
+	w.b.reset()
+	simulate()
+	w.b = total
+	total.add(*scratch)
 }
 
 // noReuse turns segment reuse off, for the test that it changes nothing.
@@ -105,35 +136,22 @@ func (w *worker) simulateSegment(r *segRun) {
 			for c := range r.scheds {
 				r.scheds[c].copyFrom(&e.scheds[c])
 			}
-			copy(r.mrrD, e.mrrD)
-			copy(r.logosD, e.logosD)
-			r.accounts = e.accounts
+			e.out.restore(r)
 			ru.hits++
 			return
 		}
 	}
-	if ru.scratch == nil {
-		ru.scratch = newBook(w.b.h)
-	}
-	total := w.b
-	w.b = ru.scratch
-	w.b.reset()
-	w.segmentAccounts(r)
-	w.b = total
-	total.add(ru.scratch)
+	w.apart(&ru.scratch, func() { w.segmentAccounts(r) })
 	if !cache || ru.n == maxReuse {
 		return
 	}
 	if ru.n == len(ru.entries) {
-		ru.entries = append(ru.entries, segEntry{b: newBook(total.h)})
+		ru.entries = append(ru.entries, segEntry{b: newBook(w.b.h)})
 	}
 	e := &ru.entries[ru.n]
 	ru.n++
 	e.key = key
-	dst, src := e.b.all(), ru.scratch.all()
-	for i := range dst {
-		copy(dst[i], src[i])
-	}
+	e.b.copyFrom(ru.scratch)
 	for len(e.scheds) < len(r.scheds) {
 		e.scheds = append(e.scheds, schedule{})
 	}
@@ -141,9 +159,7 @@ func (w *worker) simulateSegment(r *segRun) {
 	for c := range r.scheds {
 		e.scheds[c].copyFrom(&r.scheds[c])
 	}
-	e.mrrD = append(e.mrrD[:0], r.mrrD...)
-	e.logosD = append(e.logosD[:0], r.logosD...)
-	e.accounts = r.accounts
+	e.out.save(r)
 }
 
 // hashValue writes v's content to h: numbers by their bits, strings,
@@ -209,15 +225,13 @@ func hashValue(h interface{ Write([]byte) (int, error) }, v reflect.Value) {
 
 // servedEntry is one month-by-month run of a trial's served book.
 type servedEntry struct {
-	assign   Assignment
-	resp     [16]byte
-	hours    []float64
-	segs     []segKey // the served segments' keys, in model order
-	b        *book
-	stats    []syncStats
-	mrrD     [][]float64 // per served segment
-	logosD   [][]float64
-	accounts []float64
+	assign Assignment
+	resp   [16]byte
+	hours  []float64
+	segs   []segKey // the served segments' keys, in model order
+	b      *book
+	stats  []syncStats
+	outs   []segOutput // per served segment
 }
 
 // maxServedReuse bounds the served books kept per trial.
@@ -276,9 +290,7 @@ func (w *worker) simulateServed(team *teamPath, assign Assignment, resp *Respons
 			k := 0
 			for i := range w.segs {
 				if r := &w.segs[i]; r.served() {
-					copy(r.mrrD, e.mrrD[k])
-					copy(r.logosD, e.logosD[k])
-					r.accounts = e.accounts[k]
+					e.outs[k].restore(r)
 					k++
 				}
 			}
@@ -286,45 +298,31 @@ func (w *worker) simulateServed(team *teamPath, assign Assignment, resp *Respons
 			return
 		}
 	}
-	if sr.scratch == nil {
-		sr.scratch = newBook(w.b.h)
-	}
-	total := w.b
-	w.b = sr.scratch
-	w.b.reset()
-	w.runServed(team, assign, resp)
-	w.b = total
-	total.add(sr.scratch)
+	w.apart(&sr.scratch, func() { w.runServed(team, assign, resp) })
 	if !cache || sr.n == maxServedReuse {
 		return
 	}
 	if sr.n == len(sr.entries) {
-		sr.entries = append(sr.entries, servedEntry{b: newBook(total.h)})
+		sr.entries = append(sr.entries, servedEntry{b: newBook(w.b.h)})
 	}
 	e := &sr.entries[sr.n]
 	sr.n++
 	e.assign, e.resp = assign, rk
 	e.hours = append(e.hours[:0], team.hours...)
 	e.segs = append(e.segs[:0], sr.keys...)
-	dst, src := e.b.all(), sr.scratch.all()
-	for i := range dst {
-		copy(dst[i], src[i])
-	}
+	e.b.copyFrom(sr.scratch)
 	e.stats = append(e.stats[:0], w.stats...)
-	e.mrrD, e.logosD, e.accounts = e.mrrD[:0], e.logosD[:0], e.accounts[:0]
+	k := 0
 	for i := range w.segs {
 		if r := &w.segs[i]; r.served() {
-			k := len(e.mrrD)
-			if k < cap(e.mrrD) {
-				e.mrrD, e.logosD = e.mrrD[:k+1], e.logosD[:k+1]
-			} else {
-				e.mrrD, e.logosD = append(e.mrrD, nil), append(e.logosD, nil)
+			if k == len(e.outs) {
+				e.outs = append(e.outs, segOutput{})
 			}
-			e.mrrD[k] = append(e.mrrD[k][:0], r.mrrD...)
-			e.logosD[k] = append(e.logosD[k][:0], r.logosD...)
-			e.accounts = append(e.accounts, r.accounts)
+			e.outs[k].save(r)
+			k++
 		}
 	}
+	e.outs = e.outs[:k]
 }
 
 // sameBits reports whether a and b hold the same floats, bit for bit.

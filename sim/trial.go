@@ -119,6 +119,14 @@ func (b *book) all() [15][]float64 {
 	return [15][]float64{b.mrr, b.logos, b.need, b.served, b.young, b.grr, b.newM, b.expM, b.priceM, b.joins, b.refM, b.refN, b.soMRR, b.conM, b.churnM}
 }
 
+// copyFrom makes b's arrays a copy of o's (same horizon).
+func (b *book) copyFrom(o *book) {
+	dst, src := b.all(), o.all()
+	for i := range dst {
+		copy(dst[i], src[i])
+	}
+}
+
 // add adds o's arrays to b's.
 func (b *book) add(o *book) {
 	dst, src := b.all(), o.all()
