@@ -55,6 +55,59 @@ func BenchmarkFloor(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(trials*standardAccountMonths), "ns/account-month")
 }
 
+// BenchmarkDrawsBound is the least work the engine's random-number design
+// allows on the standard scenario: per account, its key, its three named
+// streams (ACV, churn, upsell) and the draws the model needs from them (a
+// lognormal ACV, one uniform for the sBG churn time, the upsells' geometric
+// skips and sizes up to the churn month), with no booking, no trial summary
+// and no aggregation. Set beside BenchmarkFloor it shows what streams named
+// by (seed, trial, account, purpose) cost by themselves: the part of
+// BenchmarkEngine no restructuring of the rest can remove.
+func BenchmarkDrawsBound(b *testing.B) {
+	const trials = 1000
+	m := standardModel()
+	type segDraws struct {
+		key        uint64
+		n          int
+		acv, size  dist.Dist
+		surv       []float64
+		logUp      float64
+		term, hori int
+	}
+	var segs []segDraws
+	for _, s := range m.Segments {
+		segs = append(segs, segDraws{key: nameKey(s.Name), n: s.Count, acv: s.ACV, size: s.Upsell.Size,
+			surv:  sbgSurvival(nil, s.Churn.SBG.Alpha.Dist.Mean(), s.Churn.SBG.Beta.Dist.Mean(), m.Horizon/12+2),
+			logUp: logKeep(s.Upsell.Probability.Dist.Mean()), term: s.TermMonths, hori: m.Horizon})
+	}
+	acv, churn, up := newStream(), newStream(), newStream()
+	total := 0.0
+	for b.Loop() {
+		for t := range trials {
+			tk := trialKey(1, uint64(t))
+			for _, s := range segs {
+				for j := range s.n {
+					key := subKey(tk, accountKey(s.key, 0, j))
+					mrr := s.acv.Sample(acv.seed(key, purposeACV).r) / 12
+					first := 1 + j%s.term
+					opps := (s.hori-first)/s.term + 1
+					k := sbgTime(churn.seed(key, purposeChurn).uniform(), s.surv, opps)
+					last := min(s.hori, first+(k-1)*s.term-1)
+					u := up.seed(key, purposeUpsell)
+					for mo := u.geometric(s.logUp); mo <= last; mo += u.geometric(s.logUp) {
+						mrr *= 1 + s.size.Sample(u.r)
+					}
+					total += mrr
+				}
+			}
+		}
+	}
+	if total == 0 {
+		b.Fatal("no work")
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(trials*standardAccountMonths), "ns/account-month")
+}
+
 // BenchmarkEngine runs the standard scenario, 1,000 trials per iteration, on
 // one worker (-cpu does not change it; see BenchmarkEngineParallel).
 func BenchmarkEngine(b *testing.B) { benchEngine(b, 1) }
