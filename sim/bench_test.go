@@ -67,18 +67,18 @@ func BenchmarkDrawsBound(b *testing.B) {
 	const trials = 1000
 	m := standardModel()
 	type segDraws struct {
-		key        uint64
-		n          int
-		acv, size  dist.Dist
-		surv       []float64
-		logUp      float64
-		term, hori int
+		key           uint64
+		n             int
+		acv, size     dist.Dist
+		surv          []float64
+		logUp         float64
+		term, horizon int
 	}
 	var segs []segDraws
 	for _, s := range m.Segments {
 		segs = append(segs, segDraws{key: nameKey(s.Name), n: s.Count, acv: s.ACV, size: s.Upsell.Size,
 			surv:  sbgSurvival(nil, s.Churn.SBG.Alpha.Dist.Mean(), s.Churn.SBG.Beta.Dist.Mean(), m.Horizon/12+2),
-			logUp: logKeep(s.Upsell.Probability.Dist.Mean()), term: s.TermMonths, hori: m.Horizon})
+			logUp: logKeep(s.Upsell.Probability.Dist.Mean()), term: s.TermMonths, horizon: m.Horizon})
 	}
 	acv, churn, up := newStream(), newStream(), newStream()
 	total := 0.0
@@ -90,9 +90,9 @@ func BenchmarkDrawsBound(b *testing.B) {
 					key := subKey(tk, accountKey(s.key, 0, j))
 					mrr := s.acv.Sample(acv.seed(key, purposeACV).r) / 12
 					first := 1 + j%s.term
-					opps := (s.hori-first)/s.term + 1
+					opps := (s.horizon-first)/s.term + 1
 					k := sbgTime(churn.seed(key, purposeChurn).uniform(), s.surv, opps)
-					last := min(s.hori, first+(k-1)*s.term-1)
+					last := min(s.horizon, first+(k-1)*s.term-1)
 					u := up.seed(key, purposeUpsell)
 					for mo := u.geometric(s.logUp); mo <= last; mo += u.geometric(s.logUp) {
 						mrr *= 1 + s.size.Sample(u.r)
