@@ -75,9 +75,15 @@ func TestCostRatios(t *testing.T) {
 		t.Fatalf("point 12 is month %d", exp.Month)
 	}
 	within(t, "expansion cost at the renewal", exp.Mean, 2*(0.13*0.05*120000+0.28*0.10*1.05*120000), 1e-6)
+	// Every input is fixed and arrivals are deterministic, so each Monte
+	// Carlo trial is the expected path: the same costs, to rounding.
+	mc := run(t, m, Settings{Trials: 4, Seed: 1}).Options[0]
+	within(t, "Monte Carlo acquisition cost", mc.Metrics["acquisition_cost_total"].Mean, 24*1.18*120000, 1e-6)
 	m.Economics.CACBasis, m.Economics.CAC = PerLogo, fixed(50000)
 	r = run(t, m, Settings{Mode: Expected}).Options[0]
 	within(t, "CAC per logo", r.Metrics["acquisition_cost_total"].Mean, 24*50000, 1e-6)
+	mc = run(t, m, Settings{Trials: 4, Seed: 1}).Options[0]
+	within(t, "Monte Carlo CAC per logo", mc.Metrics["acquisition_cost_total"].Mean, 24*50000, 1e-6)
 }
 
 // Cutting CSMs saves cost at once, so profit rises in the first year; with

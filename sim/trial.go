@@ -566,6 +566,7 @@ func (w *worker) account(r *segRun, key uint64, mrr float64, join, firstRenewal 
 	}
 	if join > 0 {
 		b.newM[join] += mrr
+		b.joins[join]++
 	}
 	// Accounts whose MRR never falls and whose renewal calendar lines up
 	// with a segment calendar from their join month on go the fast way.
