@@ -140,6 +140,10 @@ var badCases = []struct{ name, why string }{
 	{"cac-ratio-and-per-logo", "CAC given both as a ratio and per logo"},
 	{"acquisition-unknown-segment", "acquisition into a segment that does not exist"},
 	{"several-errors", "several mistakes, all reported in line order"},
+	{"upsell-size-without-percent", "an upsell size of 50 (5,000 %) meant as 50 %"},
+	{"price-increase-without-percent", "a price increase of 5 (500 %) meant as 5 %"},
+	{"price-increase-range-too-wide", "a price-increase range reaching 800 %"},
+	{"dcf-discount-range-reaches-growth", "a discount-rate range whose low end is below terminal growth"},
 }
 
 // slowLoad is far more than a bad file should take even under -race; a

@@ -122,6 +122,7 @@ func (b *builder) segment(p string, s *SegmentSpec) sim.Segment {
 	if s.ACV != nil {
 		seg.ACV = s.ACV.D
 	}
+	b.plausible(p+".price_increase", s.PriceIncrease.D, 1, "at one renewal")
 	switch {
 	case s.Accounts != nil && s.AccountsFile != "":
 		b.errorf(p+".accounts_file", "give accounts (a count, with acv) or accounts_file, not both")
@@ -189,6 +190,26 @@ func (b *builder) churn(p, n string, s *SegmentSpec) sim.Churn {
 	return out
 }
 
+// plausible reports a fraction that can exceed most (1 for 100 %): a
+// number written without its % sign (5 for 5 %) is read as 500 % and would
+// compound to overflow over a long horizon.
+func (b *builder) plausible(path string, d dist.Dist, most float64, what string) {
+	q := d.Quantile(0.999)
+	if q <= most {
+		return
+	}
+	pct := kinds["frac"].format
+	if d.Fixed() {
+		hint := ""
+		if q <= 100 {
+			hint = fmt.Sprintf(" (did you mean %s%%?)", trimFloat(q))
+		}
+		b.errorf(path, "expected at most %s %s, found %s%s", pct(most), what, pct(q), hint)
+		return
+	}
+	b.errorf(path, "expected at most %s %s, found a distribution reaching %s; write percentages with %% (5%% or 0.05)", pct(most), what, pct(q))
+}
+
 func (b *builder) movement(p, n string, m MovementSpec, contraction bool) sim.Movement {
 	out := sim.Movement{Cadence: cadences[m.Cadence], Probability: b.assume(n+"probability", m.Probability)}
 	takes := !(m.Probability.D.Fixed() && m.Probability.D.Mean() == 0)
@@ -197,6 +218,9 @@ func (b *builder) movement(p, n string, m MovementSpec, contraction bool) sim.Mo
 		b.errorf(p, "missing required field \"size\": the fraction of MRR each event moves (e.g. size: 10%%), needed because probability is not 0")
 	case m.Size != nil:
 		out.Size = m.Size.D
+		if !contraction {
+			b.plausible(p+".size", m.Size.D, 10, "of MRR in one event")
+		}
 		if _, hi := m.Size.D.Support(); contraction && hi > 1 {
 			b.errorf(p+".size", "a contraction cannot remove more than 100%% of MRR, but this size can reach %s", kinds["frac"].format(hi))
 		}
@@ -322,9 +346,11 @@ func (b *builder) valuation() sim.Valuation {
 	if v.Method == "dcf" && out.Terminal == sim.Gordon {
 		g := v.DCF.TerminalGrowth.D
 		r := b.f.Economics.DiscountRate.D
-		if _, hi := g.Support(); hi >= r.Mean() {
+		// Every trial needs r > g, so the bounds are compared, not the means.
+		_, hi := g.Support()
+		if lo, _ := r.Support(); hi >= lo {
 			pct := kinds["rate"].format
-			b.errorf("valuation.dcf.terminal_growth", "terminal growth (up to %s) must stay below the discount rate (%s) for a Gordon terminal value; lower it, or use terminal: exit_multiple", pct(hi), pct(r.Mean()))
+			b.errorf("valuation.dcf.terminal_growth", "terminal growth (up to %s) must stay below the discount rate (from %s) in every trial for a Gordon terminal value; narrow the ranges, or use terminal: exit_multiple", pct(hi), pct(lo))
 		}
 	}
 	return out

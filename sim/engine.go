@@ -45,7 +45,36 @@ func Run(ctx context.Context, opts []Option, s Settings, progress func(done, tot
 	if err != nil {
 		return nil, err
 	}
+	if err := agg.checkFinite(); err != nil {
+		return nil, err
+	}
 	return agg.results(), nil
+}
+
+// checkFinite reports the first per-trial metric that is not a finite
+// number: inputs far too large overflow float64, and the result would say
+// nothing.
+func (a *aggregate) checkFinite() error {
+	bad := func(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }
+	for k, ms := range a.metrics {
+		for i, vs := range ms {
+			for t, v := range vs {
+				if bad(v) {
+					return fmt.Errorf("option %q: %s is %v in trial %d: the numbers overflow; look for sizes, rates or amounts far too large",
+						a.info.Names[k], MetricNames[i], v, a.first+t+1)
+				}
+			}
+		}
+		for i, vs := range a.segCLV[k] {
+			for t, v := range vs {
+				if bad(v) {
+					return fmt.Errorf("option %q: the CLV of segment %q is %v in trial %d: the numbers overflow; look for sizes, rates or amounts far too large",
+						a.info.Names[k], a.info.Segments[k][i], v, a.first+t+1)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // checkOptions reports options that cannot run side by side: none at all,
@@ -403,6 +432,9 @@ func pairedDiff(opt, base []float64, higherIsBetter bool) results.Diff {
 // maximum (one bin when all are equal).
 func histogram(xs []float64, n int) *results.Histogram {
 	lo, hi := slices.Min(xs), slices.Max(xs)
+	if math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+		return nil // no bins for numbers that are not finite (checkFinite says why)
+	}
 	if hi-lo <= 1e-9*math.Max(1, math.Abs(hi)) {
 		return &results.Histogram{Edges: []float64{lo, hi}, Counts: []int{len(xs)}}
 	}

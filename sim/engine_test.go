@@ -5,6 +5,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"csplan/results"
@@ -243,5 +244,21 @@ func TestStandardErrorsReported(t *testing.T) {
 	// 1/√88 ≈ 11 %; three of those are allowed.
 	if got := m.QuantileSE[2]; got < 0.67*want || got > 1.33*want {
 		t.Errorf("median SE %v, about %v expected", got, want)
+	}
+}
+
+// Inputs far too large overflow float64. The run says so, naming the option,
+// metric and trial, instead of panicking while it bins the paired
+// differences or writing numbers that say nothing.
+func TestOverflowIsAnError(t *testing.T) {
+	m := simpleModel(10, 120000, 12, Churn{Rate: fixed(0), RateMonths: 12},
+		Movement{Cadence: Monthly, Probability: fixed(1), Size: dist.Const(50)}, 240)
+	opts := []Option{{Name: "Baseline", Model: m}, {Name: "same", Model: m}}
+	_, err := Run(context.Background(), opts, Settings{Trials: 40, Seed: 1}, nil)
+	if err == nil || !strings.Contains(err.Error(), "overflow") || !strings.Contains(err.Error(), `option "Baseline"`) {
+		t.Fatalf("want an overflow error naming the option, got %v", err)
+	}
+	if h := histogram([]float64{1, math.NaN(), 2}, 30); h != nil {
+		t.Fatalf("a histogram of NaN should be nil, got %+v", h)
 	}
 }

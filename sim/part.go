@@ -103,6 +103,9 @@ func Merge(parts []*Part) (*results.Results, error) {
 	for _, p := range ps {
 		a.merge(&share{sums: p.Sums, sketches: p.Sketches})
 	}
+	if err := a.checkFinite(); err != nil {
+		return nil, err
+	}
 	return a.results(), nil
 }
 
