@@ -1,9 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // writeFileAtomic writes data to a temporary file beside path and renames it
@@ -37,13 +40,21 @@ type outputDir struct {
 	final, tmp string
 }
 
-func newOutputDir(final string) (*outputDir, error) {
+// outputMarker marks a directory csplan wrote. An existing directory is
+// replaced only when it is empty or has the marker: -o pointed by mistake at
+// a folder of other files must not delete them.
+const outputMarker = ".csplan-output"
+
+// newOutputDir opens the output directory final. It refuses a final that is
+// a file, a directory of files csplan did not write, or one that holds any
+// of inputs (the files the command reads), which replacing it would delete.
+func newOutputDir(final string, inputs ...string) (*outputDir, error) {
 	final = filepath.Clean(final)
-	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
+	if err := replaceable(final, inputs); err != nil {
 		return nil, err
 	}
-	if fi, err := os.Stat(final); err == nil && !fi.IsDir() {
-		return nil, fmt.Errorf("%s exists and is not a directory", final)
+	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
+		return nil, err
 	}
 	tmp, err := os.MkdirTemp(filepath.Dir(final), "."+filepath.Base(final)+".tmp-*")
 	if err != nil {
@@ -58,11 +69,55 @@ func newOutputDir(final string) (*outputDir, error) {
 	return &outputDir{final: final, tmp: tmp}, nil
 }
 
+// replaceable reports why the output directory final may not be replaced.
+func replaceable(final string, inputs []string) error {
+	abs, err := filepath.Abs(final)
+	if err != nil {
+		return err
+	}
+	for _, in := range inputs {
+		a, err := filepath.Abs(in)
+		if err == nil && (a == abs || strings.HasPrefix(a, abs+string(filepath.Separator))) {
+			return fmt.Errorf("the output directory %s holds the input %s, and csplan replaces its output directory whole; write the output elsewhere", final, in)
+		}
+	}
+	fi, err := os.Stat(final)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return err
+	case !fi.IsDir():
+		return fmt.Errorf("%s exists and is not a directory", final)
+	}
+	if _, err := os.Stat(filepath.Join(final, outputMarker)); err == nil {
+		return nil
+	}
+	entries, err := os.ReadDir(final)
+	if err != nil {
+		return err
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	var names []string
+	for _, e := range entries[:min(3, len(entries))] {
+		names = append(names, e.Name())
+	}
+	if len(entries) > 3 {
+		names = append(names, "…")
+	}
+	return fmt.Errorf("%s already holds files csplan did not write (%s), and csplan replaces its output directory whole; name a new or empty directory", final, strings.Join(names, ", "))
+}
+
 // path is where a file of the output is written before commit.
 func (o *outputDir) path(name string) string { return filepath.Join(o.tmp, name) }
 
 // commit replaces the final directory with the finished one.
 func (o *outputDir) commit() error {
+	if err := os.WriteFile(filepath.Join(o.tmp, outputMarker), []byte("csplan writes this directory and replaces it whole when run again with -o\n"), 0o644); err != nil {
+		return err
+	}
 	old := ""
 	if _, err := os.Stat(o.final); err == nil {
 		old = o.tmp + ".old"

@@ -90,6 +90,36 @@ func TestRunSameBytesAtAnyJobs(t *testing.T) {
 	}
 }
 
+// -o pointed by mistake at a folder of other files, or at the folder of the
+// scenario itself, is refused: replacing it would delete them.
+func TestRunRefusesToReplaceOtherFiles(t *testing.T) {
+	dir := t.TempDir()
+	docs := filepath.Join(dir, "docs")
+	os.MkdirAll(docs, 0o755)
+	os.WriteFile(filepath.Join(docs, "important.txt"), []byte("keep"), 0o644)
+	code, _, stderr := csplan(t, context.Background(), "run", "../../scenarios/examples/w1-annual-upsell.yaml", "-o", docs, "--trials", "20", "-q")
+	if code != exitFailure || !strings.Contains(stderr, "already holds files csplan did not write (important.txt)") {
+		t.Errorf("a folder of other files: exit %d, %s", code, stderr)
+	}
+	assertOnly(t, docs, "important.txt")
+
+	// An earlier output (it has the marker) holding the scenario now.
+	out := filepath.Join(dir, "out")
+	if code, _, stderr := csplan(t, context.Background(), "run", "../../scenarios/examples/w1-annual-upsell.yaml", "-o", out, "--trials", "20", "-q"); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	data, _ := os.ReadFile("../../scenarios/examples/w1-annual-upsell.yaml")
+	scenario := filepath.Join(out, "w1.yaml")
+	os.WriteFile(scenario, data, 0o644)
+	code, _, stderr = csplan(t, context.Background(), "run", scenario, "-o", out, "--trials", "20", "-q")
+	if code != exitFailure || !strings.Contains(stderr, "holds the input") {
+		t.Errorf("the scenario's own folder: exit %d, %s", code, stderr)
+	}
+	if _, err := os.Stat(scenario); err != nil {
+		t.Errorf("the scenario was deleted: %v", err)
+	}
+}
+
 func TestRunInvalidScenarioWritesNothing(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.yaml")
@@ -118,11 +148,14 @@ func TestRunInterruptedLeavesNothing(t *testing.T) {
 
 func TestRunReplacesPreviousOutput(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
-	os.MkdirAll(out, 0o755)
-	os.WriteFile(filepath.Join(out, "stale.txt"), []byte("old"), 0o644)
-	code, _, stderr := csplan(t, context.Background(), "run", "../../scenarios/examples/w1-annual-upsell.yaml", "-o", out)
-	if code != exitOK {
-		t.Fatalf("exit %d: %s", code, stderr)
+	for i := range 2 { // the second run replaces the first's output
+		if i == 1 {
+			os.WriteFile(filepath.Join(out, "stale.txt"), []byte("old"), 0o644)
+		}
+		code, _, stderr := csplan(t, context.Background(), "run", "../../scenarios/examples/w1-annual-upsell.yaml", "-o", out)
+		if code != exitOK {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
 	}
 	for _, f := range []string{"results.json", "report.md", "report.html", "summary.csv", "timeseries.csv", "results.xlsx"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {

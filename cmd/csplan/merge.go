@@ -38,7 +38,7 @@ the parts at fault and writes nothing.`,
 			if err != nil {
 				return err
 			}
-			dir, err := newOutputDir(out)
+			dir, err := newOutputDir(out, a...)
 			if err != nil {
 				return err
 			}

@@ -139,7 +139,7 @@ func (o *runOptions) load(c *cobra.Command, path string) (*scenarios.Scenario, s
 	if err != nil {
 		return nil, sim.Settings{}, nil, err
 	}
-	dir, err := newOutputDir(o.out)
+	dir, err := newOutputDir(o.out, path)
 	if err != nil {
 		return nil, sim.Settings{}, nil, err
 	}

@@ -183,7 +183,7 @@ func runSweep(c *cobra.Command, path string, o sweepOptions) error {
 		first, end = spec.I*len(points)/spec.N, (spec.I+1)*len(points)/spec.N
 	}
 	opts = opts[first:end]
-	dir, err := newOutputDir(o.out)
+	dir, err := newOutputDir(o.out, path)
 	if err != nil {
 		return err
 	}
