@@ -286,6 +286,8 @@ func TestSweepFindsKnownOptimum(t *testing.T) {
 		{"sweep", "../../testdata/sweep/optimum.yaml", "-o", out},
 		{"sweep", "../../testdata/sweep/optimum.yaml", "--set", "team.csms=9..3", "-o", out},
 		{"sweep", "../../testdata/sweep/optimum.yaml", "--set", "team.csms=1..3", "--metric", "happiness", "-o", out},
+		{"sweep", "../../testdata/sweep/optimum.yaml", "--set", "team.csms=1..3", "--set", "team.csms=1..2", "-o", out},
+		{"sweep", "../../testdata/sweep/optimum.yaml", "--set", "team.csms=1,1", "-o", out},
 	} {
 		if code, _, _ := csplan(t, context.Background(), bad...); code != exitUsage {
 			t.Errorf("%v: exit %d, want 2", bad, code)

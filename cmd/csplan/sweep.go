@@ -91,6 +91,9 @@ func parseRange(s string) ([]string, error) {
 		if vals[i] == "" {
 			return nil, fmt.Errorf("list %q has an empty value", s)
 		}
+		if slices.Contains(vals[:i], vals[i]) {
+			return nil, fmt.Errorf("list %q has %s twice", s, vals[i])
+		}
 	}
 	return vals, nil
 }
@@ -129,6 +132,9 @@ func runSweep(c *cobra.Command, path string, o sweepOptions) error {
 		vals, err := parseRange(r)
 		if err != nil {
 			return usageError{fmt.Errorf("--set %s: %w", p, err)}
+		}
+		if slices.Contains(params, p) {
+			return usageError{fmt.Errorf("--set %s is given twice; a sweep varies each input once (one --set for each of up to two inputs)", p)}
 		}
 		params, ranges = append(params, p), append(ranges, vals)
 	}
