@@ -72,11 +72,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(stderr, "csplan:", err)
 	var ue usageError
-	switch {
-	case ctx.Err() != nil || errors.Is(err, context.Canceled):
+	if ctx.Err() != nil || errors.Is(err, context.Canceled) {
+		fmt.Fprintln(stderr, "csplan: interrupted; no output was written or replaced")
 		return exitInterrupted
+	}
+	fmt.Fprintln(stderr, "csplan:", err)
+	switch {
 	case errors.As(err, &ue), strings.HasPrefix(err.Error(), "unknown command"):
 		return exitUsage
 	}
@@ -84,9 +86,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 const exitStatus = `
+
 EXIT STATUS
   0    success
-  1    failure: an invalid scenario, an error while running or writing
+  1    failure: invalid input (a scenario, a history, results), an error while running or writing
   2    usage: unknown command or flag, wrong number of arguments
   130  interrupted (Ctrl-C); nothing partial is left behind`
 

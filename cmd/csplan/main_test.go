@@ -139,9 +139,12 @@ func TestRunInterruptedLeavesNothing(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	code, _, _ := csplan(t, ctx, "run", "../../scenarios/examples/acme-company.yaml", "-o", filepath.Join(dir, "out"), "--trials", "100000")
+	code, _, stderr := csplan(t, ctx, "run", "../../scenarios/examples/acme-company.yaml", "-o", filepath.Join(dir, "out"), "--trials", "100000")
 	if code != exitInterrupted {
 		t.Fatalf("exit %d, want 130", code)
+	}
+	if stderr != "csplan: interrupted; no output was written or replaced\n" {
+		t.Errorf("stderr %q", stderr)
 	}
 	assertOnly(t, dir)
 }
