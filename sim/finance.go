@@ -236,7 +236,7 @@ func (w *worker) valuation(series *[numSeries][]float64, metrics *[numMetrics]fl
 	arr := series[sARR][h]
 	switch e.val.Method {
 	case ARRMultiple:
-		return arrMultiple(e, metrics[mNRR], arrGrowth(series[sARR], h)) * arr
+		return arrMultiple(e, annualNRR(metrics[mNRR], h), arrGrowth(series[sARR], h)) * arr
 	case DCF:
 		monthly := math.Pow(1+e.discount, 1.0/12) - 1
 		pv, f := 0.0, 1.0
@@ -293,6 +293,16 @@ func arrMultiple(e *econ, nrr, growth float64) float64 {
 		m = v.Table.At(nrr)
 	}
 	return max(m, v.MinMultiple)
+}
+
+// annualNRR puts an NRR measured over a horizon shorter than 12 months on
+// the annual scale the multiple's reference NRR is stated in, compounding
+// as ARR growth is annualised: 97 % over 6 months is 94.09 % a year.
+func annualNRR(nrr float64, h int) float64 {
+	if h >= 12 || nrr <= 0 {
+		return nrr
+	}
+	return math.Pow(nrr, 12/float64(h))
 }
 
 // arrGrowth is ARR's growth over the last 12 months, or annualised over the

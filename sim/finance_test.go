@@ -55,6 +55,23 @@ func TestARRMultipleArithmetic(t *testing.T) {
 	within(t, "valuation from the table", res["valuation"].Mean, (4+4*0.16/0.2)*arr, 1e-6)
 }
 
+// Over a 6-month horizon NRR is a 6-month figure; the multiple, stated for
+// an annual NRR, gets it compounded to a year, as ARR growth is: a book
+// losing 0.5 % a month has NRR 0.995^k over k months, 0.995^12 a year.
+func TestARRMultipleShortHorizonAnnualisesNRR(t *testing.T) {
+	m := simpleModel(10, 120000, 1, Churn{Rate: fixed(0.005), RateMonths: 1}, Movement{Probability: fixed(0)}, 6)
+	m.Valuation = Valuation{Method: ARRMultiple, Base: fixed(6), PerNRRPoint: fixed(0.25), PerGrowthPoint: fixed(0.1),
+		ReferenceNRR: 1, ReferenceGrowth: 0.2, MinMultiple: 1}
+	res := run(t, m, Settings{Mode: Expected}).Options[0].Metrics
+	nrr, arr := res["nrr_12m"].Mean, res["arr_end"].Mean
+	if nrr >= 1 || nrr < 0.96 {
+		t.Fatalf("6-month NRR %.6f: the book should lose 0.5 %% a month", nrr)
+	}
+	yearly := nrr * nrr // 6 months twice
+	growth := math.Pow(arr/(10*120000), 2) - 1
+	within(t, "valuation", res["valuation"].Mean, (6+25*(yearly-1)+10*(growth-0.2))*arr, 1e-6)
+}
+
 // Acquisition, expansion and upsell costs follow their ratios: CAC 1.18 ×
 // new ARR, CEC 0.13 × price-increase ARR, CUC 0.28 × upsell ARR.
 func TestCostRatios(t *testing.T) {
