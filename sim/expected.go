@@ -25,6 +25,7 @@ type group struct {
 	k                   int     // churn opportunities so far
 	e, surv             []float64
 	price               []float64 // per dollar: MRR added by price increases each month
+	expand, contract    []float64 // per dollar: gross expansion (price and upsell) and contraction each month
 	cov, joinCov        float64   // coverage this month and in the join month
 	referred            bool      // referred logos and champion moves
 	// sBG under a coverage multiplier: survival weights of the accounts
@@ -195,7 +196,7 @@ func (w *worker) expectedTrial(m *Model, netRate NetRate) {
 		}
 	}
 	for _, g := range groups {
-		b.addExpected(g.e, g.surv, g.join, g.weight, g.count)
+		b.addExpected(g, g.weight, g.count)
 		g.r.accounts += g.count
 		if g.referred {
 			b.refM[g.join] += g.weight
@@ -296,7 +297,8 @@ func sortedInts(m map[int]float64) []int {
 
 func newGroup(r *segRun, join, firstRenewal, h int, weight, count float64) *group {
 	g := &group{r: r, join: join, firstRenewal: firstRenewal, weight: weight, count: count,
-		e: make([]float64, h+2), surv: make([]float64, h+2), price: make([]float64, h+2), failAt: -1, cov: 1, joinCov: 1}
+		e: make([]float64, h+2), surv: make([]float64, h+2), price: make([]float64, h+2),
+		expand: make([]float64, h+2), contract: make([]float64, h+2), failAt: -1, cov: 1, joinCov: 1}
 	g.first, g.step = firstRenewal, r.term
 	if r.hazard {
 		g.step = 1
@@ -362,12 +364,19 @@ func (g *group) advance(mo int, netRate NetRate, resp *Response, teamOn bool) {
 		co = r.coQ * r.coSize.Mean()
 	}
 	g.surv[mo] = g.surv[mo-1] * (1 - c)
-	if netRate == Additive {
-		g.price[mo] = g.e[mo-1] * pi
-		g.e[mo] = g.e[mo-1] * (1 + pi + up - co - c)
+	// Expansion and contraction are booked gross, as the Monte Carlo
+	// engine books them: a month's upsell and contraction do not net out.
+	if e0 := g.e[mo-1]; netRate == Additive {
+		g.price[mo] = e0 * pi
+		g.expand[mo], g.contract[mo] = e0*(pi+up), e0*co
+		g.e[mo] = e0 * (1 + pi + up - co - c)
 	} else {
-		g.price[mo] = g.e[mo-1] * (1 - c) * pi
-		g.e[mo] = g.e[mo-1] * (1 - c) * (1 + pi) * (1 + up) * (1 - co)
+		// Survivors' price increase, then upsell, then contraction.
+		kept := e0 * (1 - c)
+		grown := kept * (1 + pi) * (1 + up)
+		g.price[mo] = kept * pi
+		g.expand[mo], g.contract[mo] = grown-kept, grown*co
+		g.e[mo] = grown * (1 - co)
 	}
 }
 
@@ -381,8 +390,9 @@ func isOpportunity(mo, anchor, every, firstRenewal, term int) bool {
 }
 
 // addExpected adds weight dollars (and count accounts) following the unit
-// path into the book's difference arrays and flows.
-func (b *book) addExpected(e, surv []float64, join int, weight, count float64) {
+// path of g into the book's difference arrays and flows.
+func (b *book) addExpected(g *group, weight, count float64) {
+	e, surv, join := g.e, g.surv, g.join
 	h, w := b.h, b.window
 	b.mrr[join] += weight * e[join]
 	b.logos[join] += count * surv[join]
@@ -393,18 +403,14 @@ func (b *book) addExpected(e, surv []float64, join int, weight, count float64) {
 	for mo := join + 1; mo <= h; mo++ {
 		b.mrr[mo] += weight * (e[mo] - e[mo-1])
 		b.logos[mo] += count * (surv[mo] - surv[mo-1])
-		// Split the month's change into churn, expansion and contraction:
-		// churned MRR is the churned share of last month's expected MRR.
+		// Churned MRR is the churned share of last month's expected MRR.
 		lost := 0.0
 		if surv[mo-1] > 0 {
 			lost = e[mo-1] * (1 - surv[mo]/surv[mo-1])
 		}
 		b.churnM[mo] += weight * lost
-		if net := e[mo] - e[mo-1] + lost; net >= 0 {
-			b.expM[mo] += weight * net
-		} else {
-			b.conM[mo] -= weight * net
-		}
+		b.expM[mo] += weight * g.expand[mo]
+		b.conM[mo] += weight * g.contract[mo]
 	}
 	if join > 0 {
 		end := min(join+w, h+1)

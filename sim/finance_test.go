@@ -5,6 +5,7 @@ import (
 	"math"
 	"testing"
 
+	"csplan/results"
 	"csplan/sim/dist"
 )
 
@@ -389,5 +390,42 @@ func TestRunToPrecision(t *testing.T) {
 	}
 	if r.Convergence.Converged || r.Trials != 600 || len(r.Warnings) == 0 {
 		t.Errorf("an unreachable target must stop at the maximum with a warning: %+v %v", r.Convergence, r.Warnings)
+	}
+}
+
+// Expansion and contraction are flows booked gross in both modes: a month
+// with upsell (10 % of accounts, +10 %) and contraction (5 %, −20 %) has
+// expected expansion 0.01 and contraction 1.01 × 0.01 per dollar, not their
+// net, so expansion cost is the same in expected mode and on average in
+// Monte Carlo.
+func TestExpansionAndContractionAreGross(t *testing.T) {
+	m := simpleModel(400, 120000, 12, Churn{Rate: fixed(0), RateMonths: 12},
+		Movement{Cadence: Monthly, Probability: fixed(0.1), Size: dist.Const(0.1)}, 24)
+	m.Segments[0].Contraction = Movement{Cadence: Monthly, Probability: fixed(0.05), Size: dist.Const(0.2)}
+	m.Economics = Economics{GrossMarginExCS: fixed(0.8), CostToServe: fixed(0), CAC: fixed(1.18),
+		ExpansionCostRatio: fixed(0.13), UpsellCostRatio: fixed(0.28), DiscountRate: fixed(0.1)}
+	at := func(pts []results.Point, mo int) results.Point {
+		for _, p := range pts {
+			if p.Month == mo {
+				return p
+			}
+		}
+		t.Fatalf("no month %d", mo)
+		return results.Point{}
+	}
+	ex := run(t, m, Settings{Mode: Expected}).Options[0]
+	book := 400 * 120000.0 / 12
+	// The first opportunity is month 2, a month after the contracts start.
+	within(t, "expected expansion, month 2", at(ex.Series["expansion_mrr"], 2).Mean, book*0.01, 1e-6)
+	within(t, "expected contraction, month 2", at(ex.Series["contraction_mrr"], 2).Mean, book*1.01*0.01, 1e-6)
+	// Nine comparisons at 4 standard errors: a false alarm about 1 in 2,000.
+	mc := run(t, m, Settings{Trials: 400, Seed: 5}).Options[0]
+	for _, name := range []string{"expansion_mrr", "contraction_mrr", "expansion_cost"} {
+		for _, mo := range []int{2, 12, 24} {
+			e, s := at(ex.Series[name], mo).Mean, at(mc.Series[name], mo)
+			if math.Abs(s.Mean-e) > 4*s.SE {
+				t.Errorf("%s month %d: Monte Carlo %.1f ± %.1f, expected mode %.1f", name, mo, s.Mean, s.SE, e)
+			}
+		}
 	}
 }
