@@ -211,29 +211,38 @@ func chartMetrics(r *results.Results) []chartMetric {
 	}
 	sort.Strings(rest)
 	for _, k := range rest {
+		if seg, ok := segmentCLV(k); ok {
+			out = append(out, chartMetric{k, axisMoney, "CLV per " + seg + " account", segmentCLVLabel(seg)})
+			continue
+		}
 		out = append(out, chartMetric{k, axisNumber, k, k})
 	}
 	return out
 }
 
-// chartValue writes one value of a metric in its unit.
+// chartValue writes one value of a metric in its unit; with signed, a
+// positive value has a plus sign. A value that rounds to zero has no sign.
 func chartValue(v float64, unit axisUnit, currency string, signed bool) string {
-	sign := ""
-	if signed && v > 0 {
-		sign = "+"
-	}
+	var s string
 	switch unit {
 	case axisMoney:
-		return sign + Money(v, currency)
+		s = Money(v, currency)
 	case axisRate:
-		return sign + Percent(v)
+		s = Percent(v)
 	case axisPoints:
-		return sign + strings.Replace(fmt.Sprintf("%.2f pp", 100*v), "-", "−", 1)
+		s = strings.Replace(fmt.Sprintf("%.2f pp", 100*v), "-", "−", 1)
 	case axisCount:
-		return sign + Count(v)
+		s = Count(v)
 	default:
-		return sign + strings.Replace(fmt.Sprintf("%.3g", v), "-", "−", 1)
+		s = strings.Replace(fmt.Sprintf("%.3g", v), "-", "−", 1)
 	}
+	switch {
+	case zeroText(s):
+		return strings.TrimPrefix(s, "−")
+	case signed && v > 0:
+		return "+" + s
+	}
+	return s
 }
 
 // chartShare writes a probability as a share of trials, "97 %", keeping a

@@ -17,12 +17,12 @@ var TimeseriesHeader = []string{"option", "month", "date", "series", "mean", "p5
 
 // SummaryCSV writes summary.csv: one row per option and metric, options in
 // their order (baseline first), metrics in the documented order (arr_end,
-// revenue_total, nrr_12m, grr_12m, logos_end, clv, cs_cost_total,
-// gross_profit_total, valuation, then any others by name). Numbers are
-// written in full precision; rates are fractions; the comparison columns
-// (mean_diff, the 95 % interval of the mean difference, and the shares of
-// trials in which the option is strictly better or worse) are empty for
-// the baseline.
+// revenue_total, nrr_12m, grr_12m, logos_end, clv, clv_SEGMENT by segment,
+// cs_cost_total, gross_profit_total, valuation, then any others by name).
+// Numbers are written in full precision; rates are fractions; the
+// comparison columns (mean_diff, the 95 % interval of the mean difference,
+// and the shares of trials in which the option is strictly better or
+// worse) are empty for the baseline.
 func SummaryCSV(w io.Writer, r *results.Results) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(SummaryHeader); err != nil {

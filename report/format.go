@@ -16,7 +16,8 @@ import (
 var currencySymbols = map[string]string{"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "C$", "AUD": "A$"}
 
 // Money formats an amount for people: $1.2M, $350k, $950, with the sign in
-// front (−$1.2M). Three significant digits.
+// front (−$1.2M). Three significant digits. An amount that rounds to zero
+// has no sign ($0, never −$0).
 func Money(v float64, currency string) string {
 	sign := ""
 	if v < 0 {
@@ -33,6 +34,9 @@ func Money(v float64, currency string) string {
 		s = sig3(v/1e3) + "k"
 	default:
 		s = strconv.FormatFloat(math.Round(v), 'f', 0, 64)
+	}
+	if zeroText(s) {
+		sign = ""
 	}
 	if sym, ok := currencySymbols[currency]; ok || currency == "" {
 		if currency == "" {
@@ -71,11 +75,21 @@ func sig3(v float64) string {
 }
 
 // Percent formats a fraction as a percentage with one decimal: 0.957 → 95.7%.
+// A fraction that rounds to zero has no sign (0.0%, never -0.0%).
 func Percent(v float64) string {
-	return strconv.FormatFloat(100*v, 'f', 1, 64) + "%"
+	s := strconv.FormatFloat(100*v, 'f', 1, 64)
+	if zeroText(s) {
+		s = strings.TrimPrefix(s, "-")
+	}
+	return s + "%"
 }
 
-// Count formats a count of accounts with thousands separators.
+// zeroText reports whether a formatted number reads as zero: it has no
+// digit but 0. A value that rounds to zero is written without a sign.
+func zeroText(s string) bool { return !strings.ContainsAny(s, "123456789") }
+
+// Count formats a count of accounts with thousands separators. A count
+// that rounds to zero has no sign.
 func Count(v float64) string {
 	n := int64(math.Round(v))
 	s := strconv.FormatInt(abs(n), 10)

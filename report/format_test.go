@@ -1,6 +1,9 @@
 package report
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 func TestMoney(t *testing.T) {
 	for _, c := range []struct {
@@ -27,5 +30,44 @@ func TestPercentCountMonth(t *testing.T) {
 	}
 	if got := MonthLabel("2027-01", 4); got != "Apr 2027" {
 		t.Errorf("MonthLabel = %q", got)
+	}
+}
+
+// TestNoNegativeZero checks that a value that rounds to zero is written
+// without a sign (never "−0", "−$0" or "-0.0%"), wherever numbers are
+// formatted for people; a value that rounds away from zero keeps its sign.
+func TestNoNegativeZero(t *testing.T) {
+	negZero := math.Copysign(0, -1)
+	for _, c := range []struct {
+		name, have, want string
+	}{
+		{"Money rounds to zero", Money(-0.3, "USD"), "$0"},
+		{"Money rounds to zero, code", Money(-0.3, "CHF"), "0 CHF"},
+		{"Money rounds away", Money(-0.6, "USD"), "−$1"},
+		{"Percent rounds to zero", Percent(-0.0001), "0.0%"},
+		{"Percent negative zero", Percent(negZero), "0.0%"},
+		{"Percent rounds away", Percent(-0.001), "-0.1%"},
+		{"Count rounds to zero", Count(-0.4), "0"},
+		{"Count rounds away", Count(-0.6), "−1"},
+		{"signed count, below", unitCount.signed(-0.4, ""), "0"},
+		{"signed count, above", unitCount.signed(0.4, ""), "0"},
+		{"signed count, away", unitCount.signed(-0.6, ""), "−1"},
+		{"signed money", unitMoney.signed(-0.3, "USD"), "$0"},
+		{"signed rate", unitRate.signed(-1e-9, ""), "0.0000 pp"},
+		{"signed exact zero", unitCount.signed(negZero, ""), "0"},
+		{"plain number negative zero", unitNumber.format(negZero, ""), "0"},
+		{"chart money", chartValue(-0.3, axisMoney, "USD", true), "$0"},
+		{"chart points, below", chartValue(-1e-5, axisPoints, "", true), "0.00 pp"},
+		{"chart points, above", chartValue(1e-5, axisPoints, "", true), "0.00 pp"},
+		{"chart points, away", chartValue(-0.01, axisPoints, "", true), "−1.00 pp"},
+		{"chart rate", chartValue(-0.0001, axisRate, "", false), "0.0%"},
+		{"chart count", chartValue(-0.4, axisCount, "", true), "0"},
+		{"chart number", chartValue(negZero, axisNumber, "", true), "0"},
+		{"money tick", moneyTick(-1e-9, 5e5, 1e6, "USD"), "$0.0M"},
+		{"money tick, away", moneyTick(-5e5, 5e5, 1e6, "USD"), "−$0.5M"},
+	} {
+		if c.have != c.want {
+			t.Errorf("%s: have %q, want %q", c.name, c.have, c.want)
+		}
 	}
 }

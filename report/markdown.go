@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -163,7 +165,9 @@ func buildDocument(r *results.Results, charts []Chart) document {
 		} else {
 			d.AnswerNotes = append(d.AnswerNotes, "Expected mode follows one deterministic expected path, so the differences carry no interval.")
 		}
-		d.Diffs = diffTable(r, metrics)
+		if t := diffTable(r, metrics); len(t.Rows) > 0 {
+			d.Diffs = t
+		}
 	}
 
 	// Headline metrics.
@@ -273,8 +277,8 @@ func buildDocument(r *results.Results, charts []Chart) document {
 			se.Rows = append(se.Rows, row{Cells: cells})
 		}
 		d.SE = &se
-		if len(r.Options) > 1 {
-			d.MeanCI = meanCITable(r, metrics)
+		if t := meanCITable(r, metrics); len(r.Options) > 1 && len(t.Rows) > 0 {
+			d.MeanCI = t
 		}
 	} else {
 		d.Repro = append(d.Repro, fact{Label: "Rerun", Value: "csplan run SCENARIO.yaml -o OUT --mode expected", Code: true})
@@ -322,6 +326,9 @@ func metricQuantity(key string) quantity {
 		if q.key == key {
 			return q
 		}
+	}
+	if seg, ok := segmentCLV(key); ok {
+		return quantity{key, segmentCLVLabel(seg), unitMoney}
 	}
 	return quantity{key, key, unitNumber}
 }
@@ -487,9 +494,15 @@ func meanCITable(r *results.Results, metrics []quantity) *table {
 
 // forEachDiff adds to t a row per metric and option (but the baseline),
 // the metric named on its first row, the other cells from cells ("–" where
-// the option has no comparison).
+// the option has no comparison). A metric no option compares with the
+// baseline is left out: results.json carries vs_baseline only for some
+// metrics (not, for one, the per-segment clv_SEGMENT), and a group of
+// rows of dashes would read as a comparison that came out empty.
 func forEachDiff(r *results.Results, metrics []quantity, t *table, cells func(quantity, results.Option, results.Diff) []string) {
 	for _, q := range metrics {
+		if !slices.ContainsFunc(r.Options[1:], func(o results.Option) bool { _, ok := o.VsBaseline[q.key]; return ok }) {
+			continue
+		}
 		for i, o := range r.Options[1:] {
 			label := ""
 			if i == 0 {
@@ -752,14 +765,47 @@ func mdTable(w io.Writer, t table) {
 	fmt.Fprintln(w)
 }
 
-// mdEscaper escapes the characters Markdown would read as markup.
-var mdEscaper = strings.NewReplacer(`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "<", "&lt;", ">", "&gt;")
+// mdEscaper escapes the characters Markdown reads as markup wherever they
+// are: backslash, code, emphasis and links.
+var mdEscaper = strings.NewReplacer(`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`)
+
+// mdEntity is a character reference (&gt;, &#62;, &#x3E;), which Markdown
+// would show as the character it names.
+var mdEntity = regexp.MustCompile(`^&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});`)
+
+// mdEscape escapes s for Markdown with backslashes, so that the reader sees
+// s as written: the characters of mdEscaper always; "<" only where it
+// would open an HTML tag, comment or autolink (a letter, "/", "!" or "?"
+// follows), so that "<1%" stays as it is; "&" only where it starts a
+// character reference; and, outside table cells, a ">" that starts a line
+// (a block quote). A cell's text is inline, where ">" is plain text.
+func mdEscape(s string, cell bool) string {
+	s = mdEscaper.Replace(s)
+	var b strings.Builder
+	lineStart := true // only spaces since the start of a line
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '<' && i+1 < len(s) && mdTagStart(s[i+1]) ||
+			c == '&' && mdEntity.MatchString(s[i:]) ||
+			c == '>' && lineStart && !cell {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(c)
+		lineStart = c == '\n' || (lineStart && c == ' ')
+	}
+	return b.String()
+}
+
+// mdTagStart reports whether c after "<" makes it start HTML or an autolink.
+func mdTagStart(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '/' || c == '!' || c == '?'
+}
 
 // mdText escapes text for Markdown prose.
-func mdText(s string) string { return mdEscaper.Replace(s) }
+func mdText(s string) string { return mdEscape(s, false) }
 
 // mdCell escapes text for a Markdown table cell.
-func mdCell(s string) string { return strings.ReplaceAll(mdText(s), "|", `\|`) }
+func mdCell(s string) string { return strings.ReplaceAll(mdEscape(s, true), "|", `\|`) }
 
 // mdCode writes s as an inline code span.
 func mdCode(s string) string {

@@ -635,7 +635,7 @@ func moneyTick(v, step, scale float64, currency string) string {
 	one := Money(1, currency)
 	i := strings.Index(one, "1")
 	s := one[:i] + num + one[i+1:]
-	if v < 0 {
+	if v < 0 && !zeroText(num) {
 		s = "−" + s
 	}
 	return s

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"csplan/results"
@@ -177,16 +178,43 @@ func ordered(known []quantity, have func(string) bool, all []string) []quantity 
 	return out
 }
 
-// metricsOf lists the metrics any option of r has, in documented order.
+// metricsOf lists the metrics any option of r has, in documented order;
+// the per-segment CLV metrics (clv_SEGMENT) follow clv, by segment name.
 func metricsOf(r *results.Results) []quantity {
-	var all []string
+	var all, segments []string
 	for _, o := range r.Options {
 		for k := range o.Metrics {
 			all = append(all, k)
+			if _, ok := segmentCLV(k); ok && !slices.Contains(segments, k) {
+				segments = append(segments, k)
+			}
 		}
 	}
-	return ordered(metricOrder, func(k string) bool { return slices.Contains(all, k) }, all)
+	sort.Strings(segments)
+	known := make([]quantity, 0, len(metricOrder)+len(segments))
+	for _, q := range metricOrder {
+		known = append(known, q)
+		if q.key == "clv" {
+			for _, k := range segments {
+				known = append(known, metricQuantity(k))
+			}
+		}
+	}
+	return ordered(known, func(k string) bool { return slices.Contains(all, k) }, all)
 }
+
+// clvPrefix starts the key of a segment's customer lifetime value metric,
+// clv_SEGMENT (the mean per account of that segment).
+const clvPrefix = "clv_"
+
+// segmentCLV is the segment of a per-segment CLV metric key.
+func segmentCLV(key string) (segment string, ok bool) {
+	segment, ok = strings.CutPrefix(key, clvPrefix)
+	return segment, ok && segment != ""
+}
+
+// segmentCLVLabel names a segment's CLV metric in tables.
+func segmentCLVLabel(segment string) string { return "CLV per account, " + segment }
 
 // seriesOf lists the series any option of r has, in documented order.
 func seriesOf(r *results.Results) []quantity {
@@ -209,6 +237,9 @@ func (u unit) format(v float64, cur string) string {
 	case unitCount:
 		return Count(v)
 	}
+	if v == 0 {
+		v = 0 // no negative zero
+	}
 	return strconv.FormatFloat(v, 'g', 4, 64)
 }
 
@@ -223,14 +254,19 @@ func (u unit) magnitude(v float64, cur string) string {
 }
 
 // signed writes a difference with its sign: +$459k, −$1.9M, +0.283 pp, 0.
+// A difference that rounds to zero has no sign: a count of −0.4 is 0.
 func (u unit) signed(v float64, cur string) string {
-	switch {
-	case v > 0:
-		return "+" + u.magnitude(v, cur)
-	case v < 0:
-		return "−" + u.magnitude(v, cur)
+	if v == 0 {
+		return "0"
 	}
-	return "0"
+	m := u.magnitude(v, cur)
+	switch {
+	case zeroText(m):
+		return m
+	case v > 0:
+		return "+" + m
+	}
+	return "−" + m
 }
 
 // points writes a difference of two fractions in percentage points with
