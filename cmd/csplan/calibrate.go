@@ -4,8 +4,9 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
+	"reflect"
+	"strconv"
 	"strings"
 
 	"csplan/report"
@@ -50,7 +51,16 @@ See docs/history.md.`,
 			if dups != "error" && dups != "sum" {
 				return usageError{fmt.Errorf("calibrate: unknown --duplicates %q (use one of: error, sum)", dups)}
 			}
-			f, err := os.Open(a[0])
+			if lo, hi := scenarioBounds("horizon_months", 1, 240); horizon < lo || horizon > hi {
+				return usageError{fmt.Errorf("calibrate: --horizon %d is out of range: a scenario runs from %d to %d months", horizon, lo, hi)}
+			}
+			if lo, hi := scenarioBounds("trials", 1, 10_000_000); trials < lo || trials > hi {
+				return usageError{fmt.Errorf("calibrate: --trials %d is out of range: a scenario runs from %d to %s trials", trials, lo, calibrate.FormatAmount(float64(hi)))}
+			}
+			if periods < 0 {
+				return usageError{fmt.Errorf("calibrate: --periods %d is negative: give the number of periods to fit, or 0 for all", periods)}
+			}
+			f, err := openCSV(a[0])
 			if err != nil {
 				return err
 			}
@@ -73,14 +83,20 @@ See docs/history.md.`,
 					return usageError{err}
 				}
 			}
+			// The scenario is checked before anything is printed, so a
+			// failure leaves no partial output.
+			y := calibrate.Scenario(cal, calibrate.ScenarioOptions{Horizon: horizon, Trials: trials})
+			name := out
+			if name == "" {
+				name = "calibrated.yaml"
+			}
+			if _, err := scenarios.Parse(name, y, nil); err != nil {
+				return fmt.Errorf("the calibrated scenario does not validate (a csplan bug; please report it):\n%w", err)
+			}
 			printCalibration(c.OutOrStdout(), cal, h != nil)
 			if out == "" {
 				fmt.Fprintln(c.ErrOrStderr(), "no scenario written: give -o SCENARIO.yaml")
 				return nil
-			}
-			y := calibrate.Scenario(cal, calibrate.ScenarioOptions{Horizon: horizon, Trials: trials})
-			if _, err := scenarios.Parse(out, y, nil); err != nil {
-				return fmt.Errorf("the calibrated scenario does not validate (a csplan bug; please report it):\n%w", err)
 			}
 			if charts == "" {
 				charts = strings.TrimSuffix(out, filepath.Ext(out)) + "-charts"
@@ -134,6 +150,27 @@ See docs/history.md.`,
 	return c
 }
 
+// scenarioBounds are the bounds the scenario validator puts on a
+// whole-number field of the file (by its YAML name), read from the
+// format's struct tags so the flags accept what the scenario does; lo and
+// hi are the fallback.
+func scenarioBounds(field string, lo, hi int) (int, int) {
+	t := reflect.TypeFor[scenarios.File]()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if strings.Split(f.Tag.Get("yaml"), ",")[0] != field {
+			continue
+		}
+		if v, err := strconv.Atoi(f.Tag.Get("min")); err == nil {
+			lo = v
+		}
+		if v, err := strconv.Atoi(f.Tag.Get("max")); err == nil {
+			hi = v
+		}
+	}
+	return lo, hi
+}
+
 func retentionInput(source string, s calibrate.SegmentFit) report.RetentionFit {
 	ch := s.Churn
 	unit := "month"
@@ -176,7 +213,14 @@ func printCalibration(w io.Writer, c *calibrate.Calibration, history bool) {
 		if ch.Term == 12 {
 			per = "year"
 		}
-		fmt.Fprintf(w, "\nSegment %s: %d accounts paying at the end\n", s.Name, s.Accounts)
+		if s.Cohort {
+			// A cohort table's Accounts is the cohort at period 0.
+			t := s.Table
+			fmt.Fprintf(w, "\nSegment %s: %s accounts at %s 0, %s still paying at %s %d (the table's last)\n",
+				s.Name, calibrate.FormatAmount(float64(s.Accounts)), t.Unit, calibrate.FormatAmount(t.End), t.Unit, t.Last)
+		} else {
+			fmt.Fprintf(w, "\nSegment %s: %s accounts paying at the end\n", s.Name, calibrate.FormatAmount(float64(s.Accounts)))
+		}
 		fmt.Fprintf(w, "  term          %d months (%s)\n", ch.Term, ch.TermNote)
 		if ch.SBG != nil {
 			f := ch.SBG

@@ -76,6 +76,9 @@ func replaceable(final string, inputs []string) error {
 		return err
 	}
 	for _, in := range inputs {
+		if in == "" {
+			continue
+		}
 		a, err := filepath.Abs(in)
 		if err == nil && (a == abs || strings.HasPrefix(a, abs+string(filepath.Separator))) {
 			return fmt.Errorf("the output directory %s holds the input %s, and csplan replaces its output directory whole; write the output elsewhere", final, in)

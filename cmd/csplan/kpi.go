@@ -56,7 +56,7 @@ are in docs/history.md.`,
 			}
 			var costs calibrate.Costs
 			if costsPath != "" {
-				f, err := os.Open(costsPath)
+				f, err := openCSV(costsPath)
 				if err != nil {
 					return err
 				}
@@ -76,7 +76,7 @@ are in docs/history.md.`,
 			if out == "" {
 				return nil
 			}
-			dir, err := newOutputDir(out)
+			dir, err := newOutputDir(out, a[0], costsPath)
 			if err != nil {
 				return err
 			}
@@ -135,12 +135,27 @@ func readHistory(path, dups string) (*calibrate.History, error) {
 	if dups != "error" && dups != "sum" {
 		return nil, usageError{fmt.Errorf("unknown --duplicates %q (use one of: error, sum)", dups)}
 	}
-	f, err := os.Open(path)
+	f, err := openCSV(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	return calibrate.ReadHistory(f, path, calibrate.ReadOptions{Duplicates: calibrate.Duplicates(dups)})
+}
+
+// openCSV opens an input CSV file. A directory is refused here with a
+// plain message: reading one fails later, with an error that reads as if
+// the file had lines.
+func openCSV(path string) (*os.File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("%s is a directory, not a CSV file; give the path of the CSV file", path)
+	}
+	return f, nil
 }
 
 func writeChart(dir *outputDir, ch report.Chart) error {
@@ -246,7 +261,8 @@ func writeKPIs(w io.Writer, format string, rows []calibrate.KPIRow) error {
 			fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
 			fmt.Fprintln(tw, strings.Join(bench, "\t")+"\t")
 		}
-		line := []string{r.Period, strconv.Itoa(r.EndAccounts), strconv.FormatFloat(math.Round(r.EndMRR), 'f', 0, 64)}
+		// Counts and money with thousands separators, as the money KPIs.
+		line := []string{r.Period, calibrate.FormatAmount(float64(r.EndAccounts)), calibrate.FormatAmount(r.EndMRR)}
 		for _, k := range cols {
 			m, ok := r.Metrics[k]
 			if !ok {

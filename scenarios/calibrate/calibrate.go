@@ -39,6 +39,16 @@ type SegmentFit struct {
 	NewAccounts     int
 	NewPerMonth     Estimate // Poisson rate, SE √n / months
 	Cohort          bool     // fitted from a cohort survival table
+	Table           CohortSummary
+}
+
+// CohortSummary describes the cohort survival table a segment was fitted
+// to. Accounts is then the cohort at period 0, not a count at the end.
+type CohortSummary struct {
+	Unit   string  // what a period is: year, month, period
+	Last   int     // the table's last period
+	Fitted int     // the fit used periods 1 to Fitted
+	End    float64 // customers still there at period Last
 }
 
 // ChurnFit is the churn of one segment by tenure.
@@ -396,7 +406,8 @@ func CalibrateCohort(c *Cohort, periods int) *Calibration {
 	if periods <= 0 || periods > n {
 		periods = n
 	}
-	s := SegmentFit{Name: "cohort", Accounts: int(math.Round(c.Survivors[0])), Cohort: true}
+	s := SegmentFit{Name: "cohort", Accounts: int(math.Round(c.Survivors[0])), Cohort: true,
+		Table: CohortSummary{Unit: c.Unit, Last: n, Fitted: periods, End: c.Survivors[n]}}
 	ch := &s.Churn
 	ch.Term, ch.TermNote = 1, "the table counts "+c.Unit+"s"
 	if c.Unit == "year" || c.Unit == "years" {

@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -27,24 +28,48 @@ type Month int
 // String writes m as YYYY-MM.
 func (m Month) String() string { return fmt.Sprintf("%04d-%02d", int(m)/12, int(m)%12+1) }
 
+// The years a month may have: wider ranges are typing mistakes (a
+// scenario starts from 1900 to 2999 too).
+const (
+	minYear = 1900
+	maxYear = 2999
+)
+
 // parseMonth reads YYYY-MM, or a date YYYY-MM-DD (the day is ignored).
 func parseMonth(s string) (Month, bool) {
+	m, msg := checkMonth(s)
+	return m, msg == ""
+}
+
+// checkMonth reads YYYY-MM, or a date YYYY-MM-DD (the day is checked and
+// then ignored); when s is not one, msg says why, after the quoted value.
+func checkMonth(s string) (m Month, msg string) {
+	const format = "expected YYYY-MM (for example 2024-03) or a date YYYY-MM-DD"
+	day := 0
 	if len(s) == 10 && s[7] == '-' {
 		d, err := strconv.Atoi(s[8:])
-		if err != nil || d < 1 || d > 31 {
-			return 0, false
+		if err != nil || s[8] == '+' || s[8] == '-' {
+			return 0, format
 		}
-		s = s[:7]
+		day, s = d, s[:7]
 	}
-	if len(s) != 7 || s[4] != '-' {
-		return 0, false
+	if len(s) != 7 || s[4] != '-' || s[0] == '+' || s[0] == '-' || s[5] == '+' || s[5] == '-' {
+		return 0, format
 	}
 	y, err1 := strconv.Atoi(s[:4])
 	mo, err2 := strconv.Atoi(s[5:])
-	if err1 != nil || err2 != nil || y < 1900 || y > 2999 || mo < 1 || mo > 12 || s[0] == '+' || s[5] == '+' || s[5] == '-' {
-		return 0, false
+	switch {
+	case err1 != nil || err2 != nil:
+		return 0, format
+	case mo < 1 || mo > 12:
+		return 0, fmt.Sprintf("there is no month %02d; write YYYY-MM with MM from 01 to 12", mo)
+	case y < minYear || y > maxYear:
+		return 0, fmt.Sprintf("year %d is out of range; use a year from %d to %d", y, minYear, maxYear)
 	}
-	return Month(y*12 + mo - 1), true
+	if last := time.Date(y, time.Month(mo)+1, 0, 0, 0, 0, 0, time.UTC).Day(); day != 0 && (day < 1 || day > last) {
+		return 0, fmt.Sprintf("there is no day %d in %s (it has %d days)", day, s, last)
+	}
+	return Month(y*12 + mo - 1), ""
 }
 
 // Unsegmented names the segment of accounts without one.
@@ -183,7 +208,8 @@ func (e *errs) err() error {
 	return e.list
 }
 
-// checkEncoding rejects UTF-16 and UTF-32 files and skips a UTF-8 byte
+// checkEncoding rejects UTF-16 and UTF-32 files and files that are not
+// text at all (a spreadsheet, a compressed file), and skips a UTF-8 byte
 // order mark.
 func checkEncoding(br *bufio.Reader, name string) error {
 	head, _ := br.Peek(4)
@@ -193,7 +219,31 @@ func checkEncoding(br *bufio.Reader, name string) error {
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
 		return Errors{{name, 1, "the file is UTF-16 text; save it as CSV UTF-8"}}
 	}
+	if sniff, _ := br.Peek(8 << 10); isBinary(sniff) {
+		return Errors{{name, 0, "the file is not a CSV text file: it holds binary data (a spreadsheet such as .xlsx, a compressed file, or UTF-16 text?); export or save it as CSV UTF-8"}}
+	}
 	return nil
+}
+
+// isBinary reports whether the start of a file is binary data rather than
+// text in some 8-bit or UTF-8 encoding: it holds a NUL byte, or control
+// characters (other than tab, line feed, carriage return and form feed)
+// make up more than 5 % of it.
+func isBinary(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	ctl := 0
+	for _, c := range b {
+		switch {
+		case c == 0:
+			return true
+		case c == '\t' || c == '\n' || c == '\r' || c == '\f':
+		case c < 0x20 || c == 0x7f:
+			ctl++
+		}
+	}
+	return ctl*20 > len(b)
 }
 
 // IsCohortTable reports whether a CSV header is that of a cohort survival
@@ -235,7 +285,7 @@ func ReadHistory(r io.Reader, name string, opt ReadOptions) (*History, error) {
 		return nil, Errors{{name, 1, "the file is empty; expected a header account_id,month,mrr (optional segment, nps) and a row per account and month"}}
 	}
 	if err != nil {
-		return nil, Errors{{name, 1, csvMsg(err)}}
+		return nil, Errors{{name, csvLine(err), csvMsg(err)}}
 	}
 	header = slices.Clone(header)
 	if IsCohortTable(header) {
@@ -325,15 +375,16 @@ func ReadHistory(r io.Reader, name string, opt ReadOptions) (*History, error) {
 			continue
 		}
 		ms := strings.TrimSpace(rec[col["month"]])
-		m, ok := parseMonth(ms)
-		if !ok {
-			e.add(line, "month %q: expected YYYY-MM (for example 2024-03) or a date YYYY-MM-DD", ms)
-			continue
+		// Every problem of the row is reported, not only the first.
+		m, msg := checkMonth(ms)
+		if msg != "" {
+			e.add(line, "month %q: %s", ms, msg)
+			bad = true
 		}
 		mrr, msg := parseMRR(rec[col["mrr"]])
 		if msg != "" {
 			e.add(line, "%s", msg)
-			continue
+			bad = true
 		}
 		seg := Unsegmented
 		if hasSeg {
@@ -347,10 +398,14 @@ func ReadHistory(r io.Reader, name string, opt ReadOptions) (*History, error) {
 				v, err := strconv.Atoi(s)
 				if err != nil || v < 0 || v > 10 {
 					e.add(line, "nps %q: expected a whole number from 0 to 10, or nothing", s)
-					continue
+					bad = true
+				} else {
+					score = int8(v)
 				}
-				score = int8(v)
 			}
+		}
+		if bad {
+			continue
 		}
 		ai, ok := index[id]
 		if !ok {
@@ -491,21 +546,68 @@ func (h *History) dropUnusedSegments() {
 	h.Segments = names
 }
 
-// parseMRR reads an amount: a number, optionally with a currency sign and
+// MaxAmount is the largest MRR, or CS cost, a month that the readers
+// accept: a trillion a month is beyond any company's book, so a larger
+// value is a unit or typing mistake, and keeping amounts below it keeps
+// every sum far from overflowing.
+const MaxAmount = 1e12
+
+// parseMRR reads an MRR: a number, optionally with a currency sign and
 // thousands separators ($1,200.50).
 func parseMRR(s string) (float64, string) {
+	v, msg := parseAmount(s)
+	switch msg {
+	case "":
+		return v, ""
+	case "empty":
+		return 0, "mrr is empty; write 0 for a month without revenue, or leave the row out"
+	case "negative":
+		return 0, fmt.Sprintf("mrr %s is negative; MRR is revenue a month, 0 or more (record a credit as lower MRR, or leave the row out)", strings.TrimSpace(s))
+	case "huge":
+		return 0, fmt.Sprintf("mrr %s is above %s a month, more than any company's revenue; check that the column holds monthly revenue in currency units", strings.TrimSpace(s), thousands(MaxAmount))
+	}
+	return 0, fmt.Sprintf("mrr %q: expected an amount such as 1200 or 1200.50", s)
+}
+
+// parseCost reads a month's CS cost as parseMRR reads an MRR.
+func parseCost(s string) (float64, string) {
+	v, msg := parseAmount(s)
+	switch msg {
+	case "":
+		return v, ""
+	case "empty":
+		return 0, "cost is empty; expected the CS cost of the month (write 0 for none), or leave the row out"
+	case "negative":
+		return 0, fmt.Sprintf("cost %s is negative; expected the CS cost of the month, 0 or more", strings.TrimSpace(s))
+	case "huge":
+		return 0, fmt.Sprintf("cost %s is above %s a month; check that the column holds the month's CS cost in currency units", strings.TrimSpace(s), thousands(MaxAmount))
+	}
+	return 0, fmt.Sprintf("cost %q: expected an amount such as 1200 or 1200.50", s)
+}
+
+// parseAmount reads an amount of money a month from 0 to MaxAmount; the
+// problem, if any, is one word: empty, bad, negative or huge.
+func parseAmount(s string) (float64, string) {
 	t := strings.TrimSpace(s)
 	t = strings.TrimPrefix(strings.TrimPrefix(t, "$"), "€")
 	t = strings.ReplaceAll(t, ",", "")
 	if t == "" {
-		return 0, "mrr is empty; write 0 for a month without revenue, or leave the row out"
+		return 0, "empty"
 	}
 	v, err := strconv.ParseFloat(t, 64)
 	switch {
+	case errors.Is(err, strconv.ErrRange) && math.IsInf(v, 1):
+		return 0, "huge" // 1e400
+	case errors.Is(err, strconv.ErrRange) && math.IsInf(v, -1):
+		return 0, "negative"
+	case errors.Is(err, strconv.ErrRange) && v == 0:
+		return 0, "" // 1e-400
 	case err != nil || math.IsNaN(v) || math.IsInf(v, 0):
-		return 0, fmt.Sprintf("mrr %q: expected an amount such as 1200 or 1200.50", s)
+		return 0, "bad"
 	case v < 0:
-		return 0, fmt.Sprintf("mrr %s is negative; MRR is revenue a month, 0 or more (record a credit as lower MRR, or leave the row out)", strings.TrimSpace(s))
+		return 0, "negative"
+	case v > MaxAmount:
+		return 0, "huge"
 	}
 	return v, ""
 }
@@ -526,8 +628,13 @@ type Cohort struct {
 	Survivors []float64
 }
 
+// MaxCohort is the most customers a cohort table may start with: the
+// most accounts a scenario holds.
+const MaxCohort = 10_000_000
+
 // ReadCohort reads a cohort survival table: a header (period, survivors)
-// and one row per period from 0, survivors never rising.
+// and one row per period from 0, survivors never rising. It reports every
+// problem in the table at once.
 func ReadCohort(r io.Reader, name string) (*Cohort, error) {
 	br := bufio.NewReader(r)
 	if err := checkEncoding(br, name); err != nil {
@@ -536,34 +643,54 @@ func ReadCohort(r io.Reader, name string) (*Cohort, error) {
 	cr := csv.NewReader(br)
 	header, err := cr.Read()
 	if err != nil {
-		return nil, Errors{{name, 1, "expected a header period,survivors"}}
+		return nil, Errors{{name, csvLine(err), "expected a header period,survivors"}}
 	}
 	if !IsCohortTable(header) {
 		return nil, Errors{{name, 1, fmt.Sprintf("expected a header period,survivors, found %s", strings.Join(header, ","))}}
 	}
 	c := &Cohort{Name: name, Unit: normalise(header[0])}
+	e := &errs{file: name, max: 20}
+	rows := 0    // the rows read: the period the next row must have
+	prev := -1.0 // the last good count of survivors
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, Errors{{name, csvLine(err), csvMsg(err)}}
+			e.add(csvLine(err), "%s", csvMsg(err))
+			var pe *csv.ParseError
+			if errors.As(err, &pe) && pe.Err == csv.ErrFieldCount {
+				rows++
+				continue
+			}
+			break
 		}
 		line, _ := cr.FieldPos(0)
+		want := rows
+		rows++
 		p, err1 := strconv.Atoi(strings.TrimSpace(rec[0]))
 		s, err2 := strconv.ParseFloat(strings.TrimSpace(rec[1]), 64)
 		switch {
-		case err1 != nil || p != len(c.Survivors):
-			return nil, Errors{{name, line, fmt.Sprintf("%s %q: expected %d (periods run 0, 1, 2, ... in order)", c.Unit, rec[0], len(c.Survivors))}}
+		case err1 != nil || p != want:
+			e.add(line, "%s %q: expected %d (periods run 0, 1, 2, ... in order)", c.Unit, rec[0], want)
+			continue
 		case err2 != nil || s < 0 || math.IsNaN(s) || math.IsInf(s, 0):
-			return nil, Errors{{name, line, fmt.Sprintf("survivors %q: expected a count, 0 or more", rec[1])}}
-		case len(c.Survivors) > 0 && s > c.Survivors[len(c.Survivors)-1]:
-			return nil, Errors{{name, line, fmt.Sprintf("survivors rise from %g to %g; a cohort only shrinks", c.Survivors[len(c.Survivors)-1], s)}}
-		case len(c.Survivors) == 0 && s == 0:
-			return nil, Errors{{name, line, "the cohort starts with 0 customers"}}
+			e.add(line, "survivors %q: expected a count, 0 or more", rec[1])
+			continue
+		case s > MaxCohort:
+			e.add(line, "survivors %s: expected at most %s, the most accounts a scenario holds", strings.TrimSpace(rec[1]), thousands(MaxCohort))
+			continue
+		case prev >= 0 && s > prev:
+			e.add(line, "survivors rise from %g to %g; a cohort only shrinks", prev, s)
+		case want == 0 && s == 0:
+			e.add(line, "the cohort starts with 0 customers")
 		}
+		prev = s
 		c.Survivors = append(c.Survivors, s)
+	}
+	if err := e.err(); err != nil {
+		return nil, err
 	}
 	if len(c.Survivors) < 2 {
 		return nil, Errors{{name, 0, "a cohort table needs at least periods 0 and 1"}}

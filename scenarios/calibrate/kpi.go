@@ -3,6 +3,7 @@ package calibrate
 import (
 	"bufio"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -73,7 +74,7 @@ func periodBenchmark(b benchmark, months int) (lo, hi float64) {
 type Costs map[Month]float64
 
 // ReadCosts reads a costs CSV: a header month,cost (or cs_cost) and a row
-// per month.
+// per month. It reports every problem in the file at once.
 func ReadCosts(r io.Reader, name string) (Costs, error) {
 	br := bufio.NewReader(r)
 	if err := checkEncoding(br, name); err != nil {
@@ -82,27 +83,45 @@ func ReadCosts(r io.Reader, name string) (Costs, error) {
 	cr := csv.NewReader(br)
 	header, err := cr.Read()
 	if err != nil || len(header) < 2 || normalise(header[0]) != "month" || !strings.Contains(normalise(header[1]), "cost") {
-		return nil, Errors{{name, 1, "expected a header month,cost and a row per month (CS cost of that month)"}}
+		found := "an empty file"
+		if err == nil {
+			found = strings.Join(header, ",")
+		} else if err != io.EOF {
+			found = csvMsg(err)
+		}
+		return nil, Errors{{name, 1, "expected a header month,cost and a row per month (CS cost of that month), found " + found}}
 	}
 	c := Costs{}
+	e := &errs{file: name, max: 20}
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, Errors{{name, csvLine(err), csvMsg(err)}}
+			e.add(csvLine(err), "%s", csvMsg(err))
+			var pe *csv.ParseError
+			if errors.As(err, &pe) && pe.Err == csv.ErrFieldCount {
+				continue
+			}
+			break
 		}
 		line, _ := cr.FieldPos(0)
-		m, ok := parseMonth(strings.TrimSpace(rec[0]))
-		if !ok {
-			return nil, Errors{{name, line, fmt.Sprintf("month %q: expected YYYY-MM", rec[0])}}
+		ms := strings.TrimSpace(rec[0])
+		m, mmsg := checkMonth(ms)
+		if mmsg != "" {
+			e.add(line, "month %q: %s", ms, mmsg)
 		}
-		v, msg := parseMRR(rec[1])
-		if msg != "" {
-			return nil, Errors{{name, line, strings.Replace(msg, "mrr", "cost", 1)}}
+		v, vmsg := parseCost(rec[1])
+		if vmsg != "" {
+			e.add(line, "%s", vmsg)
 		}
-		c[m] += v
+		if mmsg == "" && vmsg == "" {
+			c[m] += v
+		}
+	}
+	if err := e.err(); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -272,6 +291,11 @@ func TrailingRetention(h *History) (months []Month, nrr, grr []float64, window i
 	}
 	return months, nrr, grr, window
 }
+
+// FormatAmount writes an amount of money, or a count, rounded to a whole
+// number with thousands separators (no integer conversion, so no
+// overflow), as the money KPIs are written.
+func FormatAmount(v float64) string { return thousands(v) }
 
 // FormatKPI writes a metric's value for people: rates as percentages, NPS
 // as a number, money with thousands separators.

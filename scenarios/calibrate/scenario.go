@@ -54,8 +54,14 @@ func Scenario(c *Calibration, opt ScenarioOptions) []byte {
 	}
 	w.line(0, "")
 	w.line(0, "name: %s", yamlText("Calibrated from "+c.History))
-	w.line(0, "description: %s", yamlText(fmt.Sprintf("The book as of %s (%s accounts, %d segments) with churn, expansion and new accounts fitted to %s to %s.",
-		c.Last, thousands(float64(accounts)), len(c.Segments), c.First, c.Last)))
+	desc := fmt.Sprintf("The book as of %s (%s accounts, %d segments) with churn, expansion and new accounts fitted to %s to %s.",
+		c.Last, thousands(float64(accounts)), len(c.Segments), c.First, c.Last)
+	if c.Last == 0 && len(c.Segments) == 1 && c.Segments[0].Cohort {
+		t := c.Segments[0].Table
+		desc = fmt.Sprintf("A cohort of %s accounts followed from its start, with churn fitted to %ss 1 to %d of a cohort survival table.",
+			thousands(float64(accounts)), t.Unit, t.Fitted)
+	}
+	w.line(0, "description: %s", yamlText(desc))
 	start, startNote := c.Last+1, "the month after the history"
 	if c.Last == 0 { // a cohort table has no calendar
 		now := time.Now()
@@ -71,7 +77,12 @@ func Scenario(c *Calibration, opt ScenarioOptions) []byte {
 	for _, s := range c.Segments {
 		name := segmentName(s.Name)
 		w.line(1, "- name: %s", yamlText(name))
-		w.kv(2, "accounts", strconv.Itoa(s.Accounts), fmt.Sprintf("paying in %s, MRR %s", c.Last, money(s.MRR)))
+		if s.Cohort {
+			t := s.Table
+			w.kv(2, "accounts", strconv.Itoa(s.Accounts), fmt.Sprintf("the cohort at %s 0 of the table; %s remain at %s %d", t.Unit, thousands(t.End), t.Unit, t.Last))
+		} else {
+			w.kv(2, "accounts", strconv.Itoa(s.Accounts), fmt.Sprintf("paying in %s, MRR %s", c.Last, money(s.MRR)))
+		}
 		if s.Accounts > 0 && s.BookACV.N == 0 {
 			w.kv(2, "acv", "12k", "placeholder: the input has no revenue; replace with your ACV")
 		} else if s.Accounts > 0 {
@@ -210,17 +221,27 @@ func acvText(f LogNormalFit) string {
 	if f.N == 0 {
 		return "0"
 	}
-	if f.Sigma.Value < 1e-9 || f.N < 2 {
-		return num(f.Median())
-	}
-	return fmt.Sprintf("{lognormal: {median: %s, p90: %s}}", num(f.Median()), num(f.P90()))
+	return lognormalText(f, num)
 }
 
-func sizeText(f LogNormalFit) string {
-	if f.Sigma.Value < 1e-9 || f.N < 2 {
-		return pct(f.Median())
+func sizeText(f LogNormalFit) string { return lognormalText(f, pct) }
+
+// lognormalText writes a fitted lognormal as {lognormal: {median, p90}}
+// with format, or as its median alone when the spread is negligible: one
+// value, no spread, or a p90 that writes the same as the median (values
+// equal up to rounding, such as upsells all of one share of MRR kept to
+// the cent, fit a tiny but non-zero σ). A distribution whose p90 equals
+// its median is invalid in a scenario.
+func lognormalText(f LogNormalFit, format func(float64) string) string {
+	median := format(f.Median())
+	if f.N < 2 || !(f.Sigma.Value >= 1e-9) {
+		return median
 	}
-	return fmt.Sprintf("{lognormal: {median: %s, p90: %s}}", pct(f.Median()), pct(f.P90()))
+	p90 := format(f.P90())
+	if p90 == median {
+		return median
+	}
+	return fmt.Sprintf("{lognormal: {median: %s, p90: %s}}", median, p90)
 }
 
 // fractionText is a contraction size, which must stay at or below 100 %:
@@ -310,12 +331,19 @@ func pct(v float64) string {
 
 func money(v float64) string { return thousands(v) }
 
+// thousands writes v rounded to a whole number with thousands separators.
+// It formats the float itself, never an integer conversion, so no value
+// overflows.
 func thousands(v float64) string {
-	s := strconv.FormatInt(int64(math.Round(math.Abs(v))), 10)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	r := math.Round(v)
+	s := strconv.FormatFloat(math.Abs(r), 'f', 0, 64)
 	for i := len(s) - 3; i > 0; i -= 3 {
 		s = s[:i] + "," + s[i:]
 	}
-	if v < 0 {
+	if r < 0 {
 		s = "-" + s
 	}
 	return s
