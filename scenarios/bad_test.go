@@ -276,3 +276,21 @@ func TestTooManyOverrides(t *testing.T) {
 		t.Errorf("Parse = %v, want %s", err, want)
 	}
 }
+
+// A value given on the command line (sweep --set) that is wrong is blamed
+// on --set, not on the file, which has no such line.
+func TestOverrideErrorsNameTheCommandLine(t *testing.T) {
+	s, err := Parse("base.yaml", []byte("name: Base\nstart: 2027-01\nsegments:\n  - name: smb\n    accounts: 100\n    acv: 12k\nteam: {csms: 3}\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, c := range map[string]struct{ value, want string }{
+		"team.csms":                   {"-1", `base.yaml with --set: team.csms: expected a whole number from 0 to 100,000, found "-1"`},
+		"segments.smb.price_increase": {"5", "base.yaml with --set: segments[0].price_increase: expected at most 100% at one renewal, found 500% (did you mean 5%?)"},
+		"team.cms":                    {"3", `base.yaml with --set: team.cms: unknown path: team has no field "cms" (did you mean "csms"?)`},
+	} {
+		if _, err := s.Override(map[string]string{path: c.value}); err == nil || err.Error() != c.want {
+			t.Errorf("--set %s=%s: %v\nwant %s", path, c.value, err, c.want)
+		}
+	}
+}

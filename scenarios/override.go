@@ -17,13 +17,20 @@ func (s *Scenario) Override(set map[string]string) (sim.Model, error) {
 		val := &yaml.Node{Kind: yaml.ScalarNode, Value: set[path]}
 		at := &yaml.Node{Line: 0, Column: 0}
 		if msg := setPath(doc, path, val, at); msg != "" {
-			errs = append(errs, Error{File: s.Path, Path: path, Msg: msg})
+			errs = append(errs, Error{File: s.Path + " with --set", Path: path, Msg: msg})
 		}
 	}
 	if len(errs) > 0 {
 		return sim.Model{}, errs
 	}
 	m, derrs := decodeModel(s.Path, doc, s.readFile)
+	for i := range derrs {
+		// The replaced values have no line in the file: they came from
+		// the command line, so the error says so rather than blame the file.
+		if derrs[i].File == s.Path && derrs[i].Line == 0 {
+			derrs[i].File = s.Path + " with --set"
+		}
+	}
 	if len(derrs) > 0 {
 		return sim.Model{}, derrs
 	}
