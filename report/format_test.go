@@ -71,3 +71,20 @@ func TestNoNegativeZero(t *testing.T) {
 		}
 	}
 }
+
+func TestPluralAndFormatMetric(t *testing.T) {
+	for _, c := range []struct {
+		got, want string
+	}{
+		{Plural(1, "month"), "1 month"},
+		{Plural(0, "option"), "0 options"},
+		{Plural(2000, "account"), "2,000 accounts"},
+		{FormatMetric("valuation", 144982781, "USD"), Money(144982781, "USD")},
+		{FormatMetric("nrr_12m", 0.9512, "USD"), Percent(0.9512)},
+		{FormatMetric("logos_end", 1834, "USD"), "1,834"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}

@@ -113,9 +113,9 @@ func buildDocument(r *results.Results, charts []Chart) document {
 		d.Sensitivity = buildSensitivity(r.Sensitivity, metricPhrase(metricQuantity(r.Sensitivity.Metric), r), tornado)
 	}
 	h := r.HorizonMonths
-	period := fmt.Sprintf("%d months", h)
+	period := Plural(h, "month")
 	if _, ok := monthDate(r.Start, 1); ok {
-		period = fmt.Sprintf("%d months, %s to %s", h, MonthLabel(r.Start, 1), MonthLabel(r.Start, h))
+		period = fmt.Sprintf("%s, %s to %s", Plural(h, "month"), MonthLabel(r.Start, 1), MonthLabel(r.Start, h))
 	}
 	if cur == "" {
 		cur = "USD"
@@ -387,7 +387,10 @@ func optionAnswer(r *results.Results, o results.Option, q quantity, phrase strin
 	}
 	switch c.verdict {
 	case "no difference":
-		a.Post = fmt.Sprintf(", %s is the same as in the baseline in every one of the %s trials.", phrase, Count(float64(r.Trials)))
+		a.Post = fmt.Sprintf(", %s is the same as in the baseline in every one of the %s.", phrase, Plural(r.Trials, "trial"))
+		if r.Trials == 1 {
+			a.Post = fmt.Sprintf(", %s is the same as in the baseline in the one trial.", phrase)
+		}
 	case "higher", "lower":
 		lo, hi := c.lo, c.hi
 		if c.verdict == "lower" {

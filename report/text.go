@@ -41,9 +41,9 @@ func Text(w io.Writer, r *results.Results) error {
 	cur := r.Currency
 	fmt.Fprintf(w, "%s\n", r.Scenario)
 	if r.Mode == "expected" {
-		fmt.Fprintf(w, "expected path (%s net rate), %d months\n\n", r.NetRate, r.HorizonMonths)
+		fmt.Fprintf(w, "expected path (%s net rate), %s\n\n", r.NetRate, Plural(r.HorizonMonths, "month"))
 	} else {
-		fmt.Fprintf(w, "%s trials, %d months, seed %d; ranges are 90%% intervals (p5 to p95)\n\n", Count(float64(r.Trials)), r.HorizonMonths, r.Seed)
+		fmt.Fprintf(w, "%s, %s, seed %d; ranges are 90%% intervals (p5 to p95)\n\n", Plural(r.Trials, "trial"), Plural(r.HorizonMonths, "month"), r.Seed)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	header := []string{"option"}

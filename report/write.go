@@ -228,6 +228,21 @@ func seriesOf(r *results.Results) []quantity {
 }
 
 // format writes a value for people.
+// FormatMetric writes a value of the metric key in its unit: money in the
+// currency, rates as percentages, counts with thousands separators.
+func FormatMetric(key string, v float64, currency string) string {
+	return metricQuantity(key).unit.format(v, currency)
+}
+
+// Plural writes n and the noun, made plural unless n is 1: "1 month",
+// "36 months", "2,000 accounts".
+func Plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return Count(float64(n)) + " " + noun + "s"
+}
+
 func (u unit) format(v float64, cur string) string {
 	switch u {
 	case unitMoney:

@@ -221,7 +221,7 @@ func printCalibration(w io.Writer, c *calibrate.Calibration, history bool) {
 		} else {
 			fmt.Fprintf(w, "\nSegment %s: %s accounts paying at the end\n", s.Name, calibrate.FormatAmount(float64(s.Accounts)))
 		}
-		fmt.Fprintf(w, "  term          %d months (%s)\n", ch.Term, ch.TermNote)
+		fmt.Fprintf(w, "  term          %s (%s)\n", report.Plural(ch.Term, "month"), ch.TermNote)
 		if ch.SBG != nil {
 			f := ch.SBG
 			fmt.Fprintf(w, "  sBG           alpha %.4f ± %.4f, beta %.4f ± %.4f (corr %.2f); log-likelihood %.2f, AIC %.2f\n",

@@ -265,8 +265,9 @@ func writeSweep(c *cobra.Command, dir *outputDir, sw *results.Sweep, out string)
 		return err
 	}
 	best := sw.Points[sw.Best]
-	fmt.Fprintf(c.OutOrStdout(), "%s: best %s at %s (mean %s over %d trials a point)\nwrote %s\n",
-		sw.Scenario, sw.Metric, strings.Join(best.Values, ", "), strconv.FormatFloat(best.Metrics[sw.Metric].Mean, 'f', 0, 64), sw.Trials, out)
+	fmt.Fprintf(c.OutOrStdout(), "%s: best %s at %s (mean %s over %s a point)\nwrote %s\n",
+		sw.Scenario, sw.Metric, strings.Join(best.Values, ", "), report.FormatMetric(sw.Metric, best.Metrics[sw.Metric].Mean, sw.Currency),
+		report.Plural(sw.Trials, "trial"), out)
 	return nil
 }
 

@@ -50,7 +50,7 @@ func summaryLine(s *scenarios.Scenario) string {
 			arr += float64(seg.Count) * seg.ACV.Mean()
 		}
 	}
-	return fmt.Sprintf("%s: ok: %q, %d segments, %s accounts, expected ARR %s, %d months, %d options",
-		s.Path, s.Name, len(base.Segments), report.Count(float64(accounts)), report.Money(arr, s.Currency),
-		base.Horizon, len(s.Options)-1)
+	return fmt.Sprintf("%s: ok: %q, %s, %s, expected ARR %s, %s, %s",
+		s.Path, s.Name, report.Plural(len(base.Segments), "segment"), report.Plural(accounts, "account"), report.Money(arr, s.Currency),
+		report.Plural(base.Horizon, "month"), report.Plural(len(s.Options)-1, "option"))
 }
