@@ -110,7 +110,7 @@ func replaceable(final string, inputs []string) error {
 	if len(entries) > 3 {
 		names = append(names, "…")
 	}
-	return fmt.Errorf("%s already holds files csplan did not write (%s), and csplan replaces its output directory whole; name a new or empty directory", final, strings.Join(names, ", "))
+	return fmt.Errorf("%s already holds files csplan did not write (%s), and csplan replaces its output directory whole; name a new or empty directory (an output of a csplan older than the %s marker has to be removed by hand once)", final, strings.Join(names, ", "), outputMarker)
 }
 
 // path is where a file of the output is written before commit.
