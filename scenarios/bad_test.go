@@ -144,6 +144,7 @@ var badCases = []struct{ name, why string }{
 	{"price-increase-without-percent", "a price increase of 5 (500 %) meant as 5 %"},
 	{"price-increase-range-too-wide", "a price-increase range reaching 800 %"},
 	{"dcf-discount-range-reaches-growth", "a discount-rate range whose low end is below terminal growth"},
+	{"empty-name-bad-currency", "an empty scenario name and a currency that is not an ISO code"},
 }
 
 // slowLoad is far more than a bad file should take even under -race; a

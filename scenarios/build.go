@@ -50,6 +50,12 @@ func (b *builder) model() sim.Model {
 	if f.Start.Index > 0 {
 		b.errorf("start", "expected a calendar month YYYY-MM, found a month number")
 	}
+	if strings.TrimSpace(f.Name) == "" {
+		b.errorf("name", "the scenario's name must not be empty: it titles every chart and report")
+	}
+	if !isCurrencyCode(f.Currency) {
+		b.errorf("currency", "expected an ISO 4217 currency code of three capital letters (USD, EUR, GBP), found %q", f.Currency)
+	}
 	if len(f.Segments) == 0 {
 		b.errorf("segments", "the list is empty; a scenario needs at least one segment")
 	}
@@ -611,3 +617,16 @@ func csvErr(err error) string {
 
 // scalar wraps a CSV cell as a YAML scalar so it is read like a scenario number.
 func scalar(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
+
+// isCurrencyCode reports whether c has the form of an ISO 4217 code.
+func isCurrencyCode(c string) bool {
+	if len(c) != 3 {
+		return false
+	}
+	for _, r := range c {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return true
+}
