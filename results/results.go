@@ -155,6 +155,26 @@ func Unmarshal(data []byte) (*Results, error) {
 	if len(r.Options) == 0 {
 		return nil, fmt.Errorf("results has no options")
 	}
+	if r.HorizonMonths < 1 {
+		return nil, fmt.Errorf("results has horizon_months %d; expected 1 or more", r.HorizonMonths)
+	}
+	// What the contract (results.schema.json) requires of every option; a
+	// file without it was cut short or edited.
+	for i, o := range r.Options {
+		if o.Name == "" {
+			return nil, fmt.Errorf("option %d has no name", i+1)
+		}
+		for _, m := range []string{"arr_end", "revenue_total", "nrr_12m", "grr_12m", "logos_end"} {
+			if _, ok := o.Metrics[m]; !ok {
+				return nil, fmt.Errorf("option %q has no metric %s", o.Name, m)
+			}
+		}
+		for _, name := range []string{"arr", "mrr", "logos"} {
+			if len(o.Series[name]) == 0 {
+				return nil, fmt.Errorf("option %q has no series %s", o.Name, name)
+			}
+		}
+	}
 	return &r, nil
 }
 
