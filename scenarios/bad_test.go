@@ -145,6 +145,7 @@ var badCases = []struct{ name, why string }{
 	{"price-increase-range-too-wide", "a price-increase range reaching 800 %"},
 	{"dcf-discount-range-reaches-growth", "a discount-rate range whose low end is below terminal growth"},
 	{"empty-name-bad-currency", "an empty scenario name and a currency that is not an ISO code"},
+	{"amounts-too-large", "an ACV and a meeting count of 1e300, which would overflow"},
 }
 
 // slowLoad is far more than a bad file should take even under -race; a

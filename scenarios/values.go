@@ -20,14 +20,19 @@ type kind struct {
 	money    bool // "100k", "1.2M" allowed
 	integer  bool
 	expected string
+	// most, if set, bounds a number as written (not a distribution's
+	// range) far above any business, a quadrillion of money or a billion
+	// meetings a year, so that a slip like 1e300 is caught here rather
+	// than overflowing in the run.
+	most float64
 }
 
 var kinds = map[string]kind{
 	"prob":  {name: "prob", lo: 0, hi: 1, percent: true, expected: "a probability from 0% to 100% (write 8% or 0.08)"},
 	"frac":  {name: "frac", lo: 0, hi: math.Inf(1), percent: true, expected: "a non-negative fraction (write 5% or 0.05)"},
 	"rate":  {name: "rate", lo: -1, hi: math.Inf(1), percent: true, expected: "a rate of at least -100% (write 10% or 0.1)"},
-	"money": {name: "money", lo: 0, hi: math.Inf(1), money: true, expected: "a non-negative amount of money (write 100000, 100k or 1.2M)"},
-	"real":  {name: "real", lo: 0, hi: math.Inf(1), money: true, expected: "a non-negative number"},
+	"money": {name: "money", lo: 0, hi: math.Inf(1), most: 1e15, money: true, expected: "a non-negative amount of money (write 100000, 100k or 1.2M)"},
+	"real":  {name: "real", lo: 0, hi: math.Inf(1), most: 1e9, money: true, expected: "a non-negative number"},
 	"pos":   {name: "pos", lo: 0, openLo: true, hi: math.Inf(1), expected: "a positive number"},
 	"corr":  {name: "corr", lo: -1, hi: 1, expected: "a correlation between -1 and 1"},
 	"int":   {name: "int", lo: 0, hi: math.Inf(1), integer: true, money: true, expected: "a whole number"},
@@ -117,10 +122,14 @@ func parseNumber(n *yaml.Node, k kind) (float64, string) {
 	}
 	if !k.contains(v) {
 		hint := ""
-		if k.name == "prob" && exp == "" && v > 1 && v <= 100 {
+		switch {
+		case k.name == "prob" && exp == "" && v > 1 && v <= 100:
 			hint = fmt.Sprintf(" (did you mean %s%%?)", n.Value)
 		}
 		return 0, fmt.Sprintf("expected %s, found %s%s", k.expected, describe(n), hint)
+	}
+	if k.most > 0 && v > k.most {
+		return 0, fmt.Sprintf("expected %s, found %s (too large: at most %s)", k.expected, describe(n), strconv.FormatFloat(k.most, 'g', -1, 64))
 	}
 	return v, ""
 }
