@@ -101,7 +101,7 @@ See docs/history.md.`,
 			if charts == "" {
 				charts = strings.TrimSuffix(out, filepath.Ext(out)) + "-charts"
 			}
-			dir, err := newOutputDir(charts)
+			dir, err := newOutputDir(charts, a[0], out)
 			if err != nil {
 				return err
 			}

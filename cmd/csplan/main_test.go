@@ -112,7 +112,7 @@ func TestRunRefusesToReplaceOtherFiles(t *testing.T) {
 	scenario := filepath.Join(out, "w1.yaml")
 	os.WriteFile(scenario, data, 0o644)
 	code, _, stderr = csplan(t, context.Background(), "run", scenario, "-o", out, "--trials", "20", "-q")
-	if code != exitFailure || !strings.Contains(stderr, "holds the input") {
+	if code != exitFailure || !strings.Contains(stderr, "holds an input") {
 		t.Errorf("the scenario's own folder: exit %d, %s", code, stderr)
 	}
 	if _, err := os.Stat(scenario); err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"csplan/results"
 
@@ -33,7 +34,13 @@ replaced only when every file is written.`,
 			if err != nil {
 				return fmt.Errorf("%s: not a csplan results.json: %w", a[0], err)
 			}
-			dir, err := newOutputDir(out)
+			// The report writes results.json again, so re-rendering an
+			// output in place loses nothing; any other input is protected.
+			in := a[0]
+			if filepath.Clean(in) == filepath.Join(out, "results.json") {
+				in = ""
+			}
+			dir, err := newOutputDir(out, in)
 			if err != nil {
 				return err
 			}
