@@ -49,9 +49,12 @@ func TestNoNegativeZero(t *testing.T) {
 		{"Percent rounds away", Percent(-0.001), "-0.1%"},
 		{"Count rounds to zero", Count(-0.4), "0"},
 		{"Count rounds away", Count(-0.6), "−1"},
-		{"signed count, below", unitCount.signed(-0.4, ""), "0"},
-		{"signed count, above", unitCount.signed(0.4, ""), "0"},
-		{"signed count, away", unitCount.signed(-0.6, ""), "−1"},
+		// A mean difference of counts keeps three significant digits: a
+		// fraction of an account can be a clear difference.
+		{"signed count, small", unitCount.signed(-0.124, ""), "−0.124"},
+		{"signed count, tiny", unitCount.signed(-0.00001, ""), "0.0000"},
+		{"signed count, whole", unitCount.signed(-50, ""), "−50"},
+		{"signed count, large", unitCount.signed(-1234.4, ""), "−1,234"},
 		{"signed money", unitMoney.signed(-0.3, "USD"), "$0"},
 		{"signed rate", unitRate.signed(-1e-9, ""), "0.0000 pp"},
 		{"signed exact zero", unitCount.signed(negZero, ""), "0"},

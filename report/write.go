@@ -227,7 +227,6 @@ func seriesOf(r *results.Results) []quantity {
 	return ordered(seriesOrder, func(k string) bool { return slices.Contains(all, k) }, all)
 }
 
-// format writes a value for people.
 // FormatMetric writes a value of the metric key in its unit: money in the
 // currency, rates as percentages, counts with thousands separators.
 func FormatMetric(key string, v float64, currency string) string {
@@ -243,6 +242,7 @@ func Plural(n int, noun string) string {
 	return Count(float64(n)) + " " + noun + "s"
 }
 
+// format writes a value for people.
 func (u unit) format(v float64, cur string) string {
 	switch u {
 	case unitMoney:
@@ -262,10 +262,24 @@ func (u unit) format(v float64, cur string) string {
 // 0.283 pp (percentage points).
 func (u unit) magnitude(v float64, cur string) string {
 	v = math.Abs(v)
-	if u == unitRate {
+	switch {
+	case u == unitRate:
 		return points(v)
+	case u == unitCount && v < 100 && v != math.Round(v):
+		// A mean difference of counts can be a fraction of an account
+		// that is still clearly not zero: three significant digits.
+		return strconv.FormatFloat(v, 'f', sigDecimals(v), 64)
 	}
 	return u.format(v, cur)
+}
+
+// sigDecimals is the number of decimals that shows v (≥ 0) with three
+// significant digits, at most four.
+func sigDecimals(v float64) int {
+	if v <= 0 {
+		return 1
+	}
+	return max(0, min(4, 2-int(math.Floor(math.Log10(v)))))
 }
 
 // signed writes a difference with its sign: +$459k, −$1.9M, +0.283 pp, 0.
@@ -288,12 +302,7 @@ func (u unit) signed(v float64, cur string) string {
 // three significant digits (at most four decimals): 0.00048 → 0.048 pp,
 // 0.013864 → 1.39 pp.
 func points(v float64) string {
-	p := 100 * math.Abs(v)
-	d := 1
-	if p > 0 {
-		d = max(1, min(4, 2-int(math.Floor(math.Log10(p)))))
-	}
-	return strconv.FormatFloat(100*v, 'f', d, 64) + " pp"
+	return strconv.FormatFloat(100*v, 'f', max(1, sigDecimals(100*math.Abs(v))), 64) + " pp"
 }
 
 // monthDate is the first day of simulation month m (1-based; 0 is the month
