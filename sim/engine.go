@@ -45,9 +45,6 @@ func Run(ctx context.Context, opts []Option, s Settings, progress func(done, tot
 	if err != nil {
 		return nil, err
 	}
-	if err := agg.checkFinite(); err != nil {
-		return nil, err
-	}
 	return agg.results(), nil
 }
 
@@ -174,6 +171,9 @@ func simulate(ctx context.Context, opts []Option, s Settings, first, end int, pr
 		})
 	}
 	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	if err := agg.checkFinite(); err != nil {
 		return nil, err
 	}
 	return agg, nil

@@ -109,9 +109,6 @@ func Sensitivity(ctx context.Context, m Model, s Settings, metric string, progre
 	if err != nil {
 		return nil, err
 	}
-	if err := agg.checkFinite(); err != nil {
-		return nil, err
-	}
 	res := agg.results()
 	out := &results.Sensitivity{Metric: metric, Trials: s.Trials, Seed: s.Seed,
 		Median: res.Options[0].Metrics[metric].Mean, Full: res.Options[len(opts)-1].Metrics[metric]}
