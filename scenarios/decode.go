@@ -105,11 +105,12 @@ type tag struct {
 	name, kind, def, enum, doc string
 	required                   bool
 	min, max                   *int64
+	pattern                    string // for the JSON Schema; the builder checks the same rule
 }
 
 func fieldTag(f reflect.StructField) tag {
 	t := tag{name: f.Tag.Get("yaml"), kind: f.Tag.Get("kind"), def: f.Tag.Get("default"),
-		enum: f.Tag.Get("enum"), doc: f.Tag.Get("doc"), required: f.Tag.Get("required") == "true"}
+		enum: f.Tag.Get("enum"), doc: f.Tag.Get("doc"), required: f.Tag.Get("required") == "true", pattern: f.Tag.Get("pattern")}
 	if s, ok := f.Tag.Lookup("min"); ok {
 		v, _ := strconv.ParseInt(s, 10, 64)
 		t.min = &v

@@ -14,10 +14,10 @@ package scenarios
 
 // File is a whole scenario file.
 type File struct {
-	Name          string                     `yaml:"name" required:"true" doc:"Name of the scenario, shown on every chart and report"`
+	Name          string                     `yaml:"name" required:"true" pattern:"\\S" doc:"Name of the scenario, shown on every chart and report"`
 	Description   string                     `yaml:"description" doc:"What the scenario is about"`
 	Question      string                     `yaml:"question" doc:"The question the scenario answers, shown at the top of the report"`
-	Currency      string                     `yaml:"currency" default:"USD" doc:"Currency of every money amount (ISO code)"`
+	Currency      string                     `yaml:"currency" default:"USD" pattern:"^[A-Z]{3}$" doc:"Currency of every money amount (ISO code)"`
 	Start         MonthRef                   `yaml:"start" required:"true" doc:"First simulated month, YYYY-MM"`
 	HorizonMonths int                        `yaml:"horizon_months" kind:"int" default:"36" min:"1" max:"240" doc:"Months simulated"`
 	Trials        int                        `yaml:"trials" kind:"int" default:"10000" min:"1" max:"10000000" doc:"Monte Carlo trials"`

@@ -279,6 +279,9 @@ func (g *schemaGen) field(t reflect.Type, tg tag) (*jsonObj, error) {
 		if tg.enum != "" {
 			s.set("enum", strings.Split(tg.enum, ","))
 		}
+		if tg.pattern != "" {
+			s.set("pattern", tg.pattern)
+		}
 		return s, nil
 	case reflect.Bool:
 		return obj("type", "boolean"), nil
@@ -330,6 +333,8 @@ func (g *schemaGen) number(k kind) *jsonObj {
 		}
 		if !math.IsInf(k.hi, 1) {
 			n.set("maximum", k.hi)
+		} else if k.most > 0 {
+			n.set("maximum", k.most)
 		}
 		if k.integer {
 			n.set("type", "integer")

@@ -20,7 +20,7 @@ type kind struct {
 	money    bool // "100k", "1.2M" allowed
 	integer  bool
 	expected string
-	// most, if set, bounds a number as written (not a distribution's
+	// most, if set (a power of ten), bounds a number as written (not a distribution's
 	// range) far above any business, a quadrillion of money or a billion
 	// meetings a year, so that a slip like 1e300 is caught here rather
 	// than overflowing in the run.
@@ -122,14 +122,13 @@ func parseNumber(n *yaml.Node, k kind) (float64, string) {
 	}
 	if !k.contains(v) {
 		hint := ""
-		switch {
-		case k.name == "prob" && exp == "" && v > 1 && v <= 100:
+		if k.name == "prob" && exp == "" && v > 1 && v <= 100 {
 			hint = fmt.Sprintf(" (did you mean %s%%?)", n.Value)
 		}
 		return 0, fmt.Sprintf("expected %s, found %s%s", k.expected, describe(n), hint)
 	}
 	if k.most > 0 && v > k.most {
-		return 0, fmt.Sprintf("expected %s, found %s (too large: at most %s)", k.expected, describe(n), strconv.FormatFloat(k.most, 'g', -1, 64))
+		return 0, fmt.Sprintf("expected %s, found %s (too large: at most %s)", k.expected, describe(n), fmt.Sprintf("1e%.0f", math.Log10(k.most)))
 	}
 	return v, ""
 }
