@@ -26,6 +26,10 @@ type group struct {
 	e, surv             []float64
 	price               []float64 // per dollar: MRR added by price increases each month
 	expand, contract    []float64 // per dollar: gross expansion (price and upsell) and contraction each month
+	// base is the MRR per dollar of an account that has had its price
+	// increases and no upsell or contraction: where most of the group's
+	// accounts are, and so the MRR priority assignment ranks the group by.
+	base []float64
 	cov, joinCov        float64   // coverage this month and in the join month
 	referred            bool      // referred logos and champion moves
 	// sBG under a coverage multiplier: survival weights of the accounts
@@ -230,12 +234,17 @@ func (w *worker) shareExpected(active []*group, mo int, assign Assignment, teamO
 	// Without a team everyone is covered; only the hours needed are
 	// counted.
 	if teamOn && assign == Priority {
+		// A group is ranked by the MRR of its accounts that have not
+		// been upsold or contracted, most of them: ranking it by its mean,
+		// which carries the expected upsell, would lift all its accounts
+		// above equal accounts of other groups, where the simulation lifts
+		// only the upsold ones.
 		perAccount := func(g *group) float64 {
 			t := max(mo-1, g.join)
 			if g.surv[t] == 0 {
 				return 0
 			}
-			return g.weight * g.e[t] / (g.count * g.surv[t])
+			return g.weight * g.base[t] / g.count
 		}
 		slices.SortStableFunc(active, func(a, b *group) int { return cmpDesc(perAccount(a), perAccount(b)) })
 		// As in the simulation, accounts whose MRR falls in the same
@@ -298,7 +307,7 @@ func sortedInts(m map[int]float64) []int {
 func newGroup(r *segRun, join, firstRenewal, h int, weight, count float64) *group {
 	g := &group{r: r, join: join, firstRenewal: firstRenewal, weight: weight, count: count,
 		e: make([]float64, h+2), surv: make([]float64, h+2), price: make([]float64, h+2),
-		expand: make([]float64, h+2), contract: make([]float64, h+2), failAt: -1, cov: 1, joinCov: 1}
+		expand: make([]float64, h+2), contract: make([]float64, h+2), base: make([]float64, h+2), failAt: -1, cov: 1, joinCov: 1}
 	g.first, g.step = firstRenewal, r.term
 	if r.hazard {
 		g.step = 1
@@ -311,7 +320,7 @@ func newGroup(r *segRun, join, firstRenewal, h int, weight, count float64) *grou
 		g.anchor = join
 		g.failAt = join + r.onbMonths
 	}
-	g.e[join], g.surv[join] = 1, 1
+	g.e[join], g.surv[join], g.base[join] = 1, 1, 1
 	return g
 }
 
@@ -364,6 +373,7 @@ func (g *group) advance(mo int, netRate NetRate, resp *Response, teamOn bool) {
 		co = r.coQ * r.coSize.Mean()
 	}
 	g.surv[mo] = g.surv[mo-1] * (1 - c)
+	g.base[mo] = g.base[mo-1] * (1 + pi)
 	// Expansion and contraction are booked gross, as the Monte Carlo
 	// engine books them: a month's upsell and contraction do not net out.
 	if e0 := g.e[mo-1]; netRate == Additive {

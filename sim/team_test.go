@@ -174,3 +174,29 @@ func TestGrossProfit(t *testing.T) {
 	within(t, "gross profit", r["gross_profit_total"].Mean, want, 1e-6*want)
 	within(t, "CS cost of 8 CSMs at $150k for 3 years", r["cs_cost_total"].Mean, 8*150000*3, 1e-6)
 }
+
+// Under priority assignment expected mode ranks a group by the MRR of its
+// accounts that were not upsold, as the simulation ranks accounts: 200
+// equal accounts and their equal new logos share a short team's hours, so
+// the expected path is the Monte Carlo mean (it was far below when groups
+// were ranked by their mean MRR, expected upsell included).
+func TestExpectedPriorityMatchesMonteCarlo(t *testing.T) {
+	m := Model{Horizon: 24, Segments: []Segment{{
+		Name: "mm", Count: 200, ACV: dist.Const(12000), TermMonths: 1, Renewal: Spread,
+		PriceIncrease: fixed(0), OnboardingSuccess: fixed(1),
+		Churn:       Churn{Rate: fixed(0.02), RateMonths: 1},
+		Upsell:      Movement{Cadence: Quarterly, Probability: fixed(0.05), Size: dist.Const(0.3)},
+		Contraction: Movement{Probability: fixed(0)},
+		Meetings:    []Meeting{{"monthly", 12, 1, 0}},
+		Acquisition: Acquisition{PerMonth: fixed(4), Growth: fixed(0)},
+	}}, Team: Team{CSMs: 1, HoursPerYear: 1200, Productivity: fixed(1), LoadedCost: fixed(120000), Assignment: Priority},
+		Response: Response{Churn: Curve{X: []float64{0, 0.5, 1}, Y: []float64{2, 1.4, 1}},
+			Upsell: Curve{X: []float64{0, 1}, Y: []float64{0.3, 1}}, Onboarding: Curve{X: []float64{0, 1}, Y: []float64{0.85, 1}}}}
+	ex := run(t, m, Settings{Mode: Expected}).Options[0].Metrics["arr_end"].Mean
+	mc := run(t, m, Settings{Trials: 1000, Seed: 3}).Options[0].Metrics["arr_end"]
+	// 4 standard errors: the expected path is the mean's limit, up to the
+	// coverage nonlinearity, which is small here.
+	if math.Abs(ex-mc.Mean) > 4*mc.SE {
+		t.Errorf("ARR at the horizon: expected mode %.0f, Monte Carlo %.0f ± %.0f", ex, mc.Mean, mc.SE)
+	}
+}
