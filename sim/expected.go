@@ -29,9 +29,9 @@ type group struct {
 	// base is the MRR per dollar of an account that has had its price
 	// increases and no upsell or contraction: where most of the group's
 	// accounts are, and so the MRR priority assignment ranks the group by.
-	base []float64
-	cov, joinCov        float64   // coverage this month and in the join month
-	referred            bool      // referred logos and champion moves
+	base         []float64
+	cov, joinCov float64 // coverage this month and in the join month
+	referred     bool    // referred logos and champion moves
 	// sBG under a coverage multiplier: survival weights of the accounts
 	// at fixed propensities θ (see sbgChurn).
 	theta, thetaSurv []float64
