@@ -279,7 +279,7 @@ func (w *worker) futureCohorts(h int) float64 {
 		if e.cacPerLogo {
 			cac = e.cac
 		}
-		perLogo := mrr*(e.margin-e.costToServe)*r.onbSuccess*r.tailFactor(e.discount, 0) - cac
+		perLogo := mrr*(e.margin-e.costToServe)*r.onbSuccess*(1+r.tailFactor(e.discount, 0)) - cac
 		v += r.arrivalRate(h) * perLogo * annuity
 	}
 	return v

@@ -429,3 +429,25 @@ func TestExpansionAndContractionAreGross(t *testing.T) {
 		}
 	}
 }
+
+// Future cohorts are valued from their join month, which they pay for: a
+// logo worth 1,000 × 80 % a month, kept at 98 % a month and discounted at
+// d = 1.1^(−1/12), is worth 800 Σ_{k=0..239} (0.98 d)^k when it joins, and
+// the cohorts of 10 logos a month after the horizon are discounted by
+// Σ_{k=1..240} d^k. The tolerance is the one month of difference at the far
+// end of the 20-year tail (800 (0.98 d)^240 a logo).
+func TestFutureCohortsCountTheirFirstMonth(t *testing.T) {
+	m := simpleModel(0, 12000, 1, Churn{Rate: fixed(0.02), RateMonths: 1}, Movement{Probability: fixed(0)}, 12)
+	m.Segments[0].Acquisition = Acquisition{PerMonth: fixed(10), Growth: fixed(0), Arrivals: Deterministic}
+	m.Economics = Economics{GrossMarginExCS: fixed(0.8), CostToServe: fixed(0), CAC: fixed(0),
+		ExpansionCostRatio: fixed(0), UpsellCostRatio: fixed(0), DiscountRate: fixed(0.1)}
+	m.Valuation = Valuation{Method: CustomerBased}
+	book := run(t, m, Settings{Mode: Expected}).Options[0].Metrics["valuation"].Mean
+	m.Valuation.FutureCohorts = true
+	all := run(t, m, Settings{Mode: Expected}).Options[0].Metrics["valuation"].Mean
+	d := math.Pow(1.1, -1.0/12)
+	x := 0.98 * d
+	perLogo := 800 * (1 - math.Pow(x, 240)) / (1 - x)
+	annuity := d * (1 - math.Pow(d, 240)) / (1 - d)
+	within(t, "value of future cohorts", all-book, 10*perLogo*annuity, 10*800*math.Pow(x, 240)*annuity+1e-6)
+}
