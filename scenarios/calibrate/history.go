@@ -381,7 +381,7 @@ func ReadHistory(r io.Reader, name string, opt ReadOptions) (*History, error) {
 			e.add(line, "month %q: %s", ms, msg)
 			bad = true
 		}
-		mrr, msg := parseMRR(rec[col["mrr"]])
+		mrr, msg := mrrColumn.parse(rec[col["mrr"]])
 		if msg != "" {
 			e.add(line, "%s", msg)
 			bad = true
@@ -552,37 +552,38 @@ func (h *History) dropUnusedSegments() {
 // every sum far from overflowing.
 const MaxAmount = 1e12
 
-// parseMRR reads an MRR: a number, optionally with a currency sign and
-// thousands separators ($1,200.50).
-func parseMRR(s string) (float64, string) {
-	v, msg := parseAmount(s)
-	switch msg {
-	case "":
-		return v, ""
-	case "empty":
-		return 0, "mrr is empty; write 0 for a month without revenue, or leave the row out"
-	case "negative":
-		return 0, fmt.Sprintf("mrr %s is negative; MRR is revenue a month, 0 or more (record a credit as lower MRR, or leave the row out)", strings.TrimSpace(s))
-	case "huge":
-		return 0, fmt.Sprintf("mrr %s is above %s a month, more than any company's revenue; check that the column holds monthly revenue in currency units", strings.TrimSpace(s), thousands(MaxAmount))
-	}
-	return 0, fmt.Sprintf("mrr %q: expected an amount such as 1200 or 1200.50", s)
+// amountColumn is a column of amounts a month and what its messages say.
+type amountColumn struct {
+	name     string // as in the header
+	word     string // what the amounts are: revenue, CS cost
+	holds    string // what it should hold, in currency units
+	empty    string // what to do instead of an empty cell
+	negative string // why a negative amount is wrong
 }
 
-// parseCost reads a month's CS cost as parseMRR reads an MRR.
-func parseCost(s string) (float64, string) {
+var (
+	mrrColumn = amountColumn{"mrr", "revenue", "monthly revenue", "write 0 for a month without revenue, or leave the row out",
+		"MRR is revenue a month, 0 or more (record a credit as lower MRR, or leave the row out)"}
+	costColumn = amountColumn{"cost", "CS cost", "the month's CS cost", "expected the CS cost of the month (write 0 for none), or leave the row out",
+		"expected the CS cost of the month, 0 or more"}
+)
+
+// parse reads a cell of the column: a number, optionally with a currency
+// sign and thousands separators ($1,200.50).
+func (c amountColumn) parse(s string) (float64, string) {
 	v, msg := parseAmount(s)
 	switch msg {
 	case "":
 		return v, ""
 	case "empty":
-		return 0, "cost is empty; expected the CS cost of the month (write 0 for none), or leave the row out"
+		return 0, fmt.Sprintf("%s is empty; %s", c.name, c.empty)
 	case "negative":
-		return 0, fmt.Sprintf("cost %s is negative; expected the CS cost of the month, 0 or more", strings.TrimSpace(s))
+		return 0, fmt.Sprintf("%s %s is negative; %s", c.name, strings.TrimSpace(s), c.negative)
 	case "huge":
-		return 0, fmt.Sprintf("cost %s is above %s a month; check that the column holds the month's CS cost in currency units", strings.TrimSpace(s), thousands(MaxAmount))
+		return 0, fmt.Sprintf("%s %s is above %s a month, more than any company's %s; check that the column holds %s in currency units",
+			c.name, strings.TrimSpace(s), thousands(MaxAmount), c.word, c.holds)
 	}
-	return 0, fmt.Sprintf("cost %q: expected an amount such as 1200 or 1200.50", s)
+	return 0, fmt.Sprintf("%s %q: expected an amount such as 1200 or 1200.50", c.name, s)
 }
 
 // parseAmount reads an amount of money a month from 0 to MaxAmount; the

@@ -112,7 +112,7 @@ func ReadCosts(r io.Reader, name string) (Costs, error) {
 		if mmsg != "" {
 			e.add(line, "month %q: %s", ms, mmsg)
 		}
-		v, vmsg := parseCost(rec[1])
+		v, vmsg := costColumn.parse(rec[1])
 		if vmsg != "" {
 			e.add(line, "%s", vmsg)
 		}
