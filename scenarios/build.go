@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"math/rand/v2"
 	"slices"
 	"sort"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 
 	"csplan/sim"
 	"csplan/sim/dist"
+	"csplan/sim/rng"
 
 	"go.yaml.in/yaml/v3"
 	"gonum.org/v1/gonum/mat"
@@ -398,13 +398,13 @@ func (b *builder) secondOrder() sim.SecondOrder {
 // monotonically, so quantiles carry over.
 type promoterShare struct{ nps dist.Dist }
 
-func share(nps float64) float64                     { return math.Min(1, math.Max(0, (70+nps)/200)) }
-func (p promoterShare) Sample(r *rand.Rand) float64 { return share(p.nps.Sample(r)) }
-func (p promoterShare) Quantile(q float64) float64  { return share(p.nps.Quantile(q)) }
-func (p promoterShare) Mean() float64               { return share(p.nps.Mean()) }
-func (p promoterShare) Support() (lo, hi float64)   { l, h := p.nps.Support(); return share(l), share(h) }
-func (p promoterShare) Fixed() bool                 { return p.nps.Fixed() }
-func (p promoterShare) String() string              { return "promoters from NPS " + p.nps.String() }
+func share(nps float64) float64                      { return math.Min(1, math.Max(0, (70+nps)/200)) }
+func (p promoterShare) Sample(r *rng.Stream) float64 { return share(p.nps.Sample(r)) }
+func (p promoterShare) Quantile(q float64) float64   { return share(p.nps.Quantile(q)) }
+func (p promoterShare) Mean() float64                { return share(p.nps.Mean()) }
+func (p promoterShare) Support() (lo, hi float64)    { l, h := p.nps.Support(); return share(l), share(h) }
+func (p promoterShare) Fixed() bool                  { return p.nps.Fixed() }
+func (p promoterShare) String() string               { return "promoters from NPS " + p.nps.String() }
 
 func (b *builder) correlations() []sim.Correlation {
 	var out []sim.Correlation

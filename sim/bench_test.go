@@ -80,7 +80,6 @@ func BenchmarkDrawsBound(b *testing.B) {
 			surv:  sbgSurvival(nil, s.Churn.SBG.Alpha.Dist.Mean(), s.Churn.SBG.Beta.Dist.Mean(), m.Horizon/12+2),
 			logUp: logKeep(s.Upsell.Probability.Dist.Mean()), term: s.TermMonths, horizon: m.Horizon})
 	}
-	acv, churn, up := newStream(), newStream(), newStream()
 	total := 0.0
 	for b.Loop() {
 		for t := range trials {
@@ -88,14 +87,16 @@ func BenchmarkDrawsBound(b *testing.B) {
 			for _, s := range segs {
 				for j := range s.n {
 					key := subKey(tk, accountKey(s.key, 0, j))
-					mrr := s.acv.Sample(acv.seed(key, purposeACV).r) / 12
+					acv := newStream(key, purposeACV)
+					mrr := s.acv.Sample(&acv) / 12
 					first := 1 + j%s.term
 					opps := (s.horizon-first)/s.term + 1
-					k := sbgTime(churn.seed(key, purposeChurn).uniform(), s.surv, opps)
+					churn := newStream(key, purposeChurn)
+					k := sbgTime(churn.Uniform(), s.surv, opps)
 					last := min(s.horizon, first+(k-1)*s.term-1)
-					u := up.seed(key, purposeUpsell)
-					for mo := u.geometric(s.logUp); mo <= last; mo += u.geometric(s.logUp) {
-						mrr *= 1 + s.size.Sample(u.r)
+					u := newStream(key, purposeUpsell)
+					for mo := geometric(&u, s.logUp); mo <= last; mo += geometric(&u, s.logUp) {
+						mrr *= 1 + s.size.Sample(&u)
 					}
 					total += mrr
 				}

@@ -209,11 +209,11 @@ func TestCalendarBookingMatchesPath(t *testing.T) {
 // A sketch quantile is within 2^-8 (relatively) of the exact order
 // statistic at the same rank, for values of any sign and scale.
 func TestSketchRelativeError(t *testing.T) {
-	st := newStream().seed(1, 2)
+	st := newStream(1, 2)
 	var s sketch
 	xs := make([]float64, 5000)
 	for i := range xs {
-		xs[i] = math.Exp(3 * st.r.NormFloat64())
+		xs[i] = math.Exp(3 * st.Norm())
 		if i%5 == 0 {
 			xs[i] = -xs[i]
 		}

@@ -300,10 +300,9 @@ func TestCorrelatedAssumptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	const n = 4000
-	st := newStream()
 	a, b, c := make([]float64, n), make([]float64, n), make([]float64, n)
 	for i := range n {
-		d := drawer{trial: trialKey(1, uint64(i)), st: st, cop: cop}
+		d := drawer{trial: trialKey(1, uint64(i)), cop: cop}
 		a[i], b[i], c[i] = d.draw(Assumption{"churn", churn}), d.draw(Assumption{"up", up}), d.draw(Assumption{"other", other})
 	}
 	se := (1 - 0.25) / math.Sqrt(n-1)

@@ -26,15 +26,14 @@ func newLHS(opts []Option, s Settings) *lhs {
 		}
 	}
 	slices.Sort(names)
-	st := newStream()
 	for _, name := range names {
 		p := make([]uint32, s.Trials)
 		for i := range p {
 			p[i] = uint32(i)
 		}
-		st.seed(splitmix64(s.Seed^nameKey(name)), purposeAssumption)
+		st := newStream(splitmix64(s.Seed^nameKey(name)), purposeShuffle)
 		for i := len(p) - 1; i > 0; i-- { // Fisher-Yates
-			j := st.r.IntN(i + 1)
+			j := st.Index(i + 1)
 			p[i], p[j] = p[j], p[i]
 		}
 		l.perms[name] = p

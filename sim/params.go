@@ -99,7 +99,6 @@ func (so *secondOrder) championRisk(departures []int32, mo int) bool {
 type drawer struct {
 	trial    uint64 // trialKey of the trial
 	expected bool
-	st       *stream
 	cop      *copula   // rank correlations, if any
 	corr     []float64 // the trial's correlated uniforms, drawn on first use
 	lhs      *lhs      // Latin hypercube design, if any
@@ -127,7 +126,8 @@ func (d *drawer) draw(a Assumption) float64 {
 // uniform is the trial's uniform for an input: from the input's own
 // stream, moved into its stratum under Latin hypercube sampling.
 func (d *drawer) uniform(name string) float64 {
-	u := d.st.seed(subKey(d.trial, nameKey(name)), purposeAssumption).uniform()
+	st := newStream(subKey(d.trial, nameKey(name)), purposeAssumption)
+	u := st.Uniform()
 	if d.lhs != nil {
 		u = d.lhs.stratify(name, d.index, u)
 	}

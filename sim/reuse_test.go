@@ -67,7 +67,7 @@ func TestSegmentReuseChangesNothing(t *testing.T) {
 func TestSegmentKey(t *testing.T) {
 	key := func(m *Model, i int) segKey {
 		w := newWorker(1, 36)
-		d := drawer{trial: w.trial, st: w.assume}
+		d := drawer{trial: w.trial}
 		segs := resolve(m, &d, nil)
 		return w.segKey(&segs[i])
 	}

@@ -3,7 +3,8 @@ package sim
 import (
 	"hash/fnv"
 	"math"
-	"math/rand/v2"
+
+	"csplan/sim/rng"
 )
 
 // Random streams. Every random number is drawn from a stream named by
@@ -12,6 +13,9 @@ import (
 // streams were used: the basis of reproducibility at any -j and of common
 // random numbers across options (the same account sees the same draws for the
 // same event in every option).
+//
+// The generator is SplitMix64 (package rng): a draw is a pure function of
+// the stream's name and its index, so opening a stream costs one mix.
 
 // Stream purposes.
 const (
@@ -25,16 +29,15 @@ const (
 	purposeChampion
 	purposeChampionMove
 	purposeReferral
+	purposeShuffle
 )
 
-// splitmix64 is the SplitMix64 finaliser: a bijective mixer that turns
-// structured inputs (counters, small ids) into well-spread PCG seeds.
-func splitmix64(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return x ^ (x >> 31)
-}
+// mix is the generator's finaliser, used to spread structured keys.
+func mix(x uint64) uint64 { return rng.Mix(x) }
+
+// splitmix64 is one step of SplitMix64 from state x: it turns structured
+// inputs (counters, small ids) into well-spread keys.
+func splitmix64(x uint64) uint64 { return rng.Mix(x + rng.Golden) }
 
 // trialKey mixes the seed and the trial number into the root of every
 // stream of that trial.
@@ -59,45 +62,33 @@ func accountKey(segment uint64, month, j int) uint64 {
 	return splitmix64(segment ^ uint64(month)<<40 ^ uint64(j))
 }
 
-// stream is a reusable generator: reseeding it costs one mix, so a worker
-// keeps one per purpose and reseeds it per account.
-type stream struct {
-	pcg rand.PCG
-	r   *rand.Rand // the same generator, for distributions' Sample
-}
+// stream is one named random stream (see package rng).
+type stream = rng.Stream
 
-func newStream() *stream {
-	s := &stream{}
-	s.r = rand.New(&s.pcg)
-	return s
-}
-
-// seed points the stream at (key, purpose); key is already well mixed.
-func (s *stream) seed(key, purpose uint64) *stream {
-	s.pcg.Seed(splitmix64(key^purpose*0x9e3779b97f4a7c15), key)
-	return s
-}
-
-// uniform returns a float64 in (0, 1): never 0, so its logarithm is finite.
-func (s *stream) uniform() float64 {
-	return (float64(s.pcg.Uint64()>>11) + 0.5) * (1.0 / (1 << 53))
-}
+// newStream opens the stream of a (key, purpose); key is already well mixed.
+func newStream(key, purpose uint64) stream { return rng.New(key, purpose) }
 
 // geometric returns the number of Bernoulli(p) trials up to and including
 // the first success (≥ 1); logq is log(1 − p). By inversion,
-// ⌊log U / log(1 − p)⌋ + 1, with −log U drawn as a standard exponential by
-// the ziggurat method, which avoids a logarithm in most draws. It returns
-// math.MaxInt32 when p is 0.
-func (s *stream) geometric(logq float64) int {
+// ⌊E / −log(1 − p)⌋ + 1 with E a standard exponential (E = −log U), drawn
+// by the ziggurat method, which avoids a logarithm in most draws. It
+// returns math.MaxInt32 when p is 0.
+func geometric(s *stream, logq float64) int {
 	if logq == 0 {
 		return math.MaxInt32
 	}
 	if math.IsInf(logq, -1) {
 		return 1
 	}
-	g := s.r.ExpFloat64() / -logq
+	g := s.Exp() / -logq
 	if g >= math.MaxInt32 {
 		return math.MaxInt32
 	}
 	return 1 + int(g)
+}
+
+// hashUniform is a uniform in (0, 1) named by a key and a counter: a
+// counter-based draw for decisions that need no stream.
+func hashUniform(key, n uint64) float64 {
+	return (float64(splitmix64(key^splitmix64(n))>>11) + 0.5) * (1.0 / (1 << 53))
 }

@@ -125,7 +125,6 @@ func Sensitivity(ctx context.Context, m Model, s Settings, metric string, progre
 		byName[a.Name] = a
 	}
 	design := newLHS(opts, s)
-	st := newStream()
 	sumSq := 0.0
 	for i, n := range inputs {
 		lo := res.Options[1+2*i].Metrics[metric].Mean
@@ -133,7 +132,7 @@ func Sensitivity(ctx context.Context, m Model, s Settings, metric string, progre
 		a := byName[n]
 		vals := make([]float64, s.Trials)
 		for t := range vals {
-			d := drawer{trial: trialKey(s.Seed, uint64(t)), st: st, cop: cop, lhs: design, index: t}
+			d := drawer{trial: trialKey(s.Seed, uint64(t)), cop: cop, lhs: design, index: t}
 			vals[t] = d.draw(*a)
 		}
 		rho := spearman(vals, full)

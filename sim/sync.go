@@ -2,7 +2,6 @@ package sim
 
 import (
 	"math"
-	"math/rand/v2"
 )
 
 // When the team is short of hours, coverage depends on which accounts are
@@ -38,8 +37,8 @@ type live struct {
 	referred             bool // a referred logo or a champion move
 	nextChamp            int  // month the champion next leaves (second order)
 	riskUntil            int  // churn is raised before this month
-	champS, moveS        rand.PCG
-	churnS, upS, coS     rand.PCG
+	champS, moveS        stream
+	churnS, upS, coS     stream
 	hasEc, hasEu, hasEco bool
 	grrLevel             float64
 	ring                 [12]float64 // MRR of the last window months, by month mod window
@@ -72,7 +71,7 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 			if j < len(r.seg.Accounts) {
 				mrr = r.seg.Accounts[j].MRR
 			} else {
-				mrr = r.seg.ACV.Sample(w.acv.seed(key, purposeACV).r) / 12
+				mrr = w.drawMRR(r.seg.ACV, key)
 			}
 			accts = append(accts, w.newLive(r, key, mrr, 0, r.firstRenewal(j), false))
 		}
@@ -92,14 +91,15 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 			}
 			active[i] += r.logosD[m-1]
 			if so := r.so; so != nil {
-				n := poisson(w.ar.seed(subKey(w.trial, accountKey(r.key, m, 0)), purposeReferral), so.share*active[i]*so.referrals)
+				st := newStream(subKey(w.trial, accountKey(r.key, m, 0)), purposeReferral)
+				n := poisson(&st, so.share*active[i]*so.referrals)
 				for k := 0; k < n+w.moves[i][m]; k++ {
 					j := referralKeys + k
 					if k >= n {
 						j = moveKeys + k - n
 					}
 					key := subKey(w.trial, accountKey(r.key, m, j))
-					mrr := r.newACV.Sample(w.acv.seed(key, purposeACV).r) / 12
+					mrr := w.drawMRR(r.newACV, key)
 					accts = append(accts, w.newLive(r, key, mrr, m, m+r.term, true))
 				}
 			}
@@ -112,11 +112,12 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 				n = int(math.Floor(acc[i]+lam+1e-9)) - int(math.Floor(acc[i]+1e-9))
 				acc[i] += lam
 			} else {
-				n = poisson(w.ar.seed(subKey(w.trial, accountKey(r.key, m, 0)), purposeArrivals), lam)
+				st := newStream(subKey(w.trial, accountKey(r.key, m, 0)), purposeArrivals)
+				n = poisson(&st, lam)
 			}
 			for k := 0; k < n; k++ {
 				key := subKey(w.trial, accountKey(r.key, m, k+1))
-				mrr := r.newACV.Sample(w.acv.seed(key, purposeACV).r) / 12
+				mrr := w.drawMRR(r.newACV, key)
 				accts = append(accts, w.newLive(r, key, mrr, m, m+r.term, false))
 			}
 		}
@@ -170,10 +171,9 @@ func (w *worker) newLive(r *segRun, key uint64, mrr float64, join, firstRenewal 
 	a := live{r: r, join: join, firstRenew: firstRenewal, mrr: mrr, need: r.hoursPerAccount / 12, theta: -1, onbFailAt: -1,
 		referred: referred, nextChamp: -1}
 	if so := r.so; so != nil && so.champLog != 0 {
-		st := w.champSt.seed(key, purposeChampion)
-		a.nextChamp = join + st.geometric(so.champLog)
-		a.champS = st.pcg
-		a.moveS = w.moveSt.seed(key, purposeChampionMove).pcg
+		a.champS = newStream(key, purposeChampion)
+		a.nextChamp = join + geometric(&a.champS, so.champLog)
+		a.moveS = newStream(key, purposeChampionMove)
 	}
 	a.step = r.term
 	a.nextChurn = firstRenewal
@@ -190,16 +190,14 @@ func (w *worker) newLive(r *segRun, key uint64, mrr float64, join, firstRenewal 
 	}
 	a.upEvery, a.nextUp = firstOpportunity(anchor, r.upEvery, firstRenewal, r.term)
 	a.coEvery, a.nextCo = firstOpportunity(anchor, r.coEvery, firstRenewal, r.term)
-	w.churn.seed(key, purposeChurn)
-	a.churnS = w.churn.pcg
-	w.up.seed(key, purposeUpsell)
-	a.upS = w.up.pcg
-	w.co.seed(key, purposeContraction)
-	a.coS = w.co.pcg
+	a.churnS = newStream(key, purposeChurn)
+	a.upS = newStream(key, purposeUpsell)
+	a.coS = newStream(key, purposeContraction)
 	if join > 0 {
 		// Onboarding is decided with the coverage of the join month, in
 		// liveMonth.
-		a.onbU = w.onb.seed(key, purposeOnboarding).uniform()
+		st := newStream(key, purposeOnboarding)
+		a.onbU = st.Uniform()
 	}
 	b := w.b
 	b.mrr[join] += mrr
@@ -245,7 +243,7 @@ func hazardStep(p, lambda float64, acc, thr *float64, has *bool, s *stream) bool
 		return true
 	}
 	if !*has {
-		*thr, *has = s.r.ExpFloat64(), true
+		*thr, *has = s.Exp(), true
 	}
 	*acc += lambda
 	return *acc > *thr
@@ -308,10 +306,8 @@ func (w *worker) liveMonth(a *live, m, win int, resp *Response) {
 		// riskMonths; the next departure is drawn as the independent
 		// engine draws the sequence.
 		a.riskUntil = m + r.so.riskMonths
-		st := w.champSt
-		st.pcg = a.champS
-		a.nextChamp = m + st.geometric(r.so.champLog)
-		a.champS = st.pcg
+		st := &a.champS
+		a.nextChamp = m + geometric(st, r.so.champLog)
 	}
 	risk := r.so != nil && !r.so.reonboard && r.so.champMult != 1 && m < a.riskUntil
 	if !churned && m == a.nextChurn {
@@ -322,18 +318,17 @@ func (w *worker) liveMonth(a *live, m, win int, resp *Response) {
 		if risk {
 			mult *= r.so.champMult
 		}
-		st := w.churn
-		st.pcg = a.churnS
+		st := &a.churnS
 		switch {
 		case r.sbg && a.theta < 0 && mult == 1:
 			if a.periods == 1 {
-				a.u = st.uniform()
+				a.u = st.Uniform()
 			}
 			churned = r.sbgSurv[min(a.periods, len(r.sbgSurv)-1)] < a.u
 		case r.sbg:
 			if a.theta < 0 {
 				if a.periods == 1 {
-					a.u = st.uniform()
+					a.u = st.Uniform()
 				}
 				// Survived periods − 1 periods: θ's posterior.
 				a.theta = betaRand(st, r.alpha, r.beta+float64(a.periods-1))
@@ -346,15 +341,12 @@ func (w *worker) liveMonth(a *live, m, win int, resp *Response) {
 		default:
 			churned = hazardStep(rs.pChurn, rs.lChurn, &a.hc, &a.ec, &a.hasEc, st)
 		}
-		a.churnS = st.pcg
 	}
 	if departed && !churned && r.so.moveWin > 0 {
-		st := w.moveSt
-		st.pcg = a.moveS
-		if st.uniform() < r.so.moveWin && m+1 <= w.b.h {
+		st := &a.moveS
+		if st.Uniform() < r.so.moveWin && m+1 <= w.b.h {
 			w.moves[r.idx][m+1]++
 		}
-		a.moveS = st.pcg
 	}
 	if churned {
 		b.mrr[m] -= old
@@ -379,25 +371,21 @@ func (w *worker) liveMonth(a *live, m, win int, resp *Response) {
 	}
 	if m == a.nextUp {
 		a.nextUp += a.upEvery
-		st := w.up
-		st.pcg = a.upS
+		st := &a.upS
 		rs := r.cache.get(r, resp, a.cov)
 		if hazardStep(rs.pUp, rs.lUp, &a.hu, &a.eu, &a.hasEu, st) {
-			a.mrr *= math.Max(0, 1+r.upSize.Sample(st.r))
+			a.mrr *= math.Max(0, 1+r.upSize.Sample(st))
 			a.hu, a.hasEu = 0, false
 		}
-		a.upS = st.pcg
 	}
 	up := a.mrr - old
 	if m == a.nextCo {
 		a.nextCo += a.coEvery
-		st := w.co
-		st.pcg = a.coS
+		st := &a.coS
 		if hazardStep(r.coQ, -r.logCoKeep, &a.hco, &a.eco, &a.hasEco, st) {
-			a.mrr *= math.Max(0, 1-r.coSize.Sample(st.r))
+			a.mrr *= math.Max(0, 1-r.coSize.Sample(st))
 			a.hco, a.hasEco = 0, false
 		}
-		a.coS = st.pcg
 	}
 	if d := a.mrr - old; d != 0 {
 		b.mrr[m] += d

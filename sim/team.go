@@ -145,9 +145,3 @@ func (p *teamPath) clear() {
 	clear(p.heads)
 	clear(p.cost)
 }
-
-// hashUniform is a uniform in (0, 1) named by a key and a counter: a
-// counter-based draw for decisions that need no stream.
-func hashUniform(key, n uint64) float64 {
-	return (float64(splitmix64(key^splitmix64(n))>>11) + 0.5) * (1.0 / (1 << 53))
-}

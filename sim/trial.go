@@ -191,22 +191,19 @@ func (c *schedule) reset(h int) {
 // worker holds the reusable state of one goroutine: streams and buffers, so
 // a trial allocates nothing per account.
 type worker struct {
-	trial                       uint64 // trialKey of the current trial
-	seed                        uint64
-	acv, churn, up, co, onb, ar *stream
-	assume                      *stream
-	ups, cos                    []event
-	path                        []point
-	segs                        []segRun
-	scheds                      [][]schedule // [segment][calendar]
-	segMRR, segLevel            [][]float64  // [segment][month]: see segRun.mrrD
-	segLogos                    [][]float64  // [segment][month]: see segRun.logosD
-	champ                       []int32      // scratch: an account's champion departures
-	champSt, moveSt             *stream
-	moves                       [][]int     // [segment][month]: logos brought by departed champions
-	sbgTabs                     [][]float64 // [segment] survival by period
-	price                       []float64   // scratch: a calendar's price factors
-	b                           *book
+	trial            uint64 // trialKey of the current trial
+	seed             uint64
+	ups, cos         []event
+	path             []point
+	segs             []segRun
+	scheds           [][]schedule // [segment][calendar]
+	segMRR, segLevel [][]float64  // [segment][month]: see segRun.mrrD
+	segLogos         [][]float64  // [segment][month]: see segRun.logosD
+	champ            []int32      // scratch: an account's champion departures
+	moves            [][]int      // [segment][month]: logos brought by departed champions
+	sbgTabs          [][]float64  // [segment] survival by period
+	price            []float64    // scratch: a calendar's price factors
+	b                *book
 
 	// The team and the synchronous engine (see sync.go).
 	team    *teamPath
@@ -234,13 +231,15 @@ type worker struct {
 
 	reuse reuse // segments simulated in earlier options of the trial
 
+	// draws are streams that distributions sample from (see drawMRR).
+	draws [3]stream
+
 	keys []uint64  // scratch: the opening book's account keys
 	mrrs []float64 // and their MRRs
 }
 
 func newWorker(seed uint64, h int) *worker {
-	return &worker{seed: seed, acv: newStream(), churn: newStream(), up: newStream(), co: newStream(),
-		onb: newStream(), ar: newStream(), assume: newStream(), b: newBook(h), champSt: newStream(), moveSt: newStream(),
+	return &worker{seed: seed, b: newBook(h),
 		team: newTeamPath(h), stats: make([]syncStats, h+1)}
 }
 
@@ -252,7 +251,7 @@ func (w *worker) runTrial(m *Model, trial uint64) {
 	b := w.b
 	b.reset()
 	w.trial = trialKey(w.seed, trial)
-	d := drawer{trial: w.trial, st: w.assume, cop: w.cop, lhs: w.lhs, index: int(trial)}
+	d := drawer{trial: w.trial, cop: w.cop, lhs: w.lhs, index: int(trial)}
 	w.segs = resolve(m, &d, w.segs)
 	w.synced = false
 	clear(w.stats)
@@ -391,13 +390,22 @@ func (w *worker) book(r *segRun) {
 		if j < len(s.Accounts) {
 			mrr = s.Accounts[j].MRR
 		} else {
-			mrr = s.ACV.Sample(w.acv.seed(key, purposeACV).r) / 12
+			mrr = w.drawMRR(s.ACV, key)
 		}
 		w.keys, w.mrrs = append(w.keys, key), append(w.mrrs, mrr)
 	}
 	for j, key := range w.keys {
 		w.account(r, key, w.mrrs[j], 0, r.firstRenewal(j), false)
 	}
+}
+
+// drawMRR draws the MRR of the account named by key from its ACV
+// distribution: the account's own ACV stream, a twelfth of the ACV. The
+// stream lives in the worker because distributions sample through an
+// interface, which would move a local one to the heap.
+func (w *worker) drawMRR(acv dist.Dist, key uint64) float64 {
+	w.draws[0] = newStream(key, purposeACV)
+	return acv.Sample(&w.draws[0]) / 12
 }
 
 // arrivalsAt adds the new logos of one segment in month mo; acc carries
@@ -412,11 +420,12 @@ func (w *worker) arrivalsAt(r *segRun, mo int, acc *float64) {
 		n = int(math.Floor(*acc+lam+1e-9)) - int(math.Floor(*acc+1e-9))
 		*acc += lam
 	} else {
-		n = poisson(w.ar.seed(subKey(w.trial, accountKey(r.key, mo, 0)), purposeArrivals), lam)
+		st := newStream(subKey(w.trial, accountKey(r.key, mo, 0)), purposeArrivals)
+		n = poisson(&st, lam)
 	}
 	for k := 0; k < n; k++ {
 		key := subKey(w.trial, accountKey(r.key, mo, k+1))
-		mrr := r.newACV.Sample(w.acv.seed(key, purposeACV).r) / 12
+		mrr := w.drawMRR(r.newACV, key)
 		w.account(r, key, mrr, mo, mo+r.term, false)
 	}
 }
@@ -435,7 +444,8 @@ func (w *worker) secondOrderAt(r *segRun, mo int, active float64) {
 		return
 	}
 	so := r.so
-	n := poisson(w.ar.seed(subKey(w.trial, accountKey(r.key, mo, 0)), purposeReferral), so.share*active*so.referrals)
+	st := newStream(subKey(w.trial, accountKey(r.key, mo, 0)), purposeReferral)
+	n := poisson(&st, so.share*active*so.referrals)
 	for k := 0; k < n; k++ {
 		w.referred(r, mo, referralKeys+k)
 	}
@@ -446,7 +456,7 @@ func (w *worker) secondOrderAt(r *segRun, mo int, active float64) {
 
 func (w *worker) referred(r *segRun, mo, j int) {
 	key := subKey(w.trial, accountKey(r.key, mo, j))
-	mrr := r.newACV.Sample(w.acv.seed(key, purposeACV).r) / 12
+	mrr := w.drawMRR(r.newACV, key)
 	w.account(r, key, mrr, mo, mo+r.term, true)
 }
 
@@ -458,8 +468,8 @@ func (w *worker) championDepartures(r *segRun, key uint64, join int) {
 	if so == nil || so.champLog == 0 {
 		return
 	}
-	st := w.champSt.seed(key, purposeChampion)
-	for t := join + st.geometric(so.champLog); t <= w.b.h; t += st.geometric(so.champLog) {
+	st := newStream(key, purposeChampion)
+	for t := join + geometric(&st, so.champLog); t <= w.b.h; t += geometric(&st, so.champLog) {
 		w.champ = append(w.champ, int32(t))
 	}
 }
@@ -471,12 +481,12 @@ func (w *worker) championMoves(r *segRun, key uint64, churnAt int) {
 	if len(w.champ) == 0 || r.so.moveWin <= 0 {
 		return
 	}
-	st := w.moveSt.seed(key, purposeChampionMove)
+	st := newStream(key, purposeChampionMove)
 	for _, t := range w.champ {
 		if int(t) >= churnAt {
 			return
 		}
-		if st.uniform() < r.so.moveWin && int(t)+1 <= w.b.h {
+		if st.Uniform() < r.so.moveWin && int(t)+1 <= w.b.h {
 			w.moves[r.idx][t+1]++
 		}
 	}
@@ -493,7 +503,7 @@ func (w *worker) account(r *segRun, key uint64, mrr float64, join, firstRenewal 
 	churnAt := h + 1 // beyond the horizon: survives
 
 	if join > 0 && r.onbSuccess < 1 {
-		if w.onb.seed(key, purposeOnboarding).uniform() >= r.onbSuccess {
+		if st := newStream(key, purposeOnboarding); st.Uniform() >= r.onbSuccess {
 			churnAt = join + r.onbMonths
 		}
 	}
@@ -509,21 +519,22 @@ func (w *worker) account(r *segRun, key uint64, mrr float64, join, firstRenewal 
 	w.championDepartures(r, key, join)
 	if first <= h && first < churnAt {
 		opps := (h-first)/step + 1
-		rc := w.churn.seed(key, purposeChurn)
+		rcs := newStream(key, purposeChurn)
+		rc := &rcs
 		var k int
 		switch {
 		case r.so.hasRisk(w.champ):
 			k = w.churnWithChampions(r, rc, first, step, opps)
 		case r.sbgDirect:
-			k = sbgTime(rc.uniform(), r.sbgSurv, opps)
+			k = sbgTime(rc.Uniform(), r.sbgSurv, opps)
 		case r.sbg:
 			// The uniform the inversion would use is drawn first, as the
 			// synchronous engine does, so both use the stream alike.
-			rc.uniform()
+			rc.Uniform()
 			theta := betaRand(rc, r.alpha, r.beta)
-			k = rc.geometric(logKeep(math.Min(1, theta*r.churnMult)))
+			k = geometric(rc, logKeep(math.Min(1, theta*r.churnMult)))
 		default:
-			k = rc.geometric(r.logKeep)
+			k = geometric(rc, r.logKeep)
 		}
 		if k <= opps {
 			churnAt = min(churnAt, first+(k-1)*step)
@@ -539,11 +550,13 @@ func (w *worker) account(r *segRun, key uint64, mrr float64, join, firstRenewal 
 	}
 	w.ups = w.ups[:0]
 	if r.upQ > 0 {
-		w.ups = opportunities(w.ups, w.up.seed(key, purposeUpsell), r.logUpKeep, r.upSize, +1, anchor, r.upEvery, firstRenewal, term, last)
+		w.draws[1] = newStream(key, purposeUpsell)
+		w.ups = opportunities(w.ups, &w.draws[1], r.logUpKeep, r.upSize, +1, anchor, r.upEvery, firstRenewal, term, last)
 	}
 	w.cos = w.cos[:0]
 	if r.coQ > 0 {
-		w.cos = opportunities(w.cos, w.co.seed(key, purposeContraction), r.logCoKeep, r.coSize, -1, anchor, r.coEvery, firstRenewal, term, last)
+		w.draws[2] = newStream(key, purposeContraction)
+		w.cos = opportunities(w.cos, &w.draws[2], r.logCoKeep, r.coSize, -1, anchor, r.coEvery, firstRenewal, term, last)
 	}
 
 	b.logos[join]++
@@ -605,7 +618,7 @@ func (w *worker) churnWithChampions(r *segRun, rc *stream, first, step, opps int
 	has := false
 	theta, u := -1.0, 0.0
 	if r.sbg {
-		u = rc.uniform()
+		u = rc.Uniform()
 		if !r.sbgDirect {
 			theta = betaRand(rc, r.alpha, r.beta)
 		}
@@ -794,14 +807,14 @@ func opportunities(out []event, r *stream, logKeep float64, size dist.Dist, sign
 	if first > last {
 		return out
 	}
-	n := r.geometric(logKeep) - 1
+	n := geometric(r, logKeep) - 1
 	for {
 		mo := first + n*step
 		if n >= math.MaxInt32/2 || mo > last {
 			return out
 		}
-		out = append(out, event{int32(mo), math.Max(0, 1+sign*size.Sample(r.r))})
-		n += r.geometric(logKeep)
+		out = append(out, event{int32(mo), math.Max(0, 1+sign*size.Sample(r))})
+		n += geometric(r, logKeep)
 	}
 }
 
@@ -902,19 +915,19 @@ func betaRand(r *stream, a, b float64) float64 {
 func gammaRand(r *stream, a float64) float64 {
 	boost := 1.0
 	if a < 1 {
-		boost = math.Pow(r.uniform(), 1/a)
+		boost = math.Pow(r.Uniform(), 1/a)
 		a++
 	}
 	d := a - 1.0/3
 	c := 1 / math.Sqrt(9*d)
 	for {
-		x := r.r.NormFloat64()
+		x := r.Norm()
 		v := 1 + c*x
 		if v <= 0 {
 			continue
 		}
 		v = v * v * v
-		u := r.uniform()
+		u := r.Uniform()
 		if math.Log(u) < 0.5*x*x+d-d*v+d*math.Log(v) {
 			return d * v * boost
 		}
@@ -933,7 +946,7 @@ func poisson(r *stream, lambda float64) int {
 	if lambda <= 0 {
 		return n
 	}
-	u := r.uniform()
+	u := r.Uniform()
 	p := math.Exp(-lambda)
 	cdf := p
 	k := 0

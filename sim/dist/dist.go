@@ -8,9 +8,10 @@ package dist
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"slices"
 	"strconv"
+
+	"csplan/sim/rng"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -20,7 +21,7 @@ import (
 // hypercube sampling and rank-correlated inputs need. Sample is the fast path
 // used for per-account events.
 type Dist interface {
-	Sample(r *rand.Rand) float64
+	Sample(r *rng.Stream) float64
 	Quantile(p float64) float64
 	Mean() float64
 	// Support is the closed interval holding every value the distribution can
@@ -39,19 +40,17 @@ func num(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
 
 // open01 returns a uniform float64 in (0, 1): inverse CDFs of unbounded
 // distributions are infinite at 0.
-func open01(r *rand.Rand) float64 {
-	return (float64(r.Uint64()>>11) + 0.5) * (1.0 / (1 << 53))
-}
+func open01(r *rng.Stream) float64 { return r.Uniform() }
 
 // Const is a plain number: a distribution with all its mass on one value.
 type Const float64
 
-func (c Const) Sample(*rand.Rand) float64 { return float64(c) }
-func (c Const) Quantile(float64) float64  { return float64(c) }
-func (c Const) Mean() float64             { return float64(c) }
-func (c Const) Support() (lo, hi float64) { return float64(c), float64(c) }
-func (c Const) Fixed() bool               { return true }
-func (c Const) String() string            { return num(float64(c)) }
+func (c Const) Sample(*rng.Stream) float64 { return float64(c) }
+func (c Const) Quantile(float64) float64   { return float64(c) }
+func (c Const) Mean() float64              { return float64(c) }
+func (c Const) Support() (lo, hi float64)  { return float64(c), float64(c) }
+func (c Const) Fixed() bool                { return true }
+func (c Const) String() string             { return num(float64(c)) }
 
 func finite(vs ...float64) error {
 	for _, v := range vs {
@@ -96,12 +95,12 @@ func NewBeta(mean, sd float64) (*Beta, error) {
 	return &Beta{M: mean, SD: sd, d: distuv.Beta{Alpha: mean * k, Beta: (1 - mean) * k}}, nil
 }
 
-func (b *Beta) Sample(r *rand.Rand) float64 { return b.Quantile(open01(r)) }
-func (b *Beta) Quantile(p float64) float64  { return b.d.Quantile(p) }
-func (b *Beta) Mean() float64               { return b.M }
-func (b *Beta) Support() (lo, hi float64)   { return 0, 1 }
-func (b *Beta) Fixed() bool                 { return false }
-func (b *Beta) String() string              { return "beta(mean " + num(b.M) + ", sd " + num(b.SD) + ")" }
+func (b *Beta) Sample(r *rng.Stream) float64 { return b.Quantile(open01(r)) }
+func (b *Beta) Quantile(p float64) float64   { return b.d.Quantile(p) }
+func (b *Beta) Mean() float64                { return b.M }
+func (b *Beta) Support() (lo, hi float64)    { return 0, 1 }
+func (b *Beta) Fixed() bool                  { return false }
+func (b *Beta) String() string               { return "beta(mean " + num(b.M) + ", sd " + num(b.SD) + ")" }
 
 // Uniform is the uniform distribution on [Min, Max].
 type Uniform struct{ Min, Max float64 }
@@ -117,12 +116,12 @@ func NewUniform(min, max float64) (*Uniform, error) {
 	return &Uniform{min, max}, nil
 }
 
-func (u *Uniform) Sample(r *rand.Rand) float64 { return u.Min + (u.Max-u.Min)*r.Float64() }
-func (u *Uniform) Quantile(p float64) float64  { return u.Min + (u.Max-u.Min)*p }
-func (u *Uniform) Mean() float64               { return (u.Min + u.Max) / 2 }
-func (u *Uniform) Support() (lo, hi float64)   { return u.Min, u.Max }
-func (u *Uniform) Fixed() bool                 { return false }
-func (u *Uniform) String() string              { return "uniform(" + num(u.Min) + " to " + num(u.Max) + ")" }
+func (u *Uniform) Sample(r *rng.Stream) float64 { return u.Min + (u.Max-u.Min)*open01(r) }
+func (u *Uniform) Quantile(p float64) float64   { return u.Min + (u.Max-u.Min)*p }
+func (u *Uniform) Mean() float64                { return (u.Min + u.Max) / 2 }
+func (u *Uniform) Support() (lo, hi float64)    { return u.Min, u.Max }
+func (u *Uniform) Fixed() bool                  { return false }
+func (u *Uniform) String() string               { return "uniform(" + num(u.Min) + " to " + num(u.Max) + ")" }
 
 // Triangular is the triangular distribution with the given min, mode and max.
 type Triangular struct {
@@ -151,11 +150,11 @@ func NewTriangular(min, mode, max float64) (*Triangular, error) {
 	return &Triangular{Min: min, Mode: mode, Max: max, d: distuv.NewTriangle(min, max, mode, nil)}, nil
 }
 
-func (t *Triangular) Sample(r *rand.Rand) float64 { return t.Quantile(open01(r)) }
-func (t *Triangular) Quantile(p float64) float64  { return t.d.Quantile(p) }
-func (t *Triangular) Mean() float64               { return (t.Min + t.Mode + t.Max) / 3 }
-func (t *Triangular) Support() (lo, hi float64)   { return t.Min, t.Max }
-func (t *Triangular) Fixed() bool                 { return false }
+func (t *Triangular) Sample(r *rng.Stream) float64 { return t.Quantile(open01(r)) }
+func (t *Triangular) Quantile(p float64) float64   { return t.d.Quantile(p) }
+func (t *Triangular) Mean() float64                { return (t.Min + t.Mode + t.Max) / 3 }
+func (t *Triangular) Support() (lo, hi float64)    { return t.Min, t.Max }
+func (t *Triangular) Fixed() bool                  { return false }
 func (t *Triangular) String() string {
 	return "triangular(" + num(t.Min) + ", " + num(t.Mode) + ", " + num(t.Max) + ")"
 }
@@ -177,11 +176,11 @@ func NewPERT(min, mode, max float64) (*PERT, error) {
 		d: distuv.Beta{Alpha: 1 + 4*(mode-min)/w, Beta: 1 + 4*(max-mode)/w}}, nil
 }
 
-func (p *PERT) Sample(r *rand.Rand) float64 { return p.Quantile(open01(r)) }
-func (p *PERT) Quantile(q float64) float64  { return p.Min + (p.Max-p.Min)*p.d.Quantile(q) }
-func (p *PERT) Mean() float64               { return (p.Min + 4*p.Mode + p.Max) / 6 }
-func (p *PERT) Support() (lo, hi float64)   { return p.Min, p.Max }
-func (p *PERT) Fixed() bool                 { return false }
+func (p *PERT) Sample(r *rng.Stream) float64 { return p.Quantile(open01(r)) }
+func (p *PERT) Quantile(q float64) float64   { return p.Min + (p.Max-p.Min)*p.d.Quantile(q) }
+func (p *PERT) Mean() float64                { return (p.Min + 4*p.Mode + p.Max) / 6 }
+func (p *PERT) Support() (lo, hi float64)    { return p.Min, p.Max }
+func (p *PERT) Fixed() bool                  { return false }
 func (p *PERT) String() string {
 	return "pert(" + num(p.Min) + ", " + num(p.Mode) + ", " + num(p.Max) + ")"
 }
@@ -222,7 +221,7 @@ func NewLogNormalMeanSD(mean, sd float64) (*LogNormal, error) {
 		desc: "lognormal(mean " + num(mean) + ", sd " + num(sd) + ")"}, nil
 }
 
-func (l *LogNormal) Sample(r *rand.Rand) float64 { return math.Exp(l.Mu + l.Sigma*r.NormFloat64()) }
+func (l *LogNormal) Sample(r *rng.Stream) float64 { return math.Exp(l.Mu + l.Sigma*r.Norm()) }
 func (l *LogNormal) Quantile(p float64) float64 {
 	return distuv.LogNormal{Mu: l.Mu, Sigma: l.Sigma}.Quantile(p)
 }
@@ -261,7 +260,7 @@ func NewNormal(mean, sd, min, max float64) (*Normal, error) {
 	return n, nil
 }
 
-func (n *Normal) Sample(r *rand.Rand) float64 { return n.Quantile(open01(r)) }
+func (n *Normal) Sample(r *rng.Stream) float64 { return n.Quantile(open01(r)) }
 func (n *Normal) Quantile(p float64) float64 {
 	x := n.d.Quantile(n.cdfLo + p*(n.cdfHi-n.cdfLo))
 	return math.Min(math.Max(x, n.Min), n.Max)
@@ -303,7 +302,7 @@ func NewEmpirical(values []float64) (*Empirical, error) {
 	return &Empirical{v}, nil
 }
 
-func (e *Empirical) Sample(r *rand.Rand) float64 { return e.Values[r.IntN(len(e.Values))] }
+func (e *Empirical) Sample(r *rng.Stream) float64 { return e.Values[r.Index(len(e.Values))] }
 func (e *Empirical) Quantile(p float64) float64 {
 	i := int(p * float64(len(e.Values)))
 	return e.Values[min(max(i, 0), len(e.Values)-1)]
