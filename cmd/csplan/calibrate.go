@@ -19,6 +19,7 @@ import (
 func calibrateCommand() *cobra.Command {
 	var out, charts, dups, term string
 	var periods, horizon, trials int
+	var force bool
 	c := &cobra.Command{
 		Use:   "calibrate HISTORY.csv -o SCENARIO.yaml",
 		Short: "Fit a scenario to a revenue history (or a cohort survival table)",
@@ -34,6 +35,8 @@ a commented scenario (every fitted number with its standard error; the
 uncertainty carried as distributions) that csplan validates and runs, and
 charts: retention actual against fitted per segment, and the Pareto.
 It also reads a cohort survival table (period,survivors) and fits it.
+SCENARIO.yaml must not exist yet (--force replaces it) and must not be
+the history.
 See docs/history.md.`,
 		Example: `  csplan calibrate history.csv -o calibrated.yaml
   csplan calibrate history.csv -o calibrated.yaml --charts charts --term 12
@@ -59,6 +62,11 @@ See docs/history.md.`,
 			}
 			if periods < 0 {
 				return usageError{fmt.Errorf("calibrate: --periods %d is negative: give the number of periods to fit, or 0 for all", periods)}
+			}
+			if out != "" {
+				if err := checkOutputFile(out, force, a[0]); err != nil {
+					return err
+				}
 			}
 			f, err := openCSV(a[0])
 			if err != nil {
@@ -130,7 +138,7 @@ See docs/history.md.`,
 			if err := c.Context().Err(); err != nil {
 				return err
 			}
-			if err := writeFileAtomic(out, y); err != nil {
+			if err := writeOutputFile(out, y, force, a[0]); err != nil {
 				return err
 			}
 			if err := dir.commit(); err != nil {
@@ -141,6 +149,7 @@ See docs/history.md.`,
 		},
 	}
 	c.Flags().StringVarP(&out, "output", "o", "", "write the calibrated scenario YAML here")
+	c.Flags().BoolVar(&force, "force", false, "replace SCENARIO.yaml if it exists (never the history)")
 	c.Flags().StringVar(&charts, "charts", "", "directory for the charts (default: beside the scenario, NAME-charts)")
 	c.Flags().StringVar(&dups, "duplicates", "error", "two rows of one account and month: error, or sum them")
 	c.Flags().StringVar(&term, "term", "auto", "contract term in months: auto (detect), 1 or 12")

@@ -3,45 +3,204 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+
+	"csplan/scenarios"
 )
 
-// writeFileAtomic writes data to a temporary file beside path and renames it
-// into place, so path is never seen half-written.
-func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+// The rules for files, for every command, kept in this file:
+//
+//   - csplan writes only inside the output it was asked for: the -o
+//     directory (outputDir) or the -o file (writeOutputFile). A file name
+//     made from user text (a segment's name) goes through fileName, so it
+//     names a file in that directory and nothing else.
+//   - It never writes over, or deletes, a file the command reads: the
+//     scenario and every accounts file it names (loadScenario), a history,
+//     costs, parts, results. Names are compared with symbolic links
+//     resolved, and files also by identity (os.SameFile), so a link or a
+//     hard link to an input is that input.
+//   - It replaces an existing output directory only when csplan wrote it
+//     (or it is empty), and an existing file only with --force.
+//   - Every write is atomic: a temporary file or directory beside the
+//     target, renamed into place when it is complete.
+
+// maxFileName bounds the names fileName makes, well inside the 255 bytes
+// a file name may have, leaving room for a suffix and an extension.
+const maxFileName = 100
+
+// fileName makes text, such as "retention-" and a segment's name, a safe
+// file name: lowercase ASCII letters, digits, '-' and '_'; every other run
+// of characters becomes one '-'; no '-' at either end; at most
+// maxFileName bytes; "unnamed" if nothing is left. It has no separator and
+// no dot, so it cannot leave its directory or hide.
+func fileName(text string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(text) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_':
+			b.WriteRune(r)
+		case !strings.HasSuffix(b.String(), "-"):
+			b.WriteByte('-')
+		}
+	}
+	s := b.String()
+	if len(s) > maxFileName {
+		s = s[:maxFileName]
+	}
+	if s = strings.Trim(s, "-"); s == "" {
+		return "unnamed"
+	}
+	return s
+}
+
+// checkOutputFile says why a command may not write the file path (its -o):
+// it is one of inputs (the files the command reads), a directory or
+// another kind of file, or it exists and force is not set.
+func checkOutputFile(path string, force bool, inputs ...string) error {
+	target, err := realPath(path)
+	if err != nil {
+		return err
+	}
+	fi, statErr := os.Stat(target)
+	for _, in := range inputs {
+		if in == "" {
+			continue
+		}
+		r, err := realPath(in)
+		if err != nil {
+			return err
+		}
+		same := r == target
+		if ii, err := os.Stat(r); err == nil && statErr == nil {
+			same = same || os.SameFile(fi, ii)
+		}
+		if same {
+			return fmt.Errorf("-o %s would write over %s, which this command reads; csplan never writes over its inputs, even with --force: choose another name", path, in)
+		}
+	}
+	switch {
+	case errors.Is(statErr, fs.ErrNotExist):
+		return nil
+	case statErr != nil:
+		return statErr
+	case fi.IsDir():
+		return fmt.Errorf("%s is a directory; give the path of the file to write, such as %s", path, filepath.Join(path, "scenario.yaml"))
+	case !fi.Mode().IsRegular():
+		return fmt.Errorf("%s exists and is not a regular file; choose another name", path)
+	case !force:
+		return existsError(path)
+	}
+	return nil
+}
+
+// writeOutputFile writes data to path, a command's -o file, under the
+// rules of checkOutputFile, atomically: to a temporary file beside it,
+// then renamed into place (without force, linked into place, which fails
+// if a file of that name appeared meanwhile). A path that is a symbolic
+// link is written where the link points, and the link kept.
+func writeOutputFile(path string, data []byte, force bool, inputs ...string) error {
+	if err := checkOutputFile(path, force, inputs...); err != nil {
+		return err
+	}
+	target, err := realPath(path)
+	if err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".tmp-*")
 	if err != nil {
 		return err
 	}
 	tmp := f.Name()
-	if _, err := f.Write(data); err != nil {
+	defer os.Remove(tmp)
+	_, err = f.Write(data)
+	for _, step := range []func() error{func() error { return f.Chmod(0o644) }, f.Sync, f.Close} {
+		if err == nil {
+			err = step()
+		}
+	}
+	if err != nil {
 		f.Close()
-		os.Remove(tmp)
 		return err
 	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
+	if force {
+		return os.Rename(tmp, target)
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
+	if err := os.Link(tmp, target); err != nil {
+		if _, lerr := os.Lstat(target); lerr == nil {
+			return existsError(path)
+		}
+		return os.Rename(tmp, target) // a file system without hard links
 	}
 	return nil
+}
+
+func existsError(path string) error {
+	return fmt.Errorf("%s already exists; choose another name, remove it, or give --force to replace it", path)
+}
+
+// loadScenario reads and validates the scenario at path as scenarios.Load
+// does (with its limits and messages: keep the two in step), and appends
+// to read every file read for it, which Load does not tell: the scenario,
+// and the accounts files that it, its options and later its overrides (a
+// sweep's --set) name. They are the inputs an output directory may not
+// hold.
+func loadScenario(path string, read *[]string) (*scenarios.Scenario, error) {
+	*read = append(*read, path)
+	data, err := readAtMost(path, scenarios.MaxFileSize)
+	if err != nil {
+		return nil, scenarios.Errors{{File: path, Msg: "cannot read scenario: " + pathErr(err)}}
+	}
+	return scenarios.Parse(path, data, func(name string) ([]byte, error) {
+		if !filepath.IsAbs(name) {
+			name = filepath.Join(filepath.Dir(path), name) // relative to the scenario
+		}
+		*read = append(*read, name)
+		data, err := readAtMost(name, maxAccountsFileSize)
+		if err == nil && len(data) > maxAccountsFileSize {
+			err = fmt.Errorf("the file is larger than %d MiB", maxAccountsFileSize>>20)
+		}
+		return data, err
+	})
+}
+
+// maxAccountsFileSize bounds an accounts file as scenarios.Load does:
+// 10,000,000 accounts (the most a segment may have) take about 300 MB.
+const maxAccountsFileSize = 1 << 30
+
+// readAtMost reads up to limit+1 bytes of a file, so the caller can tell a
+// file over the limit without reading all of it.
+func readAtMost(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, limit+1))
+}
+
+// pathErr is err without the operation and path an *os.PathError repeats.
+func pathErr(err error) string {
+	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
 }
 
 // outputDir is an output directory built in a temporary sibling and moved
 // into place by commit, so a failed or interrupted run leaves the previous
 // output (or nothing) instead of a partial directory.
 type outputDir struct {
-	shown  string   // the directory as the user named it, for messages
-	final  string   // the same, absolute, symlinks resolved: what is replaced
-	tmp    string   // the output being written
-	inputs []string // what the command reads, resolved
-	kept   bool     // commit refused: tmp is left for the user
+	shown  string          // the directory as the user named it, for messages
+	final  string          // the same, absolute, symlinks resolved: what is replaced
+	tmp    string          // the output being written
+	inputs []string        // what the command reads, resolved
+	names  map[string]bool // the names name gave out
+	kept   bool            // commit refused: tmp is left for the user
 }
 
 // outputMarker marks a directory csplan wrote. An existing directory is
@@ -156,6 +315,23 @@ func (o *outputDir) replaceable() error {
 
 // path is where a file of the output is written before commit.
 func (o *outputDir) path(name string) string { return filepath.Join(o.tmp, name) }
+
+// name is fileName(text), made distinct from every name it gave out
+// before by a suffix -2, -3 and so on: texts that make the same name (a
+// segment "Mid Market" and another "mid-market") get their own files, in
+// the order they are named.
+func (o *outputDir) name(text string) string {
+	if o.names == nil {
+		o.names = map[string]bool{}
+	}
+	base := fileName(text)
+	n := base
+	for i := 2; o.names[n]; i++ {
+		n = base + "-" + strconv.Itoa(i)
+	}
+	o.names[n] = true
+	return n
+}
 
 // commit replaces the final directory with the finished one. The checks of
 // newOutputDir are made again, since a long run gives time for files to

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"os"
 	"strings"
 
 	"csplan/scenarios"
@@ -13,13 +11,15 @@ import (
 func initCommand() *cobra.Command {
 	var segments string
 	var out string
+	var force bool
 	c := &cobra.Command{
 		Use:   "init",
 		Short: "Write a commented starter scenario",
 		Long: `init writes a commented starter scenario with the given segments to standard
-output (or to a file with -o). Known segments (enterprise, mid-market, smb) get
-realistic defaults; the touch models give about 20 enterprise and 70
-mid-market accounts per CSM.`,
+output (or to a file with -o, which must not exist yet unless --force is
+given). Known segments (enterprise, mid-market, smb) get realistic
+defaults; the touch models give about 20 enterprise and 70 mid-market
+accounts per CSM.`,
 		Example: `  csplan init > my-company.yaml
   csplan init --segments enterprise,smb -o my-company.yaml`,
 		Args: args(cobra.NoArgs),
@@ -36,13 +36,11 @@ mid-market accounts per CSM.`,
 				_, err = c.OutOrStdout().Write(b)
 				return err
 			}
-			if _, err := os.Stat(out); err == nil {
-				return fmt.Errorf("%s already exists; choose another name or remove it", out)
-			}
-			return writeFileAtomic(out, b)
+			return writeOutputFile(out, b, force)
 		},
 	}
 	c.Flags().StringVar(&segments, "segments", "enterprise,mid-market,smb", "comma-separated segment names")
 	c.Flags().StringVarP(&out, "output", "o", "", "write to this file instead of standard output")
+	c.Flags().BoolVar(&force, "force", false, "replace the -o file if it exists")
 	return c
 }

@@ -158,11 +158,15 @@ func openCSV(path string) (*os.File, error) {
 	return f, nil
 }
 
+// writeChart writes ch into dir as NAME.svg and NAME.png, NAME being the
+// chart's name made a safe file name of its own (a retention chart's name
+// holds a segment's).
 func writeChart(dir *outputDir, ch report.Chart) error {
-	if err := os.WriteFile(dir.path(ch.Name+".svg"), ch.SVG, 0o644); err != nil {
+	name := dir.name(ch.Name)
+	if err := os.WriteFile(dir.path(name+".svg"), ch.SVG, 0o644); err != nil {
 		return err
 	}
-	return os.WriteFile(dir.path(ch.Name+".png"), ch.PNG, 0o644)
+	return os.WriteFile(dir.path(name+".png"), ch.PNG, 0o644)
 }
 
 var kpiLabels = map[string]string{

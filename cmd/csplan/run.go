@@ -135,11 +135,12 @@ func (o *runOptions) settings(c *cobra.Command, set sim.Settings) sim.Settings {
 // load reads the scenario, applies the flags to its settings and opens the
 // output directory (the caller discards it unless it commits).
 func (o *runOptions) load(c *cobra.Command, path string) (*scenarios.Scenario, sim.Settings, *outputDir, error) {
-	s, err := scenarios.Load(path)
+	var read []string
+	s, err := loadScenario(path, &read)
 	if err != nil {
 		return nil, sim.Settings{}, nil, err
 	}
-	dir, err := newOutputDir(o.out, path)
+	dir, err := newOutputDir(o.out, read...)
 	if err != nil {
 		return nil, sim.Settings{}, nil, err
 	}

@@ -12,7 +12,6 @@ import (
 
 	"csplan/report"
 	"csplan/results"
-	"csplan/scenarios"
 	"csplan/shard"
 	"csplan/sim"
 
@@ -138,7 +137,8 @@ func runSweep(c *cobra.Command, path string, o sweepOptions) error {
 		}
 		params, ranges = append(params, p), append(ranges, vals)
 	}
-	s, err := scenarios.Load(path)
+	var read []string // the files the scenario and the points read
+	s, err := loadScenario(path, &read)
 	if err != nil {
 		return err
 	}
@@ -189,7 +189,7 @@ func runSweep(c *cobra.Command, path string, o sweepOptions) error {
 		first, end = spec.I*len(points)/spec.N, (spec.I+1)*len(points)/spec.N
 	}
 	opts = opts[first:end]
-	dir, err := newOutputDir(o.out, path)
+	dir, err := newOutputDir(o.out, read...)
 	if err != nil {
 		return err
 	}
