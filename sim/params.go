@@ -222,6 +222,40 @@ func resolve(m *Model, d *drawer, out []segRun) []segRun {
 	return out
 }
 
+// churnOpportunities returns the month of an account's first churn
+// opportunity and the months between them: at each renewal, or every
+// month from the month after joining for a hazard.
+func (r *segRun) churnOpportunities(join, firstRenewal int) (first, step int) {
+	if !r.hazard {
+		return firstRenewal, r.term
+	}
+	if r.term > 1 {
+		return join + 1, 1
+	}
+	return firstRenewal, 1
+}
+
+// anchor is the start of an account's contract, from which upsell and
+// contraction opportunities count: its join month, or for the opening book
+// one term before its first renewal.
+func (r *segRun) anchor(join, firstRenewal int) int {
+	if join > 0 {
+		return join
+	}
+	return firstRenewal - r.term
+}
+
+// onboardingFails reports whether a new account, drawing u, fails
+// onboarding when it succeeds with probability success; it then churns
+// r.onbMonths after joining.
+func (r *segRun) onboardingFails(u, success float64) bool { return success < 1 && u >= success }
+
+// renews reports whether month mo is a renewal of an account first
+// renewing in firstRenewal: the months a price increase applies.
+func (r *segRun) renews(mo, firstRenewal int) bool {
+	return mo >= firstRenewal && (mo-firstRenewal)%r.term == 0
+}
+
 // arrivalRate is the mean number of new logos in month m (1-based).
 func (r *segRun) arrivalRate(m int) float64 {
 	if r.growth == 0 {

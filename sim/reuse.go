@@ -28,29 +28,39 @@ const segKeyVals = 31
 
 // segEntry is one simulated segment of the current trial.
 type segEntry struct {
-	key    segKey
-	b      *book
-	scheds []schedule
-	out    segOutput
+	key segKey
+	b   *book
+	out segOutput
 }
 
 // segOutput is what a segment's simulation leaves beside the book: its own
-// MRR and logos and its count of accounts.
+// MRR and logos, its count of accounts, and its renewal calendars.
 type segOutput struct {
 	mrrD, logosD []float64
 	accounts     float64
+	scheds       []schedule
 }
 
 func (o *segOutput) save(r *segRun) {
 	o.mrrD = append(o.mrrD[:0], r.mrrD...)
 	o.logosD = append(o.logosD[:0], r.logosD...)
 	o.accounts = r.accounts
+	for len(o.scheds) < len(r.scheds) {
+		o.scheds = append(o.scheds, schedule{})
+	}
+	o.scheds = o.scheds[:len(r.scheds)]
+	for c := range r.scheds {
+		o.scheds[c].copyFrom(&r.scheds[c])
+	}
 }
 
 func (o *segOutput) restore(r *segRun) {
 	copy(r.mrrD, o.mrrD)
 	copy(r.logosD, o.logosD)
 	r.accounts = o.accounts
+	for c := range r.scheds {
+		r.scheds[c].copyFrom(&o.scheds[c])
+	}
 }
 
 // apart runs simulate into *scratch, a book of its own, then adds it to
@@ -133,9 +143,6 @@ func (w *worker) simulateSegment(r *segRun) {
 	for i := range ru.n {
 		if e := &ru.entries[i]; cache && e.key == key {
 			w.b.add(e.b)
-			for c := range r.scheds {
-				r.scheds[c].copyFrom(&e.scheds[c])
-			}
 			e.out.restore(r)
 			ru.hits++
 			return
@@ -152,13 +159,6 @@ func (w *worker) simulateSegment(r *segRun) {
 	ru.n++
 	e.key = key
 	e.b.copyFrom(ru.scratch)
-	for len(e.scheds) < len(r.scheds) {
-		e.scheds = append(e.scheds, schedule{})
-	}
-	e.scheds = e.scheds[:len(r.scheds)]
-	for c := range r.scheds {
-		e.scheds[c].copyFrom(&r.scheds[c])
-	}
 	e.out.save(r)
 }
 

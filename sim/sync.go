@@ -2,46 +2,78 @@ package sim
 
 import (
 	"math"
+	"math/bits"
+	"slices"
 )
 
-// When the team is short of hours, coverage depends on which accounts are
-// active, and churn and upsell depend on coverage: the served book must be
-// simulated month by month. The synchronous engine below does that for the
-// segments CSMs serve. It draws exactly the random numbers the independent
-// engine draws, in the same streams: a churn or upsell happens when the
-// account's accumulated hazard, Σ −log(1 − p_j) over its opportunities,
-// passes an exponential threshold (with a constant p this is the geometric
-// skip of the independent engine); an sBG account keeps its uniform until a
-// multiplier first applies, then draws its propensity θ from the posterior
-// Beta(α, β + periods survived). So a trial in which coverage stays full
-// gives the same numbers either way.
+// The lockstep stepper. When the team is short of hours, coverage depends
+// on which accounts are active and on their MRR, and churn and upsell
+// depend on coverage: the served segments' accounts must advance together,
+// month by month. They are not visited every month, though. Each month the
+// stepper shares the team's hours out from counts of the active accounts by
+// priority slot (their MRR band), kept in Fenwick trees, and records the
+// month's rule (who is fully covered, who gets the remainder). An account is
+// visited only in the months where something can happen to it: its join,
+// its churn opportunities, its renewals, its champion's departures, a failed
+// onboarding, and the first month its upsell or contraction could happen
+// with the most favourable coverage. Between visits its MRR, and so its
+// slot, does not change, so at a visit the coverage it had in each month
+// since the last one is read from the recorded rules, and its hazards are
+// brought up to date in runs of equal coverage.
+//
+// The draws are those of the skip-ahead stepper (trial.go), from the same
+// streams: an upsell or contraction happens at the first opportunity where
+// the hazard accumulated since the last one, Σ −log(1 − p_j), passes an
+// exponential threshold, which with a constant p is the geometric skip; an
+// sBG account keeps its uniform until a multiplier first applies, then
+// draws its propensity θ from the posterior Beta(α, β + periods survived).
+// So a trial in which coverage stays full gives the same plans either way,
+// and the same ledger (bookAccount) books them.
 
-// live is an account of a served segment in the synchronous engine.
+// live is an account of a served segment in the lockstep stepper.
 type live struct {
-	r                    *segRun
-	join, firstRenew     int
-	nextChurn, step      int
-	nextRenew            int
-	nextUp, upEvery      int
-	nextCo, coEvery      int
-	onbFailAt            int
-	periods              int // churn opportunities survived
-	mrr                  float64
-	need                 float64 // CSM hours per month
-	cov                  float64 // coverage this month
-	hc, ec, hu, eu       float64 // accumulated hazards and thresholds
-	hco, eco             float64
-	u, theta             float64 // sBG: uniform until θ is drawn (θ < 0: not yet)
-	onbU                 float64 // onboarding uniform (new accounts)
-	gone                 bool
-	referred             bool // a referred logo or a champion move
-	nextChamp            int  // month the champion next leaves (second order)
-	riskUntil            int  // churn is raised before this month
-	champS, moveS        stream
-	churnS, upS, coS     stream
-	hasEc, hasEu, hasEco bool
-	grrLevel             float64
-	ring                 [12]float64 // MRR of the last window months, by month mod window
+	r                *segRun
+	key              uint64
+	mrr0, mrr        float64 // MRR when joining, and now
+	join, firstRenew int
+	churnAt          int // month it churns (h+1: survives)
+	slot             int // priority slot of its MRR
+	nextChurn, step  int // churn opportunities
+	periods          int // churn opportunities survived
+	nextRenew        int
+	onbFailAt        int
+	nextChamp        int // month the champion next leaves (second order)
+	riskUntil        int // churn is raised before this month
+	churnS           stream
+	champS, moveS    stream
+	hc, ec           float64 // churn hazard and threshold
+	hasEc            bool
+	u, theta         float64 // sBG: uniform until θ is drawn (θ < 0: not yet)
+	onbU             float64 // onboarding uniform (new accounts)
+	up, co           motion
+	ups, cos         evList // its events so far
+	referred         bool
+	gone             bool
+}
+
+// motion is an upsell or contraction process of one account: its
+// opportunities from month next every step months, and the hazard
+// accumulated since its last event against its threshold.
+type motion struct {
+	s        stream
+	next     int // next opportunity not yet counted (> horizon: none)
+	step     int
+	acc, thr float64
+	has      bool  // thr is drawn: lazily, as the skip-ahead stepper draws it
+	last     event // the latest event
+}
+
+// evList is a linked list of an account's events in the stepper's arena.
+type evList struct{ head, tail int32 }
+
+type lsEvent struct {
+	event
+	next int32
 }
 
 // syncStats are a month's coverage statistics over the served accounts.
@@ -54,17 +86,110 @@ type syncStats struct {
 // served reports whether CSMs serve the segment.
 func (r *segRun) served() bool { return !r.seg.Digital && r.hoursPerAccount > 0 }
 
-// runServed simulates the served segments month by month under the team's
-// hours, booking into w.b and recording coverage statistics.
+// Coverage rules of a month, in lockstep.cut: every account fully covered,
+// or every account the same share (even assignment); otherwise the slot
+// where the hours run out (priority assignment).
+const (
+	cutNone = -1
+	cutEven = math.MaxInt32
+)
+
+// Priority slots: slot 0 holds accounts without MRR (served last), then
+// one slot per MRR bucket (see mrrBucket) from slotLo up, the top one
+// taking every larger MRR.
+const (
+	numSlots = 1 << 14
+	slotBits = 14
+)
+
+var slotLo = bucketOf(1e-9)
+
+func slotOf(mrr float64) int {
+	b := mrrBucket(mrr)
+	if b < 0 {
+		return 0
+	}
+	return min(max(b-slotLo+1, 1), numSlots-1)
+}
+
+// lockstep is the stepper's reusable state.
+type lockstep struct {
+	accts  []live
+	events []lsEvent
+	cal    [][]int32 // accounts to visit, by month
+	cut    []int     // the month's coverage rule (cutNone, cutEven or a slot)
+	frac   []float64 // the coverage of the cut slot, or the even share
+	hiCut  rangeMax  // the cut by month, for runs of full coverage
+	loCut  rangeMax  // minus the cut by month, for runs of none
+	count  []fenwick // active accounts by slot, per served segment (reversed: top slot first)
+	hours  []float64 // per served segment: hours an account needs a month
+	served []int     // segment index → served segment index, −1
+	alive  []int     // active accounts per segment
+	upMax  []float64 // per segment: the highest upsell probability any coverage gives
+}
+
+// fenwick is a binary indexed tree of counts over the slots.
+type fenwick []int32
+
+func (f fenwick) add(i, d int) {
+	for i++; i <= len(f); i += i & -i {
+		f[i-1] += int32(d)
+	}
+}
+
+// prefix is the count over indexes [0, i).
+func (f fenwick) prefix(i int) int {
+	n := 0
+	for ; i > 0; i &= i - 1 {
+		n += int(f[i-1])
+	}
+	return n
+}
+
+// rangeMax answers the maximum of a series over a range of months in
+// constant time (a sparse table), growing month by month.
+type rangeMax struct{ t [][]int }
+
+func (q *rangeMax) reset(h int) {
+	levels := bits.Len(uint(h+1)) + 1
+	for len(q.t) < levels {
+		q.t = append(q.t, nil)
+	}
+	for k := range q.t {
+		if cap(q.t[k]) < h+2 {
+			q.t[k] = make([]int, h+2)
+		}
+		q.t[k] = q.t[k][:h+2]
+	}
+}
+
+// set records month m's value; earlier months are already set.
+func (q *rangeMax) set(m, v int) {
+	q.t[0][m] = v
+	for k := 1; k < len(q.t) && m-(1<<k)+1 >= 0; k++ {
+		i := m - (1 << k) + 1
+		q.t[k][i] = max(q.t[k-1][i], q.t[k-1][i+1<<(k-1)])
+	}
+}
+
+// max is the largest value over months [a, b], a ≤ b, all set.
+func (q *rangeMax) max(a, b int) int {
+	k := bits.Len(uint(b-a+1)) - 1
+	return max(q.t[k][a], q.t[k][b-(1<<k)+1])
+}
+
+// runServed simulates the served segments in lockstep under the team's
+// hours, then books every account with bookAccount.
 func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
-	b := w.b
-	h, win := b.h, b.window
-	accts := w.live[:0]
+	l := &w.ls
+	h := w.b.h
+	l.begin(w, h, resp)
 	for i := range w.segs {
 		r := &w.segs[i]
 		if !r.served() {
 			continue
 		}
+		r.cache = responseCache{}
 		for j := 0; j < r.seg.Count; j++ {
 			key := subKey(w.trial, accountKey(r.key, 0, j))
 			var mrr float64
@@ -73,15 +198,10 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 			} else {
 				mrr = w.drawMRR(r.seg.ACV, key)
 			}
-			accts = append(accts, w.newLive(r, key, mrr, 0, r.firstRenewal(j), false))
+			w.join(r, key, mrr, 0, r.firstRenewal(j), false)
 		}
 	}
-	order := w.order[:0]
-	for i := range accts {
-		order = append(order, i)
-	}
-	acc := make([]float64, len(w.segs))    // deterministic arrivals' running totals
-	active := make([]float64, len(w.segs)) // logos of the month before, for referrals
+	acc := make([]float64, len(w.segs)) // deterministic arrivals' running totals
 	for m := 1; m <= h; m++ {
 		// New logos of month m join before coverage is shared out.
 		for i := range w.segs {
@@ -89,134 +209,429 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 			if !r.served() || r.newACV == nil {
 				continue
 			}
-			active[i] += r.logosD[m-1]
 			if so := r.so; so != nil {
 				st := newStream(subKey(w.trial, accountKey(r.key, m, 0)), purposeReferral)
-				n := poisson(&st, so.share*active[i]*so.referrals)
+				n := poisson(&st, so.share*float64(l.alive[i])*so.referrals)
 				for k := 0; k < n+w.moves[i][m]; k++ {
 					j := referralKeys + k
 					if k >= n {
 						j = moveKeys + k - n
 					}
 					key := subKey(w.trial, accountKey(r.key, m, j))
-					mrr := w.drawMRR(r.newACV, key)
-					accts = append(accts, w.newLive(r, key, mrr, m, m+r.term, true))
+					w.join(r, key, w.drawMRR(r.newACV, key), m, m+r.term, true)
 				}
 			}
 			if r.lambda <= 0 {
 				continue
 			}
-			lam := r.arrivalRate(m)
-			var n int
-			if r.seg.Acquisition.Arrivals == Deterministic {
-				n = int(math.Floor(acc[i]+lam+1e-9)) - int(math.Floor(acc[i]+1e-9))
-				acc[i] += lam
-			} else {
-				st := newStream(subKey(w.trial, accountKey(r.key, m, 0)), purposeArrivals)
-				n = poisson(&st, lam)
-			}
+			n := w.arrivals(r, m, &acc[i])
 			for k := 0; k < n; k++ {
 				key := subKey(w.trial, accountKey(r.key, m, k+1))
-				mrr := w.drawMRR(r.newACV, key)
-				accts = append(accts, w.newLive(r, key, mrr, m, m+r.term, false))
+				w.join(r, key, w.drawMRR(r.newACV, key), m, m+r.term, false)
 			}
 		}
-		// Share the month's hours among the active accounts: drop the
-		// accounts gone, add the new logos and sum the hours they need in
-		// one pass; coverage is set in the pass that runs the month.
-		kept := order[:0]
-		need := 0.0
-		for _, i := range order {
-			if a := &accts[i]; !a.gone {
-				kept = append(kept, i)
-				need += a.need
-			}
-		}
-		order = kept
-		for i := len(accts) - 1; i >= 0 && accts[i].join == m; i-- {
-			order = append(order, i)
-			need += accts[i].need
-		}
-		avail := team.hours[m]
-		cov, priority := 1.0, false
-		switch {
-		case need <= avail:
-		case assign == Priority:
-			priority = true
-			w.priorityCut(order, accts, avail)
-		default:
-			cov = avail / need
-		}
-		st := &w.stats[m]
-		st.need = need
-		for k, i := range order {
-			a := &accts[i]
-			a.cov = cov
-			if priority {
-				a.cov = w.priorityCov(k)
-			}
-			st.covSum += a.cov
-			if a.cov < 0.5 {
-				st.below++
-			}
-			st.n++
-			w.liveMonth(a, m, win, resp)
+		l.share(w, m, team.hours[m], assign)
+		for _, i := range l.cal[m] {
+			w.visit(i, m, resp)
 		}
 	}
-	w.live = accts
-	w.order = order
+	for i := range l.accts {
+		a := &l.accts[i]
+		if !a.gone {
+			l.count[l.served[a.r.idx]].add(numSlots-1-a.slot, -1)
+		}
+		w.ups, w.cos = l.collect(w.ups[:0], a.ups), l.collect(w.cos[:0], a.cos)
+		w.bookAccount(a.r, a.mrr0, a.join, a.firstRenew, a.churnAt, a.referred)
+	}
 }
 
-func (w *worker) newLive(r *segRun, key uint64, mrr float64, join, firstRenewal int, referred bool) live {
-	a := live{r: r, join: join, firstRenew: firstRenewal, mrr: mrr, need: r.hoursPerAccount / 12, theta: -1, onbFailAt: -1,
-		referred: referred, nextChamp: -1}
+// begin readies the stepper for a trial of horizon h.
+func (l *lockstep) begin(w *worker, h int, resp *Response) {
+	l.accts, l.events = l.accts[:0], l.events[:0]
+	for len(l.cal) < h+2 {
+		l.cal = append(l.cal, nil)
+	}
+	for m := range l.cal {
+		l.cal[m] = l.cal[m][:0]
+	}
+	l.cut = append(l.cut[:0], make([]int, h+1)...)
+	l.frac = append(l.frac[:0], make([]float64, h+1)...)
+	l.cut[0] = cutNone
+	l.hiCut.reset(h)
+	l.loCut.reset(h)
+	l.hiCut.set(0, cutNone)
+	l.loCut.set(0, -cutNone)
+	l.served = l.served[:0]
+	l.hours = l.hours[:0]
+	l.alive = append(l.alive[:0], make([]int, len(w.segs))...)
+	l.upMax = l.upMax[:0]
+	for i := range w.segs {
+		r := &w.segs[i]
+		// The highest upsell probability any coverage gives: an upsell
+		// cannot come sooner than at this one.
+		hi := 1.0
+		if len(resp.Upsell.Y) > 0 {
+			hi = slices.Max(resp.Upsell.Y)
+		}
+		l.upMax = append(l.upMax, math.Min(1, r.baseUp*hi))
+		if !r.served() {
+			l.served = append(l.served, -1)
+			continue
+		}
+		l.served = append(l.served, len(l.hours))
+		l.hours = append(l.hours, r.hoursPerAccount/12)
+		if len(l.count) < len(l.hours) {
+			l.count = append(l.count, make(fenwick, numSlots))
+		}
+	}
+}
+
+// join adds an account to the stepper in month join (0: the opening book).
+func (w *worker) join(r *segRun, key uint64, mrr float64, join, firstRenewal int, referred bool) {
+	l := &w.ls
+	h := w.b.h
+	a := live{r: r, key: key, mrr0: mrr, mrr: mrr, join: join, firstRenew: firstRenewal, churnAt: h + 1,
+		slot: slotOf(mrr), theta: -1, onbFailAt: h + 1, nextChamp: h + 1, referred: referred,
+		ups: evList{-1, -1}, cos: evList{-1, -1}}
+	a.nextChurn, a.step = r.churnOpportunities(join, firstRenewal)
+	a.nextRenew = h + 1
+	if r.priceInc != 0 {
+		a.nextRenew = firstRenewal
+	}
 	if so := r.so; so != nil && so.champLog != 0 {
 		a.champS = newStream(key, purposeChampion)
 		a.nextChamp = join + geometric(&a.champS, so.champLog)
 		a.moveS = newStream(key, purposeChampionMove)
 	}
-	a.step = r.term
-	a.nextChurn = firstRenewal
-	if r.hazard {
-		a.step = 1
-		if r.term > 1 {
-			a.nextChurn = join + 1
-		}
-	}
-	a.nextRenew = firstRenewal
-	anchor := firstRenewal - r.term
-	if join > 0 {
-		anchor = join
-	}
-	a.upEvery, a.nextUp = firstOpportunity(anchor, r.upEvery, firstRenewal, r.term)
-	a.coEvery, a.nextCo = firstOpportunity(anchor, r.coEvery, firstRenewal, r.term)
 	a.churnS = newStream(key, purposeChurn)
-	a.upS = newStream(key, purposeUpsell)
-	a.coS = newStream(key, purposeContraction)
+	anchor := r.anchor(join, firstRenewal)
+	a.up.next, a.up.step = h+1, 1
+	if r.upSize != nil && r.baseUp > 0 {
+		a.up.step, a.up.next = firstOpportunity(anchor, r.upEvery, firstRenewal, r.term)
+		a.up.s = newStream(key, purposeUpsell)
+	}
+	a.co.next, a.co.step = h+1, 1
+	if r.coQ > 0 {
+		a.co.step, a.co.next = firstOpportunity(anchor, r.coEvery, firstRenewal, r.term)
+		a.co.s = newStream(key, purposeContraction)
+	}
 	if join > 0 {
-		// Onboarding is decided with the coverage of the join month, in
-		// liveMonth.
+		// Onboarding is decided with the coverage of the join month, at
+		// the join visit.
 		st := newStream(key, purposeOnboarding)
 		a.onbU = st.Uniform()
 	}
-	b := w.b
-	b.mrr[join] += mrr
-	r.mrrD[join] += mrr
-	r.logosD[join]++
-	r.accounts++
-	if referred {
-		b.refM[join] += mrr
-		b.refN[join]++
-		b.soMRR[join] += mrr
+	l.alive[r.idx]++
+	l.count[l.served[r.idx]].add(numSlots-1-a.slot, 1)
+	i := int32(len(l.accts))
+	l.accts = append(l.accts, a)
+	first := join
+	if join == 0 {
+		first = l.nextVisit(&l.accts[i], 0, w.segs[r.idx].so, h)
 	}
-	b.logos[join]++
-	if join > 0 {
-		b.newM[join] += mrr
-		b.joins[join]++
-		b.young[join] += mrr
+	if first <= h {
+		l.cal[first] = append(l.cal[first], i)
 	}
-	a.ring[join%w.b.window] = mrr
-	return a
+}
+
+// share records month m's coverage rule: everyone fully covered when the
+// hours suffice; otherwise the same share for everyone (even), or the
+// highest slots fully first (priority): the slot where the hours run out
+// shares what is left evenly, lower slots get none. It also records the
+// month's coverage statistics.
+func (l *lockstep) share(w *worker, m int, avail float64, assign Assignment) {
+	need, n := 0.0, 0
+	for s, f := range l.count {
+		c := f.prefix(numSlots)
+		n += c
+		need += float64(c) * l.hours[s]
+	}
+	st := &w.stats[m]
+	st.need, st.n = need, n
+	cut, frac := cutNone, 1.0
+	switch {
+	case need <= avail:
+		st.covSum = float64(n)
+	case assign == Even:
+		cut, frac = cutEven, avail/need
+		st.covSum = float64(n) * frac
+		if frac < 0.5 {
+			st.below = float64(n)
+		}
+	default:
+		// Fenwick descent: the longest run of top slots whose need fits.
+		pos, used := 0, 0.0
+		for k := numSlots; k > 0; k >>= 1 {
+			if p := pos + k; p <= numSlots {
+				add := 0.0
+				for s := range l.count {
+					add += float64(l.count[s][p-1]) * l.hours[s]
+				}
+				if used+add <= avail {
+					pos, used = p, used+add
+				}
+			}
+		}
+		// Slots [0, pos) of the reversed order are fully covered; the
+		// next holds the accounts where the hours run out.
+		above, at, atNeed := 0, 0, 0.0
+		for s, f := range l.count {
+			a := f.prefix(pos)
+			c := f.prefix(pos+1) - a
+			above += a
+			at += c
+			atNeed += float64(c) * l.hours[s]
+		}
+		cut = numSlots - 1 - pos
+		frac = 0
+		if atNeed > 0 {
+			frac = max(0, min(1, (avail-used)/atNeed))
+		}
+		st.covSum = float64(above) + frac*float64(at)
+		st.below = float64(n - above)
+		if frac >= 0.5 {
+			st.below -= float64(at)
+		}
+	}
+	l.cut[m], l.frac[m] = cut, frac
+	hi, lo := cut, cut
+	if cut == cutEven {
+		hi, lo = numSlots, -1 // no slot is above an even share, or below it
+	}
+	l.hiCut.set(m, hi)
+	l.loCut.set(m, -lo)
+}
+
+// cov is the coverage of an account in slot s in month m.
+func (l *lockstep) cov(s, m int) float64 {
+	switch c := l.cut[m]; {
+	case c == cutNone || (c != cutEven && s > c):
+		return 1
+	case c == cutEven || s == c:
+		return l.frac[m]
+	}
+	return 0
+}
+
+// runCov returns the coverage of slot s in every month of [a, b] when it is
+// the same in all of them (full, or none), and ok = false otherwise.
+func (l *lockstep) runCov(s, a, b int) (cov float64, ok bool) {
+	if s > l.hiCut.max(a, b) {
+		return 1, true
+	}
+	if s < -l.loCut.max(a, b) {
+		return 0, true
+	}
+	return 0, false
+}
+
+// visit brings account a to month m, in the order of a month: onboarding,
+// champion departure, churn opportunity, renewal price increase, upsell,
+// contraction.
+func (w *worker) visit(i int32, m int, resp *Response) {
+	a := &w.ls.accts[i]
+	if a.gone {
+		return
+	}
+	l := &w.ls
+	r := a.r
+	h := w.b.h
+	cov := l.cov(a.slot, m)
+	if m == a.join && a.join > 0 {
+		success := math.Min(1, r.onbSuccessBase*curveAt(resp.Onboarding, cov))
+		if r.onboardingFails(a.onbU, success) {
+			a.onbFailAt = a.join + r.onbMonths
+		}
+	}
+	churned := m == a.onbFailAt
+	departed := m == a.nextChamp
+	if departed {
+		// The champion leaves: churn is raised from this month for
+		// riskMonths; the next departure is drawn as the skip-ahead
+		// stepper draws the sequence.
+		a.riskUntil = m + r.so.riskMonths
+		a.nextChamp = m + geometric(&a.champS, r.so.champLog)
+	}
+	if !churned && m == a.nextChurn {
+		a.nextChurn += a.step
+		churned = w.churnOpportunity(a, m, cov, resp)
+	}
+	if departed && !churned && r.so.moveWin > 0 {
+		if a.moveS.Uniform() < r.so.moveWin && m+1 <= h {
+			w.moves[r.idx][m+1]++
+		}
+	}
+	if churned {
+		a.churnAt, a.gone = m, true
+		l.alive[r.idx]--
+		l.count[l.served[r.idx]].add(numSlots-1-a.slot, -1)
+		return
+	}
+	old := a.mrr
+	if m == a.nextRenew {
+		a.mrr *= 1 + r.priceInc
+		a.nextRenew += r.term
+	}
+	if l.advance(a, &a.up, m, r.upSize, +1, func(cov float64) (p, lam float64) {
+		rs := r.cache.get(r, resp, cov)
+		return rs.pUp, rs.lUp
+	}) {
+		a.ups = l.push(a.ups, a.up.last)
+	}
+	if l.advance(a, &a.co, m, r.coSize, -1, func(float64) (p, lam float64) { return r.coQ, -r.logCoKeep }) {
+		a.cos = l.push(a.cos, a.co.last)
+	}
+	if a.mrr != old {
+		if s := slotOf(a.mrr); s != a.slot {
+			f := l.count[l.served[r.idx]]
+			f.add(numSlots-1-a.slot, -1)
+			f.add(numSlots-1-s, 1)
+			a.slot = s
+		}
+	}
+	if next := l.nextVisit(a, m, r.so, h); next <= h {
+		l.cal[next] = append(l.cal[next], i)
+	}
+}
+
+// churnOpportunity decides one churn opportunity of a in month m at
+// coverage cov.
+func (w *worker) churnOpportunity(a *live, m int, cov float64, resp *Response) bool {
+	r := a.r
+	a.periods++
+	rs := r.cache.get(r, resp, cov)
+	mult := rs.churnMult
+	risk := r.so != nil && !r.so.reonboard && r.so.champMult != 1 && m < a.riskUntil
+	if risk {
+		mult *= r.so.champMult
+	}
+	st := &a.churnS
+	switch {
+	case r.sbg && a.theta < 0 && mult == 1:
+		if a.periods == 1 {
+			a.u = st.Uniform()
+		}
+		return r.sbgSurv[min(a.periods, len(r.sbgSurv)-1)] < a.u
+	case r.sbg:
+		if a.theta < 0 {
+			if a.periods == 1 {
+				a.u = st.Uniform()
+			}
+			// Survived periods − 1 periods: θ's posterior.
+			a.theta = betaRand(st, r.alpha, r.beta+float64(a.periods-1))
+		}
+		p := math.Min(1, a.theta*mult)
+		return hazardStep(p, -math.Log1p(-p), &a.hc, &a.ec, &a.hasEc, st)
+	case risk:
+		p := min(1, r.baseChurn*mult)
+		return hazardStep(p, -math.Log1p(-p), &a.hc, &a.ec, &a.hasEc, st)
+	}
+	return hazardStep(rs.pChurn, rs.lChurn, &a.hc, &a.ec, &a.hasEc, st)
+}
+
+// advance counts the opportunities of motion mt up to month m, with the
+// probability and hazard at each one's coverage from at, and reports
+// whether the motion's event happens in month m (it cannot happen earlier:
+// nextVisit brings the account here no later than the first month it
+// could). An event changes a's MRR by a size drawn from size and re-arms
+// the motion.
+func (l *lockstep) advance(a *live, mt *motion, m int, size interface {
+	Sample(*stream) float64
+}, sign float64, at func(cov float64) (p, lam float64)) bool {
+	for mt.next <= m {
+		// A run of opportunities at one coverage: up to m, or the first
+		// where coverage may change.
+		end := mt.next + (m-mt.next)/mt.step*mt.step
+		cov, ok := l.runCov(a.slot, mt.next, end)
+		if !ok {
+			cov, end = l.cov(a.slot, mt.next), mt.next
+		}
+		p, lam := at(cov)
+		n := (end-mt.next)/mt.step + 1
+		k := 0 // opportunities of the run before the event; n: none
+		switch {
+		case p <= 0:
+			k = n
+		case p >= 1:
+		default:
+			if !mt.has {
+				mt.thr, mt.has = mt.s.Exp(), true
+			}
+			k = n
+			if need := (mt.thr - mt.acc) / lam; need < float64(n) {
+				k = int(need)
+			}
+		}
+		if k == n {
+			if p > 0 && p < 1 {
+				mt.acc += float64(n) * lam
+			}
+			mt.next = end + mt.step
+			continue
+		}
+		mo := mt.next + k*mt.step
+		mt.next = mo + mt.step
+		f := math.Max(0, 1+sign*size.Sample(&mt.s))
+		mt.last = event{int32(mo), f}
+		mt.acc, mt.has = 0, false
+		a.mrr *= f
+		return true
+	}
+	return false
+}
+
+// push appends an event to an account's list.
+func (l *lockstep) push(list evList, e event) evList {
+	i := int32(len(l.events))
+	l.events = append(l.events, lsEvent{e, -1})
+	if list.tail >= 0 {
+		l.events[list.tail].next = i
+	} else {
+		list.head = i
+	}
+	list.tail = i
+	return list
+}
+
+// collect appends the events of a list to out, in order.
+func (l *lockstep) collect(out []event, list evList) []event {
+	for i := list.head; i >= 0; i = l.events[i].next {
+		out = append(out, l.events[i].event)
+	}
+	return out
+}
+
+// nextVisit is the first month after m in which something can happen to
+// account a: a churn opportunity, a renewal with a price change, a failed
+// onboarding, a champion's departure, or the first opportunity at which its
+// upsell (at the most favourable coverage) or contraction could happen.
+func (l *lockstep) nextVisit(a *live, m int, so *secondOrder, h int) int {
+	r := a.r
+	next := min(a.nextChurn, a.nextRenew, a.nextChamp)
+	if a.onbFailAt > m {
+		next = min(next, a.onbFailAt)
+	}
+	next = min(next, a.up.earliest(l.upMax[r.idx], h), a.co.earliest(r.coQ, h))
+	return max(next, m+1)
+}
+
+// earliest is the first opportunity at which the motion's event could
+// happen if every opportunity had probability pmax.
+func (mt *motion) earliest(pmax float64, h int) int {
+	switch {
+	case mt.next > h || pmax <= 0:
+		return h + 1
+	case pmax >= 1:
+		return mt.next
+	}
+	if !mt.has {
+		mt.thr, mt.has = mt.s.Exp(), true
+	}
+	need := (mt.thr - mt.acc) / -math.Log1p(-pmax)
+	if need >= float64(h) {
+		return h + 1
+	}
+	return mt.next + int(need)*mt.step
 }
 
 // firstOpportunity returns the spacing and first month of a motion's
@@ -282,188 +697,6 @@ func (c *responseCache) get(r *segRun, resp *Response, cov float64) *response {
 	e.pUp = math.Min(1, r.baseUp*curveAt(resp.Upsell, cov))
 	e.lUp = -math.Log1p(-e.pUp)
 	return e
-}
-
-// liveMonth applies month m to one active account: onboarding, churn
-// opportunity, renewal price increase, upsell, contraction, in that order.
-func (w *worker) liveMonth(a *live, m, win int, resp *Response) {
-	b := w.b
-	r := a.r
-	old := a.mrr
-	churned := false
-	if m == a.join && a.join > 0 {
-		success := math.Min(1, r.onbSuccessBase*curveAt(resp.Onboarding, a.cov))
-		if success < 1 && a.onbU >= success {
-			a.onbFailAt = a.join + r.onbMonths
-		}
-	}
-	if m == a.onbFailAt {
-		churned = true
-	}
-	departed := m == a.nextChamp
-	if departed {
-		// The champion leaves: churn is raised from this month for
-		// riskMonths; the next departure is drawn as the independent
-		// engine draws the sequence.
-		a.riskUntil = m + r.so.riskMonths
-		st := &a.champS
-		a.nextChamp = m + geometric(st, r.so.champLog)
-	}
-	risk := r.so != nil && !r.so.reonboard && r.so.champMult != 1 && m < a.riskUntil
-	if !churned && m == a.nextChurn {
-		a.nextChurn += a.step
-		a.periods++
-		rs := r.cache.get(r, resp, a.cov)
-		mult := rs.churnMult
-		if risk {
-			mult *= r.so.champMult
-		}
-		st := &a.churnS
-		switch {
-		case r.sbg && a.theta < 0 && mult == 1:
-			if a.periods == 1 {
-				a.u = st.Uniform()
-			}
-			churned = r.sbgSurv[min(a.periods, len(r.sbgSurv)-1)] < a.u
-		case r.sbg:
-			if a.theta < 0 {
-				if a.periods == 1 {
-					a.u = st.Uniform()
-				}
-				// Survived periods − 1 periods: θ's posterior.
-				a.theta = betaRand(st, r.alpha, r.beta+float64(a.periods-1))
-			}
-			p := math.Min(1, a.theta*mult)
-			churned = hazardStep(p, -math.Log1p(-p), &a.hc, &a.ec, &a.hasEc, st)
-		case risk:
-			p := min(1, r.baseChurn*mult)
-			churned = hazardStep(p, -math.Log1p(-p), &a.hc, &a.ec, &a.hasEc, st)
-		default:
-			churned = hazardStep(rs.pChurn, rs.lChurn, &a.hc, &a.ec, &a.hasEc, st)
-		}
-	}
-	if departed && !churned && r.so.moveWin > 0 {
-		st := &a.moveS
-		if st.Uniform() < r.so.moveWin && m+1 <= w.b.h {
-			w.moves[r.idx][m+1]++
-		}
-	}
-	if churned {
-		b.mrr[m] -= old
-		r.mrrD[m] -= old
-		r.logosD[m]--
-		if a.referred {
-			b.soMRR[m] -= old
-		}
-		b.churnM[m] += old
-		b.logos[m]--
-		if a.join > 0 && m <= a.join+win {
-			b.young[m] -= old
-		}
-		b.grr[m] -= a.grrLevel
-		a.gone = true
-		return
-	}
-	if m == a.nextRenew {
-		b.priceM[m] += a.mrr * r.priceInc
-		a.mrr *= 1 + r.priceInc
-		a.nextRenew += r.term
-	}
-	if m == a.nextUp {
-		a.nextUp += a.upEvery
-		st := &a.upS
-		rs := r.cache.get(r, resp, a.cov)
-		if hazardStep(rs.pUp, rs.lUp, &a.hu, &a.eu, &a.hasEu, st) {
-			a.mrr *= math.Max(0, 1+r.upSize.Sample(st))
-			a.hu, a.hasEu = 0, false
-		}
-	}
-	up := a.mrr - old
-	if m == a.nextCo {
-		a.nextCo += a.coEvery
-		st := &a.coS
-		if hazardStep(r.coQ, -r.logCoKeep, &a.hco, &a.eco, &a.hasEco, st) {
-			a.mrr *= math.Max(0, 1-r.coSize.Sample(st))
-			a.hco, a.hasEco = 0, false
-		}
-	}
-	if d := a.mrr - old; d != 0 {
-		b.mrr[m] += d
-		r.mrrD[m] += d
-		if a.referred {
-			b.soMRR[m] += d
-		}
-		b.expM[m] += up
-		b.conM[m] += up - d
-		if a.join > 0 && m < a.join+win {
-			b.young[m] += d
-		}
-	}
-	if a.join > 0 && m == a.join+win {
-		b.young[m] -= old
-	}
-	slot := m % win
-	if m >= a.join+win {
-		level := min(a.mrr, a.ring[slot])
-		b.grr[m] += level - a.grrLevel
-		a.grrLevel = level
-	}
-	a.ring[slot] = a.mrr
-}
-
-// priorityCut covers the highest-MRR accounts first. Accounts are
-// ranked by MRR buckets read from the bits of the float (the sketch's
-// log-linear buckets, 2^-7 wide), so the ranking costs linear time: hours go
-// to the highest buckets in full, the bucket where they run out shares what
-// is left evenly, and lower buckets get none. Accounts of equal MRR within
-// 0.8 % are treated alike.
-func (w *worker) priorityCut(order []int, accts []live, avail float64) {
-	lo, hi := math.MaxInt, -1
-	w.slots = w.slots[:0]
-	for _, i := range order {
-		b := mrrBucket(accts[i].mrr)
-		if b >= 0 {
-			lo, hi = min(lo, b), max(hi, b)
-		}
-		w.slots = append(w.slots, b)
-	}
-	span := max(hi-lo+1, 0) + 1 // slot 0: accounts with no MRR, served last
-	if cap(w.bucketNeed) < span {
-		w.bucketNeed = make([]float64, span)
-	}
-	need := w.bucketNeed[:span]
-	clear(need)
-	for k, i := range order {
-		sl := 0
-		if b := w.slots[k]; b >= 0 {
-			sl = b - lo + 1
-		}
-		w.slots[k] = sl
-		need[sl] += accts[i].need
-	}
-	// Walk down from the top until the hours run out.
-	w.cut, w.frac = -1, 0.0
-	left := avail
-	for k := span - 1; k >= 0; k-- {
-		if need[k] <= left {
-			left -= need[k]
-			continue
-		}
-		w.cut, w.frac = k, left/need[k]
-		break
-	}
-}
-
-// priorityCov is the coverage of the k-th account of the month's order
-// under priorityCut.
-func (w *worker) priorityCov(k int) float64 {
-	switch sl := w.slots[k]; {
-	case sl > w.cut:
-		return 1
-	case sl == w.cut:
-		return w.frac
-	}
-	return 0
 }
 
 // mrrBucket is the log-linear bucket of a positive MRR, −1 for none.

@@ -210,19 +210,14 @@ type worker struct {
 	cohorts []cohort
 	synced  bool // this trial's served book was simulated month by month
 
-	econ       econ        // the trial's economics
-	levels     [][]float64 // scratch: segment MRR by month
-	bookValue  float64     // value of the accounts left at the horizon (customer-based valuation)
-	segCLV     []float64   // CLV per account of each segment
-	cop        *copula     // the run's rank correlations
-	lhs        *lhs        // the run's Latin hypercube design
-	live       []live
-	order      []int
-	stats      []syncStats
-	bucketNeed []float64 // scratch for priority coverage
-	slots      []int     // scratch: each account's priority slot this month
-	cut        int       // the slot where the hours run out (−1: none)
-	frac       float64   // the coverage of that slot
+	econ      econ        // the trial's economics
+	levels    [][]float64 // scratch: segment MRR by month
+	bookValue float64     // value of the accounts left at the horizon (customer-based valuation)
+	segCLV    []float64   // CLV per account of each segment
+	cop       *copula     // the run's rank correlations
+	lhs       *lhs        // the run's Latin hypercube design
+	ls        lockstep    // the lockstep stepper (sync.go)
+	stats     []syncStats
 
 	// record, when set, receives every account's MRR path (month of each
 	// change and the MRR from then on; 0 after churn) of the independent
@@ -414,20 +409,32 @@ func (w *worker) arrivalsAt(r *segRun, mo int, acc *float64) {
 	if r.lambda <= 0 || r.newACV == nil {
 		return
 	}
-	lam := r.arrivalRate(mo)
-	var n int
-	if r.seg.Acquisition.Arrivals == Deterministic {
-		n = int(math.Floor(*acc+lam+1e-9)) - int(math.Floor(*acc+1e-9))
-		*acc += lam
-	} else {
-		st := newStream(subKey(w.trial, accountKey(r.key, mo, 0)), purposeArrivals)
-		n = poisson(&st, lam)
-	}
+	n := w.arrivals(r, mo, acc)
 	for k := 0; k < n; k++ {
 		key := subKey(w.trial, accountKey(r.key, mo, k+1))
 		mrr := w.drawMRR(r.newACV, key)
 		w.account(r, key, mrr, mo, mo+r.term, false)
 	}
+}
+
+// arrivals is the number of new logos of segment r in month mo: Poisson
+// with the month's rate, or with deterministic arrivals one each time the
+// running total acc of the rate passes a whole number.
+func (w *worker) arrivals(r *segRun, mo int, acc *float64) int {
+	lam := r.arrivalRate(mo)
+	if r.seg.Acquisition.Arrivals == Deterministic {
+		return deterministicArrivals(lam, acc)
+	}
+	st := newStream(subKey(w.trial, accountKey(r.key, mo, 0)), purposeArrivals)
+	return poisson(&st, lam)
+}
+
+// deterministicArrivals is the count of logos when the running total acc
+// of the arrival rate grows by lam: the whole numbers it passes.
+func deterministicArrivals(lam float64, acc *float64) int {
+	n := int(math.Floor(*acc+lam+1e-9)) - int(math.Floor(*acc+1e-9))
+	*acc += lam
+	return n
 }
 
 // Keys of second-order logos: after the regular new logos of a month.
@@ -497,25 +504,17 @@ func (w *worker) championMoves(r *segRun, key uint64, churnAt int) {
 // events that happen: its churn time, its upsells and contractions by
 // geometric skips over their opportunities.
 func (w *worker) account(r *segRun, key uint64, mrr float64, join, firstRenewal int, referred bool) {
-	b := w.b
-	h := b.h
+	h := w.b.h
 	term := r.term
 	churnAt := h + 1 // beyond the horizon: survives
 
 	if join > 0 && r.onbSuccess < 1 {
-		if st := newStream(key, purposeOnboarding); st.Uniform() >= r.onbSuccess {
+		if st := newStream(key, purposeOnboarding); r.onboardingFails(st.Uniform(), r.onbSuccess) {
 			churnAt = join + r.onbMonths
 		}
 	}
 
-	// Churn opportunities: at renewals, or every month for a hazard.
-	first, step := firstRenewal, term
-	if r.hazard {
-		step = 1
-		if term > 1 {
-			first = join + 1
-		}
-	}
+	first, step := r.churnOpportunities(join, firstRenewal)
 	w.championDepartures(r, key, join)
 	if first <= h && first < churnAt {
 		opps := (h-first)/step + 1
@@ -544,10 +543,7 @@ func (w *worker) account(r *segRun, key uint64, mrr float64, join, firstRenewal 
 	last := min(h, churnAt-1) // last month with events
 
 	// Expansion and contraction opportunities before the churn month.
-	anchor := firstRenewal - term // contract start
-	if join > 0 {
-		anchor = join
-	}
+	anchor := r.anchor(join, firstRenewal)
 	w.ups = w.ups[:0]
 	if r.upQ > 0 {
 		w.draws[1] = newStream(key, purposeUpsell)
@@ -558,7 +554,17 @@ func (w *worker) account(r *segRun, key uint64, mrr float64, join, firstRenewal 
 		w.draws[2] = newStream(key, purposeContraction)
 		w.cos = opportunities(w.cos, &w.draws[2], r.logCoKeep, r.coSize, -1, anchor, r.coEvery, firstRenewal, term, last)
 	}
+	w.bookAccount(r, mrr, join, firstRenewal, churnAt, referred)
+}
 
+// bookAccount is the ledger: it books one account, given its plan (its
+// opening MRR, join month, first renewal and churn month, and its upsell
+// and contraction events in w.ups and w.cos), into the trial's difference
+// arrays and flows, whichever stepper made the plan.
+func (w *worker) bookAccount(r *segRun, mrr float64, join, firstRenewal, churnAt int, referred bool) {
+	b := w.b
+	h, term := b.h, r.term
+	last := min(h, churnAt-1)
 	b.logos[join]++
 	r.logosD[join]++
 	r.accounts++
