@@ -2,11 +2,54 @@ package report
 
 import (
 	"encoding/csv"
+	"fmt"
 	"io"
+	"regexp"
 	"strconv"
+	"strings"
 
 	"csplan/results"
 )
+
+// CSVCell is a cell as written to a CSV file, made safe to open in a
+// spreadsheet: text starting with =, +, -, @, a tab or a carriage return,
+// which a spreadsheet would run as a formula (an option named
+// =HYPERLINK(...), say), gets a single quote in front, so it shows as the
+// text it is (OWASP's rule against CSV injection). A number, such as
+// -123.5, 1e-05 or -5%, is left alone: it is no formula, and stays a
+// number.
+func CSVCell(s string) string {
+	if s == "" || !strings.ContainsRune("=+-@\t\r", rune(s[0])) || csvNumber.MatchString(s) {
+		return s
+	}
+	return "'" + s
+}
+
+// csvNumber is a decimal number as csplan writes one, with an optional
+// exponent or percent sign.
+var csvNumber = regexp.MustCompile(`^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?%?$`)
+
+// CSVWriter writes CSV records with every cell made safe by CSVCell; every
+// CSV file csplan writes goes through one.
+type CSVWriter struct{ w *csv.Writer }
+
+// NewCSVWriter returns a CSVWriter writing to w.
+func NewCSVWriter(w io.Writer) *CSVWriter { return &CSVWriter{csv.NewWriter(w)} }
+
+// Write writes one record.
+func (c *CSVWriter) Write(record []string) error {
+	safe := make([]string, len(record))
+	for i, s := range record {
+		safe[i] = CSVCell(s)
+	}
+	return c.w.Write(safe)
+}
+
+// Flush writes what is buffered and returns the first error of any write.
+func (c *CSVWriter) Flush() error {
+	c.w.Flush()
+	return c.w.Error()
+}
 
 // SummaryHeader is the header of summary.csv.
 var SummaryHeader = []string{"option", "metric", "mean", "sd", "se", "p5", "p25", "p50", "p75", "p95",
@@ -24,7 +67,7 @@ var TimeseriesHeader = []string{"option", "month", "date", "series", "mean", "p5
 // and the shares of trials in which the option is strictly better or
 // worse) are empty for the baseline.
 func SummaryCSV(w io.Writer, r *results.Results) error {
-	cw := csv.NewWriter(w)
+	cw := NewCSVWriter(w)
 	if err := cw.Write(SummaryHeader); err != nil {
 		return err
 	}
@@ -46,8 +89,7 @@ func SummaryCSV(w io.Writer, r *results.Results) error {
 			}
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 // TimeseriesCSV writes timeseries.csv: one row per option, series and
@@ -57,7 +99,7 @@ func SummaryCSV(w io.Writer, r *results.Results) error {
 // is the calendar month (YYYY-MM; month 0 is the opening book, the month
 // before start), empty when the results carry no start.
 func TimeseriesCSV(w io.Writer, r *results.Results) error {
-	cw := csv.NewWriter(w)
+	cw := NewCSVWriter(w)
 	if err := cw.Write(TimeseriesHeader); err != nil {
 		return err
 	}
@@ -76,8 +118,22 @@ func TimeseriesCSV(w io.Writer, r *results.Results) error {
 			}
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
+}
+
+// sensitivityCSV is sensitivity.csv: one row per input of a sensitivity
+// analysis, in its order, the distribution as the scenario writes it and
+// the numbers in full precision.
+func sensitivityCSV(s *results.Sensitivity) string {
+	var b strings.Builder
+	cw := NewCSVWriter(&b)
+	cw.Write([]string{"input", "distribution", "p10", "p90", "metric_at_p10", "metric_at_p90", "swing", "rank_correlation", "variance_share"})
+	g := func(v float64) string { return fmt.Sprint(v) }
+	for _, in := range s.Inputs {
+		cw.Write([]string{in.Name, in.Dist, g(in.P10), g(in.P90), g(in.Low), g(in.High), g(in.Swing), g(in.RankCorrelation), g(in.VarianceShare)})
+	}
+	cw.Flush() // a strings.Builder does not fail
+	return b.String()
 }
 
 // fnums writes numbers in full precision: the shortest decimal that reads

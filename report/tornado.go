@@ -323,16 +323,6 @@ func sensitivityMarkdown(s *results.Sensitivity) string {
 	return b.String()
 }
 
-func sensitivityCSV(s *results.Sensitivity) string {
-	var b strings.Builder
-	b.WriteString("input,distribution,p10,p90,metric_at_p10,metric_at_p90,swing,rank_correlation,variance_share\n")
-	g := func(v float64) string { return fmt.Sprint(v) }
-	for _, in := range s.Inputs {
-		fmt.Fprintf(&b, "%q,%q,%s,%s,%s,%s,%s,%s,%s\n", in.Name, in.Dist, g(in.P10), g(in.P90), g(in.Low), g(in.High), g(in.Swing), g(in.RankCorrelation), g(in.VarianceShare))
-	}
-	return b.String()
-}
-
 // SensitivitySwing formats an input's swing in the metric's unit, as the
 // report's table does ("$39.7M", "4.2 pts").
 func SensitivitySwing(s *results.Sensitivity, swing float64) string {

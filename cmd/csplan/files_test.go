@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -227,4 +228,62 @@ func prefixed(p string, names []string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// An option named like a formula, and a segment so named, reach the CSV
+// files as text a spreadsheet shows rather than runs; numbers, negative
+// ones too, stay numbers (issue 22, item 4).
+func TestCSVOutputsNeutraliseFormulas(t *testing.T) {
+	dir := writeFiles(t, t.TempDir(), map[string]string{"accounts.csv": threeAccounts, "two.csv": twoAccounts,
+		"s.yaml": strings.Replace(fmt.Sprintf(accountsScenario, "accounts.csv", "two.csv"), "Fewer accounts", `'=HYPERLINK("http://evil","x")'`, 1),
+		"h.csv":  segmentHistory("=1+1", "@SUM(A1)")})
+	t.Chdir(dir)
+	if code, _, stderr := csplan(t, context.Background(), "run", "s.yaml", "-o", "out", "-q"); code != exitOK {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := csplan(t, context.Background(), "kpi", "h.csv", "--period", "month", "-o", "kpi"); code != exitOK {
+		t.Fatalf("kpi: exit %d: %s", code, stderr)
+	}
+	for _, tc := range []struct {
+		file     string
+		col      int
+		want     []string // the column's text values, each at least once
+		negative int      // a column holding a negative number somewhere
+	}{
+		{"out/summary.csv", 0, []string{"Baseline", `'=HYPERLINK("http://evil","x")`}, 10},
+		{"out/timeseries.csv", 0, []string{"Baseline", `'=HYPERLINK("http://evil","x")`}, -1},
+		{"kpi/kpi.csv", 2, []string{"all", "'=1+1", "'@SUM(A1)"}, -1},
+	} {
+		f, err := os.Open(tc.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(f).ReadAll()
+		f.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", tc.file, err)
+		}
+		seen := map[string]bool{}
+		negative, reported := false, false
+		for _, r := range rows[1:] {
+			seen[r[tc.col]] = true
+			for _, cell := range r {
+				if cell != "" && strings.ContainsRune("=+@\t\r", rune(cell[0])) && !reported {
+					t.Errorf("%s: a cell a spreadsheet would run: %q", tc.file, cell)
+					reported = true
+				}
+			}
+			if tc.negative >= 0 && strings.HasPrefix(r[tc.negative], "-") {
+				negative = true
+			}
+		}
+		for _, w := range tc.want {
+			if !seen[w] {
+				t.Errorf("%s: no cell %q in column %d", tc.file, w, tc.col)
+			}
+		}
+		if tc.negative >= 0 && !negative {
+			t.Errorf("%s: no negative number left in column %d", tc.file, tc.negative)
+		}
+	}
 }

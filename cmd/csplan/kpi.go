@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -196,7 +195,7 @@ func writeKPIs(w io.Writer, format string, rows []calibrate.KPIRow) error {
 		_, err = w.Write(append(b, '\n'))
 		return err
 	case "csv":
-		cw := csv.NewWriter(w)
+		cw := report.NewCSVWriter(w)
 		cw.Write([]string{"period", "kind", "segment", "metric", "value", "benchmark_low", "benchmark_high", "status"})
 		for _, r := range rows {
 			for _, k := range calibrate.KPINames {
@@ -211,8 +210,7 @@ func writeKPIs(w io.Writer, format string, rows []calibrate.KPIRow) error {
 				cw.Write([]string{r.Period, r.Kind, r.Segment, k, strconv.FormatFloat(m.Value, 'g', -1, 64), lo, hi, m.Status})
 			}
 		}
-		cw.Flush()
-		return cw.Error()
+		return cw.Flush()
 	}
 	// The table groups rows by segment, the book first.
 	rows = slices.Clone(rows)

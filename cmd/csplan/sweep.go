@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -276,7 +275,7 @@ func writeSweepCSV(path string, sw *results.Sweep) error {
 	if err != nil {
 		return err
 	}
-	w := csv.NewWriter(f)
+	w := report.NewCSVWriter(f)
 	metrics := make([]string, 0, len(sw.Points[0].Metrics))
 	for name := range sw.Points[0].Metrics {
 		metrics = append(metrics, name)
@@ -296,8 +295,7 @@ func writeSweepCSV(path string, sw *results.Sweep) error {
 		}
 		w.Write(row)
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
+	if err := w.Flush(); err != nil {
 		f.Close()
 		return err
 	}
