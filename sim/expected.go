@@ -308,16 +308,9 @@ func newGroup(r *segRun, join, firstRenewal, h int, weight, count float64) *grou
 	g := &group{r: r, join: join, firstRenewal: firstRenewal, weight: weight, count: count,
 		e: make([]float64, h+2), surv: make([]float64, h+2), price: make([]float64, h+2),
 		expand: make([]float64, h+2), contract: make([]float64, h+2), base: make([]float64, h+2), failAt: -1, cov: 1, joinCov: 1}
-	g.first, g.step = firstRenewal, r.term
-	if r.hazard {
-		g.step = 1
-		if r.term > 1 {
-			g.first = join + 1
-		}
-	}
-	g.anchor = firstRenewal - r.term
+	g.first, g.step = r.churnOpportunities(join, firstRenewal)
+	g.anchor = r.anchor(join, firstRenewal)
 	if join > 0 {
-		g.anchor = join
 		g.failAt = join + r.onbMonths
 	}
 	g.e[join], g.surv[join], g.base[join] = 1, 1, 1
@@ -361,7 +354,7 @@ func (g *group) advance(mo int, netRate NetRate, resp *Response, teamOn bool) {
 	}
 	term := r.term
 	pi := 0.0
-	if mo >= g.firstRenewal && (mo-g.firstRenewal)%term == 0 {
+	if r.renews(mo, g.firstRenewal) {
 		pi = r.priceInc
 	}
 	up := 0.0
@@ -391,12 +384,11 @@ func (g *group) advance(mo int, netRate NetRate, resp *Response, teamOn bool) {
 }
 
 // isOpportunity reports whether month mo is an opportunity of a motion with
-// the given cadence (every months from the contract start; 0: at renewals).
+// the given cadence (every months from the contract start; 0: at renewals),
+// by the schedule firstOpportunity gives.
 func isOpportunity(mo, anchor, every, firstRenewal, term int) bool {
-	if every == 0 {
-		return mo >= firstRenewal && (mo-firstRenewal)%term == 0
-	}
-	return mo > anchor && (mo-anchor)%every == 0
+	step, first := firstOpportunity(anchor, every, firstRenewal, term)
+	return mo >= first && (mo-first)%step == 0
 }
 
 // addExpected adds weight dollars (and count accounts) following the unit

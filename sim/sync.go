@@ -31,27 +31,29 @@ import (
 // and the same ledger (bookAccount) books them.
 
 // live is an account of a served segment in the lockstep stepper.
+//
+// Months are int32 and the struct is kept small: visits come in no
+// particular order, so an account's state is fetched from memory at each
+// one.
 type live struct {
 	r                *segRun
-	key              uint64
 	mrr0, mrr        float64 // MRR when joining, and now
-	join, firstRenew int
-	churnAt          int // month it churns (h+1: survives)
-	slot             int // priority slot of its MRR
-	nextChurn, step  int // churn opportunities
-	periods          int // churn opportunities survived
-	nextRenew        int
-	onbFailAt        int
-	nextChamp        int // month the champion next leaves (second order)
-	riskUntil        int // churn is raised before this month
+	join, firstRenew int32
+	churnAt          int32 // month it churns (h+1: survives)
+	slot             int32 // priority slot of its MRR
+	nextChurn, step  int32 // churn opportunities
+	periods          int32 // churn opportunities survived
+	nextRenew        int32
+	onbFailAt        int32
+	nextChamp        int32 // month the champion next leaves (second order)
+	riskUntil        int32 // churn is raised before this month
 	churnS           stream
 	champS, moveS    stream
 	hc, ec           float64 // churn hazard and threshold
-	hasEc            bool
 	u, theta         float64 // sBG: uniform until θ is drawn (θ < 0: not yet)
-	onbU             float64 // onboarding uniform (new accounts)
 	up, co           motion
 	ups, cos         evList // its events so far
+	hasEc            bool
 	referred         bool
 	gone             bool
 }
@@ -60,12 +62,13 @@ type live struct {
 // opportunities from month next every step months, and the hazard
 // accumulated since its last event against its threshold.
 type motion struct {
-	s        stream
-	next     int // next opportunity not yet counted (> horizon: none)
-	step     int
-	acc, thr float64
-	has      bool  // thr is drawn: lazily, as the skip-ahead stepper draws it
-	last     event // the latest event
+	s          stream
+	next, step int32 // next opportunity not yet counted (> horizon: none)
+	// rem is the threshold less the hazard accumulated since the last
+	// event; has says the threshold is drawn (lazily, as the skip-ahead
+	// stepper draws it).
+	rem float64
+	has bool
 }
 
 // evList is a linked list of an account's events in the stepper's arena.
@@ -95,14 +98,12 @@ const (
 )
 
 // Priority slots: slot 0 holds accounts without MRR (served last), then
-// one slot per MRR bucket (see mrrBucket) from slotLo up, the top one
-// taking every larger MRR.
-const (
-	numSlots = 1 << 14
-	slotBits = 14
-)
+// one slot per MRR bucket (see mrrBucket) from slotLo up: 32 octaves from
+// an MRR of 0.5, the lowest slot taking every smaller MRR and the top one
+// every larger. 4,096 slots keep a Fenwick tree in the first-level cache.
+const numSlots = 1 << 12
 
-var slotLo = bucketOf(1e-9)
+var slotLo = bucketOf(0.5)
 
 func slotOf(mrr float64) int {
 	b := mrrBucket(mrr)
@@ -121,29 +122,29 @@ type lockstep struct {
 	frac   []float64 // the coverage of the cut slot, or the even share
 	hiCut  rangeMax  // the cut by month, for runs of full coverage
 	loCut  rangeMax  // minus the cut by month, for runs of none
-	count  []fenwick // active accounts by slot, per served segment (reversed: top slot first)
+	count  []*slotCounts // active accounts by slot, per served segment
 	hours  []float64 // per served segment: hours an account needs a month
 	served []int     // segment index → served segment index, −1
 	alive  []int     // active accounts per segment
 	upMax  []float64 // per segment: the highest upsell probability any coverage gives
+	upLam  []float64 // and its hazard
 }
 
-// fenwick is a binary indexed tree of counts over the slots.
-type fenwick []int32
-
-func (f fenwick) add(i, d int) {
-	for i++; i <= len(f); i += i & -i {
-		f[i-1] += int32(d)
-	}
+// slotCounts counts a served segment's active accounts by priority slot,
+// and by blocks of blockSlots slots, so that a change is two increments
+// and the month's share walks at most the blocks and one block's slots.
+type slotCounts struct {
+	slot  [numSlots]int32
+	block [numSlots / blockSlots]int32
+	total int
 }
 
-// prefix is the count over indexes [0, i).
-func (f fenwick) prefix(i int) int {
-	n := 0
-	for ; i > 0; i &= i - 1 {
-		n += int(f[i-1])
-	}
-	return n
+const blockSlots = 64
+
+func (c *slotCounts) add(s, d int) {
+	c.slot[s] += int32(d)
+	c.block[s/blockSlots] += int32(d)
+	c.total += d
 }
 
 // rangeMax answers the maximum of a series over a range of months in
@@ -238,10 +239,10 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 	for i := range l.accts {
 		a := &l.accts[i]
 		if !a.gone {
-			l.count[l.served[a.r.idx]].add(numSlots-1-a.slot, -1)
+			l.count[l.served[a.r.idx]].add(int(a.slot), -1)
 		}
 		w.ups, w.cos = l.collect(w.ups[:0], a.ups), l.collect(w.cos[:0], a.cos)
-		w.bookAccount(a.r, a.mrr0, a.join, a.firstRenew, a.churnAt, a.referred)
+		w.bookAccount(a.r, a.mrr0, int(a.join), int(a.firstRenew), int(a.churnAt), a.referred)
 	}
 }
 
@@ -263,8 +264,9 @@ func (l *lockstep) begin(w *worker, h int, resp *Response) {
 	l.loCut.set(0, -cutNone)
 	l.served = l.served[:0]
 	l.hours = l.hours[:0]
+	l.count = l.count[:0]
 	l.alive = append(l.alive[:0], make([]int, len(w.segs))...)
-	l.upMax = l.upMax[:0]
+	l.upMax, l.upLam = l.upMax[:0], l.upLam[:0]
 	for i := range w.segs {
 		r := &w.segs[i]
 		// The highest upsell probability any coverage gives: an upsell
@@ -273,15 +275,18 @@ func (l *lockstep) begin(w *worker, h int, resp *Response) {
 		if len(resp.Upsell.Y) > 0 {
 			hi = slices.Max(resp.Upsell.Y)
 		}
-		l.upMax = append(l.upMax, math.Min(1, r.baseUp*hi))
+		p := math.Min(1, r.baseUp*hi)
+		l.upMax, l.upLam = append(l.upMax, p), append(l.upLam, -math.Log1p(-p))
 		if !r.served() {
 			l.served = append(l.served, -1)
 			continue
 		}
 		l.served = append(l.served, len(l.hours))
 		l.hours = append(l.hours, r.hoursPerAccount/12)
-		if len(l.count) < len(l.hours) {
-			l.count = append(l.count, make(fenwick, numSlots))
+		if k := len(l.count); k < cap(l.count) {
+			l.count = l.count[:k+1] // kept from an earlier trial, all zero
+		} else {
+			l.count = append(l.count, &slotCounts{})
 		}
 	}
 }
@@ -290,47 +295,50 @@ func (l *lockstep) begin(w *worker, h int, resp *Response) {
 func (w *worker) join(r *segRun, key uint64, mrr float64, join, firstRenewal int, referred bool) {
 	l := &w.ls
 	h := w.b.h
-	a := live{r: r, key: key, mrr0: mrr, mrr: mrr, join: join, firstRenew: firstRenewal, churnAt: h + 1,
-		slot: slotOf(mrr), theta: -1, onbFailAt: h + 1, nextChamp: h + 1, referred: referred,
+	never := int32(h + 1)
+	a := live{r: r, mrr0: mrr, mrr: mrr, join: int32(join), firstRenew: int32(firstRenewal), churnAt: never,
+		slot: int32(slotOf(mrr)), theta: -1, onbFailAt: never, nextChamp: never, nextRenew: never, referred: referred,
 		ups: evList{-1, -1}, cos: evList{-1, -1}}
-	a.nextChurn, a.step = r.churnOpportunities(join, firstRenewal)
-	a.nextRenew = h + 1
+	first, step := r.churnOpportunities(join, firstRenewal)
+	a.nextChurn, a.step = int32(first), int32(step)
 	if r.priceInc != 0 {
-		a.nextRenew = firstRenewal
+		a.nextRenew = int32(firstRenewal)
 	}
 	if so := r.so; so != nil && so.champLog != 0 {
 		a.champS = newStream(key, purposeChampion)
-		a.nextChamp = join + geometric(&a.champS, so.champLog)
+		a.nextChamp = int32(min(join+geometric(&a.champS, so.champLog), h+1))
 		a.moveS = newStream(key, purposeChampionMove)
 	}
 	a.churnS = newStream(key, purposeChurn)
 	anchor := r.anchor(join, firstRenewal)
-	a.up.next, a.up.step = h+1, 1
+	a.up.next, a.up.step = never, 1
 	if r.upSize != nil && r.baseUp > 0 {
-		a.up.step, a.up.next = firstOpportunity(anchor, r.upEvery, firstRenewal, r.term)
+		step, next := firstOpportunity(anchor, r.upEvery, firstRenewal, r.term)
+		a.up.step, a.up.next = int32(step), int32(min(next, h+1))
 		a.up.s = newStream(key, purposeUpsell)
 	}
-	a.co.next, a.co.step = h+1, 1
+	a.co.next, a.co.step = never, 1
 	if r.coQ > 0 {
-		a.co.step, a.co.next = firstOpportunity(anchor, r.coEvery, firstRenewal, r.term)
+		step, next := firstOpportunity(anchor, r.coEvery, firstRenewal, r.term)
+		a.co.step, a.co.next = int32(step), int32(min(next, h+1))
 		a.co.s = newStream(key, purposeContraction)
 	}
 	if join > 0 {
 		// Onboarding is decided with the coverage of the join month, at
-		// the join visit.
+		// the join visit; the stream is the account's own, drawn now.
 		st := newStream(key, purposeOnboarding)
-		a.onbU = st.Uniform()
+		a.u = st.Uniform()
 	}
 	l.alive[r.idx]++
-	l.count[l.served[r.idx]].add(numSlots-1-a.slot, 1)
+	l.count[l.served[r.idx]].add(int(a.slot), 1)
 	i := int32(len(l.accts))
 	l.accts = append(l.accts, a)
-	first := join
+	visit := join
 	if join == 0 {
-		first = l.nextVisit(&l.accts[i], 0, w.segs[r.idx].so, h)
+		visit = l.nextVisit(&l.accts[i], 0, h)
 	}
-	if first <= h {
-		l.cal[first] = append(l.cal[first], i)
+	if visit <= h {
+		l.cal[visit] = append(l.cal[visit], i)
 	}
 }
 
@@ -341,10 +349,9 @@ func (w *worker) join(r *segRun, key uint64, mrr float64, join, firstRenewal int
 // month's coverage statistics.
 func (l *lockstep) share(w *worker, m int, avail float64, assign Assignment) {
 	need, n := 0.0, 0
-	for s, f := range l.count {
-		c := f.prefix(numSlots)
-		n += c
-		need += float64(c) * l.hours[s]
+	for s, c := range l.count {
+		n += c.total
+		need += float64(c.total) * l.hours[s]
 	}
 	st := &w.stats[m]
 	st.need, st.n = need, n
@@ -359,33 +366,35 @@ func (l *lockstep) share(w *worker, m int, avail float64, assign Assignment) {
 			st.below = float64(n)
 		}
 	default:
-		// Fenwick descent: the longest run of top slots whose need fits.
-		pos, used := 0, 0.0
-		for k := numSlots; k > 0; k >>= 1 {
-			if p := pos + k; p <= numSlots {
-				add := 0.0
-				for s := range l.count {
-					add += float64(l.count[s][p-1]) * l.hours[s]
-				}
-				if used+add <= avail {
-					pos, used = p, used+add
-				}
+		// Walk down from the top block, then down the slots of the block
+		// where the hours run out.
+		left, above := avail, 0
+		b := len(l.count[0].block) - 1
+		for ; b > 0; b-- {
+			bn, bc := l.blockNeed(b)
+			if bn > left {
+				break
 			}
+			left -= bn
+			above += bc
 		}
-		// Slots [0, pos) of the reversed order are fully covered; the
-		// next holds the accounts where the hours run out.
-		above, at, atNeed := 0, 0, 0.0
-		for s, f := range l.count {
-			a := f.prefix(pos)
-			c := f.prefix(pos+1) - a
-			above += a
-			at += c
-			atNeed += float64(c) * l.hours[s]
+		cut = b*blockSlots + blockSlots - 1
+		at, atNeed := 0, 0.0
+		for ; cut >= 0; cut-- {
+			atNeed, at = l.slotNeed(cut)
+			if atNeed > left {
+				break
+			}
+			left -= atNeed
+			above += at
 		}
-		cut = numSlots - 1 - pos
 		frac = 0
+		if cut < 0 {
+			// Float rounding only: every slot fitted after all.
+			cut, at, atNeed = 0, 0, 0
+		}
 		if atNeed > 0 {
-			frac = max(0, min(1, (avail-used)/atNeed))
+			frac = max(0, min(1, left/atNeed))
 		}
 		st.covSum = float64(above) + frac*float64(at)
 		st.below = float64(n - above)
@@ -400,6 +409,25 @@ func (l *lockstep) share(w *worker, m int, avail float64, assign Assignment) {
 	}
 	l.hiCut.set(m, hi)
 	l.loCut.set(m, -lo)
+}
+
+// blockNeed is the hours a month the accounts of block b need, and their
+// number.
+func (l *lockstep) blockNeed(b int) (need float64, n int) {
+	for s, c := range l.count {
+		n += int(c.block[b])
+		need += float64(c.block[b]) * l.hours[s]
+	}
+	return need, n
+}
+
+// slotNeed is the same for slot k.
+func (l *lockstep) slotNeed(k int) (need float64, n int) {
+	for s, c := range l.count {
+		n += int(c.slot[k])
+		need += float64(c.slot[k]) * l.hours[s]
+	}
+	return need, n
 }
 
 // cov is the coverage of an account in slot s in month m.
@@ -436,23 +464,26 @@ func (w *worker) visit(i int32, m int, resp *Response) {
 	l := &w.ls
 	r := a.r
 	h := w.b.h
-	cov := l.cov(a.slot, m)
-	if m == a.join && a.join > 0 {
+	m32 := int32(m)
+	cov := l.cov(int(a.slot), m)
+	if m32 == a.join && a.join > 0 {
+		// The onboarding uniform is kept in u until the join visit.
 		success := math.Min(1, r.onbSuccessBase*curveAt(resp.Onboarding, cov))
-		if r.onboardingFails(a.onbU, success) {
-			a.onbFailAt = a.join + r.onbMonths
+		if r.onboardingFails(a.u, success) {
+			a.onbFailAt = int32(m + r.onbMonths)
 		}
+		a.u = 0
 	}
-	churned := m == a.onbFailAt
-	departed := m == a.nextChamp
+	churned := m32 == a.onbFailAt
+	departed := m32 == a.nextChamp
 	if departed {
 		// The champion leaves: churn is raised from this month for
 		// riskMonths; the next departure is drawn as the skip-ahead
 		// stepper draws the sequence.
-		a.riskUntil = m + r.so.riskMonths
-		a.nextChamp = m + geometric(&a.champS, r.so.champLog)
+		a.riskUntil = int32(m + r.so.riskMonths)
+		a.nextChamp = int32(min(m+geometric(&a.champS, r.so.champLog), h+1))
 	}
-	if !churned && m == a.nextChurn {
+	if !churned && m32 == a.nextChurn {
 		a.nextChurn += a.step
 		churned = w.churnOpportunity(a, m, cov, resp)
 	}
@@ -462,34 +493,34 @@ func (w *worker) visit(i int32, m int, resp *Response) {
 		}
 	}
 	if churned {
-		a.churnAt, a.gone = m, true
+		a.churnAt, a.gone = m32, true
 		l.alive[r.idx]--
-		l.count[l.served[r.idx]].add(numSlots-1-a.slot, -1)
+		l.count[l.served[r.idx]].add(int(a.slot), -1)
 		return
 	}
 	old := a.mrr
-	if m == a.nextRenew {
+	if m32 == a.nextRenew {
 		a.mrr *= 1 + r.priceInc
-		a.nextRenew += r.term
+		a.nextRenew += int32(r.term)
 	}
-	if l.advance(a, &a.up, m, r.upSize, +1, func(cov float64) (p, lam float64) {
+	if e, ok := l.advance(a, &a.up, m, r.upSize, +1, func(cov float64) (p, lam float64) {
 		rs := r.cache.get(r, resp, cov)
 		return rs.pUp, rs.lUp
-	}) {
-		a.ups = l.push(a.ups, a.up.last)
+	}); ok {
+		a.ups = l.push(a.ups, e)
 	}
-	if l.advance(a, &a.co, m, r.coSize, -1, func(float64) (p, lam float64) { return r.coQ, -r.logCoKeep }) {
-		a.cos = l.push(a.cos, a.co.last)
+	if e, ok := l.advance(a, &a.co, m, r.coSize, -1, func(float64) (p, lam float64) { return r.coQ, -r.logCoKeep }); ok {
+		a.cos = l.push(a.cos, e)
 	}
 	if a.mrr != old {
-		if s := slotOf(a.mrr); s != a.slot {
-			f := l.count[l.served[r.idx]]
-			f.add(numSlots-1-a.slot, -1)
-			f.add(numSlots-1-s, 1)
+		if s := int32(slotOf(a.mrr)); s != a.slot {
+			c := l.count[l.served[r.idx]]
+			c.add(int(a.slot), -1)
+			c.add(int(s), 1)
 			a.slot = s
 		}
 	}
-	if next := l.nextVisit(a, m, r.so, h); next <= h {
+	if next := l.nextVisit(a, m, h); next <= h {
 		l.cal[next] = append(l.cal[next], i)
 	}
 }
@@ -501,7 +532,7 @@ func (w *worker) churnOpportunity(a *live, m int, cov float64, resp *Response) b
 	a.periods++
 	rs := r.cache.get(r, resp, cov)
 	mult := rs.churnMult
-	risk := r.so != nil && !r.so.reonboard && r.so.champMult != 1 && m < a.riskUntil
+	risk := r.so != nil && !r.so.reonboard && r.so.champMult != 1 && int32(m) < a.riskUntil
 	if risk {
 		mult *= r.so.champMult
 	}
@@ -511,7 +542,7 @@ func (w *worker) churnOpportunity(a *live, m int, cov float64, resp *Response) b
 		if a.periods == 1 {
 			a.u = st.Uniform()
 		}
-		return r.sbgSurv[min(a.periods, len(r.sbgSurv)-1)] < a.u
+		return r.sbgSurv[min(int(a.periods), len(r.sbgSurv)-1)] < a.u
 	case r.sbg:
 		if a.theta < 0 {
 			if a.periods == 1 {
@@ -530,54 +561,53 @@ func (w *worker) churnOpportunity(a *live, m int, cov float64, resp *Response) b
 }
 
 // advance counts the opportunities of motion mt up to month m, with the
-// probability and hazard at each one's coverage from at, and reports
-// whether the motion's event happens in month m (it cannot happen earlier:
+// probability and hazard at each one's coverage from at, and returns the
+// motion's event if it happens in month m (it cannot happen earlier:
 // nextVisit brings the account here no later than the first month it
 // could). An event changes a's MRR by a size drawn from size and re-arms
 // the motion.
 func (l *lockstep) advance(a *live, mt *motion, m int, size interface {
 	Sample(*stream) float64
-}, sign float64, at func(cov float64) (p, lam float64)) bool {
-	for mt.next <= m {
+}, sign float64, at func(cov float64) (p, lam float64)) (event, bool) {
+	slot := int(a.slot)
+	for int(mt.next) <= m {
 		// A run of opportunities at one coverage: up to m, or the first
 		// where coverage may change.
-		end := mt.next + (m-mt.next)/mt.step*mt.step
-		cov, ok := l.runCov(a.slot, mt.next, end)
+		next, step := int(mt.next), int(mt.step)
+		end := next + (m-next)/step*step
+		cov, ok := l.runCov(slot, next, end)
 		if !ok {
-			cov, end = l.cov(a.slot, mt.next), mt.next
+			cov, end = l.cov(slot, next), next
 		}
 		p, lam := at(cov)
-		n := (end-mt.next)/mt.step + 1
-		k := 0 // opportunities of the run before the event; n: none
+		n := (end-next)/step + 1
+		k := n // opportunities of the run before the event; n: none
 		switch {
 		case p <= 0:
-			k = n
 		case p >= 1:
+			k = 0
 		default:
 			if !mt.has {
-				mt.thr, mt.has = mt.s.Exp(), true
+				mt.rem, mt.has = mt.s.Exp(), true
 			}
-			k = n
-			if need := (mt.thr - mt.acc) / lam; need < float64(n) {
+			if need := mt.rem / lam; need < float64(n) {
 				k = int(need)
+			} else {
+				mt.rem -= float64(n) * lam
 			}
 		}
 		if k == n {
-			if p > 0 && p < 1 {
-				mt.acc += float64(n) * lam
-			}
-			mt.next = end + mt.step
+			mt.next = int32(end + step)
 			continue
 		}
-		mo := mt.next + k*mt.step
-		mt.next = mo + mt.step
+		mo := next + k*step
+		mt.next = int32(mo + step)
 		f := math.Max(0, 1+sign*size.Sample(&mt.s))
-		mt.last = event{int32(mo), f}
-		mt.acc, mt.has = 0, false
+		mt.has = false
 		a.mrr *= f
-		return true
+		return event{int32(mo), f}, true
 	}
-	return false
+	return event{}, false
 }
 
 // push appends an event to an account's list.
@@ -605,33 +635,33 @@ func (l *lockstep) collect(out []event, list evList) []event {
 // account a: a churn opportunity, a renewal with a price change, a failed
 // onboarding, a champion's departure, or the first opportunity at which its
 // upsell (at the most favourable coverage) or contraction could happen.
-func (l *lockstep) nextVisit(a *live, m int, so *secondOrder, h int) int {
+func (l *lockstep) nextVisit(a *live, m, h int) int {
 	r := a.r
-	next := min(a.nextChurn, a.nextRenew, a.nextChamp)
-	if a.onbFailAt > m {
-		next = min(next, a.onbFailAt)
+	next := int(min(a.nextChurn, a.nextRenew, a.nextChamp))
+	if int(a.onbFailAt) > m {
+		next = min(next, int(a.onbFailAt))
 	}
-	next = min(next, a.up.earliest(l.upMax[r.idx], h), a.co.earliest(r.coQ, h))
+	next = min(next, a.up.earliest(l.upMax[r.idx], l.upLam[r.idx], h), a.co.earliest(r.coQ, -r.logCoKeep, h))
 	return max(next, m+1)
 }
 
 // earliest is the first opportunity at which the motion's event could
-// happen if every opportunity had probability pmax.
-func (mt *motion) earliest(pmax float64, h int) int {
+// happen if every opportunity had probability pmax (hazard lamMax).
+func (mt *motion) earliest(pmax, lamMax float64, h int) int {
 	switch {
-	case mt.next > h || pmax <= 0:
+	case int(mt.next) > h || pmax <= 0:
 		return h + 1
 	case pmax >= 1:
-		return mt.next
+		return int(mt.next)
 	}
 	if !mt.has {
-		mt.thr, mt.has = mt.s.Exp(), true
+		mt.rem, mt.has = mt.s.Exp(), true
 	}
-	need := (mt.thr - mt.acc) / -math.Log1p(-pmax)
+	need := mt.rem / lamMax
 	if need >= float64(h) {
 		return h + 1
 	}
-	return mt.next + int(need)*mt.step
+	return int(mt.next) + int(need)*int(mt.step)
 }
 
 // firstOpportunity returns the spacing and first month of a motion's

@@ -804,12 +804,7 @@ func (w *worker) pathAccount(r *segRun, mrr float64, join, firstRenewal, churnAt
 // event, not per opportunity.
 func opportunities(out []event, r *stream, logKeep float64, size dist.Dist, sign float64,
 	anchor, every, firstRenewal, term, last int) []event {
-	first, step := anchor+every, every
-	if every == 0 {
-		first, step = firstRenewal, term
-	} else if first < 1 {
-		first += (1 - first + every - 1) / every * every
-	}
+	step, first := firstOpportunity(anchor, every, firstRenewal, term)
 	if first > last {
 		return out
 	}

@@ -471,6 +471,62 @@ func TestRngExpMomentsAndTails(t *testing.T) {
 	}
 }
 
+// TestRngZigguratTails checks the shape of the two ziggurat tails, which
+// the moment and frequency tests see only through a few hundred draws.
+// Of 2^24 draws, the values beyond the base layer's edge (about 9,700
+// normals beyond ±rn and 7,600 exponentials beyond re) must follow the
+// conditional tail of the closed form:
+//
+//   - normal: the excess Y = |Z| - rn given |Z| > rn has CDF
+//     1 - Q(rn + y)/Q(rn), Q the normal upper tail, and, with
+//     lambda = phi(rn)/Q(rn) the inverse Mills ratio, mean lambda - rn and
+//     variance 1 + rn lambda - lambda^2 (the truncated normal's);
+//   - exponential: by memorylessness the excess E - re given E > re is a
+//     standard exponential, of mean 1 and variance 1.
+//
+// The means are checked to 5 SE (SE = sd/sqrt(count)), the shapes by KS at
+// alpha = 1e-6. A tail 10 % too short or too long fails both.
+func TestRngZigguratTails(t *testing.T) {
+	const n = 1 << 24
+	sn, se := New(Mix(6), 1), New(Mix(6), 2)
+	var ny, ey []float64
+	for range n {
+		if z := math.Abs(sn.Norm()); z > zigRn {
+			ny = append(ny, z-zigRn)
+		}
+		if e := se.Exp(); e > zigRe {
+			ey = append(ey, e-zigRe)
+		}
+	}
+	mean := func(xs []float64) float64 {
+		var s float64
+		for _, x := range xs {
+			s += x
+		}
+		return s / float64(len(xs))
+	}
+	qrn := normSurv(zigRn)
+	lambda := math.Exp(-zigRn*zigRn/2) / math.Sqrt(2*math.Pi) / qrn
+	checkFreq(t, "P(|Z|>rn)", len(ny), n, 2*qrn)
+	checkZ(t, "E[|Z|-rn]", mean(ny), lambda-zigRn, math.Sqrt((1+zigRn*lambda-lambda*lambda)/float64(len(ny))))
+	checkFreq(t, "P(E>re)", len(ey), n, math.Exp(-zigRe))
+	checkZ(t, "E[E-re]", mean(ey), 1, 1/math.Sqrt(float64(len(ey))))
+	for _, c := range []struct {
+		name string
+		xs   []float64
+		cdf  func(float64) float64
+	}{
+		{"normal tail", ny, func(y float64) float64 { return 1 - normSurv(zigRn+y)/qrn }},
+		{"exp tail", ey, func(y float64) float64 { return -math.Expm1(-y) }},
+	} {
+		d, crit := ksStat(c.xs, c.cdf), ksCrit(len(c.xs))
+		t.Logf("%s: %d draws, KS D = %.3g, critical value %.3g", c.name, len(c.xs), d, crit)
+		if d > crit {
+			t.Errorf("%s: KS statistic %.3g > %.3g", c.name, d, crit)
+		}
+	}
+}
+
 // TestRngNormExpKolmogorovSmirnov fits 2^20 normals and 2^20 exponentials to
 // their CDFs by the one-sample KS test at alpha = 1e-6.
 func TestRngNormExpKolmogorovSmirnov(t *testing.T) {
