@@ -117,17 +117,17 @@ func slotOf(mrr float64) int {
 type lockstep struct {
 	accts  []live
 	events []lsEvent
-	cal    [][]int32 // accounts to visit, by month
-	cut    []int     // the month's coverage rule (cutNone, cutEven or a slot)
-	frac   []float64 // the coverage of the cut slot, or the even share
-	hiCut  rangeMax  // the cut by month, for runs of full coverage
-	loCut  rangeMax  // minus the cut by month, for runs of none
+	cal    [][]int32     // accounts to visit, by month
+	cut    []int         // the month's coverage rule (cutNone, cutEven or a slot)
+	frac   []float64     // the coverage of the cut slot, or the even share
+	hiCut  rangeMax      // the cut by month, for runs of full coverage
+	loCut  rangeMax      // minus the cut by month, for runs of none
 	count  []*slotCounts // active accounts by slot, per served segment
-	hours  []float64 // per served segment: hours an account needs a month
-	served []int     // segment index → served segment index, −1
-	alive  []int     // active accounts per segment
-	upMax  []float64 // per segment: the highest upsell probability any coverage gives
-	upLam  []float64 // and its hazard
+	hours  []float64     // per served segment: hours an account needs a month
+	served []int         // segment index → served segment index, −1
+	alive  []int         // active accounts per segment
+	upMax  []float64     // per segment: the highest upsell probability any coverage gives
+	upLam  []float64     // and its hazard
 }
 
 // slotCounts counts a served segment's active accounts by priority slot,
