@@ -191,15 +191,9 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 			continue
 		}
 		r.cache = responseCache{}
-		for j := 0; j < r.seg.Count; j++ {
-			key := subKey(w.trial, accountKey(r.key, 0, j))
-			var mrr float64
-			if j < len(r.seg.Accounts) {
-				mrr = r.seg.Accounts[j].MRR
-			} else {
-				mrr = w.drawMRR(r.seg.ACV, key)
-			}
-			w.join(r, key, mrr, 0, r.firstRenewal(j), false)
+		keys, mrrs := w.openingBook(r)
+		for j, key := range keys {
+			w.join(r, key, mrrs[j], 0, r.firstRenewal(j), false)
 		}
 	}
 	acc := make([]float64, len(w.segs)) // deterministic arrivals' running totals

@@ -1,7 +1,9 @@
 package sim
 
 import (
+	"crypto/sha256"
 	"math"
+	"reflect"
 
 	"csplan/sim/dist"
 )
@@ -229,8 +231,7 @@ type worker struct {
 	// draws are streams that distributions sample from (see drawMRR).
 	draws [3]stream
 
-	keys []uint64  // scratch: the opening book's account keys
-	mrrs []float64 // and their MRRs
+	openings openings // the trial's opening books
 }
 
 func newWorker(seed uint64, h int) *worker {
@@ -373,12 +374,40 @@ func (w *worker) segmentAccounts(r *segRun) {
 
 // book simulates a segment's opening book.
 func (w *worker) book(r *segRun) {
+	keys, mrrs := w.openingBook(r)
+	for j, key := range keys {
+		w.account(r, key, mrrs[j], 0, r.firstRenewal(j), false)
+	}
+}
+
+// openingBook returns the keys and MRRs of segment r's existing accounts in
+// the current trial. They depend only on the trial and the segment's name,
+// accounts and ACV, and by common random numbers are the same in every
+// option and for both steppers, so they are drawn once per trial and
+// segment content and kept.
+func (w *worker) openingBook(r *segRun) (keys []uint64, mrrs []float64) {
 	s := r.seg
-	// The opening accounts' keys and MRRs first, in a loop of their own:
-	// its iterations do not depend on each other, so the processor
-	// overlaps their draws (a normal and an exp each), which one account
-	// at a time would wait for in turn.
-	w.keys, w.mrrs = w.keys[:0], w.mrrs[:0]
+	ob := &w.openings
+	if ob.trial != w.trial {
+		ob.trial, ob.n = w.trial, 0
+	}
+	id := ob.identity(s)
+	for i := range ob.n {
+		if e := &ob.entries[i]; e.id == id {
+			return e.keys, e.mrrs
+		}
+	}
+	if ob.n == len(ob.entries) {
+		ob.entries = append(ob.entries, opening{})
+	}
+	e := &ob.entries[ob.n]
+	ob.n++
+	e.id = id
+	// The keys and MRRs in a loop of their own: its iterations do not
+	// depend on each other, so the processor overlaps their draws (a
+	// normal and an exp each), which one account at a time would wait for
+	// in turn.
+	e.keys, e.mrrs = e.keys[:0], e.mrrs[:0]
 	for j := 0; j < s.Count; j++ {
 		key := subKey(w.trial, accountKey(r.key, 0, j))
 		var mrr float64
@@ -387,11 +416,46 @@ func (w *worker) book(r *segRun) {
 		} else {
 			mrr = w.drawMRR(s.ACV, key)
 		}
-		w.keys, w.mrrs = append(w.keys, key), append(w.mrrs, mrr)
+		e.keys, e.mrrs = append(e.keys, key), append(e.mrrs, mrr)
 	}
-	for j, key := range w.keys {
-		w.account(r, key, w.mrrs[j], 0, r.firstRenewal(j), false)
+	return e.keys, e.mrrs
+}
+
+// openings keeps the opening books drawn in the current trial.
+type openings struct {
+	trial   uint64
+	n       int
+	entries []opening
+	ids     map[*Segment][16]byte
+}
+
+type opening struct {
+	id   [16]byte
+	keys []uint64
+	mrrs []float64
+}
+
+// identity is a digest of what a segment's opening book depends on: its
+// name, its accounts and its ACV distribution (computed once per Segment:
+// models do not change during a run).
+func (ob *openings) identity(s *Segment) [16]byte {
+	if id, ok := ob.ids[s]; ok {
+		return id
 	}
+	if ob.ids == nil {
+		ob.ids = map[*Segment][16]byte{}
+	}
+	h := sha256.New()
+	hashValue(h, reflect.ValueOf(struct {
+		Name     string
+		Count    int
+		Accounts []Account
+		ACV      dist.Dist
+	}{s.Name, s.Count, s.Accounts, s.ACV}))
+	var id [16]byte
+	copy(id[:], h.Sum(nil))
+	ob.ids[s] = id
+	return id
 }
 
 // drawMRR draws the MRR of the account named by key from its ACV
