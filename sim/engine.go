@@ -117,7 +117,7 @@ func simulate(ctx context.Context, opts []Option, s Settings, first, end int, pr
 	var mu sync.Mutex
 	for range min(workers, blocks) {
 		g.Go(func() error {
-			w := newWorker(s.Seed, h)
+			w := newWorker(s.Seed, h, s.check)
 			w.cop, w.lhs = cop, design
 			part := agg.newShare()
 			block := agg.newBlockSums()
@@ -465,7 +465,7 @@ func runExpected(opts []Option, s Settings) *results.Results {
 	h := opts[0].Model.Horizon
 	window := min(12, h)
 	r := &results.Results{Seed: s.Seed, Trials: 1, HorizonMonths: h, Mode: Expected.String(), NetRate: s.NetRate.String()}
-	w := newWorker(s.Seed, h)
+	w := newWorker(s.Seed, h, s.check)
 	var series [numSeries][]float64
 	for i := range series {
 		series[i] = make([]float64, h+1)

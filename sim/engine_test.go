@@ -192,9 +192,7 @@ func TestCalendarBookingMatchesPath(t *testing.T) {
 	for _, m := range []Model{standardModel(), acmeLike()} {
 		m.Horizon = 30
 		fast := run(t, m, Settings{Trials: 64, Seed: 4})
-		forcePathBooking = true
-		slow := run(t, m, Settings{Trials: 64, Seed: 4})
-		forcePathBooking = false
+		slow := run(t, m, Settings{Trials: 64, Seed: 4, check: checks{pathBooking: true}})
 		for name, ps := range slow.Options[0].Series {
 			for i, p := range ps {
 				q := fast.Options[0].Series[name][i]

@@ -176,14 +176,12 @@ func TestSegmentMRRAddsUp(t *testing.T) {
 		{"team, month by month", teamModel(40), Settings{Trials: 1, Seed: 2}, true},
 		{"acme expected", acmeLike(), Settings{Mode: Expected}, false},
 	} {
-		w := newWorker(2, c.m.Horizon)
-		forceSync = c.sync
+		w := newWorker(2, c.m.Horizon, checks{lockstep: c.sync})
 		if c.s.Mode == Expected {
 			w.expectedTrial(&c.m, Multiplicative)
 		} else {
 			w.runTrial(&c.m, 0)
 		}
-		forceSync = false
 		var series [numSeries][]float64
 		for i := range series {
 			series[i] = make([]float64, c.m.Horizon+1)
@@ -270,9 +268,7 @@ func TestSecondOrderSynchronousMatchesIndependent(t *testing.T) {
 	m.SecondOrder = SecondOrder{Enabled: true, AdvocateShare: fixed(0.3), ReferralsPerYear: fixed(1), ReferralConversion: fixed(0.5),
 		ChampionTurnover: fixed(0.3), ChampionChurnMult: fixed(2), ChampionRiskMonths: 6, ChampionMoveWin: fixed(0.3)}
 	ind := run(t, m, Settings{Trials: 16, Seed: 8})
-	forceSync = true
-	syn := run(t, m, Settings{Trials: 16, Seed: 8})
-	forceSync = false
+	syn := run(t, m, Settings{Trials: 16, Seed: 8, check: checks{lockstep: true}})
 	for _, name := range []string{"mrr", "logos", "new_mrr", "churned_mrr", "grr"} {
 		for i, p := range ind.Options[0].Series[name] {
 			q := syn.Options[0].Series[name][i]

@@ -21,7 +21,7 @@ func History(m Model, seed, trial uint64) ([]AccountPath, error) {
 	if m.Team.Active() {
 		return nil, fmt.Errorf("History does not record a book that depends on a CS team; remove the team")
 	}
-	w := newWorker(seed, m.Horizon)
+	w := newWorker(seed, m.Horizon, checks{})
 	var out []AccountPath
 	w.record = func(seg *Segment, path []point) {
 		a := AccountPath{Segment: seg.Name, Join: path[0].month}

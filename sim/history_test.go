@@ -12,7 +12,7 @@ func TestHistoryMatchesBook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := newWorker(5, m.Horizon)
+	w := newWorker(5, m.Horizon, checks{})
 	w.runTrial(&m, 0)
 	var series [numSeries][]float64
 	for i := range series {

@@ -368,4 +368,14 @@ type Settings struct {
 	// input's trials fall one in each of Trials equal-probability strata,
 	// in an order shuffled per input.
 	LHS bool
+
+	check checks // ways to run the engine that tests compare
+}
+
+// checks are ways to run the same model that must give the same numbers:
+// tests set them to compare the engine's paths with each other.
+type checks struct {
+	lockstep    bool // every trial with a team runs the served book in lockstep
+	pathBooking bool // every account is booked event by event, no calendars
+	noReuse     bool // nothing is reused between options of a trial
 }

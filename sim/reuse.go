@@ -77,9 +77,6 @@ func (w *worker) apart(scratch **book, simulate func()) {
 	total.add(*scratch)
 }
 
-// noReuse turns segment reuse off, for the test that it changes nothing.
-var noReuse bool
-
 // maxReuse bounds the segments kept per trial (a sweep over many points
 // keeps the first ones).
 const maxReuse = 64
@@ -135,7 +132,7 @@ func (w *worker) simulateSegment(r *segRun) {
 	ru.beginTrial(w.trial)
 	// Recording account paths, or booking them the slow way for a test,
 	// must simulate every account.
-	cache := w.record == nil && !forcePathBooking && !noReuse
+	cache := w.record == nil && !w.check.pathBooking && !w.check.noReuse
 	var key segKey
 	if cache {
 		key = w.segKey(r)
@@ -261,7 +258,7 @@ func (w *worker) simulateServed(team *teamPath, assign Assignment, resp *Respons
 	ru := &w.reuse
 	ru.beginTrial(w.trial)
 	sr := &ru.served
-	cache := w.record == nil && !forcePathBooking && !noReuse
+	cache := w.record == nil && !w.check.pathBooking && !w.check.noReuse
 	var rk [16]byte
 	if cache {
 		if sr.resps == nil {

@@ -44,18 +44,16 @@ func TestSegmentReuseChangesNothing(t *testing.T) {
 		{{Name: "Baseline", Model: so}, {Name: "price", Model: so2}},
 		{{Name: "Baseline", Model: short}, {Name: "shorter", Model: shorter}},
 	} {
-		run := func() []byte {
-			r, err := Run(context.Background(), opts, Settings{Trials: 64, Seed: 11}, nil)
+		run := func(c checks) []byte {
+			r, err := Run(context.Background(), opts, Settings{Trials: 64, Seed: 11, check: c}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
 			b, _ := results.Marshal(r)
 			return b
 		}
-		with := run()
-		noReuse = true
-		without := run()
-		noReuse = false
+		with := run(checks{})
+		without := run(checks{noReuse: true})
 		if string(with) != string(without) {
 			t.Errorf("%s: results differ with segment reuse", opts[1].Name)
 		}
@@ -66,7 +64,7 @@ func TestSegmentReuseChangesNothing(t *testing.T) {
 // an option that leaves a segment alone reuses it.
 func TestSegmentKey(t *testing.T) {
 	key := func(m *Model, i int) segKey {
-		w := newWorker(1, 36)
+		w := newWorker(1, 36, checks{})
 		d := drawer{trial: w.trial}
 		segs := resolve(m, &d, nil)
 		return w.segKey(&segs[i])
@@ -85,7 +83,7 @@ func TestSegmentKey(t *testing.T) {
 		t.Error("another upsell probability has the same key")
 	}
 
-	w := newWorker(1, 36)
+	w := newWorker(1, 36, checks{})
 	upsell := acmeLike()
 	upsell.Segments[0].Upsell.Cadence = Monthly
 	w.runTrial(&a, 3)
@@ -117,8 +115,7 @@ func TestDigitalSegmentIndependentOfTeam(t *testing.T) {
 	short.Economics = secondOrderModel().Economics
 	spare.Economics = short.Economics
 	for _, reuse := range []bool{false, true} {
-		noReuse = !reuse
-		w := newWorker(5, 36)
+		w := newWorker(5, 36, checks{noReuse: !reuse})
 		synced := 0
 		for trial := range uint64(12) {
 			var clv [2]float64
@@ -146,7 +143,6 @@ func TestDigitalSegmentIndependentOfTeam(t *testing.T) {
 			t.Errorf("%d trials ran month by month, %d segments reused: the test does not test", synced, w.reuse.hits)
 		}
 	}
-	noReuse = false
 }
 
 // An option that changes neither the served segments nor the team's hours
@@ -155,7 +151,7 @@ func TestServedBookReuse(t *testing.T) {
 	short, digital := withDigital(withTeam(30)), withDigital(withTeam(30))
 	short.Horizon, digital.Horizon = 36, 36
 	digital.Segments[2].Upsell.Probability = fixed(0.05)
-	w := newWorker(2, 36)
+	w := newWorker(2, 36, checks{})
 	w.runTrial(&short, 1)
 	if !w.synced {
 		t.Fatal("the team is not short: the test does not test")

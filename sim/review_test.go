@@ -14,9 +14,7 @@ import (
 // series and month, the mean and standard error over the trials.
 func reviewRun(m *Model, seed uint64, n int, sync bool) (mean, se [numSeries][]float64) {
 	h := m.Horizon
-	w := newWorker(seed, h)
-	forceSync = sync
-	defer func() { forceSync = false }()
+	w := newWorker(seed, h, checks{lockstep: sync})
 	var series, sum, sq [numSeries][]float64
 	for i := range series {
 		series[i], sum[i], sq[i] = make([]float64, h+1), make([]float64, h+1), make([]float64, h+1)
@@ -46,7 +44,7 @@ func reviewRun(m *Model, seed uint64, n int, sync bool) (mean, se [numSeries][]f
 
 // reviewExpected returns the expected-mode series of m.
 func reviewExpected(m *Model) (series [numSeries][]float64) {
-	w := newWorker(1, m.Horizon)
+	w := newWorker(1, m.Horizon, checks{})
 	for i := range series {
 		series[i] = make([]float64, m.Horizon+1)
 	}

@@ -79,9 +79,7 @@ func TestSynchronousEngineMatchesIndependent(t *testing.T) {
 	m.Segments[0].Churn = Churn{SBG: &SBG{Alpha: fixed(0.7), Beta: fixed(2)}, RateMonths: 12}
 	m.Segments[0].Contraction = Movement{Cadence: AtRenewal, Probability: fixed(0.1), Size: dist.Const(0.2)}
 	ind := run(t, m, Settings{Trials: 32, Seed: 8})
-	forceSync = true
-	syn := run(t, m, Settings{Trials: 32, Seed: 8})
-	forceSync = false
+	syn := run(t, m, Settings{Trials: 32, Seed: 8, check: checks{lockstep: true}})
 	for _, name := range []string{"mrr", "logos", "new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr", "nrr", "grr"} {
 		for i, p := range ind.Options[0].Series[name] {
 			q := syn.Options[0].Series[name][i]

@@ -228,14 +228,16 @@ type worker struct {
 
 	reuse reuse // segments simulated in earlier options of the trial
 
+	check checks // see Settings
+
 	// draws are streams that distributions sample from (see drawMRR).
 	draws [3]stream
 
 	openings openings // the trial's opening books
 }
 
-func newWorker(seed uint64, h int) *worker {
-	return &worker{seed: seed, b: newBook(h),
+func newWorker(seed uint64, h int, check checks) *worker {
+	return &worker{seed: seed, check: check, b: newBook(h),
 		team: newTeamPath(h), stats: make([]syncStats, h+1)}
 }
 
@@ -263,7 +265,7 @@ func (w *worker) runTrial(m *Model, trial uint64) {
 	w.prepare()
 	if !teamOn || !w.shortAtStart() {
 		w.independentAll(func(*segRun) bool { return true })
-		if !teamOn || (!w.short() && !forceSync) {
+		if !teamOn || (!w.short() && !w.check.lockstep) {
 			return
 		}
 		b.reset()
@@ -654,7 +656,7 @@ func (w *worker) bookAccount(r *segRun, mrr float64, join, firstRenewal, churnAt
 	// Accounts whose MRR never falls and whose renewal calendar lines up
 	// with a segment calendar from their join month on go the fast way.
 	cal := (firstRenewal-1)%term + 1
-	if r.monotone && (join > 0 || firstRenewal == cal) && !forcePathBooking && w.record == nil && !referred {
+	if r.monotone && (join > 0 || firstRenewal == cal) && !w.check.pathBooking && w.record == nil && !referred {
 		w.calendarAccount(r, mrr, join, firstRenewal, cal, churnAt)
 		return
 	}
@@ -729,14 +731,6 @@ func (w *worker) churnWithChampions(r *segRun, rc *stream, first, step, opps int
 	}
 	return opps + 1
 }
-
-// forceSync makes every trial with a team take the synchronous engine;
-// tests use it to check that engine against the independent one.
-var forceSync = false
-
-// forcePathBooking makes every account take the event-by-event path; tests
-// use it to check calendar booking against it.
-var forcePathBooking = false
 
 // calendarAccount books an account on its segment's renewal calendar: only
 // its upsells and its churn are events; price increases come from the
