@@ -6,11 +6,28 @@ import (
 	"csplan/sim/dist"
 )
 
-// segRun is a segment with its per-trial assumptions drawn and converted to
-// the per-opportunity probabilities the account loop uses.
+// segRun is a segment in a trial: its resolved inputs, the distributions
+// its accounts draw from, and what its simulation leaves behind.
 type segRun struct {
-	seg  *Segment
+	segInputs
+	seg                    *Segment
+	upSize, coSize, newACV dist.Dist    // from seg, so covered by its content
+	so                     *secondOrder // &second when the model has second-order effects
+	cache                  responseCache // the lockstep stepper's coverage responses
+	sbgSurv                []float64     // sBG survival by period (Monte Carlo, sbgDirect)
+	segOutput
+	// mrrLevel is the MRR its calendars add (summarise), for its CLV.
+	mrrLevel []float64
+}
+
+// segInputs are a segment's per-trial inputs, drawn and converted to the
+// per-opportunity probabilities the steppers use: every number the
+// simulation of its accounts reads, apart from its Segment's content. The
+// value is comparable, and the segment cache (reuse.go) keys by it
+// directly, so an input added here is in the key.
+type segInputs struct {
 	key  uint64 // stream key of the segment (from its name)
+	idx  int    // position in the model's segments
 	term int
 
 	// churn
@@ -30,27 +47,18 @@ type segRun struct {
 	logUpKeep        float64
 	logCoKeep        float64
 	upEvery, coEvery int // cadence in months, 0 = at renewal
-	upSize, coSize   dist.Dist
 	onbSuccess       float64
 	onbMonths        int     // months until a failed onboarding churns (≥ 1)
 	lambda, growth   float64 // arrivals per month and its annual growth
-	newACV           dist.Dist
 	// monotone: an account's MRR never falls before it churns (no
 	// contraction, no price cut), which allows calendar booking.
 	monotone bool
-	// Before any coverage multiplier, for the synchronous engine.
+	// Before any coverage multiplier, for the lockstep stepper.
 	baseChurn, baseUp, onbSuccessBase float64
-	hoursPerAccount                   float64       // CSM hours per account per year
-	cache                             responseCache // the synchronous engine's coverage responses
-	scheds                            []schedule    // renewal calendars of the trial (Monte Carlo)
-	sbgSurv                           []float64     // sBG survival by period (Monte Carlo, sbgDirect)
-	// The segment's own MRR: diffs booked account by account, and levels
-	// added by its calendars (summarise), for its CLV.
-	mrrD, mrrLevel []float64
-	logosD         []float64 // the segment's logos, as diffs
-	accounts       float64   // accounts simulated: opening book and new logos
-	so             *secondOrder
-	idx            int // position in the model's segments
+	hoursPerAccount                   float64 // CSM hours per account per year
+
+	hasSecond bool
+	second    secondOrder
 }
 
 // secondOrder are a trial's referral and champion parameters (nil when the
@@ -169,7 +177,10 @@ func resolve(m *Model, d *drawer, out []segRun) []segRun {
 	so := drawSecondOrder(m, d)
 	for i := range m.Segments {
 		s := &m.Segments[i]
-		r := segRun{seg: s, key: nameKey(s.Name), term: s.TermMonths, churnMult: churnMult, upMult: upMult, onbMult: onbMult, idx: i, so: so}
+		r := segRun{seg: s, segInputs: segInputs{key: nameKey(s.Name), term: s.TermMonths, churnMult: churnMult, upMult: upMult, onbMult: onbMult, idx: i}}
+		if so != nil {
+			r.hasSecond, r.second = true, *so
+		}
 		r.hazard = s.Churn.Timing == Hazard
 		r.churnStep = s.TermMonths
 		if r.hazard {
@@ -194,7 +205,6 @@ func resolve(m *Model, d *drawer, out []segRun) []segRun {
 			r.baseUp = d.draw(s.Upsell.Probability)
 			r.upQ = math.Min(1, r.baseUp*upMult)
 			r.upSize = s.Upsell.Size
-			r.upSize = s.Upsell.Size
 		}
 		if s.Contraction.Active() {
 			r.coQ = math.Min(1, d.draw(s.Contraction.Probability))
@@ -218,6 +228,11 @@ func resolve(m *Model, d *drawer, out []segRun) []segRun {
 			r.newACV = s.Acquisition.ACV
 		}
 		out = append(out, r)
+	}
+	for i := range out {
+		if out[i].hasSecond {
+			out[i].so = &out[i].second
+		}
 	}
 	return out
 }

@@ -18,13 +18,14 @@ import (
 // definition, accounts file included) and every number the trial resolved
 // for it, compared exactly.
 
-// segKey identifies a segment's independent simulation in a trial.
+// segKey identifies a segment's simulation in a trial: its content, the
+// horizon, the trial and its resolved inputs, compared as values.
 type segKey struct {
 	static [16]byte // content of the Segment
-	vals   [segKeyVals]uint64
+	trial  uint64
+	h      int
+	in     segInputs
 }
-
-const segKeyVals = 31
 
 // segEntry is one simulated segment of the current trial.
 type segEntry struct {
@@ -34,10 +35,11 @@ type segEntry struct {
 }
 
 // segOutput is what a segment's simulation leaves beside the book: its own
-// MRR and logos, its count of accounts, and its renewal calendars.
+// MRR and logos (diffs booked account by account), its count of accounts,
+// and its renewal calendars.
 type segOutput struct {
 	mrrD, logosD []float64
-	accounts     float64
+	accounts     float64 // accounts simulated: opening book and new logos
 	scheds       []schedule
 }
 
@@ -105,23 +107,7 @@ func (w *worker) segKey(r *segRun) segKey {
 		copy(st[:], h.Sum(nil))
 		ru.statics[r.seg] = st
 	}
-	f := math.Float64bits
-	b2u := func(b bool) uint64 {
-		if b {
-			return 1
-		}
-		return 0
-	}
-	k := segKey{static: st, vals: [segKeyVals]uint64{
-		w.trial, uint64(w.b.h), uint64(r.term), b2u(r.hazard), uint64(r.churnStep), f(r.logKeep), b2u(r.sbg), b2u(r.sbgDirect),
-		f(r.alpha), f(r.beta), f(r.churnMult), f(r.priceInc), f(r.upQ), f(r.coQ), uint64(r.upEvery), uint64(r.coEvery),
-		f(r.onbSuccess), uint64(r.onbMonths), f(r.lambda), f(r.growth), b2u(r.monotone), f(r.hoursPerAccount), uint64(r.idx)}}
-	if so := r.so; so != nil {
-		k.vals[23] = 1
-		k.vals[24], k.vals[25], k.vals[26], k.vals[27] = f(so.referrals), f(so.share), f(so.champLog), f(so.champMult)
-		k.vals[28], k.vals[29], k.vals[30] = uint64(so.riskMonths), b2u(so.reonboard), f(so.moveWin)
-	}
-	return k
+	return segKey{static: st, trial: w.trial, h: w.b.h, in: r.segInputs}
 }
 
 // simulateSegment runs segment r's accounts through the independent engine

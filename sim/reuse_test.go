@@ -2,7 +2,9 @@ package sim
 
 import (
 	"context"
+	"reflect"
 	"testing"
+	"unsafe"
 
 	"csplan/results"
 	"csplan/sim/dist"
@@ -94,6 +96,53 @@ func TestSegmentKey(t *testing.T) {
 	w.runTrial(&a, 4)
 	if w.reuse.hits != 1 {
 		t.Errorf("a segment of another trial was reused")
+	}
+}
+
+// Every resolved input of a segment is in its key: perturbing any field of
+// segInputs, however deep, gives another key.
+func TestSegmentKeyHoldsEveryInput(t *testing.T) {
+	m := acmeLike()
+	w := newWorker(1, 36, checks{})
+	d := drawer{trial: w.trial}
+	segs := resolve(&m, &d, nil)
+	r := &segs[0]
+	base := w.segKey(r)
+	var perturb func(v reflect.Value, path string)
+	perturb = func(v reflect.Value, path string) {
+		switch v.Kind() {
+		case reflect.Struct:
+			for i := range v.NumField() {
+				// The fields are unexported: reach them through their
+				// address.
+				f := v.Field(i)
+				f = reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
+				perturb(f, path+"."+v.Type().Field(i).Name)
+			}
+			return
+		}
+		old := reflect.New(v.Type()).Elem()
+		old.Set(v)
+		switch v.Kind() {
+		case reflect.Bool:
+			v.SetBool(!v.Bool())
+		case reflect.Int:
+			v.SetInt(v.Int() + 1)
+		case reflect.Uint64:
+			v.SetUint(v.Uint() + 1)
+		case reflect.Float64:
+			v.SetFloat(v.Float() + 0.5)
+		default:
+			t.Fatalf("%s: a %s field; extend the test", path, v.Kind())
+		}
+		if w.segKey(r) == base {
+			t.Errorf("%s changed and the segment key did not", path)
+		}
+		v.Set(old)
+	}
+	perturb(reflect.ValueOf(&r.segInputs).Elem(), "segInputs")
+	if w.segKey(r) != base {
+		t.Fatal("the test did not restore the inputs")
 	}
 }
 
