@@ -11,8 +11,8 @@ import (
 type segRun struct {
 	segInputs
 	seg                    *Segment
-	upSize, coSize, newACV dist.Dist    // from seg, so covered by its content
-	so                     *secondOrder // &second when the model has second-order effects
+	upSize, coSize, newACV dist.Dist     // from seg, so covered by its content
+	so                     *secondOrder  // &second when the model has second-order effects
 	cache                  responseCache // the lockstep stepper's coverage responses
 	sbgSurv                []float64     // sBG survival by period (Monte Carlo, sbgDirect)
 	segOutput

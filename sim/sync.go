@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+
+	"csplan/sim/dist"
 )
 
 // The lockstep stepper. When the team is short of hours, coverage depends
@@ -560,9 +562,7 @@ func (w *worker) churnOpportunity(a *live, m int, cov float64, resp *Response) b
 // nextVisit brings the account here no later than the first month it
 // could). An event changes a's MRR by a size drawn from size and re-arms
 // the motion.
-func (l *lockstep) advance(a *live, mt *motion, m int, size interface {
-	Sample(*stream) float64
-}, sign float64, at func(cov float64) (p, lam float64)) (event, bool) {
+func (l *lockstep) advance(a *live, mt *motion, m int, size dist.Dist, sign float64, at func(cov float64) (p, lam float64)) (event, bool) {
 	slot := int(a.slot)
 	for int(mt.next) <= m {
 		// A run of opportunities at one coverage: up to m, or the first
@@ -596,7 +596,7 @@ func (l *lockstep) advance(a *live, mt *motion, m int, size interface {
 		}
 		mo := next + k*step
 		mt.next = int32(mo + step)
-		f := math.Max(0, 1+sign*size.Sample(&mt.s))
+		f := math.Max(0, 1+sign*sample(size, &mt.s))
 		mt.has = false
 		a.mrr *= f
 		return event{int32(mo), f}, true

@@ -466,7 +466,21 @@ func (ob *openings) identity(s *Segment) [16]byte {
 // interface, which would move a local one to the heap.
 func (w *worker) drawMRR(acv dist.Dist, key uint64) float64 {
 	w.draws[0] = newStream(key, purposeACV)
-	return acv.Sample(&w.draws[0]) / 12
+	return sample(acv, &w.draws[0]) / 12
+}
+
+// sample draws from d with st. The kinds the account loop meets most are
+// called by their concrete type, a direct call the compiler can inline.
+func sample(d dist.Dist, st *stream) float64 {
+	switch d := d.(type) {
+	case *dist.LogNormal:
+		return d.Sample(st)
+	case *dist.Uniform:
+		return d.Sample(st)
+	case dist.Const:
+		return float64(d)
+	}
+	return d.Sample(st)
 }
 
 // arrivalsAt adds the new logos of one segment in month mo; acc carries
@@ -872,7 +886,7 @@ func opportunities(out []event, r *stream, logKeep float64, size dist.Dist, sign
 		if n >= math.MaxInt32/2 || mo > last {
 			return out
 		}
-		out = append(out, event{int32(mo), math.Max(0, 1+sign*size.Sample(r))})
+		out = append(out, event{int32(mo), math.Max(0, 1+sign*sample(size, r))})
 		n += geometric(r, logKeep)
 	}
 }
@@ -987,7 +1001,9 @@ func gammaRand(r *stream, a float64) float64 {
 		}
 		v = v * v * v
 		u := r.Uniform()
-		if math.Log(u) < 0.5*x*x+d-d*v+d*math.Log(v) {
+		// Marsaglia and Tsang's squeeze accepts most draws without the
+		// logarithms; it accepts only draws the full test accepts.
+		if x2 := x * x; u < 1-0.0331*x2*x2 || math.Log(u) < 0.5*x2+d-d*v+d*math.Log(v) {
 			return d * v * boost
 		}
 	}
