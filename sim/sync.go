@@ -192,7 +192,7 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 		if !r.served() {
 			continue
 		}
-		r.cache = responseCache{}
+		r.cache.reset(r, resp)
 		keys, mrrs := w.openingBook(r)
 		for j, key := range keys {
 			w.join(r, key, mrrs[j], 0, r.firstRenewal(j), false)
@@ -505,8 +505,10 @@ func (w *worker) visit(i int32, m int, resp *Response) {
 	}); ok {
 		a.ups = l.push(a.ups, e)
 	}
-	if e, ok := l.advance(a, &a.co, m, r.coSize, -1, func(float64) (p, lam float64) { return r.coQ, -r.logCoKeep }); ok {
-		a.cos = l.push(a.cos, e)
+	if int(a.co.next) <= m {
+		if e, ok := l.advance(a, &a.co, m, r.coSize, -1, func(float64) (p, lam float64) { return r.coQ, -r.logCoKeep }); ok {
+			a.cos = l.push(a.cos, e)
+		}
 	}
 	if a.mrr != old {
 		if s := int32(slotOf(a.mrr)); s != a.slot {
@@ -701,26 +703,44 @@ type response struct {
 }
 
 type responseCache struct {
-	entries [4]response
-	n, next int
+	full, none response    // coverage 1 and 0
+	frac       [2]response // the last fractional levels
+	n, next    int
+}
+
+// reset readies the cache for a trial's inputs.
+func (c *responseCache) reset(r *segRun, resp *Response) {
+	c.full.set(r, resp, 1)
+	c.none.set(r, resp, 0)
+	c.n, c.next = 0, 0
 }
 
 func (c *responseCache) get(r *segRun, resp *Response, cov float64) *response {
-	for i := range c.entries[:c.n] {
-		if c.entries[i].cov == cov {
-			return &c.entries[i]
+	switch cov {
+	case 1:
+		return &c.full
+	case 0:
+		return &c.none
+	}
+	for i := range c.frac[:c.n] {
+		if c.frac[i].cov == cov {
+			return &c.frac[i]
 		}
 	}
-	e := &c.entries[c.next]
-	c.next = (c.next + 1) % len(c.entries)
-	c.n = min(c.n+1, len(c.entries))
+	e := &c.frac[c.next]
+	c.next = (c.next + 1) % len(c.frac)
+	c.n = min(c.n+1, len(c.frac))
+	e.set(r, resp, cov)
+	return e
+}
+
+func (e *response) set(r *segRun, resp *Response, cov float64) {
 	e.cov = cov
 	e.churnMult = curveAt(resp.Churn, cov)
 	e.pChurn = math.Min(1, r.baseChurn*e.churnMult)
 	e.lChurn = -math.Log1p(-e.pChurn)
 	e.pUp = math.Min(1, r.baseUp*curveAt(resp.Upsell, cov))
 	e.lUp = -math.Log1p(-e.pUp)
-	return e
 }
 
 // mrrBucket is the log-linear bucket of a positive MRR, −1 for none.
