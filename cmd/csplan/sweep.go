@@ -60,26 +60,39 @@ separated by commas (5%,8%,12% or monthly,quarterly).`,
 	return c
 }
 
+// maxSweepPoints bounds the values of one --set range.
+const maxSweepPoints = 1000
+
 // parseRange expands FROM..TO[:STEP] or a comma list into values as written.
+// The numbers of a range must be finite, and the count of its points is
+// checked as a float before anything is made of it, so that a range of
+// 1e300 points, or one whose span overflows, is refused rather than
+// allocated.
 func parseRange(s string) ([]string, error) {
 	if from, rest, ok := strings.Cut(s, ".."); ok {
 		to, step := rest, "1"
 		if t, st, ok := strings.Cut(rest, ":"); ok {
 			to, step = t, st
 		}
-		a, err1 := strconv.ParseFloat(from, 64)
-		b, err2 := strconv.ParseFloat(to, 64)
-		d, err3 := strconv.ParseFloat(step, 64)
-		if err1 != nil || err2 != nil || err3 != nil || d <= 0 || b < a {
-			return nil, fmt.Errorf("range %q: expected FROM..TO[:STEP] with numbers, FROM ≤ TO and STEP > 0", s)
+		a, ok1 := finite(from)
+		b, ok2 := finite(to)
+		d, ok3 := finite(step)
+		if !ok1 || !ok2 || !ok3 || d <= 0 || b < a {
+			return nil, fmt.Errorf("range %q: expected FROM..TO[:STEP] with finite numbers, FROM ≤ TO and STEP > 0", s)
 		}
-		n := int(math.Floor((b-a)/d+1e-9)) + 1
-		if n > 1000 {
-			return nil, fmt.Errorf("range %q has %d points; at most 1000", s, n)
+		span := (b - a) / d // +Inf when b − a overflows
+		if !(span < maxSweepPoints) {
+			return nil, fmt.Errorf("range %q has more than %s points; give a larger STEP or a narrower range (at most %s points)",
+				s, report.Count(maxSweepPoints), report.Count(maxSweepPoints))
 		}
+		n := int(math.Floor(span+1e-9)) + 1
 		out := make([]string, n)
 		for i := range out {
 			out[i] = strconv.FormatFloat(a+float64(i)*d, 'f', -1, 64)
+			if i > 0 && out[i] == out[i-1] {
+				return nil, fmt.Errorf("range %q: the step %s is too small for numbers this large: points %d and %d would both be %s; give a larger STEP",
+					s, step, i, i+1, out[i])
+			}
 		}
 		return out, nil
 	}
@@ -94,6 +107,12 @@ func parseRange(s string) ([]string, error) {
 		}
 	}
 	return vals, nil
+}
+
+// finite reads a number of a range, refusing NaN and infinities.
+func finite(s string) (float64, bool) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	return v, err == nil && !math.IsNaN(v) && !math.IsInf(v, 0)
 }
 
 // number reads a value as written for an axis: 8% → 0.08, 100k → 100000;

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// optimum is a small valid scenario the bad invocations run against.
+const optimum = "../../testdata/sweep/optimum.yaml"
+
+// badCase is one hostile or mistaken invocation of csplan (issue 22): the
+// files it finds, its arguments, the exit code and what standard error
+// must say. Nothing may be left in its directory but the files it was
+// given, and it must answer at once: a refusal that reads a device or
+// simulates first is a failure too.
+type badCase struct {
+	name  string
+	files map[string]string // written in the case's directory first
+	setup func(t *testing.T, dir string)
+	args  []string // relative to that directory; optimum is made absolute
+	code  int
+	want  string // in standard error
+}
+
+// slowRefusal is far more than refusing a bad invocation takes.
+const slowRefusal = 5 * time.Second
+
+// The catalogue of bad invocations, by command.
+var badInvocations = []badCase{
+	// sweep ranges (item 5): NaN, infinities, huge and tiny steps.
+	{name: "sweep from NaN", args: []string{"sweep", optimum, "--set", "team.csms=NaN..1", "-o", "out"}, code: exitUsage,
+		want: `--set team.csms: range "NaN..1": expected FROM..TO[:STEP] with finite numbers, FROM ≤ TO and STEP > 0`},
+	{name: "sweep to NaN", args: []string{"sweep", optimum, "--set", "team.csms=0..NaN", "-o", "out"}, code: exitUsage,
+		want: `range "0..NaN": expected FROM..TO[:STEP] with finite numbers`},
+	{name: "sweep step NaN", args: []string{"sweep", optimum, "--set", "team.csms=0..1:NaN", "-o", "out"}, code: exitUsage,
+		want: `range "0..1:NaN": expected FROM..TO[:STEP] with finite numbers`},
+	{name: "sweep to Inf", args: []string{"sweep", optimum, "--set", "team.csms=0..Inf", "-o", "out"}, code: exitUsage,
+		want: `range "0..Inf": expected FROM..TO[:STEP] with finite numbers`},
+	{name: "sweep from -Inf", args: []string{"sweep", optimum, "--set", "team.csms=-Inf..0", "-o", "out"}, code: exitUsage,
+		want: `range "-Inf..0": expected FROM..TO[:STEP] with finite numbers`},
+	{name: "sweep tiny step", args: []string{"sweep", optimum, "--set", "team.csms=0..1:1e-300", "-o", "out"}, code: exitUsage,
+		want: `range "0..1:1e-300" has more than 1,000 points; give a larger STEP or a narrower range (at most 1,000 points)`},
+	{name: "sweep huge range", args: []string{"sweep", optimum, "--set", "team.csms=0..1e300", "-o", "out"}, code: exitUsage,
+		want: `range "0..1e300" has more than 1,000 points`},
+	{name: "sweep range whose span overflows", args: []string{"sweep", optimum, "--set", "team.csms=-1e308..1e308:1e306", "-o", "out"}, code: exitUsage,
+		want: `range "-1e308..1e308:1e306" has more than 1,000 points`},
+	{name: "sweep to a word", args: []string{"sweep", optimum, "--set", "team.csms=1..many", "-o", "out"}, code: exitUsage,
+		want: `expected FROM..TO[:STEP] with finite numbers`},
+	{name: "sweep step lost in large numbers", args: []string{"sweep", optimum, "--set", "team.csms=1e17..1.0000000000000002e17:1", "-o", "out"}, code: exitUsage,
+		want: `the step 1 is too small for numbers this large: points 1 and 2 would both be 100000000000000000; give a larger STEP`},
+}
+
+func TestBadInvocations(t *testing.T) {
+	abs, err := filepath.Abs(optimum)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, tc := range badInvocations {
+		if seen[tc.name] {
+			t.Errorf("case %q is listed twice", tc.name)
+		}
+		seen[tc.name] = true
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writeFiles(t, t.TempDir(), tc.files)
+			if tc.setup != nil {
+				tc.setup(t, dir)
+			}
+			before := tree(t, dir)
+			t.Chdir(dir)
+			args := make([]string, len(tc.args))
+			for i, a := range tc.args {
+				args[i] = strings.ReplaceAll(a, optimum, abs)
+			}
+			start := time.Now()
+			code, _, stderr := csplan(t, context.Background(), args...)
+			if d := time.Since(start); d > slowRefusal {
+				t.Errorf("took %v", d)
+			}
+			if code != tc.code || !strings.Contains(stderr, tc.want) {
+				t.Errorf("exit %d, want %d; stderr:\n%s\nwant it to contain:\n%s", code, tc.code, stderr, tc.want)
+			}
+			if after := tree(t, dir); strings.Join(after, "\n") != strings.Join(before, "\n") {
+				t.Errorf("left %v, had %v", after, before)
+			}
+		})
+	}
+}
+
+// parseRange never makes more than maxSweepPoints values, nor two alike,
+// and refuses what is not a finite range.
+func TestParseRange(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want string // values joined by spaces, or the start of the error
+	}{
+		{"6..14:2", "6 8 10 12 14"},
+		{"0.1..0.3:0.1", "0.1 0.2 0.30000000000000004"},
+		{"1..1", "1"},
+		{"0..999", ""}, // 1,000 points: allowed; checked by length below
+		{"0..1000", `range "0..1000" has more than 1,000 points`},
+		{"infinity..1", `range "infinity..1": expected`},
+		{"1..0", `range "1..0": expected`},
+		{"0..1:0", `range "0..1:0": expected`},
+		{"0..1:-1", `range "0..1:-1": expected`},
+		{"5%,8%,12%", "5% 8% 12%"},
+		{"a,,b", `list "a,,b" has an empty value`},
+	} {
+		got, err := parseRange(tc.in)
+		switch {
+		case tc.in == "0..999":
+			if err != nil || len(got) != maxSweepPoints {
+				t.Errorf("%s: %d values, %v", tc.in, len(got), err)
+			}
+		case err != nil:
+			if !strings.HasPrefix(err.Error(), tc.want) {
+				t.Errorf("%s: %v, want %s", tc.in, err, tc.want)
+			}
+		case strings.Join(got, " ") != tc.want:
+			t.Errorf("%s: %v, want %s", tc.in, got, tc.want)
+		}
+	}
+}
+
+// FuzzParseRange: no range panics, makes more than maxSweepPoints values,
+// or makes two values alike.
+func FuzzParseRange(f *testing.F) {
+	for _, s := range []string{"6..14:2", "0..1:1e-300", "NaN..1", "0..1e300", "-1e308..1e308:1e306", "5%,8%", "1e17..1.0000000000000002e17:1", "a,b,a"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		vals, err := parseRange(s)
+		if err != nil {
+			return
+		}
+		if len(vals) == 0 || len(vals) > maxSweepPoints {
+			t.Fatalf("%q: %d values", s, len(vals))
+		}
+		seen := map[string]bool{}
+		for _, v := range vals {
+			if seen[v] {
+				t.Fatalf("%q: %s twice", s, v)
+			}
+			seen[v] = true
+		}
+	})
+}
