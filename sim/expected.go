@@ -135,8 +135,7 @@ func (w *worker) expectedTrial(m *Model, netRate NetRate) {
 			for mo := 1; mo <= h; mo++ {
 				n := r.arrivalRate(mo)
 				if s.Acquisition.Arrivals == Deterministic {
-					n = math.Floor(acc+n+1e-9) - math.Floor(acc+1e-9)
-					acc += r.arrivalRate(mo)
+					n = float64(deterministicArrivals(n, &acc))
 				}
 				if n > 0 {
 					add(r, mo, mo+r.term, n*r.newACV.Mean()/12, n, r.newACV)
@@ -174,7 +173,7 @@ func (w *worker) expectedTrial(m *Model, netRate NetRate) {
 						}
 					}
 				}
-				if n := so.share*alive*so.referrals + so.moveWin*departed; n > 0 {
+				if n := so.referralRate(alive) + so.moveWin*departed; n > 0 {
 					add(r, mo, mo+r.term, n*r.newACV.Mean()/12, n, r.newACV)
 				}
 			}

@@ -88,6 +88,20 @@ func drawSecondOrder(m *Model, d *drawer) *secondOrder {
 	}
 }
 
+// referralRate is the mean number of referred logos a month brings a
+// segment with active accounts the month before: its advocates times the
+// referrals each makes a month that convert.
+func (so *secondOrder) referralRate(active float64) float64 {
+	return so.share * active * so.referrals
+}
+
+// nextDeparture is the month after month t in which an account's champion
+// next leaves, drawn from the account's champion stream (a geometric number
+// of months at the monthly turnover rate), capped at h + 1 (never).
+func (so *secondOrder) nextDeparture(st *stream, t, h int) int {
+	return min(t+geometric(st, so.champLog), h+1)
+}
+
 // championRisk reports whether the account's churn is raised in month mo:
 // within riskMonths of a champion departure, unless re-onboarding is on.
 func (so *secondOrder) championRisk(departures []int32, mo int) bool {
@@ -264,6 +278,10 @@ func (r *segRun) anchor(join, firstRenewal int) int {
 // onboarding when it succeeds with probability success; it then churns
 // r.onbMonths after joining.
 func (r *segRun) onboardingFails(u, success float64) bool { return success < 1 && u >= success }
+
+// renewed is an account's MRR after a renewal: the price increase applies
+// to the whole contract, earlier upsells included.
+func (r *segRun) renewed(mrr float64) float64 { return mrr * (1 + r.priceInc) }
 
 // renews reports whether month mo is a renewal of an account first
 // renewing in firstRenewal: the months a price increase applies.

@@ -208,7 +208,7 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 			}
 			if so := r.so; so != nil {
 				st := newStream(subKey(w.trial, accountKey(r.key, m, 0)), purposeReferral)
-				n := poisson(&st, so.share*float64(l.alive[i])*so.referrals)
+				n := poisson(&st, so.referralRate(float64(l.alive[i])))
 				for k := 0; k < n+w.moves[i][m]; k++ {
 					j := referralKeys + k
 					if k >= n {
@@ -302,7 +302,7 @@ func (w *worker) join(r *segRun, key uint64, mrr float64, join, firstRenewal int
 	}
 	if so := r.so; so != nil && so.champLog != 0 {
 		a.champS = newStream(key, purposeChampion)
-		a.nextChamp = int32(min(join+geometric(&a.champS, so.champLog), h+1))
+		a.nextChamp = int32(so.nextDeparture(&a.champS, join, h))
 		a.moveS = newStream(key, purposeChampionMove)
 	}
 	a.churnS = newStream(key, purposeChurn)
@@ -477,7 +477,7 @@ func (w *worker) visit(i int32, m int, resp *Response) {
 		// riskMonths; the next departure is drawn as the skip-ahead
 		// stepper draws the sequence.
 		a.riskUntil = int32(m + r.so.riskMonths)
-		a.nextChamp = int32(min(m+geometric(&a.champS, r.so.champLog), h+1))
+		a.nextChamp = int32(r.so.nextDeparture(&a.champS, m, h))
 	}
 	if !churned && m32 == a.nextChurn {
 		a.nextChurn += a.step
@@ -496,7 +496,7 @@ func (w *worker) visit(i int32, m int, resp *Response) {
 	}
 	old := a.mrr
 	if m32 == a.nextRenew {
-		a.mrr *= 1 + r.priceInc
+		a.mrr = r.renewed(a.mrr)
 		a.nextRenew += int32(r.term)
 	}
 	if e, ok := l.advance(a, &a.up, m, r.upSize, +1, func(cov float64) (p, lam float64) {

@@ -532,7 +532,7 @@ func (w *worker) secondOrderAt(r *segRun, mo int, active float64) {
 	}
 	so := r.so
 	st := newStream(subKey(w.trial, accountKey(r.key, mo, 0)), purposeReferral)
-	n := poisson(&st, so.share*active*so.referrals)
+	n := poisson(&st, so.referralRate(active))
 	for k := 0; k < n; k++ {
 		w.referred(r, mo, referralKeys+k)
 	}
@@ -556,7 +556,7 @@ func (w *worker) championDepartures(r *segRun, key uint64, join int) {
 		return
 	}
 	st := newStream(key, purposeChampion)
-	for t := join + geometric(&st, so.champLog); t <= w.b.h; t += geometric(&st, so.champLog) {
+	for t := so.nextDeparture(&st, join, w.b.h); t <= w.b.h; t = so.nextDeparture(&st, t, w.b.h) {
 		w.champ = append(w.champ, int32(t))
 	}
 }
@@ -837,7 +837,7 @@ func (w *worker) pathAccount(r *segRun, mrr float64, join, firstRenewal, churnAt
 		old := mrr
 		if renew == mo {
 			b.priceM[mo] += mrr * r.priceInc
-			mrr *= 1 + r.priceInc
+			mrr = r.renewed(mrr)
 			if renew += term; renew > last {
 				renew = h + 1
 			}
@@ -1149,9 +1149,9 @@ func (w *worker) addCalendar(r *segRun, cal int, c *schedule, series *[numSeries
 	var level, yg, z, pm float64 = 0, 0, 0, 1
 	prevLevel := 0.0
 	for mo := 0; mo <= h; mo++ {
-		renewal := mo >= cal && (mo-cal)%r.term == 0
+		renewal := r.renews(mo, cal)
 		if renewal {
-			pm *= 1 + r.priceInc
+			pm = r.renewed(pm)
 		}
 		p = append(p, pm)
 		level += c.y[mo] + c.churn[mo]
