@@ -210,16 +210,23 @@ func resolve(m *Model, d *drawer, out []segRun) []segRun {
 			if months == 0 {
 				months = 12
 			}
-			p := 1 - math.Pow(1-rate, float64(r.churnStep)/float64(months))
-			r.baseChurn = p
-			r.logKeep = logKeep(math.Min(1, p*churnMult))
+			r.baseChurn = 1 - math.Pow(1-rate, float64(r.churnStep)/float64(months))
 		}
 		r.priceInc = d.draw(s.PriceIncrease)
 		if s.Upsell.Active() {
 			r.baseUp = d.draw(s.Upsell.Probability)
-			r.upQ = math.Min(1, r.baseUp*upMult)
 			r.upSize = s.Upsell.Size
 		}
+		r.onbSuccessBase = d.draw(s.OnboardingSuccess)
+		// The model's fixed coverage gives every account the same
+		// probabilities.
+		var rs response
+		rs.set(&r, &m.Response, cov)
+		if !r.sbg {
+			r.logKeep = -rs.lChurn
+		}
+		r.upQ = rs.pUp
+		r.onbSuccess = rs.pOnb
 		if s.Contraction.Active() {
 			r.coQ = math.Min(1, d.draw(s.Contraction.Probability))
 			r.coSize = s.Contraction.Size
@@ -227,8 +234,6 @@ func resolve(m *Model, d *drawer, out []segRun) []segRun {
 		r.logUpKeep, r.logCoKeep = logKeep(r.upQ), logKeep(r.coQ)
 		r.monotone = r.priceInc >= 0 && r.coQ == 0
 		r.upEvery, r.coEvery = s.Upsell.Cadence.Months(), s.Contraction.Cadence.Months()
-		r.onbSuccessBase = d.draw(s.OnboardingSuccess)
-		r.onbSuccess = math.Min(1, r.onbSuccessBase*onbMult)
 		if !s.Digital {
 			r.hoursPerAccount = s.HoursPerAccount()
 		}

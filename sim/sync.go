@@ -464,8 +464,7 @@ func (w *worker) visit(i int32, m int, resp *Response) {
 	cov := l.cov(int(a.slot), m)
 	if m32 == a.join && a.join > 0 {
 		// The onboarding uniform is kept in u until the join visit.
-		success := math.Min(1, r.onbSuccessBase*curveAt(resp.Onboarding, cov))
-		if r.onboardingFails(a.u, success) {
+		if r.onboardingFails(a.u, r.cache.get(r, resp, cov).pOnb) {
 			a.onbFailAt = int32(m + r.onbMonths)
 		}
 		a.u = 0
@@ -700,6 +699,7 @@ type response struct {
 	churnMult      float64
 	pChurn, lChurn float64
 	pUp, lUp       float64
+	pOnb           float64 // onboarding success
 }
 
 type responseCache struct {
@@ -741,6 +741,7 @@ func (e *response) set(r *segRun, resp *Response, cov float64) {
 	e.lChurn = -math.Log1p(-e.pChurn)
 	e.pUp = math.Min(1, r.baseUp*curveAt(resp.Upsell, cov))
 	e.lUp = -math.Log1p(-e.pUp)
+	e.pOnb = math.Min(1, r.onbSuccessBase*curveAt(resp.Onboarding, cov))
 }
 
 // mrrBucket is the log-linear bucket of a positive MRR, −1 for none.
