@@ -118,7 +118,7 @@ func simulate(ctx context.Context, opts []Option, s Settings, first, end int, pr
 	for range min(workers, blocks) {
 		g.Go(func() error {
 			w := newWorker(s.Seed, h, s.check)
-			w.cop, w.lhs = cop, design
+			w.cop, w.lhs, w.done = cop, design, ctx.Done()
 			part := agg.newShare()
 			block := agg.newBlockSums()
 			var series [numSeries][]float64
@@ -135,6 +135,9 @@ func simulate(ctx context.Context, opts []Option, s Settings, first, end int, pr
 				}
 				lo, hi := max(blk*BlockSize, first), min((blk+1)*BlockSize, end)
 				for t := lo; t < hi; t++ {
+					if w.cancelled() {
+						return ctx.Err()
+					}
 					for k := range opts {
 						var metrics [numMetrics]float64
 						w.runTrial(&opts[k].Model, uint64(t))

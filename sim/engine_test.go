@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"csplan/results"
 	"csplan/sim/dist"
@@ -144,6 +145,34 @@ func TestMonteCarloMeanMatchesExpected(t *testing.T) {
 	mc := run(t, m, Settings{Trials: 1000, Seed: 11}).Options[0].Metrics
 	for _, name := range []string{"arr_end", "revenue_total", "logos_end"} {
 		within(t, name, mc[name].Mean, e[name].Mean, 3*mc[name].SE)
+	}
+}
+
+// A trial that asks for enormous work (a million new logos a month, served
+// by a short team, over 20 years) stops within a second of cancellation:
+// the engine looks at the context inside a trial, not only between them.
+func TestCancelInsideATrial(t *testing.T) {
+	for _, m := range []Model{withTeam(5), standardModel()} {
+		m.Horizon = 240
+		m.Segments[1].Acquisition = Acquisition{PerMonth: fixed(1e6), Growth: fixed(0)}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() {
+			_, err := Run(ctx, []Option{{Name: "Baseline", Model: m}}, Settings{Trials: 2, Seed: 1, Workers: 1}, nil)
+			done <- err
+		}()
+		time.Sleep(200 * time.Millisecond)
+		start := time.Now()
+		cancel()
+		select {
+		case err := <-done:
+			if err == nil {
+				t.Error("a cancelled run must return an error")
+			}
+			t.Logf("stopped %v after cancellation", time.Since(start))
+		case <-time.After(time.Second):
+			t.Fatal("the run did not stop within a second of cancellation")
+		}
 	}
 }
 

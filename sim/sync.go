@@ -199,7 +199,7 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 		}
 	}
 	acc := make([]float64, len(w.segs)) // deterministic arrivals' running totals
-	for m := 1; m <= h; m++ {
+	for m := 1; m <= h && !w.cancelled(); m++ {
 		// New logos of month m join before coverage is shared out.
 		for i := range w.segs {
 			r := &w.segs[i]
@@ -222,13 +222,16 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 				continue
 			}
 			n := w.arrivals(r, m, &acc[i])
-			for k := 0; k < n; k++ {
+			for k := 0; k < n && (k&1023 != 0 || !w.cancelled()); k++ {
 				key := subKey(w.trial, accountKey(r.key, m, k+1))
 				w.join(r, key, w.drawMRR(r.newACV, key), m, m+r.term, false)
 			}
 		}
 		l.share(w, m, team.hours[m], assign)
-		for _, i := range l.cal[m] {
+		for k, i := range l.cal[m] {
+			if k&1023 == 1023 && w.cancelled() {
+				break
+			}
 			w.visit(i, m, resp)
 		}
 	}
@@ -498,14 +501,13 @@ func (w *worker) visit(i int32, m int, resp *Response) {
 		a.mrr = r.renewed(a.mrr)
 		a.nextRenew += int32(r.term)
 	}
-	if e, ok := l.advance(a, &a.up, m, r.upSize, +1, func(cov float64) (p, lam float64) {
-		rs := r.cache.get(r, resp, cov)
-		return rs.pUp, rs.lUp
-	}); ok {
-		a.ups = l.push(a.ups, e)
+	if int(a.up.next) <= m {
+		if e, ok := l.advance(a, &a.up, m, r.upSize, +1, resp); ok {
+			a.ups = l.push(a.ups, e)
+		}
 	}
 	if int(a.co.next) <= m {
-		if e, ok := l.advance(a, &a.co, m, r.coSize, -1, func(float64) (p, lam float64) { return r.coQ, -r.logCoKeep }); ok {
+		if e, ok := l.advance(a, &a.co, m, r.coSize, -1, resp); ok {
 			a.cos = l.push(a.cos, e)
 		}
 	}
@@ -557,24 +559,34 @@ func (w *worker) churnOpportunity(a *live, m int, cov float64, resp *Response) b
 	return hazardStep(rs.pChurn, rs.lChurn, &a.hc, &a.ec, &a.hasEc, st)
 }
 
-// advance counts the opportunities of motion mt up to month m, with the
-// probability and hazard at each one's coverage from at, and returns the
+// advance counts the opportunities of motion mt (a's upsell, sign +1, or
+// its contraction, −1) up to month m, at each one's coverage, and returns the
 // motion's event if it happens in month m (it cannot happen earlier:
 // nextVisit brings the account here no later than the first month it
 // could). An event changes a's MRR by a size drawn from size and re-arms
 // the motion.
-func (l *lockstep) advance(a *live, mt *motion, m int, size dist.Dist, sign float64, at func(cov float64) (p, lam float64)) (event, bool) {
+func (l *lockstep) advance(a *live, mt *motion, m int, size dist.Dist, sign float64, resp *Response) (event, bool) {
 	slot := int(a.slot)
+	r := a.r
 	for int(mt.next) <= m {
 		// A run of opportunities at one coverage: up to m, or the first
 		// where coverage may change.
 		next, step := int(mt.next), int(mt.step)
 		end := next + (m-next)/step*step
-		cov, ok := l.runCov(slot, next, end)
-		if !ok {
-			cov, end = l.cov(slot, next), next
+		// The probability and hazard of the run: contraction does not
+		// depend on coverage, upsell does.
+		p, lam := r.coQ, -r.logCoKeep
+		if sign > 0 {
+			cov, ok := 0.0, false
+			if end > next {
+				cov, ok = l.runCov(slot, next, end)
+			}
+			if !ok {
+				cov, end = l.cov(slot, next), next
+			}
+			rs := r.cache.get(r, resp, cov)
+			p, lam = rs.pUp, rs.lUp
 		}
-		p, lam := at(cov)
 		n := (end-next)/step + 1
 		k := n // opportunities of the run before the event; n: none
 		switch {

@@ -229,6 +229,10 @@ type worker struct {
 	reuse reuse // segments simulated in earlier options of the trial
 
 	check checks // see Settings
+	// done is the run's cancellation: long loops inside a trial (months,
+	// segments, a month's arrivals) look at it, so that a scenario asking
+	// for enormous work still stops within a second of Ctrl-C.
+	done <-chan struct{}
 
 	// draws are streams that distributions sample from (see drawMRR).
 	draws [3]stream
@@ -345,6 +349,17 @@ func (w *worker) segArrays() {
 	}
 }
 
+// cancelled reports whether the run was cancelled; the trial then stops
+// where it is, and the run returns the context's error.
+func (w *worker) cancelled() bool {
+	select {
+	case <-w.done:
+		return true
+	default:
+		return false
+	}
+}
+
 // independentAll simulates the accounts of the segments chosen, one by one.
 // Without second-order effects each segment's book and new logos go in
 // turn; with them the new logos go month by month across segments, because
@@ -365,7 +380,7 @@ func (w *worker) independentAll(chosen func(*segRun) bool) {
 func (w *worker) segmentAccounts(r *segRun) {
 	w.book(r)
 	acc, active := 0.0, 0.0
-	for mo := 1; mo <= w.b.h; mo++ {
+	for mo := 1; mo <= w.b.h && !w.cancelled(); mo++ {
 		w.arrivalsAt(r, mo, &acc)
 		if r.so != nil {
 			active += r.logosD[mo-1] // every account that joined before mo is booked
@@ -490,7 +505,7 @@ func (w *worker) arrivalsAt(r *segRun, mo int, acc *float64) {
 		return
 	}
 	n := w.arrivals(r, mo, acc)
-	for k := 0; k < n; k++ {
+	for k := 0; k < n && (k&1023 != 0 || !w.cancelled()); k++ {
 		key := subKey(w.trial, accountKey(r.key, mo, k+1))
 		mrr := w.drawMRR(r.newACV, key)
 		w.account(r, key, mrr, mo, mo+r.term, false)
