@@ -484,7 +484,12 @@ var accountColumns = []string{"id", "acv", "mrr", "first_renewal"}
 func (b *builder) accountsFile(p, name string, needRenewal bool) []sim.Account {
 	data, err := b.readFile(name)
 	if err != nil {
-		b.errorf(p, "cannot read accounts file %q: %s (the path is relative to the scenario file)", name, pathErr(err))
+		var ie *InputError
+		if errors.As(err, &ie) {
+			b.errorf(p, "cannot read accounts file %q: %s", name, ie.Msg)
+		} else {
+			b.errorf(p, "cannot read accounts file %q: %s (the path is relative to the scenario file)", name, pathErr(err))
+		}
 		return nil
 	}
 	file := besideScenario(b.d.file, name)

@@ -68,34 +68,35 @@ func (s *Scenario) Digest() string { return hex.EncodeToString(s.digest.Sum(nil)
 // Load reads and validates the scenario file at path. Accounts files are
 // read relative to its directory. The error, if any, is an Errors listing
 // every problem found.
-func Load(path string) (*Scenario, error) {
-	data, err := readAtMost(path, MaxFileSize)
+func Load(path string) (*Scenario, error) { return LoadTracked(path, nil) }
+
+// LoadTracked is Load, calling read, if not nil, with the path of every
+// file it opens: the scenario, and the accounts files that it, its options
+// and later its overrides (Override) name. They are the inputs a command
+// must not write over.
+func LoadTracked(path string, read func(file string)) (*Scenario, error) {
+	if read == nil {
+		read = func(string) {}
+	}
+	read(path)
+	data, err := ScenarioInput.Read(path)
 	if err != nil {
+		var ie *InputError
+		if errors.As(err, &ie) {
+			return nil, Errors{{File: path, Msg: ie.Msg}}
+		}
 		return nil, Errors{{File: path, Msg: "cannot read scenario: " + pathErr(err)}}
 	}
 	return Parse(path, data, func(name string) ([]byte, error) {
-		data, err := readAtMost(besideScenario(path, name), maxAccountsFileSize)
-		if err == nil && len(data) > maxAccountsFileSize {
-			err = fmt.Errorf("the file is larger than %d MiB", maxAccountsFileSize>>20)
-		}
-		return data, err
+		name = besideScenario(path, name)
+		read(name)
+		return AccountsInput.Read(name)
 	})
 }
 
 // maxAccountsFileSize bounds an accounts file: 10,000,000 accounts (the
 // most a segment may have) take about 300 MB of CSV.
 const maxAccountsFileSize = 1 << 30
-
-// readAtMost reads up to limit+1 bytes of a file, so the caller can tell a
-// file over the limit without reading all of it (or forever, from a device).
-func readAtMost(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, limit+1))
-}
 
 // besideScenario resolves a file named in a scenario relative to the
 // scenario's directory.

@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -51,6 +54,45 @@ var badInvocations = []badCase{
 		want: `expected FROM..TO[:STEP] with finite numbers`},
 	{name: "sweep step lost in large numbers", args: []string{"sweep", optimum, "--set", "team.csms=1e17..1.0000000000000002e17:1", "-o", "out"}, code: exitUsage,
 		want: `the step 1 is too small for numbers this large: points 1 and 2 would both be 100000000000000000; give a larger STEP`},
+
+	// Files that are not regular files, or far too large (items 7 and 9):
+	// refused before a byte is read, so none can block csplan.
+	{name: "run a FIFO scenario", setup: fifo("s.yaml"), args: []string{"run", "s.yaml", "-o", "out"}, code: exitFailure,
+		want: "s.yaml: this is a named pipe (FIFO), not a regular file; csplan reads only regular files"},
+	{name: "validate a FIFO scenario", setup: fifo("s.yaml"), args: []string{"validate", "s.yaml"}, code: exitFailure,
+		want: "s.yaml: this is a named pipe (FIFO), not a regular file"},
+	{name: "sweep a device as scenario", args: []string{"sweep", "/dev/zero", "--set", "team.csms=1..2", "-o", "out"}, code: exitFailure,
+		want: "/dev/zero: this is a device, not a regular file; csplan reads only regular files, so that nothing can block it or feed it without end: give the path of the scenario"},
+	{name: "run a FIFO accounts file", files: map[string]string{"s.yaml": fmt.Sprintf(accountsScenario, "pipe.csv", "pipe.csv")}, setup: fifo("pipe.csv"),
+		args: []string{"run", "s.yaml", "-o", "out"}, code: exitFailure,
+		want: `s.yaml:7:20: segments[0].accounts_file: cannot read accounts file "pipe.csv": this is a named pipe (FIFO), not a regular file`},
+	{name: "run /dev/zero as accounts file", files: map[string]string{"s.yaml": fmt.Sprintf(accountsScenario, "/dev/zero", "/dev/zero")},
+		args: []string{"run", "s.yaml", "-o", "out"}, code: exitFailure,
+		want: `cannot read accounts file "/dev/zero": this is a device, not a regular file`},
+	{name: "run a directory as accounts file", files: map[string]string{"s.yaml": fmt.Sprintf(accountsScenario, "d", "d"), "d/x": ""},
+		args: []string{"run", "s.yaml", "-o", "out"}, code: exitFailure,
+		want: `cannot read accounts file "d": this is a directory, not an accounts file`},
+	{name: "run an accounts file over 1 GiB", files: map[string]string{"s.yaml": fmt.Sprintf(accountsScenario, "big.csv", "big.csv")}, setup: sparse("big.csv", 1<<30+1),
+		args: []string{"run", "s.yaml", "-o", "out"}, code: exitFailure,
+		want: `cannot read accounts file "big.csv": the file is larger than 1 GiB`},
+	{name: "kpi of a FIFO history", setup: fifo("h.csv"), args: []string{"kpi", "h.csv"}, code: exitFailure,
+		want: "h.csv: this is a named pipe (FIFO), not a regular file"},
+	{name: "kpi of /dev/zero", args: []string{"kpi", "/dev/zero"}, code: exitFailure,
+		want: "/dev/zero: this is a device, not a regular file"},
+	{name: "kpi of a history over 2 GiB", setup: sparse("h.csv", 2<<30+1), args: []string{"kpi", "h.csv"}, code: exitFailure,
+		want: "h.csv: the file is larger than 2 GiB; that is some 60 million rows"},
+	{name: "kpi with FIFO costs", files: map[string]string{"h.csv": segmentHistory("smb")}, setup: fifo("c.csv"),
+		args: []string{"kpi", "h.csv", "--costs", "c.csv"}, code: exitFailure, want: "c.csv: this is a named pipe (FIFO)"},
+	{name: "kpi with costs over 10 MiB", files: map[string]string{"h.csv": segmentHistory("smb")}, setup: sparse("c.csv", 10<<20+1),
+		args: []string{"kpi", "h.csv", "--costs", "c.csv"}, code: exitFailure, want: "c.csv: the file is larger than 10 MiB; CS costs have one row a month"},
+	{name: "calibrate a FIFO history", setup: fifo("h.csv"), args: []string{"calibrate", "h.csv", "-o", "c.yaml"}, code: exitFailure,
+		want: "h.csv: this is a named pipe (FIFO), not a regular file"},
+	{name: "report of FIFO results", setup: fifo("results.json"), args: []string{"report", "results.json", "-o", "out"}, code: exitFailure,
+		want: "results.json: this is a named pipe (FIFO), not a regular file"},
+	{name: "merge a FIFO part", setup: fifo("part.csplan"), args: []string{"merge", "part.csplan", "-o", "out"}, code: exitFailure,
+		want: "part.csplan: this is a named pipe (FIFO), not a regular file"},
+	{name: "merge a device", args: []string{"merge", "/dev/zero", "-o", "out"}, code: exitFailure,
+		want: "/dev/zero: this is a device, not a regular file"},
 }
 
 func TestBadInvocations(t *testing.T) {
@@ -76,7 +118,22 @@ func TestBadInvocations(t *testing.T) {
 				args[i] = strings.ReplaceAll(a, optimum, abs)
 			}
 			start := time.Now()
-			code, _, stderr := csplan(t, context.Background(), args...)
+			type result struct {
+				code   int
+				stderr string
+			}
+			done := make(chan result, 1)
+			go func() {
+				code, _, stderr := csplan(t, context.Background(), args...)
+				done <- result{code, stderr}
+			}()
+			var r result
+			select {
+			case r = <-done:
+			case <-time.After(2 * slowRefusal):
+				t.Fatalf("no answer after %v (blocked?)", 2*slowRefusal)
+			}
+			code, stderr := r.code, r.stderr
 			if d := time.Since(start); d > slowRefusal {
 				t.Errorf("took %v", d)
 			}
@@ -87,6 +144,29 @@ func TestBadInvocations(t *testing.T) {
 				t.Errorf("left %v, had %v", after, before)
 			}
 		})
+	}
+}
+
+// fifo makes a named pipe called name in the case's directory.
+func fifo(name string) func(t *testing.T, dir string) {
+	return func(t *testing.T, dir string) {
+		if err := syscall.Mkfifo(filepath.Join(dir, name), 0o644); err != nil {
+			t.Skip("no named pipes here:", err)
+		}
+	}
+}
+
+// sparse makes a file of size bytes, all zero and taking no space.
+func sparse(name string, size int64) func(t *testing.T, dir string) {
+	return func(t *testing.T, dir string) {
+		f, err := os.Create(filepath.Join(dir, name))
+		if err == nil {
+			err = f.Truncate(size)
+			f.Close()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

@@ -68,7 +68,7 @@ See docs/history.md.`,
 					return err
 				}
 			}
-			f, err := openCSV(a[0])
+			f, err := openCSV(c.Context(), historyInput, a[0])
 			if err != nil {
 				return err
 			}

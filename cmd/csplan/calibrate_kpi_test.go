@@ -99,9 +99,9 @@ func TestKPIInputErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"kpi", dir}, dir + " is a directory, not a CSV file"},
-		{[]string{"kpi", "../../testdata/calibrate/constant-upsell.csv", "--costs", dir}, dir + " is a directory, not a CSV file"},
-		{[]string{"calibrate", dir}, dir + " is a directory, not a CSV file"},
+		{[]string{"kpi", dir}, dir + ": this is a directory, not a CSV file"},
+		{[]string{"kpi", "../../testdata/calibrate/constant-upsell.csv", "--costs", dir}, dir + ": this is a directory, not a CSV file"},
+		{[]string{"calibrate", dir}, dir + ": this is a directory, not a CSV file"},
 		{[]string{"kpi", binPath}, binPath + ": the file is not a CSV text file"},
 		{[]string{"calibrate", binPath}, binPath + ": the file is not a CSV text file"},
 		{[]string{"kpi", "../../testdata/kpi/far-month.csv"}, `far-month.csv:3: month "9999-12": year 9999 is out of range; use a year from 1900 to 2999`},

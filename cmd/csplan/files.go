@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -144,43 +143,12 @@ func existsError(path string) error {
 }
 
 // loadScenario reads and validates the scenario at path as scenarios.Load
-// does (with its limits and messages: keep the two in step), and appends
-// to read every file read for it, which Load does not tell: the scenario,
-// and the accounts files that it, its options and later its overrides (a
-// sweep's --set) name. They are the inputs an output directory may not
-// hold.
+// does, and appends to read every file read for it, which Load does not
+// tell: the scenario, and the accounts files that it, its options and
+// later its overrides (a sweep's --set) name. They are the inputs an
+// output directory may not hold.
 func loadScenario(path string, read *[]string) (*scenarios.Scenario, error) {
-	*read = append(*read, path)
-	data, err := readAtMost(path, scenarios.MaxFileSize)
-	if err != nil {
-		return nil, scenarios.Errors{{File: path, Msg: "cannot read scenario: " + pathErr(err)}}
-	}
-	return scenarios.Parse(path, data, func(name string) ([]byte, error) {
-		if !filepath.IsAbs(name) {
-			name = filepath.Join(filepath.Dir(path), name) // relative to the scenario
-		}
-		*read = append(*read, name)
-		data, err := readAtMost(name, maxAccountsFileSize)
-		if err == nil && len(data) > maxAccountsFileSize {
-			err = fmt.Errorf("the file is larger than %d MiB", maxAccountsFileSize>>20)
-		}
-		return data, err
-	})
-}
-
-// maxAccountsFileSize bounds an accounts file as scenarios.Load does:
-// 10,000,000 accounts (the most a segment may have) take about 300 MB.
-const maxAccountsFileSize = 1 << 30
-
-// readAtMost reads up to limit+1 bytes of a file, so the caller can tell a
-// file over the limit without reading all of it.
-func readAtMost(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, limit+1))
+	return scenarios.LoadTracked(path, func(file string) { *read = append(*read, file) })
 }
 
 // pathErr is err without the operation and path an *os.PathError repeats.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"text/tabwriter"
 
 	"csplan/report"
+	"csplan/scenarios"
 	"csplan/scenarios/calibrate"
 
 	"github.com/spf13/cobra"
@@ -49,13 +51,13 @@ are in docs/history.md.`,
 			default:
 				return usageError{fmt.Errorf("kpi: unknown --format %q (use one of: text, csv, json)", format)}
 			}
-			h, err := readHistory(a[0], dups)
+			h, err := readHistory(c.Context(), a[0], dups)
 			if err != nil {
 				return err
 			}
 			var costs calibrate.Costs
 			if costsPath != "" {
-				f, err := openCSV(costsPath)
+				f, err := openCSV(c.Context(), costsInput, costsPath)
 				if err != nil {
 					return err
 				}
@@ -130,11 +132,11 @@ are in docs/history.md.`,
 }
 
 // readHistory reads a history CSV file.
-func readHistory(path, dups string) (*calibrate.History, error) {
+func readHistory(ctx context.Context, path, dups string) (*calibrate.History, error) {
 	if dups != "error" && dups != "sum" {
 		return nil, usageError{fmt.Errorf("unknown --duplicates %q (use one of: error, sum)", dups)}
 	}
-	f, err := openCSV(path)
+	f, err := openCSV(ctx, historyInput, path)
 	if err != nil {
 		return nil, err
 	}
@@ -142,19 +144,36 @@ func readHistory(path, dups string) (*calibrate.History, error) {
 	return calibrate.ReadHistory(f, path, calibrate.ReadOptions{Duplicates: calibrate.Duplicates(dups)})
 }
 
-// openCSV opens an input CSV file. A directory is refused here with a
-// plain message: reading one fails later, with an error that reads as if
-// the file had lines.
-func openCSV(path string) (*os.File, error) {
-	f, err := os.Open(path)
+// The CSV inputs: a history, read as a stream, and CS costs by month.
+var (
+	historyInput = scenarios.Input{What: "CSV file", Limit: 2 << 30,
+		Large: "that is some 60 million rows, more than a history of every account and month of a large company (is this the right file?)"}
+	costsInput = scenarios.Input{What: "CSV file", Limit: 10 << 20,
+		Large: "CS costs have one row a month (is this the right file?)"}
+)
+
+// openCSV opens an input CSV file under the rule for inputs (a regular
+// file, within the input's limit), as a reader that stops with the
+// context's error once ctx is done: a large history takes seconds to read.
+func openCSV(ctx context.Context, in scenarios.Input, path string) (io.ReadCloser, error) {
+	f, err := in.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		f.Close()
-		return nil, fmt.Errorf("%s is a directory, not a CSV file; give the path of the CSV file", path)
+	return ctxReader{ctx, f}, nil
+}
+
+// ctxReader reads from a file until its context is done.
+type ctxReader struct {
+	ctx context.Context
+	*os.File
+}
+
+func (r ctxReader) Read(p []byte) (int, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, err
 	}
-	return f, nil
+	return r.File.Read(p)
 }
 
 // writeChart writes ch into dir as NAME.svg and NAME.png, NAME being the

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"csplan/results"
+	"csplan/scenarios"
 	"csplan/shard"
 	"csplan/sim"
 
@@ -80,6 +81,10 @@ the parts at fault and writes nothing.`,
 	return c
 }
 
+// partInput is a part: the per-trial metrics of its trials, 8 bytes per
+// metric, trial and option (some GiB for millions of trials).
+var partInput = scenarios.Input{What: "part", Limit: 64 << 30, Large: "a part holds 8 bytes per metric, trial and option (is this the right file?)"}
+
 // readParts reads and checks every part, reporting all problems at once.
 func readParts(args []string) ([]*shard.File, error) {
 	var files []*shard.File
@@ -89,13 +94,14 @@ func readParts(args []string) ([]*shard.File, error) {
 		if fi, err := os.Stat(a); err == nil && fi.IsDir() {
 			path = filepath.Join(a, shard.FileName)
 		}
-		data, err := os.ReadFile(path)
+		data, err := partInput.Read(path)
 		if err != nil {
-			var pe *os.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err
+			var ie *scenarios.InputError
+			if errors.As(err, &ie) {
+				errs = append(errs, err.Error())
+			} else {
+				errs = append(errs, fmt.Sprintf("%s: cannot read: %s", path, pathErr(err)))
 			}
-			errs = append(errs, fmt.Sprintf("%s: cannot read: %v", path, err))
 			continue
 		}
 		f, err := shard.Decode(data)

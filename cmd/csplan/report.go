@@ -2,13 +2,17 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"csplan/results"
+	"csplan/scenarios"
 
 	"github.com/spf13/cobra"
 )
+
+// resultsInput is a results.json: the monthly series of every option, a
+// few MiB for a large run.
+var resultsInput = scenarios.Input{What: "results.json", Limit: 1 << 30, Large: "a results.json of a large run is a few MiB (is this the right file?)"}
 
 func reportCommand() *cobra.Command {
 	var out string
@@ -26,7 +30,7 @@ replaced only when every file is written.`,
 			if out == "" {
 				return usageError{fmt.Errorf("report: -o DIR is required (the output directory)")}
 			}
-			data, err := os.ReadFile(a[0])
+			data, err := resultsInput.Read(a[0])
 			if err != nil {
 				return err
 			}
