@@ -223,8 +223,8 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 			}
 			n := w.arrivals(r, m, &acc[i])
 			for k := 0; k < n && (k&1023 != 0 || !w.cancelled()); k++ {
-				key := subKey(w.trial, accountKey(r.key, m, k+1))
-				w.join(r, key, w.drawMRR(r.newACV, key), m, m+r.term, false)
+				key, mrr := w.newLogo(r, m, k)
+				w.join(r, key, mrr, m, m+r.term, false)
 			}
 		}
 		l.share(w, m, team.hours[m], assign)

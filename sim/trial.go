@@ -406,9 +406,9 @@ func (w *worker) openingBook(r *segRun) (keys []uint64, mrrs []float64) {
 	s := r.seg
 	ob := &w.openings
 	if ob.trial != w.trial {
-		ob.trial, ob.n = w.trial, 0
+		ob.trial, ob.n, ob.nNew = w.trial, 0, 0
 	}
-	id := ob.identity(s)
+	id := ob.identity(s, false)
 	for i := range ob.n {
 		if e := &ob.entries[i]; e.id == id {
 			return e.keys, e.mrrs
@@ -438,12 +438,62 @@ func (w *worker) openingBook(r *segRun) (keys []uint64, mrrs []float64) {
 	return e.keys, e.mrrs
 }
 
-// openings keeps the opening books drawn in the current trial.
+// newLogo returns the key and MRR of the k-th (from 0) regular new logo of
+// segment r in month mo. Like the opening book, they are the same in every
+// option of a trial that gives the segment the same name and new-logo ACV,
+// so they are drawn once and kept (as far as the largest number of
+// arrivals any option has had that month).
+func (w *worker) newLogo(r *segRun, mo, k int) (key uint64, mrr float64) {
+	key = subKey(w.trial, accountKey(r.key, mo, k+1))
+	ob := &w.openings
+	if ob.trial != w.trial {
+		ob.trial, ob.n, ob.nNew = w.trial, 0, 0
+	}
+	id := ob.identity(r.seg, true)
+	var e *newLogos
+	for i := range ob.nNew {
+		if ob.news[i].id == id {
+			e = &ob.news[i]
+			break
+		}
+	}
+	if e == nil {
+		if ob.nNew == len(ob.news) {
+			ob.news = append(ob.news, newLogos{})
+		}
+		e = &ob.news[ob.nNew]
+		ob.nNew++
+		e.id = id
+		for m := range e.mrrs {
+			e.mrrs[m] = e.mrrs[m][:0]
+		}
+	}
+	for len(e.mrrs) <= mo {
+		e.mrrs = append(e.mrrs, nil)
+	}
+	month := e.mrrs[mo]
+	for len(month) <= k {
+		j := len(month)
+		month = append(month, w.drawMRR(r.newACV, subKey(w.trial, accountKey(r.key, mo, j+1))))
+	}
+	e.mrrs[mo] = month
+	return key, month[k]
+}
+
+// openings keeps the opening books and new logos drawn in the current
+// trial.
 type openings struct {
 	trial   uint64
-	n       int
+	n, nNew int
 	entries []opening
-	ids     map[*Segment][16]byte
+	news    []newLogos
+	ids     map[*Segment][2][16]byte
+}
+
+// newLogos are a segment's new logos' MRRs of a trial, by month.
+type newLogos struct {
+	id   [16]byte
+	mrrs [][]float64
 }
 
 type opening struct {
@@ -452,27 +502,44 @@ type opening struct {
 	mrrs []float64
 }
 
-// identity is a digest of what a segment's opening book depends on: its
-// name, its accounts and its ACV distribution (computed once per Segment:
-// models do not change during a run).
-func (ob *openings) identity(s *Segment) [16]byte {
-	if id, ok := ob.ids[s]; ok {
-		return id
+// identity is a digest of what a segment's opening book depends on (its
+// name, its accounts and its ACV distribution), or with newLogos of what
+// its new logos' MRRs depend on (its name and their ACV distribution);
+// computed once per Segment: models do not change during a run.
+func (ob *openings) identity(s *Segment, newLogos bool) [16]byte {
+	kind := 0
+	if newLogos {
+		kind = 1
+	}
+	if ids, ok := ob.ids[s]; ok {
+		return ids[kind]
 	}
 	if ob.ids == nil {
-		ob.ids = map[*Segment][16]byte{}
+		ob.ids = map[*Segment][2][16]byte{}
 	}
-	h := sha256.New()
-	hashValue(h, reflect.ValueOf(struct {
-		Name     string
-		Count    int
-		Accounts []Account
-		ACV      dist.Dist
-	}{s.Name, s.Count, s.Accounts, s.ACV}))
-	var id [16]byte
-	copy(id[:], h.Sum(nil))
-	ob.ids[s] = id
-	return id
+	newACV := s.ACV
+	if s.Acquisition.ACV != nil {
+		newACV = s.Acquisition.ACV
+	}
+	var ids [2][16]byte
+	for i, v := range []any{
+		struct {
+			Name     string
+			Count    int
+			Accounts []Account
+			ACV      dist.Dist
+		}{s.Name, s.Count, s.Accounts, s.ACV},
+		struct {
+			Name   string
+			NewACV dist.Dist
+		}{s.Name, newACV},
+	} {
+		h := sha256.New()
+		hashValue(h, reflect.ValueOf(v))
+		copy(ids[i][:], h.Sum(nil))
+	}
+	ob.ids[s] = ids
+	return ids[kind]
 }
 
 // drawMRR draws the MRR of the account named by key from its ACV
@@ -506,8 +573,7 @@ func (w *worker) arrivalsAt(r *segRun, mo int, acc *float64) {
 	}
 	n := w.arrivals(r, mo, acc)
 	for k := 0; k < n && (k&1023 != 0 || !w.cancelled()); k++ {
-		key := subKey(w.trial, accountKey(r.key, mo, k+1))
-		mrr := w.drawMRR(r.newACV, key)
+		key, mrr := w.newLogo(r, mo, k)
 		w.account(r, key, mrr, mo, mo+r.term, false)
 	}
 }
