@@ -102,18 +102,34 @@ func (so *secondOrder) nextDeparture(st *stream, t, h int) int {
 	return min(t+geometric(st, so.champLog), h+1)
 }
 
-// championRisk reports whether the account's churn is raised in month mo:
-// within riskMonths of a champion departure, unless re-onboarding is on.
-func (so *secondOrder) championRisk(departures []int32, mo int) bool {
-	if so == nil || so.reonboard || so.champMult == 1 {
-		return false
-	}
-	for _, t := range departures {
-		if int(t) <= mo && mo < int(t)+so.riskMonths {
-			return true
+// riskRun describes month mo for an account whose champions leave in the
+// (ascending) departure months: inside a risk window (a departure t with
+// t ≤ mo < t + riskMonths) it returns −end, end being the month the
+// windows around mo close; outside one, the month the next one opens
+// (math.MaxInt32: none).
+func (so *secondOrder) riskRun(departures []int32, mo int) int {
+	for i, t := range departures {
+		start := int(t)
+		if start > mo {
+			return start
+		}
+		if end := start + so.riskMonths; mo < end {
+			for _, u := range departures[i+1:] {
+				if int(u) >= end {
+					break
+				}
+				end = max(end, int(u)+so.riskMonths)
+			}
+			return -end
 		}
 	}
-	return false
+	return math.MaxInt32
+}
+
+// raisesChurn reports whether a champion's departure raises the churn of
+// the account (for riskMonths), which re-onboarding prevents.
+func (so *secondOrder) raisesChurn() bool {
+	return so != nil && !so.reonboard && so.champMult != 1
 }
 
 // drawer resolves per-trial assumptions: in Monte Carlo mode from the

@@ -531,7 +531,7 @@ func (w *worker) churnOpportunity(a *live, m int, cov float64, resp *Response) b
 	a.periods++
 	rs := r.cache.get(r, resp, cov)
 	mult := rs.churnMult
-	risk := r.so != nil && !r.so.reonboard && r.so.champMult != 1 && int32(m) < a.riskUntil
+	risk := r.so.raisesChurn() && int32(m) < a.riskUntil
 	if risk {
 		mult *= r.so.champMult
 	}

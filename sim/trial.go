@@ -769,7 +769,7 @@ func (w *worker) bookAccount(r *segRun, mrr float64, join, firstRenewal, churnAt
 
 // hasRisk reports whether champion departures raise this account's churn.
 func (so *secondOrder) hasRisk(departures []int32) bool {
-	return so != nil && len(departures) > 0 && !so.reonboard && so.champMult != 1
+	return len(departures) > 0 && so.raisesChurn()
 }
 
 // churnWithChampions finds the churn opportunity of an account whose churn
@@ -804,25 +804,44 @@ func (w *worker) churnWithChampions(r *segRun, rc *stream, first, step, opps int
 	} else if theta >= 0 {
 		set(theta)
 	}
-	for j := 1; j <= opps; j++ {
+	// Runs of opportunities in one state (inside a risk window or not) are
+	// taken at once: the event is at the first opportunity where the
+	// hazard accumulated over the run passes what is left of the
+	// threshold.
+	for j := 1; j <= opps; {
 		mo := first + (j-1)*step
-		state := 0
-		if r.so.championRisk(w.champ, mo) {
-			state = 1
+		state, end := 0, r.so.riskRun(w.champ, mo)
+		if end < 0 {
+			state, end = 1, -end
 		}
+		n := min(opps-j+1, (end-mo+step-1)/step)
 		if r.sbg && theta < 0 {
 			if state == 0 && r.churnMult == 1 {
-				if r.sbgSurv[min(j, len(r.sbgSurv)-1)] < u {
-					return j
+				for k := range n {
+					if r.sbgSurv[min(j+k, len(r.sbgSurv)-1)] < u {
+						return j + k
+					}
 				}
+				j += n
 				continue
 			}
 			theta = betaRand(rc, r.alpha, r.beta+float64(j-1))
 			set(theta)
 		}
-		if hazardStep(p[state], lam[state], &acc, &thr, &has, rc) {
+		switch pp, ll := p[state], lam[state]; {
+		case pp <= 0:
+		case pp >= 1:
 			return j
+		default:
+			if !has {
+				thr, has = rc.Exp(), true
+			}
+			if need := (thr - acc) / ll; need < float64(n) {
+				return j + int(need)
+			}
+			acc += float64(n) * ll
 		}
+		j += n
 	}
 	return opps + 1
 }
