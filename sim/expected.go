@@ -332,7 +332,7 @@ func (g *group) advance(mo int, netRate NetRate, resp *Response, teamOn bool) {
 		upMult = curveAt(resp.Upsell, g.cov)
 		onbMult = curveAt(resp.Onboarding, g.joinCov)
 	}
-	if so := r.so; so != nil && !so.reonboard && so.champMult != 1 {
+	if so := r.so; so.raisesChurn() {
 		// The share of accounts whose champion left within the risk
 		// window (departures from the month after joining), taken as
 		// independent of survival.
