@@ -12,6 +12,10 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
+// monthPattern is a calendar month YYYY-MM from FirstYear to LastYear
+// (TestSchemaMonthPattern checks they agree).
+const monthPattern = `^(19[0-9]{2}|2[01][0-9]{2})-(0[1-9]|1[0-2])$`
+
 // SchemaDialect is the JSON Schema draft the scenario schema is written in.
 const SchemaDialect = "https://json-schema.org/draft/2020-12/schema"
 
@@ -207,7 +211,7 @@ func (g *schemaGen) field(t reflect.Type, tg tag) (*jsonObj, error) {
 		g.def("Month", func() *jsonObj {
 			return obj("description", "A month: YYYY-MM (e.g. 2027-04) or a month number of the simulation from 1",
 				"oneOf", []any{
-					obj("type", "string", "pattern", `^[0-9]{4}-(0[1-9]|1[0-2])$`),
+					obj("type", "string", "pattern", monthPattern),
 					obj("type", "integer", "minimum", 1, "maximum", 10000),
 				})
 		})

@@ -3,9 +3,11 @@ package scenarios
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -305,4 +307,17 @@ func sameStrings(v any, want []string) bool {
 		}
 	}
 	return true
+}
+
+// The schema's months are the loader's: from FirstYear-01 to LastYear-12.
+func TestSchemaMonthPattern(t *testing.T) {
+	re := regexp.MustCompile(monthPattern)
+	for y := FirstYear - 101; y <= LastYear+101; y++ {
+		for _, mo := range []string{"01", "12"} {
+			s := fmt.Sprintf("%04d-%s", y, mo)
+			if got, want := re.MatchString(s), CheckYear(y) == ""; got != want {
+				t.Errorf("%s: the schema says %v, the loader %v", s, got, want)
+			}
+		}
+	}
 }

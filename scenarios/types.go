@@ -353,6 +353,23 @@ type MonthRef struct {
 
 var yearMonth = regexp.MustCompile(`^(\d{4})-(\d{1,2})$`)
 
+// The years of every calendar month csplan reads, in a scenario (start,
+// plan), a history or costs: a year outside them is a typing mistake, and
+// within them every simulated month (up to 240 after the start) is a date
+// that a spreadsheet and a chart can show.
+const (
+	FirstYear = 1900
+	LastYear  = 2199
+)
+
+// CheckYear says why year y is out of range, or returns "".
+func CheckYear(y int) string {
+	if y >= FirstYear && y <= LastYear {
+		return ""
+	}
+	return fmt.Sprintf("year %d is out of range; write a month from %d-01 to %d-12", y, FirstYear, LastYear)
+}
+
 func (m *MonthRef) decodeNode(d *decoder, n *yaml.Node, path string, _ tag) {
 	if n.Kind == yaml.ScalarNode {
 		if ym := yearMonth.FindStringSubmatch(n.Value); ym != nil {
@@ -360,6 +377,10 @@ func (m *MonthRef) decodeNode(d *decoder, n *yaml.Node, path string, _ tag) {
 			mo, _ := strconv.Atoi(ym[2])
 			if mo < 1 || mo > 12 {
 				d.errorf(n, path, "there is no month %d: write the month as YYYY-MM with MM from 01 to 12, found %s", mo, describe(n))
+				return
+			}
+			if msg := CheckYear(y); msg != "" {
+				d.errorf(n, path, "%s, found %s", msg, describe(n))
 				return
 			}
 			m.Calendar = time.Date(y, time.Month(mo), 1, 0, 0, 0, 0, time.UTC)

@@ -93,6 +93,24 @@ var badInvocations = []badCase{
 		want: "part.csplan: this is a named pipe (FIFO), not a regular file"},
 	{name: "merge a device", args: []string{"merge", "/dev/zero", "-o", "out"}, code: exitFailure,
 		want: "/dev/zero: this is a device, not a regular file"},
+
+	// Dates (items 8 and 15): one range, 1900-01 to 2199-12, everywhere;
+	// a row years away from the rest of a history is named, at once.
+	{name: "kpi of a large history with a row in 2924", setup: largeHistory("h.csv", "2924-01"), args: []string{"kpi", "h.csv"}, code: exitFailure,
+		want: `h.csv:200002: month "2924-01": year 2924 is out of range; write a month from 1900-01 to 2199-12`},
+	{name: "kpi of a large history with a row in 2199", setup: largeHistory("h.csv", "2199-01"), args: []string{"kpi", "h.csv"}, code: exitFailure,
+		want: "h.csv:200002: month 2199-01 is 174 years after the rest of the history (2024-01 to 2024-10, 200,000 rows), with no row between"},
+	{name: "calibrate a large history with a row in 2199", setup: largeHistory("h.csv", "2199-01"), args: []string{"calibrate", "h.csv", "-o", "c.yaml"}, code: exitFailure,
+		want: "h.csv:200002: month 2199-01 is 174 years after the rest of the history"},
+	{name: "calibrate a history ending in 2199-12", files: map[string]string{"h.csv": "account_id,month,mrr\na,2199-11,100\na,2199-12,100\n"},
+		args: []string{"calibrate", "h.csv", "-o", "c.yaml"}, code: exitFailure,
+		want: "h.csv: the history ends in 2199-12, and the calibrated scenario would start the month after, 2200-01: year 2200 is out of range"},
+	{name: "run starting in 9999-12", files: map[string]string{"s.yaml": "name: Far\nstart: 9999-12\nsegments: [{name: smb, accounts: 10, acv: 1k}]\n"},
+		args: []string{"run", "s.yaml", "-o", "out"}, code: exitFailure,
+		want: `s.yaml:2:8: start: year 9999 is out of range; write a month from 1900-01 to 2199-12, found "9999-12"`},
+	{name: "kpi costs in 1027", files: map[string]string{"h.csv": segmentHistory("smb"), "c.csv": "month,cost\n1027-01,100\n"},
+		args: []string{"kpi", "h.csv", "--costs", "c.csv"}, code: exitFailure,
+		want: `c.csv:2: month "1027-01": year 1027 is out of range; write a month from 1900-01 to 2199-12`},
 }
 
 func TestBadInvocations(t *testing.T) {
@@ -165,6 +183,24 @@ func sparse(name string, size int64) func(t *testing.T, dir string) {
 			f.Close()
 		}
 		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// largeHistory writes a history of 20,000 accounts over 2024-01 to
+// 2024-10 (200,000 rows) and then one row in month far.
+func largeHistory(name, far string) func(t *testing.T, dir string) {
+	return func(t *testing.T, dir string) {
+		var b strings.Builder
+		b.WriteString("account_id,month,mrr\n")
+		for a := range 20_000 {
+			for m := 1; m <= 10; m++ {
+				fmt.Fprintf(&b, "a%d,2024-%02d,100\n", a, m)
+			}
+		}
+		fmt.Fprintf(&b, "a1,%s,100\n", far)
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(b.String()), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

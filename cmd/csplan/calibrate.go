@@ -88,7 +88,7 @@ See docs/history.md.`,
 					return err
 				}
 				if cal, err = calibrate.Calibrate(h, opt); err != nil {
-					return usageError{err}
+					return err
 				}
 			}
 			// The scenario is checked before anything is printed, so a

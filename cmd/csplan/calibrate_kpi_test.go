@@ -104,7 +104,7 @@ func TestKPIInputErrors(t *testing.T) {
 		{[]string{"calibrate", dir}, dir + ": this is a directory, not a CSV file"},
 		{[]string{"kpi", binPath}, binPath + ": the file is not a CSV text file"},
 		{[]string{"calibrate", binPath}, binPath + ": the file is not a CSV text file"},
-		{[]string{"kpi", "../../testdata/kpi/far-month.csv"}, `far-month.csv:3: month "9999-12": year 9999 is out of range; use a year from 1900 to 2999`},
+		{[]string{"kpi", "../../testdata/kpi/far-month.csv"}, `far-month.csv:3: month "9999-12": year 9999 is out of range; write a month from 1900-01 to 2199-12`},
 		{[]string{"kpi", "../../testdata/kpi/huge-mrr.csv", "--period", "month"}, "huge-mrr.csv:2: mrr 1e300 is above 1,000,000,000,000 a month"},
 	} {
 		code, stdout, stderr := csplan(t, context.Background(), tc.args...)

@@ -40,6 +40,8 @@ func TestBadHistories(t *testing.T) {
 		"unterminated-quote.csv": "unterminated-quote.csv:2: extraneous or missing \" in quoted-field",
 		"never-paid.csv":         "never-paid.csv: no account ever has MRR above 0",
 		"cohort-rising.csv":      "cohort-rising.csv:3: survivors rise from 1000 to 1200; a cohort only shrinks",
+		"stray-row.csv":          "stray-row.csv:31: month 2150-01 is 125 years after the rest of the history (2024-01 to 2024-12, 60 rows), with no row between; a history has no gap of more than 3 years in which no account has a row: correct the month, or leave the row out",
+		"stray-rows-before.csv":  "stray-rows-before.csv:2: month 1990-03 is 33 years before the rest of the history (2024-01 to 2024-12, 60 rows), with no row between; a history has no gap of more than 3 years in which no account has a row: correct the month, or leave the row out\nstray-rows-before.csv:63: month 1991-01 is 33 years before",
 	}
 	for file, want := range cases {
 		t.Run(file, func(t *testing.T) {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"csplan/scenarios"
 )
 
 // z90 is the standard normal 90th percentile, for a lognormal's p90.
@@ -130,6 +132,9 @@ func FitLogNormal(xs []float64) LogNormalFit {
 func Calibrate(h *History, opt Options) (*Calibration, error) {
 	if opt.Term != 0 && opt.Term != 1 && opt.Term != 12 {
 		return nil, fmt.Errorf("term %d: use 1 (monthly contracts), 12 (annual) or 0 to detect it", opt.Term)
+	}
+	if msg := scenarios.CheckYear(int(h.Last+1) / 12); msg != "" {
+		return nil, fmt.Errorf("%s: the history ends in %s, and the calibrated scenario would start the month after, %s: %s", h.Name, h.Last, h.Last+1, msg)
 	}
 	c := &Calibration{History: h.Name, First: h.First, Last: h.Last}
 	if h.Last == h.First {

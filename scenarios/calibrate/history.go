@@ -20,6 +20,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"csplan/scenarios"
 )
 
 // Month is a calendar month counted from year 0: year*12 + month - 1.
@@ -27,13 +29,6 @@ type Month int
 
 // String writes m as YYYY-MM.
 func (m Month) String() string { return fmt.Sprintf("%04d-%02d", int(m)/12, int(m)%12+1) }
-
-// The years a month may have: wider ranges are typing mistakes (a
-// scenario starts from 1900 to 2999 too).
-const (
-	minYear = 1900
-	maxYear = 2999
-)
 
 // parseMonth reads YYYY-MM, or a date YYYY-MM-DD (the day is ignored).
 func parseMonth(s string) (Month, bool) {
@@ -63,8 +58,8 @@ func checkMonth(s string) (m Month, msg string) {
 		return 0, format
 	case mo < 1 || mo > 12:
 		return 0, fmt.Sprintf("there is no month %02d; write YYYY-MM with MM from 01 to 12", mo)
-	case y < minYear || y > maxYear:
-		return 0, fmt.Sprintf("year %d is out of range; use a year from %d to %d", y, minYear, maxYear)
+	case scenarios.CheckYear(y) != "":
+		return 0, scenarios.CheckYear(y) // the range of every month csplan reads
 	}
 	if last := time.Date(y, time.Month(mo)+1, 0, 0, 0, 0, 0, time.UTC).Day(); day != 0 && (day < 1 || day > last) {
 		return 0, fmt.Sprintf("there is no day %d in %s (it has %d days)", day, s, last)
@@ -446,6 +441,9 @@ func ReadHistory(r io.Reader, name string, opt ReadOptions) (*History, error) {
 	for id, i := range index {
 		ids[i] = id
 	}
+	if err := checkGaps(e, cells); err != nil {
+		return nil, err
+	}
 	h.First, h.Last = Month(math.MaxInt32), Month(math.MinInt32)
 	for _, cs := range cells {
 		for _, c := range cs {
@@ -520,6 +518,77 @@ func ReadHistory(r io.Reader, name string, opt ReadOptions) (*History, error) {
 	h.NPS = nps
 	h.dropUnusedSegments()
 	return h, nil
+}
+
+// MaxGap is the longest run of months in which no account has a row that
+// a history may have. A longer one is a typing mistake (2924 for 2024):
+// kept, it would make kpi print centuries of empty periods and calibrate
+// start the scenario after the stray row.
+const MaxGap = 36
+
+// checkGaps reports every row cut off from the bulk of the history by
+// more than MaxGap months without a row: the months with rows fall into
+// runs separated by such gaps, the run with the most rows is the history,
+// and each row of another run is named.
+func checkGaps(e *errs, cells [][]cell) error {
+	rows := map[Month]int{}
+	for _, cs := range cells {
+		for _, c := range cs {
+			rows[c.month]++
+		}
+	}
+	months := make([]Month, 0, len(rows))
+	for m := range rows {
+		months = append(months, m)
+	}
+	slices.Sort(months)
+	type run struct {
+		first, last Month
+		rows        int
+	}
+	runs := []run{{months[0], months[0], 0}}
+	for _, m := range months {
+		if r := &runs[len(runs)-1]; m-r.last-1 > MaxGap {
+			runs = append(runs, run{m, m, 0})
+		}
+		r := &runs[len(runs)-1]
+		r.last, r.rows = m, r.rows+rows[m]
+	}
+	if len(runs) == 1 {
+		return nil
+	}
+	main := runs[0]
+	for _, r := range runs[1:] {
+		if r.rows > main.rows {
+			main = r
+		}
+	}
+	var stray []cell
+	for _, cs := range cells {
+		for _, c := range cs {
+			if c.month < main.first || c.month > main.last {
+				stray = append(stray, c)
+			}
+		}
+	}
+	slices.SortFunc(stray, func(a, b cell) int { return int(a.line) - int(b.line) })
+	for _, c := range stray {
+		way, apart := "after", c.month-main.last
+		if c.month < main.first {
+			way, apart = "before", main.first-c.month
+		}
+		e.add(int(c.line), "month %s is %s %s the rest of the history (%s to %s, %s rows), with no row between; a history has no gap of more than %d years in which no account has a row: correct the month, or leave the row out",
+			c.month, monthsText(int(apart)), way, main.first, main.last, thousands(float64(main.rows)), MaxGap/12)
+	}
+	return e.err()
+}
+
+// monthsText writes a span of months as months or, from two years, years.
+func monthsText(n int) string {
+	if n < 24 {
+		return fmt.Sprintf("%d months", n)
+	}
+	return fmt.Sprintf("%d years", n/12)
 }
 
 // dropUnusedSegments removes segments left without accounts (their

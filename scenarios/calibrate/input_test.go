@@ -133,14 +133,16 @@ func TestReadCostsAllErrors(t *testing.T) {
 // A month in the right format but out of range says so, with the range.
 func TestMonthOutOfRange(t *testing.T) {
 	for s, want := range map[string]string{
-		"9999-12":    "year 9999 is out of range; use a year from 1900 to 2999",
-		"1899-12":    "year 1899 is out of range; use a year from 1900 to 2999",
+		"9999-12":    "year 9999 is out of range; write a month from 1900-01 to 2199-12",
+		"1899-12":    "year 1899 is out of range; write a month from 1900-01 to 2199-12",
+		"2200-01":    "year 2200 is out of range; write a month from 1900-01 to 2199-12",
 		"2024-13":    "there is no month 13; write YYYY-MM with MM from 01 to 12",
 		"2024-00":    "there is no month 00; write YYYY-MM with MM from 01 to 12",
 		"2023-02-29": "there is no day 29 in 2023-02 (it has 28 days)",
 		"2024/02":    "expected YYYY-MM (for example 2024-03) or a date YYYY-MM-DD",
 		"2024-02-29": "",
-		"2999-12":    "",
+		"2199-12":    "",
+		"1900-01":    "",
 	} {
 		if _, got := checkMonth(s); got != want {
 			t.Errorf("%s: got %q, want %q", s, got, want)
@@ -151,7 +153,7 @@ func TestMonthOutOfRange(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = ReadHistory(bytes.NewReader(data), "far.csv", ReadOptions{})
-	if want := `far.csv:3: month "9999-12": year 9999 is out of range; use a year from 1900 to 2999`; err == nil || err.Error() != want {
+	if want := `far.csv:3: month "9999-12": year 9999 is out of range; write a month from 1900-01 to 2199-12`; err == nil || err.Error() != want {
 		t.Errorf("got %v, want %s", err, want)
 	}
 }
