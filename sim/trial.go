@@ -488,6 +488,10 @@ type openings struct {
 	entries []opening
 	news    []newLogos
 	ids     map[*Segment][2][16]byte
+	// The last segment asked about, which new logos ask about again and
+	// again.
+	lastSeg *Segment
+	lastIDs [2][16]byte
 }
 
 // newLogos are a segment's new logos' MRRs of a trial, by month.
@@ -511,7 +515,11 @@ func (ob *openings) identity(s *Segment, newLogos bool) [16]byte {
 	if newLogos {
 		kind = 1
 	}
+	if s == ob.lastSeg {
+		return ob.lastIDs[kind]
+	}
 	if ids, ok := ob.ids[s]; ok {
+		ob.lastSeg, ob.lastIDs = s, ids
 		return ids[kind]
 	}
 	if ob.ids == nil {
@@ -539,6 +547,7 @@ func (ob *openings) identity(s *Segment, newLogos bool) [16]byte {
 		copy(ids[i][:], h.Sum(nil))
 	}
 	ob.ids[s] = ids
+	ob.lastSeg, ob.lastIDs = s, ids
 	return ids[kind]
 }
 
