@@ -111,6 +111,14 @@ var badInvocations = []badCase{
 	{name: "kpi costs in 1027", files: map[string]string{"h.csv": segmentHistory("smb"), "c.csv": "month,cost\n1027-01,100\n"},
 		args: []string{"kpi", "h.csv", "--costs", "c.csv"}, code: exitFailure,
 		want: `c.csv:2: month "1027-01": year 1027 is out of range; write a month from 1900-01 to 2199-12`},
+
+	// Amounts (item 10): a comma separates thousands only.
+	{name: "kpi of a history with a decimal comma", files: map[string]string{"h.csv": "account_id,month,mrr\na,2024-01,\"1,5\"\na,2024-02,\"1,200\"\n"},
+		args: []string{"kpi", "h.csv"}, code: exitFailure,
+		want: `h.csv:2: mrr "1,5": a comma separates thousands only, in groups of three digits after the first group (1,200,500 or 1,200.50); a decimal comma is not read (if the comma is a decimal point, write 1.5)`},
+	{name: "kpi with costs in decimal commas", files: map[string]string{"h.csv": segmentHistory("smb"), "c.csv": "month,cost\n2024-01,\"1.200,50\"\n"},
+		args: []string{"kpi", "h.csv", "--costs", "c.csv"}, code: exitFailure,
+		want: `c.csv:2: cost "1.200,50": a comma separates thousands only`},
 }
 
 func TestBadInvocations(t *testing.T) {

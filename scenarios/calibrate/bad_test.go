@@ -40,6 +40,7 @@ func TestBadHistories(t *testing.T) {
 		"unterminated-quote.csv": "unterminated-quote.csv:2: extraneous or missing \" in quoted-field",
 		"never-paid.csv":         "never-paid.csv: no account ever has MRR above 0",
 		"cohort-rising.csv":      "cohort-rising.csv:3: survivors rise from 1000 to 1200; a cohort only shrinks",
+		"decimal-comma.csv":      "decimal-comma.csv:3: mrr \"1.200,50\": a comma separates thousands only, in groups of three digits after the first group (1,200,500 or 1,200.50); a decimal comma is not read (if the comma is a decimal point, write 1200.50)\ndecimal-comma.csv:4: mrr \"1,5\": a comma separates thousands only",
 		"stray-row.csv":          "stray-row.csv:31: month 2150-01 is 125 years after the rest of the history (2024-01 to 2024-12, 60 rows), with no row between; a history has no gap of more than 3 years in which no account has a row: correct the month, or leave the row out",
 		"stray-rows-before.csv":  "stray-rows-before.csv:2: month 1990-03 is 33 years before the rest of the history (2024-01 to 2024-12, 60 rows), with no row between; a history has no gap of more than 3 years in which no account has a row: correct the month, or leave the row out\nstray-rows-before.csv:63: month 1991-01 is 33 years before",
 	}
@@ -57,6 +58,44 @@ func TestBadHistories(t *testing.T) {
 				t.Errorf("error\n%s\nwant it to start\n%s", err, want)
 			}
 		})
+	}
+}
+
+// The catalogue of amounts (an MRR or a CS cost): a comma separates
+// thousands only, in groups of three after the first group; any other
+// comma is an error naming the value and the rule (issue 22, item 10),
+// where every comma used to be dropped ("1,5" read as 15).
+func TestBadAmounts(t *testing.T) {
+	const rule = ": a comma separates thousands only, in groups of three digits after the first group (1,200,500 or 1,200.50); a decimal comma is not read"
+	for _, tc := range []struct {
+		in   string
+		want float64
+		msg  string // the error, or "" when in reads as want
+	}{
+		{"1,200,500", 1200500, ""},
+		{"1,200.50", 1200.5, ""},
+		{"$1,200", 1200, ""},
+		{"€12,345,678.9", 12345678.9, ""},
+		{"999", 999, ""},
+		{"1.200,50", 0, `mrr "1.200,50"` + rule + " (if the comma is a decimal point, write 1200.50)"},
+		{"1,5", 0, `mrr "1,5"` + rule + " (if the comma is a decimal point, write 1.5)"},
+		{"100,5", 0, `mrr "100,5"` + rule + " (if the comma is a decimal point, write 100.5)"},
+		{"1,2,3", 0, `mrr "1,2,3"` + rule},
+		{"1,2345", 0, `mrr "1,2345"` + rule + " (if the comma is a decimal point, write 1.2345)"},
+		{"1234,567", 0, `mrr "1234,567"` + rule + " (if the comma is a decimal point, write 1234.567)"},
+		{",100", 0, `mrr ",100"` + rule},
+		{"100,", 0, `mrr "100,"` + rule},
+		{"1,,200", 0, `mrr "1,,200"` + rule},
+		{"1,200.5,0", 0, `mrr "1,200.5,0"` + rule},
+		{"-1,200", 0, "mrr -1,200 is negative"},
+	} {
+		v, msg := mrrColumn.parse(tc.in)
+		if !strings.HasPrefix(msg, tc.msg) || (tc.msg == "") != (msg == "") || v != tc.want {
+			t.Errorf("%q: %v, %q; want %v, %q", tc.in, v, msg, tc.want, tc.msg)
+		}
+	}
+	if _, msg := costColumn.parse("2.500,00"); msg != `cost "2.500,00"`+rule+" (if the comma is a decimal point, write 2500.00)" {
+		t.Errorf("cost: %s", msg)
 	}
 }
 

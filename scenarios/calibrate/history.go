@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -648,6 +649,12 @@ func (c amountColumn) parse(s string) (float64, string) {
 		return 0, fmt.Sprintf("%s is empty; %s", c.name, c.empty)
 	case "negative":
 		return 0, fmt.Sprintf("%s %s is negative; %s", c.name, strings.TrimSpace(s), c.negative)
+	case "comma":
+		msg := fmt.Sprintf("%s %q: %s", c.name, strings.TrimSpace(s), commaRule)
+		if d := decimalComma(s); d != "" {
+			msg += fmt.Sprintf(" (if the comma is a decimal point, write %s)", d)
+		}
+		return 0, msg
 	case "huge":
 		return 0, fmt.Sprintf("%s %s is above %s a month, more than any company's %s; check that the column holds %s in currency units",
 			c.name, strings.TrimSpace(s), thousands(MaxAmount), c.word, c.holds)
@@ -655,12 +662,39 @@ func (c amountColumn) parse(s string) (float64, string) {
 	return 0, fmt.Sprintf("%s %q: expected an amount such as 1200 or 1200.50", c.name, s)
 }
 
+// commaRule is how an amount may use commas.
+const commaRule = "a comma separates thousands only, in groups of three digits after the first group (1,200,500 or 1,200.50); a decimal comma is not read"
+
+// thousandsGroups is a number whose commas separate groups of three.
+var thousandsGroups = regexp.MustCompile(`^[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?$`)
+
+// decimalComma is s read with its one comma as the decimal point and its
+// dots as thousands separators (1.200,50 → 1200.50), or "" when s does
+// not read so.
+func decimalComma(s string) string {
+	t := strings.TrimSpace(s)
+	if strings.Count(t, ",") != 1 {
+		return ""
+	}
+	whole, frac, _ := strings.Cut(t, ",")
+	d := strings.ReplaceAll(whole, ".", "") + "." + frac
+	if _, err := strconv.ParseFloat(strings.TrimLeft(d, "$€"), 64); err != nil || frac == "" {
+		return ""
+	}
+	return d
+}
+
 // parseAmount reads an amount of money a month from 0 to MaxAmount; the
-// problem, if any, is one word: empty, bad, negative or huge.
+// problem, if any, is one word: empty, bad, comma, negative or huge.
 func parseAmount(s string) (float64, string) {
 	t := strings.TrimSpace(s)
 	t = strings.TrimPrefix(strings.TrimPrefix(t, "$"), "€")
-	t = strings.ReplaceAll(t, ",", "")
+	if strings.Contains(t, ",") {
+		if !thousandsGroups.MatchString(t) {
+			return 0, "comma"
+		}
+		t = strings.ReplaceAll(t, ",", "")
+	}
 	if t == "" {
 		return 0, "empty"
 	}
