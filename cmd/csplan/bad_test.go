@@ -119,6 +119,14 @@ var badInvocations = []badCase{
 	{name: "kpi with costs in decimal commas", files: map[string]string{"h.csv": segmentHistory("smb"), "c.csv": "month,cost\n2024-01,\"1.200,50\"\n"},
 		args: []string{"kpi", "h.csv", "--costs", "c.csv"}, code: exitFailure,
 		want: `c.csv:2: cost "1.200,50": a comma separates thousands only`},
+
+	// Costs (item 14): a month twice is an error, and a sum keeps the limit.
+	{name: "kpi with a costs month twice", files: map[string]string{"h.csv": segmentHistory("smb"), "c.csv": "month,cost\n2024-03,100\n2024-03,200\n"},
+		args: []string{"kpi", "h.csv", "--costs", "c.csv"}, code: exitFailure,
+		want: "c.csv:3: month 2024-03 is given a second time (first on line 2); give one row per month, or pass --duplicates sum to add them up"},
+	{name: "kpi summing costs past the limit", files: map[string]string{"h.csv": segmentHistory("smb"), "c.csv": "month,cost\n2024-03,1e12\n2024-03,1e12\n"},
+		args: []string{"kpi", "h.csv", "--costs", "c.csv", "--duplicates", "sum"}, code: exitFailure,
+		want: "c.csv:3: the costs of 2024-03 add up to 2,000,000,000,000 with this row (--duplicates sum), above 1,000,000,000,000 a month"},
 }
 
 func TestBadInvocations(t *testing.T) {

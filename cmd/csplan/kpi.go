@@ -61,7 +61,7 @@ are in docs/history.md.`,
 				if err != nil {
 					return err
 				}
-				costs, err = calibrate.ReadCosts(f, costsPath)
+				costs, err = calibrate.ReadCosts(f, costsPath, calibrate.ReadOptions{Duplicates: calibrate.Duplicates(dups)})
 				f.Close()
 				if err != nil {
 					return err
@@ -127,7 +127,7 @@ are in docs/history.md.`,
 	c.Flags().StringVar(&format, "format", "text", "output: text, csv or json")
 	c.Flags().StringVar(&costsPath, "costs", "", "CSV of CS cost by month (month,cost), for the CRC ratio")
 	c.Flags().StringVarP(&out, "output", "o", "", "also write kpi.csv, kpi.json, kpi.txt and the NRR/GRR chart into this directory")
-	c.Flags().StringVar(&dups, "duplicates", "error", "two rows of one account and month: error, or sum them")
+	c.Flags().StringVar(&dups, "duplicates", "error", "two rows of one account and month, or of one month of --costs: error, or sum them")
 	return c
 }
 

@@ -156,6 +156,38 @@ func TestDegenerateHistories(t *testing.T) {
 	}
 }
 
+// The catalogue of bad costs files: a month twice (issue 22, item 14),
+// and sums past the limit on amounts.
+func TestBadCosts(t *testing.T) {
+	for _, tc := range []struct {
+		name, in string
+		dups     Duplicates
+		want     string // the error, or the costs read
+	}{
+		{"a month twice", "month,cost\n2024-01,100\n2024-02,50\n2024-01,200\n", DuplicatesError,
+			"c.csv:4: month 2024-01 is given a second time (first on line 2); give one row per month, or pass --duplicates sum to add them up"},
+		{"a month twice, summed", "month,cost\n2024-01,100\n2024-02,50\n2024-01,200\n", DuplicatesSum, "map[2024-01:300 2024-02:50]"},
+		{"a sum past the limit", "month,cost\n2024-01,1e12\n2024-01,1\n", DuplicatesSum,
+			"c.csv:3: the costs of 2024-01 add up to 1,000,000,000,001 with this row (--duplicates sum), above 1,000,000,000,000 a month"},
+		{"a month twice as a date", "month,cost\n2024-01,100\n2024-01-15,200\n", DuplicatesError,
+			"c.csv:3: month 2024-01 is given a second time (first on line 2)"},
+	} {
+		c, err := ReadCosts(strings.NewReader(tc.in), "c.csv", ReadOptions{Duplicates: tc.dups})
+		got := fmt.Sprint(c)
+		if err != nil {
+			got = err.Error()
+		}
+		if !strings.HasPrefix(got, tc.want) {
+			t.Errorf("%s: %s\nwant %s", tc.name, got, tc.want)
+		}
+	}
+	// An MRR summed past the limit is refused as a single row is.
+	_, err := ReadHistory(strings.NewReader("account_id,month,mrr\na,2024-01,1e12\na,2024-01,1e12\n"), "h.csv", ReadOptions{Duplicates: DuplicatesSum})
+	if want := "h.csv:3: account a's MRR for 2024-01 adds up to 2,000,000,000,000 with this row (--duplicates sum), above 1,000,000,000,000 a month"; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("history: %v\nwant %s", err, want)
+	}
+}
+
 // Duplicates can be summed instead.
 func TestDuplicatesSum(t *testing.T) {
 	data, _ := os.ReadFile("testdata/bad/duplicate-row.csv")

@@ -459,6 +459,11 @@ func ReadHistory(r io.Reader, name string, opt ReadOptions) (*History, error) {
 		for _, c := range cs {
 			if n := len(out); n > 0 && out[n-1].month == c.month {
 				if opt.Duplicates == DuplicatesSum {
+					if sum := out[n-1].mrr + c.mrr; sum > MaxAmount {
+						e.add(int(c.line), "account %s's MRR for %s adds up to %s with this row (--duplicates sum), above %s a month; check that the column holds monthly revenue in currency units",
+							ids[ai], c.month, thousands(sum), thousands(MaxAmount))
+						continue
+					}
 					out[n-1].mrr += c.mrr
 					h.Summed++
 					continue

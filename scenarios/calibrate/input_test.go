@@ -115,13 +115,13 @@ func TestReadCostsAllErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = ReadCosts(bytes.NewReader(data), "costs.csv")
+	_, err = ReadCosts(bytes.NewReader(data), "costs.csv", ReadOptions{})
 	want := "costs.csv:2: cost \"abc\": expected an amount such as 1200 or 1200.50\n" +
 		"costs.csv:3: cost -5 is negative; expected the CS cost of the month, 0 or more"
 	if err == nil || err.Error() != want {
 		t.Errorf("got\n%v\nwant\n%s", err, want)
 	}
-	_, err = ReadCosts(strings.NewReader("month,cost\n2024-13,-1\n2024-02,2e12\n"), "c.csv")
+	_, err = ReadCosts(strings.NewReader("month,cost\n2024-13,-1\n2024-02,2e12\n"), "c.csv", ReadOptions{})
 	want = "c.csv:2: month \"2024-13\": there is no month 13; write YYYY-MM with MM from 01 to 12\n" +
 		"c.csv:2: cost -1 is negative; expected the CS cost of the month, 0 or more\n" +
 		"c.csv:3: cost 2e12 is above 1,000,000,000,000 a month"
@@ -180,7 +180,7 @@ func TestBinaryAndUnreadableFiles(t *testing.T) {
 	want := "bin.csv: the file is not a CSV text file: it holds binary data"
 	for name, read := range map[string]func([]byte) error{
 		"history": func(b []byte) error { _, err := ReadHistory(bytes.NewReader(b), "bin.csv", ReadOptions{}); return err },
-		"costs":   func(b []byte) error { _, err := ReadCosts(bytes.NewReader(b), "bin.csv"); return err },
+		"costs":   func(b []byte) error { _, err := ReadCosts(bytes.NewReader(b), "bin.csv", ReadOptions{}); return err },
 		"cohort":  func(b []byte) error { _, err := ReadCohort(bytes.NewReader(b), "bin.csv"); return err },
 	} {
 		for _, b := range [][]byte{bin, noNUL} {

@@ -74,8 +74,10 @@ func periodBenchmark(b benchmark, months int) (lo, hi float64) {
 type Costs map[Month]float64
 
 // ReadCosts reads a costs CSV: a header month,cost (or cs_cost) and a row
-// per month. It reports every problem in the file at once.
-func ReadCosts(r io.Reader, name string) (Costs, error) {
+// per month. A month given twice is an error naming both lines, unless
+// opt.Duplicates is DuplicatesSum, and a sum is held to MaxAmount as a
+// row is. It reports every problem in the file at once.
+func ReadCosts(r io.Reader, name string, opt ReadOptions) (Costs, error) {
 	br := bufio.NewReader(r)
 	if err := checkEncoding(br, name); err != nil {
 		return nil, err
@@ -92,6 +94,7 @@ func ReadCosts(r io.Reader, name string) (Costs, error) {
 		return nil, Errors{{name, 1, "expected a header month,cost and a row per month (CS cost of that month), found " + found}}
 	}
 	c := Costs{}
+	first := map[Month]int{} // the line of each month's first row
 	e := &errs{file: name, max: 20}
 	for {
 		rec, err := cr.Read()
@@ -116,7 +119,19 @@ func ReadCosts(r io.Reader, name string) (Costs, error) {
 		if vmsg != "" {
 			e.add(line, "%s", vmsg)
 		}
-		if mmsg == "" && vmsg == "" {
+		if mmsg != "" || vmsg != "" {
+			continue
+		}
+		prev, dup := first[m]
+		switch {
+		case !dup:
+			first[m], c[m] = line, v
+		case opt.Duplicates != DuplicatesSum:
+			e.add(line, "month %s is given a second time (first on line %d); give one row per month, or pass --duplicates sum to add them up", m, prev)
+		case c[m]+v > MaxAmount:
+			e.add(line, "the costs of %s add up to %s with this row (--duplicates sum), above %s a month; check that the column holds the month's CS cost in currency units",
+				m, thousands(c[m]+v), thousands(MaxAmount))
+		default:
 			c[m] += v
 		}
 	}
