@@ -157,22 +157,26 @@ func (l *lister) dist(d dist.Dist, kind string) string {
 	case dist.Const:
 		return n(float64(x))
 	case *dist.Beta:
-		return fmt.Sprintf("beta(mean %s, sd %s)", n(x.M), n(x.SD))
+		mean, sd := x.Params()
+		return fmt.Sprintf("beta(mean %s, sd %s)", n(mean), n(sd))
 	case *dist.PERT:
-		return fmt.Sprintf("pert(min %s, mode %s, max %s)", n(x.Min), n(x.Mode), n(x.Max))
+		lo, mode, hi := x.Params()
+		return fmt.Sprintf("pert(min %s, mode %s, max %s)", n(lo), n(mode), n(hi))
 	case *dist.Triangular:
-		return fmt.Sprintf("triangular(min %s, mode %s, max %s)", n(x.Min), n(x.Mode), n(x.Max))
+		lo, mode, hi := x.Params()
+		return fmt.Sprintf("triangular(min %s, mode %s, max %s)", n(lo), n(mode), n(hi))
 	case *dist.Uniform:
 		return fmt.Sprintf("uniform(%s to %s)", n(x.Min), n(x.Max))
 	case *dist.LogNormal:
 		return fmt.Sprintf("lognormal(median %s, p90 %s)", n(x.Quantile(0.5)), n(x.Quantile(0.9)))
 	case *dist.Normal:
-		s := fmt.Sprintf("normal(mean %s, sd %s", n(x.M), n(x.SD))
-		if !math.IsInf(x.Min, -1) {
-			s += ", min " + n(x.Min)
+		mean, sd, lo, hi := x.Params()
+		s := fmt.Sprintf("normal(mean %s, sd %s", n(mean), n(sd))
+		if !math.IsInf(lo, -1) {
+			s += ", min " + n(lo)
 		}
-		if !math.IsInf(x.Max, 1) {
-			s += ", max " + n(x.Max)
+		if !math.IsInf(hi, 1) {
+			s += ", max " + n(hi)
 		}
 		return s + ")"
 	case *dist.Empirical:

@@ -63,10 +63,23 @@ func finite(vs ...float64) error {
 
 // Beta is a beta distribution given by its mean and standard deviation, the
 // form people use for a rate ("churn 8 % give or take 2 %").
+//
+// Distributions whose sampling needs state derived from their parameters
+// (Beta, Triangular, PERT, Normal) keep their parameters unexported and are
+// made by their constructors only; the others (Uniform, LogNormal,
+// Empirical) have exported fields that are their parameters, so any value
+// of them is what it says.
+//
+// Its parameters are unexported, set by NewBeta only, because the beta it
+// samples from is derived from them: a literal with other numbers would
+// describe one distribution and draw from another.
 type Beta struct {
-	M, SD float64
-	d     distuv.Beta
+	mean, sd float64
+	d        distuv.Beta
 }
+
+// Params returns the mean and standard deviation the beta was made with.
+func (b *Beta) Params() (mean, sd float64) { return b.mean, b.sd }
 
 // MaxBetaSD is the largest standard deviation a beta distribution with the
 // given mean can have (exclusive): sqrt(mean × (1 − mean)).
@@ -92,15 +105,15 @@ func NewBeta(mean, sd float64) (*Beta, error) {
 		return nil, fmt.Errorf("beta sd %s is too large for mean %s: the largest possible sd is below %s", num(sd), num(mean), num(max))
 	}
 	k := mean*(1-mean)/(sd*sd) - 1
-	return &Beta{M: mean, SD: sd, d: distuv.Beta{Alpha: mean * k, Beta: (1 - mean) * k}}, nil
+	return &Beta{mean: mean, sd: sd, d: distuv.Beta{Alpha: mean * k, Beta: (1 - mean) * k}}, nil
 }
 
 func (b *Beta) Sample(r *rng.Stream) float64 { return b.Quantile(open01(r)) }
 func (b *Beta) Quantile(p float64) float64   { return b.d.Quantile(p) }
-func (b *Beta) Mean() float64                { return b.M }
+func (b *Beta) Mean() float64                { return b.mean }
 func (b *Beta) Support() (lo, hi float64)    { return 0, 1 }
 func (b *Beta) Fixed() bool                  { return false }
-func (b *Beta) String() string               { return "beta(mean " + num(b.M) + ", sd " + num(b.SD) + ")" }
+func (b *Beta) String() string               { return "beta(mean " + num(b.mean) + ", sd " + num(b.sd) + ")" }
 
 // Uniform is the uniform distribution on [Min, Max].
 type Uniform struct{ Min, Max float64 }
@@ -123,11 +136,15 @@ func (u *Uniform) Support() (lo, hi float64)    { return u.Min, u.Max }
 func (u *Uniform) Fixed() bool                  { return false }
 func (u *Uniform) String() string               { return "uniform(" + num(u.Min) + " to " + num(u.Max) + ")" }
 
-// Triangular is the triangular distribution with the given min, mode and max.
+// Triangular is the triangular distribution with the given min, mode and
+// max, made by NewTriangular only (see Beta).
 type Triangular struct {
-	Min, Mode, Max float64
+	min, mode, max float64
 	d              distuv.Triangle
 }
+
+// Params returns the triangle's min, mode and max.
+func (t *Triangular) Params() (min, mode, max float64) { return t.min, t.mode, t.max }
 
 func checkMinModeMax(name string, min, mode, max float64) error {
 	if err := finite(min, mode, max); err != nil {
@@ -147,24 +164,28 @@ func NewTriangular(min, mode, max float64) (*Triangular, error) {
 	if err := checkMinModeMax("triangular", min, mode, max); err != nil {
 		return nil, err
 	}
-	return &Triangular{Min: min, Mode: mode, Max: max, d: distuv.NewTriangle(min, max, mode, nil)}, nil
+	return &Triangular{min: min, mode: mode, max: max, d: distuv.NewTriangle(min, max, mode, nil)}, nil
 }
 
 func (t *Triangular) Sample(r *rng.Stream) float64 { return t.Quantile(open01(r)) }
 func (t *Triangular) Quantile(p float64) float64   { return t.d.Quantile(p) }
-func (t *Triangular) Mean() float64                { return (t.Min + t.Mode + t.Max) / 3 }
-func (t *Triangular) Support() (lo, hi float64)    { return t.Min, t.Max }
+func (t *Triangular) Mean() float64                { return (t.min + t.mode + t.max) / 3 }
+func (t *Triangular) Support() (lo, hi float64)    { return t.min, t.max }
 func (t *Triangular) Fixed() bool                  { return false }
 func (t *Triangular) String() string {
-	return "triangular(" + num(t.Min) + ", " + num(t.Mode) + ", " + num(t.Max) + ")"
+	return "triangular(" + num(t.min) + ", " + num(t.mode) + ", " + num(t.max) + ")"
 }
 
-// PERT is the beta-PERT distribution: a beta scaled to [Min, Max] with shape
-// 1 + 4·(mode − min)/(max − min) and 1 + 4·(max − mode)/(max − min).
+// PERT is the beta-PERT distribution: a beta scaled to [min, max] with shape
+// 1 + 4·(mode − min)/(max − min) and 1 + 4·(max − mode)/(max − min). It is
+// made by NewPERT only (see Beta).
 type PERT struct {
-	Min, Mode, Max float64
+	min, mode, max float64
 	d              distuv.Beta
 }
+
+// Params returns the PERT's min, mode and max.
+func (p *PERT) Params() (min, mode, max float64) { return p.min, p.mode, p.max }
 
 // NewPERT returns a beta-PERT distribution.
 func NewPERT(min, mode, max float64) (*PERT, error) {
@@ -172,23 +193,26 @@ func NewPERT(min, mode, max float64) (*PERT, error) {
 		return nil, err
 	}
 	w := max - min
-	return &PERT{Min: min, Mode: mode, Max: max,
+	return &PERT{min: min, mode: mode, max: max,
 		d: distuv.Beta{Alpha: 1 + 4*(mode-min)/w, Beta: 1 + 4*(max-mode)/w}}, nil
 }
 
 func (p *PERT) Sample(r *rng.Stream) float64 { return p.Quantile(open01(r)) }
-func (p *PERT) Quantile(q float64) float64   { return p.Min + (p.Max-p.Min)*p.d.Quantile(q) }
-func (p *PERT) Mean() float64                { return (p.Min + 4*p.Mode + p.Max) / 6 }
-func (p *PERT) Support() (lo, hi float64)    { return p.Min, p.Max }
+func (p *PERT) Quantile(q float64) float64   { return p.min + (p.max-p.min)*p.d.Quantile(q) }
+func (p *PERT) Mean() float64                { return (p.min + 4*p.mode + p.max) / 6 }
+func (p *PERT) Support() (lo, hi float64)    { return p.min, p.max }
 func (p *PERT) Fixed() bool                  { return false }
 func (p *PERT) String() string {
-	return "pert(" + num(p.Min) + ", " + num(p.Mode) + ", " + num(p.Max) + ")"
+	return "pert(" + num(p.min) + ", " + num(p.mode) + ", " + num(p.max) + ")"
 }
 
 // LogNormal is a lognormal distribution: log X ~ Normal(Mu, Sigma).
+//
+// Mu and Sigma are its parameters, and all it depends on: a literal is a
+// valid lognormal, described by its parameters.
 type LogNormal struct {
 	Mu, Sigma float64
-	desc      string
+	desc      string // how it was written, when made by a constructor
 }
 
 // NewLogNormalMedianP90 returns the lognormal with the given median and 90th
@@ -228,14 +252,24 @@ func (l *LogNormal) Quantile(p float64) float64 {
 func (l *LogNormal) Mean() float64             { return math.Exp(l.Mu + l.Sigma*l.Sigma/2) }
 func (l *LogNormal) Support() (lo, hi float64) { return 0, math.Inf(1) }
 func (l *LogNormal) Fixed() bool               { return false }
-func (l *LogNormal) String() string            { return l.desc }
-
-// Normal is a normal distribution, optionally truncated to [Min, Max].
-type Normal struct {
-	M, SD, Min, Max float64
-	d               distuv.Normal
-	cdfLo, cdfHi    float64
+func (l *LogNormal) String() string {
+	if l.desc == "" {
+		return "lognormal(mu " + num(l.Mu) + ", sigma " + num(l.Sigma) + ")"
+	}
+	return l.desc
 }
+
+// Normal is a normal distribution, optionally truncated to [min, max],
+// made by NewNormal only (see Beta).
+type Normal struct {
+	mean, sd, min, max float64
+	d                  distuv.Normal
+	cdfLo, cdfHi       float64
+}
+
+// Params returns the mean and sd of the normal before truncation, and its
+// bounds (infinite when there is none).
+func (n *Normal) Params() (mean, sd, min, max float64) { return n.mean, n.sd, n.min, n.max }
 
 // NewNormal returns a normal distribution with the given mean and sd,
 // truncated to [min, max] (use ±Inf for no bound).
@@ -253,7 +287,7 @@ func NewNormal(mean, sd, min, max float64) (*Normal, error) {
 		return nil, fmt.Errorf("normal needs min < max, found min %s and max %s", num(min), num(max))
 	}
 	d := distuv.Normal{Mu: mean, Sigma: sd}
-	n := &Normal{M: mean, SD: sd, Min: min, Max: max, d: d, cdfLo: d.CDF(min), cdfHi: d.CDF(max)}
+	n := &Normal{mean: mean, sd: sd, min: min, max: max, d: d, cdfLo: d.CDF(min), cdfHi: d.CDF(max)}
 	if n.cdfHi-n.cdfLo < 1e-9 {
 		return nil, fmt.Errorf("normal(mean %s, sd %s) has almost no mass between min %s and max %s", num(mean), num(sd), num(min), num(max))
 	}
@@ -263,24 +297,24 @@ func NewNormal(mean, sd, min, max float64) (*Normal, error) {
 func (n *Normal) Sample(r *rng.Stream) float64 { return n.Quantile(open01(r)) }
 func (n *Normal) Quantile(p float64) float64 {
 	x := n.d.Quantile(n.cdfLo + p*(n.cdfHi-n.cdfLo))
-	return math.Min(math.Max(x, n.Min), n.Max)
+	return math.Min(math.Max(x, n.min), n.max)
 }
 
 // Mean is the mean of the truncated distribution.
 func (n *Normal) Mean() float64 {
-	a, b := (n.Min-n.M)/n.SD, (n.Max-n.M)/n.SD
+	a, b := (n.min-n.mean)/n.sd, (n.max-n.mean)/n.sd
 	std := distuv.UnitNormal
-	return n.M + n.SD*(std.Prob(a)-std.Prob(b))/(n.cdfHi-n.cdfLo)
+	return n.mean + n.sd*(std.Prob(a)-std.Prob(b))/(n.cdfHi-n.cdfLo)
 }
-func (n *Normal) Support() (lo, hi float64) { return n.Min, n.Max }
+func (n *Normal) Support() (lo, hi float64) { return n.min, n.max }
 func (n *Normal) Fixed() bool               { return false }
 func (n *Normal) String() string {
-	s := "normal(mean " + num(n.M) + ", sd " + num(n.SD)
-	if !math.IsInf(n.Min, -1) {
-		s += ", min " + num(n.Min)
+	s := "normal(mean " + num(n.mean) + ", sd " + num(n.sd)
+	if !math.IsInf(n.min, -1) {
+		s += ", min " + num(n.min)
 	}
-	if !math.IsInf(n.Max, 1) {
-		s += ", max " + num(n.Max)
+	if !math.IsInf(n.max, 1) {
+		s += ", max " + num(n.max)
 	}
 	return s + ")"
 }

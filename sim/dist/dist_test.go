@@ -692,3 +692,15 @@ func ExampleNewLogNormalMedianP90() {
 	// median 100000, p90 250000, mean 129124
 	// mean of 1000000 draws, to the nearest thousand: 129000
 }
+
+// A distribution with exported fields is whatever its fields say: a
+// lognormal literal samples, averages and prints by its parameters.
+func TestLogNormalLiteralIsItsParameters(t *testing.T) {
+	l := &LogNormal{Mu: 0, Sigma: 1}
+	if got, want := l.Mean(), math.Exp(0.5); math.Abs(got-want) > 1e-15 {
+		t.Errorf("mean %v, want %v", got, want)
+	}
+	if got := l.String(); got != "lognormal(mu 0, sigma 1)" {
+		t.Errorf("String() = %q", got)
+	}
+}
