@@ -60,6 +60,8 @@ var badCases = []struct{ name, why string }{
 	{"duplicate-key", "the same field twice in a segment"},
 	{"duplicate-acquisition-key", "the same segment twice under acquisition"},
 	{"duplicate-segment-name", "two segments with one name"},
+	{"segment-names-differ-in-case", "segments named Enterprise and \"enterprise \""},
+	{"correlation-pair-twice", "one pair of inputs correlated twice, with ranks 0.5 and -0.5"},
 
 	// missing fields
 	{"missing-name", "no scenario name"},
@@ -103,6 +105,11 @@ var badCases = []struct{ name, why string }{
 	{"option-missing-set", "an option without set"},
 	{"option-empty-name", "an option named \"\""},
 	{"option-path-twice", "one path set twice in an option"},
+	{"option-conflicting-overrides", "team: {csms: 5} and team.csms: 6 in one option, whose result depended on their order"},
+	{"option-conflicting-overrides-inner-first", "a churn rate, then the whole churn of its segment, in one option"},
+	{"option-name-trailing-space", "options named \"A\" and \"A \""},
+	{"option-names-differ-in-case", "options named alike but for case"},
+	{"option-named-baseline-lowercase", "an option called \"baseline \""},
 	{"option-inside-value", "an option path going inside a single value"},
 	{"option-bad-distribution", "an option giving an impossible distribution"},
 	{"option-churn-conflict", "an option adding an annual rate to sbg churn"},

@@ -59,7 +59,8 @@ func (b *builder) model() sim.Model {
 	if len(f.Segments) == 0 {
 		b.errorf("segments", "the list is empty; a scenario needs at least one segment")
 	}
-	seen := map[string]int{}
+	seen := map[string]int{}   // by name
+	folded := map[string]int{} // by name as a person reads it
 	for i := range f.Segments {
 		p := fmt.Sprintf("segments[%d]", i)
 		name := f.Segments[i].Name
@@ -69,8 +70,13 @@ func (b *builder) model() sim.Model {
 		case strings.Contains(name, "."):
 			b.errorf(p+".name", "segment name %q must not contain a dot (it is used in paths like segments.NAME.churn)", name)
 		}
-		if j, dup := seen[name]; dup {
+		switch j, dup := folded[foldName(name)]; {
+		case dup && f.Segments[j].Name == name:
 			b.errorf(p+".name", "segment name %q is already used by segments[%d]", name, j)
+		case dup:
+			b.errorf(p+".name", "segment name %q is that of segments[%d], %q, but for %s; give each segment its own name", name, j, f.Segments[j].Name, sameName)
+		default:
+			folded[foldName(name)] = i
 		}
 		seen[name] = i
 		m.Segments = append(m.Segments, b.segment(p, &f.Segments[i]))
@@ -415,6 +421,7 @@ func (b *builder) correlations() []sim.Correlation {
 		}
 	}
 	index := map[string]int{}
+	pairs := map[[2]string]int{} // each pair, in name order, and where it is given
 	for i, c := range b.f.Correlations {
 		p := fmt.Sprintf("correlations[%d]", i)
 		if len(c.Between) != 2 {
@@ -440,6 +447,14 @@ func (b *builder) correlations() []sim.Correlation {
 		if !ok {
 			continue
 		}
+		pair := [2]string{min(c.Between[0], c.Between[1]), max(c.Between[0], c.Between[1])}
+		if j, dup := pairs[pair]; dup {
+			first := fmt.Sprintf("correlations[%d]", j)
+			b.errorf(p+".between", "%s and %s are already correlated by %s on line %d (rank %s); give each pair once",
+				pair[0], pair[1], first, b.d.at(first).Line, fmtBound(b.f.Correlations[j].Rank))
+			continue
+		}
+		pairs[pair] = i
 		for _, name := range c.Between {
 			if _, ok := index[name]; !ok {
 				index[name] = len(index)

@@ -201,7 +201,7 @@ func Parse(name string, data []byte, readFile func(string) ([]byte, error)) (*Sc
 		fail := func(format string, args ...any) {
 			errs = append(errs, Error{File: name, Line: on.Line, Col: on.Column, Path: p, Msg: fmt.Sprintf(format, args...)})
 		}
-		j, dup := names[o.Name]
+		j, dup := names[foldName(o.Name)]
 		switch {
 		case strings.TrimSpace(o.Name) == "":
 			fail("option name must not be empty; it labels the option in charts and reports")
@@ -209,11 +209,17 @@ func Parse(name string, data []byte, readFile func(string) ([]byte, error)) (*Sc
 		case o.Name == "Baseline":
 			fail("Baseline names the scenario as written; give the option another name")
 			continue
-		case dup:
+		case foldName(o.Name) == foldName("Baseline"):
+			fail("option name %q is Baseline but for %s; Baseline names the scenario as written: give the option another name", o.Name, sameName)
+			continue
+		case dup && f.Options[j].Name == o.Name:
 			fail("option name %q is already used by options[%d]; each option needs its own name", o.Name, j)
 			continue
+		case dup:
+			fail("option name %q is that of options[%d], %q, but for %s; each option needs its own name", o.Name, j, f.Options[j].Name, sameName)
+			continue
 		}
-		names[o.Name] = i
+		names[foldName(o.Name)] = i
 		opt, oerrs := expandOption(name, doc, d.at(fmt.Sprintf("options[%d]", i)), i, o, base, segmentNames(&f), readFile)
 		errs = append(errs, oerrs...)
 		if len(oerrs) == 0 {
@@ -226,6 +232,14 @@ func Parse(name string, data []byte, readFile func(string) ([]byte, error)) (*Sc
 	s.digest = sum
 	return s, nil
 }
+
+// foldName is a name as a person reads it: two names that differ only in
+// case or in spaces at either end (an option "Baseline " and another
+// "baseline") are one name.
+func foldName(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// sameName says which differences foldName ignores, for messages.
+const sameName = "case and spaces at either end, which csplan counts as the same name"
 
 // maxNodes bounds the values a document holds once its aliases are
 // expanded: a small file of nested aliases ("billion laughs") expands to

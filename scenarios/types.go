@@ -505,6 +505,9 @@ func (t *TouchSpec) decodeNode(d *decoder, n *yaml.Node, path string, _ tag) {
 	}
 }
 
+// within reports whether the dotted path p lies inside the path outer.
+func within(p, outer string) bool { return strings.HasPrefix(p, outer+".") }
+
 // SetSpec are an option's overrides: baseline paths and their new values,
 // kept as nodes until they are applied to the baseline tree.
 type SetSpec struct {
@@ -524,6 +527,20 @@ func (s *SetSpec) decodeNode(d *decoder, n *yaml.Node, path string, _ tag) {
 		}
 		if j := slices.IndexFunc(s.Keys, func(x *yaml.Node) bool { return x.Value == k.Value }); j >= 0 {
 			d.errorf(k, path+"."+k.Value, "the path is given twice (first on line %d); remove one", s.Keys[j].Line)
+			continue
+		}
+		// A path inside another one of the option: which wins would
+		// depend on the order of the lines.
+		if j := slices.IndexFunc(s.Keys, func(x *yaml.Node) bool { return within(k.Value, x.Value) || within(x.Value, k.Value) }); j >= 0 {
+			other := s.Keys[j]
+			how := fmt.Sprintf("which sets all of %s, %s included", other.Value, k.Value)
+			outer, inner := other.Value, k.Value
+			if within(other.Value, k.Value) {
+				how = fmt.Sprintf("a part of %s, which this line sets whole", k.Value)
+				outer, inner = inner, outer
+			}
+			d.errorf(k, path+"."+k.Value, "conflicts with %s on line %d, %s: which value wins would depend on the order of the lines; give %s once, either inside %s: {...} or on its own",
+				other.Value, other.Line, how, inner, outer)
 			continue
 		}
 		s.Keys, s.Values = append(s.Keys, k), append(s.Values, n.Content[i+1])
