@@ -130,34 +130,14 @@ func simulate(ctx context.Context, opts []Option, s Settings, first, end int, pr
 				if blk >= firstBlock+blocks {
 					break
 				}
-				if err := ctx.Err(); err != nil {
-					return err
-				}
 				lo, hi := max(blk*BlockSize, first), min((blk+1)*BlockSize, end)
 				for t := lo; t < hi; t++ {
 					if w.cancelled() {
 						return ctx.Err()
 					}
 					for k := range opts {
-						var metrics [numMetrics]float64
 						w.runTrial(&opts[k].Model, uint64(t))
-						w.summarise(&series, &metrics)
-						for i := range numMetrics {
-							agg.metrics[k][i][t-first] = metrics[i]
-						}
-						for i, v := range w.segCLV {
-							agg.segCLV[k][i][t-first] = v
-						}
-						for i := range numSeries {
-							row := block[k][i]
-							sq := row[h+1:]
-							skr := part.sketches[k][i]
-							for mo, v := range series[i] {
-								row[mo] += v
-								sq[mo] += v * v
-								skr[mo].add(v)
-							}
-						}
+						agg.record(w, k, t, &series, block, part)
 					}
 				}
 				// A block's float sums run in trial order; the blocks
@@ -180,6 +160,31 @@ func simulate(ctx context.Context, opts []Option, s Settings, first, end int, pr
 		return nil, err
 	}
 	return agg, nil
+}
+
+// record summarises the trial t of option k that worker w has just run
+// into its metrics (kept per trial), the block's sums of the series and the
+// worker's quantile sketches.
+func (a *aggregate) record(w *worker, k, t int, series *[numSeries][]float64, block blockSums, part *share) {
+	var metrics [numMetrics]float64
+	w.summarise(series, &metrics)
+	for i := range numMetrics {
+		a.metrics[k][i][t-a.first] = metrics[i]
+	}
+	for i, v := range w.segCLV {
+		a.segCLV[k][i][t-a.first] = v
+	}
+	h := a.info.Horizon
+	for i := range numSeries {
+		row := block[k][i]
+		sq := row[h+1:]
+		skr := part.sketches[k][i]
+		for mo, v := range series[i] {
+			row[mo] += v
+			sq[mo] += v * v
+			skr[mo].add(v)
+		}
+	}
 }
 
 // aggregate collects what the results need: per-trial metrics (exact

@@ -87,61 +87,9 @@ func (w *worker) expectedTrial(m *Model, netRate NetRate) {
 	w.segArrays()
 	h := b.h
 	teamOn := m.Team.Active() && m.FixedCoverage == nil
-	var groups []*group
-	add := func(r *segRun, join, fr int, weight, count float64, acv dist.Dist) {
-		// Under priority assignment coverage follows MRR, so served
-		// groups are split into ACV deciles: the same expected book, with
-		// the spread of account sizes that decides who is covered.
-		if !teamOn || m.Team.Assignment != Priority || !r.served() || acv == nil || acv.Fixed() {
-			groups = append(groups, newGroup(r, join, fr, h, weight, count))
-			return
-		}
-		const bins = 10
-		var v [bins]float64
-		sum := 0.0
-		for k := range v {
-			v[k] = acv.Quantile((float64(k) + 0.5) / bins)
-			sum += v[k]
-		}
-		for k := range v {
-			share := v[k] / sum
-			groups = append(groups, newGroup(r, join, fr, h, weight*share, count/bins))
-		}
-	}
+	gs := &groups{h: h, split: teamOn && m.Team.Assignment == Priority}
 	for i := range w.segs {
-		r := &w.segs[i]
-		s := r.seg
-		// Existing book, grouped by first renewal month.
-		weight := map[int]float64{}
-		count := map[int]float64{}
-		for j := 0; j < s.Count; j++ {
-			fr := r.firstRenewal(j)
-			if j < len(s.Accounts) {
-				weight[fr] += s.Accounts[j].MRR
-			} else {
-				weight[fr] += s.ACV.Mean() / 12
-			}
-			count[fr]++
-		}
-		for _, fr := range sortedInts(weight) {
-			var acv dist.Dist
-			if len(s.Accounts) == 0 {
-				acv = s.ACV
-			}
-			add(r, 0, fr, weight[fr], count[fr], acv)
-		}
-		if r.lambda > 0 && r.newACV != nil {
-			acc := 0.0
-			for mo := 1; mo <= h; mo++ {
-				n := r.arrivalRate(mo)
-				if s.Acquisition.Arrivals == Deterministic {
-					n = float64(deterministicArrivals(n, &acc))
-				}
-				if n > 0 {
-					add(r, mo, mo+r.term, n*r.newACV.Mean()/12, n, r.newACV)
-				}
-			}
-		}
+		gs.book(&w.segs[i])
 	}
 	if teamOn {
 		t := &m.Team
@@ -154,42 +102,18 @@ func (w *worker) expectedTrial(m *Model, netRate NetRate) {
 	w.synced = true // team statistics come from the groups (shareExpected)
 	var active []*group
 	for mo := 1; mo <= h; mo++ {
-		// Second-order logos of the month: referrals from the advocates
-		// among the accounts active the month before, and the logos the
-		// champions who left then bring.
 		if so := w.segs[0].so; so != nil {
-			start := len(groups)
-			for i := range w.segs {
-				r := &w.segs[i]
-				if r.newACV == nil {
-					continue
-				}
-				alive, departed := 0.0, 0.0
-				for _, g := range groups[:start] {
-					if g.r == r && g.join <= mo-1 {
-						alive += g.count * g.surv[mo-1]
-						if g.join < mo-1 {
-							departed += g.count * g.surv[mo-1] * (1 - math.Exp(so.champLog))
-						}
-					}
-				}
-				if n := so.referralRate(alive) + so.moveWin*departed; n > 0 {
-					add(r, mo, mo+r.term, n*r.newACV.Mean()/12, n, r.newACV)
-				}
-			}
-			for _, g := range groups[start:] {
-				g.referred = true
-			}
+			gs.secondOrder(w.segs, so, mo)
 		}
 		active = active[:0]
-		for _, g := range groups {
+		for _, g := range gs.all {
 			g.cov = 1
 			if g.join <= mo && g.r.served() {
 				active = append(active, g)
 			}
 		}
 		w.shareExpected(active, mo, m.Team.Assignment, teamOn)
-		for _, g := range groups {
+		for _, g := range gs.all {
 			switch {
 			case g.join == mo:
 				g.joinCov = g.cov
@@ -198,24 +122,126 @@ func (w *worker) expectedTrial(m *Model, netRate NetRate) {
 			}
 		}
 	}
-	for _, g := range groups {
-		b.addExpected(g, g.weight, g.count)
-		g.r.accounts += g.count
-		if g.referred {
-			b.refM[g.join] += g.weight
-			b.refN[g.join] += g.count
-			b.soMRR[g.join] += g.weight * g.e[g.join]
-			for mo := g.join + 1; mo <= h; mo++ {
-				b.soMRR[mo] += g.weight * (g.e[mo] - g.e[mo-1])
+	for _, g := range gs.all {
+		b.bookGroup(g)
+	}
+}
+
+// groups are the expected path's groups of accounts.
+type groups struct {
+	h     int
+	split bool // served groups are split into ACV deciles (priority assignment)
+	all   []*group
+}
+
+// add adds a group of count accounts of segment r with weight dollars of
+// MRR, joining in month join and first renewing in fr. Under priority
+// assignment coverage follows MRR, so served groups are split into ACV
+// deciles: the same expected book, with the spread of account sizes that
+// decides who is covered.
+func (gs *groups) add(r *segRun, join, fr int, weight, count float64, acv dist.Dist) {
+	if !gs.split || !r.served() || acv == nil || acv.Fixed() {
+		gs.all = append(gs.all, newGroup(r, join, fr, gs.h, weight, count))
+		return
+	}
+	const bins = 10
+	var v [bins]float64
+	sum := 0.0
+	for k := range v {
+		v[k] = acv.Quantile((float64(k) + 0.5) / bins)
+		sum += v[k]
+	}
+	for k := range v {
+		share := v[k] / sum
+		gs.all = append(gs.all, newGroup(r, join, fr, gs.h, weight*share, count/bins))
+	}
+}
+
+// book adds segment r's opening book, grouped by first renewal month, and
+// its new logos at their expected number each month.
+func (gs *groups) book(r *segRun) {
+	s := r.seg
+	weight := map[int]float64{}
+	count := map[int]float64{}
+	for j := 0; j < s.Count; j++ {
+		fr := r.firstRenewal(j)
+		if j < len(s.Accounts) {
+			weight[fr] += s.Accounts[j].MRR
+		} else {
+			weight[fr] += s.ACV.Mean() / 12
+		}
+		count[fr]++
+	}
+	for _, fr := range sortedInts(weight) {
+		var acv dist.Dist
+		if len(s.Accounts) == 0 {
+			acv = s.ACV
+		}
+		gs.add(r, 0, fr, weight[fr], count[fr], acv)
+	}
+	if r.lambda <= 0 || r.newACV == nil {
+		return
+	}
+	acc := 0.0
+	for mo := 1; mo <= gs.h; mo++ {
+		n := r.arrivalRate(mo)
+		if s.Acquisition.Arrivals == Deterministic {
+			n = float64(deterministicArrivals(n, &acc))
+		}
+		if n > 0 {
+			gs.add(r, mo, mo+r.term, n*r.newACV.Mean()/12, n, r.newACV)
+		}
+	}
+}
+
+// secondOrder adds month mo's second-order logos: referrals from the
+// advocates among the accounts active the month before, and the logos
+// the champions who left then bring.
+func (gs *groups) secondOrder(segs []segRun, so *secondOrder, mo int) {
+	start := len(gs.all)
+	for i := range segs {
+		r := &segs[i]
+		if r.newACV == nil {
+			continue
+		}
+		alive, departed := 0.0, 0.0
+		for _, g := range gs.all[:start] {
+			if g.r == r && g.join <= mo-1 {
+				alive += g.count * g.surv[mo-1]
+				if g.join < mo-1 {
+					departed += g.count * g.surv[mo-1] * (1 - math.Exp(so.champLog))
+				}
 			}
 		}
-		for mo := g.join; mo <= h; mo++ {
-			g.r.mrrD[mo] += g.weight * (g.e[mo] - g.e[max(mo-1, g.join)])
+		if n := so.referralRate(alive) + so.moveWin*departed; n > 0 {
+			gs.add(r, mo, mo+r.term, n*r.newACV.Mean()/12, n, r.newACV)
 		}
-		g.r.mrrD[g.join] += g.weight * g.e[g.join]
+	}
+	for _, g := range gs.all[start:] {
+		g.referred = true
+	}
+}
+
+// bookGroup books a group's expected path: the book's arrays, its
+// segment's MRR and accounts, and second-order revenue.
+func (b *book) bookGroup(g *group) {
+	h := b.h
+	b.addExpected(g, g.weight, g.count)
+	g.r.accounts += g.count
+	if g.referred {
+		b.refM[g.join] += g.weight
+		b.refN[g.join] += g.count
+		b.soMRR[g.join] += g.weight * g.e[g.join]
 		for mo := g.join + 1; mo <= h; mo++ {
-			b.priceM[mo] += g.weight * g.price[mo]
+			b.soMRR[mo] += g.weight * (g.e[mo] - g.e[mo-1])
 		}
+	}
+	for mo := g.join; mo <= h; mo++ {
+		g.r.mrrD[mo] += g.weight * (g.e[mo] - g.e[max(mo-1, g.join)])
+	}
+	g.r.mrrD[g.join] += g.weight * g.e[g.join]
+	for mo := g.join + 1; mo <= h; mo++ {
+		b.priceM[mo] += g.weight * g.price[mo]
 	}
 }
 
