@@ -245,7 +245,7 @@ func NewLogNormalMeanSD(mean, sd float64) (*LogNormal, error) {
 		desc: "lognormal(mean " + num(mean) + ", sd " + num(sd) + ")"}, nil
 }
 
-func (l *LogNormal) Sample(r *rng.Stream) float64 { return math.Exp(l.Mu + l.Sigma*r.Norm()) }
+func (l *LogNormal) Sample(r *rng.Stream) float64 { return exp(l.Mu + l.Sigma*r.Norm()) }
 func (l *LogNormal) Quantile(p float64) float64 {
 	return distuv.LogNormal{Mu: l.Mu, Sigma: l.Sigma}.Quantile(p)
 }
