@@ -156,6 +156,17 @@ var badCases = []struct{ name, why string }{
 	{"dcf-discount-range-reaches-growth", "a discount-rate range whose low end is below terminal growth"},
 	{"empty-name-bad-currency", "an empty scenario name and a currency that is not an ISO code"},
 	{"amounts-too-large", "an ACV and a meeting count of 1e300, which would overflow"},
+
+	// work and growth bounded (issue 22, items 6 and 16)
+	{"acquisition-per-month-huge", "1e9 new logos a month over 240 months: one trial ran for over 10 CPU-minutes"},
+	{"acquisition-growth-compounds", "new logos growing tenfold a year for 20 years"},
+	{"referrals-exponential", "10 referrals per advocate a year at 100% conversion, growing the book exponentially"},
+	{"trial-work-too-large", "two segments of 10,000,000 accounts over 240 months: minutes a trial"},
+	{"option-per-month-huge", "an option raising new logos to 1e9 a month"},
+	{"acv-lognormal-p90-huge", "a lognormal ACV with p90 1e15: expected ARR $2.5e67B, then json: unsupported value +Inf"},
+	{"acv-lognormal-mean-overflows", "a lognormal ACV whose 99.9th percentile is modest but whose mean overflows"},
+	{"per-month-lognormal-huge", "new logos a month drawn from a lognormal reaching far past 1e9"},
+	{"book-arr-too-large", "an opening book of 10,000,000 accounts at $1B, an expected ARR of 1e16"},
 }
 
 // slowLoad is far more than a bad file should take even under -race; a

@@ -99,6 +99,10 @@ func (b *builder) model() sim.Model {
 	m.Valuation = b.valuation()
 	m.SecondOrder = b.secondOrder()
 	m.Correlations = b.correlations()
+	if len(b.d.errs) == 0 {
+		b.checkARR(&m)
+		b.checkWork(&m)
+	}
 	return m
 }
 

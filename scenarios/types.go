@@ -154,7 +154,30 @@ func (p *Param) decodeNode(d *decoder, n *yaml.Node, path string, t tag) {
 		d.errorf(body, dpath, "%s", msg)
 		return
 	}
+	if msg := tooLarge(desc, made, k); msg != "" {
+		d.errorf(body, dpath, "%s", msg)
+		return
+	}
 	p.D = made
+}
+
+// tooLarge holds a distribution to the bound on numbers as written (1e15
+// for money): a distribution whose 99.9th percentile or mean is above it
+// is a slip as a plain number would be, and draws from it overflow the
+// run (a lognormal with median 1 and p90 1e15 has a mean of 1e67).
+func tooLarge(desc string, made dist.Dist, k kind) string {
+	if k.most == 0 {
+		return ""
+	}
+	bound := fmt.Sprintf("1e%.0f", math.Log10(k.most))
+	q, mean := made.Quantile(0.999), made.Mean()
+	switch {
+	case !(q <= k.most):
+		return fmt.Sprintf("%s reaches %s at its 99.9th percentile, but this field takes at most %s (larger is a slip, and overflows the run); narrow it", desc, sci(q), bound)
+	case !(mean <= k.most):
+		return fmt.Sprintf("%s has a mean of %s, but this field takes at most %s (larger is a slip, and overflows the run); narrow it", desc, sci(mean), bound)
+	}
+	return ""
 }
 
 // outOfRange explains how a distribution leaves the range of its field, and

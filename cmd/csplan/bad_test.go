@@ -127,6 +127,31 @@ var badInvocations = []badCase{
 	{name: "kpi summing costs past the limit", files: map[string]string{"h.csv": segmentHistory("smb"), "c.csv": "month,cost\n2024-03,1e12\n2024-03,1e12\n"},
 		args: []string{"kpi", "h.csv", "--costs", "c.csv", "--duplicates", "sum"}, code: exitFailure,
 		want: "c.csv:3: the costs of 2024-03 add up to 2,000,000,000,000 with this row (--duplicates sum), above 1,000,000,000,000 a month"},
+
+	// Work (items 6 and 16): validation bounds the growth of a trial and
+	// the work of a run, at once, where a trial used to run for minutes
+	// and ignore Ctrl-C, or a run to end in json: unsupported value +Inf.
+	{name: "run with a billion new logos a month", files: map[string]string{"s.yaml": hugeAcquisition},
+		args: []string{"run", "s.yaml", "-o", "out"}, code: exitFailure,
+		want: "s.yaml:9:20: acquisition.smb.per_month: at up to 1e9 new logos a month"},
+	{name: "sweep into a billion new logos a month", files: map[string]string{"s.yaml": strings.Replace(hugeAcquisition, "1e9", "10", 1)},
+		args: []string{"sweep", "s.yaml", "--set", "acquisition.smb.per_month=10,1e9", "-o", "out"}, code: exitFailure,
+		want: "s.yaml with --set: acquisition.smb.per_month: at up to 1e9 new logos a month"},
+	{name: "run with exponential referrals", files: map[string]string{"s.yaml": "name: Referrals\nstart: 2027-01\nhorizon_months: 240\nsegments: [{name: smb, accounts: 100, acv: 12k}]\nsecond_order: {referrals_per_year: 10, referral_conversion: 100%}\n"},
+		args: []string{"run", "s.yaml", "-o", "out"}, code: exitFailure,
+		want: "second_order.referrals_per_year: with each account bringing 0.168 new accounts a month"},
+	{name: "run with an ACV whose p90 is 1e15", files: map[string]string{"s.yaml": "name: Huge ACV\nstart: 2027-01\nsegments: [{name: smb, accounts: 100, acv: {lognormal: {median: 1, p90: 1e15}}}]\n"},
+		args: []string{"run", "s.yaml", "-o", "out"}, code: exitFailure,
+		want: "segments[0].acv.lognormal: lognormal(median 1, p90 1e15) reaches 1.48e36 at its 99.9th percentile, but this field takes at most 1e15"},
+	{name: "run of 2.4e15 account-months", files: map[string]string{"s.yaml": bigBook}, args: []string{"run", "s.yaml", "--trials", "10000000", "-o", "out"}, code: exitFailure,
+		want: "this run asks for about 2.4e15 account-months: 10,000,000 trials × 1 model (options, sweep points or sensitivity runs) × about 2.4e8 account-months a trial, more than 1e14, days of computing; lower the trials"},
+	{name: "run of 1.2e15 account-months in a shard", files: map[string]string{"s.yaml": bigBook}, args: []string{"run", "s.yaml", "--trials", "10000000", "--shard", "0/2", "-o", "out"}, code: exitFailure,
+		want: "this run asks for about 1.2e15 account-months: 5,000,000 trials × 1 model"},
+	{name: "sweep of 4.8e14 account-months", files: map[string]string{"s.yaml": bigBook}, args: []string{"sweep", "s.yaml", "--set", "team.csms=1..2", "--trials", "1000000", "-o", "out"}, code: exitFailure,
+		want: "this run asks for about 4.8e14 account-months: 1,000,000 trials × 2 models"},
+	{name: "sensitivity of 1.2e15 account-months", files: map[string]string{"s.yaml": strings.Replace(bigBook, "churn: {annual: 10%}", "churn: {annual: {uniform: {min: 5%, max: 15%}}}", 1)},
+		args: []string{"sensitivity", "s.yaml", "--trials", "1000000", "-o", "out"}, code: exitFailure,
+		want: "this run asks for about 9.6e14 account-months: 1,000,000 trials × 4 models"},
 }
 
 func TestBadInvocations(t *testing.T) {
@@ -180,6 +205,31 @@ func TestBadInvocations(t *testing.T) {
 		})
 	}
 }
+
+// hugeAcquisition asks for a billion new logos a month for 20 years.
+const hugeAcquisition = `name: A billion new logos a month
+start: 2027-01
+horizon_months: 240
+segments:
+  - name: smb
+    accounts: 100
+    acv: 12k
+acquisition:
+  smb: {per_month: 1e9}
+`
+
+// bigBook is a million accounts over 240 months: 2.4e8 account-months a
+// trial, within the bound on a trial.
+const bigBook = `name: A large book
+start: 2027-01
+horizon_months: 240
+segments:
+  - name: smb
+    accounts: 1000000
+    acv: 12k
+    churn: {annual: 10%}
+team: {csms: 10}
+`
 
 // fifo makes a named pipe called name in the case's directory.
 func fifo(name string) func(t *testing.T, dir string) {

@@ -176,8 +176,13 @@ func runScenario(c *cobra.Command, path string, o runOptions) error {
 	defer dir.discard()
 
 	opts := make([]sim.Option, len(s.Options))
+	models := make([]sim.Model, len(s.Options))
 	for i, op := range s.Options {
 		opts[i] = sim.Option{Name: op.Name, Description: op.Description, Model: op.Model}
+		models[i] = op.Model
+	}
+	if err := checkWork(models, set, spec.N); err != nil {
+		return err
 	}
 	if o.shard != "" {
 		return runShard(c, s, opts, set, spec, dir, o)
@@ -208,6 +213,20 @@ func runScenario(c *cobra.Command, path string, o runOptions) error {
 		}
 	}
 	return writeRun(c, dir, res, o.pdf, o.out)
+}
+
+// checkWork refuses a run that asks for more account-months than
+// scenarios.MaxRunWork: every model over the trials this process runs (a
+// shard's share of them, when the trials are split into shards).
+func checkWork(models []sim.Model, set sim.Settings, shards int) error {
+	trials := set.Trials
+	if set.Mode == sim.Expected {
+		trials = 1
+	}
+	if shards > 1 {
+		trials = (trials + shards - 1) / shards
+	}
+	return scenarios.CheckRunWork(models, trials)
 }
 
 // describeRun is everything results.json says about a run of s besides its

@@ -87,6 +87,19 @@ and .svg.`,
 // writes it (beta(mean 8%, sd 2%) rather than beta(mean 0.08, sd 0.02)), so
 // that reports can show its values in their units.
 func runSensitivity(c *cobra.Command, s *scenarios.Scenario, set sim.Settings, metric string, quiet bool) (*results.Sensitivity, error) {
+	// The analysis runs the baseline twice per uncertain input, at its
+	// medians, and in full.
+	base := s.Options[0].Model
+	uncertain := map[string]bool{}
+	for _, a := range base.Assumptions() {
+		if !a.Dist.Fixed() {
+			uncertain[a.Name] = true
+		}
+	}
+	set.Mode = sim.MonteCarlo
+	if err := checkWork(slices.Repeat([]sim.Model{base}, 2*len(uncertain)+2), set, 1); err != nil {
+		return nil, err
+	}
 	progress, finish := progressReporter(c, quiet)
 	sens, err := sim.Sensitivity(c.Context(), s.Options[0].Model, set, metric, progress)
 	finish()

@@ -207,6 +207,13 @@ func runSweep(c *cobra.Command, path string, o sweepOptions) error {
 		first, end = spec.I*len(points)/spec.N, (spec.I+1)*len(points)/spec.N
 	}
 	opts = opts[first:end]
+	models := make([]sim.Model, len(opts))
+	for i := range opts {
+		models[i] = opts[i].Model
+	}
+	if err := checkWork(models, set, 1); err != nil {
+		return err
+	}
 	dir, err := newOutputDir(o.out, read...)
 	if err != nil {
 		return err
