@@ -328,7 +328,7 @@ func (a *aggregate) results() *results.Results {
 		}
 		for i, seg := range in.Segments[k] {
 			if i < len(a.segCLV[k]) {
-				ro.Metrics["clv_"+seg] = summarize(a.segCLV[k][i])
+				ro.Metrics[results.CLVPrefix+seg] = summarize(a.segCLV[k][i])
 			}
 		}
 		for i, name := range SeriesNames {
@@ -350,7 +350,7 @@ func (a *aggregate) results() *results.Results {
 		if k > 0 {
 			ro.VsBaseline = map[string]results.Diff{}
 			for i, name := range MetricNames {
-				ro.VsBaseline[name] = pairedDiff(a.metrics[k][i], a.metrics[0][i], HigherIsBetter(name))
+				ro.VsBaseline[name] = pairedDiff(a.metrics[k][i], a.metrics[0][i], results.HigherIsBetter(name))
 			}
 		}
 		r.Options = append(r.Options, ro)
@@ -358,15 +358,6 @@ func (a *aggregate) results() *results.Results {
 	return r
 }
 
-// HigherIsBetter says which way a metric is better: more of everything is
-// better except cost.
-func HigherIsBetter(metric string) bool {
-	switch metric {
-	case "cs_cost_total", "acquisition_cost_total", "retention_cost_ratio":
-		return false
-	}
-	return true
-}
 
 // summarize returns mean, sd, standard error and exact quantiles of xs
 // (linear interpolation between order statistics, Hyndman and Fan type 7).
@@ -491,7 +482,7 @@ func runExpected(opts []Option, s Settings) *results.Results {
 		}
 		for i, seg := range o.Model.Segments {
 			v := w.segCLV[i]
-			ro.Metrics["clv_"+seg.Name] = results.Summary{Mean: v, P5: v, P25: v, P50: v, P75: v, P95: v}
+			ro.Metrics[results.CLVPrefix+seg.Name] = results.Summary{Mean: v, P5: v, P25: v, P50: v, P75: v, P95: v}
 		}
 		for i, name := range SeriesNames {
 			pts := []results.Point{}
@@ -507,7 +498,7 @@ func runExpected(opts []Option, s Settings) *results.Results {
 			ro.VsBaseline = map[string]results.Diff{}
 			for i, name := range MetricNames {
 				d := metrics[i] - base[i]
-				up := HigherIsBetter(name)
+				up := results.HigherIsBetter(name)
 				diff := results.Diff{MeanDiff: d, CI95: [2]float64{d, d}, HigherIsBetter: up}
 				if d > 0 == up && d != 0 {
 					diff.PBetter = 1

@@ -289,3 +289,20 @@ func TestOverflowIsAnError(t *testing.T) {
 		t.Fatalf("a histogram of NaN should be nil, got %+v", h)
 	}
 }
+
+// The engine's metrics and series are the catalogue's, in its order.
+func TestMetricsFollowTheCatalogue(t *testing.T) {
+	if len(results.Metrics) != numMetrics || len(results.Series) != numSeries {
+		t.Fatalf("catalogue has %d metrics and %d series, the engine %d and %d", len(results.Metrics), len(results.Series), numMetrics, numSeries)
+	}
+	for i, q := range results.Metrics {
+		if MetricNames[i] != q.Key {
+			t.Errorf("metric %d: engine %q, catalogue %q", i, MetricNames[i], q.Key)
+		}
+	}
+	for i, q := range results.Series {
+		if SeriesNames[i] != q.Key {
+			t.Errorf("series %d: engine %q, catalogue %q", i, SeriesNames[i], q.Key)
+		}
+	}
+}

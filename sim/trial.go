@@ -5,6 +5,7 @@ import (
 	"math"
 	"reflect"
 
+	"csplan/results"
 	"csplan/sim/dist"
 )
 
@@ -36,11 +37,14 @@ const (
 	numSeries
 )
 
-// SeriesNames are the monthly series in results.json, in order.
-var SeriesNames = [numSeries]string{"mrr", "arr", "logos", "revenue_cum", "new_mrr", "expansion_mrr",
-	"contraction_mrr", "churned_mrr", "nrr", "grr",
-	"hours_needed", "hours_available", "utilisation", "coverage", "coverage_below_50", "csms", "accounts_per_csm", "cs_cost", "gross_profit",
-	"acquisition_cost", "expansion_cost", "contribution", "cash_flow_cum"}
+// SeriesNames are the monthly series in results.json, in the order of the
+// s constants above.
+var SeriesNames = [numSeries]string{results.SeriesMRR, results.SeriesARR, results.SeriesLogos, results.SeriesRevenueCum,
+	results.SeriesNewMRR, results.SeriesExpansionMRR, results.SeriesContractionMRR, results.SeriesChurnedMRR,
+	results.SeriesNRR, results.SeriesGRR, results.SeriesHoursNeeded, results.SeriesHoursAvailable, results.SeriesUtilisation,
+	results.SeriesCoverage, results.SeriesCoverageBelow50, results.SeriesCSMs, results.SeriesAccountsPerCSM, results.SeriesCSCost,
+	results.SeriesGrossProfit, results.SeriesAcquisitionCost, results.SeriesExpansionCost, results.SeriesContribution,
+	results.SeriesCashFlowCum}
 
 const (
 	mARREnd = iota
@@ -61,10 +65,12 @@ const (
 	numMetrics
 )
 
-// MetricNames are the per-trial metrics in results.json, in order.
-var MetricNames = [numMetrics]string{"arr_end", "revenue_total", "nrr_12m", "grr_12m", "logos_end", "cs_cost_total", "coverage_mean", "gross_profit_total",
-	"acquisition_cost_total", "contribution_total", "retention_cost_ratio", "clv", "valuation",
-	"second_order_arr", "second_order_valuation"}
+// MetricNames are the per-trial metrics in results.json, in the order of
+// the m constants above.
+var MetricNames = [numMetrics]string{results.ARREnd, results.RevenueTotal, results.NRR12m, results.GRR12m, results.LogosEnd,
+	results.CSCostTotal, results.CoverageMean, results.GrossProfitTotal, results.AcquisitionCostTotal,
+	results.ContributionTotal, results.RetentionCostRatio, results.CLV, results.Valuation,
+	results.SecondOrderARR, results.SecondOrderValuation}
 
 // event is a change of one account's MRR in a month.
 type event struct {

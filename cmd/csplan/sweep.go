@@ -262,7 +262,7 @@ func runSweep(c *cobra.Command, path string, o sweepOptions) error {
 // chart into dir, commits it and prints the best point: the end of sweep
 // and of merge alike.
 func writeSweep(c *cobra.Command, dir *outputDir, sw *results.Sweep, out string) error {
-	higher := sim.HigherIsBetter(sw.Metric)
+	higher := results.HigherIsBetter(sw.Metric)
 	sw.Best = 0
 	for i, sp := range sw.Points {
 		best := sw.Points[sw.Best].Metrics[sw.Metric].Mean
