@@ -358,7 +358,6 @@ func (a *aggregate) results() *results.Results {
 	return r
 }
 
-
 // summarize returns mean, sd, standard error and exact quantiles of xs
 // (linear interpolation between order statistics, Hyndman and Fan type 7).
 func summarize(xs []float64) results.Summary {
