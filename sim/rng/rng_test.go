@@ -370,17 +370,8 @@ func TestRngNormMomentsAndTails(t *testing.T) {
 			pw += p
 		}
 	}
-	checkFreq(t, "wedge entry", wedgeIn, n, pw)
-	checkFreq(t, "tail entry", tailIn, n, pt)
-	exp := make([]float64, bins)
-	for i := range exp {
-		exp[i] = float64(n) / bins
-	}
-	x, crit := chiSquare(obs, exp), chiSquareCrit(bins-1)
-	t.Logf("equiprobable-bin chi-square %.1f on %d df, critical value %.1f", x, bins-1, crit)
-	if x > crit {
-		t.Errorf("normal chi-square %.1f > %.1f", x, crit)
-	}
+	checkPaths(t, wedgeIn, tailIn, n, pw, pt)
+	checkEquiprobable(t, "normal", obs, n)
 }
 
 // TestRngExpMomentsAndTails draws 2^22 ziggurat exponentials and checks:
@@ -458,17 +449,8 @@ func TestRngExpMomentsAndTails(t *testing.T) {
 			pw += p
 		}
 	}
-	checkFreq(t, "wedge entry", wedgeIn, n, pw)
-	checkFreq(t, "tail entry", tailIn, n, pt)
-	exp := make([]float64, bins)
-	for i := range exp {
-		exp[i] = float64(n) / bins
-	}
-	x, crit := chiSquare(obs, exp), chiSquareCrit(bins-1)
-	t.Logf("equiprobable-bin chi-square %.1f on %d df, critical value %.1f", x, bins-1, crit)
-	if x > crit {
-		t.Errorf("exponential chi-square %.1f > %.1f", x, crit)
-	}
+	checkPaths(t, wedgeIn, tailIn, n, pw, pt)
+	checkEquiprobable(t, "exponential", obs, n)
 }
 
 // TestRngZigguratTails checks the shape of the two ziggurat tails, which
@@ -550,5 +532,28 @@ func TestRngNormExpKolmogorovSmirnov(t *testing.T) {
 		if d > crit {
 			t.Errorf("%s KS statistic %.3g > %.3g", c.name, d, crit)
 		}
+	}
+}
+
+// checkPaths compares how often a ziggurat's calls entered its wedge test
+// and its tail path with the rates its tables imply.
+func checkPaths(t *testing.T, wedgeIn, tailIn, n int, pw, pt float64) {
+	t.Helper()
+	checkFreq(t, "wedge entry", wedgeIn, n, pw)
+	checkFreq(t, "tail entry", tailIn, n, pt)
+}
+
+// checkEquiprobable is the chi-square test of n draws counted in obs over
+// bins of equal probability.
+func checkEquiprobable(t *testing.T, name string, obs []int, n int) {
+	t.Helper()
+	exp := make([]float64, len(obs))
+	for i := range exp {
+		exp[i] = float64(n) / float64(len(obs))
+	}
+	x, crit := chiSquare(obs, exp), chiSquareCrit(len(obs)-1)
+	t.Logf("equiprobable-bin chi-square %.1f on %d df, critical value %.1f", x, len(obs)-1, crit)
+	if x > crit {
+		t.Errorf("%s chi-square %.1f > %.1f", name, x, crit)
 	}
 }
