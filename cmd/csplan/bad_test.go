@@ -152,6 +152,35 @@ var badInvocations = []badCase{
 	{name: "sensitivity of 1.2e15 account-months", files: map[string]string{"s.yaml": strings.Replace(bigBook, "churn: {annual: 10%}", "churn: {annual: {uniform: {min: 5%, max: 15%}}}", 1)},
 		args: []string{"sensitivity", "s.yaml", "--trials", "1000000", "-o", "out"}, code: exitFailure,
 		want: "this run asks for about 9.6e14 account-months: 1,000,000 trials × 4 models"},
+
+	// Flags (items 15 and 16): refused before any work, with exit 2.
+	{name: "run --precision NaN", args: []string{"run", optimum, "--precision", "NaN", "-o", "out"}, code: exitUsage,
+		want: `--precision: expected a share such as 0.5% or 0.005, found "NaN"`},
+	{name: "run --precision Inf%", args: []string{"run", optimum, "--precision", "Inf%", "-o", "out"}, code: exitUsage,
+		want: `--precision: expected a share such as 0.5% or 0.005, found "Inf%"`},
+	{name: "run --precision-metric foo", args: []string{"run", optimum, "--precision", "1%", "--precision-metric", "foo", "-o", "out"}, code: exitUsage,
+		want: `--precision-metric: unknown metric "foo" (use one of: arr_end, revenue_total, nrr_12m`},
+	{name: "run --precision-metric foo without --precision", args: []string{"run", optimum, "--precision-metric", "foo", "-o", "out"}, code: exitUsage,
+		want: `--precision-metric: unknown metric "foo" (use one of: arr_end`},
+	{name: "run -j 0", args: []string{"run", optimum, "-j", "0", "-o", "out"}, code: exitUsage,
+		want: "-j must be at least 1 (leave it out to use every core), got 0"},
+	{name: "run -j -3", args: []string{"run", optimum, "-j", "-3", "-o", "out"}, code: exitUsage,
+		want: "-j must be at least 1 (leave it out to use every core), got -3"},
+	{name: "sweep -j 0", args: []string{"sweep", optimum, "--set", "team.csms=1..2", "-j", "0", "-o", "out"}, code: exitUsage,
+		want: "-j must be at least 1 (leave it out to use every core), got 0"},
+	{name: "run --seed 2^64-1", args: []string{"run", optimum, "--seed", "18446744073709551615", "-o", "out"}, code: exitUsage,
+		want: "--seed must be from 0 to 9223372036854775807 (2^63 − 1), as the scenario's seed, got 18446744073709551615"},
+	{name: "sensitivity --seed 2^63", args: []string{"sensitivity", optimum, "--seed", "9223372036854775808", "-o", "out"}, code: exitUsage,
+		want: "--seed must be from 0 to 9223372036854775807 (2^63 − 1)"},
+	{name: "help nope", args: []string{"help", "nope"}, code: exitUsage,
+		want: `help: no command "nope" (use one of: calibrate, completion, init, kpi, merge, report, run`},
+	{name: "run -o a dangling link", setup: link("out", "nowhere"), args: []string{"run", optimum, "-o", "out"}, code: exitFailure,
+		want: "-o out is a symbolic link to nowhere, which does not exist; create nowhere, or remove the link"},
+	{name: "run -o inside a dangling link", setup: link("parts", "gone"), args: []string{"run", optimum, "-o", "parts/p1"}, code: exitFailure,
+		want: "is a symbolic link to gone, which does not exist; create gone, or remove the link"},
+	{name: "calibrate -o a dangling link", files: map[string]string{"h.csv": segmentHistory("smb")}, setup: link("c.yaml", "nowhere.yaml"),
+		args: []string{"calibrate", "h.csv", "-o", "c.yaml", "--force"}, code: exitFailure,
+		want: "-o c.yaml is a symbolic link to nowhere.yaml, which does not exist"},
 }
 
 func TestBadInvocations(t *testing.T) {
@@ -230,6 +259,15 @@ segments:
     churn: {annual: 10%}
 team: {csms: 10}
 `
+
+// link makes a symbolic link name to target in the case's directory.
+func link(name, target string) func(t *testing.T, dir string) {
+	return func(t *testing.T, dir string) {
+		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
 
 // fifo makes a named pipe called name in the case's directory.
 func fifo(name string) func(t *testing.T, dir string) {

@@ -61,6 +61,9 @@ func fileName(text string) string {
 // it is one of inputs (the files the command reads), a directory or
 // another kind of file, or it exists and force is not set.
 func checkOutputFile(path string, force bool, inputs ...string) error {
+	if err := danglingLink(path); err != nil {
+		return err
+	}
 	target, err := realPath(path)
 	if err != nil {
 		return err
@@ -183,6 +186,9 @@ const outputMarker = ".csplan-output"
 // a linked output directory is replaced where it lives.
 func newOutputDir(final string, inputs ...string) (*outputDir, error) {
 	o := &outputDir{shown: filepath.Clean(final)}
+	if err := danglingLink(final); err != nil {
+		return nil, err
+	}
 	var err error
 	if o.final, err = realPath(final); err != nil {
 		return nil, err
@@ -232,6 +238,36 @@ func realPath(p string) (string, error) {
 		}
 		rest = filepath.Join(filepath.Base(dir), rest)
 		dir = parent
+	}
+}
+
+// danglingLink refuses an output path p (a -o) whose deepest existing
+// part is a symbolic link that points nowhere: csplan follows links, so it
+// would write where the link points and fail only then, at the end of a
+// run.
+func danglingLink(p string) error {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return err
+	}
+	for dir := abs; ; dir = filepath.Dir(dir) {
+		if fi, err := os.Lstat(dir); err == nil {
+			if fi.Mode()&fs.ModeSymlink == 0 {
+				return nil
+			}
+			if _, err := os.Stat(dir); err == nil {
+				return nil
+			}
+			target, _ := os.Readlink(dir)
+			shown := p
+			if dir != abs {
+				shown = fmt.Sprintf("%s (%s)", p, dir)
+			}
+			return fmt.Errorf("-o %s is a symbolic link to %s, which does not exist; create %s, or remove the link", shown, target, target)
+		}
+		if filepath.Dir(dir) == dir {
+			return nil
+		}
 	}
 }
 

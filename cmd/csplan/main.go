@@ -108,10 +108,35 @@ by account, over thousands of possible futures, and compares options such as
 		return usageError{fmt.Errorf("%w (see csplan %s --help)", err, c.Name())}
 	})
 	root.AddCommand(runCommand(), reportCommand(), sweepCommand(), mergeCommand(), sensitivityCommand(), validateCommand(), schemaCommand(), initCommand(), kpiCommand(), calibrateCommand())
+	root.SetHelpCommand(helpCommand())
 	for _, c := range root.Commands() {
 		c.Long += exitStatus
 	}
 	return root
+}
+
+// helpCommand is cobra's help, except that a topic it does not know is a
+// usage error (cobra's prints the usage and exits 0).
+func helpCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		Long:  "help prints the help of a command, with its flags and examples, or of csplan itself.",
+		RunE: func(c *cobra.Command, a []string) error {
+			root := c.Root()
+			cmd, rest, err := root.Find(a)
+			if err != nil || len(rest) > 0 || (cmd == root && len(a) > 0) {
+				var names []string
+				for _, sub := range root.Commands() {
+					if sub.IsAvailableCommand() {
+						names = append(names, sub.Name())
+					}
+				}
+				return usageError{fmt.Errorf("help: no command %q (use one of: %s)", strings.Join(a, " "), strings.Join(names, ", "))}
+			}
+			return cmd.Help()
+		},
+	}
 }
 
 // args wraps a cobra argument check so its failure is a usage error.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -101,8 +102,10 @@ func (o *runOptions) check(c *cobra.Command) error {
 		return usageError{fmt.Errorf("%s: -o DIR is required (the output directory)", c.Name())}
 	case c.Flags().Changed("trials") && (o.trials < 1 || o.trials > 10_000_000):
 		return usageError{fmt.Errorf("--trials must be between 1 and 10000000, got %d", o.trials)}
-	case o.workers < 0:
-		return usageError{fmt.Errorf("-j must be at least 1, got %d", o.workers)}
+	case c.Flags().Changed("jobs") && o.workers < 1:
+		return usageError{fmt.Errorf("-j must be at least 1 (leave it out to use every core), got %d", o.workers)}
+	case c.Flags().Changed("seed") && o.seed > uint64(maxSeed):
+		return usageError{fmt.Errorf("--seed must be from 0 to %d (2^63 − 1), as the scenario's seed, got %d", maxSeed, o.seed)}
 	case o.mode != "" && o.mode != "expected" && o.mode != "monte-carlo":
 		return usageError{fmt.Errorf("unknown mode %q (use one of: expected, monte-carlo)", o.mode)}
 	case o.sampling != "" && o.sampling != "random" && o.sampling != "lhs":
@@ -110,6 +113,10 @@ func (o *runOptions) check(c *cobra.Command) error {
 	}
 	return nil
 }
+
+// maxSeed is the largest seed a scenario file takes, which --seed keeps to
+// so that a run's seed can always be written in its scenario.
+var _, maxSeed = scenarioBounds("seed", 0, math.MaxInt64)
 
 // settings applies the flags to the scenario's run settings.
 func (o *runOptions) settings(c *cobra.Command, set sim.Settings) sim.Settings {
@@ -161,6 +168,16 @@ func runScenario(c *cobra.Command, path string, o runOptions) error {
 			return usageError{fmt.Errorf("--shard runs a fixed number of trials; it cannot be combined with --precision")}
 		}
 	}
+	var precision float64
+	if o.precision != "" {
+		var err error
+		if precision, err = parsePercent(o.precision); err != nil {
+			return usageError{fmt.Errorf("--precision: %w", err)}
+		}
+	}
+	if (o.precision != "" || c.Flags().Changed("precision-metric")) && !slices.Contains(sim.MetricNames[:], o.metric) {
+		return usageError{fmt.Errorf("--precision-metric: unknown metric %q (use one of: %s)", o.metric, strings.Join(sim.MetricNames[:], ", "))}
+	}
 	if o.sensitive != "" {
 		if !slices.Contains(sim.MetricNames[:], o.sensitive) {
 			return usageError{fmt.Errorf("--sensitivity: unknown metric %q (use one of: %s)", o.sensitive, strings.Join(sim.MetricNames[:], ", "))}
@@ -190,12 +207,7 @@ func runScenario(c *cobra.Command, path string, o runOptions) error {
 	progress, finish := progressReporter(c, o.quiet || set.Mode == sim.Expected)
 	var res *results.Results
 	if o.precision != "" {
-		p, perr := parsePercent(o.precision)
-		if perr != nil {
-			finish()
-			return usageError{fmt.Errorf("--precision: %w", perr)}
-		}
-		res, err = sim.RunToPrecision(c.Context(), opts, set, o.metric, p, progress)
+		res, err = sim.RunToPrecision(c.Context(), opts, set, o.metric, precision, progress)
 	} else {
 		res, err = sim.Run(c.Context(), opts, set, progress)
 	}
@@ -367,7 +379,7 @@ func parsePercent(s string) (float64, error) {
 		t, scale = strings.TrimSuffix(t, "%"), 0.01
 	}
 	v, err := strconv.ParseFloat(t, 64)
-	if err != nil || v <= 0 || v*scale >= 1 {
+	if err != nil || !(v > 0 && v*scale < 1) { // NaN too
 		return 0, fmt.Errorf("expected a share such as 0.5%% or 0.005, found %q", s)
 	}
 	return v * scale, nil
