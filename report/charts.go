@@ -335,12 +335,13 @@ func seriesChart(r *results.Results, key string, unit axisUnit, yLabel string, b
 			alpha = theme.BandOnlyAlpha
 		}
 		for _, g := range groups {
-			p.Add(&bandPlot{pts: r.Options[g[0]].Series[key], lo: b.lo, hi: b.hi, color: withAlpha(optionColor(g[0]), alpha)})
+			pts := r.Options[g[0]].Series[key]
+			p.Add(newBand(seriesXYs(pts, b.lo), seriesXYs(pts, b.hi), withAlpha(optionColor(g[0]), alpha)))
 		}
 	}
 	for _, g := range groups {
 		c := optionColor(g[0])
-		p.Add(&linePlot{pts: r.Options[g[0]].Series[key], y: centreLine(mc), sty: draw.LineStyle{Color: c, Width: theme.LineWidth}})
+		p.Add(newLine(seriesXYs(r.Options[g[0]].Series[key], centreLine(mc)), draw.LineStyle{Color: c, Width: theme.LineWidth}))
 		kind := swatchLine
 		if len(bands) > 0 {
 			kind = swatchLineBand
@@ -351,8 +352,8 @@ func seriesChart(r *results.Results, key string, unit axisUnit, yLabel string, b
 		// Options with the same reference series (the same team) share one
 		// dashed line, in the colour of the first of them.
 		for _, g := range seriesGroups(r, ref) {
-			p.Add(&linePlot{pts: r.Options[g[0]].Series[ref], y: centreLine(mc),
-				sty: draw.LineStyle{Color: optionColor(g[0]), Width: theme.LineWidth, Dashes: []vg.Length{vg.Points(6), vg.Points(4)}}})
+			p.Add(newLine(seriesXYs(r.Options[g[0]].Series[ref], centreLine(mc)),
+				draw.LineStyle{Color: optionColor(g[0]), Width: theme.LineWidth, Dashes: []vg.Length{vg.Points(6), vg.Points(4)}}))
 		}
 	}
 	fitValueAxis(&p.Y, p.Y.Min, p.Y.Max, valueTicks{Unit: unit, Currency: r.Currency}, 7)
@@ -471,61 +472,6 @@ func seriesSpec(r *results.Results, t timeChart) *chartSpec {
 		how = fmt.Sprintf("%s per option: the line is the median of %s trials, %s.", t.measure, trials, bands)
 	}
 	return &chartSpec{name: t.name, caption: how + " " + rangeSentence(r, t.key, groups, t.what, t.unit), fig: *fig}
-}
-
-// bandPlot fills the area between two quantiles of a series.
-type bandPlot struct {
-	pts    []results.Point
-	lo, hi func(results.Point) float64
-	color  color.Color
-}
-
-func (b *bandPlot) Plot(c draw.Canvas, p *plot.Plot) {
-	trX, trY := p.Transforms(&c)
-	poly := make([]vg.Point, 0, 2*len(b.pts))
-	for _, pt := range b.pts {
-		poly = append(poly, vg.Point{X: trX(float64(pt.Month)), Y: trY(b.hi(pt))})
-	}
-	for i := len(b.pts) - 1; i >= 0; i-- {
-		pt := b.pts[i]
-		poly = append(poly, vg.Point{X: trX(float64(pt.Month)), Y: trY(b.lo(pt))})
-	}
-	c.FillPolygon(b.color, c.ClipPolygonXY(poly))
-}
-
-func (b *bandPlot) DataRange() (xmin, xmax, ymin, ymax float64) {
-	return seriesRange(b.pts, b.lo, b.hi)
-}
-
-// seriesRange is the range of months and of the values between lo and hi
-// of a series.
-func seriesRange(pts []results.Point, lo, hi func(results.Point) float64) (xmin, xmax, ymin, ymax float64) {
-	xmin, xmax, ymin, ymax = math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
-	for _, pt := range pts {
-		xmin, xmax = math.Min(xmin, float64(pt.Month)), math.Max(xmax, float64(pt.Month))
-		ymin, ymax = math.Min(ymin, lo(pt)), math.Max(ymax, hi(pt))
-	}
-	return xmin, xmax, ymin, ymax
-}
-
-// linePlot draws one statistic of a series as a line.
-type linePlot struct {
-	pts []results.Point
-	y   func(results.Point) float64
-	sty draw.LineStyle
-}
-
-func (l *linePlot) Plot(c draw.Canvas, p *plot.Plot) {
-	trX, trY := p.Transforms(&c)
-	line := make([]vg.Point, len(l.pts))
-	for i, pt := range l.pts {
-		line[i] = vg.Point{X: trX(float64(pt.Month)), Y: trY(l.y(pt))}
-	}
-	c.StrokeLines(l.sty, c.ClipLinesXY(line)...)
-}
-
-func (l *linePlot) DataRange() (xmin, xmax, ymin, ymax float64) {
-	return seriesRange(l.pts, l.y, l.y)
 }
 
 // The comparison chart.

@@ -11,6 +11,7 @@ import (
 	"math"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -34,18 +35,11 @@ func RetentionTrendChart(t RetentionTrend) (Chart, error) {
 	}
 	p := theme.newPlot("Month end", "Retention of the starting MRR")
 	p.X.Tick.Marker = monthTicks{Start: t.Start}
-	pts := func(v []float64) []vg.Point {
-		out := make([]vg.Point, len(v))
-		for i, y := range v {
-			out[i] = vg.Point{X: vg.Length(i + 1), Y: vg.Length(y)}
-		}
-		return out
-	}
 	bench := math.Pow(1.04, float64(t.Window)/12)
-	p.Add(&xyLine{pts: []vg.Point{{X: 1, Y: vg.Length(bench)}, {X: vg.Length(len(t.NRR)), Y: vg.Length(bench)}},
-		sty: draw.LineStyle{Color: theme.Faint, Width: theme.LineWidth * 0.7, Dashes: dashed}})
-	p.Add(&xyLine{pts: pts(t.GRR), sty: draw.LineStyle{Color: optionColor(1), Width: theme.LineWidth}})
-	p.Add(&xyLine{pts: pts(t.NRR), sty: draw.LineStyle{Color: optionColor(0), Width: theme.LineWidth}})
+	p.Add(newLine(plotter.XYs{{X: 1, Y: bench}, {X: float64(len(t.NRR)), Y: bench}},
+		draw.LineStyle{Color: theme.Faint, Width: theme.LineWidth * 0.7, Dashes: dashed}))
+	p.Add(newLine(indexXYs(1, t.GRR), draw.LineStyle{Color: optionColor(1), Width: theme.LineWidth}))
+	p.Add(newLine(indexXYs(1, t.NRR), draw.LineStyle{Color: optionColor(0), Width: theme.LineWidth}))
 	lo, hi := bench, bench
 	for i := range t.NRR {
 		lo, hi = math.Min(lo, math.Min(t.NRR[i], t.GRR[i])), math.Max(hi, math.Max(t.NRR[i], t.GRR[i]))
@@ -97,15 +91,8 @@ func RetentionChart(r RetentionFit) (Chart, error) {
 		return Chart{}, fmt.Errorf("report: segment %s has no retention curve (no tenure observed)", r.Segment)
 	}
 	p := theme.newPlot("Tenure ("+r.Unit+"s)", "Share of accounts still paying")
-	pts := func(v []float64) []vg.Point {
-		out := make([]vg.Point, len(v))
-		for i, y := range v {
-			out[i] = vg.Point{X: vg.Length(i), Y: vg.Length(y)}
-		}
-		return out
-	}
 	black := okabeIto[7]
-	p.Add(&xyBand{lo: pts(r.Lower), hi: pts(r.Upper), color: withAlpha(black, theme.BandOnlyAlpha*0.7)})
+	p.Add(newBand(indexXYs(0, r.Lower), indexXYs(0, r.Upper), withAlpha(black, theme.BandOnlyAlpha*0.7)))
 	legend := []legendItem{{Label: "Actual (Kaplan-Meier) with 95 % interval", Color: black, Kind: swatchLineBand}}
 	n := len(r.KM) - 1
 	for i, m := range r.Models {
@@ -121,10 +108,10 @@ func RetentionChart(r RetentionFit) (Chart, error) {
 		if len(sv) > n+1 {
 			sv = sv[:n+1]
 		}
-		p.Add(&xyLine{pts: pts(sv), sty: sty})
+		p.Add(newLine(indexXYs(0, sv), sty))
 		legend = append(legend, legendItem{Label: label, Color: c, Kind: swatchLine, Dashes: sty.Dashes})
 	}
-	p.Add(&xyLine{pts: pts(r.KM), sty: draw.LineStyle{Color: black, Width: theme.LineWidth}})
+	p.Add(newLine(indexXYs(0, r.KM), draw.LineStyle{Color: black, Width: theme.LineWidth}))
 	p.X.Min, p.X.Max = 0, float64(n)
 	p.X.Tick.Marker = valueTicks{Unit: axisCount}
 	fitValueAxis(&p.Y, 0, 1, valueTicks{Unit: axisRate}, 7)

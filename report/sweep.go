@@ -11,6 +11,7 @@ import (
 	"csplan/results"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -60,24 +61,25 @@ func sweepLine(sw *results.Sweep, m chartMetric) *chartFigure {
 	best := sw.Points[sw.Best]
 	p := theme.newPlot(sw.Parameters[0], m.Label+unitSuffix(m.Unit, sw.Currency))
 	c := optionColor(0)
-	xy := func(f func(results.Summary) float64) []vg.Point {
-		out := make([]vg.Point, len(sw.Points))
+	xy := func(f func(results.Summary) float64) plotter.XYs {
+		out := make(plotter.XYs, len(sw.Points))
 		for i, pt := range sw.Points {
-			out[i] = vg.Point{X: vg.Length(pt.Numbers[0]), Y: vg.Length(f(pt.Metrics[sw.Metric]))}
+			out[i] = plotter.XY{X: pt.Numbers[0], Y: f(pt.Metrics[sw.Metric])}
 		}
 		return out
 	}
 	mc := sw.Mode != "expected"
 	if mc {
-		p.Add(&xyBand{lo: xy(func(s results.Summary) float64 { return s.P5 }), hi: xy(func(s results.Summary) float64 { return s.P95 }),
-			color: withAlpha(c, theme.BandOnlyAlpha)})
+		p.Add(newBand(xy(func(s results.Summary) float64 { return s.P5 }), xy(func(s results.Summary) float64 { return s.P95 }),
+			withAlpha(c, theme.BandOnlyAlpha)))
 	}
 	centre := func(s results.Summary) float64 { return s.P50 }
 	if !mc {
 		centre = func(s results.Summary) float64 { return s.Mean }
 	}
-	p.Add(&xyLine{pts: xy(centre), sty: draw.LineStyle{Color: c, Width: theme.LineWidth}})
-	p.Add(&xyMark{at: vg.Point{X: vg.Length(best.Numbers[0]), Y: vg.Length(centre(best.Metrics[sw.Metric]))}, color: optionColor(3)})
+	p.Add(newLine(xy(centre), draw.LineStyle{Color: c, Width: theme.LineWidth}))
+	p.Add(&plotter.Scatter{XYs: plotter.XYs{{X: best.Numbers[0], Y: centre(best.Metrics[sw.Metric])}},
+		GlyphStyle: draw.GlyphStyle{Color: optionColor(3), Radius: vg.Points(6), Shape: draw.CircleGlyph{}}})
 	fitValueAxis(&p.Y, p.Y.Min, p.Y.Max, valueTicks{Unit: m.Unit, Currency: sw.Currency}, 7)
 	p.X.Tick.Marker = sweepTicks{sw: sw}
 	what := "median with 90 % band"
@@ -221,66 +223,6 @@ func index(s []string, v string) int {
 	return -1
 }
 
-// xyLine, xyBand and xyMark draw a sweep in data coordinates.
-type xyLine struct {
-	pts []vg.Point
-	sty draw.LineStyle
-}
-
-func (l *xyLine) Plot(c draw.Canvas, p *plot.Plot) {
-	trX, trY := p.Transforms(&c)
-	line := make([]vg.Point, len(l.pts))
-	for i, pt := range l.pts {
-		line[i] = vg.Point{X: trX(float64(pt.X)), Y: trY(float64(pt.Y))}
-	}
-	c.StrokeLines(l.sty, c.ClipLinesXY(line)...)
-}
-
-func (l *xyLine) DataRange() (xmin, xmax, ymin, ymax float64) { return xyRange(l.pts) }
-
-type xyBand struct {
-	lo, hi []vg.Point
-	color  color.Color
-}
-
-func (b *xyBand) Plot(c draw.Canvas, p *plot.Plot) {
-	trX, trY := p.Transforms(&c)
-	var poly []vg.Point
-	for _, pt := range b.hi {
-		poly = append(poly, vg.Point{X: trX(float64(pt.X)), Y: trY(float64(pt.Y))})
-	}
-	for i := len(b.lo) - 1; i >= 0; i-- {
-		poly = append(poly, vg.Point{X: trX(float64(b.lo[i].X)), Y: trY(float64(b.lo[i].Y))})
-	}
-	c.FillPolygon(b.color, c.ClipPolygonXY(poly))
-}
-
-func (b *xyBand) DataRange() (xmin, xmax, ymin, ymax float64) {
-	return xyRange(append(append([]vg.Point{}, b.lo...), b.hi...))
-}
-
-type xyMark struct {
-	at    vg.Point
-	color color.Color
-}
-
-func (m *xyMark) Plot(c draw.Canvas, p *plot.Plot) {
-	trX, trY := p.Transforms(&c)
-	c.DrawGlyph(draw.GlyphStyle{Color: m.color, Radius: vg.Points(6), Shape: draw.CircleGlyph{}},
-		vg.Point{X: trX(float64(m.at.X)), Y: trY(float64(m.at.Y))})
-}
-
-func (m *xyMark) DataRange() (xmin, xmax, ymin, ymax float64) { return xyRange([]vg.Point{m.at}) }
-
-func xyRange(pts []vg.Point) (xmin, xmax, ymin, ymax float64) {
-	xmin, xmax, ymin, ymax = math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
-	for _, p := range pts {
-		xmin, xmax = math.Min(xmin, float64(p.X)), math.Max(xmax, float64(p.X))
-		ymin, ymax = math.Min(ymin, float64(p.Y)), math.Max(ymax, float64(p.Y))
-	}
-	return
-}
-
 // convergenceChart shows a run to precision: the metric's mean after each
 // round of trials with its 95 % interval.
 func convergenceChart(r *results.Results) *chartSpec {
@@ -294,17 +236,17 @@ func convergenceChart(r *results.Results) *chartSpec {
 			m = x
 		}
 	}
-	var mid, lo, hi []vg.Point
+	var mid, lo, hi plotter.XYs
 	for _, rd := range cv.Rounds {
-		x := vg.Length(rd.Trials)
-		mid = append(mid, vg.Point{X: x, Y: vg.Length(rd.Mean)})
-		lo = append(lo, vg.Point{X: x, Y: vg.Length(rd.Mean - 1.96*rd.SE)})
-		hi = append(hi, vg.Point{X: x, Y: vg.Length(rd.Mean + 1.96*rd.SE)})
+		x := float64(rd.Trials)
+		mid = append(mid, plotter.XY{X: x, Y: rd.Mean})
+		lo = append(lo, plotter.XY{X: x, Y: rd.Mean - 1.96*rd.SE})
+		hi = append(hi, plotter.XY{X: x, Y: rd.Mean + 1.96*rd.SE})
 	}
 	p := theme.newPlot("Trials", m.Label+unitSuffix(m.Unit, r.Currency))
 	c := optionColor(0)
-	p.Add(&xyBand{lo: lo, hi: hi, color: withAlpha(c, theme.BandOnlyAlpha)})
-	p.Add(&xyLine{pts: mid, sty: draw.LineStyle{Color: c, Width: theme.LineWidth}})
+	p.Add(newBand(lo, hi, withAlpha(c, theme.BandOnlyAlpha)))
+	p.Add(newLine(mid, draw.LineStyle{Color: c, Width: theme.LineWidth}))
 	fitValueAxis(&p.Y, p.Y.Min, p.Y.Max, valueTicks{Unit: m.Unit, Currency: r.Currency}, 7)
 	p.X.Tick.Marker = valueTicks{Unit: axisCount}
 	state := "reached"
