@@ -51,11 +51,10 @@ type live struct {
 	riskUntil        int32 // churn is raised before this month
 	churnS           stream
 	champS, moveS    stream
-	hc, ec           float64 // churn hazard and threshold
+	churn            hazard
 	u, theta         float64 // sBG: uniform until θ is drawn (θ < 0: not yet)
 	up, co           motion
 	ups, cos         evList // its events so far
-	hasEc            bool
 	referred         bool
 	gone             bool
 }
@@ -66,11 +65,7 @@ type live struct {
 type motion struct {
 	s          stream
 	next, step int32 // next opportunity not yet counted (> horizon: none)
-	// rem is the threshold less the hazard accumulated since the last
-	// event; has says the threshold is drawn (lazily, as the skip-ahead
-	// stepper draws it).
-	rem float64
-	has bool
+	z          hazard
 }
 
 // evList is a linked list of an account's events in the stepper's arena.
@@ -551,12 +546,12 @@ func (w *worker) churnOpportunity(a *live, m int, cov float64, resp *Response) b
 			a.theta = betaRand(st, r.alpha, r.beta+float64(a.periods-1))
 		}
 		p := math.Min(1, a.theta*mult)
-		return hazardStep(p, -math.Log1p(-p), &a.hc, &a.ec, &a.hasEc, st)
+		return a.churn.run(p, -math.Log1p(-p), 1, st) == 0
 	case risk:
 		p := min(1, r.baseChurn*mult)
-		return hazardStep(p, -math.Log1p(-p), &a.hc, &a.ec, &a.hasEc, st)
+		return a.churn.run(p, -math.Log1p(-p), 1, st) == 0
 	}
-	return hazardStep(rs.pChurn, rs.lChurn, &a.hc, &a.ec, &a.hasEc, st)
+	return a.churn.run(rs.pChurn, rs.lChurn, 1, st) == 0
 }
 
 // advance counts the opportunities of motion mt (a's upsell, sign +1, or
@@ -588,21 +583,7 @@ func (l *lockstep) advance(a *live, mt *motion, m int, size dist.Dist, sign floa
 			p, lam = rs.pUp, rs.lUp
 		}
 		n := (end-next)/step + 1
-		k := n // opportunities of the run before the event; n: none
-		switch {
-		case p <= 0:
-		case p >= 1:
-			k = 0
-		default:
-			if !mt.has {
-				mt.rem, mt.has = mt.s.Exp(), true
-			}
-			if need := mt.rem / lam; need < float64(n) {
-				k = int(need)
-			} else {
-				mt.rem -= float64(n) * lam
-			}
-		}
+		k := mt.z.run(p, lam, n, &mt.s) // opportunities of the run before the event
 		if k == n {
 			mt.next = int32(end + step)
 			continue
@@ -610,7 +591,7 @@ func (l *lockstep) advance(a *live, mt *motion, m int, size dist.Dist, sign floa
 		mo := next + k*step
 		mt.next = int32(mo + step)
 		f := math.Max(0, 1+sign*sample(size, &mt.s))
-		mt.has = false
+		mt.z = hazard{}
 		a.mrr *= f
 		return event{int32(mo), f}, true
 	}
@@ -655,17 +636,11 @@ func (l *lockstep) nextVisit(a *live, m, h int) int {
 // earliest is the first opportunity at which the motion's event could
 // happen if every opportunity had probability pmax (hazard lamMax).
 func (mt *motion) earliest(pmax, lamMax float64, h int) int {
-	switch {
-	case int(mt.next) > h || pmax <= 0:
+	if int(mt.next) > h {
 		return h + 1
-	case pmax >= 1:
-		return int(mt.next)
 	}
-	if !mt.has {
-		mt.rem, mt.has = mt.s.Exp(), true
-	}
-	need := mt.rem / lamMax
-	if need >= float64(h) {
+	need := mt.z.earliest(pmax, lamMax, &mt.s)
+	if need < 0 || need >= float64(h) {
 		return h + 1
 	}
 	return int(mt.next) + int(need)*int(mt.step)
@@ -684,21 +659,54 @@ func firstOpportunity(anchor, every, firstRenewal, term int) (step, first int) {
 	return every, first
 }
 
-// hazardStep accumulates one opportunity with hazard λ = −log(1 − p) into
-// (acc, thr) and reports whether the event happens; the threshold is drawn
-// lazily, only when an uncertain opportunity first arrives.
-func hazardStep(p, lambda float64, acc, thr *float64, has *bool, s *stream) bool {
+// hazard is an event process over opportunities: the event happens at the
+// first opportunity at which the hazard accumulated since the last event,
+// Σ −log(1 − p_j), passes an exponential threshold, drawn from the
+// process's stream when an uncertain opportunity first needs it. With a
+// constant p this is the geometric skip of the skip-ahead stepper (the same
+// draw, the same arithmetic); with a p that changes between opportunities
+// it is the same process, so steppers that see different coverage draw
+// alike.
+type hazard struct {
+	acc, thr float64
+	has      bool
+}
+
+// run takes n opportunities of probability p (hazard lam = −log(1 − p))
+// and returns the number that pass before the event happens (so the event
+// is at opportunity k, from 0), or n when none does. After an event the
+// caller starts a new process (hazard{}).
+func (z *hazard) run(p, lam float64, n int, s *stream) int {
 	switch {
 	case p <= 0:
-		return false
+		return n
 	case p >= 1:
-		return true
+		return 0
 	}
-	if !*has {
-		*thr, *has = s.Exp(), true
+	if !z.has {
+		z.thr, z.has = s.Exp(), true
 	}
-	*acc += lambda
-	return *acc > *thr
+	if need := (z.thr - z.acc) / lam; need < float64(n) {
+		return int(need)
+	}
+	z.acc += float64(n) * lam
+	return n
+}
+
+// earliest is the number of opportunities that must pass before the
+// event can happen if every one had probability pmax (hazard lamMax), or
+// −1 when it can never happen.
+func (z *hazard) earliest(pmax, lamMax float64, s *stream) float64 {
+	switch {
+	case pmax <= 0:
+		return -1
+	case pmax >= 1:
+		return 0
+	}
+	if !z.has {
+		z.thr, z.has = s.Exp(), true
+	}
+	return (z.thr - z.acc) / lamMax
 }
 
 // response is what a coverage level means for one segment's accounts:

@@ -796,8 +796,7 @@ func (so *secondOrder) hasRisk(departures []int32) bool {
 // given the j − 1 periods survived, as the month-by-month engine does.
 // It returns opps+1 when the account survives.
 func (w *worker) churnWithChampions(r *segRun, rc *stream, first, step, opps int) int {
-	var acc, thr float64
-	has := false
+	var z hazard
 	theta, u := -1.0, 0.0
 	if r.sbg {
 		u = rc.Uniform()
@@ -843,18 +842,8 @@ func (w *worker) churnWithChampions(r *segRun, rc *stream, first, step, opps int
 			theta = betaRand(rc, r.alpha, r.beta+float64(j-1))
 			set(theta)
 		}
-		switch pp, ll := p[state], lam[state]; {
-		case pp <= 0:
-		case pp >= 1:
-			return j
-		default:
-			if !has {
-				thr, has = rc.Exp(), true
-			}
-			if need := (thr - acc) / ll; need < float64(n) {
-				return j + int(need)
-			}
-			acc += float64(n) * ll
+		if k := z.run(p[state], lam[state], n, rc); k < n {
+			return j + k
 		}
 		j += n
 	}
