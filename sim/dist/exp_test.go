@@ -36,7 +36,7 @@ func TestExpAgreesWithMath(t *testing.T) {
 		check(40 * (s.Uniform() - 0.5))
 		check(1400 * (s.Uniform() - 0.5))
 	}
-	for _, x := range []float64{0, -0.0, 1, -1, math.Ln2, 699.99, -699.99, 700, -700, 709.7, -745, 800, -800,
+	for _, x := range []float64{0, math.Copysign(0, -1), 1, -1, math.Ln2, 699.99, -699.99, 700, -700, 709.7, -745, 800, -800,
 		math.Inf(1), math.Inf(-1), math.NaN(), 1e-300, -1e-300} {
 		check(x)
 	}
