@@ -125,6 +125,12 @@ type lockstep struct {
 	alive  []int         // active accounts per segment
 	upMax  []float64     // per segment: the highest upsell probability any coverage gives
 	upLam  []float64     // and its hazard
+	// finishedAt is the month after which the trial ran at full coverage
+	// (finish), or 0.
+	finishedAt int
+	ahead      []int // scratch for spareAfter and finish
+	accAhead   []float64
+	leave      [][]int // finish: accounts leaving, per segment and month
 }
 
 // slotCounts counts a served segment's active accounts by priority slot,
@@ -229,6 +235,10 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 			}
 			w.visit(i, m, resp)
 		}
+		if l.cut[m] == cutNone && m < h && !w.check.lockstep && l.spareAfter(w, m, team.hours, acc) {
+			w.finish(m, resp, acc)
+			break
+		}
 	}
 	for i := range l.accts {
 		a := &l.accts[i]
@@ -237,6 +247,164 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 		}
 		w.ups, w.cos = l.collect(w.ups[:0], a.ups), l.collect(w.cos[:0], a.cos)
 		w.bookAccount(a.r, a.mrr0, int(a.join), int(a.firstRenew), int(a.churnAt), a.referred)
+	}
+}
+
+// spareAfter reports whether the team's hours cover every month after m
+// even if no served account left and every new logo joined: coverage is
+// then full for the rest of the trial. Only without second-order effects,
+// whose new logos depend on the accounts active.
+func (l *lockstep) spareAfter(w *worker, m int, hours, acc []float64) bool {
+	h := w.b.h
+	n := append(l.ahead[:0], make([]int, len(w.segs))...)
+	accAhead := append(l.accAhead[:0], acc...)
+	l.ahead, l.accAhead = n, accAhead
+	for i := range w.segs {
+		r := &w.segs[i]
+		if r.served() && r.so != nil {
+			return false
+		}
+		n[i] = l.alive[i]
+	}
+	for mo := m + 1; mo <= h; mo++ {
+		need := 0.0
+		for i := range w.segs {
+			r := &w.segs[i]
+			s := l.served[i]
+			if s < 0 {
+				continue
+			}
+			if r.lambda > 0 && r.newACV != nil {
+				n[i] += w.arrivals(r, mo, &accAhead[i])
+			}
+			need += float64(n[i]) * l.hours[s]
+		}
+		if need > hours[mo] {
+			return false
+		}
+	}
+	return true
+}
+
+// finish runs the trial to its end once coverage is known to be full after
+// month m: every account still active goes to the horizon at once
+// (complete), and the new logos of later months go the skip-ahead way. Both
+// draw what lockstep would draw month by month at full coverage.
+func (w *worker) finish(m int, resp *Response, acc []float64) {
+	l := &w.ls
+	h := w.b.h
+	for mo := m + 1; mo <= h; mo++ {
+		l.cut[mo], l.frac[mo] = cutNone, 1
+		l.hiCut.set(mo, cutNone)
+		l.loCut.set(mo, -cutNone)
+	}
+	// Active accounts per segment from month m + 1, for the months'
+	// statistics: those active after month m, the new logos from the month
+	// they join, each counted to its churn month.
+	for len(l.leave) < len(w.segs) {
+		l.leave = append(l.leave, nil)
+	}
+	active := append(l.ahead[:0], l.alive...)
+	l.ahead = active
+	for i := range w.segs {
+		l.leave[i] = append(l.leave[i][:0], make([]int, h+2)...)
+	}
+	for i := range l.accts {
+		if a := &l.accts[i]; !a.gone {
+			w.complete(a, m, resp)
+		}
+	}
+	l.finishedAt = m
+	for mo := m + 1; mo <= h; mo++ {
+		st := &w.stats[mo]
+		*st = syncStats{}
+		for i := range w.segs {
+			r := &w.segs[i]
+			if !r.served() {
+				continue
+			}
+			if r.lambda > 0 && r.newACV != nil {
+				n := w.arrivals(r, mo, &acc[i])
+				for k := 0; k < n; k++ {
+					key, mrr := w.newLogo(r, mo, k)
+					if churnAt := w.account(r, key, mrr, mo, mo+r.term, false); churnAt <= h {
+						l.leave[i][churnAt+1]++
+					}
+				}
+				active[i] += n
+			}
+			active[i] -= l.leave[i][mo]
+			st.n += active[i]
+			st.need += float64(active[i]) * l.hours[l.served[i]]
+		}
+		st.covSum = float64(st.n)
+	}
+}
+
+// complete takes account a, visited up to month m, to the horizon at full
+// coverage: its churn month in one step, then its upsells and contractions
+// before it, with their hazards carried on from lockstep.
+func (w *worker) complete(a *live, m int, resp *Response) {
+	l := &w.ls
+	r := a.r
+	h := w.b.h
+	churnAt := h + 1
+	if int(a.onbFailAt) > m {
+		churnAt = min(churnAt, int(a.onbFailAt))
+	}
+	if first := int(a.nextChurn); first <= h && first < churnAt {
+		step := int(a.step)
+		opps := (h-first)/step + 1
+		full := &r.cache.full
+		k := opps // opportunities survived before the churn; opps: none
+		st := &a.churnS
+		switch {
+		case r.sbg && a.theta < 0 && full.churnMult == 1:
+			if a.periods == 0 {
+				a.u = st.Uniform()
+			}
+			for j := range opps {
+				if r.sbgSurv[min(int(a.periods)+j+1, len(r.sbgSurv)-1)] < a.u {
+					k = j
+					break
+				}
+			}
+		case r.sbg:
+			if a.theta < 0 {
+				if a.periods == 0 {
+					a.u = st.Uniform()
+				}
+				a.theta = betaRand(st, r.alpha, r.beta+float64(a.periods))
+			}
+			p := math.Min(1, a.theta*full.churnMult)
+			k = a.churn.run(p, -math.Log1p(-p), opps, st)
+		default:
+			k = a.churn.run(full.pChurn, full.lChurn, opps, st)
+		}
+		if k < opps {
+			churnAt = min(churnAt, first+k*step)
+		}
+	}
+	a.churnAt, a.gone = int32(churnAt), true
+	l.alive[r.idx]--
+	l.count[l.served[r.idx]].add(int(a.slot), -1)
+	if churnAt <= h {
+		l.leave[r.idx][churnAt+1]++
+	}
+	last := min(h, churnAt-1)
+	for {
+		e, ok := l.advance(a, &a.up, last, r.upSize, +1, resp)
+		if !ok {
+			break
+		}
+		a.ups = l.push(a.ups, e)
+	}
+	for {
+		e, ok := l.advance(a, &a.co, last, r.coSize, -1, resp)
+		if !ok {
+			break
+		}
+		a.cos = l.push(a.cos, e)
 	}
 }
 
@@ -261,6 +429,7 @@ func (l *lockstep) begin(w *worker, h int, resp *Response) {
 	l.count = l.count[:0]
 	l.alive = append(l.alive[:0], make([]int, len(w.segs))...)
 	l.upMax, l.upLam = l.upMax[:0], l.upLam[:0]
+	l.finishedAt = 0
 	for i := range w.segs {
 		r := &w.segs[i]
 		// The highest upsell probability any coverage gives: an upsell

@@ -90,6 +90,44 @@ func TestSynchronousEngineMatchesIndependent(t *testing.T) {
 	}
 }
 
+// A team short of hours at first and spare later (27 CSMs for a book that
+// needs 36 at the start and shrinks) runs in lockstep until it can no
+// longer run short, then finishes the trial at once: the numbers are those
+// of lockstep to the end, to rounding.
+func TestFinishMatchesLockstep(t *testing.T) {
+	m := withTeam(27)
+	m.Segments[0].Contraction = Movement{Cadence: AtRenewal, Probability: fixed(0.1), Size: dist.Const(0.2)}
+	m.Segments[1].Churn = Churn{Rate: fixed(0.2), RateMonths: 12}
+	m.Segments[1].Acquisition = Acquisition{PerMonth: fixed(3), Growth: fixed(0)}
+	m.Segments[1].OnboardingSuccess, m.Segments[1].OnboardingMonths = fixed(0.9), 2
+	w := newWorker(3, m.Horizon, checks{})
+	finished := 0
+	for trial := range uint64(8) {
+		w.runTrial(&m, trial)
+		if w.ls.finishedAt > 0 {
+			finished++
+		}
+	}
+	if finished == 0 {
+		t.Fatal("no trial finished early: the test does not test")
+	}
+	fast := run(t, m, Settings{Trials: 32, Seed: 3})
+	slow := run(t, m, Settings{Trials: 32, Seed: 3, check: checks{lockstep: true}})
+	for name, ps := range slow.Options[0].Series {
+		for i, p := range ps {
+			q := fast.Options[0].Series[name][i]
+			if math.Abs(p.Mean-q.Mean) > 1e-9*math.Max(1, math.Abs(p.Mean)) {
+				t.Fatalf("%s month %d: lockstep %v, finished early %v", name, p.Month, p.Mean, q.Mean)
+			}
+		}
+	}
+	for name, s := range slow.Options[0].Metrics {
+		if q := fast.Options[0].Metrics[name]; math.Abs(s.Mean-q.Mean) > 1e-9*math.Max(1, math.Abs(s.Mean)) {
+			t.Errorf("%s: lockstep %v, finished early %v", name, s.Mean, q.Mean)
+		}
+	}
+}
+
 // Fewer CSMs never lower expected churn, and cost less.
 func TestFewerCSMsNeverLowerChurn(t *testing.T) {
 	for _, assign := range []Assignment{Even, Priority} {

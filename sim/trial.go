@@ -678,11 +678,12 @@ func (w *worker) championMoves(r *segRun, key uint64, churnAt int) {
 // account simulates one account that joins in month join (0 for the
 // existing book) with the given MRR and first renewal, drawing only the
 // events that happen: its churn time, its upsells and contractions by
-// geometric skips over their opportunities.
-func (w *worker) account(r *segRun, key uint64, mrr float64, join, firstRenewal int, referred bool) {
+// geometric skips over their opportunities. It returns the churn month
+// (beyond the horizon: none).
+func (w *worker) account(r *segRun, key uint64, mrr float64, join, firstRenewal int, referred bool) (churnAt int) {
 	h := w.b.h
 	term := r.term
-	churnAt := h + 1 // beyond the horizon: survives
+	churnAt = h + 1 // beyond the horizon: survives
 
 	if join > 0 && r.onbSuccess < 1 {
 		if st := newStream(key, purposeOnboarding); r.onboardingFails(st.Uniform(), r.onbSuccess) {
@@ -731,6 +732,7 @@ func (w *worker) account(r *segRun, key uint64, mrr float64, join, firstRenewal 
 		w.cos = opportunities(w.cos, &w.draws[2], r.logCoKeep, r.coSize, -1, anchor, r.coEvery, firstRenewal, term, last)
 	}
 	w.bookAccount(r, mrr, join, firstRenewal, churnAt, referred)
+	return churnAt
 }
 
 // bookAccount is the ledger: it books one account, given its plan (its
