@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"csplan/scenarios"
 )
@@ -27,6 +28,40 @@ import (
 //     (or it is empty), and an existing file only with --force.
 //   - Every write is atomic: a temporary file or directory beside the
 //     target, renamed into place when it is complete.
+
+// temporaries are the temporary files and directories csplan is writing
+// (a -o file before its rename, an output directory before its commit),
+// which removeTemporariesAndExit removes when a command does not stop on a
+// signal. The lock is held while an output is moved into place, so a
+// forced exit never comes between its renames.
+var temporaries = struct {
+	sync.Mutex
+	paths map[string]bool
+}{paths: map[string]bool{}}
+
+func addTemporary(p string) {
+	temporaries.Lock()
+	temporaries.paths[p] = true
+	temporaries.Unlock()
+}
+
+func dropTemporary(p string) {
+	temporaries.Lock()
+	delete(temporaries.paths, p)
+	temporaries.Unlock()
+}
+
+// removeTemporariesAndExit removes every temporary, then says why (say)
+// and exits with code. It keeps the lock: nothing is moved into place
+// after it.
+func removeTemporariesAndExit(say func(), code int) {
+	temporaries.Lock()
+	for p := range temporaries.paths {
+		os.RemoveAll(p)
+	}
+	say()
+	os.Exit(code)
+}
 
 // maxFileName bounds the names fileName makes, well inside the 255 bytes
 // a file name may have, leaving room for a suffix and an extension.
@@ -118,6 +153,8 @@ func writeOutputFile(path string, data []byte, force bool, inputs ...string) err
 		return err
 	}
 	tmp := f.Name()
+	addTemporary(tmp)
+	defer dropTemporary(tmp)
 	defer os.Remove(tmp)
 	_, err = f.Write(data)
 	for _, step := range []func() error{func() error { return f.Chmod(0o644) }, f.Sync, f.Close} {
@@ -213,8 +250,9 @@ func newOutputDir(final string, inputs ...string) (*outputDir, error) {
 	}
 	// MkdirTemp makes it private; the output is an ordinary directory
 	// (a merge job may run as another user on a shared volume).
+	addTemporary(o.tmp)
 	if err := os.Chmod(o.tmp, 0o755); err != nil {
-		os.Remove(o.tmp)
+		o.discard()
 		return nil, err
 	}
 	return o, nil
@@ -348,20 +386,28 @@ func (o *outputDir) commit() error {
 	if err := os.WriteFile(filepath.Join(o.tmp, outputMarker), []byte("csplan writes this directory and replaces it whole when run again with -o\n"), 0o644); err != nil {
 		return err
 	}
+	temporaries.Lock()
 	old := ""
 	if _, err := os.Stat(o.final); err == nil {
 		old = o.tmp + ".old"
 		if err := os.Rename(o.final, old); err != nil {
+			temporaries.Unlock()
 			return err
 		}
+		temporaries.paths[old] = true // the replaced output, removed below
 	}
 	if err := os.Rename(o.tmp, o.final); err != nil {
 		if old != "" {
 			os.Rename(old, o.final)
+			delete(temporaries.paths, old)
 		}
+		temporaries.Unlock()
 		return err
 	}
+	delete(temporaries.paths, o.tmp)
+	temporaries.Unlock()
 	if old != "" {
+		defer dropTemporary(old)
 		return os.RemoveAll(old)
 	}
 	return nil
@@ -372,4 +418,5 @@ func (o *outputDir) discard() {
 	if !o.kept {
 		os.RemoveAll(o.tmp)
 	}
+	dropTemporary(o.tmp)
 }
