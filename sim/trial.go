@@ -1094,7 +1094,9 @@ func betaRand(r *stream, a, b float64) float64 {
 func gammaRand(r *stream, a float64) float64 {
 	boost := 1.0
 	if a < 1 {
-		boost = math.Pow(r.Uniform(), 1/a)
+		// U^(1/a), as exp(log U / a): U is in (0, 1), so none of Pow's
+		// special cases arise, and this is about twice as fast.
+		boost = math.Exp(math.Log(r.Uniform()) / a)
 		a++
 	}
 	d := a - 1.0/3
