@@ -12,9 +12,9 @@ import (
 	"strconv"
 	"strings"
 
+	"csplan/internal/rng"
 	"csplan/sim"
 	"csplan/sim/dist"
-	"csplan/sim/rng"
 
 	"go.yaml.in/yaml/v3"
 	"gonum.org/v1/gonum/mat"

@@ -4,7 +4,7 @@ import (
 	"hash/fnv"
 	"math"
 
-	"csplan/sim/rng"
+	"csplan/internal/rng"
 )
 
 // Random streams. Every random number is drawn from a stream named by

@@ -11,7 +11,7 @@ import (
 	"slices"
 	"strconv"
 
-	"csplan/sim/rng"
+	"csplan/internal/rng"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )

@@ -1,7 +1,7 @@
 package dist
 
 import (
-	"csplan/sim/rng"
+	"csplan/internal/rng"
 	"fmt"
 	"math"
 	"runtime/debug"

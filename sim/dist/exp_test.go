@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	"csplan/sim/rng"
+	"csplan/internal/rng"
 )
 
 // exp agrees with math.Exp within 2 ulps over the range a lognormal's
