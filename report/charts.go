@@ -11,6 +11,8 @@ import (
 	"sync"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
@@ -548,7 +550,7 @@ func comparisonPanel(r *results.Results, m chartMetric, mc bool, maxTicks int, s
 	p.X.Tick.Marker = noTicks{}
 	p.X.Width = 0
 	p.X.Padding = 0
-	dots := &intervalDots{}
+	var items []intervalItem
 	for i, o := range r.Options {
 		s, ok := o.Metrics[m.Key]
 		if !ok {
@@ -559,18 +561,20 @@ func comparisonPanel(r *results.Results, m chartMetric, mc bool, maxTicks int, s
 			it.mid, it.lo90, it.hi90, it.lo50, it.hi50 = s.P50, s.P5, s.P95, s.P25, s.P75
 		}
 		it.label = chartValue(it.mid, m.Unit, r.Currency, false)
-		dots.items = append(dots.items, it)
+		items = append(items, it)
 	}
-	sty := dots.labelStyle()
-	for _, it := range dots.items {
+	sty := valueLabelStyle()
+	for _, it := range items {
 		if sty.Width(it.label) > slot*0.92 { // labels would run into each other
-			for i := range dots.items {
-				dots.items[i].label = ""
+			for i := range items {
+				items[i].label = ""
 			}
 			break
 		}
 	}
-	p.Add(dots)
+	for _, it := range items {
+		p.Add(it.marks()...)
+	}
 	p.X.Min, p.X.Max = -0.5, float64(len(r.Options))-0.5
 	fitValueAxis(&p.Y, p.Y.Min, p.Y.Max, valueTicks{Unit: m.Unit, Currency: r.Currency}, maxTicks)
 	return p
@@ -589,31 +593,38 @@ func drawIntervalKey(c draw.Canvas) {
 	if h <= 0 {
 		return
 	}
-	x := c.Min.X + 40
-	y := func(f float64) vg.Length { return c.Min.Y + theme.Gap + h*vg.Length(f) }
+	// The example's values are heights in the key, on a value axis of 0
+	// to 1 over its height and x = 0 at 40 pt from its left.
+	area := c
+	area.Min.Y, area.Max.Y = c.Min.Y+theme.Gap, top
+	area.Max.X = c.Min.X + 80
+	axes := plot.New()
+	axes.X.Min, axes.X.Max = -1, 1
+	axes.Y.Min, axes.Y.Max = 0, 1
 	grey := color.NRGBA{R: 0x77, G: 0x77, B: 0x77, A: 0xff}
-	thin := draw.LineStyle{Color: grey, Width: theme.WhiskerWidth * 0.75}
-	c.StrokeLine2(thin, x, y(0.05), x, y(0.95))
-	c.StrokeLine2(thin, x-4, y(0.05), x+4, y(0.05))
-	c.StrokeLine2(thin, x-4, y(0.95), x+4, y(0.95))
-	c.StrokeLine2(draw.LineStyle{Color: grey, Width: theme.WhiskerWidth * 3}, x, y(0.3), x, y(0.72))
-	c.DrawGlyphNoClip(draw.GlyphStyle{Color: theme.Background, Radius: theme.MarkerRadius + 1.5, Shape: draw.CircleGlyph{}}, vg.Point{X: x, Y: y(0.5)})
-	c.DrawGlyphNoClip(draw.GlyphStyle{Color: grey, Radius: theme.MarkerRadius, Shape: draw.CircleGlyph{}}, vg.Point{X: x, Y: y(0.5)})
-	tx := x + 18
+	example := intervalItem{mid: 0.5, lo50: 0.3, hi50: 0.72, lo90: 0.05, hi90: 0.95, color: grey, glyph: draw.CircleGlyph{}}
+	for _, m := range example.marks() {
+		m.Plot(area, axes)
+	}
+	y := func(f float64) vg.Length { return c.Min.Y + theme.Gap + h*vg.Length(f) }
+	tx := c.Min.X + 40 + 18
 	for _, l := range []struct {
 		f    float64
 		text string
 	}{
-		{0.95, "95th percentile"},
-		{0.72, "75th percentile"},
-		{0.5, "median (the number written)"},
-		{0.3, "25th percentile"},
-		{0.05, "5th percentile"},
+		{example.hi90, "95th percentile"},
+		{example.hi50, "75th percentile"},
+		{example.mid, "median (the number written)"},
+		{example.lo50, "25th percentile"},
+		{example.lo90, "5th percentile"},
 	} {
 		c.FillText(sty, vg.Point{X: tx, Y: y(l.f)}, l.text)
 	}
 }
 
+// intervalItem is one option in a comparison panel: its median, middle
+// 50 % and 90 % of trials (all the expected value in expected mode), and
+// the value written above them.
 type intervalItem struct {
 	x                           float64
 	mid, lo50, hi50, lo90, hi90 float64
@@ -622,62 +633,37 @@ type intervalItem struct {
 	label                       string
 }
 
-// intervalDots draws markers with intervals and value labels.
-type intervalDots struct{ items []intervalItem }
+// marks draws it with gonum's plotters: the 90 % interval as an error bar
+// with caps, the middle 50 % as a thick line over it (neither where the
+// interval is empty), the marker at the median on a halo of the
+// background, and the value above the interval, kept inside the plot.
+func (it intervalItem) marks() []plot.Plotter {
+	var marks []plot.Plotter
+	if it.hi90 > it.lo90 {
+		marks = append(marks,
+			unpad(&plotter.YErrorBars{XYs: plotter.XYs{{X: it.x, Y: it.lo90}}, YErrors: plotter.YErrors{{Low: 0, High: it.hi90 - it.lo90}},
+				LineStyle: draw.LineStyle{Color: it.color, Width: theme.WhiskerWidth * 0.75}, CapWidth: 8}),
+			newLine(plotter.XYs{{X: it.x, Y: it.lo50}, {X: it.x, Y: it.hi50}}, draw.LineStyle{Color: it.color, Width: theme.WhiskerWidth * 3}))
+	}
+	at := plotter.XYs{{X: it.x, Y: it.mid}}
+	marks = append(marks,
+		unpad(&plotter.Scatter{XYs: at, GlyphStyle: draw.GlyphStyle{Color: theme.Background, Radius: theme.MarkerRadius + 1.5, Shape: it.glyph}}),
+		unpad(&plotter.Scatter{XYs: at, GlyphStyle: draw.GlyphStyle{Color: it.color, Radius: theme.MarkerRadius, Shape: it.glyph}}))
+	if it.label != "" {
+		marks = append(marks, &plotter.Labels{XYs: plotter.XYs{{X: it.x, Y: it.hi90}}, Labels: []string{it.label},
+			TextStyle: []text.Style{valueLabelStyle()}, Offset: vg.Point{Y: valueLabelGap}})
+	}
+	return marks
+}
 
-func (d *intervalDots) labelStyle() draw.TextStyle {
+// valueLabelStyle is the style of a value written above its interval.
+func valueLabelStyle() text.Style {
 	sty := theme.style(theme.ValueSize, false, theme.Ink)
 	sty.XAlign, sty.YAlign = draw.XCenter, draw.YBottom
 	return sty
 }
 
 const valueLabelGap = 4 // pt between an interval's top and its value
-
-func (d *intervalDots) Plot(c draw.Canvas, p *plot.Plot) {
-	trX, trY := p.Transforms(&c)
-	sty := d.labelStyle()
-	for _, it := range d.items {
-		x := trX(it.x)
-		if it.hi90 > it.lo90 {
-			thin := draw.LineStyle{Color: it.color, Width: theme.WhiskerWidth * 0.75}
-			c.StrokeLine2(thin, x, trY(it.lo90), x, trY(it.hi90))
-			c.StrokeLine2(thin, x-4, trY(it.lo90), x+4, trY(it.lo90))
-			c.StrokeLine2(thin, x-4, trY(it.hi90), x+4, trY(it.hi90))
-			c.StrokeLine2(draw.LineStyle{Color: it.color, Width: theme.WhiskerWidth * 3}, x, trY(it.lo50), x, trY(it.hi50))
-		}
-		white := draw.GlyphStyle{Color: theme.Background, Radius: theme.MarkerRadius + 1.5, Shape: it.glyph}
-		c.DrawGlyphNoClip(white, vg.Point{X: x, Y: trY(it.mid)})
-		c.DrawGlyphNoClip(draw.GlyphStyle{Color: it.color, Radius: theme.MarkerRadius, Shape: it.glyph}, vg.Point{X: x, Y: trY(it.mid)})
-		if it.label != "" {
-			c.FillText(sty, vg.Point{X: x, Y: trY(it.hi90) + valueLabelGap}, it.label)
-		}
-	}
-}
-
-func (d *intervalDots) DataRange() (xmin, xmax, ymin, ymax float64) {
-	xmin, xmax, ymin, ymax = math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
-	for _, it := range d.items {
-		xmin, xmax = math.Min(xmin, it.x), math.Max(xmax, it.x)
-		ymin, ymax = math.Min(ymin, it.lo90), math.Max(ymax, it.hi90)
-	}
-	return
-}
-
-// GlyphBoxes keeps the value labels inside the plot.
-func (d *intervalDots) GlyphBoxes(p *plot.Plot) []plot.GlyphBox {
-	sty := d.labelStyle()
-	boxes := make([]plot.GlyphBox, 0, len(d.items))
-	for _, it := range d.items {
-		if it.label == "" {
-			continue
-		}
-		rect := sty.Rectangle(it.label)
-		rect.Min.Y += valueLabelGap
-		rect.Max.Y += valueLabelGap
-		boxes = append(boxes, plot.GlyphBox{X: p.X.Norm(it.x), Y: p.Y.Norm(it.hi90), Rectangle: rect})
-	}
-	return boxes
-}
 
 // Differences from the baseline.
 
@@ -765,11 +751,13 @@ func diffChart(r *results.Results, m chartMetric) *chartSpec {
 		p.X.Tick.Marker = valueTicks{Unit: unit, Currency: r.Currency, Signed: true}
 		p.Y.Tick.Marker = valueTicks{Unit: axisShare, Target: 3}
 		bars := &histBars{h: d.Histogram, color: withAlpha(optionColor(pn.idx), theme.BarAlpha)}
-		p.Add(bars, zeroLine{sty: draw.LineStyle{Color: theme.Ink, Width: 1.2, Dashes: []vg.Length{4, 3}}})
+		p.Add(bars)
 		p.X.Min, p.X.Max = xmin, xmax
 		// Bins differ in width between options, so heights are compared
 		// within a panel only: each panel has its own scale.
 		p.Y.Min, p.Y.Max = 0, 1.08*bars.maxShare()
+		// No difference: a dashed line at zero, over the whole height.
+		p.Add(newLine(plotter.XYs{{X: 0, Y: p.Y.Min}, {X: 0, Y: p.Y.Max}}, draw.LineStyle{Color: theme.Ink, Width: 1.2, Dashes: []vg.Length{4, 3}}))
 		plots[i] = p
 
 		name := r.Options[pn.idx].Name
@@ -847,7 +835,10 @@ func diffColumns(n int) int {
 	return (n + 1) / 2
 }
 
-// histBars draws a histogram of shares of trials.
+// histBars draws a histogram of shares of trials, leaving out empty bins
+// and parting bars wide enough to show it with a hairline. plotter.Histogram
+// can part bars only with an outline, which would also erase the bars of
+// one or two trials in the tails (under a point high).
 type histBars struct {
 	h     *results.Histogram
 	color color.Color
@@ -917,15 +908,5 @@ func (b *histBars) Plot(c draw.Canvas, p *plot.Plot) {
 		}
 		y0, y1 := trY(0), trY(float64(n)/float64(total))
 		c.FillPolygon(b.color, c.ClipPolygonXY(rectPoints(vg.Rectangle{Min: vg.Point{X: x0, Y: y0}, Max: vg.Point{X: x1, Y: y1}})))
-	}
-}
-
-// zeroLine is a vertical reference line at x = 0.
-type zeroLine struct{ sty draw.LineStyle }
-
-func (z zeroLine) Plot(c draw.Canvas, p *plot.Plot) {
-	trX, _ := p.Transforms(&c)
-	if x := trX(0); c.ContainsX(x) {
-		c.StrokeLine2(z.sty, x, c.Min.Y, x, c.Max.Y)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -158,7 +159,9 @@ func ParetoChart(b ParetoBook) (Chart, error) {
 	fitValueAxis(&p.Y, 0, b.MRR[0], valueTicks{Unit: axisMoney, Currency: b.Currency}, 7)
 	p.X.Min, p.X.Max = 0, float64(n)
 	p.X.Tick.Marker = valueTicks{Unit: axisCount}
-	p.Add(&paretoPlot{mrr: b.MRR, total: total, tiers: b.Tiers})
+	p.Add(paretoBars(b.MRR))
+	p.Add(cumulativeShare(b.MRR, total, p.Y.Min, p.Y.Max))
+	p.Add(tierMarks(b.Tiers, p.Y.Min, p.Y.Max)...)
 	legend := []legendItem{
 		{Label: "MRR of each account", Color: optionColor(0), Kind: swatchBar},
 		{Label: "Cumulative share of MRR (right axis)", Color: optionColor(3), Kind: swatchLine},
@@ -177,6 +180,7 @@ func ParetoChart(b ParetoBook) (Chart, error) {
 		Body: func(c draw.Canvas) {
 			c.Max.X -= 40 // room for the right axis
 			p.Draw(c)
+			drawShareAxis(p.DataCanvas(c))
 		},
 	}
 	return renderHistory("pareto", fig)
@@ -189,61 +193,73 @@ func chartCurrencyCode(c string) string {
 	return c
 }
 
-// paretoPlot draws the bars, the cumulative line with its axis on the
-// right, and the tier boundaries.
-type paretoPlot struct {
-	mrr   []float64
-	total float64
-	tiers []ParetoTier
+// paretoBars is MRR per account, largest first, as a bar per account, or
+// as a filled profile when there are more accounts than fit as bars.
+func paretoBars(mrr []float64) *plotter.Polygon {
+	n := len(mrr)
+	bars := &plotter.Polygon{Color: withAlpha(optionColor(0), theme.BarAlpha)}
+	if n <= 150 {
+		const gap = 0.15 // of an account's width, between bars
+		for i, v := range mrr {
+			x0, x1 := float64(i)+gap/2, float64(i+1)-gap/2
+			bars.XYs = append(bars.XYs, plotter.XYs{{X: x0, Y: 0}, {X: x1, Y: 0}, {X: x1, Y: v}, {X: x0, Y: v}})
+		}
+		return bars
+	}
+	profile := plotter.XYs{{X: 0, Y: 0}}
+	for i := 0; i < n; i += max(1, n/2000) {
+		profile = append(profile, plotter.XY{X: float64(i), Y: mrr[i]})
+	}
+	profile = append(profile, plotter.XY{X: float64(n), Y: mrr[n-1]}, plotter.XY{X: float64(n), Y: 0})
+	bars.XYs = []plotter.XYs{profile}
+	return bars
 }
 
-func (pp *paretoPlot) Plot(c draw.Canvas, p *plot.Plot) {
-	trX, trY := p.Transforms(&c)
-	n := len(pp.mrr)
-	barColor := withAlpha(optionColor(0), theme.BarAlpha)
-	if n <= 150 {
-		gap := (trX(1) - trX(0)) * 0.15
-		for i, v := range pp.mrr {
-			r := vg.Rectangle{Min: vg.Point{X: trX(float64(i)) + gap/2, Y: trY(0)}, Max: vg.Point{X: trX(float64(i+1)) - gap/2, Y: trY(v)}}
-			c.FillPolygon(barColor, c.ClipPolygonXY(rectPoints(r)))
-		}
-	} else {
-		poly := []vg.Point{{X: trX(0), Y: trY(0)}}
-		step := max(1, n/2000)
-		for i := 0; i < n; i += step {
-			poly = append(poly, vg.Point{X: trX(float64(i)), Y: trY(pp.mrr[i])})
-		}
-		poly = append(poly, vg.Point{X: trX(float64(n)), Y: trY(pp.mrr[n-1])}, vg.Point{X: trX(float64(n)), Y: trY(0)})
-		c.FillPolygon(barColor, c.ClipPolygonXY(poly))
-	}
-	// Cumulative share mapped onto the height of the data area.
-	yOf := func(share float64) vg.Length { return c.Min.Y + vg.Length(share)*(c.Max.Y-c.Min.Y) }
-	line := []vg.Point{{X: trX(0), Y: yOf(0)}}
+// cumulativeShare is the running share of total MRR, drawn over the height
+// of the value axis from lo (0 %) to hi (100 %), as the right axis reads it.
+func cumulativeShare(mrr []float64, total, lo, hi float64) unpadded {
+	n := len(mrr)
+	yOf := func(share float64) float64 { return lo + share*(hi-lo) }
+	xys := plotter.XYs{{X: 0, Y: yOf(0)}}
 	cum := 0.0
 	step := max(1, n/2000)
-	for i, v := range pp.mrr {
+	for i, v := range mrr {
 		cum += v
 		if (i+1)%step == 0 || i == n-1 {
-			line = append(line, vg.Point{X: trX(float64(i + 1)), Y: yOf(cum / pp.total)})
+			xys = append(xys, plotter.XY{X: float64(i + 1), Y: yOf(cum / total)})
 		}
 	}
-	c.StrokeLines(draw.LineStyle{Color: optionColor(3), Width: theme.LineWidth}, line)
+	return newLine(xys, draw.LineStyle{Color: optionColor(3), Width: theme.LineWidth})
+}
+
+// tierMarks are the touch tiers: a dashed line where each but the last
+// ends, and each one's name at the top of its first account, over the
+// height of the value axis from lo to hi.
+func tierMarks(tiers []ParetoTier, lo, hi float64) []plot.Plotter {
+	var marks []plot.Plotter
+	sty := theme.style(theme.ValueSize, false, theme.Muted)
+	at := 0
+	for i, t := range tiers {
+		x0 := float64(at)
+		at += t.Accounts
+		if i < len(tiers)-1 {
+			x := float64(at)
+			marks = append(marks, newLine(plotter.XYs{{X: x, Y: lo}, {X: x, Y: hi}},
+				draw.LineStyle{Color: theme.Faint, Width: theme.AxisWidth, Dashes: dashed}))
+		}
+		marks = append(marks, &plotter.Labels{XYs: plotter.XYs{{X: x0, Y: hi}}, Labels: []string{t.Name},
+			TextStyle: []text.Style{sty}, Offset: vg.Point{X: 4, Y: -2}})
+	}
+	return marks
+}
+
+// drawShareAxis labels the cumulative share on the right of the data area
+// c, from 0 % at its bottom to 100 % at its top.
+func drawShareAxis(c draw.Canvas) {
 	sty := theme.style(theme.TickSize, false, theme.Ink)
 	sty.YAlign = draw.YCenter
 	for _, s := range []float64{0, 0.25, 0.5, 0.75, 1} {
-		c.FillText(sty, vg.Point{X: c.Max.X + 6, Y: yOf(s)}, fmt.Sprintf("%.0f%%", 100*s))
-	}
-	// Tier boundaries.
-	lab := theme.style(theme.ValueSize, false, theme.Muted)
-	at := 0
-	for i, t := range pp.tiers {
-		x0 := trX(float64(at))
-		at += t.Accounts
-		if i < len(pp.tiers)-1 {
-			x := trX(float64(at))
-			c.StrokeLine2(draw.LineStyle{Color: theme.Faint, Width: theme.AxisWidth, Dashes: dashed}, x, c.Min.Y, x, c.Max.Y)
-		}
-		c.FillText(lab, vg.Point{X: x0 + 4, Y: c.Max.Y - 2}, t.Name)
+		c.FillText(sty, vg.Point{X: c.Max.X + 6, Y: c.Min.Y + vg.Length(s)*(c.Max.Y-c.Min.Y)}, fmt.Sprintf("%.0f%%", 100*s))
 	}
 }
 

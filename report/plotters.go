@@ -31,17 +31,26 @@ func indexXYs(first int, values []float64) plotter.XYs {
 	return xys
 }
 
-// line is a plotter.Line that leaves the layout to the axes: gonum pads
-// the data area by half the line's width around every point, where the
-// charts end their axes at the data (a time axis at the first and last
-// month, a value axis on a labelled grid line) and clip the line there.
-type line struct{ *plotter.Line }
+// unpadded is a gonum plotter that leaves the layout to the axes. gonum
+// pads the data area so that a line's width or a marker's radius fits
+// inside it at the ends of the data; the charts instead end their axes at
+// the data (a time axis at the first and last month, a value axis on a
+// labelled grid line) and let the marks reach over the edge.
+type unpadded struct {
+	plot.Plotter
+	plot.DataRanger
+}
 
-func (line) GlyphBoxes(*plot.Plot) []plot.GlyphBox { return nil }
+func unpad(p interface {
+	plot.Plotter
+	plot.DataRanger
+}) unpadded {
+	return unpadded{p, p}
+}
 
 // newLine is a line through xys.
-func newLine(xys plotter.XYs, sty draw.LineStyle) line {
-	return line{&plotter.Line{XYs: xys, LineStyle: sty}}
+func newLine(xys plotter.XYs, sty draw.LineStyle) unpadded {
+	return unpad(&plotter.Line{XYs: xys, LineStyle: sty})
 }
 
 // newBand fills the area between two lines over the same xs, lo and hi.
