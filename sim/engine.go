@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"csplan/internal/summary"
 	"csplan/results"
 
 	"golang.org/x/sync/errgroup"
@@ -182,7 +183,7 @@ func (a *aggregate) record(w *worker, k, t int, series *[numSeries][]float64, bl
 		for mo, v := range series[i] {
 			row[mo] += v
 			sq[mo] += v * v
-			skr[mo].add(v)
+			skr[mo].Add(v)
 		}
 	}
 }
@@ -193,16 +194,17 @@ func (a *aggregate) record(w *worker, k, t int, series *[numSeries][]float64, bl
 // in any order to the same bits, so workers, and shards of a run on other
 // machines, add up to what one serial run gives.
 type aggregate struct {
-	info       runInfo
-	first, end int                     // the trials held: [first, end) of info.Trials
-	metrics    [][numMetrics][]float64 // [option][metric][trial−first]
-	segCLV     [][][]float64           // [option][segment][trial−first]: CLV per account of each segment
-	sums       [][numSeries][]exactSum // [option][series][month], then sums of squares at [h+1+month]
-	sketches   [][numSeries][]sketch   // [option][series][month]
+	info       RunInfo
+	first, end int                           // the trials held: [first, end) of info.Trials
+	metrics    [][numMetrics][]float64       // [option][metric][trial−first]
+	segCLV     [][][]float64                 // [option][segment][trial−first]: CLV per account of each segment
+	sums       [][numSeries][]summary.Sum    // [option][series][month], then sums of squares at [h+1+month]
+	sketches   [][numSeries][]summary.Sketch // [option][series][month]
 }
 
-// runInfo is what the results say about a run besides its numbers.
-type runInfo struct {
+// RunInfo is what the results say about a run besides its numbers; a Part
+// carries it, so that merged parts can be checked to be of one run.
+type RunInfo struct {
 	Seed         uint64
 	Trials       int
 	Horizon      int
@@ -213,12 +215,12 @@ type runInfo struct {
 
 // share is one worker's sums and sketches.
 type share struct {
-	sums     [][numSeries][]exactSum
-	sketches [][numSeries][]sketch
+	sums     [][numSeries][]summary.Sum
+	sketches [][numSeries][]summary.Sketch
 }
 
 func newAggregate(opts []Option, s Settings, first, end int) *aggregate {
-	info := runInfo{Seed: s.Seed, Trials: s.Trials, Horizon: opts[0].Model.Horizon, LHS: s.LHS}
+	info := RunInfo{Seed: s.Seed, Trials: s.Trials, Horizon: opts[0].Model.Horizon, LHS: s.LHS}
 	for _, o := range opts {
 		info.Names, info.Descs = append(info.Names, o.Name), append(info.Descs, o.Description)
 		var segs []string
@@ -245,11 +247,11 @@ func newAggregate(opts []Option, s Settings, first, end int) *aggregate {
 
 func (a *aggregate) newShare() *share {
 	n, h := len(a.metrics), a.info.Horizon
-	sh := &share{sums: make([][numSeries][]exactSum, n), sketches: make([][numSeries][]sketch, n)}
+	sh := &share{sums: make([][numSeries][]summary.Sum, n), sketches: make([][numSeries][]summary.Sketch, n)}
 	for k := range n {
 		for i := range numSeries {
-			sh.sums[k][i] = make([]exactSum, 2*(h+1))
-			sh.sketches[k][i] = make([]sketch, h+1)
+			sh.sums[k][i] = make([]summary.Sum, 2*(h+1))
+			sh.sketches[k][i] = make([]summary.Sketch, h+1)
 		}
 	}
 	return sh
@@ -275,7 +277,7 @@ func (sh *share) addBlock(b blockSums) {
 		for i := range numSeries {
 			t := sh.sums[k][i]
 			for mo, v := range b[k][i] {
-				t[mo].add(v)
+				t[mo].Add(v)
 			}
 			clear(b[k][i])
 		}
@@ -287,10 +289,10 @@ func (a *aggregate) merge(sh *share) {
 	for k := range sh.sums {
 		for i := range numSeries {
 			for mo := range sh.sums[k][i] {
-				a.sums[k][i][mo].merge(&sh.sums[k][i][mo])
+				a.sums[k][i][mo].Merge(&sh.sums[k][i][mo])
 			}
 			for mo := range sh.sketches[k][i] {
-				a.sketches[k][i][mo].merge(&sh.sketches[k][i][mo])
+				a.sketches[k][i][mo].Merge(&sh.sketches[k][i][mo])
 			}
 		}
 	}
@@ -335,15 +337,15 @@ func (a *aggregate) results() *results.Results {
 			pts := []results.Point{}
 			for mo := seriesStart(i, window); mo <= h; mo++ {
 				n := float64(trials)
-				sum, sq := a.sums[k][i][mo].float(), a.sums[k][i][h+1+mo].float()
+				sum, sq := a.sums[k][i][mo].Float(), a.sums[k][i][h+1+mo].Float()
 				se := 0.0
 				if n > 1 {
 					se = math.Sqrt(max(sq/n-(sum/n)*(sum/n), 0) / (n - 1))
 				}
 				sk := &a.sketches[k][i][mo]
 				pts = append(pts, results.Point{Month: mo, Mean: sum / n, SE: se,
-					P5: sk.quantile(0.05), P25: sk.quantile(0.25), P50: sk.quantile(0.5),
-					P75: sk.quantile(0.75), P95: sk.quantile(0.95)})
+					P5: sk.Quantile(0.05), P25: sk.Quantile(0.25), P50: sk.Quantile(0.5),
+					P75: sk.Quantile(0.75), P95: sk.Quantile(0.95)})
 			}
 			ro.Series[name] = pts
 		}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 
+	"csplan/internal/summary"
 	"csplan/results"
 )
 
@@ -16,13 +17,13 @@ import (
 // parts of a run gives the same results, bit for bit, as Run. Its fields
 // are exported for encoding; their meaning is internal to this package.
 type Part struct {
-	Info        runInfo
+	Info        RunInfo
 	MetricNames []string // MetricNames when the part was made, for a sanity check
 	First, End  int
 	Metrics     [][numMetrics][]float64
 	SegCLV      [][][]float64
-	Sums        [][numSeries][]exactSum
-	Sketches    [][numSeries][]sketch
+	Sums        [][numSeries][]summary.Sum
+	Sketches    [][numSeries][]summary.Sketch
 }
 
 // ShardRange is the trials [first, end) of shard i of n: whole blocks of
@@ -112,7 +113,7 @@ func Merge(parts []*Part) (*results.Results, error) {
 // check reports a part that does not belong to the run described by in, or
 // whose arrays do not have the shape its header promises (a part read from
 // a file is checked before it is trusted).
-func (p *Part) check(in runInfo) error {
+func (p *Part) check(in RunInfo) error {
 	pi := p.Info
 	switch {
 	case !slices.Equal(p.MetricNames, MetricNames[:]):
@@ -149,7 +150,7 @@ func (p *Part) check(in runInfo) error {
 				return fmt.Errorf("option %d, series %s: wrong number of months", k, SeriesNames[i])
 			}
 			for mo := range p.Sketches[k][i] {
-				if err := p.Sketches[k][i][mo].check(); err != nil {
+				if err := p.Sketches[k][i][mo].Check(); err != nil {
 					return fmt.Errorf("option %d, series %s, month %d: %w", k, SeriesNames[i], mo, err)
 				}
 			}

@@ -100,7 +100,7 @@ const (
 // every larger. 4,096 slots keep a Fenwick tree in the first-level cache.
 const numSlots = 1 << 12
 
-var slotLo = bucketOf(0.5)
+var slotLo = mrrBucket(0.5)
 
 func slotOf(mrr float64) int {
 	b := mrrBucket(mrr)
@@ -933,10 +933,13 @@ func (e *response) set(r *segRun, resp *Response, cov float64) {
 	e.pOnb = math.Min(1, r.onbSuccessBase*curveAt(resp.Onboarding, cov))
 }
 
-// mrrBucket is the log-linear bucket of a positive MRR, −1 for none.
+// mrrBucket is the MRR band of an account for priority assignment, −1
+// for none: log-linear bands read from the float's bits (its exponent and
+// the top 7 bits of its mantissa), each at most 2^-7 (0.8 %) of its lower
+// edge wide, and monotone in the MRR.
 func mrrBucket(mrr float64) int {
 	if mrr < 1e-9 {
 		return -1
 	}
-	return bucketOf(mrr)
+	return int(math.Float64bits(mrr) >> (52 - 7))
 }

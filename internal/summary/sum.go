@@ -1,4 +1,4 @@
-package sim
+package summary
 
 import (
 	"math"
@@ -6,14 +6,14 @@ import (
 	"math/bits"
 )
 
-// exactSum adds float64s in 256-bit two's-complement fixed point with 64
+// Sum adds float64s in 256-bit two's-complement fixed point with 64
 // fraction bits. Integer addition is associative, so a sum does not depend
 // on the order its terms arrive in: the monthly series summed by any number
 // of workers, or by shards on other machines and merged later, give the
 // same bits. Terms below 2^-64 in magnitude are dropped (float noise at the
 // scale of money, counts and ratios) and the range reaches 2^191, far
 // beyond any sum of squares of money. Infinities and NaNs are kept as flags.
-type exactSum struct {
+type Sum struct {
 	Limbs               [sumLimbs]uint64 // little-endian
 	NaN, PosInf, NegInf bool             // NaN seen; +Inf seen; −Inf seen
 }
@@ -24,7 +24,7 @@ const (
 )
 
 // add adds v, truncating it to a multiple of 2^-64 (toward zero).
-func (s *exactSum) add(v float64) {
+func (s *Sum) Add(v float64) {
 	switch {
 	case v == 0:
 		return
@@ -83,7 +83,7 @@ func (s *exactSum) add(v float64) {
 }
 
 // merge adds o into s.
-func (s *exactSum) merge(o *exactSum) {
+func (s *Sum) Merge(o *Sum) {
 	var c uint64
 	for k := range s.Limbs {
 		s.Limbs[k], c = bits.Add64(s.Limbs[k], o.Limbs[k], c)
@@ -92,7 +92,7 @@ func (s *exactSum) merge(o *exactSum) {
 }
 
 // float returns the sum rounded to the nearest float64.
-func (s *exactSum) float() float64 {
+func (s *Sum) Float() float64 {
 	switch {
 	case s.NaN || (s.PosInf && s.NegInf):
 		return math.NaN()

@@ -1,4 +1,4 @@
-package sim
+package summary
 
 import (
 	"math"
@@ -14,17 +14,17 @@ func TestExactSumOrderFree(t *testing.T) {
 		// these depends on the order; the exact sum must not.
 		xs[i] = math.Pow(10, r.Float64()*27-12) * float64(1-2*r.IntN(2))
 	}
-	var a exactSum
+	var a Sum
 	for _, x := range xs {
-		a.add(x)
+		a.Add(x)
 	}
-	var parts [7]exactSum
+	var parts [7]Sum
 	for _, i := range r.Perm(len(xs)) {
-		parts[i%7].add(xs[i])
+		parts[i%7].Add(xs[i])
 	}
-	var b exactSum
+	var b Sum
 	for i := len(parts) - 1; i >= 0; i-- {
-		b.merge(&parts[i])
+		b.Merge(&parts[i])
 	}
 	if a != b {
 		t.Fatalf("sums differ: %v vs %v", a.Limbs, b.Limbs)
@@ -37,7 +37,7 @@ func TestExactSumOrderFree(t *testing.T) {
 		comp = (t - sum) - y
 		sum = t
 	}
-	if got := a.float(); math.Abs(got-sum) > 1e-15*math.Abs(sum)+1e-12 {
+	if got := a.Float(); math.Abs(got-sum) > 1e-15*math.Abs(sum)+1e-12 {
 		t.Fatalf("exact sum %v, compensated %v", got, sum)
 	}
 }
@@ -59,11 +59,11 @@ func TestExactSumValues(t *testing.T) {
 	}
 	cases[2].want = math.NaN()
 	for _, c := range cases {
-		var s exactSum
+		var s Sum
 		for _, x := range c.in {
-			s.add(x)
+			s.Add(x)
 		}
-		got := s.float()
+		got := s.Float()
 		if got != c.want && !(math.IsNaN(got) && math.IsNaN(c.want)) {
 			t.Errorf("sum of %v = %v, want %v", c.in, got, c.want)
 		}

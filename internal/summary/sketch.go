@@ -1,23 +1,27 @@
-package sim
+// Package summary sums and summarises a run's monthly series over its
+// trials in ways that merge in any order to the same bits: exact sums
+// (Sum) and integer quantile sketches (Sketch). Workers, and shards run on
+// other machines, add up to what one serial run gives.
+package summary
 
 import (
 	"fmt"
 	"math"
 )
 
-// sketch is a mergeable quantile summary of one monthly quantity over the
+// Sketch is a mergeable quantile summary of one monthly quantity over the
 // trials: counts in log-linear buckets read straight from a float's bits
 // (its exponent and the top mantissaBits bits of its mantissa), so a bucket
 // spans at most 2^-7 of its lower edge and a quantile is returned within
 // ±0.4 % of the true order statistic's value. Counts are integers, so
 // merging sketches in any order gives the same result: a sharded or
 // parallel run reports the same quantiles as a serial one.
-type sketch struct {
+type Sketch struct {
 	Lo, Hi float64  // the smallest and largest value added (n > 0)
 	N      uint64   // values added
 	Offset int      // bucket index of counts[0]
 	Counts []uint64 // positive values
-	Neg    *sketch  // magnitudes of negative values
+	Neg    *Sketch  // magnitudes of negative values
 	Zeros  uint64
 }
 
@@ -33,7 +37,8 @@ func bucketOf(v float64) int { return int(math.Float64bits(v) >> bucketShift) }
 // noise left when difference arrays cancel.
 const sketchZero = 1e-9
 
-func (s *sketch) add(v float64) {
+// Add counts one value.
+func (s *Sketch) Add(v float64) {
 	if v == 0 {
 		v = 0 // −0 as +0: a part's encoding may not keep the sign of a zero
 	}
@@ -42,7 +47,7 @@ func (s *sketch) add(v float64) {
 }
 
 // observe widens the observed range; min and max merge in any order.
-func (s *sketch) observe(lo, hi float64, n uint64) {
+func (s *Sketch) observe(lo, hi float64, n uint64) {
 	if s.N == 0 {
 		s.Lo, s.Hi = lo, hi
 	} else {
@@ -51,13 +56,13 @@ func (s *sketch) observe(lo, hi float64, n uint64) {
 	s.N += n
 }
 
-func (s *sketch) addValue(v float64) {
+func (s *Sketch) addValue(v float64) {
 	switch {
 	case math.Abs(v) < sketchZero:
 		s.Zeros++
 	case v < 0:
 		if s.Neg == nil {
-			s.Neg = &sketch{}
+			s.Neg = &Sketch{}
 		}
 		s.Neg.addValue(-v)
 	default:
@@ -65,7 +70,7 @@ func (s *sketch) addValue(v float64) {
 	}
 }
 
-func (s *sketch) addBucket(i int, c uint64) {
+func (s *Sketch) addBucket(i int, c uint64) {
 	if len(s.Counts) == 0 {
 		s.Offset = i
 		s.Counts = append(s.Counts, 0)
@@ -81,7 +86,7 @@ func (s *sketch) addBucket(i int, c uint64) {
 	s.Counts[i-s.Offset] += c
 }
 
-func (s *sketch) total() uint64 {
+func (s *Sketch) total() uint64 {
 	n := s.Zeros
 	for _, c := range s.Counts {
 		n += c
@@ -92,8 +97,8 @@ func (s *sketch) total() uint64 {
 	return n
 }
 
-// merge adds o's counts into s.
-func (s *sketch) merge(o *sketch) {
+// Merge adds o's counts into s.
+func (s *Sketch) Merge(o *Sketch) {
 	if o.N > 0 {
 		s.observe(o.Lo, o.Hi, o.N)
 	}
@@ -105,9 +110,9 @@ func (s *sketch) merge(o *sketch) {
 	}
 	if o.Neg != nil {
 		if s.Neg == nil {
-			s.Neg = &sketch{}
+			s.Neg = &Sketch{}
 		}
-		s.Neg.merge(o.Neg)
+		s.Neg.Merge(o.Neg)
 	}
 }
 
@@ -122,14 +127,14 @@ func bucketValue(i int) float64 {
 // quantile returns the value at rank round(p·(n − 1)) in ascending order,
 // within the range of the values added (a bucket's midpoint can lie
 // outside it: 8 CSMs in every trial must read 8, not 8.03).
-func (s *sketch) quantile(p float64) float64 {
+func (s *Sketch) Quantile(p float64) float64 {
 	if s.N == 0 {
 		return 0
 	}
 	return min(max(s.bucketQuantile(p), s.Lo), s.Hi)
 }
 
-func (s *sketch) bucketQuantile(p float64) float64 {
+func (s *Sketch) bucketQuantile(p float64) float64 {
 	n := s.total()
 	if n == 0 {
 		return 0
@@ -155,10 +160,10 @@ func (s *sketch) bucketQuantile(p float64) float64 {
 	return bucketValue(s.Offset + len(s.Counts) - 1)
 }
 
-// check reports a sketch that add and merge cannot have made (one decoded
+// check reports a Sketch that add and merge cannot have made (one decoded
 // from a damaged part).
-func (s *sketch) check() error {
-	ok := func(t *sketch) bool {
+func (s *Sketch) Check() error {
+	ok := func(t *Sketch) bool {
 		return len(t.Counts) == 0 || (t.Offset >= 0 && t.Offset <= 1<<(64-bucketShift)-len(t.Counts))
 	}
 	switch {
@@ -167,7 +172,7 @@ func (s *sketch) check() error {
 	case s.total() != s.N:
 		return fmt.Errorf("quantile sketch holds %d values, says %d", s.total(), s.N)
 	case s.N > 0 && !(s.Lo <= s.Hi):
-		return fmt.Errorf("quantile sketch range %v to %v", s.Lo, s.Hi)
+		return fmt.Errorf("quantile Sketch range %v to %v", s.Lo, s.Hi)
 	}
 	return nil
 }
