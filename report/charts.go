@@ -162,12 +162,7 @@ func chartSource(r *results.Results) string {
 }
 
 // chartCurrency names the currency in axis labels.
-func chartCurrency(r *results.Results) string {
-	if r.Currency == "" {
-		return "USD"
-	}
-	return r.Currency
-}
+func chartCurrency(r *results.Results) string { return currencyCode(r.Currency) }
 
 // chartMetric says how a results metric is shown.
 type chartMetric struct {

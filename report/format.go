@@ -15,6 +15,14 @@ import (
 // written as a code after the amount.
 var currencySymbols = map[string]string{"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "C$", "AUD": "A$"}
 
+// currencyCode is the results' currency, USD where they name none.
+func currencyCode(c string) string {
+	if c == "" {
+		return "USD"
+	}
+	return c
+}
+
 // Money formats an amount for people: $1.2M, $350k, $950, with the sign in
 // front (−$1.2M). Three significant digits. An amount that rounds to zero
 // has no sign ($0, never −$0).

@@ -155,7 +155,7 @@ func ParetoChart(b ParetoBook) (Chart, error) {
 	for _, v := range b.MRR {
 		total += v
 	}
-	p := theme.newPlot("Accounts ranked by MRR", "MRR per account ("+chartCurrencyCode(b.Currency)+")")
+	p := theme.newPlot("Accounts ranked by MRR", "MRR per account ("+currencyCode(b.Currency)+")")
 	fitValueAxis(&p.Y, 0, b.MRR[0], valueTicks{Unit: axisMoney, Currency: b.Currency}, 7)
 	p.X.Min, p.X.Max = 0, float64(n)
 	p.X.Tick.Marker = valueTicks{Unit: axisCount}
@@ -184,13 +184,6 @@ func ParetoChart(b ParetoBook) (Chart, error) {
 		},
 	}
 	return renderHistory("pareto", fig)
-}
-
-func chartCurrencyCode(c string) string {
-	if c == "" {
-		return "USD"
-	}
-	return c
 }
 
 // paretoBars is MRR per account, largest first, as a bar per account, or

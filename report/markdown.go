@@ -95,97 +95,138 @@ var kindLabels = map[string]string{
 	"fixed":     "fixed",
 }
 
+// buildDocument states r section by section, with the charts (the tornado
+// chart in the sensitivity section).
 func buildDocument(r *results.Results, charts []Chart) document {
-	mc := r.Mode != "expected"
-	cur := r.Currency
-	d := document{Title: r.Scenario, Question: r.Question}
-	// The tornado chart belongs to the sensitivity section, the others
-	// to the charts.
+	d := document{Title: r.Scenario, Question: r.Question, Facts: runFacts(r)}
 	var tornado *Chart
+	d.Charts, tornado = splitTornado(charts)
+	if r.Sensitivity != nil {
+		d.Sensitivity = buildSensitivity(r.Sensitivity, metricPhrase(metricQuantity(r.Sensitivity.Metric), r), tornado)
+	}
+	metrics := metricsOf(r)
+	d.addAnswer(r, metrics)
+	d.MetricsNote, d.Metrics = headlineMetrics(r, metrics)
+	d.Options = optionInfos(r)
+	d.Assumptions, d.AssumptionsIntro = groupAssumptions(r.Assumptions), assumptionsIntro(r.Assumptions)
+	d.addReproducibility(r, metrics)
+	d.Warnings = r.Warnings
+	return d
+}
+
+// splitTornado parts the tornado chart, which belongs to the sensitivity
+// section, from the others.
+func splitTornado(charts []Chart) (others []Chart, tornado *Chart) {
 	for _, c := range charts {
 		if c.Name == "tornado" {
 			tornado = &c
 			continue
 		}
-		d.Charts = append(d.Charts, c)
+		others = append(others, c)
 	}
-	if r.Sensitivity != nil {
-		d.Sensitivity = buildSensitivity(r.Sensitivity, metricPhrase(metricQuantity(r.Sensitivity.Metric), r), tornado)
-	}
-	h := r.HorizonMonths
-	period := Plural(h, "month")
-	if _, ok := monthDate(r.Start, 1); ok {
-		period = fmt.Sprintf("%s, %s to %s", Plural(h, "month"), MonthLabel(r.Start, 1), MonthLabel(r.Start, h))
-	}
-	if cur == "" {
-		cur = "USD"
-	}
-	if mc {
-		d.Facts = fmt.Sprintf("Monte Carlo simulation: %s trials over %s. Amounts in %s.", Count(float64(r.Trials)), period, cur)
-	} else {
-		d.Facts = fmt.Sprintf("Expected path (%s net rate) over %s; no uncertainty is simulated. Amounts in %s.", r.NetRate, period, cur)
-	}
-	metrics := metricsOf(r)
-	base := r.Options[0]
+	return others, tornado
+}
 
-	// Answer.
-	primary := quantity{}
+// runPeriod is the simulated period: "36 months, Jan 2027 to Dec 2029", or
+// the months alone when the results have no start month.
+func runPeriod(r *results.Results) string {
+	h := r.HorizonMonths
+	if _, ok := monthDate(r.Start, 1); ok {
+		return fmt.Sprintf("%s, %s to %s", Plural(h, "month"), MonthLabel(r.Start, 1), MonthLabel(r.Start, h))
+	}
+	return Plural(h, "month")
+}
+
+// runFacts says how the numbers were made: the mode, trials, period and
+// currency.
+func runFacts(r *results.Results) string {
+	period, cur := runPeriod(r), currencyCode(r.Currency)
+	if r.Mode != "expected" {
+		return fmt.Sprintf("Monte Carlo simulation: %s trials over %s. Amounts in %s.", Count(float64(r.Trials)), period, cur)
+	}
+	return fmt.Sprintf("Expected path (%s net rate) over %s; no uncertainty is simulated. Amounts in %s.", r.NetRate, period, cur)
+}
+
+// primaryMetric is the metric the answer is given in: ARR at the horizon,
+// or else the first metric.
+func primaryMetric(metrics []quantity) quantity {
 	for _, q := range metrics {
 		if q.key == "arr_end" {
-			primary = q
+			return q
 		}
 	}
-	if primary.key == "" && len(metrics) > 0 {
-		primary = metrics[0]
+	if len(metrics) > 0 {
+		return metrics[0]
 	}
+	return quantity{}
+}
+
+// addAnswer states the answer: each option against the baseline in the
+// primary metric with what it costs and how it moves the valuation, notes
+// on reading the intervals, and every metric's difference in a table.
+func (d *document) addAnswer(r *results.Results, metrics []quantity) {
+	primary := primaryMetric(metrics)
 	phrase := metricPhrase(primary, r)
 	if len(r.Options) == 1 {
 		d.AnswerIntro = "The scenario has no options to compare with the baseline."
 		d.Answers = []answer{baselineAnswer(r, primary, phrase)}
-	} else {
-		d.AnswerIntro = fmt.Sprintf("Each option against the baseline (%s):", lowerFirst(describeBaseline(base)))
-		anyMean, anyTrial := false, false
-		for _, o := range r.Options[1:] {
-			c := compare(o.VsBaseline[primary.key], mc)
-			anyMean = anyMean || c.intervalKind == meanCI95
-			anyTrial = anyTrial || c.intervalKind == perTrial90
-			a := optionAnswer(r, o, primary, phrase, c)
-			a.Post += costSentence(r, o) + valuationSentence(r, o)
-			d.Answers = append(d.Answers, a)
-		}
-		if mc {
-			d.AnswerNotes = append(d.AnswerNotes, "Every option is simulated on the same random draws as the baseline, so each trial gives one paired difference.")
-			if anyTrial {
-				d.AnswerNotes[0] += " The 90 % interval runs from the 5th to the 95th percentile of these per-trial differences: in 90 % of the simulated futures the difference falls inside it. Its ends are read from the histogram of differences in results.json and are accurate to about one bin width."
-			}
-			if anyMean {
-				d.AnswerNotes = append(d.AnswerNotes, "Where the results carry no histogram of differences, the interval given is the 95 % interval of the mean difference: it measures how precisely the average is known, not how much the difference varies between trials.")
-			}
-			d.AnswerNotes = append(d.AnswerNotes, "A difference is called clear only when its whole interval lies on one side of zero. Shares count the trials in which the option is strictly higher or lower; the rest are ties. How precisely each average is known is under Reproducibility.")
-		} else {
-			d.AnswerNotes = append(d.AnswerNotes, "Expected mode follows one deterministic expected path, so the differences carry no interval.")
-		}
-		if t := diffTable(r, metrics); len(t.Rows) > 0 {
-			d.Diffs = t
-		}
+		return
 	}
+	mc := r.Mode != "expected"
+	d.AnswerIntro = fmt.Sprintf("Each option against the baseline (%s):", lowerFirst(describeBaseline(r.Options[0])))
+	anyMean, anyTrial := false, false
+	for _, o := range r.Options[1:] {
+		c := compare(o.VsBaseline[primary.key], mc)
+		anyMean = anyMean || c.intervalKind == meanCI95
+		anyTrial = anyTrial || c.intervalKind == perTrial90
+		a := optionAnswer(r, o, primary, phrase, c)
+		a.Post += costSentence(r, o) + valuationSentence(r, o)
+		d.Answers = append(d.Answers, a)
+	}
+	d.AnswerNotes = answerNotes(mc, anyMean, anyTrial)
+	if t := diffTable(r, metrics); len(t.Rows) > 0 {
+		d.Diffs = t
+	}
+}
 
-	// Headline metrics.
-	if mc {
-		d.MetricsNote = "Median and 90 % interval (5th to 95th percentile) of each metric over the trials; mean ± its Monte Carlo standard error."
-		d.Metrics = table{Header: []string{"Metric", "Option", "Median", "90 % interval", "Mean ± SE"}, Right: []bool{false, false, true, true, true}}
-	} else {
-		d.MetricsNote = "Values on the expected path."
-		d.Metrics = table{Header: []string{"Metric", "Option", "Expected value"}, Right: []bool{false, false, true}}
+// answerNotes say how to read the answers' differences: paired trials, the
+// interval given (per-trial where the results carry a histogram of
+// differences, of the mean where they do not) and when a difference is
+// clear.
+func answerNotes(mc, anyMean, anyTrial bool) []string {
+	if !mc {
+		return []string{"Expected mode follows one deterministic expected path, so the differences carry no interval."}
 	}
+	paired := "Every option is simulated on the same random draws as the baseline, so each trial gives one paired difference."
+	if anyTrial {
+		paired += " The 90 % interval runs from the 5th to the 95th percentile of these per-trial differences: in 90 % of the simulated futures the difference falls inside it. Its ends are read from the histogram of differences in results.json and are accurate to about one bin width."
+	}
+	notes := []string{paired}
+	if anyMean {
+		notes = append(notes, "Where the results carry no histogram of differences, the interval given is the 95 % interval of the mean difference: it measures how precisely the average is known, not how much the difference varies between trials.")
+	}
+	return append(notes, "A difference is called clear only when its whole interval lies on one side of zero. Shares count the trials in which the option is strictly higher or lower; the rest are ties. How precisely each average is known is under Reproducibility.")
+}
+
+// headlineMetrics is the table of every metric per option: median, 90 %
+// interval and mean with its standard error, or the expected value.
+func headlineMetrics(r *results.Results, metrics []quantity) (string, table) {
+	mc := r.Mode != "expected"
+	note := "Values on the expected path."
+	t := table{Header: []string{"Metric", "Option", "Expected value"}, Right: []bool{false, false, true}}
+	if mc {
+		note = "Median and 90 % interval (5th to 95th percentile) of each metric over the trials; mean ± its Monte Carlo standard error."
+		t = table{Header: []string{"Metric", "Option", "Median", "90 % interval", "Mean ± SE"}, Right: []bool{false, false, true, true, true}}
+	}
+	cur := currencyCode(r.Currency)
 	for _, q := range metrics {
 		for i, o := range r.Options {
-			s, ok := o.Metrics[q.key]
 			label := ""
 			if i == 0 {
 				label = metricLabel(q, r)
 			}
 			cells := []string{label, o.Name}
+			s, ok := o.Metrics[q.key]
 			switch {
 			case !ok:
 				cells = append(cells, "–")
@@ -199,93 +240,115 @@ func buildDocument(r *results.Results, charts []Chart) document {
 			default:
 				cells = append(cells, q.unit.format(s.Mean, cur))
 			}
-			d.Metrics.Rows = append(d.Metrics.Rows, row{Cells: cells, First: i == 0})
+			t.Rows = append(t.Rows, row{Cells: cells, First: i == 0})
 		}
 	}
+	return note, t
+}
 
-	// Options.
+// optionInfos lists the options with what each changes.
+func optionInfos(r *results.Results) []optionInfo {
+	infos := make([]optionInfo, len(r.Options))
 	for i, o := range r.Options {
-		d.Options = append(d.Options, optionInfo{Name: o.Name, Description: o.Description, Baseline: i == 0, Changes: o.Changes})
+		infos[i] = optionInfo{Name: o.Name, Description: o.Description, Baseline: i == 0, Changes: o.Changes}
 	}
+	return infos
+}
 
-	// Assumptions.
-	d.Assumptions = groupAssumptions(r.Assumptions)
+// assumptionsIntro counts the inputs by kind.
+func assumptionsIntro(as []results.Assumption) string {
+	if len(as) == 0 {
+		return "The results do not list the scenario's inputs."
+	}
 	counts := map[string]int{}
-	for _, a := range r.Assumptions {
+	for _, a := range as {
 		counts[a.Kind]++
 	}
-	if len(r.Assumptions) == 0 {
-		d.AssumptionsIntro = "The results do not list the scenario's inputs."
-	} else {
-		var parts []string
-		for _, k := range []struct{ kind, say string }{
-			{"per-trial", "uncertain (drawn once per trial, the same draw for every option)"},
-			{"per-event", "random per account or event (such as a contract's value or an upsell's size)"},
-			{"fixed", "fixed"},
-		} {
-			if n := counts[k.kind]; n > 0 {
-				parts = append(parts, fmt.Sprintf("%s %s", Count(float64(n)), k.say))
-			}
+	var parts []string
+	for _, k := range []struct{ kind, say string }{
+		{"per-trial", "uncertain (drawn once per trial, the same draw for every option)"},
+		{"per-event", "random per account or event (such as a contract's value or an upsell's size)"},
+		{"fixed", "fixed"},
+	} {
+		if n := counts[k.kind]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %s", Count(float64(n)), k.say))
 		}
-		if n := len(r.Assumptions) - counts["per-trial"] - counts["per-event"] - counts["fixed"]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%s of another kind", Count(float64(n))))
-		}
-		list := parts[0]
-		if len(parts) > 1 {
-			list = strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
-		}
-		d.AssumptionsIntro = fmt.Sprintf("Every input of the baseline, %s in all: %s.", Count(float64(len(r.Assumptions))), list)
 	}
+	if n := len(as) - counts["per-trial"] - counts["per-event"] - counts["fixed"]; n > 0 {
+		parts = append(parts, fmt.Sprintf("%s of another kind", Count(float64(n))))
+	}
+	list := parts[0]
+	if len(parts) > 1 {
+		list = strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+	}
+	return fmt.Sprintf("Every input of the baseline, %s in all: %s.", Count(float64(len(as))), list)
+}
 
-	// Reproducibility.
+// addReproducibility states how to rerun the results and how precise they
+// are: each mean's standard error and each mean difference's 95 %
+// interval (none in expected mode).
+func (d *document) addReproducibility(r *results.Results, metrics []quantity) {
+	d.Repro = reproFacts(r)
+	if r.Mode == "expected" {
+		d.SENote = "Expected mode computes one deterministic path: there is no sampling error."
+		return
+	}
+	d.SENote = "Monte Carlo standard error of each mean: another seed would typically move the mean by about this much. Four times the trials halve it. Reruns with the same scenario, seed, trials and csplan version give the same numbers whatever the number of workers."
+	d.SE = seTable(r, metrics)
+	if t := meanCITable(r, metrics); len(r.Options) > 1 && len(t.Rows) > 0 {
+		d.MeanCI = t
+	}
+}
+
+// reproFacts are what a rerun needs: mode, trials and seed, period,
+// currency, version and the command.
+func reproFacts(r *results.Results) []fact {
 	seed := fmt.Sprint(r.Seed)
 	version := r.Version
 	if version == "" {
 		version = "not recorded"
 	}
+	mc := r.Mode != "expected"
+	facts := []fact{{Label: "Mode", Value: fmt.Sprintf("expected path (%s net rate)", r.NetRate)}}
 	if mc {
-		d.Repro = []fact{
+		facts = []fact{
 			{Label: "Mode", Value: "Monte Carlo"},
 			{Label: "Trials", Value: Count(float64(r.Trials))},
 			{Label: "Seed", Value: seed},
 		}
-	} else {
-		d.Repro = []fact{{Label: "Mode", Value: fmt.Sprintf("expected path (%s net rate)", r.NetRate)}}
 	}
-	d.Repro = append(d.Repro,
-		fact{Label: "Period", Value: period},
-		fact{Label: "Currency", Value: cur},
+	facts = append(facts,
+		fact{Label: "Period", Value: runPeriod(r)},
+		fact{Label: "Currency", Value: currencyCode(r.Currency)},
 		fact{Label: "csplan version", Value: version},
 	)
+	rerun := "csplan run SCENARIO.yaml -o OUT --mode expected"
 	if mc {
-		d.Repro = append(d.Repro, fact{Label: "Rerun", Value: fmt.Sprintf("csplan run SCENARIO.yaml -o OUT --seed %s --trials %d", seed, r.Trials), Code: true})
-		d.SENote = "Monte Carlo standard error of each mean: another seed would typically move the mean by about this much. Four times the trials halve it. Reruns with the same scenario, seed, trials and csplan version give the same numbers whatever the number of workers."
-		se := table{Header: []string{"Metric"}, Right: []bool{false}}
-		for _, o := range r.Options {
-			se.Header = append(se.Header, o.Name)
-			se.Right = append(se.Right, true)
-		}
-		for _, q := range metrics {
-			cells := []string{metricLabel(q, r)}
-			for _, o := range r.Options {
-				if s, ok := o.Metrics[q.key]; ok {
-					cells = append(cells, "±"+q.unit.magnitude(s.SE, cur))
-				} else {
-					cells = append(cells, "–")
-				}
-			}
-			se.Rows = append(se.Rows, row{Cells: cells})
-		}
-		d.SE = &se
-		if t := meanCITable(r, metrics); len(r.Options) > 1 && len(t.Rows) > 0 {
-			d.MeanCI = t
-		}
-	} else {
-		d.Repro = append(d.Repro, fact{Label: "Rerun", Value: "csplan run SCENARIO.yaml -o OUT --mode expected", Code: true})
-		d.SENote = "Expected mode computes one deterministic path: there is no sampling error."
+		rerun = fmt.Sprintf("csplan run SCENARIO.yaml -o OUT --seed %s --trials %d", seed, r.Trials)
 	}
-	d.Warnings = r.Warnings
-	return d
+	return append(facts, fact{Label: "Rerun", Value: rerun, Code: true})
+}
+
+// seTable is each metric's standard error per option.
+func seTable(r *results.Results, metrics []quantity) *table {
+	cur := currencyCode(r.Currency)
+	se := &table{Header: []string{"Metric"}, Right: []bool{false}}
+	for _, o := range r.Options {
+		se.Header = append(se.Header, o.Name)
+		se.Right = append(se.Right, true)
+	}
+	for _, q := range metrics {
+		cells := []string{metricLabel(q, r)}
+		for _, o := range r.Options {
+			if s, ok := o.Metrics[q.key]; ok {
+				cells = append(cells, "±"+q.unit.magnitude(s.SE, cur))
+			} else {
+				cells = append(cells, "–")
+			}
+		}
+		se.Rows = append(se.Rows, row{Cells: cells})
+	}
+	return se
 }
 
 func describeBaseline(o results.Option) string {
@@ -584,100 +647,118 @@ func groupAssumptions(as []results.Assumption) []assumptionGroup {
 func Markdown(w io.Writer, r *results.Results, charts []Chart) error {
 	d := buildDocument(r, charts)
 	b := bufio.NewWriter(w)
-	p := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
-
-	p("# %s\n\n", mdText(d.Title))
+	fmt.Fprintf(b, "# %s\n\n", mdText(d.Title))
 	if d.Question != "" {
-		p("**Question:** %s\n\n", mdText(d.Question))
+		fmt.Fprintf(b, "**Question:** %s\n\n", mdText(d.Question))
 	}
-	p("%s\n\n", d.Facts)
-
-	p("## Answer\n\n%s\n\n", mdText(d.AnswerIntro))
-	for _, a := range d.Answers {
-		p("- %s**%s**%s\n", a.Pre, mdText(a.Option), mdText(a.Post))
-	}
-	p("\n")
-	for _, n := range d.AnswerNotes {
-		p("%s\n\n", n)
-	}
-	if d.Diffs != nil {
-		p("### Differences from the baseline\n\n")
-		mdTable(b, *d.Diffs)
-	}
-
-	p("## Charts\n\n")
-	if len(d.Charts) == 0 {
-		p("No charts were rendered.\n\n")
-	}
-	for _, c := range d.Charts {
-		mdChart(b, c, "charts/")
-	}
-
-	p("## Headline metrics\n\n%s\n\n", d.MetricsNote)
+	fmt.Fprintf(b, "%s\n\n", d.Facts)
+	mdAnswer(b, &d)
+	mdCharts(b, d.Charts)
+	fmt.Fprintf(b, "## Headline metrics\n\n%s\n\n", d.MetricsNote)
 	mdTable(b, d.Metrics)
-
 	if d.Sensitivity != nil {
-		p("## Sensitivity\n\n")
+		fmt.Fprintf(b, "## Sensitivity\n\n")
 		mdSensitivity(b, d.Sensitivity, "charts/")
 	}
+	mdOptions(b, d.Options)
+	mdAssumptions(b, d.AssumptionsIntro, d.Assumptions)
+	mdReproducibility(b, &d)
+	return b.Flush()
+}
 
-	p("## Options\n\n")
-	for _, o := range d.Options {
+// mdAnswer writes the answer: a sentence per option, the notes on reading
+// them and the table of differences.
+func mdAnswer(w io.Writer, d *document) {
+	fmt.Fprintf(w, "## Answer\n\n%s\n\n", mdText(d.AnswerIntro))
+	for _, a := range d.Answers {
+		fmt.Fprintf(w, "- %s**%s**%s\n", a.Pre, mdText(a.Option), mdText(a.Post))
+	}
+	fmt.Fprintf(w, "\n")
+	for _, n := range d.AnswerNotes {
+		fmt.Fprintf(w, "%s\n\n", n)
+	}
+	if d.Diffs != nil {
+		fmt.Fprintf(w, "### Differences from the baseline\n\n")
+		mdTable(w, *d.Diffs)
+	}
+}
+
+// mdCharts writes the charts section.
+func mdCharts(w io.Writer, charts []Chart) {
+	fmt.Fprintf(w, "## Charts\n\n")
+	if len(charts) == 0 {
+		fmt.Fprintf(w, "No charts were rendered.\n\n")
+	}
+	for _, c := range charts {
+		mdChart(w, c, "charts/")
+	}
+}
+
+// mdOptions lists the options with their descriptions and changed inputs.
+func mdOptions(w io.Writer, options []optionInfo) {
+	fmt.Fprintf(w, "## Options\n\n")
+	for _, o := range options {
 		desc := o.Description
 		if desc == "" && o.Baseline {
 			desc = "the scenario as written"
 		}
-		p("- **%s**", mdText(o.Name))
+		fmt.Fprintf(w, "- **%s**", mdText(o.Name))
 		if desc != "" {
-			p(": %s", mdText(desc))
+			fmt.Fprintf(w, ": %s", mdText(desc))
 		}
-		p("\n")
+		fmt.Fprintf(w, "\n")
 		switch {
 		case o.Baseline:
 		case len(o.Changes) == 0:
-			p("  - The results do not list this option's changed inputs.\n")
+			fmt.Fprintf(w, "  - The results do not list this option's changed inputs.\n")
 		default:
 			for _, c := range o.Changes {
-				p("  - %s: %s\n", mdCode(c.Path), mdCode(c.Value))
+				fmt.Fprintf(w, "  - %s: %s\n", mdCode(c.Path), mdCode(c.Value))
 			}
 		}
 	}
-	p("\n")
+	fmt.Fprintf(w, "\n")
+}
 
-	p("## Assumptions\n\n%s\n\n", d.AssumptionsIntro)
-	for _, g := range d.Assumptions {
+// mdAssumptions writes a table of inputs per group.
+func mdAssumptions(w io.Writer, intro string, groups []assumptionGroup) {
+	fmt.Fprintf(w, "## Assumptions\n\n%s\n\n", intro)
+	for _, g := range groups {
 		if g.Prefix != "" {
-			p("### %s (%s)\n\n", mdText(g.Title), mdCode(g.Prefix+"*"))
+			fmt.Fprintf(w, "### %s (%s)\n\n", mdText(g.Title), mdCode(g.Prefix+"*"))
 		} else {
-			p("### %s\n\n", mdText(g.Title))
+			fmt.Fprintf(w, "### %s\n\n", mdText(g.Title))
 		}
-		mdTable(b, table{Header: []string{"Input", "Value or distribution", "Kind"}, Code: []bool{true, true, false}, Rows: g.Rows})
+		mdTable(w, table{Header: []string{"Input", "Value or distribution", "Kind"}, Code: []bool{true, true, false}, Rows: g.Rows})
 	}
+}
 
-	p("## Reproducibility\n\n")
+// mdReproducibility writes how to rerun, the precision tables and the
+// warnings.
+func mdReproducibility(w io.Writer, d *document) {
+	fmt.Fprintf(w, "## Reproducibility\n\n")
 	for _, f := range d.Repro {
 		v := mdText(f.Value)
 		if f.Code {
 			v = mdCode(f.Value)
 		}
-		p("- **%s:** %s\n", f.Label, v)
+		fmt.Fprintf(w, "- **%s:** %s\n", f.Label, v)
 	}
-	p("\n%s\n\n", d.SENote)
+	fmt.Fprintf(w, "\n%s\n\n", d.SENote)
 	if d.SE != nil {
-		mdTable(b, *d.SE)
+		mdTable(w, *d.SE)
 	}
 	if d.MeanCI != nil {
-		p("%s\n\n", meanCINote)
-		mdTable(b, *d.MeanCI)
+		fmt.Fprintf(w, "%s\n\n", meanCINote)
+		mdTable(w, *d.MeanCI)
 	}
-	p("### Warnings\n\n")
+	fmt.Fprintf(w, "### Warnings\n\n")
 	if len(d.Warnings) == 0 {
-		p("None.\n")
+		fmt.Fprintf(w, "None.\n")
 	}
-	for _, w := range d.Warnings {
-		p("- %s\n", mdText(w))
+	for _, warning := range d.Warnings {
+		fmt.Fprintf(w, "- %s\n", mdText(warning))
 	}
-	return b.Flush()
 }
 
 // mdChart writes a chart's title, its image (dir + NAME.png) and caption.

@@ -100,10 +100,7 @@ func sweepLine(sw *results.Sweep, m chartMetric) *chartFigure {
 
 func unitSuffix(u axisUnit, currency string) string {
 	if u == axisMoney {
-		if currency == "" {
-			currency = "USD"
-		}
-		return " (" + currency + ")"
+		return " (" + currencyCode(currency) + ")"
 	}
 	return ""
 }

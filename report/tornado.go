@@ -75,9 +75,7 @@ func sensitivityUnit(s *results.Sensitivity) chartMetric {
 // percent, money where it carries the currency, a plain number otherwise
 // (and for a distribution written without units).
 func inputUnit(dist, currency string) unit {
-	if currency == "" {
-		currency = "USD"
-	}
+	currency = currencyCode(currency)
 	sym := currencySymbols[currency]
 	switch {
 	case strings.Contains(dist, "%"):
