@@ -30,6 +30,10 @@ var badCases = []struct{ name, why string }{
 	{"empty", "an empty file"},
 	{"only-comments", "a file with nothing but comments"},
 	{"top-level-list", "the document is a list, not a mapping"},
+	{"yaml-tab-before-dash", "a tab before \"- \", which used to suggest quoting @"},
+	{"not-utf8", "a file saved as Latin-1, which used to get no hint to save it as UTF-8"},
+	{"include-tag", "segments: !include segments.yaml, read as the text segments.yaml"},
+	{"tag-in-option", "a local tag (!env) in an option's value"},
 
 	// wrong types
 	{"accounts-not-a-number", "text where a count is expected"},
@@ -39,6 +43,9 @@ var badCases = []struct{ name, why string }{
 	{"team-list", "a list where a mapping is expected"},
 	{"money-with-commas", "12,000 written with a thousands separator"},
 	{"distribution-without-name", "{mean, sd} without the distribution's name"},
+	{"name-null", "name: Null, which YAML reads as no value (it said \"found nothing\")"},
+	{"coverage-single-point", "a curve of one point (it said \"expected a list, found a list\")"},
+	{"coverage-single-number", "a curve of one number"},
 
 	// numbers out of range
 	{"churn-negative", "a negative churn rate"},

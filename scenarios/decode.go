@@ -193,7 +193,11 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, t tag) {
 		v.Set(m)
 	case reflect.String:
 		if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-			d.errorf(n, path, "expected %s, found %s", expectedText(t), describe(n))
+			hint := ""
+			if n.Tag == "!!null" && n.Value != "" {
+				hint = fmt.Sprintf(" (to mean the text, put it in quotes: %q)", n.Value)
+			}
+			d.errorf(n, path, "expected %s, found %s%s", expectedText(t), describe(n), hint)
 			return
 		}
 		if enum := strings.Split(t.enum, ","); t.enum != "" && !slices.Contains(enum, n.Value) {

@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"csplan/sim"
 
@@ -126,6 +127,9 @@ func Parse(name string, data []byte, readFile func(string) ([]byte, error)) (*Sc
 	if len(data) > MaxFileSize {
 		return nil, Errors{{File: name, Msg: fmt.Sprintf("the file is larger than %d MiB; a scenario is a hand-written file (is this the right file?)", MaxFileSize>>20)}}
 	}
+	if e := checkUTF8(name, data); e != nil {
+		return nil, Errors{*e}
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var root yaml.Node
 	switch err := dec.Decode(&root); {
@@ -145,6 +149,9 @@ func Parse(name string, data []byte, readFile func(string) ([]byte, error)) (*Sc
 	size, e := checkSize(name, doc)
 	if e != nil {
 		return nil, Errors{*e}
+	}
+	if errs := checkTags(name, doc); len(errs) > 0 {
+		return nil, errs
 	}
 	if doc.Kind != yaml.MappingNode {
 		return nil, Errors{{File: name, Line: doc.Line, Col: doc.Column, Msg: fmt.Sprintf(
@@ -315,6 +322,47 @@ func (c *sizer) count(n *yaml.Node) int {
 	return s
 }
 
+// checkUTF8 refuses a file that is not UTF-8 text (unless it is UTF-16
+// or UTF-32 with a byte order mark, which YAML reads), naming the first
+// byte that is not, with how to save the file.
+func checkUTF8(name string, data []byte) *Error {
+	if utf8.Valid(data) || bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) ||
+		bytes.HasPrefix(data, []byte{0, 0, 0xFE, 0xFF}) {
+		return nil
+	}
+	bad := 0
+	for bad < len(data) {
+		r, n := utf8.DecodeRune(data[bad:])
+		if r == utf8.RuneError && n <= 1 {
+			break
+		}
+		bad += n
+	}
+	line := bytes.Count(data[:bad], []byte("\n")) + 1
+	col := utf8.RuneCount(data[bytes.LastIndexByte(data[:bad], '\n')+1:bad]) + 1
+	return &Error{File: name, Line: line, Col: col, Msg: fmt.Sprintf(
+		"the file is not UTF-8 text: byte 0x%02X here is not (saved as Latin-1 or Windows-1252?); save it as UTF-8 (in most editors: Save As, encoding UTF-8)", data[bad])}
+}
+
+// checkTags reports every YAML tag of the document's own (!include,
+// !env): a scenario is one file of plain values, and a tag would be read
+// as if it were not there.
+func checkTags(name string, doc *yaml.Node) Errors {
+	var errs Errors
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
+			errs = append(errs, Error{File: name, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf(
+				"the tag %s is not supported: a scenario is one file of plain values, and csplan resolves no tags (it reads no other file, nor the environment); write the value itself", n.Tag)})
+		}
+		for _, c := range n.Content { // aliases are not followed: their anchors are walked where they stand
+			walk(c)
+		}
+	}
+	walk(doc)
+	return errs
+}
+
 // syntaxHints explain yaml.v3's complaints to someone who does not know
 // YAML's grammar.
 var syntaxHints = map[string]string{
@@ -387,7 +435,27 @@ func syntaxError(name string, data []byte, err error) Error {
 		}
 	}
 	if h, ok := syntaxHints[problem]; ok {
+		if line >= 1 && line <= len(lines) && tabIndent(lines[line-1]) >= 0 {
+			// A tab in the indentation (before "- ", say) is a character
+			// that cannot start a token, not a value to quote.
+			e.Col, h = tabIndent(lines[line-1])+1, syntaxHints["found a tab character that violates indentation"]
+		}
 		e.Msg += "; " + h
 	}
 	return e
+}
+
+// tabIndent is the byte offset of a tab in the indentation of line (the
+// blanks before its first other character), or -1.
+func tabIndent(line []byte) int {
+	for i, c := range line {
+		switch c {
+		case '\t':
+			return i
+		case ' ':
+		default:
+			return -1
+		}
+	}
+	return -1
 }

@@ -462,7 +462,15 @@ type CurveSpec struct {
 func (c *CurveSpec) decodeNode(d *decoder, n *yaml.Node, path string, _ tag) {
 	c.node = n
 	if n.Kind != yaml.SequenceNode || len(n.Content) < 2 {
-		d.errorf(n, path, "expected a list of at least two [x, y] points, found %s", describe(n))
+		found := describe(n)
+		switch {
+		case n.Kind != yaml.SequenceNode || len(n.Content) == 0:
+		case deref(n.Content[0]).Kind == yaml.ScalarNode:
+			found = "a list of one number, not of points"
+		default:
+			found = "only one point; a curve joins two or more"
+		}
+		d.errorf(n, path, "expected a list of at least two [x, y] points, such as [[0, 2.0], [1, 1.0]], found %s", found)
 		return
 	}
 	k := kinds["real"]

@@ -66,6 +66,9 @@ func describe(n *yaml.Node) string {
 		return "a document"
 	}
 	if n.Tag == "!!null" {
+		if n.Value != "" { // null, Null, NULL or ~
+			return n.Value + ", which YAML reads as no value"
+		}
 		return "nothing"
 	}
 	v := n.Value
