@@ -691,134 +691,173 @@ func diffChart(r *results.Results, m chartMetric) *chartSpec {
 	if len(r.Options) < 2 {
 		return nil
 	}
-	type panel struct {
-		idx  int
-		diff results.Diff
-	}
-	var full, flat []panel
-	xmin, xmax := 0.0, 0.0
-	for i, o := range r.Options[1:] {
-		d, ok := o.VsBaseline[m.Key]
-		if !ok || d.Histogram == nil {
-			continue
-		}
-		if !usableHistogram(d.Histogram) {
-			flat = append(flat, panel{i + 1, d})
-			continue
-		}
-		full = append(full, panel{i + 1, d})
-		lo, hi := histCore(d.Histogram)
-		xmin, xmax = math.Min(xmin, lo), math.Max(xmax, hi)
-	}
-	if len(full) == 0 {
+	panels, flat := diffPanels(r, m)
+	if len(panels) == 0 {
 		return nil
 	}
-	unit := chartDiffUnit(m)
 	base := r.Options[0].Name
-	pad := 0.03 * (xmax - xmin)
-	xmin, xmax = xmin-pad, xmax+pad
-
 	var sentences []string
-	var flatNames []string
-	for _, pn := range flat {
-		name := r.Options[pn.idx].Name
-		flatNames = append(flatNames, name)
+	for _, name := range flat {
 		sentences = append(sentences, fmt.Sprintf("%s leaves %s unchanged in every trial.", name, m.Short))
 	}
-	xLabel := fmt.Sprintf("Difference in %s (option − %s)", m.Label, base)
-	switch unit {
-	case axisMoney:
-		xLabel += ", " + chartCurrency(r)
-	case axisPoints:
-		xLabel += ", percentage points"
-	case axisCount:
-		xLabel += ", accounts"
+	for _, pn := range panels {
+		sentences = append(sentences, pn.sentence)
 	}
-	plots := make([]*plot.Plot, len(full))
-	headers := make([][2]string, len(full))
-	for i, pn := range full {
-		d := pn.diff
-		better, worse := "higher", "lower"
-		if !d.HigherIsBetter {
-			better, worse = "lower", "higher"
-		}
-		p := theme.newPlot("", "Trials")
-		p.X.Tick.Marker = valueTicks{Unit: unit, Currency: r.Currency, Signed: true}
-		p.Y.Tick.Marker = valueTicks{Unit: axisShare, Target: 3}
-		bars := &histBars{h: d.Histogram, color: withAlpha(optionColor(pn.idx), theme.BarAlpha)}
-		p.Add(bars)
-		p.X.Min, p.X.Max = xmin, xmax
-		// Bins differ in width between options, so heights are compared
-		// within a panel only: each panel has its own scale.
-		p.Y.Min, p.Y.Max = 0, 1.08*bars.maxShare()
-		// No difference: a dashed line at zero, over the whole height.
-		p.Add(newLine(plotter.XYs{{X: 0, Y: p.Y.Min}, {X: 0, Y: p.Y.Max}}, draw.LineStyle{Color: theme.Ink, Width: 1.2, Dashes: []vg.Length{4, 3}}))
-		plots[i] = p
-
-		name := r.Options[pn.idx].Name
-		stat := fmt.Sprintf("%s in %s of trials", better, chartShare(d.PBetter))
-		if d.PWorse >= 0.0005 {
-			stat += fmt.Sprintf(", %s in %s", worse, chartShare(d.PWorse))
-		}
-		stat += "; mean " + chartValue(d.MeanDiff, unit, r.Currency, true)
-		if n := bars.outside(xmin, xmax); n > 0 {
-			what := Count(float64(n)) + " trials"
-			if n == 1 {
-				what = "1 trial"
-			}
-			stat += " (" + what + " off the scale)"
-		}
-		headers[i] = [2]string{name, stat}
-		sentences = append(sentences, fmt.Sprintf("%s has %s %s than %s in %s of trials (mean difference %s).",
-			name, better, m.Short, base, chartShare(d.PBetter), chartValue(d.MeanDiff, unit, r.Currency, true)))
-	}
+	xLabel := diffAxisLabel(r, m)
 	fig := chartFigure{
 		Title:    fmt.Sprintf("Difference from %s in %s", base, m.Label),
 		Subtitle: fmt.Sprintf("Distribution over %s paired trials: each option and %s run on the same random draws. Dashed line: no difference.", Count(float64(r.Trials)), base),
 		Note:     chartSource(r),
-		Body: func(c draw.Canvas) {
-			// Options that never differ: one line above the panels.
-			if len(flatNames) > 0 {
-				theme.drawPanelHeader(c, c.Max.Y, nil, "The same as "+base+" in every trial", strings.Join(flatNames, ", "), 1)
-				c.Max.Y -= theme.panelHeaderHeight(1) + 2*theme.Gap
-			}
-			// The difference axis is the same in every panel: one label
-			// under them all.
-			lsty := theme.style(theme.AxisLabelSize, false, theme.Muted)
-			lsty.XAlign, lsty.YAlign = draw.XCenter, draw.YBottom
-			c.FillText(lsty, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: c.Min.Y}, xLabel)
-			c.Min.Y += lsty.Height(xLabel) + theme.Gap
-
-			cols := diffColumns(len(plots))
-			rows := (len(plots) + cols - 1) / cols
-			width := (c.Max.X - c.Min.X - vg.Length(cols-1)*theme.PanelGapX) / vg.Length(cols)
-			lines := 1
-			for _, h := range headers {
-				if !theme.panelHeaderFits(width, h[0], h[1]) {
-					lines = 2
-				}
-			}
-			hh := theme.panelHeaderHeight(lines)
-			// A header and its space above the data, where the top tick
-			// label may reach half its height above the plot.
-			head := hh + theme.Gap + theme.TickSize/2
-			tiles := draw.Tiles{Rows: rows, Cols: cols, PadTop: head, PadY: head + theme.PanelGapY, PadX: theme.PanelGapX}
-			grid := make([][]*plot.Plot, rows)
-			for r := range grid {
-				grid[r] = make([]*plot.Plot, cols)
-			}
-			for i, p := range plots {
-				grid[i/cols][i%cols] = p
-			}
-			canvases := plot.Align(grid, tiles, c) // line up the data areas
-			for i, p := range plots {
-				tile := tiles.At(c, i%cols, i/cols)
-				theme.drawPanelHeader(tile, tile.Max.Y+head, optionColor(full[i].idx), headers[i][0], headers[i][1], lines)
-				p.Draw(canvases[i/cols][i%cols])
-			}
-		},
+		Body:     func(c draw.Canvas) { drawDiffBody(c, base, flat, xLabel, panels) },
 	}
 	return &chartSpec{name: "diff-" + m.Key, caption: strings.Join(sentences, " "), fig: fig}
+}
+
+// diffPanel is one option's histogram of its differences from the
+// baseline, with a header (the option's name and what the histogram says)
+// and a sentence for the caption.
+type diffPanel struct {
+	idx        int // the option
+	plot       *plot.Plot
+	name, stat string
+	sentence   string
+}
+
+// diffPanels lays out a panel per option with a histogram of differences
+// in m, all on one difference axis that leaves off at most histTail of
+// each one's trials at either end; flat names the options whose
+// difference is always zero.
+func diffPanels(r *results.Results, m chartMetric) (panels []diffPanel, flat []string) {
+	var with []int
+	xmin, xmax := 0.0, 0.0
+	for i, o := range r.Options[1:] {
+		d, ok := o.VsBaseline[m.Key]
+		switch {
+		case !ok || d.Histogram == nil:
+		case !usableHistogram(d.Histogram):
+			flat = append(flat, o.Name)
+		default:
+			with = append(with, i+1)
+			lo, hi := histCore(d.Histogram)
+			xmin, xmax = math.Min(xmin, lo), math.Max(xmax, hi)
+		}
+	}
+	pad := 0.03 * (xmax - xmin)
+	for _, i := range with {
+		panels = append(panels, newDiffPanel(r, m, i, xmin-pad, xmax+pad))
+	}
+	return panels, flat
+}
+
+// newDiffPanel is the panel of option i over differences from xmin to
+// xmax.
+func newDiffPanel(r *results.Results, m chartMetric, i int, xmin, xmax float64) diffPanel {
+	d, unit, base := r.Options[i].VsBaseline[m.Key], chartDiffUnit(m), r.Options[0].Name
+	p := theme.newPlot("", "Trials")
+	p.X.Tick.Marker = valueTicks{Unit: unit, Currency: r.Currency, Signed: true}
+	p.Y.Tick.Marker = valueTicks{Unit: axisShare, Target: 3}
+	bars := &histBars{h: d.Histogram, color: withAlpha(optionColor(i), theme.BarAlpha)}
+	p.Add(bars)
+	p.X.Min, p.X.Max = xmin, xmax
+	// Bins differ in width between options, so heights are compared
+	// within a panel only: each panel has its own scale.
+	p.Y.Min, p.Y.Max = 0, 1.08*bars.maxShare()
+	// No difference: a dashed line at zero, over the whole height.
+	p.Add(newLine(plotter.XYs{{X: 0, Y: p.Y.Min}, {X: 0, Y: p.Y.Max}}, draw.LineStyle{Color: theme.Ink, Width: 1.2, Dashes: []vg.Length{4, 3}}))
+
+	better, _ := betterWorse(d)
+	name, mean := r.Options[i].Name, chartValue(d.MeanDiff, unit, r.Currency, true)
+	return diffPanel{idx: i, plot: p, name: name, stat: diffStat(d, mean, bars.outside(xmin, xmax)),
+		sentence: fmt.Sprintf("%s has %s %s than %s in %s of trials (mean difference %s).", name, better, m.Short, base, chartShare(d.PBetter), mean)}
+}
+
+// diffStat is what a histogram of differences says: the shares of trials
+// better and worse than the baseline, the mean, and how many trials lie
+// off the scale.
+func diffStat(d results.Diff, mean string, offScale int) string {
+	better, worse := betterWorse(d)
+	stat := fmt.Sprintf("%s in %s of trials", better, chartShare(d.PBetter))
+	if d.PWorse >= 0.0005 {
+		stat += fmt.Sprintf(", %s in %s", worse, chartShare(d.PWorse))
+	}
+	stat += "; mean " + mean
+	if offScale > 0 {
+		what := Count(float64(offScale)) + " trials"
+		if offScale == 1 {
+			what = "1 trial"
+		}
+		stat += " (" + what + " off the scale)"
+	}
+	return stat
+}
+
+// betterWorse are the directions of a better and a worse difference.
+func betterWorse(d results.Diff) (better, worse string) {
+	if d.HigherIsBetter {
+		return "higher", "lower"
+	}
+	return "lower", "higher"
+}
+
+// diffAxisLabel names the difference axis, in its unit.
+func diffAxisLabel(r *results.Results, m chartMetric) string {
+	label := fmt.Sprintf("Difference in %s (option − %s)", m.Label, r.Options[0].Name)
+	switch chartDiffUnit(m) {
+	case axisMoney:
+		label += ", " + chartCurrency(r)
+	case axisPoints:
+		label += ", percentage points"
+	case axisCount:
+		label += ", accounts"
+	}
+	return label
+}
+
+// drawDiffBody draws a difference chart's body: a line naming the options
+// that never differ from base, the panels, and under them all the label of
+// the difference axis they share.
+func drawDiffBody(c draw.Canvas, base string, flat []string, xLabel string, panels []diffPanel) {
+	if len(flat) > 0 {
+		theme.drawPanelHeader(c, c.Max.Y, nil, "The same as "+base+" in every trial", strings.Join(flat, ", "), 1)
+		c.Max.Y -= theme.panelHeaderHeight(1) + 2*theme.Gap
+	}
+	lsty := theme.style(theme.AxisLabelSize, false, theme.Muted)
+	lsty.XAlign, lsty.YAlign = draw.XCenter, draw.YBottom
+	c.FillText(lsty, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: c.Min.Y}, xLabel)
+	c.Min.Y += lsty.Height(xLabel) + theme.Gap
+	drawDiffPanels(c, panels)
+}
+
+// drawDiffPanels draws the panels in diffColumns columns, each under its
+// header, their data areas lined up. The headers take two lines each
+// where any one does not fit on one.
+func drawDiffPanels(c draw.Canvas, panels []diffPanel) {
+	cols := diffColumns(len(panels))
+	rows := (len(panels) + cols - 1) / cols
+	width := (c.Max.X - c.Min.X - vg.Length(cols-1)*theme.PanelGapX) / vg.Length(cols)
+	lines := 1
+	for _, pn := range panels {
+		if !theme.panelHeaderFits(width, pn.name, pn.stat) {
+			lines = 2
+		}
+	}
+	// A header and its space above the data, where the top tick label may
+	// reach half its height above the plot.
+	head := theme.panelHeaderHeight(lines) + theme.Gap + theme.TickSize/2
+	tiles := draw.Tiles{Rows: rows, Cols: cols, PadTop: head, PadY: head + theme.PanelGapY, PadX: theme.PanelGapX}
+	grid := make([][]*plot.Plot, rows)
+	for r := range grid {
+		grid[r] = make([]*plot.Plot, cols)
+	}
+	for i, pn := range panels {
+		grid[i/cols][i%cols] = pn.plot
+	}
+	canvases := plot.Align(grid, tiles, c) // line up the data areas
+	for i, pn := range panels {
+		tile := tiles.At(c, i%cols, i/cols)
+		theme.drawPanelHeader(tile, tile.Max.Y+head, optionColor(pn.idx), pn.name, pn.stat, lines)
+		pn.plot.Draw(canvases[i/cols][i%cols])
+	}
 }
 
 // diffColumns is how many columns of panels n difference histograms take:
