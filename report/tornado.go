@@ -138,117 +138,10 @@ func Correlation(v float64) string {
 // over the farther one, and both values at the far end.
 func tornadoFigure(s *results.Sensitivity) *chartFigure {
 	m := sensitivityUnit(s)
-	inputs := s.Inputs[:min(len(s.Inputs), tornadoRows)]
-	lo, hi := s.Median, s.Median
-	for _, in := range inputs {
-		lo, hi = min(lo, in.Low, in.High), max(hi, in.Low, in.High)
-	}
-	if hi == lo {
-		pad := math.Max(1, math.Abs(hi)*0.05)
-		lo, hi = lo-pad, hi+pad
-	}
 	val := func(v float64) string { return chartValue(v, m.Unit, s.Currency, false) }
-	// The values written left and right of each bar.
-	type ends struct{ left, right string }
-	labels := make([]ends, len(inputs))
-	for i, in := range inputs {
-		a, b := min(in.Low, in.High), max(in.Low, in.High)
-		switch {
-		case a > s.Median: // both right of the median
-			labels[i].right = val(a) + " · " + val(b)
-			if a == b {
-				labels[i].right = val(b)
-			}
-		case b < s.Median: // both left of it
-			labels[i].left = val(a) + " · " + val(b)
-			if a == b {
-				labels[i].left = val(a)
-			}
-		case a == b: // both at the median
-			labels[i].right = "no change"
-		default: // one end each side, or one at the median (said in the subtitle)
-			if a < s.Median {
-				labels[i].left = val(a)
-			}
-			if b > s.Median {
-				labels[i].right = val(b)
-			}
-		}
-	}
-	lowColor, highColor := withAlpha(optionColor(1), theme.BarAlpha), withAlpha(optionColor(0), theme.BarAlpha)
-	body := func(c draw.Canvas) {
-		label := theme.style(theme.TickSize, false, theme.Ink)
-		value := theme.style(theme.ValueSize, false, theme.Muted)
-		gap := vg.Points(4)
-		left := c.Min.X + vg.Points(230)
-		right := c.Max.X - vg.Points(10)
-		bottom := c.Min.Y + vg.Points(36)
-		top := c.Max.Y
-		var roomL, roomR vg.Length
-		for _, l := range labels {
-			roomL, roomR = max(roomL, value.Width(l.left)), max(roomR, value.Width(l.right))
-		}
-		x0, x1 := left+roomL+2*gap, right-roomR-2*gap
-		x := func(v float64) vg.Length { return x0 + vg.Length((v-lo)/(hi-lo))*(x1-x0) }
-		rowH := (top - bottom) / vg.Length(len(inputs))
-		base := x(s.Median)
-		for i, in := range inputs {
-			yc := top - (vg.Length(i)+0.5)*rowH
-			h := rowH * 0.6
-			bars := []struct {
-				v     float64
-				color color.NRGBA
-			}{{in.Low, lowColor}, {in.High, highColor}}
-			// The farther end first, so that the nearer stays in view.
-			if math.Abs(bars[0].v-s.Median) < math.Abs(bars[1].v-s.Median) {
-				bars[0], bars[1] = bars[1], bars[0]
-			}
-			sameSide := (in.Low-s.Median)*(in.High-s.Median) > 0
-			for j, bar := range bars {
-				a, b := min(base, x(bar.v)), max(base, x(bar.v))
-				bh := h
-				if j == 1 && sameSide {
-					bh = h * 0.5
-				}
-				if b-a > 0.5 {
-					rect := rectPoints(vg.Rectangle{Min: vg.Point{X: a, Y: yc - bh/2}, Max: vg.Point{X: b, Y: yc + bh/2}})
-					if j == 1 && sameSide { // keep its colour off the bar beneath
-						c.FillPolygon(theme.Background, rect)
-					}
-					c.FillPolygon(bar.color, rect)
-				}
-			}
-			sty := label
-			sty.XAlign, sty.YAlign = draw.XRight, draw.YCenter
-			c.FillText(sty, vg.Point{X: left - vg.Points(8), Y: yc}, fitPath(sty, in.Name, vg.Points(220)))
-			vs := value
-			vs.YAlign = draw.YCenter
-			if l := labels[i].left; l != "" {
-				vs.XAlign = draw.XRight
-				c.FillText(vs, vg.Point{X: min(base, x(in.Low), x(in.High)) - gap, Y: yc}, l)
-			}
-			if l := labels[i].right; l != "" {
-				vs.XAlign = draw.XLeft
-				c.FillText(vs, vg.Point{X: max(base, x(in.Low), x(in.High)) + gap, Y: yc}, l)
-			}
-		}
-		// The median line and the value axis, ticked across its whole
-		// width.
-		c.StrokeLine2(draw.LineStyle{Color: theme.Ink, Width: vg.Points(1.2), Dashes: []vg.Length{vg.Points(4), vg.Points(3)}}, base, bottom, base, top)
-		axis := draw.LineStyle{Color: theme.Faint, Width: theme.AxisWidth}
-		c.StrokeLine2(axis, left, bottom, right, bottom)
-		at := func(px vg.Length) float64 { return lo + float64((px-x0)/(x1-x0))*(hi-lo) }
-		for _, tk := range (valueTicks{Unit: m.Unit, Currency: s.Currency, Target: 6}).Ticks(at(left), at(right)) {
-			tx := x(tk.Value)
-			if tk.Label == "" || tx < left || tx > right {
-				continue
-			}
-			c.StrokeLine2(axis, tx, bottom, tx, bottom-vg.Points(4))
-			sty := label
-			sty.XAlign = draw.XCenter
-			c.FillText(sty, vg.Point{X: tx, Y: bottom - vg.Points(16)}, tk.Label)
-		}
-	}
+	t := &tornado{s: s, unit: m.Unit, inputs: s.Inputs[:min(len(s.Inputs), tornadoRows)]}
+	t.lo, t.hi = tornadoRange(s.Median, t.inputs)
+	t.ends = tornadoEnds(s.Median, t.inputs, val)
 	return &chartFigure{
 		Title: fmt.Sprintf("What moves %s most", m.Short),
 		Subtitle: fmt.Sprintf("Mean %s with one input at its 10th or 90th percentile and the others at their medians; dashed: all at medians (%s). %s trials a point on the same random draws.",
@@ -256,7 +149,180 @@ func tornadoFigure(s *results.Sensitivity) *chartFigure {
 		Legend: []legendItem{{Label: "input at its 10th percentile", Color: optionColor(1), Kind: swatchBar},
 			{Label: "input at its 90th percentile", Color: optionColor(0), Kind: swatchBar}},
 		Note: fmt.Sprintf("csplan · %s · seed %d", s.Scenario, s.Seed),
-		Body: body,
+		Body: t.draw,
+	}
+}
+
+// tornado is what a tornado chart shows: the inputs, the range of the
+// value axis, and the values written at the ends of each input's bars.
+type tornado struct {
+	s      *results.Sensitivity
+	unit   axisUnit
+	inputs []results.SensitivityInput
+	lo, hi float64
+	ends   []barEnds
+}
+
+// barEnds are the values written left and right of an input's bars.
+type barEnds struct{ left, right string }
+
+// tornadoRange is the range of the value axis: the median and every bar's
+// ends, widened about a single value.
+func tornadoRange(median float64, inputs []results.SensitivityInput) (lo, hi float64) {
+	lo, hi = median, median
+	for _, in := range inputs {
+		lo, hi = min(lo, in.Low, in.High), max(hi, in.Low, in.High)
+	}
+	if hi == lo {
+		pad := math.Max(1, math.Abs(hi)*0.05)
+		lo, hi = lo-pad, hi+pad
+	}
+	return lo, hi
+}
+
+// tornadoEnds writes each input's values at the ends of its bars: one
+// at each end beyond the median, both at the far end where both lie on
+// one side, "no change" where both are the median.
+func tornadoEnds(median float64, inputs []results.SensitivityInput, val func(float64) string) []barEnds {
+	ends := make([]barEnds, len(inputs))
+	for i, in := range inputs {
+		a, b := min(in.Low, in.High), max(in.Low, in.High)
+		switch {
+		case a > median: // both right of the median
+			ends[i].right = val(a) + " · " + val(b)
+			if a == b {
+				ends[i].right = val(b)
+			}
+		case b < median: // both left of it
+			ends[i].left = val(a) + " · " + val(b)
+			if a == b {
+				ends[i].left = val(a)
+			}
+		case a == b: // both at the median
+			ends[i].right = "no change"
+		default: // one end each side, or one at the median (said in the subtitle)
+			if a < median {
+				ends[i].left = val(a)
+			}
+			if b > median {
+				ends[i].right = val(b)
+			}
+		}
+	}
+	return ends
+}
+
+// tornadoArea is where a tornado chart draws on its canvas: input names
+// left of left, the value axis along bottom from left to right, the bars
+// from x0 to x1 (room for the values at their ends beside them), a row of
+// height rowH per input down from top.
+type tornadoArea struct {
+	left, right, bottom, top vg.Length
+	x0, x1, rowH, base       vg.Length // base: the median's x
+	gap                      vg.Length // between a bar and its value
+	lo, hi                   float64
+}
+
+// x is the position of value v.
+func (a *tornadoArea) x(v float64) vg.Length {
+	return a.x0 + vg.Length((v-a.lo)/(a.hi-a.lo))*(a.x1-a.x0)
+}
+
+// value is the value at position px.
+func (a *tornadoArea) value(px vg.Length) float64 {
+	return a.lo + float64((px-a.x0)/(a.x1-a.x0))*(a.hi-a.lo)
+}
+
+// area lays t out on c.
+func (t *tornado) area(c draw.Canvas) *tornadoArea {
+	value := theme.style(theme.ValueSize, false, theme.Muted)
+	a := &tornadoArea{gap: vg.Points(4), left: c.Min.X + vg.Points(230), right: c.Max.X - vg.Points(10),
+		bottom: c.Min.Y + vg.Points(36), top: c.Max.Y, lo: t.lo, hi: t.hi}
+	var roomL, roomR vg.Length
+	for _, e := range t.ends {
+		roomL, roomR = max(roomL, value.Width(e.left)), max(roomR, value.Width(e.right))
+	}
+	a.x0, a.x1 = a.left+roomL+2*a.gap, a.right-roomR-2*a.gap
+	a.rowH = (a.top - a.bottom) / vg.Length(len(t.inputs))
+	a.base = a.x(t.s.Median)
+	return a
+}
+
+// draw draws t on c: per input its bars, name and values, then the
+// median's dashed line and the value axis.
+func (t *tornado) draw(c draw.Canvas) {
+	a := t.area(c)
+	for i, in := range t.inputs {
+		yc := a.top - (vg.Length(i)+0.5)*a.rowH
+		t.drawBars(c, a, in, yc)
+		t.drawRowText(c, a, in, t.ends[i], yc)
+	}
+	c.StrokeLine2(draw.LineStyle{Color: theme.Ink, Width: vg.Points(1.2), Dashes: []vg.Length{vg.Points(4), vg.Points(3)}}, a.base, a.bottom, a.base, a.top)
+	t.drawAxis(c, a)
+}
+
+// drawBars draws an input's two bars from the median, centred on yc: the
+// farther end first, so that the nearer stays in view, thinner where both
+// lie on one side.
+func (t *tornado) drawBars(c draw.Canvas, a *tornadoArea, in results.SensitivityInput, yc vg.Length) {
+	median := t.s.Median
+	bars := []struct {
+		v     float64
+		color color.NRGBA
+	}{{in.Low, withAlpha(optionColor(1), theme.BarAlpha)}, {in.High, withAlpha(optionColor(0), theme.BarAlpha)}}
+	if math.Abs(bars[0].v-median) < math.Abs(bars[1].v-median) {
+		bars[0], bars[1] = bars[1], bars[0]
+	}
+	sameSide := (in.Low-median)*(in.High-median) > 0
+	h := a.rowH * 0.6
+	for j, bar := range bars {
+		x0, x1 := min(a.base, a.x(bar.v)), max(a.base, a.x(bar.v))
+		bh := h
+		if j == 1 && sameSide {
+			bh = h * 0.5
+		}
+		if x1-x0 > 0.5 {
+			rect := rectPoints(vg.Rectangle{Min: vg.Point{X: x0, Y: yc - bh/2}, Max: vg.Point{X: x1, Y: yc + bh/2}})
+			if j == 1 && sameSide { // keep its colour off the bar beneath
+				c.FillPolygon(theme.Background, rect)
+			}
+			c.FillPolygon(bar.color, rect)
+		}
+	}
+}
+
+// drawRowText writes an input's name left of the plotting area and its
+// values beside its bars' ends.
+func (t *tornado) drawRowText(c draw.Canvas, a *tornadoArea, in results.SensitivityInput, e barEnds, yc vg.Length) {
+	sty := theme.style(theme.TickSize, false, theme.Ink)
+	sty.XAlign, sty.YAlign = draw.XRight, draw.YCenter
+	c.FillText(sty, vg.Point{X: a.left - vg.Points(8), Y: yc}, fitPath(sty, in.Name, vg.Points(220)))
+	vs := theme.style(theme.ValueSize, false, theme.Muted)
+	vs.YAlign = draw.YCenter
+	if e.left != "" {
+		vs.XAlign = draw.XRight
+		c.FillText(vs, vg.Point{X: min(a.base, a.x(in.Low), a.x(in.High)) - a.gap, Y: yc}, e.left)
+	}
+	if e.right != "" {
+		vs.XAlign = draw.XLeft
+		c.FillText(vs, vg.Point{X: max(a.base, a.x(in.Low), a.x(in.High)) + a.gap, Y: yc}, e.right)
+	}
+}
+
+// drawAxis draws the value axis under the bars, ticked across its whole
+// width.
+func (t *tornado) drawAxis(c draw.Canvas, a *tornadoArea) {
+	axis := draw.LineStyle{Color: theme.Faint, Width: theme.AxisWidth}
+	c.StrokeLine2(axis, a.left, a.bottom, a.right, a.bottom)
+	sty := theme.style(theme.TickSize, false, theme.Ink)
+	sty.XAlign = draw.XCenter
+	for _, tk := range (valueTicks{Unit: t.unit, Currency: t.s.Currency, Target: 6}).Ticks(a.value(a.left), a.value(a.right)) {
+		tx := a.x(tk.Value)
+		if tk.Label == "" || tx < a.left || tx > a.right {
+			continue
+		}
+		c.StrokeLine2(axis, tx, a.bottom, tx, a.bottom-vg.Points(4))
+		c.FillText(sty, vg.Point{X: tx, Y: a.bottom - vg.Points(16)}, tk.Label)
 	}
 }
 
