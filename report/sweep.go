@@ -30,14 +30,19 @@ func WriteSweep(dir string, sw *results.Sweep) error {
 	} else {
 		fig = sweepHeat(sw, m)
 	}
+	return writeFigure(dir, "sweep", fig)
+}
+
+// writeFigure renders fig into dir as NAME.svg and NAME.png.
+func writeFigure(dir, name string, fig *chartFigure) error {
 	svg, png, _, err := theme.render(fig, false)
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "sweep.svg"), svg, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, name+".svg"), svg, 0o644); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "sweep.png"), png, 0o644)
+	return os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
 }
 
 // sweepMetric finds how the sweep's metric is shown, as in the other charts.

@@ -21,17 +21,13 @@ func WriteSensitivity(dir string, s *results.Sensitivity) error {
 	if len(s.Inputs) == 0 {
 		return fmt.Errorf("report: the sensitivity has no inputs")
 	}
-	svg, png, _, err := theme.render(tornadoFigure(s), false)
-	if err != nil {
+	if err := writeFigure(dir, "tornado", tornadoFigure(s)); err != nil {
 		return err
 	}
-	for name, data := range map[string][]byte{"tornado.svg": svg, "tornado.png": png,
-		"sensitivity.md": []byte(sensitivityMarkdown(s)), "sensitivity.csv": []byte(sensitivityCSV(s))} {
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-			return err
-		}
+	if err := os.WriteFile(filepath.Join(dir, "sensitivity.md"), []byte(sensitivityMarkdown(s)), 0o644); err != nil {
+		return err
 	}
-	return nil
+	return os.WriteFile(filepath.Join(dir, "sensitivity.csv"), []byte(sensitivityCSV(s)), 0o644)
 }
 
 // tornadoChart is the tornado chart of the sensitivity analysis r carries,
