@@ -853,6 +853,12 @@ func mdTable(w io.Writer, t table) {
 // are: backslash, code, emphasis and links.
 var mdEscaper = strings.NewReplacer(`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`)
 
+// mdLineBreaks makes text one line: csplan writes every piece of user
+// text (a name, a description, a question) inline, in a heading, a list
+// item or a table cell, where a line break would end it and let the next
+// line start a heading, a list or a table of its own.
+var mdLineBreaks = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ")
+
 // mdEntity is a character reference (&gt;, &#62;, &#x3E;), which Markdown
 // would show as the character it names.
 var mdEntity = regexp.MustCompile(`^&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});`)
@@ -861,10 +867,11 @@ var mdEntity = regexp.MustCompile(`^&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-
 // s as written: the characters of mdEscaper always; "<" only where it
 // would open an HTML tag, comment or autolink (a letter, "/", "!" or "?"
 // follows), so that "<1%" stays as it is; "&" only where it starts a
-// character reference; and, outside table cells, a ">" that starts a line
-// (a block quote). A cell's text is inline, where ">" is plain text.
+// character reference; and, outside table cells, a ">" that starts the
+// text (a block quote). A cell's text is inline, where ">" is plain text.
+// Line breaks become spaces (mdLineBreaks).
 func mdEscape(s string, cell bool) string {
-	s = mdEscaper.Replace(s)
+	s = mdEscaper.Replace(mdLineBreaks.Replace(s))
 	var b strings.Builder
 	lineStart := true // only spaces since the start of a line
 	for i := 0; i < len(s); i++ {

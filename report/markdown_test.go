@@ -25,7 +25,9 @@ func TestMarkdownEscape(t *testing.T) {
 		{"<1%", "<1%", "<1%"},
 		{"in >99% of trials, <1% lower", "in >99% of trials, <1% lower", "in >99% of trials, <1% lower"},
 		{"a > b < c", "a > b < c", "a > b < c"},
-		{"x\n> quote", "x\n\\> quote", "x\n> quote"},
+		{"x\n> quote", "x > quote", "x > quote"},
+		{"Cut\n# Injected heading\r\n- item", "Cut # Injected heading - item", "Cut # Injected heading - item"},
+		{"a\r\n|b|\n|---|", `a |b| |---|`, `a \|b\| \|---\|`},
 		{"  > indented", `  \> indented`, "  > indented"},
 		{"<b>bold</b>", `\<b>bold\</b>`, `\<b>bold\</b>`},
 		{"<!-- c -->", `\<!-- c -->`, `\<!-- c -->`},
@@ -238,5 +240,27 @@ func TestSegmentCLV(t *testing.T) {
 				t.Errorf("Summary has %d rows of clv_enterprise, want 2", found)
 			}
 		})
+	}
+}
+
+// User text with line breaks (an option's description written as a YAML
+// block) stays inside the list item, heading or cell it is written in: it
+// cannot start a heading, a list or a table of its own in report.md
+// (issue 22, item 16).
+func TestMarkdownUserTextStaysInline(t *testing.T) {
+	r := sentenceResults(results.Diff{MeanDiff: 5e5, CI95: [2]float64{4e5, 6e5}, PBetter: 0.9, PWorse: 0.1, HigherIsBetter: true, Histogram: hist(1e5, 9e5, 1000)})
+	r.Question = "Should we cut?\n# Injected question heading"
+	r.Options[1].Description = "Cut three CSMs.\n\n# Injected heading\n\n- injected item\n| a | b |\n|---|---|"
+	var md bytes.Buffer
+	if err := Markdown(&md, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(md.String(), "\n") {
+		if strings.HasPrefix(line, "# Injected") || strings.HasPrefix(line, "- injected") || strings.HasPrefix(line, "|---|") {
+			t.Errorf("user text starts a line of its own: %q", line)
+		}
+	}
+	if !strings.Contains(md.String(), "Cut three CSMs.  # Injected heading  - injected item") {
+		t.Errorf("the description is not kept inline:\n%s", md.String())
 	}
 }

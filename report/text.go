@@ -59,6 +59,9 @@ func Text(w io.Writer, r *results.Results) error {
 			if r.Mode != "expected" {
 				cell = fmt.Sprintf("%s (%s to %s)", m.Format(s.P50, cur), m.Format(s.P5, cur), m.Format(s.P95, cur))
 			}
+			if month, none := noRetentionBase(r, o); none && (m.Key == "nrr_12m" || m.Key == "grr_12m") {
+				cell = "undefined: no revenue in " + MonthLabel(r.Start, month)
+			}
 			row = append(row, cell)
 		}
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
@@ -87,6 +90,20 @@ func Text(w io.Writer, r *results.Results) error {
 		fmt.Fprintf(w, "\nwarning: %s\n", warn)
 	}
 	return nil
+}
+
+// noRetentionBase reports whether an option had no revenue, in any trial,
+// in the month its NRR and GRR compare the horizon with (12 months before
+// it, or the opening book for a shorter horizon), and which month that
+// is. They are then undefined, not 0 %: there is nothing to retain.
+func noRetentionBase(r *results.Results, o results.Option) (int, bool) {
+	month := max(r.HorizonMonths-12, 0)
+	for _, p := range o.Series["mrr"] {
+		if p.Month == month {
+			return month, p.Mean == 0 && p.P95 == 0
+		}
+	}
+	return month, false
 }
 
 // DiffSentence says in words how an option changes a metric, with the 95 %

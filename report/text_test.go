@@ -1,0 +1,39 @@
+package report
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"csplan/results"
+)
+
+// A book with no revenue in the month NRR and GRR look back to has no
+// retention to report: the summary says undefined, not 0.0% (issue 22,
+// item 15). An option that had revenue then keeps its percentages.
+func TestTextRetentionUndefinedWithoutRevenue(t *testing.T) {
+	series := func(mrr float64) map[string][]results.Point {
+		var ps []results.Point
+		for m := 0; m <= 24; m++ {
+			ps = append(ps, results.Point{Month: m, Mean: mrr, P5: mrr, P50: mrr, P95: mrr})
+		}
+		return map[string][]results.Point{"mrr": ps}
+	}
+	m := map[string]results.Summary{"nrr_12m": {}, "grr_12m": {}}
+	r := &results.Results{Scenario: "S", Start: "2027-01", HorizonMonths: 24, Trials: 100, Mode: "monte-carlo",
+		Options: []results.Option{
+			{Name: "Baseline", Metrics: m, Series: series(0)},
+			{Name: "With a book", Metrics: map[string]results.Summary{"nrr_12m": {P5: 0.9, P50: 1, P95: 1.1}, "grr_12m": {P5: 0.8, P50: 0.9, P95: 0.95}}, Series: series(1000)},
+		}}
+	var b bytes.Buffer
+	if err := Text(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(b.String(), "\n")
+	if base := lines[4]; strings.Count(base, "undefined: no revenue in Dec 2027") != 2 || strings.Contains(base, "0.0%") {
+		t.Errorf("baseline row: %q", base)
+	}
+	if other := lines[5]; strings.Contains(other, "undefined") || !strings.Contains(other, "100.0% (90.0% to 110.0%)") {
+		t.Errorf("option row: %q", other)
+	}
+}
