@@ -91,17 +91,30 @@ func chartSpecs(r *results.Results) []chartSpec {
 // diffMetrics are the metrics whose per-trial differences get a chart: the
 // outcomes a decision turns on. The others are in the comparison chart and
 // the tables.
-var diffMetrics = map[string]bool{"arr_end": true, "revenue_total": true, "gross_profit_total": true, "valuation": true}
+var diffMetrics = map[string]bool{results.ARREnd: true, results.RevenueTotal: true, results.GrossProfitTotal: true, results.Valuation: true}
 
 // comparisonMetrics are the panels of the comparison chart: the outcomes a
 // board asks about. Costs in detail and ratios are in the tables.
-var comparisonMetrics = map[string]bool{"arr_end": true, "revenue_total": true, "nrr_12m": true, "grr_12m": true,
-	"logos_end": true, "cs_cost_total": true, "gross_profit_total": true, "valuation": true}
+var comparisonMetrics = map[string]bool{results.ARREnd: true, results.RevenueTotal: true, results.NRR12m: true, results.GRR12m: true,
+	results.LogosEnd: true, results.CSCostTotal: true, results.GrossProfitTotal: true, results.Valuation: true}
+
+// axisOf is how an axis writes values of the catalogue's unit.
+func axisOf(u results.Unit) axisUnit {
+	switch u {
+	case results.Money:
+		return axisMoney
+	case results.Rate:
+		return axisRate
+	case results.Count:
+		return axisCount
+	}
+	return axisNumber
+}
 
 // chartHasTeam reports whether any option has a CS team with hours.
 func chartHasTeam(r *results.Results) bool {
 	for _, o := range r.Options {
-		for _, p := range o.Series["hours_available"] {
+		for _, p := range o.Series[results.SeriesHoursAvailable] {
 			if p.Mean > 0 {
 				return true
 			}
@@ -111,14 +124,14 @@ func chartHasTeam(r *results.Results) bool {
 }
 
 func capacityChart(r *results.Results) *chartSpec {
-	return seriesSpec(r, timeChart{name: "capacity", key: "hours_needed", ref: "hours_available", title: "CSM hours needed and available by month",
+	return seriesSpec(r, timeChart{name: "capacity", key: results.SeriesHoursNeeded, ref: results.SeriesHoursAvailable, title: "CSM hours needed and available by month",
 		measure: "CSM hours the accounts' touch models need each month (solid line; dashed: productive hours the team has)",
 		note:    "Solid: hours needed by the accounts served. Dashed: productive hours the team has, after ramp and attrition.",
 		what:    "hours needed", yLabel: "CSM hours per month", unit: axisCount, bands: []bandDef{band90}})
 }
 
 func coverageChart(r *results.Results) *chartSpec {
-	return seriesSpec(r, timeChart{name: "coverage", key: "coverage", title: "CSM coverage by month",
+	return seriesSpec(r, timeChart{name: "coverage", key: results.SeriesCoverage, title: "CSM coverage by month",
 		measure: "Mean share of the hours it needs that a served account gets",
 		note:    "1 = every account gets all the hours its touch model needs.",
 		what:    "mean coverage", yLabel: "Mean coverage of served accounts", unit: axisRate, bands: []bandDef{band90}})
@@ -176,18 +189,18 @@ type chartMetric struct {
 // their usual order, then any others by name.
 func chartMetrics(r *results.Results) []chartMetric {
 	end, span := chartHorizon(r), chartSpan(r)
-	known := []chartMetric{
-		{"arr_end", axisMoney, "ARR", "ARR at " + end},
-		{"revenue_total", axisMoney, "total revenue", "Revenue, " + span},
-		{"nrr_12m", axisRate, "NRR", "NRR, 12 months to " + end},
-		{"grr_12m", axisRate, "GRR", "GRR, 12 months to " + end},
-		{"logos_end", axisCount, "customers", "Customers at " + end},
-		{"clv", axisMoney, "customer lifetime value", "Customer lifetime value"},
-		{"cs_cost_total", axisMoney, "CS cost", "CS cost, " + span},
-		{"gross_profit_total", axisMoney, "gross profit", "Gross profit, " + span},
-		{"coverage_mean", axisRate, "CSM coverage", "Mean CSM coverage, " + span},
-		{"contribution_total", axisMoney, "contribution", "Contribution, " + span},
-		{"valuation", axisMoney, "valuation", "Valuation at " + end},
+	var known []chartMetric
+	for _, q := range results.Metrics {
+		label := q.Title
+		switch q.When {
+		case results.AtEnd:
+			label += " at " + end
+		case results.OverSpan:
+			label += ", " + span
+		case results.Trailing:
+			label += ", 12 months to " + end
+		}
+		known = append(known, chartMetric{q.Key, axisOf(q.Unit), q.Short, label})
 	}
 	present := map[string]bool{}
 	for _, o := range r.Options {
@@ -429,18 +442,18 @@ type timeChart struct {
 }
 
 func arrFanChart(r *results.Results) *chartSpec {
-	return seriesSpec(r, timeChart{name: "arr-fan", key: "arr", title: "ARR by month", measure: "ARR at each month end",
+	return seriesSpec(r, timeChart{name: "arr-fan", key: results.SeriesARR, title: "ARR by month", measure: "ARR at each month end",
 		what: "ARR", yLabel: "ARR (" + chartCurrency(r) + ")", unit: axisMoney, bands: []bandDef{band90, band50}})
 }
 
 func revenueChart(r *results.Results) *chartSpec {
 	since := "Revenue booked since " + MonthLabel(r.Start, 1)
-	return seriesSpec(r, timeChart{name: "revenue-cum", key: "revenue_cum", title: "Cumulative revenue by month", measure: since,
+	return seriesSpec(r, timeChart{name: "revenue-cum", key: results.SeriesRevenueCum, title: "Cumulative revenue by month", measure: since,
 		note: since + ".", what: "cumulative revenue", yLabel: "Cumulative revenue (" + chartCurrency(r) + ")", unit: axisMoney, bands: []bandDef{band90}})
 }
 
 func logosChart(r *results.Results) *chartSpec {
-	return seriesSpec(r, timeChart{name: "logos", key: "logos", title: "Customers by month", measure: "Customer accounts at each month end",
+	return seriesSpec(r, timeChart{name: "logos", key: results.SeriesLogos, title: "Customers by month", measure: "Customer accounts at each month end",
 		note: "Accounts at each month end.", what: "customer count", yLabel: "Customers (accounts)", unit: axisCount, bands: []bandDef{band90}})
 }
 

@@ -151,7 +151,7 @@ func runFacts(r *results.Results) string {
 // or else the first metric.
 func primaryMetric(metrics []quantity) quantity {
 	for _, q := range metrics {
-		if q.key == "arr_end" {
+		if q.key == results.ARREnd {
 			return q
 		}
 	}
@@ -377,7 +377,7 @@ func metricLabel(q quantity, r *results.Results) string {
 	if strings.HasSuffix(q.label, " at horizon") {
 		return strings.TrimSuffix(q.label, " at horizon") + ", " + horizonLabel(r)
 	}
-	if q.key == "revenue_total" {
+	if q.key == results.RevenueTotal {
 		return fmt.Sprintf("Revenue, %d months", r.HorizonMonths)
 	}
 	return q.label
@@ -400,14 +400,14 @@ func metricQuantity(key string) quantity {
 func metricPhrase(q quantity, r *results.Results) string {
 	h := r.HorizonMonths
 	switch q.key {
-	case "arr_end":
+	case results.ARREnd:
 		if _, ok := monthDate(r.Start, h); ok {
 			return fmt.Sprintf("ARR in %s (month %d)", horizonLabel(r), h)
 		}
 		return fmt.Sprintf("ARR at month %d", h)
-	case "revenue_total":
+	case results.RevenueTotal:
 		return fmt.Sprintf("total revenue over the %d months", h)
-	case "logos_end":
+	case results.LogosEnd:
 		return "the number of customers in " + horizonLabel(r)
 	}
 	return lowerFirst(q.label)
@@ -418,7 +418,7 @@ func baselineAnswer(r *results.Results, q quantity, phrase string) answer {
 	o := r.Options[0]
 	s := o.Metrics[q.key]
 	from := ""
-	if ps := o.Series["arr"]; q.key == "arr_end" && len(ps) > 0 && ps[0].Month == 0 {
+	if ps := o.Series[results.SeriesARR]; q.key == results.ARREnd && len(ps) > 0 && ps[0].Month == 0 {
 		v := ps[0].Mean
 		if r.Mode != "expected" {
 			v = ps[0].P50
@@ -477,8 +477,8 @@ func optionAnswer(r *results.Results, o results.Option, q quantity, phrase strin
 // trials in which gross profit over the horizon is higher than the
 // baseline's.
 func costSentence(r *results.Results, o results.Option) string {
-	cost, ok1 := o.VsBaseline["cs_cost_total"]
-	profit, ok2 := o.VsBaseline["gross_profit_total"]
+	cost, ok1 := o.VsBaseline[results.CSCostTotal]
+	profit, ok2 := o.VsBaseline[results.GrossProfitTotal]
 	if !ok1 || !ok2 || cost.MeanDiff == 0 {
 		return ""
 	}
@@ -502,7 +502,7 @@ func costSentence(r *results.Results, o results.Option) string {
 // valuationSentence adds how the option moves the valuation at the
 // horizon, where the results carry one.
 func valuationSentence(r *results.Results, o results.Option) string {
-	v, ok := o.VsBaseline["valuation"]
+	v, ok := o.VsBaseline[results.Valuation]
 	if !ok || v.MeanDiff == 0 {
 		return ""
 	}
@@ -594,7 +594,7 @@ var groupTitles = map[string]string{
 	"team":              "CS team",
 	"coverage_response": "Coverage response",
 	"economics":         "Economics",
-	"valuation":         "Valuation",
+	"valuation":         "Valuation", // the scenario's section, not the metric
 	"correlations":      "Correlations",
 }
 

@@ -17,21 +17,24 @@ type Metric struct {
 }
 
 // Headline are the metrics the summaries lead with.
-var Headline = []Metric{
-	{"arr_end", "ARR at horizon", Money},
-	{"revenue_total", "Total revenue", Money},
-	{"nrr_12m", "NRR, last 12 months", func(v float64, _ string) string { return Percent(v) }},
-	{"grr_12m", "GRR, last 12 months", func(v float64, _ string) string { return Percent(v) }},
-	{"logos_end", "Customers at horizon", func(v float64, _ string) string { return Count(v) }},
-}
+var Headline = metrics(results.ARREnd, results.RevenueTotal, results.NRR12m, results.GRR12m, results.LogosEnd)
 
 // valuationMetric is in every comparison when the results carry it.
-var valuationMetric = Metric{"valuation", "Valuation at horizon", Money}
+var valuationMetric = metrics(results.Valuation)[0]
 
 // costMetrics are added to the summary of an option that changes CS cost.
-var costMetrics = []Metric{
-	{"cs_cost_total", "CS cost", Money},
-	{"gross_profit_total", "Gross profit", Money},
+var costMetrics = metrics(results.CSCostTotal, results.GrossProfitTotal)
+
+// metrics describes the catalogue's metrics of the given keys for the text
+// summary: named as in a sentence, formatted by their unit.
+func metrics(keys ...string) []Metric {
+	var out []Metric
+	for _, k := range keys {
+		q, _ := results.MetricByKey(k)
+		u := unitOf(q.Unit)
+		out = append(out, Metric{k, q.Noun, u.format})
+	}
+	return out
 }
 
 // Text writes the one-screen summary of csplan run: per option the headline
@@ -59,7 +62,7 @@ func Text(w io.Writer, r *results.Results) error {
 			if r.Mode != "expected" {
 				cell = fmt.Sprintf("%s (%s to %s)", m.Format(s.P50, cur), m.Format(s.P5, cur), m.Format(s.P95, cur))
 			}
-			if month, none := noRetentionBase(r, o); none && (m.Key == "nrr_12m" || m.Key == "grr_12m") {
+			if month, none := noRetentionBase(r, o); none && (m.Key == results.NRR12m || m.Key == results.GRR12m) {
 				cell = "undefined: no revenue in " + MonthLabel(r.Start, month)
 			}
 			row = append(row, cell)
@@ -72,12 +75,12 @@ func Text(w io.Writer, r *results.Results) error {
 	for _, o := range r.Options[1:] {
 		fmt.Fprintf(w, "\n%s versus %s:\n", o.Name, r.Options[0].Name)
 		lines := slices.Clone(Headline[:2])
-		if _, ok := o.VsBaseline["valuation"]; ok {
+		if _, ok := o.VsBaseline[results.Valuation]; ok {
 			lines = append(lines, valuationMetric)
 		}
 		// A change of CS cost (a cut or a hire) is judged on cost and
 		// gross profit too.
-		if d, ok := o.VsBaseline["cs_cost_total"]; ok && d.MeanDiff != 0 {
+		if d, ok := o.VsBaseline[results.CSCostTotal]; ok && d.MeanDiff != 0 {
 			lines = append(lines, costMetrics...)
 		}
 		for _, m := range lines {
@@ -98,7 +101,7 @@ func Text(w io.Writer, r *results.Results) error {
 // is. They are then undefined, not 0 %: there is nothing to retain.
 func noRetentionBase(r *results.Results, o results.Option) (int, bool) {
 	month := max(r.HorizonMonths-12, 0)
-	for _, p := range o.Series["mrr"] {
+	for _, p := range o.Series[results.SeriesMRR] {
 		if p.Month == month {
 			return month, p.Mean == 0 && p.P95 == 0
 		}

@@ -106,51 +106,32 @@ type quantity struct {
 }
 
 // metricOrder is the documented order of the metrics in every document and
-// spreadsheet; metrics not listed here follow in name order.
-var metricOrder = []quantity{
-	{"arr_end", "ARR at horizon", unitMoney},
-	{"revenue_total", "Total revenue", unitMoney},
-	{"nrr_12m", "NRR, last 12 months", unitRate},
-	{"grr_12m", "GRR, last 12 months", unitRate},
-	{"logos_end", "Customers at horizon", unitCount},
-	{"clv", "Customer lifetime value", unitMoney},
-	{"cs_cost_total", "CS cost, total", unitMoney},
-	{"gross_profit_total", "Gross profit, total", unitMoney},
-	{"coverage_mean", "Mean CSM coverage", unitRate},
-	{"acquisition_cost_total", "Acquisition cost, total", unitMoney},
-	{"contribution_total", "Contribution, total", unitMoney},
-	{"retention_cost_ratio", "Retention cost ratio", unitRate},
-	{"second_order_arr", "Second-order ARR at horizon", unitMoney},
-	{"second_order_valuation", "Second-order share of valuation", unitMoney},
-	{"valuation", "Valuation", unitMoney},
+// spreadsheet, the catalogue's; metrics not in it follow in name order.
+var metricOrder = quantitiesOf(results.Metrics)
+
+// seriesOrder is the documented order of the monthly series.
+var seriesOrder = quantitiesOf(results.Series)
+
+// quantitiesOf turns catalogue entries into how the report shows them.
+func quantitiesOf(qs []results.Quantity) []quantity {
+	out := make([]quantity, len(qs))
+	for i, q := range qs {
+		out[i] = quantity{q.Key, q.Label, unitOf(q.Unit)}
+	}
+	return out
 }
 
-// seriesOrder is the documented order of the monthly series; series not
-// listed here follow in name order.
-var seriesOrder = []quantity{
-	{"arr", "ARR", unitMoney},
-	{"mrr", "MRR", unitMoney},
-	{"logos", "Customers", unitCount},
-	{"cs_cost", "CS cost", unitMoney},
-	{"revenue_cum", "Cumulative revenue", unitMoney},
-	{"new_mrr", "New MRR", unitMoney},
-	{"expansion_mrr", "Expansion MRR", unitMoney},
-	{"contraction_mrr", "Contraction MRR", unitMoney},
-	{"churned_mrr", "Churned MRR", unitMoney},
-	{"nrr", "NRR, trailing 12 months", unitRate},
-	{"grr", "GRR, trailing 12 months", unitRate},
-	{"gross_profit", "Gross profit", unitMoney},
-	{"acquisition_cost", "Acquisition cost", unitMoney},
-	{"expansion_cost", "Expansion and upsell cost", unitMoney},
-	{"contribution", "Contribution", unitMoney},
-	{"cash_flow_cum", "Cumulative cash flow", unitMoney},
-	{"hours_needed", "CSM hours needed", unitNumber},
-	{"hours_available", "CSM hours available", unitNumber},
-	{"utilisation", "Utilisation of CSM hours", unitRate},
-	{"coverage", "Mean CSM coverage", unitRate},
-	{"coverage_below_50", "Accounts under 50 % coverage", unitRate},
-	{"csms", "CSMs", unitNumber},
-	{"accounts_per_csm", "Served accounts per CSM", unitNumber},
+// unitOf is how values of the catalogue's unit are written.
+func unitOf(u results.Unit) unit {
+	switch u {
+	case results.Money:
+		return unitMoney
+	case results.Rate:
+		return unitRate
+	case results.Count:
+		return unitCount
+	}
+	return unitNumber
 }
 
 // ordered lists the keys present in have: first those of known in their
@@ -194,7 +175,7 @@ func metricsOf(r *results.Results) []quantity {
 	known := make([]quantity, 0, len(metricOrder)+len(segments))
 	for _, q := range metricOrder {
 		known = append(known, q)
-		if q.key == "clv" {
+		if q.key == results.CLV {
 			for _, k := range segments {
 				known = append(known, metricQuantity(k))
 			}
@@ -203,13 +184,9 @@ func metricsOf(r *results.Results) []quantity {
 	return ordered(known, func(k string) bool { return slices.Contains(all, k) }, all)
 }
 
-// clvPrefix starts the key of a segment's customer lifetime value metric,
-// clv_SEGMENT (the mean per account of that segment).
-const clvPrefix = "clv_"
-
 // segmentCLV is the segment of a per-segment CLV metric key.
 func segmentCLV(key string) (segment string, ok bool) {
-	segment, ok = strings.CutPrefix(key, clvPrefix)
+	segment, ok = strings.CutPrefix(key, results.CLVPrefix)
 	return segment, ok && segment != ""
 }
 

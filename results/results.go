@@ -164,12 +164,12 @@ func Unmarshal(data []byte) (*Results, error) {
 		if o.Name == "" {
 			return nil, fmt.Errorf("option %d has no name", i+1)
 		}
-		for _, m := range []string{"arr_end", "revenue_total", "nrr_12m", "grr_12m", "logos_end"} {
+		for _, m := range []string{ARREnd, RevenueTotal, NRR12m, GRR12m, LogosEnd} {
 			if _, ok := o.Metrics[m]; !ok {
 				return nil, fmt.Errorf("option %q has no metric %s", o.Name, m)
 			}
 		}
-		for _, name := range []string{"arr", "mrr", "logos"} {
+		for _, name := range []string{SeriesARR, SeriesMRR, SeriesLogos} {
 			if len(o.Series[name]) == 0 {
 				return nil, fmt.Errorf("option %q has no series %s", o.Name, name)
 			}

@@ -37,8 +37,8 @@ const (
 	numSeries
 )
 
-// SeriesNames are the monthly series in results.json, in the order of the
-// s constants above.
+// SeriesNames are the monthly series in results.json (see the catalogue,
+// results.Series), in the order of the s constants above.
 var SeriesNames = [numSeries]string{results.SeriesMRR, results.SeriesARR, results.SeriesLogos, results.SeriesRevenueCum,
 	results.SeriesNewMRR, results.SeriesExpansionMRR, results.SeriesContractionMRR, results.SeriesChurnedMRR,
 	results.SeriesNRR, results.SeriesGRR, results.SeriesHoursNeeded, results.SeriesHoursAvailable, results.SeriesUtilisation,
@@ -65,8 +65,8 @@ const (
 	numMetrics
 )
 
-// MetricNames are the per-trial metrics in results.json, in the order of
-// the m constants above.
+// MetricNames are the per-trial metrics in results.json (see the
+// catalogue, results.Metrics), in the order of the m constants above.
 var MetricNames = [numMetrics]string{results.ARREnd, results.RevenueTotal, results.NRR12m, results.GRR12m, results.LogosEnd,
 	results.CSCostTotal, results.CoverageMean, results.GrossProfitTotal, results.AcquisitionCostTotal,
 	results.ContributionTotal, results.RetentionCostRatio, results.CLV, results.Valuation,

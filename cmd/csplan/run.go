@@ -64,7 +64,7 @@ the unsharded run would have written, byte for byte.`,
 	o.addFlags(c)
 	c.Flags().BoolVar(&o.pdf, "pdf", false, "also write the charts as PDF")
 	c.Flags().StringVar(&o.precision, "precision", "", "run trials in doubling rounds until the 95% interval of the metric's mean and of each difference is within this share of the mean (e.g. 0.5%), up to --trials")
-	c.Flags().StringVar(&o.metric, "precision-metric", "arr_end", "the metric --precision watches")
+	c.Flags().StringVar(&o.metric, "precision-metric", results.ARREnd, "the metric --precision watches")
 	c.Flags().StringVar(&o.sensitive, "sensitivity", "", "also measure which uncertain inputs move this metric most (as csplan sensitivity does) and add the section to the report")
 	o.addShardFlag(c, "trials")
 	return c

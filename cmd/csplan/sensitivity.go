@@ -75,7 +75,7 @@ and .svg.`,
 			return nil
 		},
 	}
-	c.Flags().StringVar(&metric, "metric", "valuation", "the metric to explain (see results.json metrics)")
+	c.Flags().StringVar(&metric, "metric", results.Valuation, "the metric to explain (see results.json metrics)")
 	o.addFlags(c)
 	return c
 }

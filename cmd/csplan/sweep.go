@@ -54,7 +54,7 @@ separated by commas (5%,8%,12% or monthly,quarterly).`,
 	}
 	f := c.Flags()
 	f.StringArrayVar(&o.sets, "set", nil, "an input and its range, PATH=FROM..TO[:STEP] or PATH=V1,V2,...")
-	f.StringVar(&o.metric, "metric", "valuation", "the metric to optimise (see results.json metrics)")
+	f.StringVar(&o.metric, "metric", results.Valuation, "the metric to optimise (see results.json metrics)")
 	o.addFlags(c)
 	o.addShardFlag(c, "grid points")
 	return c
