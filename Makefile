@@ -2,7 +2,9 @@
 GO       ?= go
 FUZZTIME ?= 10s
 # Every fuzz target, as package:Target; make test runs each for FUZZTIME.
-FUZZ     := ./scenarios:FuzzParse ./scenarios/calibrate:FuzzReadHistory ./shard:FuzzDecode
+FUZZ     := ./scenarios:FuzzParse ./scenarios:FuzzAccountsFile ./scenarios:FuzzOverride \
+            ./scenarios/calibrate:FuzzReadHistory ./scenarios/calibrate:FuzzReadCosts ./shard:FuzzDecode \
+            ./cmd/csplan:FuzzParseRange ./cmd/csplan:FuzzFlags
 
 .PHONY: all build test lint race fuzz-smoke bench demo clean
 

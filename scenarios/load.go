@@ -161,16 +161,17 @@ func Parse(name string, data []byte, readFile func(string) ([]byte, error)) (*Sc
 	// shards run on machines that mount them at other paths.
 	sum := sha256.New()
 	sum.Write(data)
-	if readFile != nil {
-		read := readFile // the reads of later overrides are hashed too
-		readFile = func(file string) ([]byte, error) {
-			b, err := read(file)
-			if err == nil {
-				fmt.Fprintf(sum, "\x00%s\x00%d\x00", file, len(b))
-				sum.Write(b)
-			}
-			return b, err
+	if readFile == nil { // a scenario given as bytes alone reads no file
+		readFile = func(string) ([]byte, error) { return nil, errors.New("this scenario was given without its directory") }
+	}
+	read := readFile // the reads of later overrides are hashed too
+	readFile = func(file string) ([]byte, error) {
+		b, err := read(file)
+		if err == nil {
+			fmt.Fprintf(sum, "\x00%s\x00%d\x00", file, len(b))
+			sum.Write(b)
 		}
+		return b, err
 	}
 	d := newDecoder(name)
 	d.nodes[""] = doc

@@ -368,3 +368,53 @@ func FuzzParseRange(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFlags gives every command's flags arbitrary values, with inputs
+// that do not exist, so nothing runs: csplan must never panic, must refuse
+// a bad value as a usage error (exit 2) before touching the inputs, and
+// must create nothing. A value it accepts lets it go on to the inputs,
+// and fail there (exit 1), naming them.
+func FuzzFlags(f *testing.F) {
+	for _, seed := range []struct {
+		cmd                    uint8
+		v1, v2, v3, v4, v5, v6 string
+	}{
+		{0, "1000", "7", "2", "0.5%", "arr_end", "0/2"},
+		{0, "0", "18446744073709551615", "0", "NaN", "foo", "3/3"},
+		{1, "team.csms=NaN..1", "valuation", "-3", "expected", "lhs", "x"},
+		{1, "team.csms=0..1:1e-300", "happiness", "1", "monte-carlo", "random", "1/2"},
+		{2, "mood", "10000001", "-1", "1", "sideways", "lhs"},
+		{3, "week", "yaml", "maybe", "", "", ""},
+		{4, "24", "0", "9999", "-1", "sum", ""},
+		{5, "enterprise,mid-market,smb", "", "", "", "", ""},
+		{5, "../x,=1+1,a.b, ,\x00", "", "", "", "", ""},
+	} {
+		f.Add(seed.cmd, seed.v1, seed.v2, seed.v3, seed.v4, seed.v5, seed.v6)
+	}
+	f.Fuzz(func(t *testing.T, cmd uint8, v1, v2, v3, v4, v5, v6 string) {
+		dir := t.TempDir()
+		missing, out := filepath.Join(dir, "missing"), filepath.Join(dir, "out")
+		args := [][]string{
+			{"run", missing, "-o", out, "--trials=" + v1, "--seed=" + v2, "-j=" + v3, "--precision=" + v4, "--precision-metric=" + v5, "--shard=" + v6},
+			{"sweep", missing, "-o", out, "--set=" + v1, "--metric=" + v2, "-j=" + v3, "--mode=" + v4, "--sampling=" + v5, "--shard=" + v6},
+			{"sensitivity", missing, "-o", out, "--metric=" + v1, "--trials=" + v2, "--seed=" + v3, "-j=" + v4, "--mode=" + v5, "--sampling=" + v6},
+			{"kpi", missing, "-o", out, "--period=" + v1, "--format=" + v2, "--duplicates=" + v3, "--costs=" + missing},
+			{"calibrate", missing, "-o", out, "--horizon=" + v1, "--trials=" + v2, "--periods=" + v3, "--term=" + v4, "--duplicates=" + v5},
+			{"init", "--segments=" + v1},
+		}[int(cmd)%6]
+		code, _, stderr := csplan(t, context.Background(), args...)
+		switch {
+		case code == exitUsage:
+		case code == exitFailure && strings.Contains(stderr, missing):
+		case code == exitOK && args[0] == "init":
+		default:
+			t.Fatalf("%q: exit %d: %s", args, code, stderr)
+		}
+		if code != exitOK && stderr == "" {
+			t.Fatalf("%q: exit %d without a message", args, code)
+		}
+		if got := tree(t, dir); len(got) != 0 {
+			t.Fatalf("%q: left %v", args, got)
+		}
+	})
+}

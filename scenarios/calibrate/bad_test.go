@@ -217,12 +217,45 @@ func FuzzReadHistory(f *testing.F) {
 			if len(a.MRR) == 0 || a.MRR[0] <= 0 || a.MRR[len(a.MRR)-1] <= 0 || a.Start < h.First || a.End() > h.Last {
 				t.Fatalf("account %q: start %s, %d months, history %s to %s", a.ID, a.Start, len(a.MRR), h.First, h.Last)
 			}
+			for _, v := range a.MRR {
+				if !(v >= 0 && v <= MaxAmount) {
+					t.Fatalf("account %q: MRR %v", a.ID, v)
+				}
+			}
+		}
+		if scenarios.CheckYear(int(h.First)/12) != "" || scenarios.CheckYear(int(h.Last)/12) != "" {
+			t.Fatalf("history %s to %s", h.First, h.Last)
 		}
 		if h.Last-h.First > 240 {
 			return // calibrating centuries of months is slow, not wrong
 		}
 		if _, err := Calibrate(h, Options{}); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// FuzzReadCosts: the costs reader never panics, and what it accepts is a
+// cost from 0 to MaxAmount for months in range, with or without sums.
+func FuzzReadCosts(f *testing.F) {
+	for _, seed := range []string{"month,cost\n2024-01,1200\n2024-02,\"1,200.50\"\n", "month,cost\n2024-01,1e12\n2024-01,1\n",
+		"month,cs_cost\n2024-01-31,$5\n", "month,cost\n2024-13,-1\n", "month,cost\n2024-01,\"1.200,50\"\n", "period,survivors\n0,10\n"} {
+		f.Add([]byte(seed), false)
+		f.Add([]byte(seed), true)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, sum bool) {
+		opt := ReadOptions{}
+		if sum {
+			opt.Duplicates = DuplicatesSum
+		}
+		c, err := ReadCosts(bytes.NewReader(data), "c.csv", opt)
+		if err != nil {
+			return
+		}
+		for m, v := range c {
+			if !(v >= 0 && v <= MaxAmount) || scenarios.CheckYear(int(m)/12) != "" {
+				t.Fatalf("%s: %v", m, v)
+			}
 		}
 	})
 }
