@@ -47,6 +47,7 @@ type Scenario struct {
 	// by content (Override reads accounts files too): see Digest.
 	digest hash.Hash
 
+	trialsAt [2]int     // the line and column of the trials field (or its parent)
 	doc      *yaml.Node // the baseline tree, for overrides (Override)
 	readFile func(string) ([]byte, error)
 }
@@ -237,6 +238,8 @@ func Parse(name string, data []byte, readFile func(string) ([]byte, error)) (*Sc
 	if len(errs) > 0 {
 		return nil, errs.sorted()
 	}
+	at := d.at("trials")
+	s.trialsAt = [2]int{at.Line, at.Column}
 	s.digest = sum
 	return s, nil
 }

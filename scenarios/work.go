@@ -182,6 +182,25 @@ func CheckRunWork(models []sim.Model, trials int) error {
 	return nil
 }
 
+// CheckWork reports a run of the scenario as written (its options over
+// its trials, one path in expected mode) that asks for more than
+// MaxRunWork account-months, at the file's trials field. A command that
+// overrides the trials, or runs other models, checks with CheckRunWork.
+func (s *Scenario) CheckWork() error {
+	models := make([]sim.Model, len(s.Options))
+	for i, o := range s.Options {
+		models[i] = o.Model
+	}
+	trials := s.Settings.Trials
+	if s.Settings.Mode == sim.Expected {
+		trials = 1
+	}
+	if err := CheckRunWork(models, trials); err != nil {
+		return Errors{{File: s.Path, Line: s.trialsAt[0], Col: s.trialsAt[1], Path: "trials", Msg: err.Error()}}
+	}
+	return nil
+}
+
 // sci writes a large number in three significant digits.
 func sci(v float64) string {
 	if v < 1e6 {

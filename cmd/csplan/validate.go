@@ -22,6 +22,9 @@ file, line, column and field, or a one-line summary of a valid file.`,
 			bad := 0
 			for _, f := range files {
 				s, err := scenarios.Load(f)
+				if err == nil {
+					err = s.CheckWork() // the run as written; run --trials checks its own
+				}
 				if err != nil {
 					fmt.Fprintln(c.ErrOrStderr(), err)
 					bad++
