@@ -421,3 +421,24 @@ func FuzzFlags(f *testing.F) {
 		}
 	})
 }
+
+// Reading a history stops when the command is interrupted: kpi and
+// calibrate on a large history return at once with exit 130, where kpi
+// used to react to Ctrl-C after 17 s (issue 22, item 8).
+func TestReadersStopWhenInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	largeHistory("h.csv", "2024-11")(t, dir)
+	t.Chdir(dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, args := range [][]string{{"kpi", "h.csv"}, {"calibrate", "h.csv", "-o", "c.yaml"}} {
+		start := time.Now()
+		code, stdout, stderr := csplan(t, ctx, args...)
+		if code != exitInterrupted || stdout != "" || time.Since(start) > time.Second {
+			t.Errorf("%v: exit %d after %v, stdout %q, stderr %q", args, code, time.Since(start), stdout, stderr)
+		}
+	}
+	if got := tree(t, dir); len(got) != 1 {
+		t.Errorf("left %v", got)
+	}
+}
