@@ -130,7 +130,7 @@ func FuzzDecode(f *testing.F) {
 			return
 		}
 		if p.Kind == KindRun {
-			sim.Merge([]*sim.Part{p.Part})
+			sim.Merge(context.Background(), []*sim.Part{p.Part})
 		} else {
 			p.SweepPoints()
 		}

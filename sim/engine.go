@@ -40,7 +40,7 @@ func Run(ctx context.Context, opts []Option, s Settings, progress func(done, tot
 		return nil, err
 	}
 	if s.Mode == Expected {
-		return runExpected(opts, s), nil
+		return runExpected(ctx, opts, s)
 	}
 	agg, err := simulate(ctx, opts, s, 0, s.Trials, progress)
 	if err != nil {
@@ -461,7 +461,7 @@ func tQuantile975(n int) float64 {
 
 // runExpected computes each option's expected path: one deterministic
 // "trial" whose quantiles all equal its value.
-func runExpected(opts []Option, s Settings) *results.Results {
+func runExpected(ctx context.Context, opts []Option, s Settings) (*results.Results, error) {
 	h := opts[0].Model.Horizon
 	window := min(12, h)
 	r := &results.Results{Seed: s.Seed, Trials: 1, HorizonMonths: h, Mode: Expected.String(), NetRate: s.NetRate.String()}
@@ -472,6 +472,9 @@ func runExpected(opts []Option, s Settings) *results.Results {
 	}
 	var base [numMetrics]float64
 	for k, o := range opts {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		var metrics [numMetrics]float64
 		w.expectedTrial(&o.Model, s.NetRate)
 		w.summarise(&series, &metrics)
@@ -511,5 +514,5 @@ func runExpected(opts []Option, s Settings) *results.Results {
 		}
 		r.Options = append(r.Options, ro)
 	}
-	return r
+	return r, nil
 }

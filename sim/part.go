@@ -56,8 +56,8 @@ func RunShard(ctx context.Context, opts []Option, s Settings, i, n int, progress
 
 // Merge combines the parts of one run, in any order, into the results Run
 // would have given. The parts must come from the same run and cover its
-// trials exactly once.
-func Merge(parts []*Part) (*results.Results, error) {
+// trials exactly once. It stops, with ctx's error, when ctx is cancelled.
+func Merge(ctx context.Context, parts []*Part) (*results.Results, error) {
 	if len(parts) == 0 {
 		return nil, fmt.Errorf("no parts to merge")
 	}
@@ -102,6 +102,9 @@ func Merge(parts []*Part) (*results.Results, error) {
 	sh := a.newShare()
 	a.sums, a.sketches = sh.sums, sh.sketches
 	for _, p := range ps {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		a.merge(&share{sums: p.Sums, sketches: p.Sketches})
 	}
 	if err := a.checkFinite(); err != nil {

@@ -45,7 +45,7 @@ func TestMergeEqualsRun(t *testing.T) {
 			for i, j := 0, len(parts)-1; i < j; i, j = i+1, j-1 {
 				parts[i], parts[j] = parts[j], parts[i]
 			}
-			got, err := Merge(parts)
+			got, err := Merge(context.Background(), parts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -78,7 +78,7 @@ func TestMergeRejects(t *testing.T) {
 		{"none", nil, "no parts"},
 	}
 	for _, c := range cases {
-		_, err := Merge(c.parts)
+		_, err := Merge(context.Background(), c.parts)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want %q", c.name, err, c.want)
 		}

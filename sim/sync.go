@@ -196,6 +196,9 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 		r.cache.reset(r, resp)
 		keys, mrrs := w.openingBook(r)
 		for j, key := range keys {
+			if j&65535 == 65535 && w.cancelled() {
+				break
+			}
 			w.join(r, key, mrrs[j], 0, r.firstRenewal(j), false)
 		}
 	}

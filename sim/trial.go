@@ -373,7 +373,7 @@ func (w *worker) cancelled() bool {
 // moves on earlier departures.
 func (w *worker) independentAll(chosen func(*segRun) bool) {
 	for i := range w.segs {
-		if r := &w.segs[i]; chosen(r) {
+		if r := &w.segs[i]; chosen(r) && !w.cancelled() {
 			w.simulateSegment(r)
 		}
 	}
@@ -399,6 +399,9 @@ func (w *worker) segmentAccounts(r *segRun) {
 func (w *worker) book(r *segRun) {
 	keys, mrrs := w.openingBook(r)
 	for j, key := range keys {
+		if j&65535 == 65535 && w.cancelled() {
+			return
+		}
 		w.account(r, key, mrrs[j], 0, r.firstRenewal(j), false)
 	}
 }
@@ -432,6 +435,12 @@ func (w *worker) openingBook(r *segRun) (keys []uint64, mrrs []float64) {
 	// in turn.
 	e.keys, e.mrrs = e.keys[:0], e.mrrs[:0]
 	for j := 0; j < s.Count; j++ {
+		if j&65535 == 65535 && w.cancelled() {
+			// A book left half drawn must not be reused.
+			ob.n--
+			e.id = [16]byte{}
+			return e.keys, e.mrrs
+		}
 		key := subKey(w.trial, accountKey(r.key, 0, j))
 		var mrr float64
 		if j < len(s.Accounts) {

@@ -65,7 +65,7 @@ the parts at fault and writes nothing.`,
 			for i, f := range files {
 				parts[i] = f.Part
 			}
-			res, err := sim.Merge(parts)
+			res, err := sim.Merge(c.Context(), parts)
 			if err != nil {
 				return fmt.Errorf("cannot merge: %w", err)
 			}
