@@ -268,7 +268,6 @@ func ReadHistory(r io.Reader, name string, opt ReadOptions) (*History, error) {
 	if opt.MaxErrors <= 0 {
 		opt.MaxErrors = 20
 	}
-	e := &errs{file: name, max: opt.MaxErrors}
 	br := bufio.NewReaderSize(r, 1<<16)
 	if err := checkEncoding(br, name); err != nil {
 		return nil, err
@@ -276,17 +275,73 @@ func ReadHistory(r io.Reader, name string, opt ReadOptions) (*History, error) {
 	cr := csv.NewReader(br)
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = -1
+	cols, err := readColumns(cr, name)
+	if err != nil {
+		return nil, err
+	}
+	hr := &historyReader{
+		h:        &History{Name: name, HasSegments: cols.segment >= 0, HasNPS: cols.nps >= 0, DuplicateAction: string(opt.Duplicates)},
+		cols:     cols,
+		dup:      opt.Duplicates,
+		e:        &errs{file: name, max: opt.MaxErrors},
+		index:    map[string]int32{},
+		segIndex: map[string]int{},
+	}
+	if err := hr.readRows(cr); err != nil {
+		return nil, err
+	}
+	if len(hr.cells) == 0 {
+		return nil, Errors{{name, 0, "the file has a header but no rows; expected a row per account and month"}}
+	}
+	if err := checkGaps(hr.e, hr.cells); err != nil {
+		return nil, err
+	}
+	return hr.history()
+}
+
+// columns are the places of a history's columns in its rows; segment and
+// nps are -1 when the file has none.
+type columns struct {
+	header                            []string
+	account, month, mrr, segment, nps int
+	need                              int // the fields a row needs to reach every column
+}
+
+// readColumns reads the header of a history and finds its columns by
+// their names (columnNames).
+func readColumns(cr *csv.Reader, name string) (columns, error) {
 	header, err := cr.Read()
 	if err == io.EOF {
-		return nil, Errors{{name, 1, "the file is empty; expected a header account_id,month,mrr (optional segment, nps) and a row per account and month"}}
+		return columns{}, Errors{{name, 1, "the file is empty; expected a header account_id,month,mrr (optional segment, nps) and a row per account and month"}}
 	}
 	if err != nil {
-		return nil, Errors{{name, csvLine(err), csvMsg(err)}}
+		return columns{}, Errors{{name, csvLine(err), csvMsg(err)}}
 	}
 	header = slices.Clone(header)
 	if IsCohortTable(header) {
-		return nil, Errors{{name, 1, "this is a cohort survival table (period, survivors): csplan calibrate reads it, csplan kpi needs an account history"}}
+		return columns{}, Errors{{name, 1, "this is a cohort survival table (period, survivors): csplan calibrate reads it, csplan kpi needs an account history"}}
 	}
+	col, err := nameColumns(header, name)
+	if err != nil {
+		return columns{}, err
+	}
+	c := columns{header: header, account: col["account_id"], month: col["month"], mrr: col["mrr"], segment: -1, nps: -1}
+	if i, ok := col["segment"]; ok {
+		c.segment = i
+	}
+	if i, ok := col["nps"]; ok {
+		c.nps = i
+	}
+	for _, i := range col {
+		c.need = max(c.need, i+1)
+	}
+	return c, nil
+}
+
+// nameColumns maps each column a history knows to its place in the
+// header, and rejects a header that names one twice or lacks a required
+// one.
+func nameColumns(header []string, name string) (map[string]int, error) {
 	col := map[string]int{}
 	for i, h := range header {
 		if !utf8.ValidString(h) {
@@ -312,208 +367,261 @@ func ReadHistory(r io.Reader, name string, opt ReadOptions) (*History, error) {
 		return nil, Errors{{name, 1, fmt.Sprintf("missing column %s; the header must name account_id, month and mrr (optional segment, nps), found %s",
 			strings.Join(missing, ", "), strings.Join(header, ","))}}
 	}
-	segCol, hasSeg := col["segment"]
-	npsCol, hasNPS := col["nps"]
-	need := 0
-	for _, i := range col {
-		need = max(need, i+1)
-	}
+	return col, nil
+}
 
-	h := &History{Name: name, HasSegments: hasSeg, HasNPS: hasNPS, DuplicateAction: string(opt.Duplicates)}
-	index := map[string]int32{}
-	var cells [][]cell
-	var segOf []int32 // segment of each account's latest row
-	var segMonth []Month
-	var changed []bool
-	segIndex := map[string]int{}
+// historyReader gathers the rows of a history by account until the file
+// is read.
+type historyReader struct {
+	h    *History
+	cols columns
+	dup  Duplicates
+	e    *errs
+
+	index    map[string]int32 // account ID → index into cells and segments
+	cells    [][]cell         // each account's rows
+	segments []segmentTrack   // each account's segment
+	segIndex map[string]int   // segment name → index into h.Segments
+}
+
+// row is one good row of a history.
+type row struct {
+	id, segment string
+	month       Month
+	mrr         float64
+	score       int8 // the NPS answer, -1 for none
+}
+
+// readRows reads every row after the header, reporting each bad one.
+func (hr *historyReader) readRows(cr *csv.Reader) error {
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
 		}
-		line := 0
-		if err == nil {
-			line, _ = cr.FieldPos(0)
-		}
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line = pe.Line
-			}
-			e.add(line, "%s", csvMsg(err))
-			if !errors.As(err, &pe) || pe.Err != csv.ErrFieldCount {
-				return nil, e.err()
+			hr.e.add(csvLine(err), "%s", csvMsg(err))
+			if !isFieldCount(err) {
+				return hr.e.err()
 			}
 			continue
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // a blank line
 		}
-		h.Rows++
-		if len(rec) < need {
-			e.add(line, "expected %d fields (%s), found %d", len(header), strings.Join(header, ","), len(rec))
-			continue
-		}
-		bad := false
-		for _, f := range rec {
-			if !utf8.ValidString(f) {
-				e.add(line, "the row is not UTF-8 text (%q); save the file as CSV UTF-8", f)
-				bad = true
-				break
-			}
-		}
-		if bad {
-			continue
-		}
-		id := strings.TrimSpace(rec[col["account_id"]])
-		if id == "" {
-			e.add(line, "account_id is empty")
-			continue
-		}
-		ms := strings.TrimSpace(rec[col["month"]])
-		// Every problem of the row is reported, not only the first.
-		m, msg := checkMonth(ms)
-		if msg != "" {
-			e.add(line, "month %q: %s", ms, msg)
-			bad = true
-		}
-		mrr, msg := mrrColumn.parse(rec[col["mrr"]])
-		if msg != "" {
-			e.add(line, "%s", msg)
-			bad = true
-		}
-		seg := Unsegmented
-		if hasSeg {
-			if s := strings.TrimSpace(rec[segCol]); s != "" {
-				seg = s
-			}
-		}
-		score := int8(-1)
-		if hasNPS {
-			if s := strings.TrimSpace(rec[npsCol]); s != "" {
-				v, err := strconv.Atoi(s)
-				if err != nil || v < 0 || v > 10 {
-					e.add(line, "nps %q: expected a whole number from 0 to 10, or nothing", s)
-					bad = true
-				} else {
-					score = int8(v)
-				}
-			}
-		}
-		if bad {
-			continue
-		}
-		ai, ok := index[id]
-		if !ok {
-			ai = int32(len(cells))
-			index[strings.Clone(id)] = ai
-			cells = append(cells, nil)
-			segOf = append(segOf, -1)
-			segMonth = append(segMonth, m)
-			changed = append(changed, false)
-		}
-		si, ok := segIndex[seg]
-		if !ok {
-			si = len(h.Segments)
-			segIndex[strings.Clone(seg)] = si
-			h.Segments = append(h.Segments, strings.Clone(seg))
-		}
-		switch {
-		case segOf[ai] < 0:
-			segOf[ai], segMonth[ai] = int32(si), m
-		case int(segOf[ai]) != si:
-			changed[ai] = true
-			if m >= segMonth[ai] {
-				segOf[ai], segMonth[ai] = int32(si), m
-			}
-		}
-		cells[ai] = append(cells[ai], cell{month: m, line: int32(line), mrr: mrr})
-		if score >= 0 {
-			h.NPS = append(h.NPS, Response{Account: ai, Month: m, Score: score})
+		hr.h.Rows++
+		if r, ok := hr.parseRow(rec, line); ok {
+			hr.add(r, line)
 		}
 	}
-	if err := e.err(); err != nil {
-		return nil, err
+	return hr.e.err()
+}
+
+// parseRow reads one record, reporting every problem of the row, not
+// only the first.
+func (hr *historyReader) parseRow(rec []string, line int) (row, bool) {
+	c, e := hr.cols, hr.e
+	if len(rec) < c.need {
+		e.add(line, "expected %d fields (%s), found %d", len(c.header), strings.Join(c.header, ","), len(rec))
+		return row{}, false
 	}
-	if len(cells) == 0 {
-		return nil, Errors{{name, 0, "the file has a header but no rows; expected a row per account and month"}}
+	for _, f := range rec {
+		if !utf8.ValidString(f) {
+			e.add(line, "the row is not UTF-8 text (%q); save the file as CSV UTF-8", f)
+			return row{}, false
+		}
 	}
-	ids := make([]string, len(cells))
-	for id, i := range index {
+	r := row{id: strings.TrimSpace(rec[c.account]), segment: Unsegmented, score: -1}
+	if r.id == "" {
+		e.add(line, "account_id is empty")
+		return row{}, false
+	}
+	ok := true
+	ms := strings.TrimSpace(rec[c.month])
+	var msg string
+	if r.month, msg = checkMonth(ms); msg != "" {
+		e.add(line, "month %q: %s", ms, msg)
+		ok = false
+	}
+	if r.mrr, msg = mrrColumn.parse(rec[c.mrr]); msg != "" {
+		e.add(line, "%s", msg)
+		ok = false
+	}
+	if c.segment >= 0 {
+		if s := strings.TrimSpace(rec[c.segment]); s != "" {
+			r.segment = s
+		}
+	}
+	if c.nps >= 0 {
+		if s := strings.TrimSpace(rec[c.nps]); s != "" {
+			v, err := strconv.Atoi(s)
+			if err != nil || v < 0 || v > 10 {
+				e.add(line, "nps %q: expected a whole number from 0 to 10, or nothing", s)
+				ok = false
+			} else {
+				r.score = int8(v)
+			}
+		}
+	}
+	return r, ok
+}
+
+// add files a good row under its account and segment.
+func (hr *historyReader) add(r row, line int) {
+	ai, ok := hr.index[r.id]
+	if !ok {
+		ai = int32(len(hr.cells))
+		hr.index[strings.Clone(r.id)] = ai
+		hr.cells = append(hr.cells, nil)
+		hr.segments = append(hr.segments, segmentTrack{seg: -1})
+	}
+	si, ok := hr.segIndex[r.segment]
+	if !ok {
+		si = len(hr.h.Segments)
+		hr.segIndex[strings.Clone(r.segment)] = si
+		hr.h.Segments = append(hr.h.Segments, strings.Clone(r.segment))
+	}
+	hr.segments[ai].see(int32(si), r.month)
+	hr.cells[ai] = append(hr.cells[ai], cell{month: r.month, line: int32(line), mrr: r.mrr})
+	if r.score >= 0 {
+		hr.h.NPS = append(hr.h.NPS, Response{Account: ai, Month: r.month, Score: r.score})
+	}
+}
+
+// segmentTrack follows the segment of an account: that of its latest
+// row, and whether it changes.
+type segmentTrack struct {
+	seg     int32 // -1 before the first row
+	month   Month // the month of the row seg comes from
+	changed bool
+}
+
+// see notes a row of the account in segment seg and month m.
+func (t *segmentTrack) see(seg int32, m Month) {
+	switch {
+	case t.seg < 0:
+		t.seg, t.month = seg, m
+	case t.seg != seg:
+		t.changed = true
+		if m >= t.month {
+			t.seg, t.month = seg, m
+		}
+	}
+}
+
+// history builds the History from the rows read: each account's months
+// in order, duplicates resolved, months without MRR at both ends
+// trimmed, accounts that never paid left out.
+func (hr *historyReader) history() (*History, error) {
+	h := hr.h
+	h.First, h.Last = monthSpan(hr.cells)
+	ids := make([]string, len(hr.cells))
+	for id, i := range hr.index {
 		ids[i] = id
 	}
-	if err := checkGaps(e, cells); err != nil {
-		return nil, err
-	}
-	h.First, h.Last = Month(math.MaxInt32), Month(math.MinInt32)
-	for _, cs := range cells {
-		for _, c := range cs {
-			h.First, h.Last = min(h.First, c.month), max(h.Last, c.month)
-		}
-	}
-	newIndex := make([]int32, len(cells))
-	for ai, cs := range cells {
+	newIndex := make([]int32, len(hr.cells))
+	for ai, cs := range hr.cells {
 		slices.SortFunc(cs, func(a, b cell) int { return int(a.month) - int(b.month) })
-		// Duplicates: adjacent after sorting.
-		out := cs[:0]
-		for _, c := range cs {
-			if n := len(out); n > 0 && out[n-1].month == c.month {
-				if opt.Duplicates == DuplicatesSum {
-					if sum := out[n-1].mrr + c.mrr; sum > MaxAmount {
-						e.add(int(c.line), "account %s's MRR for %s adds up to %s with this row (--duplicates sum), above %s a month; check that the column holds monthly revenue in currency units",
-							ids[ai], c.month, thousands(sum), thousands(MaxAmount))
-						continue
-					}
-					out[n-1].mrr += c.mrr
-					h.Summed++
-					continue
-				}
-				e.add(int(c.line), "account %s has a second row for %s (first on line %d); give one row per account and month, or pass --duplicates sum to add them up",
-					ids[ai], c.month, out[n-1].line)
-				continue
-			}
-			out = append(out, c)
-		}
-		// Trim months without MRR at both ends.
-		lo, hi := 0, len(out)
-		for lo < hi && out[lo].mrr == 0 {
-			lo++
-		}
-		for hi > lo && out[hi-1].mrr == 0 {
-			hi--
-		}
-		if lo == hi {
+		paid := trimUnpaid(hr.mergeDuplicates(cs, ids[ai]))
+		if len(paid) == 0 {
 			h.NeverPaid++
 			newIndex[ai] = -1
 			continue
 		}
-		out = out[lo:hi]
-		a := Account{ID: ids[ai], Start: out[0].month}
-		a.MRR = make([]float64, int(out[len(out)-1].month-out[0].month)+1)
-		prev := out[0].month
-		for _, c := range out {
-			if c.mrr > 0 && c.month > prev+1 && a.MRR[prev-a.Start] > 0 {
-				h.Reactivations++
-			}
-			a.MRR[c.month-a.Start] = c.mrr
-			if c.mrr > 0 {
-				prev = c.month
-			}
-		}
-		if changed[ai] {
+		a, reactivations := newAccount(ids[ai], paid)
+		h.Reactivations += reactivations
+		if hr.segments[ai].changed {
 			h.SegmentChanges++
 		}
-		a.Segment = int(segOf[ai])
+		a.Segment = int(hr.segments[ai].seg)
 		newIndex[ai] = int32(len(h.Accounts))
 		h.Accounts = append(h.Accounts, a)
-		cells[ai] = nil
+		hr.cells[ai] = nil
 	}
-	if err := e.err(); err != nil {
+	if err := hr.e.err(); err != nil {
 		return nil, err
 	}
 	if len(h.Accounts) == 0 {
-		return nil, Errors{{name, 0, fmt.Sprintf("no account ever has MRR above 0 (%d accounts, every row 0)", h.NeverPaid)}}
+		return nil, Errors{{h.Name, 0, fmt.Sprintf("no account ever has MRR above 0 (%d accounts, every row 0)", h.NeverPaid)}}
 	}
+	h.renumberNPS(newIndex)
+	h.dropUnusedSegments()
+	return h, nil
+}
+
+// monthSpan is the first and last month of any row.
+func monthSpan(cells [][]cell) (first, last Month) {
+	first, last = Month(math.MaxInt32), Month(math.MinInt32)
+	for _, cs := range cells {
+		for _, c := range cs {
+			first, last = min(first, c.month), max(last, c.month)
+		}
+	}
+	return first, last
+}
+
+// mergeDuplicates resolves the rows of one account and month, adjacent
+// in cs sorted by month: it adds them up (--duplicates sum) or reports
+// them. It reuses cs.
+func (hr *historyReader) mergeDuplicates(cs []cell, id string) []cell {
+	out := cs[:0]
+	for _, c := range cs {
+		n := len(out)
+		if n == 0 || out[n-1].month != c.month {
+			out = append(out, c)
+			continue
+		}
+		if hr.dup != DuplicatesSum {
+			hr.e.add(int(c.line), "account %s has a second row for %s (first on line %d); give one row per account and month, or pass --duplicates sum to add them up",
+				id, c.month, out[n-1].line)
+			continue
+		}
+		if sum := out[n-1].mrr + c.mrr; sum > MaxAmount {
+			hr.e.add(int(c.line), "account %s's MRR for %s adds up to %s with this row (--duplicates sum), above %s a month; check that the column holds monthly revenue in currency units",
+				id, c.month, thousands(sum), thousands(MaxAmount))
+			continue
+		}
+		out[n-1].mrr += c.mrr
+		hr.h.Summed++
+	}
+	return out
+}
+
+// trimUnpaid drops the months without MRR at both ends of an account's
+// rows; none are left when it never paid.
+func trimUnpaid(cs []cell) []cell {
+	lo, hi := 0, len(cs)
+	for lo < hi && cs[lo].mrr == 0 {
+		lo++
+	}
+	for hi > lo && cs[hi-1].mrr == 0 {
+		hi--
+	}
+	return cs[lo:hi]
+}
+
+// newAccount lays out an account's rows, sorted and trimmed, month by
+// month, and counts its returns after at least one month without MRR.
+func newAccount(id string, cs []cell) (a Account, reactivations int) {
+	a = Account{ID: id, Start: cs[0].month}
+	a.MRR = make([]float64, int(cs[len(cs)-1].month-cs[0].month)+1)
+	prev := cs[0].month
+	for _, c := range cs {
+		if c.mrr > 0 && c.month > prev+1 && a.MRR[prev-a.Start] > 0 {
+			reactivations++
+		}
+		a.MRR[c.month-a.Start] = c.mrr
+		if c.mrr > 0 {
+			prev = c.month
+		}
+	}
+	return a, reactivations
+}
+
+// renumberNPS points the NPS answers at the accounts kept, by newIndex
+// (-1 for an account left out), dropping the answers of the others.
+func (h *History) renumberNPS(newIndex []int32) {
 	nps := h.NPS[:0]
 	for _, r := range h.NPS {
 		if j := newIndex[r.Account]; j >= 0 {
@@ -522,8 +630,6 @@ func ReadHistory(r io.Reader, name string, opt ReadOptions) (*History, error) {
 		}
 	}
 	h.NPS = nps
-	h.dropUnusedSegments()
-	return h, nil
 }
 
 // MaxGap is the longest run of months in which no account has a row that
@@ -768,8 +874,7 @@ func ReadCohort(r io.Reader, name string) (*Cohort, error) {
 		}
 		if err != nil {
 			e.add(csvLine(err), "%s", csvMsg(err))
-			var pe *csv.ParseError
-			if errors.As(err, &pe) && pe.Err == csv.ErrFieldCount {
+			if isFieldCount(err) {
 				rows++
 				continue
 			}
@@ -805,6 +910,13 @@ func ReadCohort(r io.Reader, name string) (*Cohort, error) {
 		return nil, Errors{{name, 0, "a cohort table needs at least periods 0 and 1"}}
 	}
 	return c, nil
+}
+
+// isFieldCount reports whether err is a CSV row with the wrong number of
+// fields, after which reading can go on.
+func isFieldCount(err error) bool {
+	var pe *csv.ParseError
+	return errors.As(err, &pe) && pe.Err == csv.ErrFieldCount
 }
 
 // csvLine is the line of a CSV parse error (0 if it has none).

@@ -3,7 +3,6 @@ package calibrate
 import (
 	"bufio"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -103,8 +102,7 @@ func ReadCosts(r io.Reader, name string, opt ReadOptions) (Costs, error) {
 		}
 		if err != nil {
 			e.add(csvLine(err), "%s", csvMsg(err))
-			var pe *csv.ParseError
-			if errors.As(err, &pe) && pe.Err == csv.ErrFieldCount {
+			if isFieldCount(err) {
 				continue
 			}
 			break
