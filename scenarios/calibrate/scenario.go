@@ -36,10 +36,27 @@ func Scenario(c *Calibration, opt ScenarioOptions) []byte {
 		opt.Seed = 1
 	}
 	w := &yw{}
-	accounts := 0
+	w.writeProvenance(c)
+	w.writeSettings(c, opt)
+	w.line(0, "segments:")
+	var corrs []string
 	for _, s := range c.Segments {
-		accounts += s.Accounts
+		w.writeSegment(c, s, &corrs)
 	}
+	w.line(0, "")
+	w.writeAcquisition(c)
+	if len(corrs) > 0 {
+		w.line(0, "correlations:                          # the sBG estimates of α and β move together")
+		for _, cr := range corrs {
+			w.line(1, "%s", cr)
+		}
+	}
+	return []byte(w.b.String())
+}
+
+// writeProvenance writes the comments at the top: where the numbers come
+// from, how their uncertainty is carried, and the calibration's warnings.
+func (w *yw) writeProvenance(c *Calibration) {
 	if c.Last == 0 {
 		w.line(0, "# Calibrated by `csplan calibrate` from the cohort table %s.", c.History)
 	} else {
@@ -53,15 +70,13 @@ func Scenario(c *Calibration, opt ScenarioOptions) []byte {
 		w.wrap("# Note: " + warn)
 	}
 	w.line(0, "")
+}
+
+// writeSettings writes the scenario's name, description, start and run
+// settings.
+func (w *yw) writeSettings(c *Calibration, opt ScenarioOptions) {
 	w.line(0, "name: %s", yamlText("Calibrated from "+c.History))
-	desc := fmt.Sprintf("The book as of %s (%s accounts, %d segments) with churn, expansion and new accounts fitted to %s to %s.",
-		c.Last, thousands(float64(accounts)), len(c.Segments), c.First, c.Last)
-	if c.Last == 0 && len(c.Segments) == 1 && c.Segments[0].Cohort {
-		t := c.Segments[0].Table
-		desc = fmt.Sprintf("A cohort of %s accounts followed from its start, with churn fitted to %ss 1 to %d of a cohort survival table.",
-			thousands(float64(accounts)), t.Unit, t.Fitted)
-	}
-	w.line(0, "description: %s", yamlText(desc))
+	w.line(0, "description: %s", yamlText(scenarioDescription(c)))
 	start, startNote := c.Last+1, "the month after the history"
 	if c.Last == 0 { // a cohort table has no calendar
 		now := time.Now()
@@ -72,59 +87,74 @@ func Scenario(c *Calibration, opt ScenarioOptions) []byte {
 	w.line(0, "trials: %d", opt.Trials)
 	w.line(0, "seed: %d", opt.Seed)
 	w.line(0, "")
-	w.line(0, "segments:")
-	var corrs []string
+}
+
+// scenarioDescription says what book the scenario holds and what its
+// fits come from.
+func scenarioDescription(c *Calibration) string {
+	accounts := 0
 	for _, s := range c.Segments {
-		name := segmentName(s.Name)
-		w.line(1, "- name: %s", yamlText(name))
-		if s.Cohort {
-			t := s.Table
-			w.kv(2, "accounts", strconv.Itoa(s.Accounts), fmt.Sprintf("the cohort at %s 0 of the table; %s remain at %s %d", t.Unit, thousands(t.End), t.Unit, t.Last))
-		} else {
-			w.kv(2, "accounts", strconv.Itoa(s.Accounts), fmt.Sprintf("paying in %s, MRR %s", c.Last, money(s.MRR)))
-		}
-		if s.Accounts > 0 && s.BookACV.N == 0 {
-			w.kv(2, "acv", "12k", "placeholder: the input has no revenue; replace with your ACV")
-		} else if s.Accounts > 0 {
-			w.kv(2, "acv", acvText(s.BookACV), "ACV (12 × MRR) of the book in "+c.Last.String()+": "+lognormalNote(s.BookACV))
-		}
-		ch := s.Churn
-		w.line(2, "contract:")
-		w.kv(3, "term_months", strconv.Itoa(ch.Term), ch.TermNote)
-		if ch.Term > 1 && s.Cohort {
-			w.kv(3, "first_renewal", strconv.Itoa(ch.Term+1), "one cohort starting in month 1: renewals at months 13, 25, ...")
-		} else if ch.Term > 1 {
-			w.kv(3, "first_renewal", "spread", "renewals of the book spread over the year")
-		}
-		w.writeChurn(name, ch, &corrs)
-		w.writeMovement("upsell", s.Upsell, false)
-		w.writeMovement("contraction", s.Contract, true)
-		w.kv(2, "touch", "digital", "no CS team in a calibrated scenario; see the Pareto tiers to add one")
+		accounts += s.Accounts
 	}
-	w.line(0, "")
+	if c.Last == 0 && len(c.Segments) == 1 && c.Segments[0].Cohort {
+		t := c.Segments[0].Table
+		return fmt.Sprintf("A cohort of %s accounts followed from its start, with churn fitted to %ss 1 to %d of a cohort survival table.",
+			thousands(float64(accounts)), t.Unit, t.Fitted)
+	}
+	return fmt.Sprintf("The book as of %s (%s accounts, %d segments) with churn, expansion and new accounts fitted to %s to %s.",
+		c.Last, thousands(float64(accounts)), len(c.Segments), c.First, c.Last)
+}
+
+// writeSegment writes one segment: its book, contract, churn, upsell and
+// contraction; the rank correlation of its sBG fit, if any, goes to corrs.
+func (w *yw) writeSegment(c *Calibration, s SegmentFit, corrs *[]string) {
+	name := segmentName(s.Name)
+	w.line(1, "- name: %s", yamlText(name))
+	if s.Cohort {
+		t := s.Table
+		w.kv(2, "accounts", strconv.Itoa(s.Accounts), fmt.Sprintf("the cohort at %s 0 of the table; %s remain at %s %d", t.Unit, thousands(t.End), t.Unit, t.Last))
+	} else {
+		w.kv(2, "accounts", strconv.Itoa(s.Accounts), fmt.Sprintf("paying in %s, MRR %s", c.Last, money(s.MRR)))
+	}
+	if s.Accounts > 0 && s.BookACV.N == 0 {
+		w.kv(2, "acv", "12k", "placeholder: the input has no revenue; replace with your ACV")
+	} else if s.Accounts > 0 {
+		w.kv(2, "acv", acvText(s.BookACV), "ACV (12 × MRR) of the book in "+c.Last.String()+": "+lognormalNote(s.BookACV))
+	}
+	ch := s.Churn
+	w.line(2, "contract:")
+	w.kv(3, "term_months", strconv.Itoa(ch.Term), ch.TermNote)
+	if ch.Term > 1 && s.Cohort {
+		w.kv(3, "first_renewal", strconv.Itoa(ch.Term+1), "one cohort starting in month 1: renewals at months 13, 25, ...")
+	} else if ch.Term > 1 {
+		w.kv(3, "first_renewal", "spread", "renewals of the book spread over the year")
+	}
+	w.writeChurn(name, ch, corrs)
+	w.writeMovement("upsell", s.Upsell, false)
+	w.writeMovement("contraction", s.Contract, true)
+	w.kv(2, "touch", "digital", "no CS team in a calibrated scenario; see the Pareto tiers to add one")
+}
+
+// writeAcquisition writes the new accounts a month of the segments that
+// gained any in the history.
+func (w *yw) writeAcquisition(c *Calibration) {
 	var acq []SegmentFit
 	for _, s := range c.Segments {
 		if s.NewAccounts > 0 {
 			acq = append(acq, s)
 		}
 	}
-	if len(acq) > 0 {
-		w.line(0, "acquisition:")
-		for _, s := range acq {
-			w.line(1, "%s:", yamlText(segmentName(s.Name)))
-			w.kv(2, "per_month", normalText(s.NewPerMonth), fmt.Sprintf("%s new accounts in %d months: %s ± %s a month",
-				thousands(float64(s.NewAccounts)), int(c.Last-c.First), num(s.NewPerMonth.Value), num(s.NewPerMonth.SE)))
-			w.kv(2, "acv", acvText(s.NewACV), "new accounts' first-month ACV: "+lognormalNote(s.NewACV))
-		}
-		w.line(0, "")
+	if len(acq) == 0 {
+		return
 	}
-	if len(corrs) > 0 {
-		w.line(0, "correlations:                          # the sBG estimates of α and β move together")
-		for _, cr := range corrs {
-			w.line(1, "%s", cr)
-		}
+	w.line(0, "acquisition:")
+	for _, s := range acq {
+		w.line(1, "%s:", yamlText(segmentName(s.Name)))
+		w.kv(2, "per_month", normalText(s.NewPerMonth), fmt.Sprintf("%s new accounts in %d months: %s ± %s a month",
+			thousands(float64(s.NewAccounts)), int(c.Last-c.First), num(s.NewPerMonth.Value), num(s.NewPerMonth.SE)))
+		w.kv(2, "acv", acvText(s.NewACV), "new accounts' first-month ACV: "+lognormalNote(s.NewACV))
 	}
-	return []byte(w.b.String())
+	w.line(0, "")
 }
 
 func (w *yw) writeChurn(name string, ch ChurnFit, corrs *[]string) {
