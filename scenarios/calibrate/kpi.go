@@ -183,10 +183,52 @@ func KPIs(h *History, kind string, costs Costs) []KPIRow {
 	return rows
 }
 
+// periodKPIs are the KPIs of segment si (-1 for the book, named seg) over
+// the months a to b, a period of the given kind and length.
 func periodKPIs(h *History, kind, label string, a, b Month, seg string, si int, costs Costs, months int) KPIRow {
 	r := KPIRow{Period: label, Kind: kind, Segment: seg, Metrics: map[string]KPI{}}
-	var lost, contraction, expansion, retained, newMRR, react, revenue float64
-	lostN := 0
+	f := r.countFlows(h, a, b, si)
+	set := func(name string, v float64) { r.Metrics[name] = benchmarked(name, v, months) }
+	if r.StartMRR > 0 {
+		set("nrr", f.retained/r.StartMRR)
+		set("grr", (r.StartMRR-f.lost-f.contraction)/r.StartMRR)
+		set("unit_churn", float64(f.lostN)/float64(r.StartAccounts))
+		set("revenue_churn", (f.lost+f.contraction)/r.StartMRR)
+		set("churn_lost", f.lost/r.StartMRR)
+		set("churn_contraction", f.contraction/r.StartMRR)
+		set("expansion", f.expansion/r.StartMRR)
+	}
+	set("new_mrr", f.newMRR-f.react)
+	set("reactivated_mrr", f.react)
+	if nps, ok := periodNPS(h, a, b, si); ok {
+		set("nps", nps)
+	}
+	if costs != nil && si < 0 && f.revenue > 0 {
+		if cost, ok := costs.over(a, b); ok {
+			set("crc_ratio", cost/f.revenue)
+		}
+	}
+	return r
+}
+
+// flows are the MRR movements of a period's accounts, from the month
+// before it (the start) to its last month (the end).
+type flows struct {
+	lost        float64 // start MRR of the accounts not paying at the end
+	lostN       int     // how many of them
+	contraction float64 // MRR lost by the accounts paying less at the end
+	expansion   float64 // MRR gained by the accounts paying more
+	retained    float64 // end MRR of the accounts paying at the start
+	newMRR      float64 // end MRR of the accounts not paying at the start
+	react       float64 // the part of newMRR from accounts that paid before
+	revenue     float64 // MRR over every month of the period
+}
+
+// countFlows counts the accounts and MRR of segment si (-1 for all) at
+// the start and end of the months a to b into r, and returns the flows
+// between them.
+func (r *KPIRow) countFlows(h *History, a, b Month, si int) flows {
+	var f flows
 	for i := range h.Accounts {
 		ac := &h.Accounts[i]
 		if si >= 0 && ac.Segment != si {
@@ -194,7 +236,7 @@ func periodKPIs(h *History, kind, label string, a, b Month, seg string, si int, 
 		}
 		s, e := ac.At(a-1), ac.At(b)
 		for m := a; m <= b; m++ {
-			revenue += ac.At(m)
+			f.revenue += ac.At(m)
 		}
 		if e > 0 {
 			r.EndAccounts++
@@ -206,82 +248,80 @@ func periodKPIs(h *History, kind, label string, a, b Month, seg string, si int, 
 			r.StartMRR += s
 			switch {
 			case e == 0:
-				lost += s
-				lostN++
+				f.lost += s
+				f.lostN++
 			case e < s:
-				contraction += s - e
+				f.contraction += s - e
 			default:
-				expansion += e - s
+				f.expansion += e - s
 			}
-			retained += e
+			f.retained += e
 		case e > 0:
-			newMRR += e
+			f.newMRR += e
 			if ac.Start < a-1 {
-				react += e
+				f.react += e
 			}
 		}
 	}
-	set := func(name string, v float64) {
-		k := KPI{Value: v}
-		if bm, ok := benchmarks[name]; ok {
-			k.Low, k.High = periodBenchmark(bm, months)
-			if bm.kind == "level" {
-				k.Low, k.High = bm.lo, bm.hi
-			}
-			switch {
-			case v > k.High*(1+1e-12):
-				k.Status = "above"
-			case v < k.Low*(1-1e-12):
-				k.Status = "below"
-			default:
-				k.Status = "within"
-			}
-		} else {
-			k.Low, k.High = math.NaN(), math.NaN()
-		}
-		r.Metrics[name] = k
+	return f
+}
+
+// benchmarked is the KPI of value v beside its benchmark for a period of
+// months, if the metric has one.
+func benchmarked(name string, v float64, months int) KPI {
+	k := KPI{Value: v}
+	bm, ok := benchmarks[name]
+	if !ok {
+		k.Low, k.High = math.NaN(), math.NaN()
+		return k
 	}
-	if r.StartMRR > 0 {
-		set("nrr", retained/r.StartMRR)
-		set("grr", (r.StartMRR-lost-contraction)/r.StartMRR)
-		set("unit_churn", float64(lostN)/float64(r.StartAccounts))
-		set("revenue_churn", (lost+contraction)/r.StartMRR)
-		set("churn_lost", lost/r.StartMRR)
-		set("churn_contraction", contraction/r.StartMRR)
-		set("expansion", expansion/r.StartMRR)
+	k.Low, k.High = periodBenchmark(bm, months)
+	if bm.kind == "level" {
+		k.Low, k.High = bm.lo, bm.hi
 	}
-	set("new_mrr", newMRR-react)
-	set("reactivated_mrr", react)
-	if len(h.NPS) > 0 {
-		var pro, det, n int
-		for _, x := range h.NPS {
-			if x.Month < a || x.Month > b || (si >= 0 && h.Accounts[x.Account].Segment != si) {
-				continue
-			}
-			n++
-			switch {
-			case x.Score >= 9:
-				pro++
-			case x.Score <= 6:
-				det++
-			}
+	switch {
+	case v > k.High*(1+1e-12):
+		k.Status = "above"
+	case v < k.Low*(1-1e-12):
+		k.Status = "below"
+	default:
+		k.Status = "within"
+	}
+	return k
+}
+
+// periodNPS is the NPS of the answers of segment si (-1 for all) in the
+// months a to b; false when there are none.
+func periodNPS(h *History, a, b Month, si int) (float64, bool) {
+	var pro, det, n int
+	for _, x := range h.NPS {
+		if x.Month < a || x.Month > b || (si >= 0 && h.Accounts[x.Account].Segment != si) {
+			continue
 		}
-		if n > 0 {
-			set("nps", 100*float64(pro-det)/float64(n))
+		n++
+		switch {
+		case x.Score >= 9:
+			pro++
+		case x.Score <= 6:
+			det++
 		}
 	}
-	if costs != nil && si < 0 && revenue > 0 {
-		cost, have := 0.0, true
-		for m := a; m <= b; m++ {
-			v, ok := costs[m]
-			cost += v
-			have = have && ok
-		}
-		if have {
-			set("crc_ratio", cost/revenue)
-		}
+	if n == 0 {
+		return 0, false
 	}
-	return r
+	return 100 * float64(pro-det) / float64(n), true
+}
+
+// over is the total CS cost of the months a to b; false when a month has
+// no cost.
+func (c Costs) over(a, b Month) (float64, bool) {
+	cost, have := 0.0, true
+	for m := a; m <= b; m++ {
+		v, ok := c[m]
+		cost += v
+		have = have && ok
+	}
+	return cost, have
 }
 
 // TrailingRetention is the NRR and GRR over the 12 months to each month
