@@ -43,9 +43,38 @@ func (p *Param) decodeNode(d *decoder, n *yaml.Node, path string, t tag) {
 		p.D = dist.Const(v)
 		return
 	}
+	name, body, ok := distForm(d, n, path, k)
+	if !ok {
+		return
+	}
+	dpath := path + "." + name
+	var made dist.Dist
+	var desc string // the distribution as written
+	if name == "empirical" {
+		made, desc, ok = decodeEmpirical(d, body, dpath, k)
+	} else {
+		made, desc, ok = decodeParametric(d, name, body, dpath, k)
+	}
+	if !ok {
+		return
+	}
+	if msg := outOfRange(name, desc, made, k); msg != "" {
+		d.errorf(body, dpath, "%s", msg)
+		return
+	}
+	if msg := tooLarge(desc, made, k); msg != "" {
+		d.errorf(body, dpath, "%s", msg)
+		return
+	}
+	p.D = made
+}
+
+// distForm reads the one key of a distribution, its name, and the body
+// holding its parameters.
+func distForm(d *decoder, n *yaml.Node, path string, k kind) (name string, body *yaml.Node, ok bool) {
 	if n.Kind != yaml.MappingNode {
 		d.errorf(n, path, "expected %s, or a distribution such as {beta: {mean: 8%%, sd: 2%%}}, found %s", k.expected, describe(n))
-		return
+		return "", nil, false
 	}
 	if len(n.Content) != 2 {
 		found := describe(n)
@@ -58,107 +87,114 @@ func (p *Param) decodeNode(d *decoder, n *yaml.Node, path string, t tag) {
 		}
 		d.errorf(n, path, "a distribution is a mapping with one key, its name (%s), holding its parameters, as in {beta: {mean: 8%%, sd: 2%%}}; found %s",
 			strings.Join(distNames, ", "), found)
-		return
+		return "", nil, false
 	}
 	key := deref(n.Content[0])
-	body := deref(n.Content[1])
-	name := key.Value
-	dpath := path + "." + name
-	if !slices.Contains(distNames, name) {
-		d.errorf(key, dpath, "unknown distribution%s", choices(name, distNames))
-		return
+	if !slices.Contains(distNames, key.Value) {
+		d.errorf(key, path+"."+key.Value, "unknown distribution%s", choices(key.Value, distNames))
+		return "", nil, false
 	}
-	// Parameters may be written in the field's units (8%, 100k); their range
-	// is checked on the distribution as a whole below.
+	return key.Value, deref(n.Content[1]), true
+}
+
+// paramKind is the kind of a distribution's parameters in a field of
+// kind k: they may be written in the field's units (8%, 100k), and their
+// range is checked on the distribution as a whole.
+func paramKind(k kind) kind {
 	pk := k
 	pk.lo, pk.hi, pk.openLo, pk.integer = math.Inf(-1), math.Inf(1), false, false
 	pk.expected = "a number"
-	var made dist.Dist
-	var desc, bad string // the distribution as written; the parameter at fault
-	var msg string
-	at := map[string]*yaml.Node{}
-	if name == "empirical" {
-		if body.Kind != yaml.SequenceNode || len(body.Content) == 0 {
-			d.errorf(body, dpath, "expected a list of observed values, such as [6%%, 8%%, 11%%], found %s", describe(body))
-			return
-		}
-		vals := make([]float64, len(body.Content))
-		ok := true
-		for i, c := range body.Content {
-			c = deref(c)
-			v, msg := parseNumber(c, pk)
-			if msg != "" {
-				d.errorf(c, fmt.Sprintf("%s[%d]", dpath, i), "%s", msg)
-				ok = false
-			}
-			vals[i] = v
-		}
-		if !ok {
-			return
-		}
-		e, err := dist.NewEmpirical(vals)
-		if err != nil {
-			d.errorf(body, dpath, "%v", err)
-			return
-		}
-		made, desc = e, fmt.Sprintf("empirical(%s to %s)", k.format(e.Values[0]), k.format(e.Values[len(e.Values)-1]))
-	} else {
-		if body.Kind != yaml.MappingNode {
-			d.errorf(body, dpath, "expected a mapping of the parameters %s, found %s", strings.Join(distFields[name], ", "), describe(body))
-			return
-		}
-		vals := map[string]float64{}
-		ok := true
-		for i := 0; i+1 < len(body.Content); i += 2 {
-			fk := deref(body.Content[i])
-			fv := deref(body.Content[i+1])
-			fp := dpath + "." + fk.Value
-			if !slices.Contains(distFields[name], fk.Value) {
-				d.errorf(fk, fp, "unknown parameter of %s%s", name, choices(fk.Value, distFields[name]))
-				ok = false
-				continue
-			}
-			if _, dup := vals[fk.Value]; dup {
-				d.errorf(fk, fp, "parameter is given twice (first on line %d); remove one", at[fk.Value].Line)
-				ok = false
-				continue
-			}
-			v, msg := parseNumber(fv, pk)
-			if msg != "" {
-				d.errorf(fv, fp, "%s", msg)
-				ok = false
-			}
-			vals[fk.Value], at[fk.Value] = v, fv
-		}
-		if !ok {
-			return
-		}
-		made, bad, msg = makeDist(name, vals, k)
-		var ps []string
-		for _, f := range distFields[name] {
-			if n, ok := at[f]; ok {
-				ps = append(ps, f+" "+n.Value)
-			}
-		}
-		desc = name + "(" + strings.Join(ps, ", ") + ")"
+	return pk
+}
+
+// decodeEmpirical reads an empirical distribution: a list of observed
+// values. It returns it and how it is written in messages.
+func decodeEmpirical(d *decoder, body *yaml.Node, dpath string, k kind) (dist.Dist, string, bool) {
+	if body.Kind != yaml.SequenceNode || len(body.Content) == 0 {
+		d.errorf(body, dpath, "expected a list of observed values, such as [6%%, 8%%, 11%%], found %s", describe(body))
+		return nil, "", false
 	}
+	pk := paramKind(k)
+	vals := make([]float64, len(body.Content))
+	ok := true
+	for i, c := range body.Content {
+		c = deref(c)
+		v, msg := parseNumber(c, pk)
+		if msg != "" {
+			d.errorf(c, fmt.Sprintf("%s[%d]", dpath, i), "%s", msg)
+			ok = false
+		}
+		vals[i] = v
+	}
+	if !ok {
+		return nil, "", false
+	}
+	e, err := dist.NewEmpirical(vals)
+	if err != nil {
+		d.errorf(body, dpath, "%v", err)
+		return nil, "", false
+	}
+	return e, fmt.Sprintf("empirical(%s to %s)", k.format(e.Values[0]), k.format(e.Values[len(e.Values)-1])), true
+}
+
+// decodeParametric reads a distribution given by named parameters and
+// builds it, reporting impossible parameters at the one at fault. It
+// returns it and how it is written in messages.
+func decodeParametric(d *decoder, name string, body *yaml.Node, dpath string, k kind) (dist.Dist, string, bool) {
+	vals, at, ok := decodeParams(d, name, body, dpath, paramKind(k))
+	if !ok {
+		return nil, "", false
+	}
+	made, bad, msg := makeDist(name, vals, k)
 	if msg != "" {
 		where, wpath := body, dpath
 		if at[bad] != nil {
 			where, wpath = at[bad], dpath+"."+bad
 		}
 		d.errorf(where, wpath, "%s", msg)
-		return
+		return nil, "", false
 	}
-	if msg := outOfRange(name, desc, made, k); msg != "" {
-		d.errorf(body, dpath, "%s", msg)
-		return
+	var ps []string
+	for _, f := range distFields[name] {
+		if n, ok := at[f]; ok {
+			ps = append(ps, f+" "+n.Value)
+		}
 	}
-	if msg := tooLarge(desc, made, k); msg != "" {
-		d.errorf(body, dpath, "%s", msg)
-		return
+	return made, name + "(" + strings.Join(ps, ", ") + ")", true
+}
+
+// decodeParams reads the mapping of a distribution's parameters: their
+// values, in the units of kind pk, and the nodes they were read from.
+func decodeParams(d *decoder, name string, body *yaml.Node, dpath string, pk kind) (map[string]float64, map[string]*yaml.Node, bool) {
+	if body.Kind != yaml.MappingNode {
+		d.errorf(body, dpath, "expected a mapping of the parameters %s, found %s", strings.Join(distFields[name], ", "), describe(body))
+		return nil, nil, false
 	}
-	p.D = made
+	vals := map[string]float64{}
+	at := map[string]*yaml.Node{}
+	ok := true
+	for i := 0; i+1 < len(body.Content); i += 2 {
+		fk := deref(body.Content[i])
+		fv := deref(body.Content[i+1])
+		fp := dpath + "." + fk.Value
+		if !slices.Contains(distFields[name], fk.Value) {
+			d.errorf(fk, fp, "unknown parameter of %s%s", name, choices(fk.Value, distFields[name]))
+			ok = false
+			continue
+		}
+		if _, dup := vals[fk.Value]; dup {
+			d.errorf(fk, fp, "parameter is given twice (first on line %d); remove one", at[fk.Value].Line)
+			ok = false
+			continue
+		}
+		v, msg := parseNumber(fv, pk)
+		if msg != "" {
+			d.errorf(fv, fp, "%s", msg)
+			ok = false
+		}
+		vals[fk.Value], at[fk.Value] = v, fv
+	}
+	return vals, at, ok
 }
 
 // tooLarge holds a distribution to the bound on numbers as written (1e15
@@ -245,9 +281,32 @@ func fmtBound(v float64) string {
 // units of kind k. When the parameters are impossible it returns the
 // parameter at fault ("" for the whole) and a message in those units.
 func makeDist(name string, v map[string]float64, k kind) (dist.Dist, string, string) {
-	f := k.format
+	if msg := missingParams(name, v); msg != "" {
+		return nil, "", msg
+	}
+	switch name {
+	case "beta":
+		return makeBeta(v, k)
+	case "pert", "triangular":
+		return makeThreePoint(name, v, k)
+	case "uniform":
+		if v["min"] >= v["max"] {
+			return nil, "max", fmt.Sprintf("uniform max must be above min, found min %s and max %s", k.format(v["min"]), k.format(v["max"]))
+		}
+		return built(dist.NewUniform(v["min"], v["max"]))
+	case "lognormal":
+		return makeLogNormal(v, k)
+	case "normal":
+		return makeNormal(v, k)
+	}
+	return nil, "", ""
+}
+
+// missingParams says which parameters a distribution lacks, or that a
+// lognormal mixes its two forms; "" when it has what it needs.
+func missingParams(name string, v map[string]float64) string {
 	if name == "lognormal" && hasAny(v, "mean", "sd") && hasAny(v, "median", "p90") {
-		return nil, "", "lognormal takes median and p90, or mean and sd, not both"
+		return "lognormal takes median and p90, or mean and sd, not both"
 	}
 	var need []string
 	switch name {
@@ -270,77 +329,90 @@ func makeDist(name string, v map[string]float64, k kind) (dist.Dist, string, str
 		}
 	}
 	if len(missing) > 0 {
-		return nil, "", fmt.Sprintf("%s needs %s; add %s", name, andList(need), andList(missing))
+		return fmt.Sprintf("%s needs %s; add %s", name, andList(need), andList(missing))
 	}
-	var d dist.Dist
-	var err error
-	switch name {
-	case "beta":
-		m, sd := v["mean"], v["sd"]
-		switch max := dist.MaxBetaSD(m); {
-		case m <= 0 || m >= 1:
-			return nil, "mean", fmt.Sprintf("beta mean must be above 0%% and below 100%%, found %s", f(m))
-		case sd <= 0:
-			return nil, "sd", fmt.Sprintf("beta sd must be above 0, found %s; for a certain value write the number alone", f(sd))
-		case sd >= max:
-			return nil, "sd", fmt.Sprintf("beta sd %s is too large for a mean of %s: the largest sd a beta with that mean can have is %s (the square root of mean × (1 − mean)), and an sd near it piles the values at 0%% and 100%%",
-				f(sd), f(m), k.format(floor3(max)))
-		}
-		d, err = dist.NewBeta(m, sd)
-	case "pert", "triangular":
-		lo, mode, hi := v["min"], v["mode"], v["max"]
-		switch {
-		case lo >= hi:
-			return nil, "max", fmt.Sprintf("%s max must be above min, found min %s and max %s", name, f(lo), f(hi))
-		case mode < lo || mode > hi:
-			return nil, "mode", fmt.Sprintf("%s mode (the most likely value) must lie between min %s and max %s, found %s", name, f(lo), f(hi), f(mode))
-		}
-		if name == "pert" {
-			d, err = dist.NewPERT(lo, mode, hi)
-		} else {
-			d, err = dist.NewTriangular(lo, mode, hi)
-		}
-	case "uniform":
-		if v["min"] >= v["max"] {
-			return nil, "max", fmt.Sprintf("uniform max must be above min, found min %s and max %s", f(v["min"]), f(v["max"]))
-		}
-		d, err = dist.NewUniform(v["min"], v["max"])
-	case "lognormal":
-		if _, ok := v["mean"]; ok {
-			if v["mean"] <= 0 || v["sd"] <= 0 {
-				return nil, "", fmt.Sprintf("lognormal mean and sd must be above 0, found mean %s and sd %s", f(v["mean"]), f(v["sd"]))
-			}
-			d, err = dist.NewLogNormalMeanSD(v["mean"], v["sd"])
-			break
-		}
-		median, p90 := v["median"], v["p90"]
-		switch {
-		case median <= 0:
-			return nil, "median", fmt.Sprintf("lognormal median must be above 0, found %s", f(median))
-		case p90 <= median:
-			return nil, "p90", fmt.Sprintf("lognormal p90 (the value 9 in 10 draws stay below) must be above the median %s, found %s", f(median), f(p90))
-		}
-		d, err = dist.NewLogNormalMedianP90(median, p90)
-	case "normal":
-		lo, hi := math.Inf(-1), math.Inf(1)
-		if x, ok := v["min"]; ok {
-			lo = x
-		}
-		if x, ok := v["max"]; ok {
-			hi = x
-		}
-		switch {
-		case v["sd"] <= 0:
-			return nil, "sd", fmt.Sprintf("normal sd must be above 0, found %s; for a certain value write the number alone", f(v["sd"]))
-		case lo >= hi:
-			return nil, "max", fmt.Sprintf("normal max must be above min, found min %s and max %s", f(lo), f(hi))
-		}
-		d, err = dist.NewNormal(v["mean"], v["sd"], lo, hi)
-	}
+	return ""
+}
+
+// built is makeDist's answer for a distribution from its constructor.
+func built(d dist.Dist, err error) (dist.Dist, string, string) {
 	if err != nil {
 		return nil, "", err.Error()
 	}
 	return d, "", ""
+}
+
+// makeBeta builds a beta distribution from its mean and sd.
+func makeBeta(v map[string]float64, k kind) (dist.Dist, string, string) {
+	f := k.format
+	m, sd := v["mean"], v["sd"]
+	switch max := dist.MaxBetaSD(m); {
+	case m <= 0 || m >= 1:
+		return nil, "mean", fmt.Sprintf("beta mean must be above 0%% and below 100%%, found %s", f(m))
+	case sd <= 0:
+		return nil, "sd", fmt.Sprintf("beta sd must be above 0, found %s; for a certain value write the number alone", f(sd))
+	case sd >= max:
+		return nil, "sd", fmt.Sprintf("beta sd %s is too large for a mean of %s: the largest sd a beta with that mean can have is %s (the square root of mean × (1 − mean)), and an sd near it piles the values at 0%% and 100%%",
+			f(sd), f(m), k.format(floor3(max)))
+	}
+	return built(dist.NewBeta(m, sd))
+}
+
+// makeThreePoint builds a pert or triangular distribution from min, mode
+// and max.
+func makeThreePoint(name string, v map[string]float64, k kind) (dist.Dist, string, string) {
+	f := k.format
+	lo, mode, hi := v["min"], v["mode"], v["max"]
+	switch {
+	case lo >= hi:
+		return nil, "max", fmt.Sprintf("%s max must be above min, found min %s and max %s", name, f(lo), f(hi))
+	case mode < lo || mode > hi:
+		return nil, "mode", fmt.Sprintf("%s mode (the most likely value) must lie between min %s and max %s, found %s", name, f(lo), f(hi), f(mode))
+	}
+	if name == "pert" {
+		return built(dist.NewPERT(lo, mode, hi))
+	}
+	return built(dist.NewTriangular(lo, mode, hi))
+}
+
+// makeLogNormal builds a lognormal distribution from its median and p90,
+// or from its mean and sd.
+func makeLogNormal(v map[string]float64, k kind) (dist.Dist, string, string) {
+	f := k.format
+	if _, ok := v["mean"]; ok {
+		if v["mean"] <= 0 || v["sd"] <= 0 {
+			return nil, "", fmt.Sprintf("lognormal mean and sd must be above 0, found mean %s and sd %s", f(v["mean"]), f(v["sd"]))
+		}
+		return built(dist.NewLogNormalMeanSD(v["mean"], v["sd"]))
+	}
+	median, p90 := v["median"], v["p90"]
+	switch {
+	case median <= 0:
+		return nil, "median", fmt.Sprintf("lognormal median must be above 0, found %s", f(median))
+	case p90 <= median:
+		return nil, "p90", fmt.Sprintf("lognormal p90 (the value 9 in 10 draws stay below) must be above the median %s, found %s", f(median), f(p90))
+	}
+	return built(dist.NewLogNormalMedianP90(median, p90))
+}
+
+// makeNormal builds a normal distribution, truncated to min and max when
+// they are given.
+func makeNormal(v map[string]float64, k kind) (dist.Dist, string, string) {
+	f := k.format
+	lo, hi := math.Inf(-1), math.Inf(1)
+	if x, ok := v["min"]; ok {
+		lo = x
+	}
+	if x, ok := v["max"]; ok {
+		hi = x
+	}
+	switch {
+	case v["sd"] <= 0:
+		return nil, "sd", fmt.Sprintf("normal sd must be above 0, found %s; for a certain value write the number alone", f(v["sd"]))
+	case lo >= hi:
+		return nil, "max", fmt.Sprintf("normal max must be above min, found min %s and max %s", f(lo), f(hi))
+	}
+	return built(dist.NewNormal(v["mean"], v["sd"], lo, hi))
 }
 
 // andList writes a, b and c.
