@@ -511,121 +511,164 @@ func (b *builder) accountsFile(p, name string, needRenewal bool) []sim.Account {
 		}
 		return nil
 	}
-	file := besideScenario(b.d.file, name)
-	errs := 0
-	fail := func(line, col int, format string, args ...any) {
-		if errs++; errs <= maxCSVErrors {
-			b.d.errs = append(b.d.errs, Error{File: file, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)})
-		}
+	ar := &accountsReader{d: b.d, file: besideScenario(b.d.file, name), r: csv.NewReader(bytes.NewReader(data))}
+	ar.r.FieldsPerRecord = -1
+	defer ar.countUnshown()
+	if !ar.readHeader() || !ar.checkColumns(needRenewal) {
+		return nil
 	}
-	defer func() {
-		if errs > maxCSVErrors {
-			b.d.errs = append(b.d.errs, Error{File: file, Msg: fmt.Sprintf("%d more errors not shown", errs-maxCSVErrors)})
-		}
-	}()
-	r := csv.NewReader(bytes.NewReader(data))
-	r.FieldsPerRecord = -1
-	header, err := r.Read()
+	return ar.readAccounts()
+}
+
+// accountsReader reads an accounts file, reporting its errors at their
+// line and column of the file, up to maxCSVErrors.
+type accountsReader struct {
+	d      *decoder
+	file   string // as named in errors
+	r      *csv.Reader
+	errs   int
+	header []string
+	col    map[string]int // column name → index
+	amount string         // the column of the contract value: acv or mrr
+}
+
+func (ar *accountsReader) fail(line, col int, format string, args ...any) {
+	if ar.errs++; ar.errs <= maxCSVErrors {
+		ar.d.errs = append(ar.d.errs, Error{File: ar.file, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)})
+	}
+}
+
+// countUnshown reports how many errors were past maxCSVErrors.
+func (ar *accountsReader) countUnshown() {
+	if ar.errs > maxCSVErrors {
+		ar.d.errs = append(ar.d.errs, Error{File: ar.file, Msg: fmt.Sprintf("%d more errors not shown", ar.errs-maxCSVErrors)})
+	}
+}
+
+// readHeader reads the header row and finds its columns, each one of
+// accountColumns and given once.
+func (ar *accountsReader) readHeader() bool {
+	header, err := ar.r.Read()
 	if err != nil {
 		if err == io.EOF {
-			fail(1, 1, "the accounts file is empty; it needs a header row (id, acv or mrr, first_renewal) and one row per account")
+			ar.fail(1, 1, "the accounts file is empty; it needs a header row (id, acv or mrr, first_renewal) and one row per account")
 		} else {
-			fail(1, 1, "cannot read the header row: %s", csvErr(err))
+			ar.fail(1, 1, "cannot read the header row: %s", csvErr(err))
 		}
-		return nil
+		return false
 	}
-	col := map[string]int{}
+	ar.header, ar.col = header, map[string]int{}
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		_, c := r.FieldPos(i)
-		_, dup := col[h]
+		_, c := ar.r.FieldPos(i)
+		_, dup := ar.col[h]
 		switch {
 		case !slices.Contains(accountColumns, h):
-			fail(1, c, "unknown column %q%s", h, choices(h, accountColumns))
-			return nil
+			ar.fail(1, c, "unknown column %q%s", h, choices(h, accountColumns))
+			return false
 		case dup:
-			fail(1, c, "column %q is given twice", h)
-			return nil
+			ar.fail(1, c, "column %q is given twice", h)
+			return false
 		}
-		col[h] = i
+		ar.col[h] = i
 	}
-	_, hasACV := col["acv"]
-	_, hasMRR := col["mrr"]
+	return true
+}
+
+// checkColumns checks that the header gives the contract value one way,
+// acv or mrr, and first_renewal when the scenario needs it.
+func (ar *accountsReader) checkColumns(needRenewal bool) bool {
+	_, hasACV := ar.col["acv"]
+	_, hasMRR := ar.col["mrr"]
 	switch {
 	case hasACV && hasMRR:
-		fail(1, 1, "give the columns acv or mrr, not both")
-		return nil
+		ar.fail(1, 1, "give the columns acv or mrr, not both")
+		return false
 	case !hasACV && !hasMRR:
-		fail(1, 1, "no acv or mrr column (found %s); each account needs its annual (acv) or monthly (mrr) contract value", strings.Join(header, ", "))
-		return nil
+		ar.fail(1, 1, "no acv or mrr column (found %s); each account needs its annual (acv) or monthly (mrr) contract value", strings.Join(ar.header, ", "))
+		return false
 	}
-	if _, ok := col["first_renewal"]; needRenewal && !ok {
-		fail(1, 1, "no first_renewal column, which contract.first_renewal: file needs")
-		return nil
+	if _, ok := ar.col["first_renewal"]; needRenewal && !ok {
+		ar.fail(1, 1, "no first_renewal column, which contract.first_renewal: file needs")
+		return false
 	}
-	amount := "acv"
+	ar.amount = "acv"
 	if hasMRR {
-		amount = "mrr"
+		ar.amount = "mrr"
 	}
+	return true
+}
+
+// readAccounts reads the rows after the header, one account each.
+func (ar *accountsReader) readAccounts() []sim.Account {
 	var out []sim.Account
 	rows := 0
-	money, month := kinds["money"], kinds["int"]
 	for {
-		rec, err := r.Read()
+		rec, err := ar.r.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				fail(pe.Line, pe.Column, "%s", csvErr(pe.Err))
+				ar.fail(pe.Line, pe.Column, "%s", csvErr(pe.Err))
 			} else {
-				fail(0, 0, "%v", err)
+				ar.fail(0, 0, "%v", err)
 			}
 			return nil
 		}
 		rows++
-		line, _ := r.FieldPos(0)
-		if len(rec) != len(header) {
-			fail(line, 1, "expected %d columns (%s), found %d", len(header), strings.Join(header, ", "), len(rec))
+		line, _ := ar.r.FieldPos(0)
+		a, ok := ar.account(rec, line, rows)
+		if !ok {
 			continue
-		}
-		a := sim.Account{ID: strconv.Itoa(rows)}
-		if i, ok := col["id"]; ok {
-			a.ID = rec[i]
-		}
-		v, msg := parseNumber(scalar(rec[col[amount]]), money)
-		if msg != "" {
-			_, c := r.FieldPos(col[amount])
-			fail(line, c, "%s: %s", amount, msg)
-			continue
-		}
-		a.MRR = v
-		if !hasMRR {
-			a.MRR = v / 12
-		}
-		if i, ok := col["first_renewal"]; ok {
-			m, msg := parseNumber(scalar(rec[i]), month)
-			if msg == "" && (m < 1 || m > 240) {
-				msg = fmt.Sprintf("expected a month number from 1 to 240, found %q", rec[i])
-			}
-			if msg != "" {
-				_, c := r.FieldPos(i)
-				fail(line, c, "first_renewal: %s", msg)
-				continue
-			}
-			a.FirstRenewal = int(m)
 		}
 		out = append(out, a)
 		if len(out) > 10_000_000 {
-			fail(line, 1, "more than 10,000,000 accounts")
+			ar.fail(line, 1, "more than 10,000,000 accounts")
 			return nil
 		}
 	}
 	if rows == 0 {
-		fail(2, 1, "the accounts file has a header but no accounts")
+		ar.fail(2, 1, "the accounts file has a header but no accounts")
 	}
 	return out
+}
+
+// account reads the row of an account, the n-th of the file (its ID when
+// the file has no id column).
+func (ar *accountsReader) account(rec []string, line, n int) (sim.Account, bool) {
+	if len(rec) != len(ar.header) {
+		ar.fail(line, 1, "expected %d columns (%s), found %d", len(ar.header), strings.Join(ar.header, ", "), len(rec))
+		return sim.Account{}, false
+	}
+	a := sim.Account{ID: strconv.Itoa(n)}
+	if i, ok := ar.col["id"]; ok {
+		a.ID = rec[i]
+	}
+	v, msg := parseNumber(scalar(rec[ar.col[ar.amount]]), kinds["money"])
+	if msg != "" {
+		_, c := ar.r.FieldPos(ar.col[ar.amount])
+		ar.fail(line, c, "%s: %s", ar.amount, msg)
+		return sim.Account{}, false
+	}
+	a.MRR = v
+	if ar.amount == "acv" {
+		a.MRR = v / 12
+	}
+	if i, ok := ar.col["first_renewal"]; ok {
+		m, msg := parseNumber(scalar(rec[i]), kinds["int"])
+		if msg == "" && (m < 1 || m > 240) {
+			msg = fmt.Sprintf("expected a month number from 1 to 240, found %q", rec[i])
+		}
+		if msg != "" {
+			_, c := ar.r.FieldPos(i)
+			ar.fail(line, c, "first_renewal: %s", msg)
+			return sim.Account{}, false
+		}
+		a.FirstRenewal = int(m)
+	}
+	return a, true
 }
 
 // csvErr explains a CSV syntax error.
