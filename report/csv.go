@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -131,6 +132,35 @@ func sensitivityCSV(s *results.Sensitivity) string {
 	g := func(v float64) string { return fmt.Sprint(v) }
 	for _, in := range s.Inputs {
 		cw.Write([]string{in.Name, in.Dist, g(in.P10), g(in.P90), g(in.Low), g(in.High), g(in.Swing), g(in.RankCorrelation), g(in.VarianceShare)})
+	}
+	cw.Flush() // a strings.Builder does not fail
+	return b.String()
+}
+
+// sweepCSV is sweep.csv: one row per point of a sweep, its inputs as
+// written, whether it is the best, and every metric's mean, se, p5, p50
+// and p95 (metrics by name), in full precision.
+func sweepCSV(sw *results.Sweep) string {
+	var b strings.Builder
+	cw := NewCSVWriter(&b)
+	metrics := make([]string, 0, len(sw.Points[0].Metrics))
+	for name := range sw.Points[0].Metrics {
+		metrics = append(metrics, name)
+	}
+	slices.Sort(metrics)
+	header := append(slices.Clone(sw.Parameters), "best")
+	for _, m := range metrics {
+		header = append(header, m+"_mean", m+"_se", m+"_p5", m+"_p50", m+"_p95")
+	}
+	cw.Write(header)
+	g := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	for i, p := range sw.Points {
+		row := append(slices.Clone(p.Values), strconv.FormatBool(i == sw.Best))
+		for _, m := range metrics {
+			s := p.Metrics[m]
+			row = append(row, g(s.Mean), g(s.SE), g(s.P5), g(s.P50), g(s.P95))
+		}
+		cw.Write(row)
 	}
 	cw.Flush() // a strings.Builder does not fail
 	return b.String()

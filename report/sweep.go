@@ -16,9 +16,10 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 )
 
-// WriteSweep renders the chart of a sweep into dir as sweep.png and
-// sweep.svg: the metric against the input with its median and 90 % band
-// (one input), or a heat map of its mean (two inputs), the best point marked.
+// WriteSweep renders a sweep into dir: sweep.csv, and its chart as
+// sweep.png and sweep.svg: the metric against the input with its median
+// and 90 % band (one input), or a heat map of its mean (two inputs), the
+// best point marked.
 func WriteSweep(dir string, sw *results.Sweep) error {
 	if len(sw.Points) == 0 {
 		return fmt.Errorf("report: the sweep has no points")
@@ -30,7 +31,10 @@ func WriteSweep(dir string, sw *results.Sweep) error {
 	} else {
 		fig = sweepHeat(sw, m)
 	}
-	return writeFigure(dir, "sweep", fig)
+	if err := writeFigure(dir, "sweep", fig); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "sweep.csv"), []byte(sweepCSV(sw)), 0o644)
 }
 
 // writeFigure renders fig into dir as NAME.svg and NAME.png.

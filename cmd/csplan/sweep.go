@@ -258,8 +258,8 @@ func runSweep(c *cobra.Command, path string, o sweepOptions) error {
 	return writeSweep(c, dir, sw, o.out)
 }
 
-// writeSweep marks the best point, writes sweep.json, sweep.csv and the
-// chart into dir, commits it and prints the best point: the end of sweep
+// writeSweep marks the best point, writes sweep.json and the report of
+// the sweep (sweep.csv and the chart) into dir, commits it and prints the best point: the end of sweep
 // and of merge alike.
 func writeSweep(c *cobra.Command, dir *outputDir, sw *results.Sweep, out string) error {
 	higher := results.HigherIsBetter(sw.Metric)
@@ -277,9 +277,6 @@ func writeSweep(c *cobra.Command, dir *outputDir, sw *results.Sweep, out string)
 	if err := os.WriteFile(dir.path("sweep.json"), data, 0o644); err != nil {
 		return err
 	}
-	if err := writeSweepCSV(dir.path("sweep.csv"), sw); err != nil {
-		return err
-	}
 	if err := report.WriteSweep(dir.tmp, sw); err != nil {
 		return err
 	}
@@ -294,36 +291,4 @@ func writeSweep(c *cobra.Command, dir *outputDir, sw *results.Sweep, out string)
 		sw.Scenario, sw.Metric, strings.Join(best.Values, ", "), report.FormatMetric(sw.Metric, best.Metrics[sw.Metric].Mean, sw.Currency),
 		report.Plural(sw.Trials, "trial"), out)
 	return nil
-}
-
-func writeSweepCSV(path string, sw *results.Sweep) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := report.NewCSVWriter(f)
-	metrics := make([]string, 0, len(sw.Points[0].Metrics))
-	for name := range sw.Points[0].Metrics {
-		metrics = append(metrics, name)
-	}
-	slices.Sort(metrics)
-	header := append(slices.Clone(sw.Parameters), "best")
-	for _, m := range metrics {
-		header = append(header, m+"_mean", m+"_se", m+"_p5", m+"_p50", m+"_p95")
-	}
-	w.Write(header)
-	g := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
-	for i, p := range sw.Points {
-		row := append(slices.Clone(p.Values), strconv.FormatBool(i == sw.Best))
-		for _, m := range metrics {
-			s := p.Metrics[m]
-			row = append(row, g(s.Mean), g(s.SE), g(s.P5), g(s.P50), g(s.P95))
-		}
-		w.Write(row)
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
