@@ -3,13 +3,13 @@ package main
 import (
 	"bufio"
 	"fmt"
-	"io"
 	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
 
 	"csplan/report"
+	"csplan/report/history"
 	"csplan/scenarios"
 	"csplan/scenarios/calibrate"
 
@@ -101,7 +101,7 @@ See docs/history.md.`,
 			if _, err := scenarios.Parse(name, y, nil); err != nil {
 				return fmt.Errorf("the calibrated scenario does not validate (a csplan bug; please report it):\n%w", err)
 			}
-			printCalibration(c.OutOrStdout(), cal, h != nil)
+			history.WriteCalibration(c.OutOrStdout(), cal, h != nil)
 			if out == "" {
 				fmt.Fprintln(c.ErrOrStderr(), "no scenario written: give -o SCENARIO.yaml")
 				return nil
@@ -114,26 +114,8 @@ See docs/history.md.`,
 				return err
 			}
 			defer dir.discard()
-			for _, s := range cal.Segments {
-				if ch, err := report.RetentionChart(retentionInput(a[0], s)); err == nil {
-					if err := writeChart(dir, ch); err != nil {
-						return err
-					}
-				}
-			}
-			if h != nil && len(cal.Pareto.MRR) > 0 {
-				p := cal.Pareto
-				in := report.ParetoBook{Source: a[0], Month: p.Month.String(), MRR: p.MRR}
-				for _, t := range p.Tiers {
-					in.Tiers = append(in.Tiers, report.ParetoTier{Name: t.Name, Accounts: t.Accounts, Share: t.Share})
-				}
-				ch, err := report.ParetoChart(in)
-				if err != nil {
-					return err
-				}
-				if err := writeChart(dir, ch); err != nil {
-					return err
-				}
+			if err := history.CalibrationCharts(cal, a[0], h != nil, func(ch report.Chart) error { return writeChart(dir, ch) }); err != nil {
+				return err
 			}
 			if err := c.Context().Err(); err != nil {
 				return err
@@ -178,100 +160,4 @@ func scenarioBounds(field string, lo, hi int) (int, int) {
 		}
 	}
 	return lo, hi
-}
-
-func retentionInput(source string, s calibrate.SegmentFit) report.RetentionFit {
-	ch := s.Churn
-	unit := "month"
-	if ch.Term == 12 {
-		unit = "year"
-	}
-	r := report.RetentionFit{Source: source, Segment: s.Name, Unit: unit, Known: ch.Observed}
-	for _, p := range ch.KM {
-		r.KM, r.Lower, r.Upper = append(r.KM, p.Survival), append(r.Lower, p.Lower), append(r.Upper, p.Upper)
-	}
-	n := len(r.KM) - 1
-	if ch.SBG != nil {
-		m := report.RetentionModel{Name: "sBG fit", Chosen: ch.Chosen == "sbg"}
-		for t := 0; t <= n; t++ {
-			m.Survival = append(m.Survival, ch.SBG.Survival(t))
-		}
-		r.Models = append(r.Models, m)
-	}
-	if p := ch.Const.P.Value; p == p {
-		m := report.RetentionModel{Name: "Constant rate", Chosen: ch.Chosen == "constant"}
-		s := 1.0
-		for t := 0; t <= n; t++ {
-			m.Survival = append(m.Survival, s)
-			s *= 1 - p
-		}
-		r.Models = append(r.Models, m)
-	}
-	return r
-}
-
-func printCalibration(w io.Writer, c *calibrate.Calibration, history bool) {
-	if history {
-		fmt.Fprintf(w, "History %s: %s to %s\n", c.History, c.First, c.Last)
-	} else {
-		fmt.Fprintf(w, "Cohort table %s\n", c.History)
-	}
-	for _, s := range c.Segments {
-		ch := s.Churn
-		per := "month"
-		if ch.Term == 12 {
-			per = "year"
-		}
-		if s.Cohort {
-			// A cohort table's Accounts is the cohort at period 0.
-			t := s.Table
-			fmt.Fprintf(w, "\nSegment %s: %s accounts at %s 0, %s still paying at %s %d (the table's last)\n",
-				s.Name, calibrate.FormatAmount(float64(s.Accounts)), t.Unit, calibrate.FormatAmount(t.End), t.Unit, t.Last)
-		} else {
-			fmt.Fprintf(w, "\nSegment %s: %s accounts paying at the end\n", s.Name, calibrate.FormatAmount(float64(s.Accounts)))
-		}
-		fmt.Fprintf(w, "  term          %s (%s)\n", report.Plural(ch.Term, "month"), ch.TermNote)
-		if ch.SBG != nil {
-			f := ch.SBG
-			fmt.Fprintf(w, "  sBG           alpha %.4f ± %.4f, beta %.4f ± %.4f (corr %.2f); log-likelihood %.2f, AIC %.2f\n",
-				f.Alpha.Value, f.Alpha.SE, f.Beta.Value, f.Beta.SE, f.Corr, f.LogLik, f.AIC)
-		} else if ch.SBGNote != "" {
-			fmt.Fprintf(w, "  sBG           not fitted: %s\n", ch.SBGNote)
-		}
-		if ch.Chosen == "none" {
-			fmt.Fprintf(w, "  churn         none observed; 95 %% upper bound %.2f%% a %s\n", 100*ch.Upper95, per)
-		} else {
-			fmt.Fprintf(w, "  constant      %.3f%% ± %.3f%% a %s; log-likelihood %.2f, AIC %.2f\n", 100*ch.Const.P.Value, 100*ch.Const.P.SE, per, ch.Const.LogLik, ch.Const.AIC)
-		}
-		fmt.Fprintf(w, "  chosen        %s\n", ch.Chosen)
-		if !history {
-			continue
-		}
-		for _, m := range []struct {
-			name string
-			f    calibrate.MovementFit
-		}{{"upsell", s.Upsell}, {"contraction", s.Contract}} {
-			if m.f.Events == 0 {
-				fmt.Fprintf(w, "  %-13s none in %d opportunities\n", m.name, m.f.Opportunities)
-				continue
-			}
-			fmt.Fprintf(w, "  %-13s %s: %d of %d opportunities (%.2f%% ± %.2f%%), median size %.1f%% of MRR, p90 %.1f%%\n",
-				m.name, m.f.Cadence, m.f.Events, m.f.Opportunities, 100*m.f.Probability.Value, 100*m.f.Probability.SE, 100*m.f.Size.Median(), 100*m.f.Size.P90())
-		}
-		if s.NewAccounts > 0 {
-			fmt.Fprintf(w, "  new accounts  %.2f ± %.2f a month; ACV median %.0f, p90 %.0f (lognormal, n %d)\n",
-				s.NewPerMonth.Value, s.NewPerMonth.SE, s.NewACV.Median(), s.NewACV.P90(), s.NewACV.N)
-		}
-	}
-	if history && len(c.Pareto.MRR) > 0 {
-		fmt.Fprintf(w, "\nPareto of %d accounts by MRR in %s: suggested touch tiers\n", len(c.Pareto.MRR), c.Pareto.Month)
-		cum := 0.0
-		for _, t := range c.Pareto.Tiers {
-			cum += t.Share
-			fmt.Fprintf(w, "  %-11s %6d accounts  MRR from %10.0f  %5.1f%% of MRR (cumulative %5.1f%%)\n", t.Name, t.Accounts, t.MinMRR, 100*t.Share, 100*cum)
-		}
-	}
-	for _, warn := range c.Warnings {
-		fmt.Fprintf(w, "\nnote: %s\n", warn)
-	}
 }

@@ -1,19 +1,13 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"os"
-	"slices"
-	"strconv"
-	"strings"
-	"text/tabwriter"
 
 	"csplan/report"
+	"csplan/report/history"
 	"csplan/scenarios"
 	"csplan/scenarios/calibrate"
 
@@ -47,7 +41,7 @@ are in docs/history.md.`,
 				return usageError{fmt.Errorf("kpi: unknown --period %q (use one of: month, quarter, year)", period)}
 			}
 			switch format {
-			case "text", "csv", "json":
+			case history.FormatText, history.FormatCSV, history.FormatJSON:
 			default:
 				return usageError{fmt.Errorf("kpi: unknown --format %q (use one of: text, csv, json)", format)}
 			}
@@ -71,7 +65,7 @@ are in docs/history.md.`,
 			if len(rows) == 0 {
 				return fmt.Errorf("%s: no whole %s with the month before it in the history (%s to %s); try --period month", a[0], period, h.First, h.Last)
 			}
-			if err := writeKPIs(c.OutOrStdout(), format, rows); err != nil {
+			if err := history.WriteKPIs(c.OutOrStdout(), format, rows); err != nil {
 				return err
 			}
 			if out == "" {
@@ -86,32 +80,11 @@ are in docs/history.md.`,
 			for _, k := range []string{calibrate.PeriodMonth, calibrate.PeriodQuarter, calibrate.PeriodYear} {
 				all = append(all, calibrate.KPIs(h, k, costs)...)
 			}
-			for _, f := range []struct{ name, format string }{{"kpi.csv", "csv"}, {"kpi.json", "json"}, {"kpi.txt", "text"}} {
-				file, err := os.Create(dir.path(f.name))
-				if err != nil {
-					return err
-				}
-				rs := all
-				if f.format == "text" {
-					rs = rows
-				}
-				err = writeKPIs(file, f.format, rs)
-				if cerr := file.Close(); err == nil {
-					err = cerr
-				}
-				if err != nil {
-					return err
-				}
+			if err := history.WriteKPIFiles(dir.tmp, rows, all); err != nil {
+				return err
 			}
-			months, nrr, grr, window := calibrate.TrailingRetention(h)
-			if len(months) > 0 {
-				ch, err := report.RetentionTrendChart(report.RetentionTrend{Source: a[0], Start: months[0].String(), NRR: nrr, GRR: grr, Window: window})
-				if err != nil {
-					return err
-				}
-				if err := writeChart(dir, ch); err != nil {
-					return err
-				}
+			if err := history.KPICharts(h, a[0], func(ch report.Chart) error { return writeChart(dir, ch) }); err != nil {
+				return err
 			}
 			if err := c.Context().Err(); err != nil {
 				return err
@@ -185,116 +158,4 @@ func writeChart(dir *outputDir, ch report.Chart) error {
 		return err
 	}
 	return os.WriteFile(dir.path(name+".png"), ch.PNG, 0o644)
-}
-
-var kpiLabels = map[string]string{
-	"nrr": "NRR", "grr": "GRR", "unit_churn": "Logo churn", "revenue_churn": "Rev churn", "churn_lost": "lost",
-	"churn_contraction": "contr.", "expansion": "Expansion", "new_mrr": "New MRR", "reactivated_mrr": "Reactiv.",
-	"nps": "NPS", "crc_ratio": "CRC",
-}
-
-func writeKPIs(w io.Writer, format string, rows []calibrate.KPIRow) error {
-	switch format {
-	case "json":
-		clean := make([]calibrate.KPIRow, len(rows))
-		for i, r := range rows {
-			r.Metrics = map[string]calibrate.KPI{}
-			for k, v := range rows[i].Metrics {
-				if math.IsNaN(v.Low) {
-					v.Low, v.High = 0, 0
-				}
-				r.Metrics[k] = v
-			}
-			clean[i] = r
-		}
-		b, err := json.MarshalIndent(map[string]any{"rows": clean, "benchmark_source": "OpenView, Building Your Customer Success Strategy (K1); yearly benchmarks compounded to the period"}, "", "  ")
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(append(b, '\n'))
-		return err
-	case "csv":
-		cw := report.NewCSVWriter(w)
-		cw.Write([]string{"period", "kind", "segment", "metric", "value", "benchmark_low", "benchmark_high", "status"})
-		for _, r := range rows {
-			for _, k := range calibrate.KPINames {
-				m, ok := r.Metrics[k]
-				if !ok {
-					continue
-				}
-				lo, hi := "", ""
-				if !math.IsNaN(m.Low) {
-					lo, hi = strconv.FormatFloat(m.Low, 'g', -1, 64), strconv.FormatFloat(m.High, 'g', -1, 64)
-				}
-				cw.Write([]string{r.Period, r.Kind, r.Segment, k, strconv.FormatFloat(m.Value, 'g', -1, 64), lo, hi, m.Status})
-			}
-		}
-		return cw.Flush()
-	}
-	// The table groups rows by segment, the book first.
-	rows = slices.Clone(rows)
-	slices.SortStableFunc(rows, func(a, b calibrate.KPIRow) int {
-		if (a.Segment == calibrate.Unsegmented) != (b.Segment == calibrate.Unsegmented) {
-			if a.Segment == calibrate.Unsegmented {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a.Segment, b.Segment)
-	})
-	bw := bufio.NewWriter(w)
-	seg := ""
-	var tw *tabwriter.Writer
-	flush := func() {
-		if tw != nil {
-			tw.Flush()
-		}
-	}
-	cols := []string{}
-	for _, k := range calibrate.KPINames {
-		for _, r := range rows {
-			if _, ok := r.Metrics[k]; ok {
-				cols = append(cols, k)
-				break
-			}
-		}
-	}
-	for _, r := range rows {
-		if r.Segment != seg || tw == nil {
-			flush()
-			seg = r.Segment
-			fmt.Fprintf(bw, "\nSegment %s (per %s; ↑ above, ↓ below, = within the benchmark)\n", seg, r.Kind)
-			tw = tabwriter.NewWriter(bw, 0, 0, 2, ' ', tabwriter.AlignRight)
-			head := []string{"Period", "Accounts", "MRR"}
-			bench := []string{"benchmark", "", ""}
-			for _, k := range cols {
-				head = append(head, kpiLabels[k])
-				m := r.Metrics[k]
-				switch {
-				case m.Status == "":
-					bench = append(bench, "")
-				case m.Low == m.High:
-					bench = append(bench, calibrate.FormatKPI(k, m.Low))
-				default:
-					bench = append(bench, calibrate.FormatKPI(k, m.Low)+"-"+calibrate.FormatKPI(k, m.High))
-				}
-			}
-			fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
-			fmt.Fprintln(tw, strings.Join(bench, "\t")+"\t")
-		}
-		// Counts and money with thousands separators, as the money KPIs.
-		line := []string{r.Period, calibrate.FormatAmount(float64(r.EndAccounts)), calibrate.FormatAmount(r.EndMRR)}
-		for _, k := range cols {
-			m, ok := r.Metrics[k]
-			if !ok {
-				line = append(line, "-")
-				continue
-			}
-			mark := map[string]string{"above": " ↑", "below": " ↓", "within": " ="}[m.Status]
-			line = append(line, calibrate.FormatKPI(k, m.Value)+mark)
-		}
-		fmt.Fprintln(tw, strings.Join(line, "\t")+"\t")
-	}
-	flush()
-	return bw.Flush()
 }

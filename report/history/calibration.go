@@ -1,0 +1,94 @@
+package history
+
+import (
+	"fmt"
+	"io"
+
+	"csplan/report"
+	"csplan/scenarios/calibrate"
+)
+
+// WriteCalibration writes the fits of a calibration for people: per
+// segment its term, the churn models and the chosen one, and, for a
+// history (fromHistory; a cohort table has no revenue), upsell,
+// contraction and new accounts; then the Pareto's touch tiers and the
+// notes.
+func WriteCalibration(w io.Writer, c *calibrate.Calibration, fromHistory bool) {
+	if fromHistory {
+		fmt.Fprintf(w, "History %s: %s to %s\n", c.History, c.First, c.Last)
+	} else {
+		fmt.Fprintf(w, "Cohort table %s\n", c.History)
+	}
+	for _, s := range c.Segments {
+		writeChurnFit(w, s)
+		if fromHistory {
+			writeMovements(w, s)
+		}
+	}
+	if fromHistory && len(c.Pareto.MRR) > 0 {
+		fmt.Fprintf(w, "\nPareto of %d accounts by MRR in %s: suggested touch tiers\n", len(c.Pareto.MRR), c.Pareto.Month)
+		cum := 0.0
+		for _, t := range c.Pareto.Tiers {
+			cum += t.Share
+			fmt.Fprintf(w, "  %-11s %6d accounts  MRR from %10.0f  %5.1f%% of MRR (cumulative %5.1f%%)\n", t.Name, t.Accounts, t.MinMRR, 100*t.Share, 100*cum)
+		}
+	}
+	for _, warn := range c.Warnings {
+		fmt.Fprintf(w, "\nnote: %s\n", warn)
+	}
+}
+
+// writeChurnFit writes a segment's heading, its term and its churn fits.
+func writeChurnFit(w io.Writer, s calibrate.SegmentFit) {
+	ch := s.Churn
+	if s.Cohort {
+		// A cohort table's Accounts is the cohort at period 0.
+		t := s.Table
+		fmt.Fprintf(w, "\nSegment %s: %s accounts at %s 0, %s still paying at %s %d (the table's last)\n",
+			s.Name, calibrate.FormatAmount(float64(s.Accounts)), t.Unit, calibrate.FormatAmount(t.End), t.Unit, t.Last)
+	} else {
+		fmt.Fprintf(w, "\nSegment %s: %s accounts paying at the end\n", s.Name, calibrate.FormatAmount(float64(s.Accounts)))
+	}
+	fmt.Fprintf(w, "  term          %s (%s)\n", report.Plural(ch.Term, "month"), ch.TermNote)
+	if ch.SBG != nil {
+		f := ch.SBG
+		fmt.Fprintf(w, "  sBG           alpha %.4f ± %.4f, beta %.4f ± %.4f (corr %.2f); log-likelihood %.2f, AIC %.2f\n",
+			f.Alpha.Value, f.Alpha.SE, f.Beta.Value, f.Beta.SE, f.Corr, f.LogLik, f.AIC)
+	} else if ch.SBGNote != "" {
+		fmt.Fprintf(w, "  sBG           not fitted: %s\n", ch.SBGNote)
+	}
+	if ch.Chosen == "none" {
+		fmt.Fprintf(w, "  churn         none observed; 95 %% upper bound %.2f%% a %s\n", 100*ch.Upper95, periodUnit(ch))
+	} else {
+		fmt.Fprintf(w, "  constant      %.3f%% ± %.3f%% a %s; log-likelihood %.2f, AIC %.2f\n", 100*ch.Const.P.Value, 100*ch.Const.P.SE, periodUnit(ch), ch.Const.LogLik, ch.Const.AIC)
+	}
+	fmt.Fprintf(w, "  chosen        %s\n", ch.Chosen)
+}
+
+// writeMovements writes a segment's upsell, contraction and new accounts.
+func writeMovements(w io.Writer, s calibrate.SegmentFit) {
+	for _, m := range []struct {
+		name string
+		f    calibrate.MovementFit
+	}{{"upsell", s.Upsell}, {"contraction", s.Contract}} {
+		if m.f.Events == 0 {
+			fmt.Fprintf(w, "  %-13s none in %d opportunities\n", m.name, m.f.Opportunities)
+			continue
+		}
+		fmt.Fprintf(w, "  %-13s %s: %d of %d opportunities (%.2f%% ± %.2f%%), median size %.1f%% of MRR, p90 %.1f%%\n",
+			m.name, m.f.Cadence, m.f.Events, m.f.Opportunities, 100*m.f.Probability.Value, 100*m.f.Probability.SE, 100*m.f.Size.Median(), 100*m.f.Size.P90())
+	}
+	if s.NewAccounts > 0 {
+		fmt.Fprintf(w, "  new accounts  %.2f ± %.2f a month; ACV median %.0f, p90 %.0f (lognormal, n %d)\n",
+			s.NewPerMonth.Value, s.NewPerMonth.SE, s.NewACV.Median(), s.NewACV.P90(), s.NewACV.N)
+	}
+}
+
+// periodUnit is the period a churn fit counts in: a month, or a year for
+// 12-month terms.
+func periodUnit(ch calibrate.ChurnFit) string {
+	if ch.Term == 12 {
+		return "year"
+	}
+	return "month"
+}

@@ -1,0 +1,208 @@
+// Package history renders what csplan kpi and csplan calibrate learn from
+// a company's history: the KPI table as text, CSV and JSON, the fits that
+// calibrate prints, and the charts of both. It formats the values of
+// package calibrate; the charts themselves are drawn by package report,
+// which takes plain numbers and so stays free of the fitting code.
+package history
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"csplan/report"
+	"csplan/scenarios/calibrate"
+)
+
+// KPI formats, as csplan kpi --format takes them.
+const (
+	FormatText = "text"
+	FormatCSV  = "csv"
+	FormatJSON = "json"
+)
+
+// WriteKPIs writes the KPI rows to w in format: a table per segment
+// (text), one row per period, segment and metric (csv), or the rows with
+// the benchmarks' source (json).
+func WriteKPIs(w io.Writer, format string, rows []calibrate.KPIRow) error {
+	switch format {
+	case FormatJSON:
+		return kpiJSON(w, rows)
+	case FormatCSV:
+		return kpiCSV(w, rows)
+	}
+	return kpiText(w, rows)
+}
+
+// WriteKPIFiles writes kpi.csv and kpi.json of the rows of every period
+// kind (all) and kpi.txt, the table of rows, into dir.
+func WriteKPIFiles(dir string, rows, all []calibrate.KPIRow) error {
+	for _, f := range []struct {
+		name, format string
+		rows         []calibrate.KPIRow
+	}{{"kpi.csv", FormatCSV, all}, {"kpi.json", FormatJSON, all}, {"kpi.txt", FormatText, rows}} {
+		file, err := os.Create(filepath.Join(dir, f.name))
+		if err != nil {
+			return err
+		}
+		err = WriteKPIs(file, f.format, f.rows)
+		if cerr := file.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// benchmarkSource says where the benchmarks come from, in kpi.json.
+const benchmarkSource = "OpenView, Building Your Customer Success Strategy (K1); yearly benchmarks compounded to the period"
+
+// kpiJSON writes the rows as JSON, a benchmark that does not exist (NaN)
+// as 0 to 0.
+func kpiJSON(w io.Writer, rows []calibrate.KPIRow) error {
+	clean := make([]calibrate.KPIRow, len(rows))
+	for i, r := range rows {
+		r.Metrics = map[string]calibrate.KPI{}
+		for k, v := range rows[i].Metrics {
+			if math.IsNaN(v.Low) {
+				v.Low, v.High = 0, 0
+			}
+			r.Metrics[k] = v
+		}
+		clean[i] = r
+	}
+	b, err := json.MarshalIndent(map[string]any{"rows": clean, "benchmark_source": benchmarkSource}, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// kpiCSV writes one record per period, segment and metric, numbers in
+// full precision.
+func kpiCSV(w io.Writer, rows []calibrate.KPIRow) error {
+	cw := report.NewCSVWriter(w)
+	cw.Write([]string{"period", "kind", "segment", "metric", "value", "benchmark_low", "benchmark_high", "status"})
+	for _, r := range rows {
+		for _, k := range calibrate.KPINames {
+			m, ok := r.Metrics[k]
+			if !ok {
+				continue
+			}
+			lo, hi := "", ""
+			if !math.IsNaN(m.Low) {
+				lo, hi = strconv.FormatFloat(m.Low, 'g', -1, 64), strconv.FormatFloat(m.High, 'g', -1, 64)
+			}
+			cw.Write([]string{r.Period, r.Kind, r.Segment, k, strconv.FormatFloat(m.Value, 'g', -1, 64), lo, hi, m.Status})
+		}
+	}
+	return cw.Flush()
+}
+
+// kpiLabels are the column heads of the text table, by calibrate's KPI
+// names (a history's KPIs, not the simulation's metrics and series).
+var kpiLabels = map[string]string{
+	"nrr": "NRR", "grr": "GRR", // calibrate's KPIs, not the metric catalogue's series
+	"unit_churn": "Logo churn", "revenue_churn": "Rev churn", "churn_lost": "lost", "churn_contraction": "contr.", "expansion": "Expansion",
+	"new_mrr":         "New MRR", // calibrate's KPI, not the metric catalogue's series
+	"reactivated_mrr": "Reactiv.", "nps": "NPS", "crc_ratio": "CRC",
+}
+
+// statusMarks mark a value above, below or within its benchmark.
+var statusMarks = map[string]string{"above": " ↑", "below": " ↓", "within": " ="}
+
+// kpiText writes a table per segment, the book first: a row per period,
+// a column per metric that any row has, the benchmarks under the heads.
+func kpiText(w io.Writer, rows []calibrate.KPIRow) error {
+	rows = bookFirst(rows)
+	cols := kpiColumns(rows)
+	bw := bufio.NewWriter(w)
+	var tw *tabwriter.Writer
+	for i, r := range rows {
+		if i == 0 || r.Segment != rows[i-1].Segment {
+			if tw != nil {
+				tw.Flush()
+			}
+			fmt.Fprintf(bw, "\nSegment %s (per %s; ↑ above, ↓ below, = within the benchmark)\n", r.Segment, r.Kind)
+			tw = tabwriter.NewWriter(bw, 0, 0, 2, ' ', tabwriter.AlignRight)
+			kpiHeads(tw, r, cols)
+		}
+		// Counts and money with thousands separators, as the money KPIs.
+		line := []string{r.Period, calibrate.FormatAmount(float64(r.EndAccounts)), calibrate.FormatAmount(r.EndMRR)}
+		for _, k := range cols {
+			m, ok := r.Metrics[k]
+			if !ok {
+				line = append(line, "-")
+				continue
+			}
+			line = append(line, calibrate.FormatKPI(k, m.Value)+statusMarks[m.Status])
+		}
+		fmt.Fprintln(tw, strings.Join(line, "\t")+"\t")
+	}
+	if tw != nil {
+		tw.Flush()
+	}
+	return bw.Flush()
+}
+
+// bookFirst orders the rows by segment, the whole book first, keeping the
+// periods' order within each.
+func bookFirst(rows []calibrate.KPIRow) []calibrate.KPIRow {
+	rows = slices.Clone(rows)
+	slices.SortStableFunc(rows, func(a, b calibrate.KPIRow) int {
+		if (a.Segment == calibrate.Unsegmented) != (b.Segment == calibrate.Unsegmented) {
+			if a.Segment == calibrate.Unsegmented {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.Segment, b.Segment)
+	})
+	return rows
+}
+
+// kpiColumns are the metrics any row has, in display order.
+func kpiColumns(rows []calibrate.KPIRow) []string {
+	cols := []string{}
+	for _, k := range calibrate.KPINames {
+		for _, r := range rows {
+			if _, ok := r.Metrics[k]; ok {
+				cols = append(cols, k)
+				break
+			}
+		}
+	}
+	return cols
+}
+
+// kpiHeads writes a segment's column heads and, under them, the
+// benchmarks of its first row.
+func kpiHeads(tw *tabwriter.Writer, r calibrate.KPIRow, cols []string) {
+	head := []string{"Period", "Accounts", "MRR"}
+	bench := []string{"benchmark", "", ""}
+	for _, k := range cols {
+		head = append(head, kpiLabels[k])
+		m := r.Metrics[k]
+		switch {
+		case m.Status == "":
+			bench = append(bench, "")
+		case m.Low == m.High:
+			bench = append(bench, calibrate.FormatKPI(k, m.Low))
+		default:
+			bench = append(bench, calibrate.FormatKPI(k, m.Low)+"-"+calibrate.FormatKPI(k, m.High))
+		}
+	}
+	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
+	fmt.Fprintln(tw, strings.Join(bench, "\t")+"\t")
+}
