@@ -191,75 +191,121 @@ func (g *schemaGen) structBody(t reflect.Type) (*jsonObj, error) {
 // default. Pointer fields may be null, as the loader reads null as absent.
 func (g *schemaGen) field(t reflect.Type, tg tag) (*jsonObj, error) {
 	if t.Kind() == reflect.Pointer {
-		s, err := g.field(t.Elem(), tg)
-		if err != nil {
-			return nil, err
-		}
-		null := obj("type", "null")
-		if alts, ok := s.vals["anyOf"].([]any); ok && len(s.keys) == 1 {
-			return obj("anyOf", append(alts, null)), nil
-		}
-		return obj("anyOf", []any{s, null}), nil
+		return g.nullable(t.Elem(), tg)
 	}
-	switch t {
-	case reflect.TypeFor[Param]():
-		if _, ok := kinds[tg.kind]; !ok {
-			return nil, fmt.Errorf("Param without a known kind (kind:%q)", tg.kind)
-		}
-		return g.param(tg.kind), nil
-	case reflect.TypeFor[MonthRef]():
-		g.def("Month", func() *jsonObj {
-			return obj("description", "A month: YYYY-MM (e.g. 2027-04) or a month number of the simulation from 1",
-				"oneOf", []any{
-					obj("type", "string", "pattern", monthPattern),
-					obj("type", "integer", "minimum", 1, "maximum", 10000),
-				})
-		})
-		return ref("Month"), nil
-	case reflect.TypeFor[RenewalSpec]():
-		g.def("Renewal", func() *jsonObj {
-			return obj("description", "spread (evenly over the term), file (from accounts_file), or the month number all accounts first renew in",
-				"oneOf", []any{
-					obj("enum", []string{"spread", "file"}),
-					obj("type", "integer", "minimum", 1, "maximum", 240),
-				})
-		})
-		return ref("Renewal"), nil
-	case reflect.TypeFor[CurveSpec]():
-		// As read by CurveSpec.decodeNode: non-negative reals, % allowed.
-		k := kinds["real"]
-		k.name, k.percent = "curve", true
-		num := g.number(k)
-		g.def("Curve", func() *jsonObj {
-			return obj("description", "A piecewise linear curve: a list of at least two [x, y] points with increasing x",
-				"type", "array", "minItems", 2,
-				"items", obj("type", "array", "prefixItems", []any{num, num}, "items", false, "minItems", 2))
-		})
-		return ref("Curve"), nil
-	case reflect.TypeFor[TouchSpec]():
-		meeting, err := g.structRef(reflect.TypeFor[MeetingSpec]())
-		if err != nil {
-			return nil, err
-		}
-		g.def("Touch", func() *jsonObj {
-			return obj("description", "digital, or a mapping of meeting types to meetings per year, meeting hours and preparation hours, e.g. {ebr: {per_year: 4, hours: 2, prep: 4}}",
-				"oneOf", []any{
-					obj("const", "digital"),
-					obj("type", "object", "minProperties", 1, "additionalProperties", meeting),
-				})
-		})
-		return ref("Touch"), nil
-	case reflect.TypeFor[SetSpec]():
-		g.def("Set", func() *jsonObj {
-			return obj("description", "Overrides of baseline fields: a dotted path (segments are named: segments.NAME.churn.annual) and the value it takes in this option",
-				"type", "object", "minProperties", 1,
-				"propertyNames", obj("pattern", `^[^.\s][^.]*(\.[^.]+)*$`))
-		})
-		return ref("Set"), nil
+	if s, ok, err := g.custom(t, tg); ok {
+		return s, err
 	}
 	if t.Implements(nodeDecoderType) || reflect.PointerTo(t).Implements(nodeDecoderType) {
 		return nil, fmt.Errorf("no schema for custom type %s", t)
 	}
+	return g.plain(t, tg)
+}
+
+// nullable is the schema of a field of type t or null.
+func (g *schemaGen) nullable(t reflect.Type, tg tag) (*jsonObj, error) {
+	s, err := g.field(t, tg)
+	if err != nil {
+		return nil, err
+	}
+	null := obj("type", "null")
+	if alts, ok := s.vals["anyOf"].([]any); ok && len(s.keys) == 1 {
+		return obj("anyOf", append(alts, null)), nil
+	}
+	return obj("anyOf", []any{s, null}), nil
+}
+
+// custom is the schema of a format type that decodes itself (decodeNode),
+// as that decoder reads it; false for other types.
+func (g *schemaGen) custom(t reflect.Type, tg tag) (*jsonObj, bool, error) {
+	switch t {
+	case reflect.TypeFor[Param]():
+		if _, ok := kinds[tg.kind]; !ok {
+			return nil, true, fmt.Errorf("Param without a known kind (kind:%q)", tg.kind)
+		}
+		return g.param(tg.kind), true, nil
+	case reflect.TypeFor[MonthRef]():
+		return g.monthShape(), true, nil
+	case reflect.TypeFor[RenewalSpec]():
+		return g.renewalShape(), true, nil
+	case reflect.TypeFor[CurveSpec]():
+		return g.curveShape(), true, nil
+	case reflect.TypeFor[TouchSpec]():
+		s, err := g.touchShape()
+		return s, true, err
+	case reflect.TypeFor[SetSpec]():
+		return g.setShape(), true, nil
+	}
+	return nil, false, nil
+}
+
+// monthShape is the shape of a MonthRef.
+func (g *schemaGen) monthShape() *jsonObj {
+	g.def("Month", func() *jsonObj {
+		return obj("description", "A month: YYYY-MM (e.g. 2027-04) or a month number of the simulation from 1",
+			"oneOf", []any{
+				obj("type", "string", "pattern", monthPattern),
+				obj("type", "integer", "minimum", 1, "maximum", 10000),
+			})
+	})
+	return ref("Month")
+}
+
+// renewalShape is the shape of a RenewalSpec.
+func (g *schemaGen) renewalShape() *jsonObj {
+	g.def("Renewal", func() *jsonObj {
+		return obj("description", "spread (evenly over the term), file (from accounts_file), or the month number all accounts first renew in",
+			"oneOf", []any{
+				obj("enum", []string{"spread", "file"}),
+				obj("type", "integer", "minimum", 1, "maximum", 240),
+			})
+	})
+	return ref("Renewal")
+}
+
+// curveShape is the shape of a CurveSpec.
+func (g *schemaGen) curveShape() *jsonObj {
+	// As read by CurveSpec.decodeNode: non-negative reals, % allowed.
+	k := kinds["real"]
+	k.name, k.percent = "curve", true
+	num := g.number(k)
+	g.def("Curve", func() *jsonObj {
+		return obj("description", "A piecewise linear curve: a list of at least two [x, y] points with increasing x",
+			"type", "array", "minItems", 2,
+			"items", obj("type", "array", "prefixItems", []any{num, num}, "items", false, "minItems", 2))
+	})
+	return ref("Curve")
+}
+
+// touchShape is the shape of a TouchSpec.
+func (g *schemaGen) touchShape() (*jsonObj, error) {
+	meeting, err := g.structRef(reflect.TypeFor[MeetingSpec]())
+	if err != nil {
+		return nil, err
+	}
+	g.def("Touch", func() *jsonObj {
+		return obj("description", "digital, or a mapping of meeting types to meetings per year, meeting hours and preparation hours, e.g. {ebr: {per_year: 4, hours: 2, prep: 4}}",
+			"oneOf", []any{
+				obj("const", "digital"),
+				obj("type", "object", "minProperties", 1, "additionalProperties", meeting),
+			})
+	})
+	return ref("Touch"), nil
+}
+
+// setShape is the shape of a SetSpec.
+func (g *schemaGen) setShape() *jsonObj {
+	g.def("Set", func() *jsonObj {
+		return obj("description", "Overrides of baseline fields: a dotted path (segments are named: segments.NAME.churn.annual) and the value it takes in this option",
+			"type", "object", "minProperties", 1,
+			"propertyNames", obj("pattern", `^[^.\s][^.]*(\.[^.]+)*$`))
+	})
+	return ref("Set")
+}
+
+// plain is the schema of a struct, slice, map, string, bool or number
+// field, by its Go type and tag.
+func (g *schemaGen) plain(t reflect.Type, tg tag) (*jsonObj, error) {
 	switch t.Kind() {
 	case reflect.Struct:
 		return g.structRef(t)
@@ -290,21 +336,7 @@ func (g *schemaGen) field(t reflect.Type, tg tag) (*jsonObj, error) {
 	case reflect.Bool:
 		return obj("type", "boolean"), nil
 	case reflect.Int, reflect.Int64:
-		// Whole numbers are read as kind int (money suffixes allowed: 1.2k);
-		// min and max tags narrow the range.
-		k := kinds["int"]
-		lo, hi := k.lo, k.hi
-		if tg.min != nil {
-			lo = float64(*tg.min)
-		}
-		if tg.max != nil {
-			hi = float64(*tg.max)
-		}
-		n := obj("type", "integer", "minimum", lo)
-		if !math.IsInf(hi, 1) {
-			n.set("maximum", hi)
-		}
-		return obj("anyOf", []any{n, obj("type", "string", "pattern", numberPattern(k))}), nil
+		return wholeNumber(tg), nil
 	case reflect.Float64:
 		k, ok := kinds[tg.kind]
 		if !ok {
@@ -313,6 +345,25 @@ func (g *schemaGen) field(t reflect.Type, tg tag) (*jsonObj, error) {
 		return g.number(k), nil
 	}
 	return nil, fmt.Errorf("no schema for %s", t)
+}
+
+// wholeNumber is the shape of an int field: whole numbers are read as
+// kind int (money suffixes allowed: 1.2k); min and max tags narrow the
+// range.
+func wholeNumber(tg tag) *jsonObj {
+	k := kinds["int"]
+	lo, hi := k.lo, k.hi
+	if tg.min != nil {
+		lo = float64(*tg.min)
+	}
+	if tg.max != nil {
+		hi = float64(*tg.max)
+	}
+	n := obj("type", "integer", "minimum", lo)
+	if !math.IsInf(hi, 1) {
+		n.set("maximum", hi)
+	}
+	return obj("anyOf", []any{n, obj("type", "string", "pattern", numberPattern(k))})
 }
 
 // def adds a shared definition once.
