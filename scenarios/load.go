@@ -125,55 +125,11 @@ var (
 // Parse validates a scenario held in data; name is used in error messages
 // and readFile opens accounts files.
 func Parse(name string, data []byte, readFile func(string) ([]byte, error)) (*Scenario, error) {
-	if len(data) > MaxFileSize {
-		return nil, Errors{{File: name, Msg: fmt.Sprintf("the file is larger than %d MiB; a scenario is a hand-written file (is this the right file?)", MaxFileSize>>20)}}
+	doc, size, err := readDocument(name, data)
+	if err != nil {
+		return nil, err
 	}
-	if e := checkUTF8(name, data); e != nil {
-		return nil, Errors{*e}
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var root yaml.Node
-	switch err := dec.Decode(&root); {
-	case err == io.EOF:
-		return nil, Errors{{File: name, Line: 1, Col: 1, Msg: "the file is empty; a scenario needs at least name, start and segments (csplan init writes a starter)"}}
-	case err != nil:
-		return nil, Errors{syntaxError(name, data, err)}
-	}
-	var next yaml.Node
-	switch err := dec.Decode(&next); {
-	case err == nil:
-		return nil, Errors{{File: name, Line: next.Line, Col: next.Column, Msg: "a second YAML document starts here (after a --- line); a scenario file holds one document"}}
-	case err != io.EOF:
-		return nil, Errors{syntaxError(name, data, err)}
-	}
-	doc := root.Content[0]
-	size, e := checkSize(name, doc)
-	if e != nil {
-		return nil, Errors{*e}
-	}
-	if errs := checkTags(name, doc); len(errs) > 0 {
-		return nil, errs
-	}
-	if doc.Kind != yaml.MappingNode {
-		return nil, Errors{{File: name, Line: doc.Line, Col: doc.Column, Msg: fmt.Sprintf(
-			"a scenario is a mapping of fields, one per line (name: ..., start: ..., segments: ...), found %s", describe(doc))}}
-	}
-	// The digest covers the scenario and every file it reads, by content:
-	// shards run on machines that mount them at other paths.
-	sum := sha256.New()
-	sum.Write(data)
-	if readFile == nil { // a scenario given as bytes alone reads no file
-		readFile = func(string) ([]byte, error) { return nil, errors.New("this scenario was given without its directory") }
-	}
-	read := readFile // the reads of later overrides are hashed too
-	readFile = func(file string) ([]byte, error) {
-		b, err := read(file)
-		if err == nil {
-			fmt.Fprintf(sum, "\x00%s\x00%d\x00", file, len(b))
-			sum.Write(b)
-		}
-		return b, err
-	}
+	sum, readFile := hashReads(data, readFile)
 	d := newDecoder(name)
 	d.nodes[""] = doc
 	var f File
@@ -189,59 +145,134 @@ func Parse(name string, data []byte, readFile func(string) ([]byte, error)) (*Sc
 	s := &Scenario{
 		Path: name, Name: f.Name, Description: f.Description, Question: f.Question,
 		Currency: f.Currency, Start: f.Start.Calendar, Spec: &f, doc: doc, readFile: readFile,
-		Settings: sim.Settings{Trials: f.Trials, Seed: uint64(f.Seed)},
+		Settings: settings(&f),
 		Options:  []Option{{Name: "Baseline", Description: "the scenario as written", Model: base}},
 	}
-	if f.Mode == "expected" {
-		s.Settings.Mode = sim.Expected
-	}
-	if f.NetRate == "additive" {
-		s.Settings.NetRate = sim.Additive
-	}
-	s.Settings.LHS = f.Sampling == "lhs"
 	if e := checkOptionWork(name, d.at("options"), f.Options, size); e != nil {
 		return nil, Errors{*e}
 	}
-	var errs Errors
-	names := map[string]int{}
-	for i, o := range f.Options {
-		p := fmt.Sprintf("options[%d].name", i)
-		on := d.at(p)
-		fail := func(format string, args ...any) {
-			errs = append(errs, Error{File: name, Line: on.Line, Col: on.Column, Path: p, Msg: fmt.Sprintf(format, args...)})
-		}
-		j, dup := names[foldName(o.Name)]
-		switch {
-		case strings.TrimSpace(o.Name) == "":
-			fail("option name must not be empty; it labels the option in charts and reports")
-			continue
-		case o.Name == "Baseline":
-			fail("Baseline names the scenario as written; give the option another name")
-			continue
-		case foldName(o.Name) == foldName("Baseline"):
-			fail("option name %q is Baseline but for %s; Baseline names the scenario as written: give the option another name", o.Name, sameName)
-			continue
-		case dup && f.Options[j].Name == o.Name:
-			fail("option name %q is already used by options[%d]; each option needs its own name", o.Name, j)
-			continue
-		case dup:
-			fail("option name %q is that of options[%d], %q, but for %s; each option needs its own name", o.Name, j, f.Options[j].Name, sameName)
-			continue
-		}
-		names[foldName(o.Name)] = i
-		opt, oerrs := expandOption(name, doc, d.at(fmt.Sprintf("options[%d]", i)), i, o, base, segmentNames(&f), readFile)
-		errs = append(errs, oerrs...)
-		if len(oerrs) == 0 {
-			s.Options = append(s.Options, opt)
-		}
-	}
-	if len(errs) > 0 {
+	if errs := s.addOptions(d, base); len(errs) > 0 {
 		return nil, errs.sorted()
 	}
 	at := d.at("trials")
 	s.trialsAt = [2]int{at.Line, at.Column}
 	s.digest = sum
 	return s, nil
+}
+
+// readDocument parses data as one YAML document of plain values, not too
+// large once its aliases are expanded, holding a mapping; it returns that
+// mapping and the number of values it holds.
+func readDocument(name string, data []byte) (*yaml.Node, int, error) {
+	if len(data) > MaxFileSize {
+		return nil, 0, Errors{{File: name, Msg: fmt.Sprintf("the file is larger than %d MiB; a scenario is a hand-written file (is this the right file?)", MaxFileSize>>20)}}
+	}
+	if e := checkUTF8(name, data); e != nil {
+		return nil, 0, Errors{*e}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var root yaml.Node
+	switch err := dec.Decode(&root); {
+	case err == io.EOF:
+		return nil, 0, Errors{{File: name, Line: 1, Col: 1, Msg: "the file is empty; a scenario needs at least name, start and segments (csplan init writes a starter)"}}
+	case err != nil:
+		return nil, 0, Errors{syntaxError(name, data, err)}
+	}
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case err == nil:
+		return nil, 0, Errors{{File: name, Line: next.Line, Col: next.Column, Msg: "a second YAML document starts here (after a --- line); a scenario file holds one document"}}
+	case err != io.EOF:
+		return nil, 0, Errors{syntaxError(name, data, err)}
+	}
+	doc := root.Content[0]
+	size, e := checkSize(name, doc)
+	if e != nil {
+		return nil, 0, Errors{*e}
+	}
+	if errs := checkTags(name, doc); len(errs) > 0 {
+		return nil, 0, errs
+	}
+	if doc.Kind != yaml.MappingNode {
+		return nil, 0, Errors{{File: name, Line: doc.Line, Col: doc.Column, Msg: fmt.Sprintf(
+			"a scenario is a mapping of fields, one per line (name: ..., start: ..., segments: ...), found %s", describe(doc))}}
+	}
+	return doc, size, nil
+}
+
+// hashReads starts the digest of a scenario with data and returns
+// readFile hashing every file it reads into it. The digest covers the
+// scenario and every file it reads, by content: shards run on machines
+// that mount them at other paths.
+func hashReads(data []byte, readFile func(string) ([]byte, error)) (hash.Hash, func(string) ([]byte, error)) {
+	sum := sha256.New()
+	sum.Write(data)
+	if readFile == nil { // a scenario given as bytes alone reads no file
+		readFile = func(string) ([]byte, error) { return nil, errors.New("this scenario was given without its directory") }
+	}
+	return sum, func(file string) ([]byte, error) { // the reads of later overrides are hashed too
+		b, err := readFile(file)
+		if err == nil {
+			fmt.Fprintf(sum, "\x00%s\x00%d\x00", file, len(b))
+			sum.Write(b)
+		}
+		return b, err
+	}
+}
+
+// settings are the run settings a scenario file gives.
+func settings(f *File) sim.Settings {
+	st := sim.Settings{Trials: f.Trials, Seed: uint64(f.Seed)}
+	if f.Mode == "expected" {
+		st.Mode = sim.Expected
+	}
+	if f.NetRate == "additive" {
+		st.NetRate = sim.Additive
+	}
+	st.LHS = f.Sampling == "lhs"
+	return st
+}
+
+// addOptions checks the name of each option of the file and expands it
+// on the baseline model, adding those without errors to s.
+func (s *Scenario) addOptions(d *decoder, base sim.Model) Errors {
+	var errs Errors
+	names := map[string]int{} // folded name → index of its option
+	for i, o := range s.Spec.Options {
+		p := fmt.Sprintf("options[%d].name", i)
+		if msg := optionNameProblem(s.Spec.Options, i, names); msg != "" {
+			on := d.at(p)
+			errs = append(errs, Error{File: s.Path, Line: on.Line, Col: on.Column, Path: p, Msg: msg})
+			continue
+		}
+		names[foldName(o.Name)] = i
+		opt, oerrs := expandOption(s.Path, s.doc, d.at(fmt.Sprintf("options[%d]", i)), i, o, base, segmentNames(s.Spec), s.readFile)
+		errs = append(errs, oerrs...)
+		if len(oerrs) == 0 {
+			s.Options = append(s.Options, opt)
+		}
+	}
+	return errs
+}
+
+// optionNameProblem says what is wrong with the name of opts[i], given
+// the folded names of the options before it, or returns "".
+func optionNameProblem(opts []OptionSpec, i int, names map[string]int) string {
+	o := opts[i]
+	j, dup := names[foldName(o.Name)]
+	switch {
+	case strings.TrimSpace(o.Name) == "":
+		return "option name must not be empty; it labels the option in charts and reports"
+	case o.Name == "Baseline":
+		return "Baseline names the scenario as written; give the option another name"
+	case foldName(o.Name) == foldName("Baseline"):
+		return fmt.Sprintf("option name %q is Baseline but for %s; Baseline names the scenario as written: give the option another name", o.Name, sameName)
+	case dup && opts[j].Name == o.Name:
+		return fmt.Sprintf("option name %q is already used by options[%d]; each option needs its own name", o.Name, j)
+	case dup:
+		return fmt.Sprintf("option name %q is that of options[%d], %q, but for %s; each option needs its own name", o.Name, j, opts[j].Name, sameName)
+	}
+	return ""
 }
 
 // foldName is a name as a person reads it: two names that differ only in
