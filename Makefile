@@ -4,7 +4,7 @@ FUZZTIME ?= 10s
 # Every fuzz target, as package:Target; make test runs each for FUZZTIME.
 FUZZ     := ./scenarios:FuzzParse ./scenarios:FuzzAccountsFile ./scenarios:FuzzOverride \
             ./scenarios/calibrate:FuzzReadHistory ./scenarios/calibrate:FuzzReadCosts ./shard:FuzzDecode \
-            ./cmd/csplan:FuzzParseRange ./cmd/csplan:FuzzFlags
+            ./plan:FuzzParseRange ./cmd/csplan:FuzzFlags
 
 .PHONY: all build test lint race fuzz-smoke bench demo clean
 

@@ -7,10 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"csplan/results"
+	"csplan/plan"
 	"csplan/scenarios"
 	"csplan/shard"
-	"csplan/sim"
 
 	"github.com/spf13/cobra"
 )
@@ -44,36 +43,14 @@ the parts at fault and writes nothing.`,
 				return err
 			}
 			defer dir.discard()
-			if files[0].Kind == shard.KindSweep {
-				sw := *files[0].Sweep
-				sw.Points = make([]results.SweepPoint, files[0].Total)
-				for _, f := range files {
-					pts, err := f.SweepPoints()
-					if err != nil {
-						return err
-					}
-					copy(sw.Points[f.First:], pts)
-				}
-				for i, p := range sw.Points {
-					if p.Values == nil {
-						return fmt.Errorf("cannot merge: sweep point %d is in no part", i)
-					}
-				}
-				return writeSweep(c, dir, &sw, out)
-			}
-			parts := make([]*sim.Part, len(files))
-			for i, f := range files {
-				parts[i] = f.Part
-			}
-			res, err := sim.Merge(c.Context(), parts)
+			m, err := plan.Merge(c.Context(), files)
 			if err != nil {
-				return fmt.Errorf("cannot merge: %w", err)
+				return err
 			}
-			if len(files[0].Results.Options) != len(res.Options) {
-				return fmt.Errorf("cannot merge: the parts describe %d options and hold %d", len(files[0].Results.Options), len(res.Options))
+			if m.Sweep != nil {
+				return writeSweep(c, dir, m.Sweep, out)
 			}
-			describe(res, files[0].Results)
-			return writeRun(c, dir, res, pdf, out)
+			return writeRun(c, dir, m.Results, pdf, out)
 		},
 	}
 	c.Flags().StringVarP(&out, "output", "o", "", "output directory (required)")

@@ -1,14 +1,15 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"csplan/plan"
 	"csplan/report"
 	"csplan/results"
 	"csplan/scenarios"
@@ -119,7 +120,7 @@ func (o *runOptions) check(c *cobra.Command) error {
 var _, maxSeed = scenarioBounds("seed", 0, math.MaxInt64)
 
 // settings applies the flags to the scenario's run settings.
-func (o *runOptions) settings(c *cobra.Command, set sim.Settings) sim.Settings {
+func (o *runOptions) settings(c *cobra.Command, set sim.Settings) plan.Settings {
 	if c.Flags().Changed("trials") {
 		set.Trials = o.trials
 	}
@@ -136,129 +137,101 @@ func (o *runOptions) settings(c *cobra.Command, set sim.Settings) sim.Settings {
 	if o.sampling != "" {
 		set.LHS = o.sampling == "lhs"
 	}
-	return set
+	return plan.Settings{Settings: set, Version: csplanVersion()}
 }
 
 // load reads the scenario, applies the flags to its settings and opens the
 // output directory (the caller discards it unless it commits).
-func (o *runOptions) load(c *cobra.Command, path string) (*scenarios.Scenario, sim.Settings, *outputDir, error) {
+func (o *runOptions) load(c *cobra.Command, path string) (*scenarios.Scenario, plan.Settings, *outputDir, error) {
 	var read []string
 	s, err := loadScenario(path, &read)
 	if err != nil {
-		return nil, sim.Settings{}, nil, err
+		return nil, plan.Settings{}, nil, err
 	}
 	dir, err := newOutputDir(o.out, read...)
 	if err != nil {
-		return nil, sim.Settings{}, nil, err
+		return nil, plan.Settings{}, nil, err
 	}
 	return s, o.settings(c, s.Settings), dir, nil
+}
+
+// runFlags checks the flags only run has, and reads its shard and its
+// precision.
+func (o *runOptions) runFlags(c *cobra.Command) (spec shard.Spec, precision float64, err error) {
+	if o.shard != "" {
+		if spec, err = o.shardSpec(); err != nil {
+			return spec, 0, err
+		}
+		if o.precision != "" {
+			return spec, 0, usageError{fmt.Errorf("--shard runs a fixed number of trials; it cannot be combined with --precision")}
+		}
+	}
+	if o.precision != "" {
+		if precision, err = parsePercent(o.precision); err != nil {
+			return spec, 0, usageError{fmt.Errorf("--precision: %w", err)}
+		}
+	}
+	if o.precision != "" || c.Flags().Changed("precision-metric") {
+		if err := plan.CheckMetric(o.metric); err != nil {
+			return spec, 0, usageError{fmt.Errorf("--precision-metric: %w", err)}
+		}
+	}
+	if o.sensitive != "" {
+		if err := plan.CheckMetric(o.sensitive); err != nil {
+			return spec, 0, usageError{fmt.Errorf("--sensitivity: %w", err)}
+		}
+		if o.shard != "" {
+			return spec, 0, usageError{fmt.Errorf("--sensitivity cannot be combined with --shard; run csplan sensitivity on its own")}
+		}
+	}
+	return spec, precision, nil
 }
 
 func runScenario(c *cobra.Command, path string, o runOptions) error {
 	if err := o.check(c); err != nil {
 		return err
 	}
-	var spec shard.Spec
-	if o.shard != "" {
-		var err error
-		if spec, err = o.shardSpec(); err != nil {
-			return err
-		}
-		if o.precision != "" {
-			return usageError{fmt.Errorf("--shard runs a fixed number of trials; it cannot be combined with --precision")}
-		}
-	}
-	var precision float64
-	if o.precision != "" {
-		var err error
-		if precision, err = parsePercent(o.precision); err != nil {
-			return usageError{fmt.Errorf("--precision: %w", err)}
-		}
-	}
-	if (o.precision != "" || c.Flags().Changed("precision-metric")) && !slices.Contains(sim.MetricNames[:], o.metric) {
-		return usageError{fmt.Errorf("--precision-metric: unknown metric %q (use one of: %s)", o.metric, strings.Join(sim.MetricNames[:], ", "))}
-	}
-	if o.sensitive != "" {
-		if !slices.Contains(sim.MetricNames[:], o.sensitive) {
-			return usageError{fmt.Errorf("--sensitivity: unknown metric %q (use one of: %s)", o.sensitive, strings.Join(sim.MetricNames[:], ", "))}
-		}
-		if o.shard != "" {
-			return usageError{fmt.Errorf("--sensitivity cannot be combined with --shard; run csplan sensitivity on its own")}
-		}
+	spec, precision, err := o.runFlags(c)
+	if err != nil {
+		return err
 	}
 	s, set, dir, err := o.load(c, path)
 	if err != nil {
 		return err
 	}
 	defer dir.discard()
-
-	opts := make([]sim.Option, len(s.Options))
-	models := make([]sim.Model, len(s.Options))
-	for i, op := range s.Options {
-		opts[i] = sim.Option{Name: op.Name, Description: op.Description, Model: op.Model}
-		models[i] = op.Model
-	}
-	if err := checkWork(models, set, spec.N); err != nil {
-		return err
-	}
 	if o.shard != "" {
-		return runShard(c, s, opts, set, spec, dir, o)
+		return runShard(c, s, set, spec, dir, o)
 	}
-	progress, finish := progressReporter(c, o.quiet || set.Mode == sim.Expected)
-	var res *results.Results
-	if o.precision != "" {
-		res, err = sim.RunToPrecision(c.Context(), opts, set, o.metric, precision, progress)
-	} else {
-		res, err = sim.Run(c.Context(), opts, set, progress)
-	}
-	finish()
+	res, err := simulate(c, o.quiet || set.Mode == sim.Expected, set, func(set plan.Settings) (*results.Results, error) {
+		if o.precision != "" {
+			return plan.RunToPrecision(c.Context(), s, set, o.metric, precision)
+		}
+		return plan.Run(c.Context(), s, set)
+	})
 	if err != nil {
 		return err
 	}
-	describe(res, describeRun(s))
 	if o.sensitive != "" {
 		if set.Mode == sim.Expected {
 			return usageError{fmt.Errorf("--sensitivity needs Monte Carlo trials; drop --mode expected")}
 		}
-		if res.Sensitivity, err = runSensitivity(c, s, set, o.sensitive, o.quiet); err != nil {
+		if res.Sensitivity, err = simulate(c, o.quiet, set, func(set plan.Settings) (*results.Sensitivity, error) {
+			return plan.Sensitivity(c.Context(), s, set, o.sensitive)
+		}); err != nil {
 			return err
 		}
 	}
 	return writeRun(c, dir, res, o.pdf, o.out)
 }
 
-// checkWork refuses a run that asks for more account-months than
-// scenarios.MaxRunWork: every model over the trials this process runs (a
-// shard's share of them, when the trials are split into shards).
-func checkWork(models []sim.Model, set sim.Settings, shards int) error {
-	trials := set.Trials
-	if set.Mode == sim.Expected {
-		trials = 1
-	}
-	if shards > 1 {
-		trials = (trials + shards - 1) / shards
-	}
-	return scenarios.CheckRunWork(models, trials)
-}
-
-// describeRun is everything results.json says about a run of s besides its
-// numbers: what a shard carries to the merge.
-func describeRun(s *scenarios.Scenario) *results.Results {
-	d := &results.Results{Scenario: s.Name, Question: s.Question, Currency: s.Currency,
-		Start: s.Start.Format("2006-01"), Version: csplanVersion(), Assumptions: s.Assumptions()}
-	for _, o := range s.Options {
-		d.Options = append(d.Options, results.Option{Name: o.Name, Changes: o.Changes()})
-	}
-	return d
-}
-
-// describe copies the description d into the simulated results res.
-func describe(res, d *results.Results) {
-	res.Scenario, res.Question, res.Currency, res.Start = d.Scenario, d.Question, d.Currency, d.Start
-	res.Version, res.Assumptions = d.Version, d.Assumptions
-	for i := range res.Options {
-		res.Options[i].Changes = d.Options[i].Changes
-	}
+// simulate runs a job with a progress bar on standard error, unless
+// quiet, and clears the bar when the job ends.
+func simulate[T any](c *cobra.Command, quiet bool, set plan.Settings, job func(plan.Settings) (T, error)) (T, error) {
+	progress, finish := progressReporter(c, quiet)
+	defer finish()
+	set.Progress = progress
+	return job(set)
 }
 
 // writeRun writes results.json and the report into dir, commits it and
@@ -294,33 +267,26 @@ func writeReport(c *cobra.Command, dir *outputDir, data []byte, res *results.Res
 }
 
 // runShard simulates one shard's trials and writes its part.
-func runShard(c *cobra.Command, s *scenarios.Scenario, opts []sim.Option, set sim.Settings, spec shard.Spec, dir *outputDir, o runOptions) error {
-	if set.Mode == sim.Expected {
-		return usageError{fmt.Errorf("--shard: expected mode computes one deterministic path; there are no trials to shard")}
+func runShard(c *cobra.Command, s *scenarios.Scenario, set plan.Settings, spec shard.Spec, dir *outputDir, o runOptions) error {
+	f, err := simulate(c, o.quiet, set, func(set plan.Settings) (*shard.File, error) {
+		return plan.RunShard(c.Context(), s, set, spec)
+	})
+	if errors.Is(err, plan.ErrExpectedShard) {
+		return usageError{fmt.Errorf("--shard: %w", err)}
 	}
-	progress, finish := progressReporter(c, o.quiet)
-	part, err := sim.RunShard(c.Context(), opts, set, spec.I, spec.N, progress)
-	finish()
 	if err != nil {
 		return err
 	}
-	f := &shard.File{Kind: shard.KindRun, Shard: spec, Results: describeRun(s), Part: part,
-		Fingerprint: runFingerprint(s, set, spec)}
 	if err := writePart(c, dir, f); err != nil {
 		return err
 	}
+	part := f.Part
 	what := fmt.Sprintf("trials %d to %d of %d", part.First, part.End-1, set.Trials)
 	if part.First == part.End {
 		what = fmt.Sprintf("no trials (%d shards for %d blocks of %d trials)", spec.N, (set.Trials+sim.BlockSize-1)/sim.BlockSize, sim.BlockSize)
 	}
 	fmt.Fprintf(c.OutOrStdout(), "%s: shard %s, %s\nwrote %s (merge the parts with csplan merge)\n", s.Name, spec, what, o.out)
 	return nil
-}
-
-// runFingerprint names what must agree for parts of a run to merge.
-func runFingerprint(s *scenarios.Scenario, set sim.Settings, spec shard.Spec) string {
-	return shard.Fingerprint(shard.KindRun, s.Digest(), csplanVersion(), strconv.Itoa(spec.N), strconv.Itoa(set.Trials),
-		strconv.FormatUint(set.Seed, 10), set.Mode.String(), set.NetRate.String(), strconv.FormatBool(set.LHS))
 }
 
 // writePart encodes a shard's part into dir and commits it.

@@ -4,13 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"slices"
-	"strings"
 
+	"csplan/plan"
 	"csplan/report"
 	"csplan/results"
-	"csplan/scenarios"
-	"csplan/sim"
 
 	"github.com/spf13/cobra"
 )
@@ -35,15 +32,17 @@ and .svg.`,
 			if err := o.check(c); err != nil {
 				return err
 			}
-			if !slices.Contains(sim.MetricNames[:], metric) {
-				return usageError{fmt.Errorf("unknown metric %q (use one of: %s)", metric, strings.Join(sim.MetricNames[:], ", "))}
+			if err := plan.CheckMetric(metric); err != nil {
+				return usageError{err}
 			}
 			s, set, dir, err := o.load(c, a[0])
 			if err != nil {
 				return err
 			}
 			defer dir.discard()
-			sens, err := runSensitivity(c, s, set, metric, o.quiet)
+			sens, err := simulate(c, o.quiet, set, func(set plan.Settings) (*results.Sensitivity, error) {
+				return plan.Sensitivity(c.Context(), s, set, metric)
+			})
 			if err != nil {
 				return err
 			}
@@ -78,43 +77,4 @@ and .svg.`,
 	c.Flags().StringVar(&metric, "metric", results.Valuation, "the metric to explain (see results.json metrics)")
 	o.addFlags(c)
 	return c
-}
-
-// runSensitivity measures which uncertain inputs of the scenario's baseline
-// move metric most (sim.Sensitivity), with a progress bar on standard error
-// unless quiet, and labels the result: the scenario's name and currency,
-// this build's version, and each input's distribution as the scenario
-// writes it (beta(mean 8%, sd 2%) rather than beta(mean 0.08, sd 0.02)), so
-// that reports can show its values in their units.
-func runSensitivity(c *cobra.Command, s *scenarios.Scenario, set sim.Settings, metric string, quiet bool) (*results.Sensitivity, error) {
-	// The analysis runs the baseline twice per uncertain input, at its
-	// medians, and in full.
-	base := s.Options[0].Model
-	uncertain := map[string]bool{}
-	for _, a := range base.Assumptions() {
-		if !a.Dist.Fixed() {
-			uncertain[a.Name] = true
-		}
-	}
-	set.Mode = sim.MonteCarlo
-	if err := checkWork(slices.Repeat([]sim.Model{base}, 2*len(uncertain)+2), set, 1); err != nil {
-		return nil, err
-	}
-	progress, finish := progressReporter(c, quiet)
-	sens, err := sim.Sensitivity(c.Context(), s.Options[0].Model, set, metric, progress)
-	finish()
-	if err != nil {
-		return nil, err
-	}
-	sens.Scenario, sens.Currency, sens.Version = s.Name, s.Currency, csplanVersion()
-	written := map[string]string{}
-	for _, a := range s.Assumptions() {
-		written[a.Path] = a.Value
-	}
-	for i, in := range sens.Inputs {
-		if v, ok := written[in.Name]; ok {
-			sens.Inputs[i].Dist = v
-		}
-	}
-	return sens, nil
 }

@@ -1,0 +1,256 @@
+package plan
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"csplan/results"
+	"csplan/scenarios"
+	"csplan/shard"
+	"csplan/sim"
+)
+
+// An Axis is an input a sweep varies, and its values.
+type Axis struct {
+	Path   string   // a path as an option's set names it: team.csms
+	Range  string   // the values as written: FROM..TO[:STEP] or V1,V2,...
+	Values []string // the values of Range, each as a scenario file writes it
+}
+
+// NewAxis reads the range of the input at path: FROM..TO[:STEP] (finite
+// numbers, STEP 1 by default) or values separated by commas (5%,8%,12% or
+// priority,even), at most maxSweepPoints values, none twice.
+func NewAxis(path, rng string) (Axis, error) {
+	vals, err := parseRange(rng)
+	if err != nil {
+		return Axis{}, err
+	}
+	return Axis{Path: path, Range: rng, Values: vals}, nil
+}
+
+// maxSweepPoints bounds the values of one axis.
+const maxSweepPoints = 1000
+
+// parseRange expands FROM..TO[:STEP] or a comma list into values as written.
+// The numbers of a range must be finite, and the count of its points is
+// checked as a float before anything is made of it, so that a range of
+// 1e300 points, or one whose span overflows, is refused rather than
+// allocated.
+func parseRange(s string) ([]string, error) {
+	from, rest, ok := strings.Cut(s, "..")
+	if !ok {
+		return parseList(s)
+	}
+	to, step := rest, "1"
+	if t, st, ok := strings.Cut(rest, ":"); ok {
+		to, step = t, st
+	}
+	a, ok1 := finite(from)
+	b, ok2 := finite(to)
+	d, ok3 := finite(step)
+	if !ok1 || !ok2 || !ok3 || d <= 0 || b < a {
+		return nil, fmt.Errorf("range %q: expected FROM..TO[:STEP] with finite numbers, FROM ≤ TO and STEP > 0", s)
+	}
+	span := (b - a) / d // +Inf when b − a overflows
+	if !(span < maxSweepPoints) {
+		return nil, fmt.Errorf("range %q has more than %s points; give a larger STEP or a narrower range (at most %s points)",
+			s, thousands(maxSweepPoints), thousands(maxSweepPoints))
+	}
+	n := int(math.Floor(span+1e-9)) + 1
+	out := make([]string, n)
+	for i := range out {
+		out[i] = strconv.FormatFloat(a+float64(i)*d, 'f', -1, 64)
+		if i > 0 && out[i] == out[i-1] {
+			return nil, fmt.Errorf("range %q: the step %s is too small for numbers this large: points %d and %d would both be %s; give a larger STEP",
+				s, step, i, i+1, out[i])
+		}
+	}
+	return out, nil
+}
+
+// parseList reads values separated by commas, none empty or given twice.
+func parseList(s string) ([]string, error) {
+	vals := strings.Split(s, ",")
+	for i := range vals {
+		vals[i] = strings.TrimSpace(vals[i])
+		if vals[i] == "" {
+			return nil, fmt.Errorf("list %q has an empty value", s)
+		}
+		if slices.Contains(vals[:i], vals[i]) {
+			return nil, fmt.Errorf("list %q has %s twice", s, vals[i])
+		}
+	}
+	return vals, nil
+}
+
+// thousands writes a whole number with thousands separators: 1,000.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// finite reads a number of a range, refusing NaN and infinities.
+func finite(s string) (float64, bool) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	return v, err == nil && !math.IsNaN(v) && !math.IsInf(v, 0)
+}
+
+// number reads a value as written for an axis: 8% → 0.08, 100k → 100000;
+// values that are not numbers (monthly) get their position i.
+func number(v string, i int) float64 {
+	mult := 1.0
+	t := strings.TrimSpace(v)
+	switch {
+	case strings.HasSuffix(t, "%"):
+		t, mult = strings.TrimSuffix(t, "%"), 0.01
+	case strings.HasSuffix(t, "k"), strings.HasSuffix(t, "K"):
+		t, mult = t[:len(t)-1], 1e3
+	case strings.HasSuffix(t, "M"):
+		t, mult = t[:len(t)-1], 1e6
+	}
+	x, err := strconv.ParseFloat(t, 64)
+	if err != nil {
+		return float64(i)
+	}
+	return x * mult
+}
+
+// A Grid is a sweep's points, built: for every combination of its axes'
+// values (the first axis varying slowest), the baseline of a scenario
+// with those values set.
+type Grid struct {
+	s      *scenarios.Scenario
+	axes   []Axis
+	points [][]string // the values of each point, one per axis
+	opts   []sim.Option
+}
+
+// NewGrid builds every point of the grid of axes (one or two) over the
+// baseline of s; the options of s are left out. Every point is built
+// whichever shard will run it, so a value the scenario refuses fails every
+// shard, and s.Digest covers every file the values name.
+func NewGrid(s *scenarios.Scenario, axes ...Axis) (*Grid, error) {
+	if len(axes) == 0 || len(axes) > 2 {
+		return nil, errors.New("a sweep varies one or two inputs")
+	}
+	g := &Grid{s: s, axes: axes, points: [][]string{nil}}
+	for _, ax := range axes {
+		var next [][]string
+		for _, pt := range g.points {
+			for _, v := range ax.Values {
+				next = append(next, append(slices.Clip(pt), v))
+			}
+		}
+		g.points = next
+	}
+	for _, pt := range g.points {
+		over := map[string]string{}
+		var label []string
+		for j, ax := range axes {
+			over[ax.Path] = pt[j]
+			label = append(label, ax.Path+"="+pt[j])
+		}
+		m, err := s.Override(over)
+		if err != nil {
+			return nil, err
+		}
+		g.opts = append(g.opts, sim.Option{Name: strings.Join(label, ", "), Model: m})
+	}
+	return g, nil
+}
+
+// Len is the number of points of g.
+func (g *Grid) Len() int { return len(g.points) }
+
+// Shard is the points [first, end) that shard spec runs: each shard an
+// equal share of the points, each point with all its trials.
+func (g *Grid) Shard(spec shard.Spec) (first, end int) {
+	return spec.I * len(g.points) / spec.N, (spec.I + 1) * len(g.points) / spec.N
+}
+
+// Sweep runs every point of g, all on the same random numbers, and returns
+// each point's metrics with the best point by metric marked: the highest
+// mean, or the lowest for a cost (results.HigherIsBetter).
+func Sweep(ctx context.Context, g *Grid, set Settings, metric string) (*results.Sweep, error) {
+	sw, err := g.run(ctx, set, metric, 0, g.Len())
+	if err != nil {
+		return nil, err
+	}
+	markBest(sw)
+	return sw, nil
+}
+
+// SweepShard runs the points of shard spec of g (Grid.Shard; each point's
+// numbers depend only on its own trials) and returns its part, for Merge.
+func SweepShard(ctx context.Context, g *Grid, set Settings, metric string, spec shard.Spec) (*shard.File, error) {
+	first, end := g.Shard(spec)
+	sw, err := g.run(ctx, set, metric, first, end)
+	if err != nil {
+		return nil, err
+	}
+	var ranges []string
+	for _, ax := range g.axes {
+		ranges = append(ranges, ax.Path+"="+ax.Range)
+	}
+	f := &shard.File{Kind: shard.KindSweep, Shard: spec, Sweep: sw, First: first, Total: g.Len(),
+		Fingerprint: fingerprint(shard.KindSweep, g.s, set, spec, metric, strings.Join(ranges, "\x00"))}
+	if f.Points, err = json.Marshal(sw.Points); err != nil {
+		return nil, err
+	}
+	sw.Points = nil
+	return f, nil
+}
+
+// run simulates the points [first, end) of g and returns the sweep with
+// those points.
+func (g *Grid) run(ctx context.Context, set Settings, metric string, first, end int) (*results.Sweep, error) {
+	sw := &results.Sweep{Scenario: g.s.Name, Currency: g.s.Currency, Seed: set.Seed, Trials: set.Trials, Mode: set.Mode.String(),
+		Metric: metric, Version: set.Version}
+	for _, ax := range g.axes {
+		sw.Parameters = append(sw.Parameters, ax.Path)
+	}
+	if set.Mode == sim.Expected {
+		sw.Trials = 1
+	}
+	opts := g.opts[first:end]
+	if err := checkWork(opts, set, 1); err != nil {
+		return nil, err
+	}
+	var res *results.Results
+	if len(opts) > 0 {
+		var err error
+		if res, err = sim.Run(ctx, opts, set.Settings, set.Progress); err != nil {
+			return nil, err
+		}
+	}
+	for i, pt := range g.points[first:end] {
+		sp := results.SweepPoint{Values: pt, Metrics: res.Options[i].Metrics}
+		for j, v := range pt {
+			sp.Numbers = append(sp.Numbers, number(v, slices.Index(g.axes[j].Values, v)))
+		}
+		sw.Points = append(sw.Points, sp)
+	}
+	return sw, nil
+}
+
+// markBest marks the point with the best mean of the sweep's metric: the
+// highest, or the lowest where lower is better; the first of equals.
+func markBest(sw *results.Sweep) {
+	higher := results.HigherIsBetter(sw.Metric)
+	sw.Best = 0
+	for i, sp := range sw.Points {
+		best := sw.Points[sw.Best].Metrics[sw.Metric].Mean
+		if v := sp.Metrics[sw.Metric].Mean; (higher && v > best) || (!higher && v < best) {
+			sw.Best = i
+		}
+	}
+}

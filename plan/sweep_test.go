@@ -1,0 +1,65 @@
+package plan
+
+import (
+	"strings"
+	"testing"
+)
+
+// parseRange never makes more than maxSweepPoints values, nor two alike,
+// and refuses what is not a finite range.
+func TestParseRange(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want string // values joined by spaces, or the start of the error
+	}{
+		{"6..14:2", "6 8 10 12 14"},
+		{"0.1..0.3:0.1", "0.1 0.2 0.30000000000000004"},
+		{"1..1", "1"},
+		{"0..999", ""}, // 1,000 points: allowed; checked by length below
+		{"0..1000", `range "0..1000" has more than 1,000 points`},
+		{"infinity..1", `range "infinity..1": expected`},
+		{"1..0", `range "1..0": expected`},
+		{"0..1:0", `range "0..1:0": expected`},
+		{"0..1:-1", `range "0..1:-1": expected`},
+		{"5%,8%,12%", "5% 8% 12%"},
+		{"a,,b", `list "a,,b" has an empty value`},
+	} {
+		got, err := parseRange(tc.in)
+		switch {
+		case tc.in == "0..999":
+			if err != nil || len(got) != maxSweepPoints {
+				t.Errorf("%s: %d values, %v", tc.in, len(got), err)
+			}
+		case err != nil:
+			if !strings.HasPrefix(err.Error(), tc.want) {
+				t.Errorf("%s: %v, want %s", tc.in, err, tc.want)
+			}
+		case strings.Join(got, " ") != tc.want:
+			t.Errorf("%s: %v, want %s", tc.in, got, tc.want)
+		}
+	}
+}
+
+// FuzzParseRange: no range panics, makes more than maxSweepPoints values,
+// or makes two values alike.
+func FuzzParseRange(f *testing.F) {
+	for _, s := range []string{"6..14:2", "0..1:1e-300", "NaN..1", "0..1e300", "-1e308..1e308:1e306", "5%,8%", "1e17..1.0000000000000002e17:1", "a,b,a"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		vals, err := parseRange(s)
+		if err != nil {
+			return
+		}
+		if len(vals) == 0 || len(vals) > maxSweepPoints {
+			t.Fatalf("%q: %d values", s, len(vals))
+		}
+		seen := map[string]bool{}
+		for _, v := range vals {
+			if seen[v] {
+				t.Fatalf("%q: %s twice", s, v)
+			}
+			seen[v] = true
+		}
+	})
+}
