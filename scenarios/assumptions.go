@@ -43,51 +43,9 @@ func (l *lister) add(path, value, kind string) {
 	l.out = append(l.out, results.Assumption{Path: path, Value: value, Kind: kind})
 }
 
+// walk lists the inputs in v, at path in the file, in file order.
 func (l *lister) walk(v reflect.Value, path string, t tag) {
-	switch x := v.Interface().(type) {
-	case Param:
-		kind := "per-trial"
-		switch {
-		case x.D == nil:
-			return
-		case x.D.Fixed():
-			kind = "fixed"
-		case strings.Contains(t.doc, "per event") || strings.Contains(t.doc, "drawn per account") || strings.HasSuffix(path, ".acv"):
-			kind = "per-event"
-		}
-		l.add(path, l.dist(x.D, t.kind), kind)
-		return
-	case MonthRef:
-		l.add(path, x.String(), "fixed")
-		return
-	case RenewalSpec:
-		val := x.Rule
-		if x.Rule == "month" {
-			val = "month " + strconv.Itoa(x.Month)
-		}
-		l.add(path, val, "fixed")
-		return
-	case CurveSpec:
-		var pts []string
-		for i := range x.X {
-			pts = append(pts, fmt.Sprintf("[%s, %s]", trimFloat(x.X[i]), trimFloat(x.Y[i])))
-		}
-		l.add(path, "["+strings.Join(pts, ", ")+"]", "fixed")
-		return
-	case TouchSpec:
-		if x.Digital {
-			l.add(path, "digital (no CSM hours)", "fixed")
-			return
-		}
-		total := 0.0
-		var parts []string
-		for _, m := range x.Meetings {
-			total += m.PerYear * (m.Hours + m.Prep)
-			parts = append(parts, fmt.Sprintf("%s %s × (%s h + %s h prep)", m.Name, trimFloat(m.PerYear), trimFloat(m.Hours), trimFloat(m.Prep)))
-		}
-		l.add(path, fmt.Sprintf("%s = %s h per account per year", strings.Join(parts, ", "), trimFloat(total)), "fixed")
-		return
-	case SetSpec:
+	if l.custom(v, path, t) {
 		return
 	}
 	switch v.Kind() {
@@ -96,33 +54,9 @@ func (l *lister) walk(v reflect.Value, path string, t tag) {
 			l.walk(v.Elem(), path, t)
 		}
 	case reflect.Struct:
-		for i := 0; i < v.NumField(); i++ {
-			ft := fieldTag(v.Type().Field(i))
-			if (path == "" && skipped[ft.name]) || (ft.name == "name" && strings.HasPrefix(path, "segments.")) {
-				continue
-			}
-			if plainRatio(ft.name) {
-				ft.kind = "real"
-			}
-			l.walk(v.Field(i), join(path, ft.name), ft)
-		}
+		l.walkFields(v, path)
 	case reflect.Slice:
-		for i := 0; i < v.Len(); i++ {
-			e := v.Index(i)
-			if seg, ok := e.Interface().(SegmentSpec); ok {
-				l.walk(e, path+"."+seg.Name, t)
-				continue
-			}
-			if c, ok := e.Interface().(CorrelationSpec); ok {
-				l.add(fmt.Sprintf("%s[%d]", path, i), fmt.Sprintf("rank %s between %s", trimFloat(c.Rank), strings.Join(c.Between, " and ")), "fixed")
-				continue
-			}
-			if s, ok := e.Interface().(StepSpec); ok {
-				l.add(fmt.Sprintf("%s[%d]", path, i), fmt.Sprintf("%d CSMs from %s", s.CSMs, s.From), "fixed")
-				continue
-			}
-			l.walk(e, fmt.Sprintf("%s[%d]", path, i), t)
-		}
+		l.walkList(v, path, t)
 	case reflect.Map:
 		for _, k := range sortedKeys(v.Interface().(map[string]AcquisitionSpec)) {
 			l.walk(v.MapIndex(reflect.ValueOf(k)), path+"."+k, t)
@@ -137,6 +71,97 @@ func (l *lister) walk(v reflect.Value, path string, t tag) {
 		l.add(path, l.number(v.Float(), t.kind), "fixed")
 	case reflect.Bool:
 		l.add(path, strconv.FormatBool(v.Bool()), "fixed")
+	}
+}
+
+// custom lists a value of a format type that decodes itself (an option's
+// overrides are not inputs); false for other values.
+func (l *lister) custom(v reflect.Value, path string, t tag) bool {
+	switch x := v.Interface().(type) {
+	case Param:
+		if x.D != nil {
+			l.add(path, l.dist(x.D, t.kind), drawn(x.D, path, t))
+		}
+	case MonthRef:
+		l.add(path, x.String(), "fixed")
+	case RenewalSpec:
+		val := x.Rule
+		if x.Rule == "month" {
+			val = "month " + strconv.Itoa(x.Month)
+		}
+		l.add(path, val, "fixed")
+	case CurveSpec:
+		var pts []string
+		for i := range x.X {
+			pts = append(pts, fmt.Sprintf("[%s, %s]", trimFloat(x.X[i]), trimFloat(x.Y[i])))
+		}
+		l.add(path, "["+strings.Join(pts, ", ")+"]", "fixed")
+	case TouchSpec:
+		l.add(path, touchText(x), "fixed")
+	case SetSpec:
+	default:
+		return false
+	}
+	return true
+}
+
+// drawn says how often an input of distribution d at path is drawn: once
+// (fixed), per trial, or per event (an account's ACV, an upsell's size).
+func drawn(d dist.Dist, path string, t tag) string {
+	switch {
+	case d.Fixed():
+		return "fixed"
+	case strings.Contains(t.doc, "per event") || strings.Contains(t.doc, "drawn per account") || strings.HasSuffix(path, ".acv"):
+		return "per-event"
+	}
+	return "per-trial"
+}
+
+// touchText writes a touch model and the CSM hours it takes an account a
+// year.
+func touchText(x TouchSpec) string {
+	if x.Digital {
+		return "digital (no CSM hours)"
+	}
+	total := 0.0
+	var parts []string
+	for _, m := range x.Meetings {
+		total += m.PerYear * (m.Hours + m.Prep)
+		parts = append(parts, fmt.Sprintf("%s %s × (%s h + %s h prep)", m.Name, trimFloat(m.PerYear), trimFloat(m.Hours), trimFloat(m.Prep)))
+	}
+	return fmt.Sprintf("%s = %s h per account per year", strings.Join(parts, ", "), trimFloat(total))
+}
+
+// walkFields lists the fields of a format struct, leaving out those
+// shown elsewhere and a segment's name (its path holds it).
+func (l *lister) walkFields(v reflect.Value, path string) {
+	for i := 0; i < v.NumField(); i++ {
+		ft := fieldTag(v.Type().Field(i))
+		if (path == "" && skipped[ft.name]) || (ft.name == "name" && strings.HasPrefix(path, "segments.")) {
+			continue
+		}
+		if plainRatio(ft.name) {
+			ft.kind = "real"
+		}
+		l.walk(v.Field(i), join(path, ft.name), ft)
+	}
+}
+
+// walkList lists the items of a list: segments by name, correlations and
+// plan steps on one line each, others by index.
+func (l *lister) walkList(v reflect.Value, path string, t tag) {
+	for i := 0; i < v.Len(); i++ {
+		e := v.Index(i)
+		switch x := e.Interface().(type) {
+		case SegmentSpec:
+			l.walk(e, path+"."+x.Name, t)
+		case CorrelationSpec:
+			l.add(fmt.Sprintf("%s[%d]", path, i), fmt.Sprintf("rank %s between %s", trimFloat(x.Rank), strings.Join(x.Between, " and ")), "fixed")
+		case StepSpec:
+			l.add(fmt.Sprintf("%s[%d]", path, i), fmt.Sprintf("%d CSMs from %s", x.CSMs, x.From), "fixed")
+		default:
+			l.walk(e, fmt.Sprintf("%s[%d]", path, i), t)
+		}
 	}
 }
 
