@@ -139,6 +139,8 @@ func deref(n *yaml.Node) *yaml.Node {
 	return n
 }
 
+// decode reads node n into v, the value of the field at path described
+// by t, recording every error.
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, t tag) {
 	n = deref(n)
 	if _, seen := d.nodes[path]; !seen {
@@ -159,52 +161,11 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, t tag) {
 	case reflect.Struct:
 		d.decodeStruct(n, v, path)
 	case reflect.Slice:
-		if n.Kind != yaml.SequenceNode {
-			d.errorf(n, path, "expected a list (one item per line, each starting with \"- \"), found %s", describe(n))
-			return
-		}
-		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
-		for i, c := range n.Content {
-			d.decode(c, s.Index(i), fmt.Sprintf("%s[%d]", path, i), tag{kind: t.kind})
-		}
-		v.Set(s)
+		d.decodeList(n, v, path, t)
 	case reflect.Map:
-		if n.Kind != yaml.MappingNode {
-			d.errorf(n, path, "expected a mapping, found %s", describe(n))
-			return
-		}
-		m := reflect.MakeMap(v.Type())
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := deref(n.Content[i])
-			p := path + "." + k.Value
-			if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" {
-				d.errorf(k, path, "expected a name, found %s", describe(k))
-				continue
-			}
-			if m.MapIndex(reflect.ValueOf(k.Value)).IsValid() {
-				d.errorf(k, p, "%q is given twice (first on line %d); remove one", k.Value, d.nodes[p+"#key"].Line)
-				continue
-			}
-			d.nodes[p+"#key"] = k
-			e := reflect.New(v.Type().Elem()).Elem()
-			d.decode(n.Content[i+1], e, p, tag{})
-			m.SetMapIndex(reflect.ValueOf(k.Value), e)
-		}
-		v.Set(m)
+		d.decodeMap(n, v, path)
 	case reflect.String:
-		if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-			hint := ""
-			if n.Tag == "!!null" && n.Value != "" {
-				hint = fmt.Sprintf(" (to mean the text, put it in quotes: %q)", n.Value)
-			}
-			d.errorf(n, path, "expected %s, found %s%s", expectedText(t), describe(n), hint)
-			return
-		}
-		if enum := strings.Split(t.enum, ","); t.enum != "" && !slices.Contains(enum, n.Value) {
-			d.errorf(n, path, "unknown value %q%s", n.Value, choices(n.Value, enum))
-			return
-		}
-		v.SetString(n.Value)
+		d.decodeString(n, v, path, t)
 	case reflect.Int, reflect.Int64:
 		x, msg := parseInt(n, t)
 		if msg != "" {
@@ -228,6 +189,65 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, t tag) {
 	default:
 		panic("scenarios: no decoder for " + v.Type().String())
 	}
+}
+
+// decodeList reads a YAML sequence into the slice v; its items take the
+// kind of the field.
+func (d *decoder) decodeList(n *yaml.Node, v reflect.Value, path string, t tag) {
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, path, "expected a list (one item per line, each starting with \"- \"), found %s", describe(n))
+		return
+	}
+	s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+	for i, c := range n.Content {
+		d.decode(c, s.Index(i), fmt.Sprintf("%s[%d]", path, i), tag{kind: t.kind})
+	}
+	v.Set(s)
+}
+
+// decodeMap reads a YAML mapping of names into the map v, each name given
+// once.
+func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, path, "expected a mapping, found %s", describe(n))
+		return
+	}
+	m := reflect.MakeMap(v.Type())
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := deref(n.Content[i])
+		p := path + "." + k.Value
+		if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" {
+			d.errorf(k, path, "expected a name, found %s", describe(k))
+			continue
+		}
+		if m.MapIndex(reflect.ValueOf(k.Value)).IsValid() {
+			d.errorf(k, p, "%q is given twice (first on line %d); remove one", k.Value, d.nodes[p+"#key"].Line)
+			continue
+		}
+		d.nodes[p+"#key"] = k
+		e := reflect.New(v.Type().Elem()).Elem()
+		d.decode(n.Content[i+1], e, p, tag{})
+		m.SetMapIndex(reflect.ValueOf(k.Value), e)
+	}
+	v.Set(m)
+}
+
+// decodeString reads a text scalar into v, one of the tag's enum when it
+// has one.
+func (d *decoder) decodeString(n *yaml.Node, v reflect.Value, path string, t tag) {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		hint := ""
+		if n.Tag == "!!null" && n.Value != "" {
+			hint = fmt.Sprintf(" (to mean the text, put it in quotes: %q)", n.Value)
+		}
+		d.errorf(n, path, "expected %s, found %s%s", expectedText(t), describe(n), hint)
+		return
+	}
+	if enum := strings.Split(t.enum, ","); t.enum != "" && !slices.Contains(enum, n.Value) {
+		d.errorf(n, path, "unknown value %q%s", n.Value, choices(n.Value, enum))
+		return
+	}
+	v.SetString(n.Value)
 }
 
 // parseInt reads a whole number within the bounds of its tag (at least 0
