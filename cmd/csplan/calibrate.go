@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"csplan/internal/files"
 	"csplan/report"
 	"csplan/report/history"
 	"csplan/scenarios"
@@ -64,7 +65,7 @@ See docs/history.md.`,
 				return usageError{fmt.Errorf("calibrate: --periods %d is negative: give the number of periods to fit, or 0 for all", periods)}
 			}
 			if out != "" {
-				if err := checkOutputFile(out, force, a[0]); err != nil {
+				if err := files.CheckFile(out, force, a[0]); err != nil {
 					return err
 				}
 			}
@@ -109,21 +110,21 @@ See docs/history.md.`,
 			if charts == "" {
 				charts = strings.TrimSuffix(out, filepath.Ext(out)) + "-charts"
 			}
-			dir, err := newOutputDir(charts, a[0], out)
+			dir, err := files.NewDir(charts, a[0], out)
 			if err != nil {
 				return err
 			}
-			defer dir.discard()
+			defer dir.Discard()
 			if err := history.CalibrationCharts(cal, a[0], h != nil, func(ch report.Chart) error { return writeChart(dir, ch) }); err != nil {
 				return err
 			}
 			if err := c.Context().Err(); err != nil {
 				return err
 			}
-			if err := writeOutputFile(out, y, force, a[0]); err != nil {
+			if err := files.WriteFile(out, y, force, a[0]); err != nil {
 				return err
 			}
-			if err := dir.commit(); err != nil {
+			if err := dir.Commit(); err != nil {
 				return err
 			}
 			fmt.Fprintf(c.ErrOrStderr(), "wrote %s and the charts in %s\n", out, charts)

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"csplan/internal/files"
 )
 
 // segmentHistory is a history of eight accounts in each named segment over
@@ -89,7 +91,7 @@ const (
 // directory holding a file the run reads. Each names what the command must
 // say (or that it succeeds) and what must be left on disk.
 func TestFileRules(t *testing.T) {
-	const prevMarked = "prev/" + outputMarker
+	const prevMarked = "prev/" + files.Marker
 	for _, tc := range []struct {
 		name  string
 		files map[string]string // written in the case's directory first

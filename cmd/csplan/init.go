@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 
+	"csplan/internal/files"
 	"csplan/scenarios"
 
 	"github.com/spf13/cobra"
@@ -36,7 +37,7 @@ accounts per CSM.`,
 				_, err = c.OutOrStdout().Write(b)
 				return err
 			}
-			return writeOutputFile(out, b, force)
+			return files.WriteFile(out, b, force)
 		},
 	}
 	c.Flags().StringVar(&segments, "segments", "enterprise,mid-market,smb", "comma-separated segment names")

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 
+	"csplan/internal/files"
 	"csplan/report"
 	"csplan/report/history"
 	"csplan/scenarios"
@@ -71,16 +72,16 @@ are in docs/history.md.`,
 			if out == "" {
 				return nil
 			}
-			dir, err := newOutputDir(out, a[0], costsPath)
+			dir, err := files.NewDir(out, a[0], costsPath)
 			if err != nil {
 				return err
 			}
-			defer dir.discard()
+			defer dir.Discard()
 			var all []calibrate.KPIRow
 			for _, k := range []string{calibrate.PeriodMonth, calibrate.PeriodQuarter, calibrate.PeriodYear} {
 				all = append(all, calibrate.KPIs(h, k, costs)...)
 			}
-			if err := history.WriteKPIFiles(dir.tmp, rows, all); err != nil {
+			if err := history.WriteKPIFiles(dir.Temp(), rows, all); err != nil {
 				return err
 			}
 			if err := history.KPICharts(h, a[0], func(ch report.Chart) error { return writeChart(dir, ch) }); err != nil {
@@ -89,7 +90,7 @@ are in docs/history.md.`,
 			if err := c.Context().Err(); err != nil {
 				return err
 			}
-			if err := dir.commit(); err != nil {
+			if err := dir.Commit(); err != nil {
 				return err
 			}
 			fmt.Fprintf(c.ErrOrStderr(), "wrote %s\n", out)
@@ -152,10 +153,10 @@ func (r ctxReader) Read(p []byte) (int, error) {
 // writeChart writes ch into dir as NAME.svg and NAME.png, NAME being the
 // chart's name made a safe file name of its own (a retention chart's name
 // holds a segment's).
-func writeChart(dir *outputDir, ch report.Chart) error {
-	name := dir.name(ch.Name)
-	if err := os.WriteFile(dir.path(name+".svg"), ch.SVG, 0o644); err != nil {
+func writeChart(dir *files.Dir, ch report.Chart) error {
+	name := dir.Name(ch.Name)
+	if err := os.WriteFile(dir.Path(name+".svg"), ch.SVG, 0o644); err != nil {
 		return err
 	}
-	return os.WriteFile(dir.path(name+".png"), ch.PNG, 0o644)
+	return os.WriteFile(dir.Path(name+".png"), ch.PNG, 0o644)
 }

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"time"
 
+	"csplan/internal/files"
+
 	"github.com/spf13/cobra"
 )
 
@@ -108,9 +110,9 @@ func watchSignals(parent context.Context) context.Context {
 		case <-sigs:
 		case <-time.After(stopGrace):
 		}
-		removeTemporariesAndExit(func() {
-			fmt.Fprintf(os.Stderr, "csplan: %s; the command did not stop within %v, so csplan removed its unfinished output and stopped; no output was written or replaced\n", e.what(), stopGrace)
-		}, e.code())
+		files.RemoveTemporaries()
+		fmt.Fprintf(os.Stderr, "csplan: %s; the command did not stop within %v, so csplan removed its unfinished output and stopped; no output was written or replaced\n", e.what(), stopGrace)
+		os.Exit(e.code())
 	}()
 	return ctx
 }

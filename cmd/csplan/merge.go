@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"csplan/internal/files"
 	"csplan/plan"
 	"csplan/scenarios"
 	"csplan/shard"
@@ -34,16 +35,16 @@ the parts at fault and writes nothing.`,
 			if out == "" {
 				return usageError{fmt.Errorf("merge: -o DIR is required (the output directory)")}
 			}
-			files, err := readParts(a)
+			parts, err := readParts(a)
 			if err != nil {
 				return err
 			}
-			dir, err := newOutputDir(out, a...)
+			dir, err := files.NewDir(out, a...)
 			if err != nil {
 				return err
 			}
-			defer dir.discard()
-			m, err := plan.Merge(c.Context(), files)
+			defer dir.Discard()
+			m, err := plan.Merge(c.Context(), parts)
 			if err != nil {
 				return err
 			}
@@ -64,7 +65,7 @@ var partInput = scenarios.Input{What: "part", Limit: 64 << 30, Large: "a part ho
 
 // readParts reads and checks every part, reporting all problems at once.
 func readParts(args []string) ([]*shard.File, error) {
-	var files []*shard.File
+	var parts []*shard.File
 	var names, errs []string
 	for _, a := range args {
 		path := a
@@ -77,7 +78,7 @@ func readParts(args []string) ([]*shard.File, error) {
 			if errors.As(err, &ie) {
 				errs = append(errs, err.Error())
 			} else {
-				errs = append(errs, fmt.Sprintf("%s: cannot read: %s", path, pathErr(err)))
+				errs = append(errs, fmt.Sprintf("%s: cannot read: %s", path, files.PathErr(err)))
 			}
 			continue
 		}
@@ -86,18 +87,18 @@ func readParts(args []string) ([]*shard.File, error) {
 			errs = append(errs, fmt.Sprintf("%s: %v", path, err))
 			continue
 		}
-		files, names = append(files, f), append(names, path)
+		parts, names = append(parts, f), append(names, path)
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("cannot merge:\n  %s", strings.Join(errs, "\n  "))
 	}
-	if err := shard.Check(files, names); err != nil {
+	if err := shard.Check(parts, names); err != nil {
 		return nil, err
 	}
 	// Another csplan could render the same numbers differently: merge with
 	// the csplan that made the parts.
 	var v string
-	if f := files[0]; f.Kind == shard.KindSweep {
+	if f := parts[0]; f.Kind == shard.KindSweep {
 		v = f.Sweep.Version
 	} else {
 		v = f.Results.Version
@@ -105,5 +106,5 @@ func readParts(args []string) ([]*shard.File, error) {
 	if v != csplanVersion() {
 		return nil, fmt.Errorf("cannot merge: the parts were made by csplan %s and this is csplan %s; merge with the csplan that made them", v, csplanVersion())
 	}
-	return files, nil
+	return parts, nil
 }

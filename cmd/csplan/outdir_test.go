@@ -73,27 +73,3 @@ func TestCalibrateChartsDirKeepsItsNeighbours(t *testing.T) {
 		t.Errorf("exit %d, %s", code, stderr)
 	}
 }
-
-// Files that appear in the output directory during a run are not deleted
-// when the run ends; the run's output is kept beside it and named.
-func TestOutputDirChecksAgainAtTheEnd(t *testing.T) {
-	dir := t.TempDir()
-	o, err := newOutputDir(filepath.Join(dir, "out"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer o.discard()
-	os.MkdirAll(filepath.Join(dir, "out"), 0o755)
-	os.WriteFile(filepath.Join(dir, "out", "notes.txt"), []byte("mine"), 0o644)
-	err = o.commit()
-	if err == nil || !strings.Contains(err.Error(), "this run's output is in") {
-		t.Fatalf("commit = %v", err)
-	}
-	o.discard()
-	if _, err := os.Stat(o.tmp); err != nil {
-		t.Errorf("the finished output was removed: %v", err)
-	}
-	if data, _ := os.ReadFile(filepath.Join(dir, "out", "notes.txt")); string(data) != "mine" {
-		t.Error("notes.txt was lost")
-	}
-}

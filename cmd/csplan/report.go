@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"csplan/internal/files"
 	"csplan/results"
 	"csplan/scenarios"
 
@@ -44,11 +45,11 @@ replaced only when every file is written.`,
 			if filepath.Clean(in) == filepath.Join(out, "results.json") {
 				in = ""
 			}
-			dir, err := newOutputDir(out, in)
+			dir, err := files.NewDir(out, in)
 			if err != nil {
 				return err
 			}
-			defer dir.discard()
+			defer dir.Discard()
 			if err := writeReport(c, dir, data, res, pdf); err != nil {
 				return err
 			}

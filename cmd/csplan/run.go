@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"csplan/internal/files"
 	"csplan/plan"
 	"csplan/report"
 	"csplan/results"
@@ -142,13 +143,13 @@ func (o *runOptions) settings(c *cobra.Command, set sim.Settings) plan.Settings 
 
 // load reads the scenario, applies the flags to its settings and opens the
 // output directory (the caller discards it unless it commits).
-func (o *runOptions) load(c *cobra.Command, path string) (*scenarios.Scenario, plan.Settings, *outputDir, error) {
+func (o *runOptions) load(c *cobra.Command, path string) (*scenarios.Scenario, plan.Settings, *files.Dir, error) {
 	var read []string
 	s, err := loadScenario(path, &read)
 	if err != nil {
 		return nil, plan.Settings{}, nil, err
 	}
-	dir, err := newOutputDir(o.out, read...)
+	dir, err := files.NewDir(o.out, read...)
 	if err != nil {
 		return nil, plan.Settings{}, nil, err
 	}
@@ -199,7 +200,7 @@ func runScenario(c *cobra.Command, path string, o runOptions) error {
 	if err != nil {
 		return err
 	}
-	defer dir.discard()
+	defer dir.Discard()
 	if o.shard != "" {
 		return runShard(c, s, set, spec, dir, o)
 	}
@@ -236,7 +237,7 @@ func simulate[T any](c *cobra.Command, quiet bool, set plan.Settings, job func(p
 
 // writeRun writes results.json and the report into dir, commits it and
 // prints the summary: the end of run and of merge alike.
-func writeRun(c *cobra.Command, dir *outputDir, res *results.Results, pdf bool, out string) error {
+func writeRun(c *cobra.Command, dir *files.Dir, res *results.Results, pdf bool, out string) error {
 	data, err := results.Marshal(res)
 	if err != nil {
 		return err
@@ -253,21 +254,21 @@ func writeRun(c *cobra.Command, dir *outputDir, res *results.Results, pdf bool, 
 
 // writeReport writes data as results.json and the report of res into dir
 // and commits it.
-func writeReport(c *cobra.Command, dir *outputDir, data []byte, res *results.Results, pdf bool) error {
-	if err := os.WriteFile(dir.path("results.json"), data, 0o644); err != nil {
+func writeReport(c *cobra.Command, dir *files.Dir, data []byte, res *results.Results, pdf bool) error {
+	if err := os.WriteFile(dir.Path("results.json"), data, 0o644); err != nil {
 		return err
 	}
-	if err := report.Write(dir.tmp, res, report.Options{PDF: pdf}); err != nil {
+	if err := report.Write(dir.Temp(), res, report.Options{PDF: pdf}); err != nil {
 		return err
 	}
 	if err := c.Context().Err(); err != nil {
 		return err
 	}
-	return dir.commit()
+	return dir.Commit()
 }
 
 // runShard simulates one shard's trials and writes its part.
-func runShard(c *cobra.Command, s *scenarios.Scenario, set plan.Settings, spec shard.Spec, dir *outputDir, o runOptions) error {
+func runShard(c *cobra.Command, s *scenarios.Scenario, set plan.Settings, spec shard.Spec, dir *files.Dir, o runOptions) error {
 	f, err := simulate(c, o.quiet, set, func(set plan.Settings) (*shard.File, error) {
 		return plan.RunShard(c.Context(), s, set, spec)
 	})
@@ -290,18 +291,18 @@ func runShard(c *cobra.Command, s *scenarios.Scenario, set plan.Settings, spec s
 }
 
 // writePart encodes a shard's part into dir and commits it.
-func writePart(c *cobra.Command, dir *outputDir, f *shard.File) error {
+func writePart(c *cobra.Command, dir *files.Dir, f *shard.File) error {
 	data, err := shard.Encode(f)
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(dir.path(shard.FileName), data, 0o644); err != nil {
+	if err := os.WriteFile(dir.Path(shard.FileName), data, 0o644); err != nil {
 		return err
 	}
 	if err := c.Context().Err(); err != nil {
 		return err
 	}
-	return dir.commit()
+	return dir.Commit()
 }
 
 // progressReporter returns a progress callback drawing a bar on standard

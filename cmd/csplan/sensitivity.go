@@ -39,7 +39,7 @@ and .svg.`,
 			if err != nil {
 				return err
 			}
-			defer dir.discard()
+			defer dir.Discard()
 			sens, err := simulate(c, o.quiet, set, func(set plan.Settings) (*results.Sensitivity, error) {
 				return plan.Sensitivity(c.Context(), s, set, metric)
 			})
@@ -50,16 +50,16 @@ and .svg.`,
 			if err != nil {
 				return err
 			}
-			if err := os.WriteFile(dir.path("sensitivity.json"), append(data, '\n'), 0o644); err != nil {
+			if err := os.WriteFile(dir.Path("sensitivity.json"), append(data, '\n'), 0o644); err != nil {
 				return err
 			}
-			if err := report.WriteSensitivity(dir.tmp, sens); err != nil {
+			if err := report.WriteSensitivity(dir.Temp(), sens); err != nil {
 				return err
 			}
 			if err := c.Context().Err(); err != nil {
 				return err
 			}
-			if err := dir.commit(); err != nil {
+			if err := dir.Commit(); err != nil {
 				return err
 			}
 			fmt.Fprintf(c.OutOrStdout(), "%s: what moves %s most\n", s.Name, metric)

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"csplan/internal/files"
 )
 
 // largeTrials is a book of 2,000,000 accounts over 240 months: a trial
@@ -183,13 +185,13 @@ func TestStuckCommandHelper(t *testing.T) {
 		t.Skip("run by TestSignalStopsAStuckCommand")
 	}
 	watchSignals(context.Background())
-	if _, err := newOutputDir(filepath.Join(dir, "out")); err != nil {
+	if _, err := files.NewDir(filepath.Join(dir, "out")); err != nil {
 		t.Fatal(err)
 	}
 	f, err := os.CreateTemp(dir, ".c.yaml.tmp-*")
 	if err != nil {
 		t.Fatal(err)
 	}
-	addTemporary(f.Name())
+	files.AddTemporary(f.Name())
 	select {}
 }

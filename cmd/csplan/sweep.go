@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"csplan/internal/files"
 	"csplan/plan"
 	"csplan/report"
 	"csplan/results"
@@ -82,11 +83,11 @@ func runSweep(c *cobra.Command, path string, o sweepOptions) error {
 			return err
 		}
 	}
-	dir, err := newOutputDir(o.out, read...)
+	dir, err := files.NewDir(o.out, read...)
 	if err != nil {
 		return err
 	}
-	defer dir.discard()
+	defer dir.Discard()
 	quiet := o.quiet || set.Mode == sim.Expected
 	if o.shard != "" {
 		f, err := simulate(c, quiet, set, func(set plan.Settings) (*shard.File, error) {
@@ -138,21 +139,21 @@ func parseAxes(sets []string) ([]plan.Axis, error) {
 // writeSweep writes sweep.json and the report of the sweep (sweep.csv
 // and the chart) into dir, commits it and prints the best point: the end
 // of sweep and of merge alike.
-func writeSweep(c *cobra.Command, dir *outputDir, sw *results.Sweep, out string) error {
+func writeSweep(c *cobra.Command, dir *files.Dir, sw *results.Sweep, out string) error {
 	data, err := results.MarshalSweep(sw)
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(dir.path("sweep.json"), data, 0o644); err != nil {
+	if err := os.WriteFile(dir.Path("sweep.json"), data, 0o644); err != nil {
 		return err
 	}
-	if err := report.WriteSweep(dir.tmp, sw); err != nil {
+	if err := report.WriteSweep(dir.Temp(), sw); err != nil {
 		return err
 	}
 	if err := c.Context().Err(); err != nil {
 		return err
 	}
-	if err := dir.commit(); err != nil {
+	if err := dir.Commit(); err != nil {
 		return err
 	}
 	best := sw.Points[sw.Best]
