@@ -44,18 +44,11 @@ func (b *builder) assume(name string, p Param) sim.Assumption {
 	return sim.Assumption{Name: name, Dist: p.D}
 }
 
+// model builds the baseline model of the file.
 func (b *builder) model() sim.Model {
 	f := b.f
 	m := sim.Model{Horizon: f.HorizonMonths}
-	if f.Start.Index > 0 {
-		b.errorf("start", "expected a calendar month YYYY-MM, found a month number")
-	}
-	if strings.TrimSpace(f.Name) == "" {
-		b.errorf("name", "the scenario's name must not be empty: it titles every chart and report")
-	}
-	if !isCurrencyCode(f.Currency) {
-		b.errorf("currency", "expected an ISO 4217 currency code of three capital letters (USD, EUR, GBP), found %q", f.Currency)
-	}
+	b.checkTitle()
 	if len(f.Segments) == 0 {
 		b.errorf("segments", "the list is empty; a scenario needs at least one segment")
 	}
@@ -63,22 +56,8 @@ func (b *builder) model() sim.Model {
 	folded := map[string]int{} // by name as a person reads it
 	for i := range f.Segments {
 		p := fmt.Sprintf("segments[%d]", i)
-		name := f.Segments[i].Name
-		switch {
-		case strings.TrimSpace(name) == "":
-			b.errorf(p+".name", "segment name must not be empty")
-		case strings.Contains(name, "."):
-			b.errorf(p+".name", "segment name %q must not contain a dot (it is used in paths like segments.NAME.churn)", name)
-		}
-		switch j, dup := folded[foldName(name)]; {
-		case dup && f.Segments[j].Name == name:
-			b.errorf(p+".name", "segment name %q is already used by segments[%d]", name, j)
-		case dup:
-			b.errorf(p+".name", "segment name %q is that of segments[%d], %q, but for %s; give each segment its own name", name, j, f.Segments[j].Name, sameName)
-		default:
-			folded[foldName(name)] = i
-		}
-		seen[name] = i
+		b.checkSegmentName(p, i, folded)
+		seen[f.Segments[i].Name] = i
 		m.Segments = append(m.Segments, b.segment(p, &f.Segments[i]))
 	}
 	for _, name := range sortedKeys(f.Acquisition) {
@@ -104,6 +83,43 @@ func (b *builder) model() sim.Model {
 		b.checkWork(&m)
 	}
 	return m
+}
+
+// checkTitle checks the fields that place and title the scenario: a
+// calendar start, a name and a currency code.
+func (b *builder) checkTitle() {
+	f := b.f
+	if f.Start.Index > 0 {
+		b.errorf("start", "expected a calendar month YYYY-MM, found a month number")
+	}
+	if strings.TrimSpace(f.Name) == "" {
+		b.errorf("name", "the scenario's name must not be empty: it titles every chart and report")
+	}
+	if !isCurrencyCode(f.Currency) {
+		b.errorf("currency", "expected an ISO 4217 currency code of three capital letters (USD, EUR, GBP), found %q", f.Currency)
+	}
+}
+
+// checkSegmentName checks the name of segments[i], at path p: not empty,
+// without a dot, and its own once folded (folded holds the folded names
+// of the segments before it).
+func (b *builder) checkSegmentName(p string, i int, folded map[string]int) {
+	segs := b.f.Segments
+	name := segs[i].Name
+	switch {
+	case strings.TrimSpace(name) == "":
+		b.errorf(p+".name", "segment name must not be empty")
+	case strings.Contains(name, "."):
+		b.errorf(p+".name", "segment name %q must not contain a dot (it is used in paths like segments.NAME.churn)", name)
+	}
+	switch j, dup := folded[foldName(name)]; {
+	case dup && segs[j].Name == name:
+		b.errorf(p+".name", "segment name %q is already used by segments[%d]", name, j)
+	case dup:
+		b.errorf(p+".name", "segment name %q is that of segments[%d], %q, but for %s; give each segment its own name", name, j, segs[j].Name, sameName)
+	default:
+		folded[foldName(name)] = i
+	}
 }
 
 func segmentNames(f *File) []string {
