@@ -138,17 +138,7 @@ func setPath(doc *yaml.Node, path string, val, at *yaml.Node) string {
 				return fmt.Sprintf("the baseline gives %[1]s as a single value, not fields; set it whole (%[1]s: ...)", strings.Join(parts[:i+1], "."))
 			}
 		case typ.Kind() == reflect.Slice && typ.Elem() == reflect.TypeFor[SegmentSpec]():
-			var names []string
-			var found *yaml.Node
-			for j, item := range cur.Content {
-				if n := valueOf(item, "name"); n != nil {
-					names = append(names, n.Value)
-					if n.Value == part && found == nil {
-						found = own(item)
-						cur.Content[j] = found
-					}
-				}
-			}
+			found, names := ownSegment(cur, part)
 			if found == nil {
 				return fmt.Sprintf("no segment named %q (segments: %s)", part, strings.Join(names, ", "))
 			}
@@ -171,6 +161,24 @@ func setPath(doc *yaml.Node, path string, val, at *yaml.Node) string {
 		}
 	}
 	return ""
+}
+
+// ownSegment finds the segment named name in the list of segments and
+// replaces it by a copy of its own (own) to be changed; it returns the
+// copy, or nil, and the names of the segments.
+func ownSegment(list *yaml.Node, name string) (*yaml.Node, []string) {
+	var names []string
+	var found *yaml.Node
+	for j, item := range list.Content {
+		if n := valueOf(item, "name"); n != nil {
+			names = append(names, n.Value)
+			if n.Value == name && found == nil {
+				found = own(item)
+				list.Content[j] = found
+			}
+		}
+	}
+	return found, names
 }
 
 func orTop(p string) string {
