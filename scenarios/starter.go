@@ -115,44 +115,14 @@ func StarterAt(segments []string, now time.Time) ([]byte, error) {
 	}
 	start := time.Date(now.Year(), now.Month()+1, 1, 0, 0, 0, 0, time.UTC)
 	cut := start.AddDate(0, 3, 0)
-	type segView struct {
-		Name, Note, ACV, PriceIncrease, ChurnKey, Churn, ChurnNote           string
-		UpsellCadence, UpsellProbability, UpsellSize, ContractionProbability string
-		PerMonth, Hours                                                      string
-		Accounts, Term, PerCSM                                               int
-		Meetings                                                             []struct{ Line string }
-	}
-	productive := starterHoursPerYear * starterProductivity
-	var segs []segView
+	var segs []starterSegment
 	needed := 0.0
 	for _, name := range names {
-		key, known := starterAliases[strings.ToLower(name)]
-		if !known {
-			key = "mid-market"
-		}
-		p := starterPresets[key]
-		v := segView{
-			Name: yamlText(name), Note: p.note, Accounts: p.accounts, ACV: p.acv, Term: p.term,
-			PriceIncrease: p.priceIncrease, ChurnKey: p.churnKey, Churn: p.churn, ChurnNote: p.churnNt,
-			UpsellCadence: p.upsellCadence, UpsellProbability: p.upsellProbability, UpsellSize: p.upsellSize,
-			ContractionProbability: p.contractionProbability, PerMonth: p.perMonth,
-		}
-		if !known {
-			v.Note = "No preset for this name: mid-market-like defaults. " + p.note
-		}
-		if p.meetings != nil {
-			h := 0.0
-			for _, m := range p.meetings {
-				h += m.perYear * (m.hours + m.prep)
-			}
-			for _, l := range meetingLines(p.meetings) {
-				v.Meetings = append(v.Meetings, struct{ Line string }{l})
-			}
-			v.Hours, v.PerCSM = num(h), int(math.Floor(productive/h))
-			needed += h * float64(p.accounts)
-		}
+		v, hours := newStarterSegment(name)
 		segs = append(segs, v)
+		needed += hours
 	}
+	productive := starterHoursPerYear * starterProductivity
 	// The team covers the touch models' hours, rounded to whole CSMs; a
 	// digital-only book still gets a small team, so the option has
 	// something to cut.
@@ -185,6 +155,47 @@ func StarterAt(segments []string, now time.Time) ([]byte, error) {
 		return nil, err
 	}
 	return starterAlign(buf.Bytes()), nil
+}
+
+// starterSegment is what the starter template writes of a segment.
+type starterSegment struct {
+	Name, Note, ACV, PriceIncrease, ChurnKey, Churn, ChurnNote           string
+	UpsellCadence, UpsellProbability, UpsellSize, ContractionProbability string
+	PerMonth, Hours                                                      string
+	Accounts, Term, PerCSM                                               int
+	Meetings                                                             []struct{ Line string }
+}
+
+// newStarterSegment fills a segment named name from its preset (or
+// mid-market's, for a name without one), and returns the CSM hours a year
+// its touch model needs for all its accounts.
+func newStarterSegment(name string) (starterSegment, float64) {
+	key, known := starterAliases[strings.ToLower(name)]
+	if !known {
+		key = "mid-market"
+	}
+	p := starterPresets[key]
+	v := starterSegment{
+		Name: yamlText(name), Note: p.note, Accounts: p.accounts, ACV: p.acv, Term: p.term,
+		PriceIncrease: p.priceIncrease, ChurnKey: p.churnKey, Churn: p.churn, ChurnNote: p.churnNt,
+		UpsellCadence: p.upsellCadence, UpsellProbability: p.upsellProbability, UpsellSize: p.upsellSize,
+		ContractionProbability: p.contractionProbability, PerMonth: p.perMonth,
+	}
+	if !known {
+		v.Note = "No preset for this name: mid-market-like defaults. " + p.note
+	}
+	if p.meetings == nil {
+		return v, 0
+	}
+	h := 0.0
+	for _, m := range p.meetings {
+		h += m.perYear * (m.hours + m.prep)
+	}
+	for _, l := range meetingLines(p.meetings) {
+		v.Meetings = append(v.Meetings, struct{ Line string }{l})
+	}
+	v.Hours, v.PerCSM = num(h), int(math.Floor(starterHoursPerYear*starterProductivity/h))
+	return v, h * float64(p.accounts)
 }
 
 // meetingLines writes a touch model as aligned YAML lines, each with a
