@@ -113,6 +113,7 @@ func simulate(ctx context.Context, opts []Option, s Settings, first, end int, pr
 	firstBlock := first / BlockSize
 	blocks := (end - first + BlockSize - 1) / BlockSize
 	var next, done atomic.Int64
+	parent := ctx
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(workers)
 	var mu sync.Mutex
@@ -155,6 +156,12 @@ func simulate(ctx context.Context, opts []Option, s Settings, first, end int, pr
 		})
 	}
 	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	// A cancellation inside a worker's last trial leaves that trial cut
+	// short; the run then has no results, only the context's error (the
+	// group's own context ends with Wait, so ask the caller's).
+	if err := parent.Err(); err != nil {
 		return nil, err
 	}
 	if err := agg.checkFinite(); err != nil {

@@ -95,12 +95,13 @@ const (
 )
 
 // Priority slots: slot 0 holds accounts without MRR (served last), then
-// one slot per MRR bucket (see mrrBucket) from slotLo up: 32 octaves from
-// an MRR of 0.5, the lowest slot taking every smaller MRR and the top one
-// every larger. 4,096 slots keep a Fenwick tree in the first-level cache.
-const numSlots = 1 << 12
+// one slot per MRR band (see mrrBucket) from slotLo up: 128 octaves from an
+// MRR of 2^-40, so every amount a scenario can hold, in any currency or
+// unit, is ranked in its own band (validation bounds amounts at 1e15,
+// about 2^50).
+const numSlots = 1 << 14
 
-var slotLo = mrrBucket(0.5)
+var slotLo = band(0x1p-40)
 
 func slotOf(mrr float64) int {
 	b := mrrBucket(mrr)
@@ -142,7 +143,7 @@ type slotCounts struct {
 	total int
 }
 
-const blockSlots = 64
+const blockSlots = 128
 
 func (c *slotCounts) add(s, d int) {
 	c.slot[s] += int32(d)
@@ -944,5 +945,8 @@ func mrrBucket(mrr float64) int {
 	if mrr < 1e-9 {
 		return -1
 	}
-	return int(math.Float64bits(mrr) >> (52 - 7))
+	return band(mrr)
 }
+
+// band is the log-linear band of a positive number.
+func band(v float64) int { return int(math.Float64bits(v) >> (52 - 7)) }
