@@ -172,10 +172,12 @@ func firstSpellEnd(a *Account) Month {
 	return a.End()
 }
 
+// fitSegment fits one segment's book, churn, new accounts, upsell and
+// contraction.
 func fitSegment(h *History, name string, accts []*Account, opt Options, warn *[]string) SegmentFit {
 	s := SegmentFit{Name: name}
 	var bookACV, newACV []float64
-	var observed []*Account
+	var observed []*Account // the accounts that start within the history
 	for _, a := range accts {
 		if v := a.At(h.Last); v > 0 {
 			s.Accounts++
@@ -193,8 +195,17 @@ func fitSegment(h *History, name string, accts []*Account, opt Options, warn *[]
 		n := float64(len(observed))
 		s.NewPerMonth = Estimate{n / months, math.Sqrt(n) / months}
 	}
+	s.Churn = fitChurn(h, name, accts, observed, opt, warn)
+	s.Upsell, s.Contract = fitMovements(h, accts, observed, s.Churn.Term)
+	return s
+}
 
-	ch := &s.Churn
+// fitChurn fits churn on the accounts that start within the history (on
+// the opening book when none do): the contract term, the lifetimes in
+// terms, Kaplan-Meier, a constant rate and the sBG model, and the choice
+// between them.
+func fitChurn(h *History, name string, accts, observed []*Account, opt Options, warn *[]string) ChurnFit {
+	var ch ChurnFit
 	ch.Observed = len(observed)
 	fitOn := observed
 	if len(observed) == 0 && h.Last > h.First {
@@ -216,27 +227,31 @@ func fitSegment(h *History, name string, accts []*Account, opt Options, warn *[]
 	}
 	ch.KM = KaplanMeier(ch.Life)
 	ch.Const = FitConst(ch.Life)
+	ch.choose()
+	return ch
+}
+
+// choose picks the churn model: none without losses (with the 95 % upper
+// bound of the rate), else the sBG model when it fits and its AIC is
+// below the constant rate's, else the constant rate.
+func (ch *ChurnFit) choose() {
 	lost, _, survived := ch.Life.Totals()
-	switch {
-	case lost == 0:
+	if lost == 0 {
 		ch.Chosen = "none"
 		ch.Upper95 = Upper95(survived)
 		ch.SBGNote = "no churn observed"
-	default:
-		fit, err := FitSBG(ch.Life)
-		if err != nil {
-			ch.SBGNote = err.Error()
-			ch.Chosen = "constant"
-		} else {
-			ch.SBG = fit
-			ch.Chosen = "constant"
-			if fit.AIC < ch.Const.AIC {
-				ch.Chosen = "sbg"
-			}
-		}
+		return
 	}
-	s.Upsell, s.Contract = fitMovements(h, accts, observed, ch.Term)
-	return s
+	ch.Chosen = "constant"
+	fit, err := FitSBG(ch.Life)
+	if err != nil {
+		ch.SBGNote = err.Error()
+		return
+	}
+	ch.SBG = fit
+	if fit.AIC < ch.Const.AIC {
+		ch.Chosen = "sbg"
+	}
 }
 
 // detectTerm finds the contract term from when accounts leave: 12 when at
@@ -268,6 +283,25 @@ func detectTerm(h *History, accts []*Account) (int, string) {
 // motions count every pair of consecutive paying months of every account
 // as an opportunity; other cadences count the pairs at that tenure.
 func fitMovements(h *History, accts, observed []*Account, term int) (up, down MovementFit) {
+	every, cadence := movementCadence(observed, term)
+	pool := accts
+	if every > 1 {
+		pool = observed
+	}
+	up.Cadence, down.Cadence = cadence, cadence
+	var ups, downs []float64
+	up.Opportunities, ups, downs = movements(pool, every)
+	down.Opportunities = up.Opportunities
+	up.fit(ups)
+	down.fit(downs)
+	return up, down
+}
+
+// movementCadence is how often MRR changes among the accounts with a known
+// start: every 12 months (annual, or at_renewal with annual contracts)
+// or 3 (quarterly) when at least 80 % of the changes fall at such a
+// month of tenure, else every month.
+func movementCadence(observed []*Account, term int) (every int, cadence string) {
 	var at3, at12, all int
 	for _, a := range observed {
 		for i := 1; i < len(a.MRR); i++ {
@@ -283,22 +317,22 @@ func fitMovements(h *History, accts, observed []*Account, term int) (up, down Mo
 			}
 		}
 	}
-	every, cadence := 1, "monthly"
 	switch {
 	case all >= 3 && float64(at12) >= 0.8*float64(all):
-		every, cadence = 12, "annual"
 		if term == 12 {
-			cadence = "at_renewal"
+			return 12, "at_renewal"
 		}
+		return 12, "annual"
 	case all >= 3 && float64(at3) >= 0.8*float64(all):
-		every, cadence = 3, "quarterly"
+		return 3, "quarterly"
 	}
-	pool := accts
-	if every > 1 {
-		pool = observed
-	}
-	up.Cadence, down.Cadence = cadence, cadence
-	var ups, downs []float64
+	return 1, "monthly"
+}
+
+// movements counts the opportunities, pairs of paying months every
+// months of tenure apart, in the accounts of pool, and the relative sizes
+// of the upsells and contractions among them.
+func movements(pool []*Account, every int) (opportunities int, ups, downs []float64) {
 	for _, a := range pool {
 		for i := 1; i < len(a.MRR); i++ {
 			if every > 1 && i%every != 0 {
@@ -308,7 +342,7 @@ func fitMovements(h *History, accts, observed []*Account, term int) (up, down Mo
 			if prev <= 0 || cur <= 0 {
 				continue
 			}
-			up.Opportunities++
+			opportunities++
 			switch {
 			case cur > prev*(1+1e-9):
 				ups = append(ups, cur/prev-1)
@@ -317,19 +351,18 @@ func fitMovements(h *History, accts, observed []*Account, term int) (up, down Mo
 			}
 		}
 	}
-	down.Opportunities = up.Opportunities
-	for _, m := range []struct {
-		f     *MovementFit
-		sizes []float64
-	}{{&up, ups}, {&down, downs}} {
-		m.f.Events = len(m.sizes)
-		if n := float64(m.f.Opportunities); n > 0 {
-			p := float64(m.f.Events) / n
-			m.f.Probability = Estimate{p, math.Sqrt(p * (1 - p) / n)}
-		}
-		m.f.Size = FitLogNormal(m.sizes)
+	return opportunities, ups, downs
+}
+
+// fit estimates the probability of a movement per opportunity and the
+// distribution of its sizes.
+func (m *MovementFit) fit(sizes []float64) {
+	m.Events = len(sizes)
+	if n := float64(m.Opportunities); n > 0 {
+		p := float64(m.Events) / n
+		m.Probability = Estimate{p, math.Sqrt(p * (1 - p) / n)}
 	}
-	return up, down
+	m.Size = FitLogNormal(sizes)
 }
 
 // Pareto is the book in the last month by MRR, largest first, with
