@@ -865,8 +865,7 @@ func ReadCohort(r io.Reader, name string) (*Cohort, error) {
 	}
 	c := &Cohort{Name: name, Unit: normalise(header[0])}
 	e := &errs{file: name, max: 20}
-	rows := 0    // the rows read: the period the next row must have
-	prev := -1.0 // the last good count of survivors
+	rows := 0 // the rows read: the period the next row must have
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -881,27 +880,8 @@ func ReadCohort(r io.Reader, name string) (*Cohort, error) {
 			break
 		}
 		line, _ := cr.FieldPos(0)
-		want := rows
+		c.addRow(e, rec, line, rows)
 		rows++
-		p, err1 := strconv.Atoi(strings.TrimSpace(rec[0]))
-		s, err2 := strconv.ParseFloat(strings.TrimSpace(rec[1]), 64)
-		switch {
-		case err1 != nil || p != want:
-			e.add(line, "%s %q: expected %d (periods run 0, 1, 2, ... in order)", c.Unit, rec[0], want)
-			continue
-		case err2 != nil || s < 0 || math.IsNaN(s) || math.IsInf(s, 0):
-			e.add(line, "survivors %q: expected a count, 0 or more", rec[1])
-			continue
-		case s > MaxCohort:
-			e.add(line, "survivors %s: expected at most %s, the most accounts a scenario holds", strings.TrimSpace(rec[1]), thousands(MaxCohort))
-			continue
-		case prev >= 0 && s > prev:
-			e.add(line, "survivors rise from %g to %g; a cohort only shrinks", prev, s)
-		case want == 0 && s == 0:
-			e.add(line, "the cohort starts with 0 customers")
-		}
-		prev = s
-		c.Survivors = append(c.Survivors, s)
 	}
 	if err := e.err(); err != nil {
 		return nil, err
@@ -910,6 +890,30 @@ func ReadCohort(r io.Reader, name string) (*Cohort, error) {
 		return nil, Errors{{name, 0, "a cohort table needs at least periods 0 and 1"}}
 	}
 	return c, nil
+}
+
+// addRow reads the row at line, which must be that of period want: a
+// count of survivors from 0 to MaxCohort, not above the period before. A
+// count that rises, or a cohort starting at 0, is reported but kept.
+func (c *Cohort) addRow(e *errs, rec []string, line, want int) {
+	p, err1 := strconv.Atoi(strings.TrimSpace(rec[0]))
+	s, err2 := strconv.ParseFloat(strings.TrimSpace(rec[1]), 64)
+	switch {
+	case err1 != nil || p != want:
+		e.add(line, "%s %q: expected %d (periods run 0, 1, 2, ... in order)", c.Unit, rec[0], want)
+		return
+	case err2 != nil || s < 0 || math.IsNaN(s) || math.IsInf(s, 0):
+		e.add(line, "survivors %q: expected a count, 0 or more", rec[1])
+		return
+	case s > MaxCohort:
+		e.add(line, "survivors %s: expected at most %s, the most accounts a scenario holds", strings.TrimSpace(rec[1]), thousands(MaxCohort))
+		return
+	case len(c.Survivors) > 0 && s > c.Survivors[len(c.Survivors)-1]:
+		e.add(line, "survivors rise from %g to %g; a cohort only shrinks", c.Survivors[len(c.Survivors)-1], s)
+	case want == 0 && s == 0:
+		e.add(line, "the cohort starts with 0 customers")
+	}
+	c.Survivors = append(c.Survivors, s)
 }
 
 // isFieldCount reports whether err is a CSV row with the wrong number of

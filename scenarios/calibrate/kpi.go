@@ -82,15 +82,8 @@ func ReadCosts(r io.Reader, name string, opt ReadOptions) (Costs, error) {
 		return nil, err
 	}
 	cr := csv.NewReader(br)
-	header, err := cr.Read()
-	if err != nil || len(header) < 2 || normalise(header[0]) != "month" || !strings.Contains(normalise(header[1]), "cost") {
-		found := "an empty file"
-		if err == nil {
-			found = strings.Join(header, ",")
-		} else if err != io.EOF {
-			found = csvMsg(err)
-		}
-		return nil, Errors{{name, 1, "expected a header month,cost and a row per month (CS cost of that month), found " + found}}
+	if err := readCostsHeader(cr, name); err != nil {
+		return nil, err
 	}
 	c := Costs{}
 	first := map[Month]int{} // the line of each month's first row
@@ -108,16 +101,8 @@ func ReadCosts(r io.Reader, name string, opt ReadOptions) (Costs, error) {
 			break
 		}
 		line, _ := cr.FieldPos(0)
-		ms := strings.TrimSpace(rec[0])
-		m, mmsg := checkMonth(ms)
-		if mmsg != "" {
-			e.add(line, "month %q: %s", ms, mmsg)
-		}
-		v, vmsg := costColumn.parse(rec[1])
-		if vmsg != "" {
-			e.add(line, "%s", vmsg)
-		}
-		if mmsg != "" || vmsg != "" {
+		m, v, ok := parseCostRow(e, rec, line)
+		if !ok {
 			continue
 		}
 		prev, dup := first[m]
@@ -137,6 +122,37 @@ func ReadCosts(r io.Reader, name string, opt ReadOptions) (Costs, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// readCostsHeader reads the header of a costs file: month, then a column
+// whose name holds cost.
+func readCostsHeader(cr *csv.Reader, name string) error {
+	header, err := cr.Read()
+	if err == nil && len(header) >= 2 && normalise(header[0]) == "month" && strings.Contains(normalise(header[1]), "cost") {
+		return nil
+	}
+	found := "an empty file"
+	if err == nil {
+		found = strings.Join(header, ",")
+	} else if err != io.EOF {
+		found = csvMsg(err)
+	}
+	return Errors{{name, 1, "expected a header month,cost and a row per month (CS cost of that month), found " + found}}
+}
+
+// parseCostRow reads the month and cost of a row, reporting every
+// problem of the row.
+func parseCostRow(e *errs, rec []string, line int) (Month, float64, bool) {
+	ms := strings.TrimSpace(rec[0])
+	m, mmsg := checkMonth(ms)
+	if mmsg != "" {
+		e.add(line, "month %q: %s", ms, mmsg)
+	}
+	v, vmsg := costColumn.parse(rec[1])
+	if vmsg != "" {
+		e.add(line, "%s", vmsg)
+	}
+	return m, v, mmsg == "" && vmsg == ""
 }
 
 // periodOf returns the first month and the label of the period holding m.
