@@ -144,3 +144,31 @@ func DiffSentence(m Metric, d results.Diff, cur string, expected bool) string {
 	}
 	return fmt.Sprintf("%s is %s by %s on average (%s); %s in %.0f%% of trials", label, way, m.Format(amount, cur), interval, way, 100*share)
 }
+
+// SweepText writes the one-line summary of csplan sweep: the best point
+// and its mean of the sweep's metric.
+func SweepText(w io.Writer, sw *results.Sweep) error {
+	best := sw.Points[sw.Best]
+	_, err := fmt.Fprintf(w, "%s: best %s at %s (mean %s over %s a point)\n",
+		sw.Scenario, sw.Metric, strings.Join(best.Values, ", "), FormatMetric(sw.Metric, best.Metrics[sw.Metric].Mean, sw.Currency),
+		Plural(sw.Trials, "trial"))
+	return err
+}
+
+// sensitivityLines is how many inputs SensitivityText lists.
+const sensitivityLines = 10
+
+// SensitivityText writes the summary of csplan sensitivity: the inputs
+// that move the metric most, each with its swing and rank correlation,
+// the first ten of them.
+func SensitivityText(w io.Writer, s *results.Sensitivity) error {
+	fmt.Fprintf(w, "%s: what moves %s most\n", s.Scenario, s.Metric)
+	for i, in := range s.Inputs {
+		if i == sensitivityLines {
+			fmt.Fprintf(w, "  ... %d more in sensitivity.csv\n", len(s.Inputs)-sensitivityLines)
+			break
+		}
+		fmt.Fprintf(w, "  %-45s swing %10s  rank correlation %6s\n", in.Name, SensitivitySwing(s, in.Swing), Correlation(in.RankCorrelation))
+	}
+	return nil
+}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"path/filepath"
 	"reflect"
@@ -9,6 +8,7 @@ import (
 	"strings"
 
 	"csplan/internal/files"
+	"csplan/plan"
 	"csplan/report"
 	"csplan/report/history"
 	"csplan/scenarios"
@@ -17,10 +17,14 @@ import (
 	"github.com/spf13/cobra"
 )
 
+type calibrateOptions struct {
+	out, charts, dups, term  string
+	periods, horizon, trials int
+	force                    bool
+}
+
 func calibrateCommand() *cobra.Command {
-	var out, charts, dups, term string
-	var periods, horizon, trials int
-	var force bool
+	var o calibrateOptions
 	c := &cobra.Command{
 		Use:   "calibrate HISTORY.csv -o SCENARIO.yaml",
 		Short: "Fit a scenario to a revenue history (or a cohort survival table)",
@@ -43,103 +47,81 @@ See docs/history.md.`,
   csplan calibrate history.csv -o calibrated.yaml --charts charts --term 12
   csplan calibrate fader-hardie-regular.csv --periods 7 -o f1.yaml`,
 		Args: args(cobra.ExactArgs(1)),
-		RunE: func(c *cobra.Command, a []string) error {
-			opt := calibrate.Options{}
-			switch term {
-			case "auto":
-			case "1", "12":
-				opt.Term = map[string]int{"1": 1, "12": 12}[term]
-			default:
-				return usageError{fmt.Errorf("calibrate: unknown --term %q (use one of: auto, 1, 12)", term)}
-			}
-			if dups != "error" && dups != "sum" {
-				return usageError{fmt.Errorf("calibrate: unknown --duplicates %q (use one of: error, sum)", dups)}
-			}
-			if lo, hi := scenarioBounds("horizon_months", 1, 240); horizon < lo || horizon > hi {
-				return usageError{fmt.Errorf("calibrate: --horizon %d is out of range: a scenario runs from %d to %d months", horizon, lo, hi)}
-			}
-			if lo, hi := scenarioBounds("trials", 1, 10_000_000); trials < lo || trials > hi {
-				return usageError{fmt.Errorf("calibrate: --trials %d is out of range: a scenario runs from %d to %s trials", trials, lo, calibrate.FormatAmount(float64(hi)))}
-			}
-			if periods < 0 {
-				return usageError{fmt.Errorf("calibrate: --periods %d is negative: give the number of periods to fit, or 0 for all", periods)}
-			}
-			if out != "" {
-				if err := files.CheckFile(out, force, a[0]); err != nil {
-					return err
-				}
-			}
-			f, err := openCSV(c.Context(), historyInput, a[0])
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			br := bufio.NewReaderSize(f, 1<<16)
-			var cal *calibrate.Calibration
-			var h *calibrate.History
-			if calibrate.IsCohortTable(calibrate.ReadHeader(br)) {
-				co, err := calibrate.ReadCohort(br, a[0])
-				if err != nil {
-					return err
-				}
-				cal = calibrate.CalibrateCohort(co, periods)
-			} else {
-				h, err = calibrate.ReadHistory(br, a[0], calibrate.ReadOptions{Duplicates: calibrate.Duplicates(dups)})
-				if err != nil {
-					return err
-				}
-				if cal, err = calibrate.Calibrate(h, opt); err != nil {
-					return err
-				}
-			}
-			// The scenario is checked before anything is printed, so a
-			// failure leaves no partial output.
-			y := calibrate.Scenario(cal, calibrate.ScenarioOptions{Horizon: horizon, Trials: trials})
-			name := out
-			if name == "" {
-				name = "calibrated.yaml"
-			}
-			if _, err := scenarios.Parse(name, y, nil); err != nil {
-				return fmt.Errorf("the calibrated scenario does not validate (a csplan bug; please report it):\n%w", err)
-			}
-			history.WriteCalibration(c.OutOrStdout(), cal, h != nil)
-			if out == "" {
-				fmt.Fprintln(c.ErrOrStderr(), "no scenario written: give -o SCENARIO.yaml")
-				return nil
-			}
-			if charts == "" {
-				charts = strings.TrimSuffix(out, filepath.Ext(out)) + "-charts"
-			}
-			dir, err := files.NewDir(charts, a[0], out)
-			if err != nil {
-				return err
-			}
-			defer dir.Discard()
-			if err := history.CalibrationCharts(cal, a[0], h != nil, func(ch report.Chart) error { return writeChart(dir, ch) }); err != nil {
-				return err
-			}
-			if err := c.Context().Err(); err != nil {
-				return err
-			}
-			if err := files.WriteFile(out, y, force, a[0]); err != nil {
-				return err
-			}
-			if err := dir.Commit(); err != nil {
-				return err
-			}
-			fmt.Fprintf(c.ErrOrStderr(), "wrote %s and the charts in %s\n", out, charts)
-			return nil
-		},
+		RunE: func(c *cobra.Command, a []string) error { return o.run(c, a[0]) },
 	}
-	c.Flags().StringVarP(&out, "output", "o", "", "write the calibrated scenario YAML here")
-	c.Flags().BoolVar(&force, "force", false, "replace SCENARIO.yaml if it exists (never the history)")
-	c.Flags().StringVar(&charts, "charts", "", "directory for the charts (default: beside the scenario, NAME-charts)")
-	c.Flags().StringVar(&dups, "duplicates", "error", "two rows of one account and month: error, or sum them")
-	c.Flags().StringVar(&term, "term", "auto", "contract term in months: auto (detect), 1 or 12")
-	c.Flags().IntVar(&periods, "periods", 0, "cohort table: fit only periods 1..N (0: all)")
-	c.Flags().IntVar(&horizon, "horizon", 36, "horizon of the written scenario, months")
-	c.Flags().IntVar(&trials, "trials", 2000, "trials of the written scenario")
+	c.Flags().StringVarP(&o.out, "output", "o", "", "write the calibrated scenario YAML here")
+	c.Flags().BoolVar(&o.force, "force", false, "replace SCENARIO.yaml if it exists (never the history)")
+	c.Flags().StringVar(&o.charts, "charts", "", "directory for the charts (default: beside the scenario, NAME-charts)")
+	c.Flags().StringVar(&o.dups, "duplicates", "error", "two rows of one account and month: error, or sum them")
+	c.Flags().StringVar(&o.term, "term", "auto", "contract term in months: auto (detect), 1 or 12")
+	c.Flags().IntVar(&o.periods, "periods", 0, "cohort table: fit only periods 1..N (0: all)")
+	c.Flags().IntVar(&o.horizon, "horizon", 36, "horizon of the written scenario, months")
+	c.Flags().IntVar(&o.trials, "trials", 2000, "trials of the written scenario")
 	return c
+}
+
+// options checks the flags and makes them the options of plan.Calibrate.
+func (o calibrateOptions) options() (plan.CalibrateOptions, error) {
+	opt := plan.CalibrateOptions{Periods: o.periods, Scenario: calibrate.ScenarioOptions{Horizon: o.horizon, Trials: o.trials}, Name: o.out}
+	switch o.term {
+	case "auto":
+	case "1", "12":
+		opt.Fit.Term = map[string]int{"1": 1, "12": 12}[o.term]
+	default:
+		return opt, fmt.Errorf("calibrate: unknown --term %q (use one of: auto, 1, 12)", o.term)
+	}
+	var err error
+	if opt.Read, err = readOptions(o.dups); err != nil {
+		return opt, fmt.Errorf("calibrate: %w", err)
+	}
+	if lo, hi := scenarioBounds("horizon_months", 1, 240); o.horizon < lo || o.horizon > hi {
+		return opt, fmt.Errorf("calibrate: --horizon %d is out of range: a scenario runs from %d to %d months", o.horizon, lo, hi)
+	}
+	if lo, hi := scenarioBounds("trials", 1, 10_000_000); o.trials < lo || o.trials > hi {
+		return opt, fmt.Errorf("calibrate: --trials %d is out of range: a scenario runs from %d to %s trials", o.trials, lo, calibrate.FormatAmount(float64(hi)))
+	}
+	if o.periods < 0 {
+		return opt, fmt.Errorf("calibrate: --periods %d is negative: give the number of periods to fit, or 0 for all", o.periods)
+	}
+	if opt.Name == "" {
+		opt.Name = "calibrated.yaml"
+	}
+	return opt, nil
+}
+
+func (o calibrateOptions) run(c *cobra.Command, path string) error {
+	opt, err := o.options()
+	if err != nil {
+		return usageError{err}
+	}
+	if o.out != "" {
+		if err := files.CheckFile(o.out, o.force, path); err != nil {
+			return err
+		}
+	}
+	cal, err := plan.Calibrate(c.Context(), path, opt)
+	if err != nil {
+		return err
+	}
+	history.WriteCalibration(c.OutOrStdout(), cal.Calibration, cal.History != nil)
+	if o.out == "" {
+		fmt.Fprintln(c.ErrOrStderr(), "no scenario written: give -o SCENARIO.yaml")
+		return nil
+	}
+	charts := o.charts
+	if charts == "" {
+		charts = strings.TrimSuffix(o.out, filepath.Ext(o.out)) + "-charts"
+	}
+	dir, err := files.NewDir(charts, path, o.out)
+	if err != nil {
+		return err
+	}
+	defer dir.Discard()
+	return finish(c, dir, func() error {
+		return history.CalibrationCharts(cal.Calibration, path, cal.History != nil, func(ch report.Chart) error { return writeChart(dir, ch) })
+	}, saying(c.ErrOrStderr(), "wrote %s and the charts in %s\n", o.out, charts), func() error {
+		return files.WriteFile(o.out, cal.Scenario, o.force, path)
+	})
 }
 
 // scenarioBounds are the bounds the scenario validator puts on a

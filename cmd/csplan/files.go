@@ -1,7 +1,14 @@
 package main
 
 import (
+	"fmt"
+	"io"
+
+	"csplan/internal/files"
+	"csplan/report"
 	"csplan/scenarios"
+
+	"github.com/spf13/cobra"
 )
 
 // The rules for the files csplan writes are kept, for every command, in
@@ -14,4 +21,46 @@ import (
 // output directory may not hold.
 func loadScenario(path string, read *[]string) (*scenarios.Scenario, error) {
 	return scenarios.LoadTracked(path, func(file string) { *read = append(*read, file) })
+}
+
+// finish ends every command that writes an output directory, in one
+// order: write puts the files into dir; then, unless the command was
+// interrupted meanwhile, last writes what goes beside dir (calibrate's
+// scenario), dir replaces the previous output, and say prints what was
+// written.
+func finish(c *cobra.Command, dir *files.Dir, write, say func() error, last ...func() error) error {
+	if err := write(); err != nil {
+		return err
+	}
+	if err := c.Context().Err(); err != nil {
+		return err
+	}
+	for _, f := range last {
+		if err := f(); err != nil {
+			return err
+		}
+	}
+	if err := dir.Commit(); err != nil {
+		return err
+	}
+	return say()
+}
+
+// saying is a say for finish: it prints format on w.
+func saying(w io.Writer, format string, a ...any) func() error {
+	return func() error {
+		fmt.Fprintf(w, format, a...)
+		return nil
+	}
+}
+
+// writeChart writes ch into dir as NAME.svg and NAME.png, NAME being the
+// chart's name made a safe file name of its own (a retention chart's name
+// holds a segment's).
+func writeChart(dir *files.Dir, ch report.Chart) error {
+	name := dir.Name(ch.Name)
+	if err := dir.Write(name+".svg", ch.SVG); err != nil {
+		return err
+	}
+	return dir.Write(name+".png", ch.PNG)
 }

@@ -1,15 +1,10 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"csplan/internal/files"
 	"csplan/plan"
-	"csplan/scenarios"
 	"csplan/shard"
 
 	"github.com/spf13/cobra"
@@ -35,7 +30,7 @@ the parts at fault and writes nothing.`,
 			if out == "" {
 				return usageError{fmt.Errorf("merge: -o DIR is required (the output directory)")}
 			}
-			parts, err := readParts(a)
+			parts, err := plan.ReadParts(a, csplanVersion())
 			if err != nil {
 				return err
 			}
@@ -57,54 +52,4 @@ the parts at fault and writes nothing.`,
 	c.Flags().StringVarP(&out, "output", "o", "", "output directory (required)")
 	c.Flags().BoolVar(&pdf, "pdf", false, "also write the charts as PDF")
 	return c
-}
-
-// partInput is a part: the per-trial metrics of its trials, 8 bytes per
-// metric, trial and option (some GiB for millions of trials).
-var partInput = scenarios.Input{What: "part", Limit: 64 << 30, Large: "a part holds 8 bytes per metric, trial and option (is this the right file?)"}
-
-// readParts reads and checks every part, reporting all problems at once.
-func readParts(args []string) ([]*shard.File, error) {
-	var parts []*shard.File
-	var names, errs []string
-	for _, a := range args {
-		path := a
-		if fi, err := os.Stat(a); err == nil && fi.IsDir() {
-			path = filepath.Join(a, shard.FileName)
-		}
-		data, err := partInput.Read(path)
-		if err != nil {
-			var ie *scenarios.InputError
-			if errors.As(err, &ie) {
-				errs = append(errs, err.Error())
-			} else {
-				errs = append(errs, fmt.Sprintf("%s: cannot read: %s", path, files.PathErr(err)))
-			}
-			continue
-		}
-		f, err := shard.Decode(data)
-		if err != nil {
-			errs = append(errs, fmt.Sprintf("%s: %v", path, err))
-			continue
-		}
-		parts, names = append(parts, f), append(names, path)
-	}
-	if len(errs) > 0 {
-		return nil, fmt.Errorf("cannot merge:\n  %s", strings.Join(errs, "\n  "))
-	}
-	if err := shard.Check(parts, names); err != nil {
-		return nil, err
-	}
-	// Another csplan could render the same numbers differently: merge with
-	// the csplan that made the parts.
-	var v string
-	if f := parts[0]; f.Kind == shard.KindSweep {
-		v = f.Sweep.Version
-	} else {
-		v = f.Results.Version
-	}
-	if v != csplanVersion() {
-		return nil, fmt.Errorf("cannot merge: the parts were made by csplan %s and this is csplan %s; merge with the csplan that made them", v, csplanVersion())
-	}
-	return parts, nil
 }

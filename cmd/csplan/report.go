@@ -50,11 +50,7 @@ replaced only when every file is written.`,
 				return err
 			}
 			defer dir.Discard()
-			if err := writeReport(c, dir, data, res, pdf); err != nil {
-				return err
-			}
-			fmt.Fprintf(c.OutOrStdout(), "wrote %s\n", out)
-			return nil
+			return writeReport(c, dir, data, res, pdf, saying(c.OutOrStdout(), "wrote %s\n", out))
 		},
 	}
 	c.Flags().StringVarP(&out, "output", "o", "", "output directory (required)")

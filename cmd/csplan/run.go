@@ -235,36 +235,30 @@ func simulate[T any](c *cobra.Command, quiet bool, set plan.Settings, job func(p
 	return job(set)
 }
 
-// writeRun writes results.json and the report into dir, commits it and
-// prints the summary: the end of run and of merge alike.
+// writeRun writes results.json and the report of res into dir and prints
+// the summary: the end of run and of merge.
 func writeRun(c *cobra.Command, dir *files.Dir, res *results.Results, pdf bool, out string) error {
 	data, err := results.Marshal(res)
 	if err != nil {
 		return err
 	}
-	if err := writeReport(c, dir, data, res, pdf); err != nil {
-		return err
-	}
-	if err := report.Text(c.OutOrStdout(), res); err != nil {
-		return err
-	}
-	fmt.Fprintf(c.OutOrStdout(), "\nwrote %s\n", out)
-	return nil
+	return writeReport(c, dir, data, res, pdf, func() error {
+		if err := report.Text(c.OutOrStdout(), res); err != nil {
+			return err
+		}
+		return saying(c.OutOrStdout(), "\nwrote %s\n", out)()
+	})
 }
 
-// writeReport writes data as results.json and the report of res into dir
-// and commits it.
-func writeReport(c *cobra.Command, dir *files.Dir, data []byte, res *results.Results, pdf bool) error {
-	if err := os.WriteFile(dir.Path("results.json"), data, 0o644); err != nil {
-		return err
-	}
-	if err := report.Write(dir.Temp(), res, report.Options{PDF: pdf}); err != nil {
-		return err
-	}
-	if err := c.Context().Err(); err != nil {
-		return err
-	}
-	return dir.Commit()
+// writeReport writes data as results.json and the report of res into dir:
+// the end of run, merge and report.
+func writeReport(c *cobra.Command, dir *files.Dir, data []byte, res *results.Results, pdf bool, say func() error) error {
+	return finish(c, dir, func() error {
+		if err := dir.Write("results.json", data); err != nil {
+			return err
+		}
+		return report.Write(dir.Temp(), res, report.Options{PDF: pdf})
+	}, say)
 }
 
 // runShard simulates one shard's trials and writes its part.
@@ -278,31 +272,22 @@ func runShard(c *cobra.Command, s *scenarios.Scenario, set plan.Settings, spec s
 	if err != nil {
 		return err
 	}
-	if err := writePart(c, dir, f); err != nil {
-		return err
-	}
-	part := f.Part
-	what := fmt.Sprintf("trials %d to %d of %d", part.First, part.End-1, set.Trials)
-	if part.First == part.End {
+	what := fmt.Sprintf("trials %d to %d of %d", f.Part.First, f.Part.End-1, set.Trials)
+	if f.Part.First == f.Part.End {
 		what = fmt.Sprintf("no trials (%d shards for %d blocks of %d trials)", spec.N, (set.Trials+sim.BlockSize-1)/sim.BlockSize, sim.BlockSize)
 	}
-	fmt.Fprintf(c.OutOrStdout(), "%s: shard %s, %s\nwrote %s (merge the parts with csplan merge)\n", s.Name, spec, what, o.out)
-	return nil
+	return writePart(c, dir, f, s.Name+": shard "+spec.String()+", "+what, o.out)
 }
 
-// writePart encodes a shard's part into dir and commits it.
-func writePart(c *cobra.Command, dir *files.Dir, f *shard.File) error {
+// writePart writes a shard's part into dir and says what it holds: the
+// end of run --shard and sweep --shard.
+func writePart(c *cobra.Command, dir *files.Dir, f *shard.File, what, out string) error {
 	data, err := shard.Encode(f)
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(dir.Path(shard.FileName), data, 0o644); err != nil {
-		return err
-	}
-	if err := c.Context().Err(); err != nil {
-		return err
-	}
-	return dir.Commit()
+	return finish(c, dir, func() error { return dir.Write(shard.FileName, data) },
+		saying(c.OutOrStdout(), "%s\nwrote %s (merge the parts with csplan merge)\n", what, out))
 }
 
 // progressReporter returns a progress callback drawing a bar on standard

@@ -2,8 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
-	"os"
 
 	"csplan/plan"
 	"csplan/report"
@@ -50,28 +48,15 @@ and .svg.`,
 			if err != nil {
 				return err
 			}
-			if err := os.WriteFile(dir.Path("sensitivity.json"), append(data, '\n'), 0o644); err != nil {
-				return err
-			}
-			if err := report.WriteSensitivity(dir.Temp(), sens); err != nil {
-				return err
-			}
-			if err := c.Context().Err(); err != nil {
-				return err
-			}
-			if err := dir.Commit(); err != nil {
-				return err
-			}
-			fmt.Fprintf(c.OutOrStdout(), "%s: what moves %s most\n", s.Name, metric)
-			for i, in := range sens.Inputs {
-				if i == 10 {
-					fmt.Fprintf(c.OutOrStdout(), "  ... %d more in sensitivity.csv\n", len(sens.Inputs)-10)
-					break
+			return finish(c, dir, func() error {
+				if err := dir.Write("sensitivity.json", append(data, '\n')); err != nil {
+					return err
 				}
-				fmt.Fprintf(c.OutOrStdout(), "  %-45s swing %10s  rank correlation %6s\n", in.Name, report.SensitivitySwing(sens, in.Swing), report.Correlation(in.RankCorrelation))
-			}
-			fmt.Fprintf(c.OutOrStdout(), "wrote %s\n", o.out)
-			return nil
+				return report.WriteSensitivity(dir.Temp(), sens)
+			}, func() error {
+				report.SensitivityText(c.OutOrStdout(), sens)
+				return saying(c.OutOrStdout(), "wrote %s\n", o.out)()
+			})
 		},
 	}
 	c.Flags().StringVar(&metric, "metric", results.Valuation, "the metric to explain (see results.json metrics)")

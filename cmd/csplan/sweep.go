@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 
@@ -96,16 +95,12 @@ func runSweep(c *cobra.Command, path string, o sweepOptions) error {
 		if err != nil {
 			return err
 		}
-		if err := writePart(c, dir, f); err != nil {
-			return err
-		}
 		first, end := g.Shard(spec)
 		what := fmt.Sprintf("sweep points %d to %d of %d", first, end-1, g.Len())
 		if first == end {
 			what = fmt.Sprintf("no sweep points (%d shards for %d points)", spec.N, g.Len())
 		}
-		fmt.Fprintf(c.OutOrStdout(), "%s: shard %s, %s\nwrote %s (merge the parts with csplan merge)\n", s.Name, spec, what, o.out)
-		return nil
+		return writePart(c, dir, f, s.Name+": shard "+spec.String()+", "+what, o.out)
 	}
 	sw, err := simulate(c, quiet, set, func(set plan.Settings) (*results.Sweep, error) {
 		return plan.Sweep(c.Context(), g, set, o.metric)
@@ -137,28 +132,20 @@ func parseAxes(sets []string) ([]plan.Axis, error) {
 }
 
 // writeSweep writes sweep.json and the report of the sweep (sweep.csv
-// and the chart) into dir, commits it and prints the best point: the end
-// of sweep and of merge alike.
+// and the chart) into dir and prints the best point: the end of sweep and
+// of merge.
 func writeSweep(c *cobra.Command, dir *files.Dir, sw *results.Sweep, out string) error {
 	data, err := results.MarshalSweep(sw)
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(dir.Path("sweep.json"), data, 0o644); err != nil {
-		return err
-	}
-	if err := report.WriteSweep(dir.Temp(), sw); err != nil {
-		return err
-	}
-	if err := c.Context().Err(); err != nil {
-		return err
-	}
-	if err := dir.Commit(); err != nil {
-		return err
-	}
-	best := sw.Points[sw.Best]
-	fmt.Fprintf(c.OutOrStdout(), "%s: best %s at %s (mean %s over %s a point)\nwrote %s\n",
-		sw.Scenario, sw.Metric, strings.Join(best.Values, ", "), report.FormatMetric(sw.Metric, best.Metrics[sw.Metric].Mean, sw.Currency),
-		report.Plural(sw.Trials, "trial"), out)
-	return nil
+	return finish(c, dir, func() error {
+		if err := dir.Write("sweep.json", data); err != nil {
+			return err
+		}
+		return report.WriteSweep(dir.Temp(), sw)
+	}, func() error {
+		report.SweepText(c.OutOrStdout(), sw)
+		return saying(c.OutOrStdout(), "wrote %s\n", out)()
+	})
 }

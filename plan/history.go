@@ -1,0 +1,138 @@
+package plan
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"csplan/scenarios"
+	"csplan/scenarios/calibrate"
+)
+
+// The CSV inputs: a history, read as a stream, and CS costs by month.
+var (
+	historyInput = scenarios.Input{What: "CSV file", Limit: 2 << 30,
+		Large: "that is some 60 million rows, more than a history of every account and month of a large company (is this the right file?)"}
+	costsInput = scenarios.Input{What: "CSV file", Limit: 10 << 20,
+		Large: "CS costs have one row a month (is this the right file?)"}
+)
+
+// ReadHistory reads the history of account revenue by month at path (see
+// docs/history.md). It stops with ctx's error once ctx is done: a large
+// history takes seconds to read.
+func ReadHistory(ctx context.Context, path string, opt calibrate.ReadOptions) (*calibrate.History, error) {
+	f, err := openCSV(ctx, historyInput, path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return calibrate.ReadHistory(f, path, opt)
+}
+
+// ReadCosts reads CS cost by month (columns month, cost) at path.
+func ReadCosts(ctx context.Context, path string, opt calibrate.ReadOptions) (calibrate.Costs, error) {
+	f, err := openCSV(ctx, costsInput, path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return calibrate.ReadCosts(f, path, opt)
+}
+
+// KPIs are the KPIs of h per period of kind (calibrate.PeriodMonth,
+// PeriodQuarter or PeriodYear) and segment, each beside its benchmark,
+// with the CS cost ratio where costs has the months; an error when h has
+// no whole period of kind.
+func KPIs(h *calibrate.History, kind string, costs calibrate.Costs) ([]calibrate.KPIRow, error) {
+	rows := calibrate.KPIs(h, kind, costs)
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("%s: no whole %s with the month before it in the history (%s to %s); try --period month", h.Name, kind, h.First, h.Last)
+	}
+	return rows, nil
+}
+
+// AllKPIs are the KPIs of h for every kind of period: months, quarters
+// and years.
+func AllKPIs(h *calibrate.History, costs calibrate.Costs) []calibrate.KPIRow {
+	var all []calibrate.KPIRow
+	for _, k := range []string{calibrate.PeriodMonth, calibrate.PeriodQuarter, calibrate.PeriodYear} {
+		all = append(all, calibrate.KPIs(h, k, costs)...)
+	}
+	return all
+}
+
+// CalibrateOptions are how Calibrate reads, fits and writes.
+type CalibrateOptions struct {
+	Read     calibrate.ReadOptions     // a history's duplicate rows
+	Fit      calibrate.Options         // a history's contract term
+	Periods  int                       // a cohort table's periods to fit, 1 to Periods (0: all)
+	Scenario calibrate.ScenarioOptions // the written scenario's horizon and trials
+	Name     string                    // the scenario file's name, in its messages
+}
+
+// A Calibrated is a history or a cohort table fitted, and the scenario
+// written from the fits.
+type Calibrated struct {
+	*calibrate.Calibration
+	History  *calibrate.History // the history read; nil for a cohort table
+	Scenario []byte             // YAML that validates as a scenario
+}
+
+// Calibrate reads the history of account revenue (or the cohort survival
+// table, period,survivors) at path, fits it (calibrate.Calibrate,
+// calibrate.CalibrateCohort) and writes the scenario of the fits, which it
+// checks, so that a failure comes before anything is printed or written.
+func Calibrate(ctx context.Context, path string, opt CalibrateOptions) (*Calibrated, error) {
+	f, err := openCSV(ctx, historyInput, path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 1<<16)
+	out := &Calibrated{}
+	if calibrate.IsCohortTable(calibrate.ReadHeader(br)) {
+		co, err := calibrate.ReadCohort(br, path)
+		if err != nil {
+			return nil, err
+		}
+		out.Calibration = calibrate.CalibrateCohort(co, opt.Periods)
+	} else {
+		if out.History, err = calibrate.ReadHistory(br, path, opt.Read); err != nil {
+			return nil, err
+		}
+		if out.Calibration, err = calibrate.Calibrate(out.History, opt.Fit); err != nil {
+			return nil, err
+		}
+	}
+	out.Scenario = calibrate.Scenario(out.Calibration, opt.Scenario)
+	if _, err := scenarios.Parse(opt.Name, out.Scenario, nil); err != nil {
+		return nil, fmt.Errorf("the calibrated scenario does not validate (a csplan bug; please report it):\n%w", err)
+	}
+	return out, nil
+}
+
+// openCSV opens an input CSV file under the rule for inputs (a regular
+// file, within the input's limit), as a reader that stops with the
+// context's error once ctx is done.
+func openCSV(ctx context.Context, in scenarios.Input, path string) (io.ReadCloser, error) {
+	f, err := in.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	return ctxReader{ctx, f}, nil
+}
+
+// ctxReader reads from a file until its context is done.
+type ctxReader struct {
+	ctx context.Context
+	*os.File
+}
+
+func (r ctxReader) Read(p []byte) (int, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return r.File.Read(p)
+}
