@@ -8,11 +8,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
 
+	"csplan/internal/buildinfo"
 	"csplan/internal/files"
 
 	"github.com/spf13/cobra"
@@ -63,29 +63,7 @@ const stopGrace = time.Second
 // otherwise it comes from the module's build information.
 var version = ""
 
-func csplanVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-			return bi.Main.Version
-		}
-		rev, dirty := "", ""
-		for _, s := range bi.Settings {
-			switch {
-			case s.Key == "vcs.revision" && len(s.Value) >= 12:
-				rev = s.Value[:12]
-			case s.Key == "vcs.modified" && s.Value == "true":
-				dirty = "-dirty"
-			}
-		}
-		if rev != "" {
-			return "dev-" + rev + dirty
-		}
-	}
-	return "dev"
-}
+func csplanVersion() string { return buildinfo.Version(version) }
 
 // usageError marks a mistake in how csplan was called (exit 2).
 type usageError struct{ error }

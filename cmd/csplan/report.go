@@ -5,15 +5,10 @@ import (
 	"path/filepath"
 
 	"csplan/internal/files"
-	"csplan/results"
-	"csplan/scenarios"
+	"csplan/plan"
 
 	"github.com/spf13/cobra"
 )
-
-// resultsInput is a results.json: the monthly series of every option, a
-// few MiB for a large run.
-var resultsInput = scenarios.Input{What: "results.json", Limit: 1 << 30, Large: "a results.json of a large run is a few MiB (is this the right file?)"}
 
 func reportCommand() *cobra.Command {
 	var out string
@@ -31,13 +26,9 @@ replaced only when every file is written.`,
 			if out == "" {
 				return usageError{fmt.Errorf("report: -o DIR is required (the output directory)")}
 			}
-			data, err := resultsInput.Read(a[0])
+			data, res, err := plan.ReadResults(a[0])
 			if err != nil {
 				return err
-			}
-			res, err := results.Unmarshal(data)
-			if err != nil {
-				return fmt.Errorf("%s: not a csplan results.json: %w", a[0], err)
 			}
 			// The report writes results.json again, so re-rendering an
 			// output in place loses nothing; any other input is protected.

@@ -4,12 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"strconv"
 	"strings"
-	"time"
 
 	"csplan/internal/files"
+	"csplan/internal/progress"
 	"csplan/plan"
 	"csplan/report"
 	"csplan/results"
@@ -17,9 +16,7 @@ import (
 	"csplan/shard"
 	"csplan/sim"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 )
 
 type runOptions struct {
@@ -229,9 +226,9 @@ func runScenario(c *cobra.Command, path string, o runOptions) error {
 // simulate runs a job with a progress bar on standard error, unless
 // quiet, and clears the bar when the job ends.
 func simulate[T any](c *cobra.Command, quiet bool, set plan.Settings, job func(plan.Settings) (T, error)) (T, error) {
-	progress, finish := progressReporter(c, quiet)
-	defer finish()
-	set.Progress = progress
+	bar, done := progress.Bar(c.ErrOrStderr(), quiet)
+	defer done()
+	set.Progress = bar
 	return job(set)
 }
 
@@ -288,39 +285,6 @@ func writePart(c *cobra.Command, dir *files.Dir, f *shard.File, what, out string
 	}
 	return finish(c, dir, func() error { return dir.Write(shard.FileName, data) },
 		saying(c.OutOrStdout(), "%s\nwrote %s (merge the parts with csplan merge)\n", what, out))
-}
-
-// progressReporter returns a progress callback drawing a bar on standard
-// error when it is a terminal (and the run lasts over a second), and a
-// function that clears it.
-func progressReporter(c *cobra.Command, quiet bool) (func(done, total int), func()) {
-	f, ok := c.ErrOrStderr().(*os.File)
-	if quiet || !ok || !term.IsTerminal(int(f.Fd())) {
-		return nil, func() {}
-	}
-	var bar *progressbar.ProgressBar
-	start := time.Now()
-	report := func(done, total int) {
-		if bar == nil {
-			if time.Since(start) < time.Second {
-				return
-			}
-			bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(f), progressbar.OptionSetDescription("simulating"),
-				progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish(),
-				progressbar.OptionThrottle(100*time.Millisecond))
-		}
-		bar.Set(done)
-	}
-	var mu = make(chan struct{}, 1)
-	return func(done, total int) {
-			mu <- struct{}{}
-			report(done, total)
-			<-mu
-		}, func() {
-			if bar != nil {
-				bar.Finish()
-			}
-		}
 }
 
 // parsePercent reads "0.5%" or "0.005".

@@ -8,9 +8,28 @@ import (
 	"strings"
 
 	"csplan/internal/files"
+	"csplan/results"
 	"csplan/scenarios"
 	"csplan/shard"
 )
+
+// resultsInput is a results.json: the monthly series of every option, a
+// few MiB for a large run.
+var resultsInput = scenarios.Input{What: "results.json", Limit: 1 << 30, Large: "a results.json of a large run is a few MiB (is this the right file?)"}
+
+// ReadResults reads a results.json that csplan wrote, to render it again:
+// its bytes, and the results they hold.
+func ReadResults(path string) ([]byte, *results.Results, error) {
+	data, err := resultsInput.Read(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := results.Unmarshal(data)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: not a csplan results.json: %w", path, err)
+	}
+	return data, res, nil
+}
 
 // partInput is a part: the per-trial metrics of its trials, 8 bytes per
 // metric, trial and option (some GiB for millions of trials).
