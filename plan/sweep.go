@@ -172,9 +172,22 @@ func NewGrid(s *scenarios.Scenario, axes ...Axis) (*Grid, error) {
 func (g *Grid) Len() int { return len(g.points) }
 
 // Shard is the points [first, end) that shard spec runs: each shard an
-// equal share of the points, each point with all its trials.
+// equal share of the points, each point with all its trials; the zero
+// Spec runs them all.
 func (g *Grid) Shard(spec shard.Spec) (first, end int) {
+	if spec.N == 0 {
+		return 0, len(g.points)
+	}
 	return spec.I * len(g.points) / spec.N, (spec.I + 1) * len(g.points) / spec.N
+}
+
+// CheckWork refuses the points of shard spec (Shard) when they ask for
+// more account-months than a run may (scenarios.CheckRunWork). Sweep and
+// SweepShard check it first too; a caller may check it before anything
+// else is done.
+func (g *Grid) CheckWork(set Settings, spec shard.Spec) error {
+	first, end := g.Shard(spec)
+	return checkWork(g.opts[first:end], set, 1)
 }
 
 // Sweep runs every point of g, all on the same random numbers, and returns

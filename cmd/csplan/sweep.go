@@ -82,6 +82,9 @@ func runSweep(c *cobra.Command, path string, o sweepOptions) error {
 			return err
 		}
 	}
+	if err := g.CheckWork(set, spec); err != nil {
+		return err
+	}
 	dir, err := files.NewDir(o.out, read...)
 	if err != nil {
 		return err
