@@ -44,11 +44,11 @@ func ReadCosts(ctx context.Context, path string, opt calibrate.ReadOptions) (cal
 // KPIs are the KPIs of h per period of kind (calibrate.PeriodMonth,
 // PeriodQuarter or PeriodYear) and segment, each beside its benchmark,
 // with the CS cost ratio where costs has the months; an error when h has
-// no whole period of kind.
+// no whole period of kind (shorter periods may do).
 func KPIs(h *calibrate.History, kind string, costs calibrate.Costs) ([]calibrate.KPIRow, error) {
 	rows := calibrate.KPIs(h, kind, costs)
 	if len(rows) == 0 {
-		return nil, fmt.Errorf("%s: no whole %s with the month before it in the history (%s to %s); try --period month", h.Name, kind, h.First, h.Last)
+		return nil, fmt.Errorf("%s: no whole %s with the month before it in the history (%s to %s)", h.Name, kind, h.First, h.Last)
 	}
 	return rows, nil
 }

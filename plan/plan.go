@@ -3,9 +3,11 @@
 // grid of one or two inputs, whole or one shard of its points),
 // Sensitivity, and Merge, which puts the parts of a sharded run or sweep
 // back together. Each takes a scenario (from scenarios.Load) and Settings
-// and returns results values. It writes no file and prints nothing:
-// package report renders the values, and cmd/csplan writes and prints
-// them.
+// and returns results values. For a company's history it reads the
+// history and costs, and computes the KPIs and the calibration. It reads
+// its inputs under csplan's rules for inputs, writes no file and prints
+// nothing: package report renders the values, and cmd/csplan writes and
+// prints them.
 package plan
 
 import (

@@ -71,7 +71,7 @@ func (o kpiOptions) run(c *cobra.Command, path string) error {
 	}
 	rows, err := plan.KPIs(h, o.period, costs)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w; try --period month", err)
 	}
 	if err := history.WriteKPIs(c.OutOrStdout(), o.format, rows); err != nil || o.out == "" {
 		return err

@@ -90,28 +90,33 @@ func runSweep(c *cobra.Command, path string, o sweepOptions) error {
 		return err
 	}
 	defer dir.Discard()
-	quiet := o.quiet || set.Mode == sim.Expected
 	if o.shard != "" {
-		f, err := simulate(c, quiet, set, func(set plan.Settings) (*shard.File, error) {
-			return plan.SweepShard(c.Context(), g, set, o.metric, spec)
-		})
-		if err != nil {
-			return err
-		}
-		first, end := g.Shard(spec)
-		what := fmt.Sprintf("sweep points %d to %d of %d", first, end-1, g.Len())
-		if first == end {
-			what = fmt.Sprintf("no sweep points (%d shards for %d points)", spec.N, g.Len())
-		}
-		return writePart(c, dir, f, s.Name+": shard "+spec.String()+", "+what, o.out)
+		return sweepShard(c, s.Name, g, set, spec, dir, o)
 	}
-	sw, err := simulate(c, quiet, set, func(set plan.Settings) (*results.Sweep, error) {
+	sw, err := simulate(c, o.quiet || set.Mode == sim.Expected, set, func(set plan.Settings) (*results.Sweep, error) {
 		return plan.Sweep(c.Context(), g, set, o.metric)
 	})
 	if err != nil {
 		return err
 	}
 	return writeSweep(c, dir, sw, o.out)
+}
+
+// sweepShard runs one shard's points of the sweep of the scenario name
+// and writes its part.
+func sweepShard(c *cobra.Command, name string, g *plan.Grid, set plan.Settings, spec shard.Spec, dir *files.Dir, o sweepOptions) error {
+	f, err := simulate(c, o.quiet || set.Mode == sim.Expected, set, func(set plan.Settings) (*shard.File, error) {
+		return plan.SweepShard(c.Context(), g, set, o.metric, spec)
+	})
+	if err != nil {
+		return err
+	}
+	first, end := g.Shard(spec)
+	what := fmt.Sprintf("sweep points %d to %d of %d", first, end-1, g.Len())
+	if first == end {
+		what = fmt.Sprintf("no sweep points (%d shards for %d points)", spec.N, g.Len())
+	}
+	return writePart(c, dir, f, name+": shard "+spec.String()+", "+what, o.out)
 }
 
 // parseAxes reads the --set flags, PATH=RANGE each, none twice.
