@@ -1,0 +1,69 @@
+package history
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+
+	"csplan/scenarios/calibrate"
+)
+
+// kpiRows are two periods of one segment and of the book, the segment
+// first, one KPI without a benchmark (NaN).
+func kpiRows() []calibrate.KPIRow {
+	row := func(seg, period string) calibrate.KPIRow {
+		return calibrate.KPIRow{Period: period, Kind: calibrate.PeriodQuarter, Segment: seg, EndAccounts: 1234, EndMRR: 56789.4,
+			Metrics: map[string]calibrate.KPI{
+				"nrr":        {Value: 1.05, Low: 1.0098, High: 1.0098, Status: "above"},
+				"unit_churn": {Value: 0.03, Low: 0.0206, High: 0.0260, Status: "below"},
+				"expansion":  {Value: 0.02, Low: math.NaN(), High: math.NaN()},
+			}}
+	}
+	return []calibrate.KPIRow{row("smb", "2024-Q1"), row("smb", "2024-Q2"), row(calibrate.Unsegmented, "2024-Q1")}
+}
+
+// The text table lists the book first, one table per segment, values
+// with their marks and the benchmarks under the heads.
+func TestKPIText(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteKPIs(&b, FormatText, kpiRows()); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	book, seg := strings.Index(out, "Segment all "), strings.Index(out, "Segment smb ")
+	if book < 0 || seg < book {
+		t.Fatalf("the book is not first:\n%s", out)
+	}
+	for _, want := range []string{"NRR", "Logo churn", "Expansion", "1,234", "56,789", "105.0% ↑", "3.0% ↓", "101.0%", "2.1%-2.6%"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in\n%s", want, out)
+		}
+	}
+}
+
+// JSON writes a benchmark that does not exist as 0 to 0, and CSV leaves
+// it empty.
+func TestKPIJSONAndCSV(t *testing.T) {
+	var j, c bytes.Buffer
+	if err := WriteKPIs(&j, FormatJSON, kpiRows()); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Rows   []calibrate.KPIRow `json:"rows"`
+		Source string             `json:"benchmark_source"`
+	}
+	if err := json.Unmarshal(j.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if e := doc.Rows[0].Metrics["expansion"]; len(doc.Rows) != 3 || e.Low != 0 || e.High != 0 || doc.Source == "" {
+		t.Errorf("kpi.json: %d rows, expansion %+v, source %q", len(doc.Rows), e, doc.Source)
+	}
+	if err := WriteKPIs(&c, FormatCSV, kpiRows()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(c.String(), "2024-Q1,quarter,smb,expansion,0.02,,,\n") {
+		t.Errorf("kpi.csv:\n%s", c.String())
+	}
+}
