@@ -36,7 +36,7 @@ func TestBrowser(t *testing.T) {
 	}
 	r := acmeWithSensitivity(t)
 	dir := t.TempDir()
-	charts, err := write(dir, r, Options{})
+	charts, err := write(context.Background(), dir, r, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

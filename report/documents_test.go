@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"flag"
 	"fmt"
@@ -146,7 +147,7 @@ func TestWrite(t *testing.T) {
 			r := loadFixture(t, f.path)
 			opt := Options{PDF: pdf}
 			dir := t.TempDir()
-			charts, err := write(dir, r, opt)
+			charts, err := write(context.Background(), dir, r, opt)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -817,7 +818,7 @@ func BenchmarkRender(b *testing.B) {
 		if err := os.Mkdir(dir, 0o755); err != nil {
 			b.Fatal(err)
 		}
-		if err := Write(dir, r, Options{}); err != nil {
+		if err := Write(context.Background(), dir, r, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}

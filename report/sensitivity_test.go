@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -223,7 +224,7 @@ func TestSensitivityAnswer(t *testing.T) {
 func TestWriteSensitivity(t *testing.T) {
 	r := acmeWithSensitivity(t)
 	dir := t.TempDir()
-	charts, err := write(dir, r, Options{PDF: true})
+	charts, err := write(context.Background(), dir, r, Options{PDF: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -23,16 +24,21 @@ import (
 //	report.md, report.html
 //	summary.csv, timeseries.csv
 //	results.xlsx
-func Write(dir string, r *results.Results, opt Options) error {
-	_, err := write(dir, r, opt)
+//
+// It stops between its steps, with ctx's error, when ctx is cancelled.
+func Write(ctx context.Context, dir string, r *results.Results, opt Options) error {
+	_, err := write(ctx, dir, r, opt)
 	return err
 }
 
 // write is Write, returning the charts it rendered.
-func write(dir string, r *results.Results, opt Options) ([]Chart, error) {
+func write(ctx context.Context, dir string, r *results.Results, opt Options) ([]Chart, error) {
 	charts, err := Charts(r, opt)
 	if err != nil {
 		return nil, fmt.Errorf("charts: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	if err := writeCharts(filepath.Join(dir, "charts"), charts, opt); err != nil {
 		return nil, err
@@ -48,6 +54,9 @@ func write(dir string, r *results.Results, opt Options) ([]Chart, error) {
 		{"results.xlsx", func(w io.Writer) error { return Workbook(w, r) }},
 	}
 	for _, d := range docs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		var buf bytes.Buffer
 		if err := d.render(&buf); err != nil {
 			return nil, fmt.Errorf("%s: %w", d.name, err)

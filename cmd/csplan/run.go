@@ -254,7 +254,7 @@ func writeReport(c *cobra.Command, dir *files.Dir, data []byte, res *results.Res
 		if err := dir.Write("results.json", data); err != nil {
 			return err
 		}
-		return report.Write(dir.Temp(), res, report.Options{PDF: pdf})
+		return report.Write(c.Context(), dir.Temp(), res, report.Options{PDF: pdf})
 	}, say)
 }
 
