@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"csplan/internal/signals"
 )
 
 // optimum is a small valid scenario the bad invocations run against.
@@ -375,7 +377,7 @@ func TestReadersStopWhenInterrupted(t *testing.T) {
 	for _, args := range [][]string{{"kpi", "h.csv"}, {"calibrate", "h.csv", "-o", "c.yaml"}} {
 		start := time.Now()
 		code, stdout, stderr := csplan(t, ctx, args...)
-		if code != exitInterrupted || stdout != "" || time.Since(start) > time.Second {
+		if code != signals.Interrupted || stdout != "" || time.Since(start) > time.Second {
 			t.Errorf("%v: exit %d after %v, stdout %q, stderr %q", args, code, time.Since(start), stdout, stderr)
 		}
 	}

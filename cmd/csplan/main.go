@@ -7,57 +7,22 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
-	"time"
 
 	"csplan/internal/buildinfo"
-	"csplan/internal/files"
+	"csplan/internal/signals"
 
 	"github.com/spf13/cobra"
 )
 
-// Exit codes, decided here and nowhere else. A signal ends csplan with 128
-// and the signal's number: 129 for SIGHUP, 130 for SIGINT (Ctrl-C), 143
-// for SIGTERM.
+// Exit codes, decided here and in internal/signals: a signal ends csplan
+// with 128 and the signal's number (129 for SIGHUP, 130 for SIGINT, 143
+// for SIGTERM).
 const (
-	exitOK          = 0
-	exitFailure     = 1
-	exitUsage       = 2
-	exitInterrupted = 130
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
 )
-
-// signalError is the cause of a command cancelled by a signal.
-type signalError struct{ sig os.Signal }
-
-func (e signalError) Error() string { return e.sig.String() }
-
-// code is the exit code for the signal: 128 + its number.
-func (e signalError) code() int {
-	if n, ok := e.sig.(syscall.Signal); ok {
-		return 128 + int(n)
-	}
-	return exitInterrupted
-}
-
-// what says what the signal did, for the last line csplan prints.
-func (e signalError) what() string {
-	switch e.sig {
-	case syscall.SIGTERM:
-		return "terminated (SIGTERM)"
-	case syscall.SIGHUP:
-		return "hung up (SIGHUP)"
-	}
-	return "interrupted"
-}
-
-// stopGrace is how long a command has to stop on its own after a signal:
-// it stops where it next checks its context and removes its unfinished
-// output. After that, or at a second signal, csplan removes the
-// temporary files it is writing itself and exits (a simulation checks its
-// context between trials, and one large trial can take longer).
-const stopGrace = time.Second
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3";
 // otherwise it comes from the module's build information.
@@ -69,30 +34,8 @@ func csplanVersion() string { return buildinfo.Version(version) }
 type usageError struct{ error }
 
 func main() {
-	ctx := watchSignals(context.Background())
+	ctx := signals.Watch(context.Background(), "csplan")
 	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
-}
-
-// watchSignals returns a context that SIGINT, SIGTERM or SIGHUP cancel,
-// with the signal as its cause. If the command has not ended stopGrace
-// after the signal, or at a second one, csplan removes its temporary
-// output and exits with the signal's code.
-func watchSignals(parent context.Context) context.Context {
-	ctx, cancel := context.WithCancelCause(parent)
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	go func() {
-		e := signalError{<-sigs}
-		cancel(e)
-		select {
-		case <-sigs:
-		case <-time.After(stopGrace):
-		}
-		files.RemoveTemporaries()
-		fmt.Fprintf(os.Stderr, "csplan: %s; the command did not stop within %v, so csplan removed its unfinished output and stopped; no output was written or replaced\n", e.what(), stopGrace)
-		os.Exit(e.code())
-	}()
-	return ctx
 }
 
 // run executes csplan with args and returns the exit code; it is main
@@ -109,10 +52,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	var ue usageError
 	if ctx.Err() != nil || errors.Is(err, context.Canceled) {
-		e := signalError{os.Interrupt}
-		errors.As(context.Cause(ctx), &e)
-		fmt.Fprintf(stderr, "csplan: %s; no output was written or replaced\n", e.what())
-		return e.code()
+		what, code := signals.Stopped(ctx)
+		fmt.Fprintf(stderr, "csplan: %s; no output was written or replaced\n", what)
+		return code
 	}
 	fmt.Fprintln(stderr, "csplan:", err)
 	switch {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"csplan/internal/signals"
+
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -140,7 +142,7 @@ func TestRunInterruptedLeavesNothing(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	code, _, stderr := csplan(t, ctx, "run", "../../scenarios/examples/acme-company.yaml", "-o", filepath.Join(dir, "out"), "--trials", "100000")
-	if code != exitInterrupted {
+	if code != signals.Interrupted {
 		t.Fatalf("exit %d, want 130", code)
 	}
 	if stderr != "csplan: interrupted; no output was written or replaced\n" {

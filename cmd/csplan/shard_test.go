@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"csplan/internal/signals"
 	"csplan/shard"
 )
 
@@ -195,7 +196,7 @@ func TestShardInterruptedLeavesNothing(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	code, _, _ := csplan(t, ctx, "run", acme, "--trials", "100000", "--shard", "1/4", "-o", filepath.Join(dir, "part-1"))
-	if code != exitInterrupted {
+	if code != signals.Interrupted {
 		t.Fatalf("exit %d, want 130", code)
 	}
 	assertOnly(t, dir)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"csplan/internal/files"
+	"csplan/internal/signals"
 )
 
 // largeTrials is a book of 2,000,000 accounts over 240 months: a trial
@@ -38,7 +39,7 @@ const stopWithin = 2 * time.Second
 // leave nothing in its directory but its inputs (no .tmp directory). The
 // command must stop by itself, the engine checking its context between
 // trials and within a large one; the grace period after which csplan
-// stops regardless (stopGrace) is a safety net, needed today only in the
+// stops regardless (signals.Grace) is a safety net, needed today only in the
 // opening book of the largest trial.
 func TestSignalsLeaveNothing(t *testing.T) {
 	if runtime.GOOS == "windows" {
@@ -95,7 +96,7 @@ func TestSignalsLeaveNothing(t *testing.T) {
 			}
 			switch forced := strings.Contains(stderr.String(), "did not stop within"); {
 			case forced && !tc.grace:
-				t.Errorf("the command did not stop by itself within %v of %s (csplan stopped it): %s", stopGrace, tc.sig, stderr.String())
+				t.Errorf("the command did not stop by itself within %v of %s (csplan stopped it): %s", signals.Grace, tc.sig, stderr.String())
 			case forced:
 				t.Logf("exited %v after %s, stopped by the grace period: the engine did not stop by itself", took.Round(time.Millisecond), tc.sig)
 			default:
@@ -155,7 +156,7 @@ func waitFor(cond func() bool, d time.Duration) bool {
 }
 
 // A command that does not stop on a signal (a loop that never looks at its
-// context) is stopped when stopGrace is over, its temporary output
+// context) is stopped when signals.Grace is over, its temporary output
 // removed, with the signal's exit code.
 func TestSignalStopsAStuckCommand(t *testing.T) {
 	if runtime.GOOS == "windows" {
@@ -184,7 +185,7 @@ func TestStuckCommandHelper(t *testing.T) {
 	if dir == "" {
 		t.Skip("run by TestSignalStopsAStuckCommand")
 	}
-	watchSignals(context.Background())
+	signals.Watch(context.Background(), "csplan")
 	if _, err := files.NewDir(filepath.Join(dir, "out")); err != nil {
 		t.Fatal(err)
 	}
