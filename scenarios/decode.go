@@ -250,16 +250,38 @@ func (d *decoder) decodeString(n *yaml.Node, v reflect.Value, path string, t tag
 	v.SetString(n.Value)
 }
 
-// parseInt reads a whole number within the bounds of its tag (at least 0
-// when the tag has no min).
-func parseInt(n *yaml.Node, t tag) (int64, string) {
-	lo, hi := int64(0), int64(math.MaxInt64)
+// Bounds are the bounds the loader puts on the whole-number field of a
+// scenario file's top level whose YAML name is field (trials,
+// horizon_months, seed), read from File's struct tags, so that what sets
+// the field elsewhere (a flag) accepts what a scenario file does. It
+// panics if File has no such field.
+func Bounds(field string) (lo, hi int64) {
+	t := reflect.TypeFor[File]()
+	for i := range t.NumField() {
+		if tg := fieldTag(t.Field(i)); tg.name == field {
+			return tg.bounds()
+		}
+	}
+	panic("scenarios.Bounds: a scenario file has no field " + field)
+}
+
+// bounds are the bounds of a whole number of tag t: its min and max, or
+// 0 and 2^63 − 1.
+func (t tag) bounds() (lo, hi int64) {
+	lo, hi = 0, math.MaxInt64
 	if t.min != nil {
 		lo = *t.min
 	}
 	if t.max != nil {
 		hi = *t.max
 	}
+	return lo, hi
+}
+
+// parseInt reads a whole number within the bounds of its tag (at least 0
+// when the tag has no min).
+func parseInt(n *yaml.Node, t tag) (int64, string) {
+	lo, hi := t.bounds()
 	k := kinds["int"]
 	switch {
 	case t.max != nil:

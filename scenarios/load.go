@@ -67,6 +67,23 @@ type Option struct {
 // overrides are the same inputs.
 func (s *Scenario) Digest() string { return hex.EncodeToString(s.digest.Sum(nil)) }
 
+// Book is the baseline's book at the start: its accounts, and their ARR,
+// expected where a segment draws its accounts' ACV (12 × MRR for
+// accounts listed one by one).
+func (s *Scenario) Book() (accounts int, arr float64) {
+	for _, seg := range s.Options[0].Model.Segments {
+		accounts += seg.Count
+		if len(seg.Accounts) > 0 {
+			for _, a := range seg.Accounts {
+				arr += 12 * a.MRR
+			}
+		} else if seg.ACV != nil {
+			arr += float64(seg.Count) * seg.ACV.Mean()
+		}
+	}
+	return accounts, arr
+}
+
 // Load reads and validates the scenario file at path. Accounts files are
 // read relative to its directory. The error, if any, is an Errors listing
 // every problem found.

@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"path/filepath"
-	"reflect"
-	"strconv"
 	"strings"
 
 	"csplan/internal/files"
@@ -74,10 +72,10 @@ func (o calibrateOptions) options() (plan.CalibrateOptions, error) {
 	if opt.Read, err = readOptions(o.dups); err != nil {
 		return opt, fmt.Errorf("calibrate: %w", err)
 	}
-	if lo, hi := scenarioBounds("horizon_months", 1, 240); o.horizon < lo || o.horizon > hi {
+	if lo, hi := scenarios.Bounds("horizon_months"); int64(o.horizon) < lo || int64(o.horizon) > hi {
 		return opt, fmt.Errorf("calibrate: --horizon %d is out of range: a scenario runs from %d to %d months", o.horizon, lo, hi)
 	}
-	if lo, hi := scenarioBounds("trials", 1, 10_000_000); o.trials < lo || o.trials > hi {
+	if lo, hi := scenarios.Bounds("trials"); int64(o.trials) < lo || int64(o.trials) > hi {
 		return opt, fmt.Errorf("calibrate: --trials %d is out of range: a scenario runs from %d to %s trials", o.trials, lo, calibrate.FormatAmount(float64(hi)))
 	}
 	if o.periods < 0 {
@@ -122,25 +120,4 @@ func (o calibrateOptions) run(c *cobra.Command, path string) error {
 	}, saying(c.ErrOrStderr(), "wrote %s and the charts in %s\n", o.out, charts), func() error {
 		return files.WriteFile(o.out, cal.Scenario, o.force, path)
 	})
-}
-
-// scenarioBounds are the bounds the scenario validator puts on a
-// whole-number field of the file (by its YAML name), read from the
-// format's struct tags so the flags accept what the scenario does; lo and
-// hi are the fallback.
-func scenarioBounds(field string, lo, hi int) (int, int) {
-	t := reflect.TypeFor[scenarios.File]()
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if strings.Split(f.Tag.Get("yaml"), ",")[0] != field {
-			continue
-		}
-		if v, err := strconv.Atoi(f.Tag.Get("min")); err == nil {
-			lo = v
-		}
-		if v, err := strconv.Atoi(f.Tag.Get("max")); err == nil {
-			hi = v
-		}
-	}
-	return lo, hi
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 
@@ -115,7 +114,7 @@ func (o *runOptions) check(c *cobra.Command) error {
 
 // maxSeed is the largest seed a scenario file takes, which --seed keeps to
 // so that a run's seed can always be written in its scenario.
-var _, maxSeed = scenarioBounds("seed", 0, math.MaxInt64)
+var _, maxSeed = scenarios.Bounds("seed")
 
 // settings applies the flags to the scenario's run settings.
 func (o *runOptions) settings(c *cobra.Command, set sim.Settings) plan.Settings {

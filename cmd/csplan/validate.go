@@ -42,17 +42,7 @@ file, line, column and field, or a one-line summary of a valid file.`,
 
 func summaryLine(s *scenarios.Scenario) string {
 	base := s.Options[0].Model
-	accounts, arr := 0, 0.0
-	for _, seg := range base.Segments {
-		accounts += seg.Count
-		if len(seg.Accounts) > 0 {
-			for _, a := range seg.Accounts {
-				arr += 12 * a.MRR
-			}
-		} else if seg.ACV != nil {
-			arr += float64(seg.Count) * seg.ACV.Mean()
-		}
-	}
+	accounts, arr := s.Book()
 	return fmt.Sprintf("%s: ok: %q, %s, %s, expected ARR %s, %s, %s",
 		s.Path, s.Name, report.Plural(len(base.Segments), "segment"), report.Plural(accounts, "account"), report.Money(arr, s.Currency),
 		report.Plural(base.Horizon, "month"), report.Plural(len(s.Options)-1, "option"))
