@@ -3,8 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"csplan/internal/files"
 	"csplan/internal/progress"
@@ -95,28 +93,32 @@ func (o *runOptions) addFlags(c *cobra.Command) {
 
 // check rejects flag values before any work is done.
 func (o *runOptions) check(c *cobra.Command) error {
-	switch {
-	case o.out == "":
+	if o.out == "" {
 		return usageError{fmt.Errorf("%s: -o DIR is required (the output directory)", c.Name())}
-	case c.Flags().Changed("trials") && (o.trials < 1 || o.trials > 10_000_000):
-		return usageError{fmt.Errorf("--trials must be between 1 and 10000000, got %d", o.trials)}
-	case c.Flags().Changed("jobs") && o.workers < 1:
-		return usageError{fmt.Errorf("-j must be at least 1 (leave it out to use every core), got %d", o.workers)}
-	case c.Flags().Changed("seed") && o.seed > uint64(maxSeed):
-		return usageError{fmt.Errorf("--seed must be from 0 to %d (2^63 − 1), as the scenario's seed, got %d", maxSeed, o.seed)}
-	case o.mode != "" && o.mode != "expected" && o.mode != "monte-carlo":
-		return usageError{fmt.Errorf("unknown mode %q (use one of: expected, monte-carlo)", o.mode)}
-	case o.sampling != "" && o.sampling != "random" && o.sampling != "lhs":
-		return usageError{fmt.Errorf("unknown sampling %q (use one of: random, lhs)", o.sampling)}
+	}
+	for _, f := range []struct {
+		name, flag string
+		err        error
+	}{
+		{"trials", "--trials", plan.CheckTrials(o.trials)},
+		{"jobs", "-j", plan.CheckWorkers(o.workers)},
+		{"seed", "--seed", plan.CheckSeed(o.seed)},
+	} {
+		var se *plan.SettingError
+		if c.Flags().Changed(f.name) && errors.As(f.err, &se) {
+			return usageError{fmt.Errorf("%s %s", f.flag, se.Problem)}
+		}
+	}
+	if _, err := plan.ParseMode(o.mode); o.mode != "" && err != nil {
+		return usageError{err}
+	}
+	if _, err := plan.ParseSampling(o.sampling); o.sampling != "" && err != nil {
+		return usageError{err}
 	}
 	return nil
 }
 
-// maxSeed is the largest seed a scenario file takes, which --seed keeps to
-// so that a run's seed can always be written in its scenario.
-var _, maxSeed = scenarios.Bounds("seed")
-
-// settings applies the flags to the scenario's run settings.
+// settings applies the flags, checked, to the scenario's run settings.
 func (o *runOptions) settings(c *cobra.Command, set sim.Settings) plan.Settings {
 	if c.Flags().Changed("trials") {
 		set.Trials = o.trials
@@ -125,14 +127,11 @@ func (o *runOptions) settings(c *cobra.Command, set sim.Settings) plan.Settings 
 		set.Seed = o.seed
 	}
 	set.Workers = o.workers
-	switch o.mode {
-	case "expected":
-		set.Mode = sim.Expected
-	case "monte-carlo":
-		set.Mode = sim.MonteCarlo
+	if o.mode != "" {
+		set.Mode, _ = plan.ParseMode(o.mode)
 	}
 	if o.sampling != "" {
-		set.LHS = o.sampling == "lhs"
+		set.LHS, _ = plan.ParseSampling(o.sampling)
 	}
 	return plan.Settings{Settings: set, Version: csplanVersion()}
 }
@@ -164,7 +163,7 @@ func (o *runOptions) runFlags(c *cobra.Command) (spec shard.Spec, precision floa
 		}
 	}
 	if o.precision != "" {
-		if precision, err = parsePercent(o.precision); err != nil {
+		if precision, err = plan.ParseShare(o.precision); err != nil {
 			return spec, 0, usageError{fmt.Errorf("--precision: %w", err)}
 		}
 	}
@@ -284,18 +283,4 @@ func writePart(c *cobra.Command, dir *files.Dir, f *shard.File, what, out string
 	}
 	return finish(c, dir, func() error { return dir.Write(shard.FileName, data) },
 		saying(c.OutOrStdout(), "%s\nwrote %s (merge the parts with csplan merge)\n", what, out))
-}
-
-// parsePercent reads "0.5%" or "0.005".
-func parsePercent(s string) (float64, error) {
-	t := strings.TrimSpace(s)
-	scale := 1.0
-	if strings.HasSuffix(t, "%") {
-		t, scale = strings.TrimSuffix(t, "%"), 0.01
-	}
-	v, err := strconv.ParseFloat(t, 64)
-	if err != nil || !(v > 0 && v*scale < 1) { // NaN too
-		return 0, fmt.Errorf("expected a share such as 0.5%% or 0.005, found %q", s)
-	}
-	return v * scale, nil
 }
