@@ -46,6 +46,25 @@ func finish(c *cobra.Command, dir *files.Dir, write, say func() error, last ...f
 	return say()
 }
 
+// addOutputFlag registers -o DIR, for the commands that write an output
+// directory.
+func addOutputFlag(c *cobra.Command, out *string) {
+	c.Flags().StringVarP(out, "output", "o", "", "output directory (required)")
+}
+
+// addPDFFlag registers --pdf, for the commands that write a report.
+func addPDFFlag(c *cobra.Command, pdf *bool) {
+	c.Flags().BoolVar(pdf, "pdf", false, "also write the charts as PDF")
+}
+
+// needOutput refuses a command of an output directory run without -o.
+func needOutput(c *cobra.Command, out string) error {
+	if out == "" {
+		return usageError{fmt.Errorf("%s: -o DIR is required (the output directory)", c.Name())}
+	}
+	return nil
+}
+
 // saying is a say for finish: it prints format on w.
 func saying(w io.Writer, format string, a ...any) func() error {
 	return func() error {

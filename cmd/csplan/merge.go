@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	"csplan/internal/files"
 	"csplan/plan"
 	"csplan/shard"
@@ -27,8 +25,8 @@ the parts at fault and writes nothing.`,
   csplan merge parts/part-* -o out`,
 		Args: args(cobra.MinimumNArgs(1)),
 		RunE: func(c *cobra.Command, a []string) error {
-			if out == "" {
-				return usageError{fmt.Errorf("merge: -o DIR is required (the output directory)")}
+			if err := needOutput(c, out); err != nil {
+				return err
 			}
 			parts, err := plan.ReadParts(a, csplanVersion())
 			if err != nil {
@@ -49,7 +47,7 @@ the parts at fault and writes nothing.`,
 			return writeRun(c, dir, m.Results, pdf, out)
 		},
 	}
-	c.Flags().StringVarP(&out, "output", "o", "", "output directory (required)")
-	c.Flags().BoolVar(&pdf, "pdf", false, "also write the charts as PDF")
+	addOutputFlag(c, &out)
+	addPDFFlag(c, &pdf)
 	return c
 }

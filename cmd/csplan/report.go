@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"path/filepath"
 
 	"csplan/internal/files"
@@ -23,8 +22,8 @@ replaced only when every file is written.`,
   csplan report out/results.json -o board-pack --pdf`,
 		Args: args(cobra.ExactArgs(1)),
 		RunE: func(c *cobra.Command, a []string) error {
-			if out == "" {
-				return usageError{fmt.Errorf("report: -o DIR is required (the output directory)")}
+			if err := needOutput(c, out); err != nil {
+				return err
 			}
 			data, res, err := plan.ReadResults(a[0])
 			if err != nil {
@@ -44,7 +43,7 @@ replaced only when every file is written.`,
 			return writeReport(c, dir, data, res, pdf, saying(c.OutOrStdout(), "wrote %s\n", out))
 		},
 	}
-	c.Flags().StringVarP(&out, "output", "o", "", "output directory (required)")
-	c.Flags().BoolVar(&pdf, "pdf", false, "also write the charts as PDF")
+	addOutputFlag(c, &out)
+	addPDFFlag(c, &pdf)
 	return c
 }

@@ -58,7 +58,7 @@ the unsharded run would have written, byte for byte.`,
 		},
 	}
 	o.addFlags(c)
-	c.Flags().BoolVar(&o.pdf, "pdf", false, "also write the charts as PDF")
+	addPDFFlag(c, &o.pdf)
 	c.Flags().StringVar(&o.precision, "precision", "", "run trials in doubling rounds until the 95% interval of the metric's mean and of each difference is within this share of the mean (e.g. 0.5%), up to --trials")
 	c.Flags().StringVar(&o.metric, "precision-metric", results.ARREnd, "the metric --precision watches")
 	c.Flags().StringVar(&o.sensitive, "sensitivity", "", "also measure which uncertain inputs move this metric most (as csplan sensitivity does) and add the section to the report")
@@ -79,10 +79,10 @@ func (o *runOptions) shardSpec() (shard.Spec, error) {
 	return spec, nil
 }
 
-// addFlags registers the flags run and sweep share.
+// addFlags registers the flags run, sweep and sensitivity share.
 func (o *runOptions) addFlags(c *cobra.Command) {
+	addOutputFlag(c, &o.out)
 	f := c.Flags()
-	f.StringVarP(&o.out, "output", "o", "", "output directory (required)")
 	f.IntVar(&o.trials, "trials", 0, "number of trials (overrides the scenario)")
 	f.Uint64Var(&o.seed, "seed", 0, "random seed (overrides the scenario)")
 	f.IntVarP(&o.workers, "jobs", "j", 0, "parallel workers (default: all cores)")
@@ -93,8 +93,8 @@ func (o *runOptions) addFlags(c *cobra.Command) {
 
 // check rejects flag values before any work is done.
 func (o *runOptions) check(c *cobra.Command) error {
-	if o.out == "" {
-		return usageError{fmt.Errorf("%s: -o DIR is required (the output directory)", c.Name())}
+	if err := needOutput(c, o.out); err != nil {
+		return err
 	}
 	for _, f := range []struct {
 		name, flag string
