@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"csplan/scenarios"
+	"csplan/scenarios/calibrate"
 	"csplan/sim"
 )
 
@@ -78,4 +79,21 @@ func ParseShare(s string) (float64, error) {
 		return 0, fmt.Errorf("expected a share such as 0.5%% or 0.005, found %q", s)
 	}
 	return v * scale, nil
+}
+
+// Check refuses options that Calibrate cannot honour: the written
+// scenario's horizon or trials out of a scenario file's bounds
+// (scenarios.Bounds), or a negative number of periods. Calibrate checks
+// them first.
+func (o CalibrateOptions) Check() error {
+	if lo, hi := scenarios.Bounds("horizon_months"); int64(o.Scenario.Horizon) < lo || int64(o.Scenario.Horizon) > hi {
+		return &SettingError{"horizon", fmt.Sprintf("%d is out of range: a scenario runs from %d to %d months", o.Scenario.Horizon, lo, hi)}
+	}
+	if lo, hi := scenarios.Bounds("trials"); int64(o.Scenario.Trials) < lo || int64(o.Scenario.Trials) > hi {
+		return &SettingError{"trials", fmt.Sprintf("%d is out of range: a scenario runs from %d to %s trials", o.Scenario.Trials, lo, calibrate.FormatAmount(float64(hi)))}
+	}
+	if o.Periods < 0 {
+		return &SettingError{"periods", fmt.Sprintf("%d is negative: give the number of periods to fit, or 0 for all", o.Periods)}
+	}
+	return nil
 }

@@ -1,8 +1,10 @@
 package plan
 
 import (
+	"context"
 	"testing"
 
+	"csplan/scenarios/calibrate"
 	"csplan/sim"
 )
 
@@ -55,4 +57,30 @@ func errText(err error) string {
 		return ""
 	}
 	return err.Error()
+}
+
+// Calibrate refuses a written scenario that a scenario file would refuse,
+// before it reads anything.
+func TestCalibrateOptionsCheck(t *testing.T) {
+	ok := CalibrateOptions{Scenario: calibrate.ScenarioOptions{Horizon: 36, Trials: 2000}}
+	if err := ok.Check(); err != nil {
+		t.Errorf("Check: %v", err)
+	}
+	for _, tc := range []struct {
+		opt  func(*CalibrateOptions)
+		want string
+	}{
+		{func(o *CalibrateOptions) { o.Scenario.Horizon = 241 }, "horizon 241 is out of range: a scenario runs from 1 to 240 months"},
+		{func(o *CalibrateOptions) { o.Scenario.Trials = 0 }, "trials 0 is out of range: a scenario runs from 1 to 10,000,000 trials"},
+		{func(o *CalibrateOptions) { o.Periods = -1 }, "periods -1 is negative: give the number of periods to fit, or 0 for all"},
+	} {
+		o := ok
+		tc.opt(&o)
+		if got := errText(o.Check()); got != tc.want {
+			t.Errorf("got %q, want %q", got, tc.want)
+		}
+		if _, err := Calibrate(context.Background(), "no-such-file.csv", o); errText(err) != tc.want {
+			t.Errorf("Calibrate: %v, want %q", err, tc.want)
+		}
+	}
 }

@@ -85,6 +85,9 @@ type Calibrated struct {
 // calibrate.CalibrateCohort) and writes the scenario of the fits, which it
 // checks, so that a failure comes before anything is printed or written.
 func Calibrate(ctx context.Context, path string, opt CalibrateOptions) (*Calibrated, error) {
+	if err := opt.Check(); err != nil {
+		return nil, err
+	}
 	f, err := openCSV(ctx, historyInput, path)
 	if err != nil {
 		return nil, err

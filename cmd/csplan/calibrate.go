@@ -9,7 +9,6 @@ import (
 	"csplan/plan"
 	"csplan/report"
 	"csplan/report/history"
-	"csplan/scenarios"
 	"csplan/scenarios/calibrate"
 
 	"github.com/spf13/cobra"
@@ -72,14 +71,8 @@ func (o calibrateOptions) options() (plan.CalibrateOptions, error) {
 	if opt.Read, err = readOptions(o.dups); err != nil {
 		return opt, fmt.Errorf("calibrate: %w", err)
 	}
-	if lo, hi := scenarios.Bounds("horizon_months"); int64(o.horizon) < lo || int64(o.horizon) > hi {
-		return opt, fmt.Errorf("calibrate: --horizon %d is out of range: a scenario runs from %d to %d months", o.horizon, lo, hi)
-	}
-	if lo, hi := scenarios.Bounds("trials"); int64(o.trials) < lo || int64(o.trials) > hi {
-		return opt, fmt.Errorf("calibrate: --trials %d is out of range: a scenario runs from %d to %s trials", o.trials, lo, calibrate.FormatAmount(float64(hi)))
-	}
-	if o.periods < 0 {
-		return opt, fmt.Errorf("calibrate: --periods %d is negative: give the number of periods to fit, or 0 for all", o.periods)
+	if err := opt.Check(); err != nil {
+		return opt, fmt.Errorf("calibrate: %w", flagError(err))
 	}
 	if opt.Name == "" {
 		opt.Name = "calibrated.yaml"

@@ -97,16 +97,15 @@ func (o *runOptions) check(c *cobra.Command) error {
 		return err
 	}
 	for _, f := range []struct {
-		name, flag string
-		err        error
+		name string
+		err  error
 	}{
-		{"trials", "--trials", plan.CheckTrials(o.trials)},
-		{"jobs", "-j", plan.CheckWorkers(o.workers)},
-		{"seed", "--seed", plan.CheckSeed(o.seed)},
+		{"trials", plan.CheckTrials(o.trials)},
+		{"jobs", plan.CheckWorkers(o.workers)},
+		{"seed", plan.CheckSeed(o.seed)},
 	} {
-		var se *plan.SettingError
-		if c.Flags().Changed(f.name) && errors.As(f.err, &se) {
-			return usageError{fmt.Errorf("%s %s", f.flag, se.Problem)}
+		if c.Flags().Changed(f.name) && f.err != nil {
+			return usageError{flagError(f.err)}
 		}
 	}
 	if _, err := plan.ParseMode(o.mode); o.mode != "" && err != nil {
@@ -116,6 +115,20 @@ func (o *runOptions) check(c *cobra.Command) error {
 		return usageError{err}
 	}
 	return nil
+}
+
+// flagError is err with the setting that plan refused named by its flag:
+// --trials, -j for workers.
+func flagError(err error) error {
+	var se *plan.SettingError
+	if !errors.As(err, &se) {
+		return err
+	}
+	flag := "--" + se.Setting
+	if se.Setting == "workers" {
+		flag = "-j"
+	}
+	return fmt.Errorf("%s %s", flag, se.Problem)
 }
 
 // settings applies the flags, checked, to the scenario's run settings.
