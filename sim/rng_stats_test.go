@@ -9,8 +9,8 @@ package sim
 //
 // Every test uses fixed seeds and is deterministic. Its bounds are derived
 // as if the draws were random: a chi-square statistic is compared with its
-// critical value at a false-alarm rate of statsAlpha = 1e-6, and a sample
-// moment or frequency with its closed form plus or minus statsZ = 5
+// critical value at a false-alarm rate of stattest.Alpha = 1e-6, and a sample
+// moment or frequency with its closed form plus or minus stattest.ZTol = 5
 // standard errors (a two-sided normal false-alarm rate of 5.7e-7), so a
 // correct generator fails any one check with negligible probability.
 
@@ -20,56 +20,14 @@ import (
 	"sort"
 	"testing"
 
+	"csplan/internal/stattest"
+
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
 const (
-	statsAlpha = 1e-6
-	statsZ     = 5.0
-	statsSeed  = 20240614
+	statsSeed = 20240614
 )
-
-// statsChiCrit is the upper statsAlpha critical value of chi-square with df
-// degrees of freedom.
-func statsChiCrit(df int) float64 {
-	return distuv.ChiSquared{K: float64(df)}.Quantile(1 - statsAlpha)
-}
-
-// statsCheckChi compares Pearson's statistic sum (O - E)^2 / E with its
-// critical value on len(obs) - 1 degrees of freedom (the expected counts
-// are fully specified, no parameter is estimated).
-func statsCheckChi(t *testing.T, name string, obs []int, exp []float64) {
-	t.Helper()
-	var x float64
-	for i, o := range obs {
-		d := float64(o) - exp[i]
-		x += d * d / exp[i]
-	}
-	df := len(obs) - 1
-	crit := statsChiCrit(df)
-	t.Logf("%-14s chi-square %8.1f on %4d df, critical value %7.1f", name, x, df, crit)
-	if x > crit {
-		t.Errorf("%s: chi-square %.1f > %.1f on %d df", name, x, crit, df)
-	}
-}
-
-// statsCheckZ reports a statistic more than statsZ standard errors from
-// its closed form, and logs it either way.
-func statsCheckZ(t *testing.T, name string, got, want, se float64) {
-	t.Helper()
-	z := (got - want) / se
-	t.Logf("%-14s %12.6g  closed form %12.6g  SE %9.3g  z %+6.2f", name, got, want, se, z)
-	if math.Abs(z) > statsZ {
-		t.Errorf("%s = %.6g, want %.6g ± %g·%.3g (z = %.2f)", name, got, want, statsZ, se, z)
-	}
-}
-
-// statsCheckFreq compares the frequency of an event of probability p in n
-// draws with p, with the binomial SE sqrt(p (1 - p) / n).
-func statsCheckFreq(t *testing.T, name string, count, n int, p float64) {
-	t.Helper()
-	statsCheckZ(t, name, float64(count)/float64(n), p, math.Sqrt(p*(1-p)/float64(n)))
-}
 
 // statsCheckMoments checks the sample mean and variance of xs against mu
 // and sigma2, given the closed-form fourth central moment mu4. The SE of
@@ -88,8 +46,8 @@ func statsCheckMoments(t *testing.T, xs []float64, mu, sigma2, mu4 float64) {
 	for _, x := range xs {
 		ss += (x - mean) * (x - mean)
 	}
-	statsCheckZ(t, "mean", mean, mu, math.Sqrt(sigma2/n))
-	statsCheckZ(t, "variance", ss/(n-1), sigma2, math.Sqrt((mu4-sigma2*sigma2)/n))
+	stattest.CheckZ(t, "mean", mean, mu, math.Sqrt(sigma2/n))
+	stattest.CheckZ(t, "variance", ss/(n-1), sigma2, math.Sqrt((mu4-sigma2*sigma2)/n))
 }
 
 // centralMu4 is the fourth central moment from the raw moments e1..e4.
@@ -167,8 +125,8 @@ func TestStatsStreamIndependence(t *testing.T) {
 				obs[int(u*g)*g+int(v*g)]++
 				sxy += (u - 0.5) * (v - 0.5)
 			}
-			statsCheckZ(t, "correlation", 12*sxy/n, 0, 1/math.Sqrt(n))
-			statsCheckChi(t, "32×32 grid", obs, exp)
+			stattest.CheckZ(t, "correlation", 12*sxy/n, 0, 1/math.Sqrt(n))
+			stattest.CheckChi(t, "32×32 grid", obs, exp)
 		})
 	}
 }
@@ -201,9 +159,9 @@ func statsCheckContinuous(t *testing.T, xs []float64, quantile func(float64) flo
 		prev = p
 	}
 	exp[len(ps)] = n * (1 - prev)
-	statsCheckChi(t, "quantile bins", obs, exp)
-	statsCheckFreq(t, "P(X<q.001)", obs[0]+obs[1], len(xs), 1e-3)
-	statsCheckFreq(t, "P(X>q.999)", obs[len(obs)-1]+obs[len(obs)-2], len(xs), 1e-3)
+	stattest.CheckChi(t, "quantile bins", obs, exp)
+	stattest.CheckFreq(t, "P(X<q.001)", obs[0]+obs[1], len(xs), 1e-3)
+	stattest.CheckFreq(t, "P(X>q.999)", obs[len(obs)-1]+obs[len(obs)-2], len(xs), 1e-3)
 }
 
 // statsCheckDiscrete compares the counts of integer draws with a pmf on
@@ -246,8 +204,8 @@ func statsCheckDiscrete(t *testing.T, ks []int, pmf func(int) float64) {
 			tail++
 		}
 	}
-	statsCheckChi(t, "pmf cells", obs, exp)
-	statsCheckFreq(t, fmt.Sprintf("P(X>=%d)", tailK), tail, len(ks), tailP)
+	stattest.CheckChi(t, "pmf cells", obs, exp)
+	stattest.CheckFreq(t, fmt.Sprintf("P(X>=%d)", tailK), tail, len(ks), tailP)
 }
 
 // TestStatsGammaMoments checks gammaRand(a) for a shape below 1 (the

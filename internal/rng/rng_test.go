@@ -9,7 +9,7 @@ package rng
 // any of these statistics is caught. The bounds are nevertheless derived as
 // if the draws were random: a chi-square or KS statistic is compared with its
 // critical value at a false-alarm rate of alpha = 1e-6, and a sample moment
-// or frequency with its closed form plus or minus zTol = 5 standard errors
+// or frequency with its closed form plus or minus stattest.ZTol = 5 standard errors
 // (a two-sided normal false-alarm rate of 5.7e-7), so a correct generator
 // fails any one check with negligible probability, whatever the keys.
 
@@ -18,33 +18,10 @@ import (
 	"sort"
 	"testing"
 
-	"gonum.org/v1/gonum/stat/distuv"
+	"csplan/internal/stattest"
 )
 
-const (
-	// alpha is the false-alarm rate of every chi-square and KS test.
-	alpha = 1e-6
-	// zTol is the tolerance of every moment and frequency check, in
-	// standard errors.
-	zTol = 5.0
-)
-
-// chiSquareCrit is the upper alpha critical value of the chi-square
-// distribution with df degrees of freedom.
-func chiSquareCrit(df int) float64 {
-	return distuv.ChiSquared{K: float64(df)}.Quantile(1 - alpha)
-}
-
-// chiSquare is Pearson's statistic sum (O - E)^2 / E of observed counts
-// against expected counts.
-func chiSquare(obs []int, exp []float64) float64 {
-	var x float64
-	for i, o := range obs {
-		d := float64(o) - exp[i]
-		x += d * d / exp[i]
-	}
-	return x
-}
+const alpha = stattest.Alpha // the false-alarm rate of the KS tests
 
 // ksCrit is the alpha critical value of the one-sample Kolmogorov-Smirnov
 // statistic D_n: P(sqrt(n) D_n > c) -> 2 sum_{k>=1} (-1)^(k-1) exp(-2 k^2
@@ -86,24 +63,6 @@ func ksStat(xs []float64, cdf func(float64) float64) float64 {
 		d = max(d, f-float64(i)/n, float64(i+1)/n-f)
 	}
 	return d
-}
-
-// checkZ reports a statistic more than zTol standard errors from its
-// closed form, and logs it either way.
-func checkZ(t *testing.T, name string, got, want, se float64) {
-	t.Helper()
-	z := (got - want) / se
-	t.Logf("%-14s %12.6g  closed form %12.6g  SE %9.3g  z %+6.2f", name, got, want, se, z)
-	if math.Abs(z) > zTol {
-		t.Errorf("%s = %.6g, want %.6g ± %g·%.3g (z = %.2f)", name, got, want, zTol, se, z)
-	}
-}
-
-// checkFreq compares the count of n draws that fall in an event of
-// probability p with np, using the binomial SE sqrt(n p (1 - p)).
-func checkFreq(t *testing.T, name string, count, n int, p float64) {
-	t.Helper()
-	checkZ(t, name, float64(count)/float64(n), p, math.Sqrt(p*(1-p)/float64(n)))
 }
 
 // normPath peeks at the first draw a Norm call on s would make (s is a
@@ -217,13 +176,13 @@ func TestRngUniformChiSquare(t *testing.T) {
 	for i := range exp {
 		exp[i] = float64(n) / bins
 	}
-	x, crit := chiSquare(obs, exp), chiSquareCrit(bins-1)
+	x, crit := stattest.ChiSquare(obs, exp), stattest.ChiSquareCrit(bins-1)
 	t.Logf("chi-square %.1f on %d df, critical value %.1f at alpha %g", x, bins-1, crit, alpha)
 	if x > crit {
 		t.Errorf("uniform chi-square %.1f > %.1f", x, crit)
 	}
-	checkZ(t, "mean", sum/n, 0.5, math.Sqrt(1.0/12/n))
-	checkZ(t, "variance", sum2/n, 1.0/12, math.Sqrt((1.0/80-1.0/144)/n))
+	stattest.CheckZ(t, "mean", sum/n, 0.5, math.Sqrt(1.0/12/n))
+	stattest.CheckZ(t, "variance", sum2/n, 1.0/12, math.Sqrt((1.0/80-1.0/144)/n))
 }
 
 // TestRngUniformSerialPairs checks independence of successive draws of a
@@ -244,13 +203,13 @@ func TestRngUniformSerialPairs(t *testing.T) {
 	for i := range exp {
 		exp[i] = float64(n) / (g * g)
 	}
-	x, crit := chiSquare(obs, exp), chiSquareCrit(g*g-1)
+	x, crit := stattest.ChiSquare(obs, exp), stattest.ChiSquareCrit(g*g-1)
 	t.Logf("pair chi-square %.1f on %d df, critical value %.1f", x, g*g-1, crit)
 	if x > crit {
 		t.Errorf("serial pair chi-square %.1f > %.1f", x, crit)
 	}
 	// With the known mean and variance, r = 12 * mean((u - 1/2)(v - 1/2)).
-	checkZ(t, "correlation", 12*sxy/n, 0, 1/math.Sqrt(n))
+	stattest.CheckZ(t, "correlation", 12*sxy/n, 0, 1/math.Sqrt(n))
 }
 
 // TestRngIndexUniform checks Index(m) for a small, a non-power-of-two and a
@@ -276,7 +235,7 @@ func TestRngIndexUniform(t *testing.T) {
 			lo, hi := (b*m+bins-1)/bins, ((b+1)*m+bins-1)/bins
 			exp[b] = float64(n) * float64(hi-lo) / float64(m)
 		}
-		x, crit := chiSquare(obs, exp), chiSquareCrit(bins-1)
+		x, crit := stattest.ChiSquare(obs, exp), stattest.ChiSquareCrit(bins-1)
 		t.Logf("Index(%d): chi-square %.1f on %d df, critical value %.1f", m, x, bins-1, crit)
 		if x > crit {
 			t.Errorf("Index(%d) chi-square %.1f > %.1f", m, x, crit)
@@ -349,15 +308,15 @@ func TestRngNormMomentsAndTails(t *testing.T) {
 		m4 += d2 * d2
 	}
 	m2, m3, m4 = m2/n, m3/n, m4/n
-	checkZ(t, "mean", mean, 0, math.Sqrt(1.0/n))
-	checkZ(t, "variance", m2, 1, math.Sqrt(2.0/n))
-	checkZ(t, "skewness", m3/math.Pow(m2, 1.5), 0, math.Sqrt(6.0/n))
-	checkZ(t, "kurtosis", m4/(m2*m2), 3, math.Sqrt(24.0/n))
-	checkFreq(t, "P(|Z|>2)", abs2, n, 2*normSurv(2))
-	checkFreq(t, "P(Z>3)", gt3, n, normSurv(3))
-	checkFreq(t, "P(Z>4)", gt4, n, normSurv(4))
-	checkFreq(t, "P(Z>rn)", tailPos, n, normSurv(zigRn))
-	checkFreq(t, "P(Z<-rn)", tailNeg, n, normSurv(zigRn))
+	stattest.CheckZ(t, "mean", mean, 0, math.Sqrt(1.0/n))
+	stattest.CheckZ(t, "variance", m2, 1, math.Sqrt(2.0/n))
+	stattest.CheckZ(t, "skewness", m3/math.Pow(m2, 1.5), 0, math.Sqrt(6.0/n))
+	stattest.CheckZ(t, "kurtosis", m4/(m2*m2), 3, math.Sqrt(24.0/n))
+	stattest.CheckFreq(t, "P(|Z|>2)", abs2, n, 2*normSurv(2))
+	stattest.CheckFreq(t, "P(Z>3)", gt3, n, normSurv(3))
+	stattest.CheckFreq(t, "P(Z>4)", gt4, n, normSurv(4))
+	stattest.CheckFreq(t, "P(Z>rn)", tailPos, n, normSurv(zigRn))
+	stattest.CheckFreq(t, "P(Z<-rn)", tailNeg, n, normSurv(zigRn))
 	if tailPos+tailNeg == 0 {
 		t.Errorf("the ziggurat's tail beyond %g was never reached", zigRn)
 	}
@@ -430,13 +389,13 @@ func TestRngExpMomentsAndTails(t *testing.T) {
 	for _, e := range xs {
 		m2 += (e - mean) * (e - mean)
 	}
-	checkZ(t, "mean", mean, 1, math.Sqrt(1.0/n))
-	checkZ(t, "variance", m2/n, 1, math.Sqrt(8.0/n))
-	checkZ(t, "E[E^3]", sum3/n, 6, math.Sqrt((720-36)/float64(n)))
-	checkZ(t, "E[E^4]", sum4/n, 24, math.Sqrt((40320-576)/float64(n)))
-	checkFreq(t, "P(E>5)", gt5, n, math.Exp(-5))
-	checkFreq(t, "P(E>8)", gt8, n, math.Exp(-8))
-	checkFreq(t, "P(E>re)", tail, n, math.Exp(-zigRe))
+	stattest.CheckZ(t, "mean", mean, 1, math.Sqrt(1.0/n))
+	stattest.CheckZ(t, "variance", m2/n, 1, math.Sqrt(8.0/n))
+	stattest.CheckZ(t, "E[E^3]", sum3/n, 6, math.Sqrt((720-36)/float64(n)))
+	stattest.CheckZ(t, "E[E^4]", sum4/n, 24, math.Sqrt((40320-576)/float64(n)))
+	stattest.CheckFreq(t, "P(E>5)", gt5, n, math.Exp(-5))
+	stattest.CheckFreq(t, "P(E>8)", gt8, n, math.Exp(-8))
+	stattest.CheckFreq(t, "P(E>re)", tail, n, math.Exp(-zigRe))
 	if tail == 0 {
 		t.Errorf("the ziggurat's tail beyond %g was never reached", zigRe)
 	}
@@ -489,10 +448,10 @@ func TestRngZigguratTails(t *testing.T) {
 	}
 	qrn := normSurv(zigRn)
 	lambda := math.Exp(-zigRn*zigRn/2) / math.Sqrt(2*math.Pi) / qrn
-	checkFreq(t, "P(|Z|>rn)", len(ny), n, 2*qrn)
-	checkZ(t, "E[|Z|-rn]", mean(ny), lambda-zigRn, math.Sqrt((1+zigRn*lambda-lambda*lambda)/float64(len(ny))))
-	checkFreq(t, "P(E>re)", len(ey), n, math.Exp(-zigRe))
-	checkZ(t, "E[E-re]", mean(ey), 1, 1/math.Sqrt(float64(len(ey))))
+	stattest.CheckFreq(t, "P(|Z|>rn)", len(ny), n, 2*qrn)
+	stattest.CheckZ(t, "E[|Z|-rn]", mean(ny), lambda-zigRn, math.Sqrt((1+zigRn*lambda-lambda*lambda)/float64(len(ny))))
+	stattest.CheckFreq(t, "P(E>re)", len(ey), n, math.Exp(-zigRe))
+	stattest.CheckZ(t, "E[E-re]", mean(ey), 1, 1/math.Sqrt(float64(len(ey))))
 	for _, c := range []struct {
 		name string
 		xs   []float64
@@ -539,8 +498,8 @@ func TestRngNormExpKolmogorovSmirnov(t *testing.T) {
 // and its tail path with the rates its tables imply.
 func checkPaths(t *testing.T, wedgeIn, tailIn, n int, pw, pt float64) {
 	t.Helper()
-	checkFreq(t, "wedge entry", wedgeIn, n, pw)
-	checkFreq(t, "tail entry", tailIn, n, pt)
+	stattest.CheckFreq(t, "wedge entry", wedgeIn, n, pw)
+	stattest.CheckFreq(t, "tail entry", tailIn, n, pt)
 }
 
 // checkEquiprobable is the chi-square test of n draws counted in obs over
@@ -551,7 +510,7 @@ func checkEquiprobable(t *testing.T, name string, obs []int, n int) {
 	for i := range exp {
 		exp[i] = float64(n) / float64(len(obs))
 	}
-	x, crit := chiSquare(obs, exp), chiSquareCrit(len(obs)-1)
+	x, crit := stattest.ChiSquare(obs, exp), stattest.ChiSquareCrit(len(obs)-1)
 	t.Logf("equiprobable-bin chi-square %.1f on %d df, critical value %.1f", x, len(obs)-1, crit)
 	if x > crit {
 		t.Errorf("%s chi-square %.1f > %.1f", name, x, crit)
