@@ -70,9 +70,10 @@ func (b *builder) model() sim.Model {
 	}
 	m.Team = b.team()
 	m.Response = sim.Response{
-		Churn:      b.curve("coverage_response.churn", f.Response.Churn, -1),
-		Upsell:     b.curve("coverage_response.upsell", f.Response.Upsell, +1),
-		Onboarding: b.curve("coverage_response.onboarding", f.Response.Onboarding, +1),
+		Churn:        b.curve("coverage_response.churn", f.Response.Churn, -1),
+		Upsell:       b.curve("coverage_response.upsell", f.Response.Upsell, +1),
+		Onboarding:   b.curve("coverage_response.onboarding", f.Response.Onboarding, +1),
+		MemoryMonths: f.Response.MemoryMonths,
 	}
 	m.Economics = b.economics()
 	m.Valuation = b.valuation()

@@ -121,9 +121,10 @@ type StepSpec struct {
 
 // ResponseSpec are the coverage response curves.
 type ResponseSpec struct {
-	Churn      CurveSpec `yaml:"churn" default:"[[0, 2.0], [0.5, 1.4], [1, 1.0]]" doc:"Churn multiplier by coverage; must not rise with coverage"`
-	Upsell     CurveSpec `yaml:"upsell" default:"[[0, 0.3], [1, 1.0]]" doc:"Upsell probability multiplier by coverage; must not fall with coverage"`
-	Onboarding CurveSpec `yaml:"onboarding" default:"[[0, 0.85], [1, 1.0]]" doc:"Onboarding success multiplier by coverage; must not fall with coverage"`
+	Churn        CurveSpec `yaml:"churn" default:"[[0, 2.0], [0.5, 1.4], [1, 1.0]]" doc:"Churn multiplier by coverage; must not rise with coverage"`
+	Upsell       CurveSpec `yaml:"upsell" default:"[[0, 0.3], [1, 1.0]]" doc:"Upsell probability multiplier by coverage; must not fall with coverage"`
+	Onboarding   CurveSpec `yaml:"onboarding" default:"[[0, 0.85], [1, 1.0]]" doc:"Onboarding success multiplier by coverage; must not fall with coverage"`
+	MemoryMonths int       `yaml:"memory_months" kind:"int" default:"12" min:"1" max:"60" doc:"Months of coverage an event responds to: a renewal or an upsell opportunity responds to the mean coverage since the account's last renewal (or its start), at most this many months; onboarding to its onboarding months. 1: the event's month alone"`
 }
 
 // EconomicsSpec are cost assumptions.

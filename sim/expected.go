@@ -29,9 +29,10 @@ type group struct {
 	// base is the MRR per dollar of an account that has had its price
 	// increases and no upsell or contraction: where most of the group's
 	// accounts are, and so the MRR priority assignment ranks the group by.
-	base         []float64
-	cov, joinCov float64 // coverage this month and in the join month
-	referred     bool    // referred logos and champion moves
+	base     []float64
+	cov      float64   // coverage this month
+	covs     []float64 // coverage by month from the join month (coverage memory)
+	referred bool      // referred logos and champion moves
 	// sBG under a coverage multiplier: survival weights of the accounts
 	// at fixed propensities θ (see sbgChurn).
 	theta, thetaSurv []float64
@@ -114,10 +115,10 @@ func (w *worker) expectedTrial(m *Model, netRate NetRate) {
 		}
 		w.shareExpected(active, mo, m.Team.Assignment, teamOn)
 		for _, g := range gs.all {
-			switch {
-			case g.join == mo:
-				g.joinCov = g.cov
-			case g.join < mo:
+			if g.join <= mo {
+				g.covs[mo] = g.cov
+			}
+			if g.join < mo {
 				g.advance(mo, netRate, &m.Response, teamOn)
 			}
 		}
@@ -332,7 +333,8 @@ func sortedInts(m map[int]float64) []int {
 func newGroup(r *segRun, join, firstRenewal, h int, weight, count float64) *group {
 	g := &group{r: r, join: join, firstRenewal: firstRenewal, weight: weight, count: count,
 		e: make([]float64, h+2), surv: make([]float64, h+2), price: make([]float64, h+2),
-		expand: make([]float64, h+2), contract: make([]float64, h+2), base: make([]float64, h+2), failAt: -1, cov: 1, joinCov: 1}
+		expand: make([]float64, h+2), contract: make([]float64, h+2), base: make([]float64, h+2), failAt: -1, cov: 1,
+		covs: make([]float64, h+2)}
 	g.first, g.step = r.churnOpportunities(join, firstRenewal)
 	g.anchor = r.anchor(join, firstRenewal)
 	if join > 0 {
@@ -348,15 +350,20 @@ func newGroup(r *segRun, join, firstRenewal, h int, weight, count float64) *grou
 // (1 − contraction), the expectation of the account-level simulation; with
 // the additive convention by (1 + price increase + upsell − contraction −
 // churn). With a team, coverage multiplies churn (for sBG segments the
-// propensities of its accounts, see sbgChurn) and the upsell probability; onboarding success uses the join
-// month's coverage.
+// propensities of its accounts, see sbgChurn), the upsell probability and
+// onboarding success, each at the group's mean coverage over the months
+// the event looks back at (coverageFrom, onboarding).
 func (g *group) advance(mo int, netRate NetRate, resp *Response, teamOn bool) {
 	r := g.r
 	churnMult, upMult, onbMult := r.churnMult, r.upMult, r.onbMult
 	if teamOn {
-		churnMult = curveAt(resp.Churn, g.cov)
-		upMult = curveAt(resp.Upsell, g.cov)
-		onbMult = curveAt(resp.Onboarding, g.joinCov)
+		cov := g.meanCov(r.coverageFrom(g.join, g.firstRenewal, mo), mo)
+		churnMult = curveAt(resp.Churn, cov)
+		upMult = curveAt(resp.Upsell, cov)
+		if mo == g.failAt {
+			decided, from := r.onboarding(g.join)
+			onbMult = curveAt(resp.Onboarding, g.meanCov(from, decided))
+		}
 	}
 	if so := r.so; so.raisesChurn() {
 		// The share of accounts whose champion left within the risk
@@ -406,6 +413,18 @@ func (g *group) advance(mo int, netRate NetRate, resp *Response, teamOn bool) {
 		g.expand[mo], g.contract[mo] = grown-kept, grown*co
 		g.e[mo] = grown * (1 - co)
 	}
+}
+
+// meanCov is the group's mean coverage over months [from, to].
+func (g *group) meanCov(from, to int) float64 {
+	if from == to {
+		return g.covs[to]
+	}
+	sum := 0.0
+	for _, c := range g.covs[from : to+1] {
+		sum += c
+	}
+	return sum / float64(to-from+1)
 }
 
 // isOpportunity reports whether month mo is an opportunity of a motion with

@@ -277,6 +277,13 @@ func (c Curve) At(x float64) float64 {
 // probability and onboarding success.
 type Response struct {
 	Churn, Upsell, Onboarding Curve
+	// MemoryMonths is how far back an event looks at coverage: a churn
+	// opportunity or an upsell opportunity responds to the mean coverage of
+	// the months since the account's last renewal (or its start), up to and
+	// including the event's month, at most MemoryMonths of them; onboarding
+	// to the mean over its onboarding months, at most as many. 0 or 1: the
+	// event's month alone.
+	MemoryMonths int
 }
 
 // CostBasis selects how acquisition cost is charged.

@@ -49,6 +49,7 @@ type segInputs struct {
 	upEvery, coEvery int // cadence in months, 0 = at renewal
 	onbSuccess       float64
 	onbMonths        int     // months until a failed onboarding churns (≥ 1)
+	memory           int     // months of coverage an event responds to (Response.MemoryMonths)
 	lambda, growth   float64 // arrivals per month and its annual growth
 	// monotone: an account's MRR never falls before it churns (no
 	// contraction, no price cut), which allows calendar booking.
@@ -254,6 +255,7 @@ func resolve(m *Model, d *drawer, out []segRun) []segRun {
 			r.hoursPerAccount = s.HoursPerAccount()
 		}
 		r.onbMonths = max(1, s.OnboardingMonths)
+		r.memory = max(1, m.Response.MemoryMonths)
 		if s.Acquisition.PerMonth.Dist != nil {
 			r.lambda = d.draw(s.Acquisition.PerMonth)
 			r.growth = d.draw(s.Acquisition.Growth)
@@ -293,6 +295,39 @@ func (r *segRun) anchor(join, firstRenewal int) int {
 		return join
 	}
 	return firstRenewal - r.term
+}
+
+// coverageFrom is the first month whose coverage an event in month m of an
+// account responds to (coverage memory; the event responds to the mean
+// coverage of months coverageFrom to m): the month after the account's
+// last renewal before m (or after it joined; join 0 is the opening book),
+// at most r.memory months back, never before month 1. Renewals fall every
+// term months from firstRenewal, so for the opening book the contract
+// began one term before its first renewal.
+func (r *segRun) coverageFrom(join, firstRenewal, m int) int {
+	if r.memory <= 1 {
+		return m
+	}
+	last := firstRenewal + floorDiv(m-1-firstRenewal, r.term)*r.term
+	return min(m, max(1, join+1, m-r.memory+1, last+1))
+}
+
+// onboarding returns the month in which a new account's onboarding is
+// decided, its last onboarding month (a failure churns the month after),
+// and the first month whose coverage the decision responds to: the
+// onboarding months, at most r.memory of them.
+func (r *segRun) onboarding(join int) (decided, from int) {
+	decided = join + r.onbMonths - 1
+	return decided, max(join, decided-r.memory+1)
+}
+
+// floorDiv is a / b rounded down, b > 0.
+func floorDiv(a, b int) int {
+	q := a / b
+	if a%b != 0 && a < 0 {
+		q--
+	}
+	return q
 }
 
 // onboardingFails reports whether a new account, drawing u, fails

@@ -45,6 +45,16 @@ type refAcct struct {
 	u, theta, onbU       float64
 	gone                 bool
 	path                 []float64 // MRR at the end of each month (0 before joining and after churning)
+	covs                 []float64 // its coverage by month
+}
+
+// mean is the account's mean coverage over months [from, to].
+func (a *refAcct) mean(from, to int) float64 {
+	sum := 0.0
+	for mo := from; mo <= to; mo++ {
+		sum += a.covs[mo]
+	}
+	return sum / float64(to-from+1)
 }
 
 type refOut struct {
@@ -64,7 +74,7 @@ func refServed(w *worker, m *Model) refOut {
 	}
 	add := func(r *segRun, key uint64, mrr float64, join, firstRenewal int) {
 		a := &refAcct{r: r, join: join, firstRenew: firstRenewal, mrr: mrr, theta: -1, onbFailAt: -1, nextChamp: -1,
-			path: make([]float64, h+1)}
+			path: make([]float64, h+1), covs: make([]float64, h+1)}
 		a.path[join] = mrr
 		if so := r.so; so != nil && so.champLog != 0 {
 			a.champS = newStream(key, purposeChampion)
@@ -198,7 +208,8 @@ func refServed(w *worker, m *Model) refOut {
 		}
 		out.n[mo] = float64(len(live))
 		for k, a := range live {
-			refMonth(a, mo, h, cov[k], resp, moves)
+			a.covs[mo] = cov[k]
+			refMonth(a, mo, h, resp, moves)
 		}
 		clear(active)
 		for _, a := range accts {
@@ -229,10 +240,13 @@ func refServed(w *worker, m *Model) refOut {
 	return out
 }
 
-func refMonth(a *refAcct, m, h int, cov float64, resp *Response, moves [][]int) {
+func refMonth(a *refAcct, m, h int, resp *Response, moves [][]int) {
 	r := a.r
-	if m == a.join && a.join > 0 {
-		success := math.Min(1, r.onbSuccessBase*curveAt(resp.Onboarding, cov))
+	// Coverage memory: events respond to the mean coverage since the
+	// account's window opened.
+	cov := a.mean(r.coverageFrom(a.join, a.firstRenew, m), m)
+	if decided, from := r.onboarding(a.join); m == decided && a.join > 0 {
+		success := math.Min(1, r.onbSuccessBase*curveAt(resp.Onboarding, a.mean(from, m)))
 		if success < 1 && a.onbU >= success {
 			a.onbFailAt = a.join + r.onbMonths
 		}
@@ -394,7 +408,7 @@ func reviewRich() Model {
 	},
 		Response: Response{Churn: Curve{X: []float64{0, 0.5, 1}, Y: []float64{2.5, 1.5, 1}},
 			Upsell:     Curve{X: []float64{0, 1}, Y: []float64{0.2, 1}},
-			Onboarding: Curve{X: []float64{0, 1}, Y: []float64{0.6, 1}}},
+			Onboarding: Curve{X: []float64{0, 1}, Y: []float64{0.6, 1}}, MemoryMonths: 12},
 	}
 }
 
@@ -487,6 +501,8 @@ func TestLockstepVariants(t *testing.T) {
 			m.Response.Churn = Curve{X: []float64{0, 1}, Y: []float64{2, 0.8}}
 			m.Segments[0].Churn = Churn{SBG: &SBG{Alpha: fixed(0.7), Beta: fixed(1.2)}}
 		}},
+		{"no coverage memory", func(m *Model) { m.Response.MemoryMonths = 1 }},
+		{"three months of coverage memory", func(m *Model) { m.Response.MemoryMonths = 3 }},
 		{"contraction to zero", func(m *Model) {
 			m.Segments[0].Contraction = Movement{Cadence: Quarterly, Probability: fixed(0.2), Size: dist.Const(1)}
 		}},

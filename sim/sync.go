@@ -47,12 +47,15 @@ type live struct {
 	periods          int32 // churn opportunities survived
 	nextRenew        int32
 	onbFailAt        int32
+	onbAt            int32 // month its onboarding is decided (never: decided)
+	span             int32 // its priority slot since a month: l.spans
 	nextChamp        int32 // month the champion next leaves (second order)
 	riskUntil        int32 // churn is raised before this month
 	churnS           stream
 	champS, moveS    stream
 	churn            hazard
 	u, theta         float64 // sBG: uniform until θ is drawn (θ < 0: not yet)
+	onbU             float64 // onboarding uniform, until onbAt
 	up, co           motion
 	ups, cos         evList // its events so far
 	referred         bool
@@ -67,6 +70,11 @@ type motion struct {
 	next, step int32 // next opportunity not yet counted (> horizon: none)
 	z          hazard
 }
+
+// slotSpan is the priority slot an account held from a month on, linked
+// to the one it held before: coverage memory reads the coverage of past
+// months in the slot the account had then.
+type slotSpan struct{ from, slot, prev int32 }
 
 // evList is a linked list of an account's events in the stepper's arena.
 type evList struct{ head, tail int32 }
@@ -115,6 +123,7 @@ func slotOf(mrr float64) int {
 type lockstep struct {
 	accts  []live
 	events []lsEvent
+	spans  []slotSpan
 	cal    [][]int32     // accounts to visit, by month
 	cut    []int         // the month's coverage rule (cutNone, cutEven or a slot)
 	frac   []float64     // the coverage of the cut slot, or the even share
@@ -239,7 +248,10 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 			}
 			w.visit(i, m, resp)
 		}
-		if l.cut[m] == cutNone && m < h && !w.check.lockstep && l.spareAfter(w, m, team.hours, acc) {
+		// Coverage memory: the months an event may still look back at
+		// must have been fully covered too.
+		full := l.hiCut.max(max(0, m-max(1, resp.MemoryMonths)+1), m) == cutNone
+		if full && m < h && !w.check.lockstep && l.spareAfter(w, m, team.hours, acc) {
 			w.finish(m, resp, acc)
 			break
 		}
@@ -353,6 +365,14 @@ func (w *worker) complete(a *live, m int, resp *Response) {
 	r := a.r
 	h := w.b.h
 	churnAt := h + 1
+	if int(a.onbAt) <= h {
+		// Onboarding not decided yet: every month it looks at is (or
+		// will be) fully covered.
+		if r.onboardingFails(a.onbU, r.cache.full.pOnb) {
+			a.onbFailAt = a.join + int32(r.onbMonths)
+		}
+		a.onbAt = int32(h + 1)
+	}
 	if int(a.onbFailAt) > m {
 		churnAt = min(churnAt, int(a.onbFailAt))
 	}
@@ -414,7 +434,7 @@ func (w *worker) complete(a *live, m int, resp *Response) {
 
 // begin readies the stepper for a trial of horizon h.
 func (l *lockstep) begin(w *worker, h int, resp *Response) {
-	l.accts, l.events = l.accts[:0], l.events[:0]
+	l.accts, l.events, l.spans = l.accts[:0], l.events[:0], l.spans[:0]
 	for len(l.cal) < h+2 {
 		l.cal = append(l.cal, nil)
 	}
@@ -464,8 +484,9 @@ func (w *worker) join(r *segRun, key uint64, mrr float64, join, firstRenewal int
 	h := w.b.h
 	never := int32(h + 1)
 	a := live{r: r, mrr0: mrr, mrr: mrr, join: int32(join), firstRenew: int32(firstRenewal), churnAt: never,
-		slot: int32(slotOf(mrr)), theta: -1, onbFailAt: never, nextChamp: never, nextRenew: never, referred: referred,
+		slot: int32(slotOf(mrr)), theta: -1, onbFailAt: never, onbAt: never, nextChamp: never, nextRenew: never, referred: referred,
 		ups: evList{-1, -1}, cos: evList{-1, -1}}
+	a.span = l.newSpan(max(join, 1), int(a.slot), -1)
 	first, step := r.churnOpportunities(join, firstRenewal)
 	a.nextChurn, a.step = int32(first), int32(step)
 	if r.priceInc != 0 {
@@ -491,10 +512,13 @@ func (w *worker) join(r *segRun, key uint64, mrr float64, join, firstRenewal int
 		a.co.s = newStream(key, purposeContraction)
 	}
 	if join > 0 {
-		// Onboarding is decided with the coverage of the join month, at
-		// the join visit; the stream is the account's own, drawn now.
+		// Onboarding is decided at the visit of its last month, with the
+		// coverage of its months; the stream is the account's own, drawn
+		// now.
 		st := newStream(key, purposeOnboarding)
-		a.u = st.Uniform()
+		a.onbU = st.Uniform()
+		decided, _ := r.onboarding(join)
+		a.onbAt = int32(decided)
 	}
 	l.alive[r.idx]++
 	l.count[l.served[r.idx]].add(int(a.slot), 1)
@@ -632,13 +656,12 @@ func (w *worker) visit(i int32, m int, resp *Response) {
 	r := a.r
 	h := w.b.h
 	m32 := int32(m)
-	cov := l.cov(int(a.slot), m)
-	if m32 == a.join && a.join > 0 {
-		// The onboarding uniform is kept in u until the join visit.
-		if r.onboardingFails(a.u, r.cache.get(r, resp, cov).pOnb) {
-			a.onbFailAt = int32(m + r.onbMonths)
+	if m32 == a.onbAt {
+		_, from := r.onboarding(int(a.join))
+		if r.onboardingFails(a.onbU, r.cache.get(r, resp, l.meanCov(a, from, m)).pOnb) {
+			a.onbFailAt = int32(int(a.join) + r.onbMonths)
 		}
-		a.u = 0
+		a.onbAt = int32(h + 1)
 	}
 	churned := m32 == a.onbFailAt
 	departed := m32 == a.nextChamp
@@ -651,6 +674,7 @@ func (w *worker) visit(i int32, m int, resp *Response) {
 	}
 	if !churned && m32 == a.nextChurn {
 		a.nextChurn += a.step
+		cov := l.meanCov(a, r.coverageFrom(int(a.join), int(a.firstRenew), m), m)
 		churned = w.churnOpportunity(a, m, cov, resp)
 	}
 	if departed && !churned && r.so.moveWin > 0 {
@@ -685,11 +709,42 @@ func (w *worker) visit(i int32, m int, resp *Response) {
 			c.add(int(a.slot), -1)
 			c.add(int(s), 1)
 			a.slot = s
+			a.span = l.newSpan(m+1, int(s), a.span)
 		}
 	}
 	if next := l.nextVisit(a, m, h); next <= h {
 		l.cal[next] = append(l.cal[next], i)
 	}
+}
+
+// newSpan records that an account holds slot from month from on, after
+// span prev (−1: none), and returns its index.
+func (l *lockstep) newSpan(from, slot int, prev int32) int32 {
+	l.spans = append(l.spans, slotSpan{int32(from), int32(slot), prev})
+	return int32(len(l.spans) - 1)
+}
+
+// meanCov is the mean coverage account a had over months [from, to], all
+// shared out already, each read in the slot it held then.
+func (l *lockstep) meanCov(a *live, from, to int) float64 {
+	slot := int(a.slot)
+	if int(l.spans[a.span].from) <= from {
+		if from == to {
+			return l.cov(slot, to)
+		}
+		if c, ok := l.runCov(slot, from, to); ok {
+			return c
+		}
+	}
+	sum, hi := 0.0, to
+	for k := a.span; k >= 0 && hi >= from; k = l.spans[k].prev {
+		sp := l.spans[k]
+		for mo := max(int(sp.from), from); mo <= hi; mo++ {
+			sum += l.cov(int(sp.slot), mo)
+		}
+		hi = int(sp.from) - 1
+	}
+	return sum / float64(to-from+1)
 }
 
 // churnOpportunity decides one churn opportunity of a in month m at
@@ -745,12 +800,15 @@ func (l *lockstep) advance(a *live, mt *motion, m int, size dist.Dist, sign floa
 		// depend on coverage, upsell does.
 		p, lam := r.coQ, -r.logCoKeep
 		if sign > 0 {
+			// Every opportunity of the run responds to coverage from
+			// its window on, which starts no earlier than the first's.
+			from := r.coverageFrom(int(a.join), int(a.firstRenew), next)
 			cov, ok := 0.0, false
-			if end > next {
-				cov, ok = l.runCov(slot, next, end)
+			if end > next && int(l.spans[a.span].from) <= from {
+				cov, ok = l.runCov(slot, from, end)
 			}
 			if !ok {
-				cov, end = l.cov(slot, next), next
+				cov, end = l.meanCov(a, from, next), next
 			}
 			rs := r.cache.get(r, resp, cov)
 			p, lam = rs.pUp, rs.lUp
@@ -801,6 +859,9 @@ func (l *lockstep) nextVisit(a *live, m, h int) int {
 	next := int(min(a.nextChurn, a.nextRenew, a.nextChamp))
 	if int(a.onbFailAt) > m {
 		next = min(next, int(a.onbFailAt))
+	}
+	if int(a.onbAt) > m {
+		next = min(next, int(a.onbAt))
 	}
 	next = min(next, a.up.earliest(l.upMax[r.idx], l.upLam[r.idx], h), a.co.earliest(r.coQ, -r.logCoKeep, h))
 	return max(next, m+1)
