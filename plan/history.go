@@ -2,10 +2,14 @@ package plan
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 
 	"csplan/scenarios"
 	"csplan/scenarios/calibrate"
@@ -41,11 +45,27 @@ func ReadCosts(ctx context.Context, path string, opt calibrate.ReadOptions) (cal
 	return calibrate.ReadCosts(f, path, opt)
 }
 
-// KPIs are the KPIs of h per period of kind (calibrate.PeriodMonth,
-// PeriodQuarter or PeriodYear) and segment, each beside its benchmark,
-// with the CS cost ratio where costs has the months; an error when h has
-// no whole period of kind (shorter periods may do).
+// ParseDuplicates reads what reading a history or costs does with two
+// rows of one account (or of costs) and month: error, or sum them.
+func ParseDuplicates(name string) (calibrate.ReadOptions, error) {
+	err := OneOf("duplicates", name, string(calibrate.DuplicatesError), string(calibrate.DuplicatesSum))
+	return calibrate.ReadOptions{Duplicates: calibrate.Duplicates(name)}, err
+}
+
+// Periods are the kinds of period of KPIs: months, quarters and years.
+var Periods = []string{calibrate.PeriodMonth, calibrate.PeriodQuarter, calibrate.PeriodYear}
+
+// CheckPeriod refuses a kind of period that is none of Periods.
+func CheckPeriod(kind string) error { return OneOf("period", kind, Periods...) }
+
+// KPIs are the KPIs of h per period of kind (one of Periods) and segment,
+// each beside its benchmark, with the CS cost ratio where costs has the
+// months; an error when h has no whole period of kind (shorter periods
+// may do).
 func KPIs(h *calibrate.History, kind string, costs calibrate.Costs) ([]calibrate.KPIRow, error) {
+	if err := CheckPeriod(kind); err != nil {
+		return nil, err
+	}
 	rows := calibrate.KPIs(h, kind, costs)
 	if len(rows) == 0 {
 		return nil, fmt.Errorf("%s: no whole %s with the month before it in the history (%s to %s)", h.Name, kind, h.First, h.Last)
@@ -57,7 +77,7 @@ func KPIs(h *calibrate.History, kind string, costs calibrate.Costs) ([]calibrate
 // and years.
 func AllKPIs(h *calibrate.History, costs calibrate.Costs) []calibrate.KPIRow {
 	var all []calibrate.KPIRow
-	for _, k := range []string{calibrate.PeriodMonth, calibrate.PeriodQuarter, calibrate.PeriodYear} {
+	for _, k := range Periods {
 		all = append(all, calibrate.KPIs(h, k, costs)...)
 	}
 	return all
@@ -69,7 +89,23 @@ type CalibrateOptions struct {
 	Fit      calibrate.Options         // a history's contract term
 	Periods  int                       // a cohort table's periods to fit, 1 to Periods (0: all)
 	Scenario calibrate.ScenarioOptions // the written scenario's horizon and trials
-	Name     string                    // the scenario file's name, in its messages
+	Name     string                    // the scenario file's name, in its messages; default calibrated.yaml
+}
+
+// ParseTerm reads a contract term for CalibrateOptions.Fit: auto (0:
+// detected from when accounts leave), 1 or 12 months.
+func ParseTerm(name string) (months int, err error) {
+	if err := OneOf("term", name, "auto", "1", "12"); err != nil {
+		return 0, err
+	}
+	months, _ = strconv.Atoi(name) // 0 for auto
+	return months, nil
+}
+
+// ChartsDir is where calibrate's charts go by default: beside the
+// scenario file at path, named after it (company.yaml: company-charts).
+func ChartsDir(path string) string {
+	return strings.TrimSuffix(path, filepath.Ext(path)) + "-charts"
 }
 
 // A Calibrated is a history or a cohort table fitted, and the scenario
@@ -110,7 +146,7 @@ func Calibrate(ctx context.Context, path string, opt CalibrateOptions) (*Calibra
 		}
 	}
 	out.Scenario = calibrate.Scenario(out.Calibration, opt.Scenario)
-	if _, err := scenarios.Parse(opt.Name, out.Scenario, nil); err != nil {
+	if _, err := scenarios.Parse(cmp.Or(opt.Name, "calibrated.yaml"), out.Scenario, nil); err != nil {
 		return nil, fmt.Errorf("the calibrated scenario does not validate (a csplan bug; please report it):\n%w", err)
 	}
 	return out, nil

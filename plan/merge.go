@@ -9,27 +9,21 @@ import (
 	"csplan/sim"
 )
 
-// Merged is what Merge puts together: the results of a run or a sweep,
-// the other nil.
-type Merged struct {
-	Results *results.Results // a run's, as Run returns them
-	Sweep   *results.Sweep   // a sweep's, as Sweep returns it
-}
-
 // Merge puts the parts of a sharded run (RunShard) or sweep (SweepShard)
 // together into what the unsharded job returns, to the last bit: the
-// run's results, or the sweep with its best point. The parts must be
+// run's results, or the sweep with its best point (Output.Results or
+// Output.Sweep). The parts must be
 // every shard of one job, once each, as shard.Check makes sure.
-func Merge(ctx context.Context, parts []*shard.File) (Merged, error) {
+func Merge(ctx context.Context, parts []*shard.File) (Output, error) {
 	if len(parts) == 0 {
-		return Merged{}, fmt.Errorf("no parts to merge")
+		return Output{}, fmt.Errorf("no parts to merge")
 	}
 	if parts[0].Kind == shard.KindSweep {
 		sw, err := mergeSweep(parts)
-		return Merged{Sweep: sw}, err
+		return Output{Sweep: sw}, err
 	}
 	res, err := mergeRun(ctx, parts)
-	return Merged{Results: res}, err
+	return Output{Results: res}, err
 }
 
 // mergeRun merges the trials of a run's parts (sim.Merge) and describes

@@ -13,10 +13,7 @@ package plan
 import (
 	"context"
 	"errors"
-	"fmt"
-	"slices"
 	"strconv"
-	"strings"
 
 	"csplan/results"
 	"csplan/scenarios"
@@ -35,15 +32,6 @@ type Settings struct {
 	// Progress, when not nil, is called as trials finish, with how many
 	// are done of how many.
 	Progress func(done, total int)
-}
-
-// CheckMetric says whether name is a metric of the results (arr_end,
-// valuation, ...), and if not, which are.
-func CheckMetric(name string) error {
-	if !slices.Contains(sim.MetricNames[:], name) {
-		return fmt.Errorf("unknown metric %q (use one of: %s)", name, strings.Join(sim.MetricNames[:], ", "))
-	}
-	return nil
 }
 
 // Run simulates the baseline and every option of s on the same random

@@ -34,6 +34,29 @@ func NewAxis(path, rng string) (Axis, error) {
 	return Axis{Path: path, Range: rng, Values: vals}, nil
 }
 
+// ParseAxes reads axes written PATH=RANGE (team.csms=4..16), as NewAxis
+// reads the range, each path once: the first problem is a SettingError of
+// the setting axis.
+func ParseAxes(specs ...string) ([]Axis, error) {
+	var axes []Axis
+	for _, s := range specs {
+		p, r, ok := strings.Cut(s, "=")
+		if !ok {
+			return nil, &SettingError{Setting: "axis", Item: strconv.Quote(s), Err: errors.New("expected PATH=RANGE")}
+		}
+		ax, err := NewAxis(p, r)
+		if err != nil {
+			return nil, &SettingError{Setting: "axis", Item: p, Err: err}
+		}
+		if slices.ContainsFunc(axes, func(a Axis) bool { return a.Path == p }) {
+			return nil, &SettingError{Setting: "axis", Item: p,
+				Problem: "is given twice; a sweep varies each input once (one {axis} for each of up to two inputs)"}
+		}
+		axes = append(axes, ax)
+	}
+	return axes, nil
+}
+
 // maxSweepPoints bounds the values of one axis.
 const maxSweepPoints = 1000
 
@@ -174,11 +197,14 @@ func (g *Grid) Len() int { return len(g.points) }
 // Shard is the points [first, end) that shard spec runs: each shard an
 // equal share of the points, each point with all its trials; the zero
 // Spec runs them all.
-func (g *Grid) Shard(spec shard.Spec) (first, end int) {
+func (g *Grid) Shard(spec shard.Spec) (first, end int) { return shardRange(len(g.points), spec) }
+
+// shardRange is the points [first, end) of total that shard spec runs.
+func shardRange(total int, spec shard.Spec) (first, end int) {
 	if spec.N == 0 {
-		return 0, len(g.points)
+		return 0, total
 	}
-	return spec.I * len(g.points) / spec.N, (spec.I + 1) * len(g.points) / spec.N
+	return spec.I * total / spec.N, (spec.I + 1) * total / spec.N
 }
 
 // CheckWork refuses the points of shard spec (Shard) when they ask for
@@ -221,6 +247,20 @@ func SweepShard(ctx context.Context, g *Grid, set Settings, metric string, spec 
 	}
 	sw.Points = nil
 	return f, nil
+}
+
+// Do runs the sweep of g (Sweep) into Output.Sweep, or, when spec.N is
+// above 0, the points of shard spec (SweepShard) into Output.Part.
+func (g *Grid) Do(ctx context.Context, set Settings, metric string, spec shard.Spec) (out Output, err error) {
+	if err := CheckMetric(metric); err != nil {
+		return out, err
+	}
+	if spec.N > 0 {
+		out.Part, err = SweepShard(ctx, g, set, metric, spec)
+	} else {
+		out.Sweep, err = Sweep(ctx, g, set, metric)
+	}
+	return out, err
 }
 
 // run simulates the points [first, end) of g and returns the sweep with

@@ -1,9 +1,8 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
-	"path/filepath"
-	"strings"
 
 	"csplan/internal/files"
 	"csplan/plan"
@@ -58,24 +57,13 @@ See docs/history.md.`,
 }
 
 // options checks the flags and makes them the options of plan.Calibrate.
-func (o calibrateOptions) options() (plan.CalibrateOptions, error) {
-	opt := plan.CalibrateOptions{Periods: o.periods, Scenario: calibrate.ScenarioOptions{Horizon: o.horizon, Trials: o.trials}, Name: o.out}
-	switch o.term {
-	case "auto":
-	case "1", "12":
-		opt.Fit.Term = map[string]int{"1": 1, "12": 12}[o.term]
-	default:
-		return opt, fmt.Errorf("calibrate: unknown --term %q (use one of: auto, 1, 12)", o.term)
-	}
-	var err error
-	if opt.Read, err = readOptions(o.dups); err != nil {
-		return opt, fmt.Errorf("calibrate: %w", err)
-	}
-	if err := opt.Check(); err != nil {
-		return opt, fmt.Errorf("calibrate: %w", flagError(err))
-	}
-	if opt.Name == "" {
-		opt.Name = "calibrated.yaml"
+func (o calibrateOptions) options() (opt plan.CalibrateOptions, err error) {
+	opt = plan.CalibrateOptions{Periods: o.periods, Scenario: calibrate.ScenarioOptions{Horizon: o.horizon, Trials: o.trials}, Name: o.out}
+	opt.Fit.Term, err = plan.ParseTerm(o.term)
+	read, dupErr := plan.ParseDuplicates(o.dups)
+	opt.Read = read
+	if err := usage(cmp.Or(err, dupErr, opt.Check())); err != nil {
+		return opt, usageError{fmt.Errorf("calibrate: %w", err)}
 	}
 	return opt, nil
 }
@@ -83,7 +71,7 @@ func (o calibrateOptions) options() (plan.CalibrateOptions, error) {
 func (o calibrateOptions) run(c *cobra.Command, path string) error {
 	opt, err := o.options()
 	if err != nil {
-		return usageError{err}
+		return err
 	}
 	if o.out != "" {
 		if err := files.CheckFile(o.out, o.force, path); err != nil {
@@ -99,10 +87,7 @@ func (o calibrateOptions) run(c *cobra.Command, path string) error {
 		fmt.Fprintln(c.ErrOrStderr(), "no scenario written: give -o SCENARIO.yaml")
 		return nil
 	}
-	charts := o.charts
-	if charts == "" {
-		charts = strings.TrimSuffix(o.out, filepath.Ext(o.out)) + "-charts"
-	}
+	charts := cmp.Or(o.charts, plan.ChartsDir(o.out))
 	dir, err := files.NewDir(charts, path, o.out)
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 
 	"csplan/internal/files"
@@ -45,19 +46,9 @@ are in docs/history.md.`,
 }
 
 func (o kpiOptions) run(c *cobra.Command, path string) error {
-	switch o.period {
-	case calibrate.PeriodMonth, calibrate.PeriodQuarter, calibrate.PeriodYear:
-	default:
-		return usageError{fmt.Errorf("kpi: unknown --period %q (use one of: month, quarter, year)", o.period)}
-	}
-	switch o.format {
-	case history.FormatText, history.FormatCSV, history.FormatJSON:
-	default:
-		return usageError{fmt.Errorf("kpi: unknown --format %q (use one of: text, csv, json)", o.format)}
-	}
-	read, err := readOptions(o.dups)
-	if err != nil {
-		return usageError{err}
+	read, err := plan.ParseDuplicates(o.dups)
+	if err := usage(cmp.Or(plan.CheckPeriod(o.period), plan.OneOf("format", o.format, history.Formats...), err)); err != nil {
+		return usageError{fmt.Errorf("kpi: %w", err)}
 	}
 	h, err := plan.ReadHistory(c.Context(), path, read)
 	if err != nil {
@@ -87,12 +78,4 @@ func (o kpiOptions) run(c *cobra.Command, path string) error {
 		}
 		return history.KPICharts(h, path, func(ch report.Chart) error { return writeChart(dir, ch) })
 	}, saying(c.ErrOrStderr(), "wrote %s\n", o.out))
-}
-
-// readOptions reads --duplicates, which kpi and calibrate share.
-func readOptions(dups string) (calibrate.ReadOptions, error) {
-	if dups != "error" && dups != "sum" {
-		return calibrate.ReadOptions{}, fmt.Errorf("unknown --duplicates %q (use one of: error, sum)", dups)
-	}
-	return calibrate.ReadOptions{Duplicates: calibrate.Duplicates(dups)}, nil
 }

@@ -41,10 +41,7 @@ the parts at fault and writes nothing.`,
 			if err != nil {
 				return err
 			}
-			if m.Sweep != nil {
-				return writeSweep(c, dir, m.Sweep, out)
-			}
-			return writeRun(c, dir, m.Results, pdf, out)
+			return write(c, dir, m, pdf, out)
 		},
 	}
 	addOutputFlag(c, &out)

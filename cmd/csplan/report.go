@@ -40,7 +40,12 @@ replaced only when every file is written.`,
 				return err
 			}
 			defer dir.Discard()
-			return writeReport(c, dir, data, res, pdf, saying(c.OutOrStdout(), "wrote %s\n", out))
+			return finish(c, dir, func() error {
+				if err := dir.Write("results.json", data); err != nil { // as read
+					return err
+				}
+				return render(c, dir, plan.Output{Results: res}, pdf)
+			}, saying(c.OutOrStdout(), "wrote %s\n", out))
 		},
 	}
 	addOutputFlag(c, &out)

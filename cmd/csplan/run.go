@@ -1,8 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"io"
+	"strings"
+	"sync"
 
 	"csplan/internal/files"
 	"csplan/internal/progress"
@@ -71,14 +75,6 @@ func (o *runOptions) addShardFlag(c *cobra.Command, what string) {
 	c.Flags().StringVar(&o.shard, "shard", "", "simulate only shard I/N of the "+what+" (I from 0) and write a part for csplan merge into -o DIR")
 }
 
-func (o *runOptions) shardSpec() (shard.Spec, error) {
-	spec, err := shard.ParseSpec(o.shard)
-	if err != nil {
-		return spec, usageError{fmt.Errorf("--shard: %w", err)}
-	}
-	return spec, nil
-}
-
 // addFlags registers the flags run, sweep and sensitivity share.
 func (o *runOptions) addFlags(c *cobra.Command) {
 	addOutputFlag(c, &o.out)
@@ -91,209 +87,183 @@ func (o *runOptions) addFlags(c *cobra.Command) {
 	f.StringVar(&o.sampling, "sampling", "", "random or lhs (Latin hypercube; overrides the scenario)")
 }
 
-// check rejects flag values before any work is done.
-func (o *runOptions) check(c *cobra.Command) error {
+// overrides are the settings the flags replace in the scenario's, checked.
+func (o *runOptions) overrides(c *cobra.Command) (plan.Overrides, error) {
 	if err := needOutput(c, o.out); err != nil {
-		return err
+		return plan.Overrides{}, err
 	}
-	for _, f := range []struct {
-		name string
-		err  error
-	}{
-		{"trials", plan.CheckTrials(o.trials)},
-		{"jobs", plan.CheckWorkers(o.workers)},
-		{"seed", plan.CheckSeed(o.seed)},
-	} {
-		if c.Flags().Changed(f.name) && f.err != nil {
-			return usageError{flagError(f.err)}
-		}
+	ov := plan.Overrides{Mode: o.mode, Sampling: o.sampling}
+	if c.Flags().Changed("trials") {
+		ov.Trials = &o.trials
 	}
-	if _, err := plan.ParseMode(o.mode); o.mode != "" && err != nil {
-		return usageError{err}
+	if c.Flags().Changed("seed") {
+		ov.Seed = &o.seed
 	}
-	if _, err := plan.ParseSampling(o.sampling); o.sampling != "" && err != nil {
-		return usageError{err}
+	if c.Flags().Changed("jobs") {
+		ov.Workers = &o.workers
 	}
-	return nil
+	return ov, usage(ov.Check())
 }
 
-// flagError is err with the setting that plan refused named by its flag:
-// --trials, -j for workers.
-func flagError(err error) error {
+// usage is err, or, when plan refused a setting (a plan.SettingError), a
+// usage error that names the setting by its flag: --trials, -j for workers.
+func usage(err error) error {
 	var se *plan.SettingError
 	if !errors.As(err, &se) {
 		return err
 	}
-	flag := "--" + se.Setting
-	if se.Setting == "workers" {
-		flag = "-j"
-	}
-	return fmt.Errorf("%s %s", flag, se.Problem)
-}
-
-// settings applies the flags, checked, to the scenario's run settings.
-func (o *runOptions) settings(c *cobra.Command, set sim.Settings) plan.Settings {
-	if c.Flags().Changed("trials") {
-		set.Trials = o.trials
-	}
-	if c.Flags().Changed("seed") {
-		set.Seed = o.seed
-	}
-	set.Workers = o.workers
-	if o.mode != "" {
-		set.Mode, _ = plan.ParseMode(o.mode)
-	}
-	if o.sampling != "" {
-		set.LHS, _ = plan.ParseSampling(o.sampling)
-	}
-	return plan.Settings{Settings: set, Version: csplanVersion()}
-}
-
-// load reads the scenario, applies the flags to its settings and opens the
-// output directory (the caller discards it unless it commits).
-func (o *runOptions) load(c *cobra.Command, path string) (*scenarios.Scenario, plan.Settings, *files.Dir, error) {
-	var read []string
-	s, err := loadScenario(path, &read)
-	if err != nil {
-		return nil, plan.Settings{}, nil, err
-	}
-	dir, err := files.NewDir(o.out, read...)
-	if err != nil {
-		return nil, plan.Settings{}, nil, err
-	}
-	return s, o.settings(c, s.Settings), dir, nil
-}
-
-// runFlags checks the flags only run has, and reads its shard and its
-// precision.
-func (o *runOptions) runFlags(c *cobra.Command) (spec shard.Spec, precision float64, err error) {
-	if o.shard != "" {
-		if spec, err = o.shardSpec(); err != nil {
-			return spec, 0, err
+	return usageError{errors.New(se.Named(func(setting string) string {
+		switch setting {
+		case "workers":
+			return "-j"
+		case "axis":
+			return "--set"
 		}
-		if o.precision != "" {
-			return spec, 0, usageError{fmt.Errorf("--shard runs a fixed number of trials; it cannot be combined with --precision")}
-		}
+		return "--" + strings.ReplaceAll(setting, " ", "-")
+	}))}
+}
+
+// shardSpec reads --shard: the zero Spec when it is not given.
+func (o *runOptions) shardSpec() (shard.Spec, error) {
+	if o.shard == "" {
+		return shard.Spec{}, nil
+	}
+	spec, err := shard.ParseSpec(o.shard)
+	if err != nil {
+		return spec, usageError{fmt.Errorf("--shard: %w", err)}
+	}
+	return spec, nil
+}
+
+// job reads the flags that only run has.
+func (o *runOptions) job() (job plan.Job, err error) {
+	job = plan.Job{PrecisionMetric: o.metric, Sensitivity: o.sensitive}
+	if job.Shard, err = o.shardSpec(); err != nil {
+		return job, err
 	}
 	if o.precision != "" {
-		if precision, err = plan.ParseShare(o.precision); err != nil {
-			return spec, 0, usageError{fmt.Errorf("--precision: %w", err)}
+		if job.Precision, err = plan.ParseShare(o.precision); err != nil {
+			return job, usageError{fmt.Errorf("--precision: %w", err)}
 		}
 	}
-	if o.precision != "" || c.Flags().Changed("precision-metric") {
-		if err := plan.CheckMetric(o.metric); err != nil {
-			return spec, 0, usageError{fmt.Errorf("--precision-metric: %w", err)}
-		}
-	}
-	if o.sensitive != "" {
-		if err := plan.CheckMetric(o.sensitive); err != nil {
-			return spec, 0, usageError{fmt.Errorf("--sensitivity: %w", err)}
-		}
-		if o.shard != "" {
-			return spec, 0, usageError{fmt.Errorf("--sensitivity cannot be combined with --shard; run csplan sensitivity on its own")}
-		}
-	}
-	return spec, precision, nil
+	return job, usage(job.Check())
 }
 
 func runScenario(c *cobra.Command, path string, o runOptions) error {
-	if err := o.check(c); err != nil {
+	job, err := o.job()
+	return o.simulateScenario(c, path, err, func(s *scenarios.Scenario, _ *plan.Settings) (simulation, error) {
+		return func(set plan.Settings) (plan.Output, error) { return job.Do(c.Context(), s, set) }, nil
+	})
+}
+
+// A simulation is what run, sweep and sensitivity simulate once the
+// scenario is loaded.
+type simulation func(plan.Settings) (plan.Output, error)
+
+// simulateScenario is run, sweep and sensitivity: it refuses bad flags,
+// the shared ones and then the command's own (checked, their error), loads
+// the scenario with the flags' settings, has prepare make the simulation
+// (prepare may change the settings, and read files: a sweep's points),
+// opens the output directory, which may hold none of the files read,
+// simulates with progress and writes what the simulation returns.
+func (o *runOptions) simulateScenario(c *cobra.Command, path string, checked error, prepare func(*scenarios.Scenario, *plan.Settings) (simulation, error)) error {
+	ov, err := o.overrides(c)
+	if err = cmp.Or(err, checked); err != nil {
 		return err
 	}
-	spec, precision, err := o.runFlags(c)
+	var read []string
+	s, err := scenarios.LoadTracked(path, func(file string) { read = append(read, file) })
 	if err != nil {
 		return err
 	}
-	s, set, dir, err := o.load(c, path)
+	set := plan.Settings{Settings: ov.Apply(s.Settings), Version: csplanVersion()}
+	do, err := prepare(s, &set)
+	if err != nil {
+		return err
+	}
+	dir, err := files.NewDir(o.out, read...)
 	if err != nil {
 		return err
 	}
 	defer dir.Discard()
-	if o.shard != "" {
-		return runShard(c, s, set, spec, dir, o)
-	}
-	res, err := simulate(c, o.quiet || set.Mode == sim.Expected, set, func(set plan.Settings) (*results.Results, error) {
-		if o.precision != "" {
-			return plan.RunToPrecision(c.Context(), s, set, o.metric, precision)
-		}
-		return plan.Run(c.Context(), s, set)
-	})
+	out, err := simulate(c, o.quiet || set.Mode == sim.Expected, set, do)
 	if err != nil {
-		return err
+		return usage(err)
 	}
-	if o.sensitive != "" {
-		if set.Mode == sim.Expected {
-			return usageError{fmt.Errorf("--sensitivity needs Monte Carlo trials; drop --mode expected")}
-		}
-		if res.Sensitivity, err = simulate(c, o.quiet, set, func(set plan.Settings) (*results.Sensitivity, error) {
-			return plan.Sensitivity(c.Context(), s, set, o.sensitive)
-		}); err != nil {
-			return err
-		}
-	}
-	return writeRun(c, dir, res, o.pdf, o.out)
+	return write(c, dir, out, o.pdf, o.out)
 }
 
 // simulate runs a job with a progress bar on standard error, unless
-// quiet, and clears the bar when the job ends.
+// quiet: a new bar for each new total (a round of --precision, the
+// sensitivity after a run), the last cleared when the job ends.
 func simulate[T any](c *cobra.Command, quiet bool, set plan.Settings, job func(plan.Settings) (T, error)) (T, error) {
-	bar, done := progress.Bar(c.ErrOrStderr(), quiet)
-	defer done()
-	set.Progress = bar
+	var mu sync.Mutex
+	var bar func(done, total int)
+	end, shown := func() {}, 0
+	defer func() { end() }()
+	set.Progress = func(done, total int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if total != shown {
+			end()
+			bar, end = progress.Bar(c.ErrOrStderr(), quiet)
+			shown = total
+		}
+		if bar != nil {
+			bar(done, total)
+		}
+	}
 	return job(set)
 }
 
-// writeRun writes results.json and the report of res into dir and prints
-// the summary: the end of run and of merge.
-func writeRun(c *cobra.Command, dir *files.Dir, res *results.Results, pdf bool, out string) error {
-	data, err := results.Marshal(res)
+// write writes the file of what a job returned (results.json,
+// sweep.json, sensitivity.json or a part) into dir with its report, and
+// prints what it holds: the end of run, sweep, sensitivity and merge.
+func write(c *cobra.Command, dir *files.Dir, out plan.Output, pdf bool, path string) error {
+	name, data, err := out.File()
 	if err != nil {
 		return err
 	}
-	return writeReport(c, dir, data, res, pdf, func() error {
-		if err := report.Text(c.OutOrStdout(), res); err != nil {
-			return err
-		}
-		return saying(c.OutOrStdout(), "\nwrote %s\n", out)()
-	})
-}
-
-// writeReport writes data as results.json and the report of res into dir:
-// the end of run, merge and report.
-func writeReport(c *cobra.Command, dir *files.Dir, data []byte, res *results.Results, pdf bool, say func() error) error {
 	return finish(c, dir, func() error {
-		if err := dir.Write("results.json", data); err != nil {
+		if err := dir.Write(name, data); err != nil {
 			return err
 		}
-		return report.Write(c.Context(), dir.Temp(), res, report.Options{PDF: pdf})
-	}, say)
+		return render(c, dir, out, pdf)
+	}, func() error { return tell(c.OutOrStdout(), out, path) })
 }
 
-// runShard simulates one shard's trials and writes its part.
-func runShard(c *cobra.Command, s *scenarios.Scenario, set plan.Settings, spec shard.Spec, dir *files.Dir, o runOptions) error {
-	f, err := simulate(c, o.quiet, set, func(set plan.Settings) (*shard.File, error) {
-		return plan.RunShard(c.Context(), s, set, spec)
-	})
-	if errors.Is(err, plan.ErrExpectedShard) {
-		return usageError{fmt.Errorf("--shard: %w", err)}
+// render writes the report of out into dir: of a run, the charts, the
+// documents and the CSV files (as report does); of a sweep or a
+// sensitivity, its CSV file and chart; none of a part.
+func render(c *cobra.Command, dir *files.Dir, out plan.Output, pdf bool) error {
+	switch {
+	case out.Results != nil:
+		return report.Write(c.Context(), dir.Temp(), out.Results, report.Options{PDF: pdf})
+	case out.Sweep != nil:
+		return report.WriteSweep(dir.Temp(), out.Sweep)
+	case out.Sensitivity != nil:
+		return report.WriteSensitivity(dir.Temp(), out.Sensitivity)
 	}
-	if err != nil {
-		return err
-	}
-	what := fmt.Sprintf("trials %d to %d of %d", f.Part.First, f.Part.End-1, set.Trials)
-	if f.Part.First == f.Part.End {
-		what = fmt.Sprintf("no trials (%d shards for %d blocks of %d trials)", spec.N, (set.Trials+sim.BlockSize-1)/sim.BlockSize, sim.BlockSize)
-	}
-	return writePart(c, dir, f, s.Name+": shard "+spec.String()+", "+what, o.out)
+	return nil
 }
 
-// writePart writes a shard's part into dir and says what it holds: the
-// end of run --shard and sweep --shard.
-func writePart(c *cobra.Command, dir *files.Dir, f *shard.File, what, out string) error {
-	data, err := shard.Encode(f)
-	if err != nil {
-		return err
+// tell prints a summary of out (a run's, a sweep's best point, the inputs
+// by swing, what a part holds) and that path was written.
+func tell(w io.Writer, out plan.Output, path string) error {
+	switch {
+	case out.Part != nil:
+		fmt.Fprintf(w, "%s\nwrote %s (merge the parts with csplan merge)\n", plan.DescribePart(out.Part), path)
+	case out.Sweep != nil:
+		report.SweepText(w, out.Sweep)
+		fmt.Fprintf(w, "wrote %s\n", path)
+	case out.Sensitivity != nil:
+		report.SensitivityText(w, out.Sensitivity)
+		fmt.Fprintf(w, "wrote %s\n", path)
+	default:
+		if err := report.Text(w, out.Results); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "\nwrote %s\n", path)
 	}
-	return finish(c, dir, func() error { return dir.Write(shard.FileName, data) },
-		saying(c.OutOrStdout(), "%s\nwrote %s (merge the parts with csplan merge)\n", what, out))
+	return nil
 }

@@ -1,11 +1,10 @@
 package main
 
 import (
-	"encoding/json"
-
 	"csplan/plan"
-	"csplan/report"
 	"csplan/results"
+	"csplan/scenarios"
+	"csplan/sim"
 
 	"github.com/spf13/cobra"
 )
@@ -27,35 +26,12 @@ and .svg.`,
   csplan sensitivity my-company.yaml --metric arr_end --trials 2000 -o sens`,
 		Args: args(cobra.ExactArgs(1)),
 		RunE: func(c *cobra.Command, a []string) error {
-			if err := o.check(c); err != nil {
-				return err
-			}
-			if err := plan.CheckMetric(metric); err != nil {
-				return usageError{err}
-			}
-			s, set, dir, err := o.load(c, a[0])
-			if err != nil {
-				return err
-			}
-			defer dir.Discard()
-			sens, err := simulate(c, o.quiet, set, func(set plan.Settings) (*results.Sensitivity, error) {
-				return plan.Sensitivity(c.Context(), s, set, metric)
-			})
-			if err != nil {
-				return err
-			}
-			data, err := json.MarshalIndent(sens, "", "  ")
-			if err != nil {
-				return err
-			}
-			return finish(c, dir, func() error {
-				if err := dir.Write("sensitivity.json", append(data, '\n')); err != nil {
-					return err
-				}
-				return report.WriteSensitivity(dir.Temp(), sens)
-			}, func() error {
-				report.SensitivityText(c.OutOrStdout(), sens)
-				return saying(c.OutOrStdout(), "wrote %s\n", o.out)()
+			return o.simulateScenario(c, a[0], usage(plan.CheckMetric(metric)), func(s *scenarios.Scenario, set *plan.Settings) (simulation, error) {
+				set.Mode = sim.MonteCarlo // as Sensitivity runs, whatever the mode
+				return func(set plan.Settings) (out plan.Output, err error) {
+					out.Sensitivity, err = plan.Sensitivity(c.Context(), s, set, metric)
+					return out, err
+				}, nil
 			})
 		},
 	}

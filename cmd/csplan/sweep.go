@@ -1,16 +1,12 @@
 package main
 
 import (
-	"fmt"
-	"slices"
-	"strings"
+	"cmp"
+	"errors"
 
-	"csplan/internal/files"
 	"csplan/plan"
-	"csplan/report"
 	"csplan/results"
-	"csplan/shard"
-	"csplan/sim"
+	"csplan/scenarios"
 
 	"github.com/spf13/cobra"
 )
@@ -40,15 +36,7 @@ separated by commas (5%,8%,12% or monthly,quarterly).`,
 		Example: `  csplan sweep scenarios/examples/cut-csms.yaml --set team.csms=4..16 -o sweep
   csplan sweep my-company.yaml --set team.csms=6..14:2 --set segments.enterprise.upsell.probability=10%,20%,30% -o sweep`,
 		Args: args(cobra.ExactArgs(1)),
-		RunE: func(c *cobra.Command, a []string) error {
-			if err := o.check(c); err != nil {
-				return err
-			}
-			if len(o.sets) == 0 || len(o.sets) > 2 {
-				return usageError{fmt.Errorf("sweep: give one or two --set PATH=RANGE")}
-			}
-			return runSweep(c, a[0], o)
-		},
+		RunE: func(c *cobra.Command, a []string) error { return runSweep(c, a[0], o) },
 	}
 	f := c.Flags()
 	f.StringArrayVar(&o.sets, "set", nil, "an input and its range, PATH=FROM..TO[:STEP] or PATH=V1,V2,...")
@@ -59,101 +47,17 @@ separated by commas (5%,8%,12% or monthly,quarterly).`,
 }
 
 func runSweep(c *cobra.Command, path string, o sweepOptions) error {
-	if err := plan.CheckMetric(o.metric); err != nil {
-		return usageError{err}
+	axes, err := plan.ParseAxes(o.sets...)
+	spec, shardErr := o.shardSpec()
+	checked := cmp.Or(usage(plan.CheckMetric(o.metric)), usage(err), shardErr)
+	if len(o.sets) == 0 || len(o.sets) > 2 {
+		checked = usageError{errors.New("sweep: give one or two --set PATH=RANGE")}
 	}
-	axes, err := parseAxes(o.sets)
-	if err != nil {
-		return err
-	}
-	var read []string // the files the scenario and the points read
-	s, err := loadScenario(path, &read)
-	if err != nil {
-		return err
-	}
-	set := o.settings(c, s.Settings)
-	g, err := plan.NewGrid(s, axes...)
-	if err != nil {
-		return err
-	}
-	var spec shard.Spec
-	if o.shard != "" {
-		if spec, err = o.shardSpec(); err != nil {
-			return err
-		}
-	}
-	if err := g.CheckWork(set, spec); err != nil {
-		return err
-	}
-	dir, err := files.NewDir(o.out, read...)
-	if err != nil {
-		return err
-	}
-	defer dir.Discard()
-	if o.shard != "" {
-		return sweepShard(c, s.Name, g, set, spec, dir, o)
-	}
-	sw, err := simulate(c, o.quiet || set.Mode == sim.Expected, set, func(set plan.Settings) (*results.Sweep, error) {
-		return plan.Sweep(c.Context(), g, set, o.metric)
-	})
-	if err != nil {
-		return err
-	}
-	return writeSweep(c, dir, sw, o.out)
-}
-
-// sweepShard runs one shard's points of the sweep of the scenario name
-// and writes its part.
-func sweepShard(c *cobra.Command, name string, g *plan.Grid, set plan.Settings, spec shard.Spec, dir *files.Dir, o sweepOptions) error {
-	f, err := simulate(c, o.quiet || set.Mode == sim.Expected, set, func(set plan.Settings) (*shard.File, error) {
-		return plan.SweepShard(c.Context(), g, set, o.metric, spec)
-	})
-	if err != nil {
-		return err
-	}
-	first, end := g.Shard(spec)
-	what := fmt.Sprintf("sweep points %d to %d of %d", first, end-1, g.Len())
-	if first == end {
-		what = fmt.Sprintf("no sweep points (%d shards for %d points)", spec.N, g.Len())
-	}
-	return writePart(c, dir, f, name+": shard "+spec.String()+", "+what, o.out)
-}
-
-// parseAxes reads the --set flags, PATH=RANGE each, none twice.
-func parseAxes(sets []string) ([]plan.Axis, error) {
-	var axes []plan.Axis
-	for _, s := range sets {
-		p, r, ok := strings.Cut(s, "=")
-		if !ok {
-			return nil, usageError{fmt.Errorf("--set %q: expected PATH=RANGE", s)}
-		}
-		ax, err := plan.NewAxis(p, r)
+	return o.simulateScenario(c, path, checked, func(s *scenarios.Scenario, set *plan.Settings) (simulation, error) {
+		g, err := plan.NewGrid(s, axes...) // reads the files the points name
 		if err != nil {
-			return nil, usageError{fmt.Errorf("--set %s: %w", p, err)}
+			return nil, err
 		}
-		if slices.ContainsFunc(axes, func(a plan.Axis) bool { return a.Path == p }) {
-			return nil, usageError{fmt.Errorf("--set %s is given twice; a sweep varies each input once (one --set for each of up to two inputs)", p)}
-		}
-		axes = append(axes, ax)
-	}
-	return axes, nil
-}
-
-// writeSweep writes sweep.json and the report of the sweep (sweep.csv
-// and the chart) into dir and prints the best point: the end of sweep and
-// of merge.
-func writeSweep(c *cobra.Command, dir *files.Dir, sw *results.Sweep, out string) error {
-	data, err := results.MarshalSweep(sw)
-	if err != nil {
-		return err
-	}
-	return finish(c, dir, func() error {
-		if err := dir.Write("sweep.json", data); err != nil {
-			return err
-		}
-		return report.WriteSweep(dir.Temp(), sw)
-	}, func() error {
-		report.SweepText(c.OutOrStdout(), sw)
-		return saying(c.OutOrStdout(), "wrote %s\n", out)()
+		return func(set plan.Settings) (plan.Output, error) { return g.Do(c.Context(), set, o.metric, spec) }, g.CheckWork(*set, spec)
 	})
 }

@@ -29,6 +29,9 @@ const (
 	FormatJSON = "json"
 )
 
+// Formats are the KPI formats, in the order csplan kpi --format lists them.
+var Formats = []string{FormatText, FormatCSV, FormatJSON}
+
 // WriteKPIs writes the KPI rows to w in format: a table per segment
 // (text), one row per period, segment and metric (csv), or the rows with
 // the benchmarks' source (json).

@@ -1,0 +1,140 @@
+package plan
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"csplan/results"
+	"csplan/scenarios"
+	"csplan/shard"
+	"csplan/sim"
+)
+
+// A Job is a run of a scenario as Do does it: whole (Run), to a precision
+// (RunToPrecision) or one shard of its trials (RunShard), and with the
+// sensitivity of a metric (Sensitivity) or without.
+type Job struct {
+	// Precision, above 0, runs to this precision (a share, such as 0.005)
+	// of the mean of PrecisionMetric, results.ARREnd when empty.
+	Precision       float64
+	PrecisionMetric string
+	// Sensitivity, when not empty, is the metric whose sensitivity to the
+	// uncertain inputs the results also hold.
+	Sensitivity string
+	// Shard, when its N is above 0, is the shard of the trials to run.
+	Shard shard.Spec
+}
+
+// Check refuses a job whose settings do not combine, or name no metric:
+// the first problem, by its setting (SettingError), before anything is
+// read. Do checks it too, and what depends on the settings: the mode.
+func (j Job) Check() error {
+	if j.Shard.N > 0 && j.Precision > 0 {
+		return &SettingError{Setting: "shard", Problem: "runs a fixed number of trials; it cannot be combined with {precision}"}
+	}
+	if j.PrecisionMetric != "" {
+		if err := CheckMetric(j.PrecisionMetric); err != nil {
+			return &SettingError{Setting: "precision metric", Err: err}
+		}
+	}
+	if j.Sensitivity != "" {
+		if err := CheckMetric(j.Sensitivity); err != nil {
+			return &SettingError{Setting: "sensitivity", Err: err}
+		}
+		if j.Shard.N > 0 {
+			return &SettingError{Setting: "sensitivity", Problem: "cannot be combined with {shard}; run csplan sensitivity on its own"}
+		}
+	}
+	return nil
+}
+
+// checkMode refuses a job that needs Monte Carlo trials in expected mode.
+func (j Job) checkMode(mode sim.Mode) error {
+	switch {
+	case mode != sim.Expected:
+	case j.Shard.N > 0:
+		return &SettingError{Setting: "shard", Err: ErrExpectedShard}
+	case j.Sensitivity != "":
+		return &SettingError{Setting: "sensitivity", Problem: "needs Monte Carlo trials; drop {mode} expected"}
+	}
+	return nil
+}
+
+// Output is what a job returns (Job.Do, Grid.Do, Merge): one of the
+// results of a run, a sweep or a sensitivity analysis, or the part of a
+// shard of a run or a sweep.
+type Output struct {
+	Results     *results.Results     // a run's, with the sensitivity the job asked for
+	Sweep       *results.Sweep       // a sweep's
+	Sensitivity *results.Sensitivity // a sensitivity analysis on its own
+	Part        *shard.File          // for Merge; DescribePart says what it holds
+}
+
+// File is the file that o is saved as, and its bytes: results.json,
+// sweep.json, sensitivity.json, or a shard's part (shard.FileName).
+func (o Output) File() (name string, data []byte, err error) {
+	switch {
+	case o.Part != nil:
+		data, err = shard.Encode(o.Part)
+		return shard.FileName, data, err
+	case o.Sweep != nil:
+		data, err = results.MarshalSweep(o.Sweep)
+		return "sweep.json", data, err
+	case o.Sensitivity != nil:
+		data, err = json.MarshalIndent(o.Sensitivity, "", "  ")
+		return "sensitivity.json", append(data, '\n'), err
+	}
+	data, err = results.Marshal(o.Results)
+	return "results.json", data, err
+}
+
+// Do checks job and runs it on s. With a sensitivity, set.Progress is
+// called for the run and then for the sensitivity, each with its own
+// total.
+func (j Job) Do(ctx context.Context, s *scenarios.Scenario, set Settings) (Output, error) {
+	if err := j.Check(); err != nil {
+		return Output{}, err
+	}
+	if err := j.checkMode(set.Mode); err != nil {
+		return Output{}, err
+	}
+	var out Output
+	var err error
+	switch {
+	case j.Shard.N > 0:
+		out.Part, err = RunShard(ctx, s, set, j.Shard)
+		return out, err
+	case j.Precision > 0:
+		out.Results, err = RunToPrecision(ctx, s, set, cmp.Or(j.PrecisionMetric, results.ARREnd), j.Precision)
+	default:
+		out.Results, err = Run(ctx, s, set)
+	}
+	if err != nil || j.Sensitivity == "" {
+		return out, err
+	}
+	out.Results.Sensitivity, err = Sensitivity(ctx, s, set, j.Sensitivity)
+	return out, err
+}
+
+// DescribePart says what the part f of a run or a sweep holds: its
+// scenario, its shard, and its trials or sweep points.
+func DescribePart(f *shard.File) string {
+	name, what := "", ""
+	switch f.Kind {
+	case shard.KindSweep:
+		first, end := shardRange(f.Total, f.Shard)
+		name, what = f.Sweep.Scenario, fmt.Sprintf("sweep points %d to %d of %d", first, end-1, f.Total)
+		if first == end {
+			what = fmt.Sprintf("no sweep points (%d shards for %d points)", f.Shard.N, f.Total)
+		}
+	default:
+		trials := f.Part.Info.Trials
+		name, what = f.Results.Scenario, fmt.Sprintf("trials %d to %d of %d", f.Part.First, f.Part.End-1, trials)
+		if f.Part.First == f.Part.End {
+			what = fmt.Sprintf("no trials (%d shards for %d blocks of %d trials)", f.Shard.N, (trials+sim.BlockSize-1)/sim.BlockSize, sim.BlockSize)
+		}
+	}
+	return name + ": shard " + f.Shard.String() + ", " + what
+}
