@@ -50,6 +50,32 @@ func (j Job) Check() error {
 	return nil
 }
 
+// ParsePrecision reads Job.Precision, a share (ParseShare): 0 for none
+// when s is empty.
+func ParsePrecision(s string) (float64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	v, err := ParseShare(s)
+	if err != nil {
+		return 0, &SettingError{Setting: "precision", Err: err}
+	}
+	return v, nil
+}
+
+// ParseShard reads Job.Shard, or the shard of a sweep, written I/N
+// (shard.ParseSpec): the zero Spec, all the work, when s is empty.
+func ParseShard(s string) (shard.Spec, error) {
+	if s == "" {
+		return shard.Spec{}, nil
+	}
+	spec, err := shard.ParseSpec(s)
+	if err != nil {
+		return spec, &SettingError{Setting: "shard", Err: err}
+	}
+	return spec, nil
+}
+
 // checkMode refuses a job that needs Monte Carlo trials in expected mode.
 func (j Job) checkMode(mode sim.Mode) error {
 	switch {

@@ -62,8 +62,8 @@ func (o calibrateOptions) options() (opt plan.CalibrateOptions, err error) {
 	opt.Fit.Term, err = plan.ParseTerm(o.term)
 	read, dupErr := plan.ParseDuplicates(o.dups)
 	opt.Read = read
-	if err := usage(cmp.Or(err, dupErr, opt.Check())); err != nil {
-		return opt, usageError{fmt.Errorf("calibrate: %w", err)}
+	if err := cmp.Or(err, dupErr, opt.Check()); err != nil {
+		return opt, fmt.Errorf("calibrate: %w", err)
 	}
 	return opt, nil
 }

@@ -47,8 +47,8 @@ are in docs/history.md.`,
 
 func (o kpiOptions) run(c *cobra.Command, path string) error {
 	read, err := plan.ParseDuplicates(o.dups)
-	if err := usage(cmp.Or(plan.CheckPeriod(o.period), plan.OneOf("format", o.format, history.Formats...), err)); err != nil {
-		return usageError{fmt.Errorf("kpi: %w", err)}
+	if err := cmp.Or(plan.CheckPeriod(o.period), plan.OneOf("format", o.format, history.Formats...), err); err != nil {
+		return fmt.Errorf("kpi: %w", err)
 	}
 	h, err := plan.ReadHistory(c.Context(), path, read)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"csplan/internal/buildinfo"
 	"csplan/internal/signals"
+	"csplan/plan"
 
 	"github.com/spf13/cobra"
 )
@@ -30,7 +31,8 @@ var version = ""
 
 func csplanVersion() string { return buildinfo.Version(version) }
 
-// usageError marks a mistake in how csplan was called (exit 2).
+// usageError marks a mistake in how csplan was called (exit 2), as does
+// a setting that plan refuses (plan.SettingError).
 type usageError struct{ error }
 
 func main() {
@@ -51,17 +53,37 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitOK
 	}
 	var ue usageError
+	var se *plan.SettingError
 	if ctx.Err() != nil || errors.Is(err, context.Canceled) {
 		what, code := signals.Stopped(ctx)
 		fmt.Fprintf(stderr, "csplan: %s; no output was written or replaced\n", what)
 		return code
 	}
-	fmt.Fprintln(stderr, "csplan:", err)
+	fmt.Fprintln(stderr, "csplan:", message(err))
 	switch {
-	case errors.As(err, &ue), strings.HasPrefix(err.Error(), "unknown command"):
+	case errors.As(err, &ue), errors.As(err, &se), strings.HasPrefix(err.Error(), "unknown command"):
 		return exitUsage
 	}
 	return exitFailure
+}
+
+// message is err's message with a setting that plan refused (a
+// plan.SettingError, a usage error) called by its flag: --trials, -j for
+// workers, --set for a sweep's axis.
+func message(err error) string {
+	var se *plan.SettingError
+	if !errors.As(err, &se) {
+		return err.Error()
+	}
+	return strings.Replace(err.Error(), se.Error(), se.Named(func(setting string) string {
+		switch setting {
+		case "workers":
+			return "-j"
+		case "axis":
+			return "--set"
+		}
+		return "--" + strings.ReplaceAll(setting, " ", "-")
+	}), 1)
 }
 
 const exitStatus = `

@@ -2,10 +2,8 @@ package main
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"sync"
 
 	"csplan/internal/files"
@@ -14,7 +12,6 @@ import (
 	"csplan/report"
 	"csplan/results"
 	"csplan/scenarios"
-	"csplan/shard"
 	"csplan/sim"
 
 	"github.com/spf13/cobra"
@@ -102,51 +99,15 @@ func (o *runOptions) overrides(c *cobra.Command) (plan.Overrides, error) {
 	if c.Flags().Changed("jobs") {
 		ov.Workers = &o.workers
 	}
-	return ov, usage(ov.Check())
-}
-
-// usage is err, or, when plan refused a setting (a plan.SettingError), a
-// usage error that names the setting by its flag: --trials, -j for workers.
-func usage(err error) error {
-	var se *plan.SettingError
-	if !errors.As(err, &se) {
-		return err
-	}
-	return usageError{errors.New(se.Named(func(setting string) string {
-		switch setting {
-		case "workers":
-			return "-j"
-		case "axis":
-			return "--set"
-		}
-		return "--" + strings.ReplaceAll(setting, " ", "-")
-	}))}
-}
-
-// shardSpec reads --shard: the zero Spec when it is not given.
-func (o *runOptions) shardSpec() (shard.Spec, error) {
-	if o.shard == "" {
-		return shard.Spec{}, nil
-	}
-	spec, err := shard.ParseSpec(o.shard)
-	if err != nil {
-		return spec, usageError{fmt.Errorf("--shard: %w", err)}
-	}
-	return spec, nil
+	return ov, ov.Check()
 }
 
 // job reads the flags that only run has.
-func (o *runOptions) job() (job plan.Job, err error) {
-	job = plan.Job{PrecisionMetric: o.metric, Sensitivity: o.sensitive}
-	if job.Shard, err = o.shardSpec(); err != nil {
-		return job, err
-	}
-	if o.precision != "" {
-		if job.Precision, err = plan.ParseShare(o.precision); err != nil {
-			return job, usageError{fmt.Errorf("--precision: %w", err)}
-		}
-	}
-	return job, usage(job.Check())
+func (o *runOptions) job() (plan.Job, error) {
+	spec, shardErr := plan.ParseShard(o.shard)
+	precision, precisionErr := plan.ParsePrecision(o.precision)
+	job := plan.Job{Precision: precision, PrecisionMetric: o.metric, Sensitivity: o.sensitive, Shard: spec}
+	return job, cmp.Or(shardErr, precisionErr, job.Check())
 }
 
 func runScenario(c *cobra.Command, path string, o runOptions) error {
@@ -188,7 +149,7 @@ func (o *runOptions) simulateScenario(c *cobra.Command, path string, checked err
 	defer dir.Discard()
 	out, err := simulate(c, o.quiet || set.Mode == sim.Expected, set, do)
 	if err != nil {
-		return usage(err)
+		return err
 	}
 	return write(c, dir, out, o.pdf, o.out)
 }

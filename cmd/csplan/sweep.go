@@ -48,8 +48,8 @@ separated by commas (5%,8%,12% or monthly,quarterly).`,
 
 func runSweep(c *cobra.Command, path string, o sweepOptions) error {
 	axes, err := plan.ParseAxes(o.sets...)
-	spec, shardErr := o.shardSpec()
-	checked := cmp.Or(usage(plan.CheckMetric(o.metric)), usage(err), shardErr)
+	spec, shardErr := plan.ParseShard(o.shard)
+	checked := cmp.Or(plan.CheckMetric(o.metric), err, shardErr)
 	if len(o.sets) == 0 || len(o.sets) > 2 {
 		checked = usageError{errors.New("sweep: give one or two --set PATH=RANGE")}
 	}
