@@ -92,10 +92,15 @@ func (l *lister) custom(v reflect.Value, path string, t tag) bool {
 		l.add(path, val, "fixed")
 	case CurveSpec:
 		var pts []string
+		kind := "fixed"
 		for i := range x.X {
-			pts = append(pts, fmt.Sprintf("[%s, %s]", trimFloat(x.X[i]), trimFloat(x.Y[i])))
+			y := trimFloat(x.Y[i])
+			if i < len(x.YD) && !x.YD[i].Fixed() {
+				y, kind = l.dist(x.YD[i], "mult"), "per-trial"
+			}
+			pts = append(pts, fmt.Sprintf("[%s, %s]", trimFloat(x.X[i]), y))
 		}
-		l.add(path, "["+strings.Join(pts, ", ")+"]", "fixed")
+		l.add(path, "["+strings.Join(pts, ", ")+"]", kind)
 	case TouchSpec:
 		l.add(path, touchText(x), "fixed")
 	case SetSpec:

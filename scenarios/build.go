@@ -69,12 +69,10 @@ func (b *builder) model() sim.Model {
 		m.Segments[i].Acquisition = b.acquisition("acquisition."+name, name, f.Acquisition[name], &m.Segments[i])
 	}
 	m.Team = b.team()
-	m.Response = sim.Response{
-		Churn:        b.curve("coverage_response.churn", f.Response.Churn, -1),
-		Upsell:       b.curve("coverage_response.upsell", f.Response.Upsell, +1),
-		Onboarding:   b.curve("coverage_response.onboarding", f.Response.Onboarding, +1),
-		MemoryMonths: f.Response.MemoryMonths,
-	}
+	m.Response = sim.Response{MemoryMonths: f.Response.MemoryMonths}
+	m.Response.Churn = b.curve("coverage_response.churn", f.Response.Churn, -1, sim.ChurnResponse, &m.Response.Uncertain)
+	m.Response.Upsell = b.curve("coverage_response.upsell", f.Response.Upsell, +1, sim.UpsellResponse, &m.Response.Uncertain)
+	m.Response.Onboarding = b.curve("coverage_response.onboarding", f.Response.Onboarding, +1, sim.OnboardingResponse, &m.Response.Uncertain)
 	m.Economics = b.economics()
 	m.Valuation = b.valuation()
 	m.SecondOrder = b.secondOrder()
@@ -309,23 +307,48 @@ func (b *builder) team() sim.Team {
 }
 
 // curve checks a coverage response curve: x from 0 to 1, multipliers not
-// negative, and monotone in the direction dir (+1 rising, -1 falling).
-func (b *builder) curve(p string, c CurveSpec, dir float64) sim.Curve {
+// negative, and monotone in the direction dir (+1 rising, -1 falling)
+// whatever values its uncertain multipliers take. Each uncertain
+// multiplier becomes a per-trial assumption named by its point
+// (coverage_response.churn[0]), appended to uncertain.
+func (b *builder) curve(p string, c CurveSpec, dir float64, which sim.ResponseCurve, uncertain *[]sim.UncertainPoint) sim.Curve {
 	if len(c.X) < 2 {
 		return sim.Curve{}
 	}
 	if c.X[0] != 0 || c.X[len(c.X)-1] != 1 {
 		b.errorf(p, "coverage points must run from 0 (no CSM time) to 1 (all the time the accounts need), found %s to %s", fmtBound(c.X[0]), fmtBound(c.X[len(c.X)-1]))
 	}
-	for i := 1; i < len(c.Y); i++ {
-		if (c.Y[i]-c.Y[i-1])*dir < 0 {
-			way := "fall"
-			if dir < 0 {
-				way = "rise"
-			}
-			b.errorf(fmt.Sprintf("%s[%d]", p, i), "the multiplier must not %s as coverage grows (more CS attention cannot make this worse), found %s after %s",
-				way, fmtBound(c.Y[i]), fmtBound(c.Y[i-1]))
-			break
+	way := "fall"
+	if dir < 0 {
+		way = "rise"
+	}
+	for i := 1; i < len(c.YD); i++ {
+		// The worst case of each pair: the value the previous point can
+		// reach in the direction of this one's, against this one's
+		// furthest the other way.
+		plo, phi := c.YD[i-1].Support()
+		lo, hi := c.YD[i].Support()
+		prev, cur := phi, lo
+		if dir < 0 {
+			prev, cur = plo, hi
+		}
+		if (cur-prev)*dir >= 0 {
+			continue
+		}
+		pi := fmt.Sprintf("%s[%d]", p, i)
+		if c.YD[i].Fixed() && c.YD[i-1].Fixed() {
+			b.errorf(pi, "the multiplier must not %s as coverage grows (more CS attention cannot make this worse), found %s after %s",
+				way, fmtBound(cur), fmtBound(prev))
+		} else {
+			b.errorf(pi, "the multiplier must not %s as coverage grows (more CS attention cannot make this worse), but its range can reach %s while the point before can reach %s; make the ranges meet at most at one value",
+				way, fmtBound(cur), fmtBound(prev))
+		}
+		break
+	}
+	for i, d := range c.YD {
+		if !d.Fixed() {
+			name := fmt.Sprintf("%s[%d]", p, i)
+			*uncertain = append(*uncertain, sim.UncertainPoint{Curve: which, Point: i, Y: b.assume(name, Param{d})})
 		}
 	}
 	return sim.Curve{X: c.X, Y: c.Y}
@@ -375,6 +398,12 @@ func (b *builder) valuation() sim.Valuation {
 	}
 	if t := v.Multiple.Table; t != nil && len(t.X) >= 2 {
 		out.Table = sim.Curve{X: t.X, Y: t.Y}
+		for i, d := range t.YD {
+			if !d.Fixed() {
+				b.errorf(fmt.Sprintf("valuation.multiple.table[%d]", i), "a multiple in the table is a number, not a distribution; give the uncertainty with multiple.base and multiple.per_nrr_point instead")
+				break
+			}
+		}
 	}
 	if v.Method == "dcf" && out.Terminal == sim.Gordon {
 		g := v.DCF.TerminalGrowth.D

@@ -265,14 +265,14 @@ func (g *schemaGen) renewalShape() *jsonObj {
 
 // curveShape is the shape of a CurveSpec.
 func (g *schemaGen) curveShape() *jsonObj {
-	// As read by CurveSpec.decodeNode: non-negative reals, % allowed.
-	k := kinds["real"]
-	k.name, k.percent = "curve", true
-	num := g.number(k)
+	// As read by CurveSpec.decodeNode: non-negative reals, % allowed; a y
+	// may be a distribution.
+	num := g.number(kinds["mult"])
+	y := g.param("mult")
 	g.def("Curve", func() *jsonObj {
-		return obj("description", "A piecewise linear curve: a list of at least two [x, y] points with increasing x",
+		return obj("description", "A piecewise linear curve: a list of at least two [x, y] points with increasing x; y may be a distribution, drawn once per trial",
 			"type", "array", "minItems", 2,
-			"items", obj("type", "array", "prefixItems", []any{num, num}, "items", false, "minItems", 2))
+			"items", obj("type", "array", "prefixItems", []any{num, y}, "items", false, "minItems", 2))
 	})
 	return ref("Curve")
 }

@@ -525,9 +525,12 @@ func (r *RenewalSpec) decodeNode(d *decoder, n *yaml.Node, path string, _ tag) {
 	d.errorf(n, path, "expected spread, file, or a month number from 1 to 240, found %s", describe(n))
 }
 
-// CurveSpec is a piecewise linear curve given as [[x, y], ...].
+// CurveSpec is a piecewise linear curve given as [[x, y], ...]. A y may be
+// a distribution (YD holds each y as written, a constant for a number; Y
+// its mean).
 type CurveSpec struct {
 	X, Y []float64
+	YD   []dist.Dist
 	node *yaml.Node
 }
 
@@ -545,8 +548,7 @@ func (c *CurveSpec) decodeNode(d *decoder, n *yaml.Node, path string, _ tag) {
 		d.errorf(n, path, "expected a list of at least two [x, y] points, such as [[0, 2.0], [1, 1.0]], found %s", found)
 		return
 	}
-	k := kinds["real"]
-	k.percent = true
+	k := kinds["mult"]
 	for i, pt := range n.Content {
 		pt = deref(pt)
 		p := fmt.Sprintf("%s[%d]", path, i)
@@ -555,21 +557,24 @@ func (c *CurveSpec) decodeNode(d *decoder, n *yaml.Node, path string, _ tag) {
 			continue
 		}
 		xn, yn := deref(pt.Content[0]), deref(pt.Content[1])
+		if _, seen := d.nodes[p]; !seen {
+			d.nodes[p] = yn // the builder's errors about a point's multiplier
+		}
 		x, msg := parseNumber(xn, k)
 		if msg != "" {
 			d.errorf(xn, p, "%s", msg)
 			continue
 		}
-		y, msg := parseNumber(yn, k)
-		if msg != "" {
-			d.errorf(yn, p, "%s", msg)
+		var y Param // a number, or a distribution drawn once per trial
+		y.decodeNode(d, yn, p, tag{kind: k.name})
+		if y.D == nil {
 			continue
 		}
 		if len(c.X) > 0 && x <= c.X[len(c.X)-1] {
 			d.errorf(pt, p, "points must be in increasing order of their first number, found %s after %s", fmtBound(x), fmtBound(c.X[len(c.X)-1]))
 			continue
 		}
-		c.X, c.Y = append(c.X, x), append(c.Y, y)
+		c.X, c.Y, c.YD = append(c.X, x), append(c.Y, y.D.Mean()), append(c.YD, y.D)
 	}
 }
 

@@ -33,6 +33,7 @@ var kinds = map[string]kind{
 	"rate":  {name: "rate", lo: -1, hi: math.Inf(1), percent: true, expected: "a rate of at least -100% (write 10% or 0.1)"},
 	"money": {name: "money", lo: 0, hi: math.Inf(1), most: 1e15, money: true, expected: "a non-negative amount of money (write 100000, 100k or 1.2M)"},
 	"real":  {name: "real", lo: 0, hi: math.Inf(1), most: 1e9, money: true, expected: "a non-negative number"},
+	"mult":  {name: "mult", lo: 0, hi: math.Inf(1), most: 1e9, money: true, percent: true, expected: "a non-negative multiplier (write 2.0 or 85%)"},
 	"pos":   {name: "pos", lo: 0, openLo: true, hi: math.Inf(1), expected: "a positive number"},
 	"corr":  {name: "corr", lo: -1, hi: 1, expected: "a correlation between -1 and 1"},
 	"int":   {name: "int", lo: 0, hi: math.Inf(1), integer: true, money: true, expected: "a whole number"},

@@ -83,7 +83,8 @@ func (w *worker) expectedTrial(m *Model, netRate NetRate) {
 	b := w.b
 	b.reset()
 	d := drawer{expected: true}
-	w.segs = resolve(m, &d, w.segs)
+	resp := m.Response.draw(&d, &w.resp)
+	w.segs = resolve(m, resp, &d, w.segs)
 	w.econ = drawEconomics(m, &d)
 	w.segArrays()
 	h := b.h
@@ -119,7 +120,7 @@ func (w *worker) expectedTrial(m *Model, netRate NetRate) {
 				g.covs[mo] = g.cov
 			}
 			if g.join < mo {
-				g.advance(mo, netRate, &m.Response, teamOn)
+				g.advance(mo, netRate, resp, teamOn)
 			}
 		}
 	}

@@ -101,3 +101,48 @@ func TestCoverageMemoryRemembersAnUnstaffedYear(t *testing.T) {
 		}
 	}
 }
+
+// An uncertain point of a response curve is drawn once per trial: the
+// trials' spread of customers holds the spread of the multiplier, the
+// mean follows the mean multiplier, expected mode takes it at its mean,
+// and sensitivity sees it as an input.
+func TestUncertainResponsePoint(t *testing.T) {
+	const n, trials, p = 1000, 400, 0.2
+	m := noCSMsThenHire(12, false)
+	m.Team.Plan = nil // no CSM all along: coverage 0
+	y0, _ := dist.NewUniform(1.5, 2.5)
+	m.Response.Uncertain = []UncertainPoint{{Curve: ChurnResponse, Point: 0, Y: Assumption{"coverage_response.churn[0]", y0}}}
+	found := false
+	for _, a := range m.Assumptions() {
+		found = found || a.Name == "coverage_response.churn[0]"
+	}
+	if !found {
+		t.Error("the uncertain multiplier is not among the model's assumptions (sensitivity and LHS would miss it)")
+	}
+	opts := []Option{{Name: "Baseline", Model: m}}
+	// Customers at the horizon: binomial given the trial's multiplier y,
+	// churn p·y at the renewal in month 13.
+	meanY, varY := 2.0, 1.0/12
+	want := n * (1 - p*meanY)
+	exp, err := Run(context.Background(), opts, Settings{Trials: 1, Mode: Expected}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := exp.Options[0].Metrics[results.LogosEnd].Mean; math.Abs(got-want) > 1e-9 {
+		t.Errorf("expected mode: %.6f customers, want %.6f (the multiplier at its mean)", got, want)
+	}
+	mc, err := Run(context.Background(), opts, Settings{Trials: trials, Seed: 9}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Law of total variance: binomial within a trial, plus n²p²·Var(y)
+	// between trials.
+	sd := math.Sqrt(n*p*meanY*(1-p*meanY) - n*p*p*varY + n*n*p*p*varY)
+	got := mc.Options[0].Metrics[results.LogosEnd]
+	if se := sd / math.Sqrt(trials); math.Abs(got.Mean-want) > 4*se {
+		t.Errorf("Monte Carlo mean %.2f customers, want %.2f ± %.2f (4 standard errors)", got.Mean, want, 4*se)
+	}
+	if se := sd / math.Sqrt(2*trials); math.Abs(got.SD-sd) > 5*se {
+		t.Errorf("trials' SD %.2f, want %.2f ± %.2f (5 standard errors of an SD): the multiplier is not drawn per trial", got.SD, sd, 5*se)
+	}
+}

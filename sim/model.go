@@ -284,6 +284,57 @@ type Response struct {
 	// to the mean over its onboarding months, at most as many. 0 or 1: the
 	// event's month alone.
 	MemoryMonths int
+	// Uncertain are the points of the curves whose multiplier is a
+	// per-trial assumption (the curve's Y holds its mean): drawn once per
+	// trial, the same draw in every option, like any other input.
+	Uncertain []UncertainPoint
+}
+
+// ResponseCurve names one of the response curves.
+type ResponseCurve int
+
+const (
+	ChurnResponse ResponseCurve = iota
+	UpsellResponse
+	OnboardingResponse
+)
+
+// UncertainPoint is a point of a response curve whose multiplier is a
+// per-trial assumption.
+type UncertainPoint struct {
+	Curve ResponseCurve
+	Point int // index into the curve's X and Y
+	Y     Assumption
+}
+
+// curve returns the curve c names.
+func (r *Response) curve(c ResponseCurve) *Curve {
+	switch c {
+	case UpsellResponse:
+		return &r.Upsell
+	case OnboardingResponse:
+		return &r.Onboarding
+	}
+	return &r.Churn
+}
+
+// draw returns the trial's response curves: r itself when none of its
+// multipliers is uncertain; otherwise buf, holding r with each uncertain
+// point drawn.
+func (r *Response) draw(d *drawer, buf *Response) *Response {
+	if len(r.Uncertain) == 0 {
+		return r
+	}
+	ys := [...][]float64{buf.Churn.Y, buf.Upsell.Y, buf.Onboarding.Y}
+	*buf = *r
+	for c := range ys {
+		cv := buf.curve(ResponseCurve(c))
+		cv.Y = append(ys[c][:0], cv.Y...)
+	}
+	for _, u := range r.Uncertain {
+		buf.curve(u.Curve).Y[u.Point] = d.draw(u.Y)
+	}
+	return buf
 }
 
 // CostBasis selects how acquisition cost is charged.

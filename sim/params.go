@@ -198,13 +198,14 @@ func logKeep(p float64) float64 {
 	return math.Log1p(-p)
 }
 
-// resolve draws a trial's assumptions for every segment of m.
-func resolve(m *Model, d *drawer, out []segRun) []segRun {
+// resolve draws a trial's assumptions for every segment of m, under the
+// trial's response curves resp.
+func resolve(m *Model, resp *Response, d *drawer, out []segRun) []segRun {
 	out = out[:0]
 	cov := m.coverage()
-	churnMult := curveAt(m.Response.Churn, cov)
-	upMult := curveAt(m.Response.Upsell, cov)
-	onbMult := curveAt(m.Response.Onboarding, cov)
+	churnMult := curveAt(resp.Churn, cov)
+	upMult := curveAt(resp.Upsell, cov)
+	onbMult := curveAt(resp.Onboarding, cov)
 	so := drawSecondOrder(m, d)
 	for i := range m.Segments {
 		s := &m.Segments[i]
@@ -238,7 +239,7 @@ func resolve(m *Model, d *drawer, out []segRun) []segRun {
 		// The model's fixed coverage gives every account the same
 		// probabilities.
 		var rs response
-		rs.set(&r, &m.Response, cov)
+		rs.set(&r, resp, cov)
 		if !r.sbg {
 			r.logKeep = -rs.lChurn
 		}
@@ -255,7 +256,7 @@ func resolve(m *Model, d *drawer, out []segRun) []segRun {
 			r.hoursPerAccount = s.HoursPerAccount()
 		}
 		r.onbMonths = max(1, s.OnboardingMonths)
-		r.memory = max(1, m.Response.MemoryMonths)
+		r.memory = max(1, resp.MemoryMonths)
 		if s.Acquisition.PerMonth.Dist != nil {
 			r.lambda = d.draw(s.Acquisition.PerMonth)
 			r.growth = d.draw(s.Acquisition.Growth)

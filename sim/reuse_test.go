@@ -68,7 +68,7 @@ func TestSegmentKey(t *testing.T) {
 	key := func(m *Model, i int) segKey {
 		w := newWorker(1, 36, checks{})
 		d := drawer{trial: w.trial}
-		segs := resolve(m, &d, nil)
+		segs := resolve(m, &m.Response, &d, nil)
 		return w.segKey(&segs[i])
 	}
 	a, b := acmeLike(), acmeLike()
@@ -105,7 +105,7 @@ func TestSegmentKeyHoldsEveryInput(t *testing.T) {
 	m := acmeLike()
 	w := newWorker(1, 36, checks{})
 	d := drawer{trial: w.trial}
-	segs := resolve(&m, &d, nil)
+	segs := resolve(&m, &m.Response, &d, nil)
 	r := &segs[0]
 	base := w.segKey(r)
 	var perturb func(v reflect.Value, path string)

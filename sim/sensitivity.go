@@ -52,6 +52,7 @@ func (m *Model) Assumptions() []*Assumption {
 func copyModel(m Model) Model {
 	c := m
 	c.Segments = slices.Clone(m.Segments)
+	c.Response.Uncertain = slices.Clone(m.Response.Uncertain)
 	for i := range c.Segments {
 		if s := c.Segments[i].Churn.SBG; s != nil {
 			sbg := *s

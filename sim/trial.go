@@ -225,6 +225,7 @@ type worker struct {
 	cop       *copula     // the run's rank correlations
 	lhs       *lhs        // the run's Latin hypercube design
 	ls        lockstep    // the lockstep stepper (sync.go)
+	resp      Response    // the trial's response curves, when some are uncertain
 	stats     []syncStats
 
 	// record, when set, receives every account's MRR path (month of each
@@ -260,7 +261,8 @@ func (w *worker) runTrial(m *Model, trial uint64) {
 	b.reset()
 	w.trial = trialKey(w.seed, trial)
 	d := drawer{trial: w.trial, cop: w.cop, lhs: w.lhs, index: int(trial)}
-	w.segs = resolve(m, &d, w.segs)
+	resp := m.Response.draw(&d, &w.resp)
+	w.segs = resolve(m, resp, &d, w.segs)
 	w.synced = false
 	clear(w.stats)
 	w.econ = drawEconomics(m, &d)
@@ -283,7 +285,7 @@ func (w *worker) runTrial(m *Model, trial uint64) {
 	}
 	w.synced = true
 	w.independentAll(func(r *segRun) bool { return !r.served() })
-	w.simulateServed(w.team, m.Team.Assignment, &m.Response)
+	w.simulateServed(w.team, m.Team.Assignment, resp)
 }
 
 // shortAtStart reports whether the team cannot even serve the opening book
