@@ -250,12 +250,16 @@ func (w *worker) simulateServed(team *teamPath, assign Assignment, resp *Respons
 		if sr.resps == nil {
 			sr.resps = map[*Response][16]byte{}
 		}
+		// A model's own curves are hashed once; a trial's drawn curves
+		// (w.resp, refilled for every option) each time.
 		var ok bool
-		if rk, ok = sr.resps[resp]; !ok {
+		if rk, ok = sr.resps[resp]; !ok || resp == &w.resp {
 			h := sha256.New()
 			hashValue(h, reflect.ValueOf(resp).Elem())
 			copy(rk[:], h.Sum(nil))
-			sr.resps[resp] = rk
+			if resp != &w.resp {
+				sr.resps[resp] = rk
+			}
 		}
 		sr.keys = sr.keys[:0]
 		for i := range w.segs {

@@ -40,7 +40,18 @@ func TestSegmentReuseChangesNothing(t *testing.T) {
 	digital.Horizon, cost.Horizon = 36, 36
 	digital.Segments[2].Upsell.Probability = fixed(0.05)
 	cost.Team.LoadedCost = fixed(190000)
+	// Uncertain response curves (drawn into the worker's buffer for every
+	// option) under a short team: options differing only in a curve.
+	y, _ := dist.NewUniform(1.5, 2.5)
+	curved := func(mid float64) Model {
+		m := withTeam(20)
+		m.Horizon = base.Horizon
+		m.Response = Response{Churn: Curve{X: []float64{0, 0.5, 1}, Y: []float64{2, mid, 1}},
+			Uncertain: []UncertainPoint{{Curve: ChurnResponse, Y: Assumption{"coverage_response.churn[0]", y}}}}
+		return m
+	}
 	for _, opts := range [][]Option{
+		{{Name: "Baseline", Model: curved(1.4)}, {Name: "milder", Model: curved(1.1)}, {Name: "again", Model: curved(1.4)}},
 		{{Name: "Baseline", Model: later}, {Name: "35 CSMs", Model: later35}, {Name: "digital", Model: digital}, {Name: "cost", Model: cost}},
 		{{Name: "Baseline", Model: base}, {Name: "upsell", Model: upsell}, {Name: "smb", Model: smbChurn}, {Name: "same", Model: sameACV}, {Name: "again", Model: base}},
 		{{Name: "Baseline", Model: so}, {Name: "price", Model: so2}},
