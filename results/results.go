@@ -35,6 +35,9 @@ type Results struct {
 	// Sensitivity, when the run also measured which uncertain inputs of
 	// the baseline move a metric most (as sensitivity.json holds it).
 	Sensitivity *Sensitivity `json:"sensitivity,omitempty"`
+	// Breakeven, when the run also asked what would have to be true for
+	// an option to pay (as breakeven.json holds it).
+	Breakeven *Breakeven `json:"breakeven,omitempty"`
 }
 
 // Assumption is one input of the scenario.
@@ -217,6 +220,9 @@ func (r *Results) checkFinite() error {
 				}
 			}
 		}
+	}
+	if b := r.Breakeven; b != nil {
+		return b.checkFinite()
 	}
 	return nil
 }
