@@ -25,6 +25,14 @@ const (
 	breakevenRefine = 5
 )
 
+// BreakevenPairs is the most pairs of runs (baseline and option, each
+// over every trial) a break-even of the top inputs of uncertain ones
+// takes: all inputs as assumed, each input at two percentiles, then the
+// top ones' grids and refinements.
+func BreakevenPairs(uncertain, top int) int {
+	return 1 + 2*uncertain + min(top, uncertain)*(breakevenGrid+breakevenRefine)
+}
+
 // setting fixes one input (by name; "" fixes none) at a value.
 type setting struct {
 	name  string

@@ -1,0 +1,109 @@
+package plan
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"csplan/results"
+	"csplan/scenarios"
+	"csplan/sim"
+)
+
+// BreakevenInputs is how many of the uncertain inputs that move the
+// paired difference most a break-even analysis solves for.
+const BreakevenInputs = 5
+
+// Breakeven says what would have to be true for the option named option
+// (empty: the scenario's only option) to beat the baseline of s on metric
+// (sim.Breakeven): for the top uncertain inputs, the value at which the
+// paired mean difference crosses zero, with its Monte Carlo error; always
+// in Monte Carlo, whatever set.Mode. Each input is labelled in words, its
+// distribution written as the scenario writes it, its unit given.
+func Breakeven(ctx context.Context, s *scenarios.Scenario, set Settings, option, metric string) (*results.Breakeven, error) {
+	if err := CheckMetric(metric); err != nil {
+		return nil, err
+	}
+	k, err := optionIndex(s, option)
+	if err != nil {
+		return nil, err
+	}
+	base, opt := s.Options[0].Model, s.Options[k].Model
+	uncertain := 0
+	for _, a := range base.Assumptions() {
+		if !a.Dist.Fixed() {
+			uncertain++
+		}
+	}
+	set.Mode = sim.MonteCarlo
+	pairs := sim.BreakevenPairs(uncertain, BreakevenInputs)
+	if err := checkWork(slices.Repeat([]sim.Option{{Model: base}, {Model: opt}}, pairs), set, 1); err != nil {
+		return nil, err
+	}
+	be, err := sim.Breakeven(ctx, base, opt, set.Settings, metric, BreakevenInputs, set.Progress)
+	if err != nil {
+		return nil, err
+	}
+	be.Option, be.Scenario, be.Currency, be.Version = s.Options[k].Name, s.Name, s.Currency, set.Version
+	written := map[string]string{}
+	for _, a := range s.Assumptions() {
+		written[a.Path] = a.Value
+	}
+	for i := range be.Inputs {
+		in := &be.Inputs[i]
+		if v, ok := written[in.Name]; ok {
+			in.Dist = v
+		}
+		in.Label, in.Unit = inputLabel(&base, in.Name, in.Dist)
+	}
+	return be, nil
+}
+
+// optionIndex finds the option named name among s's options (not the
+// baseline); an empty name is the only option, when there is one.
+func optionIndex(s *scenarios.Scenario, name string) (int, error) {
+	var names []string
+	for i, o := range s.Options[1:] {
+		if o.Name == name || (name == "" && len(s.Options) == 2) {
+			return i + 1, nil
+		}
+		names = append(names, fmt.Sprintf("%q", o.Name))
+	}
+	if len(names) == 0 {
+		return 0, fmt.Errorf("the scenario has no options to compare with the baseline; add one under options")
+	}
+	if name == "" {
+		return 0, &SettingError{Setting: "option", Problem: fmt.Sprintf("is needed: the scenario has %d options (%s)", len(names), strings.Join(names, ", "))}
+	}
+	return 0, &SettingError{Setting: "option", Value: name, Choices: names}
+}
+
+// inputLabel names an input in words, and says how its values are
+// written: a response multiplier ("churn multiplier at no coverage", x),
+// a share (%), money, or a plain number, from the way the scenario
+// writes its distribution.
+func inputLabel(m *sim.Model, path, written string) (label, unit string) {
+	var curve string
+	var point int
+	if n, _ := fmt.Sscanf(strings.Replace(path, "[", " ", 1), "coverage_response.%s %d]", &curve, &point); n == 2 {
+		c := map[string]sim.Curve{"churn": m.Response.Churn, "upsell": m.Response.Upsell, "onboarding": m.Response.Onboarding}[curve]
+		at := "no coverage"
+		if point < len(c.X) && c.X[point] > 0 {
+			at = fmt.Sprintf("%g%% coverage", 100*c.X[point])
+		}
+		return curve + " multiplier at " + at, "x"
+	}
+	label = path
+	if rest, ok := strings.CutPrefix(path, "segments."); ok {
+		label = rest
+	}
+	label = strings.NewReplacer(".", " ", "_", " ").Replace(label)
+	switch {
+	case strings.Contains(written, "%"):
+		unit = "%"
+	case strings.ContainsAny(written, "$€£¥"):
+		unit = "money"
+	}
+	return label, unit
+}
