@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -68,10 +69,52 @@ func KPIs(h *calibrate.History, kind string, costs calibrate.Costs) ([]calibrate
 	}
 	rows := calibrate.KPIs(h, kind, costs)
 	if len(rows) == 0 {
-		return nil, fmt.Errorf("%s: no whole %s with the month before it in the history (%s to %s)", h.Name, kind, h.First, h.Last)
+		return nil, noPeriodError(fmt.Sprintf("%s: no whole %s with the month before it in the history (%s to %s)", h.Name, kind, h.First, h.Last))
 	}
 	return rows, nil
 }
+
+// ErrNoWholePeriod is the error, as errors.Is sees it, of KPIs for a
+// history without a whole period of the kind asked: a shorter kind may do.
+var ErrNoWholePeriod = errors.New("no whole period in the history")
+
+// noPeriodError is ErrNoWholePeriod, saying which period and history.
+type noPeriodError string
+
+func (e noPeriodError) Error() string        { return string(e) }
+func (e noPeriodError) Is(target error) bool { return target == ErrNoWholePeriod }
+
+// A KPIReport is what kpi shows of a history: its KPIs per period of
+// one kind, with the history and costs they come from.
+type KPIReport struct {
+	History *calibrate.History
+	Costs   calibrate.Costs    // CS cost by month; nil without a costs file
+	Rows    []calibrate.KPIRow // per period of the kind asked and segment (KPIs)
+}
+
+// ReadKPIs checks kind (CheckPeriod), reads the history at path and,
+// unless costs is empty, the CS costs at costs, under read's rule for
+// duplicate rows, and computes the KPIs per period of kind (KPIs).
+func ReadKPIs(ctx context.Context, path, costs, kind string, read calibrate.ReadOptions) (*KPIReport, error) {
+	if err := CheckPeriod(kind); err != nil {
+		return nil, err
+	}
+	h, err := ReadHistory(ctx, path, read)
+	if err != nil {
+		return nil, err
+	}
+	r := &KPIReport{History: h}
+	if costs != "" {
+		if r.Costs, err = ReadCosts(ctx, costs, read); err != nil {
+			return nil, err
+		}
+	}
+	r.Rows, err = KPIs(h, kind, r.Costs)
+	return r, err
+}
+
+// All are the report's KPIs for every kind of period (AllKPIs).
+func (r *KPIReport) All() []calibrate.KPIRow { return AllKPIs(r.History, r.Costs) }
 
 // AllKPIs are the KPIs of h for every kind of period: months, quarters
 // and years.
@@ -100,6 +143,16 @@ func ParseTerm(name string) (months int, err error) {
 	}
 	months, _ = strconv.Atoi(name) // 0 for auto
 	return months, nil
+}
+
+// Parse reads the contract term (ParseTerm) and the rule for duplicate
+// rows (ParseDuplicates), written as text, into o, and checks o (Check):
+// the first problem, by its setting.
+func (o *CalibrateOptions) Parse(term, duplicates string) (err error) {
+	o.Fit.Term, err = ParseTerm(term)
+	var dupErr error
+	o.Read, dupErr = ParseDuplicates(duplicates)
+	return cmp.Or(err, dupErr, o.Check())
 }
 
 // ChartsDir is where calibrate's charts go by default: beside the

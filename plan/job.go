@@ -76,6 +76,18 @@ func ParseShard(s string) (shard.Spec, error) {
 	return spec, nil
 }
 
+// ParseJob reads a job written as text, as a command line gives it: the
+// precision (ParsePrecision; empty for none), the metric it watches, the
+// metric of the sensitivity (empty for none) and the shard (ParseShard;
+// empty for all the trials), and checks it (Job.Check). The first problem
+// is a SettingError.
+func ParseJob(precision, precisionMetric, sensitivity, shard string) (Job, error) {
+	spec, shardErr := ParseShard(shard)
+	p, precisionErr := ParsePrecision(precision)
+	j := Job{Precision: p, PrecisionMetric: precisionMetric, Sensitivity: sensitivity, Shard: spec}
+	return j, cmp.Or(shardErr, precisionErr, j.Check())
+}
+
 // checkMode refuses a job that needs Monte Carlo trials in expected mode.
 func (j Job) checkMode(mode sim.Mode) error {
 	switch {

@@ -52,6 +52,8 @@ func TestParsers(t *testing.T) {
 		{"ParseShard", second(ParseShard("3/3")), "shard: expected I/N with 0 ≤ I < N"},
 		{"ParseAxes", second(ParseAxes("team.csms")), `axis "team.csms": expected PATH=RANGE`},
 		{"ParseAxes", second(ParseAxes("team.csms=1..0")), `axis team.csms: range "1..0": expected FROM..TO[:STEP]`},
+		{"ParseAxes", second(ParseAxes()), "axis is needed once or twice, PATH=RANGE for each input a sweep varies; got 0"},
+		{"ParseAxes", second(ParseAxes("a=1", "b=2", "c=3")), "axis is needed once or twice, PATH=RANGE for each input a sweep varies; got 3"},
 		{"ParseAxes", second(ParseAxes("team.csms=1..2", "team.csms=3")), "axis team.csms is given twice; a sweep varies each input once (one axis for each of up to two inputs)"},
 	} {
 		var se *SettingError

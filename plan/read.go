@@ -83,3 +83,14 @@ func ReadParts(paths []string, version string) ([]*shard.File, error) {
 	}
 	return parts, nil
 }
+
+// Validate loads the scenario at path (scenarios.Load) and checks the
+// work of its run as written (Scenario.CheckWork): what csplan validate
+// checks. A job with other settings checks its own work.
+func Validate(path string) (*scenarios.Scenario, error) {
+	s, err := scenarios.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	return s, s.CheckWork()
+}

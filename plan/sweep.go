@@ -34,10 +34,13 @@ func NewAxis(path, rng string) (Axis, error) {
 	return Axis{Path: path, Range: rng, Values: vals}, nil
 }
 
-// ParseAxes reads axes written PATH=RANGE (team.csms=4..16), as NewAxis
-// reads the range, each path once: the first problem is a SettingError of
-// the setting axis.
+// ParseAxes reads the one or two axes of a sweep, written PATH=RANGE
+// (team.csms=4..16), as NewAxis reads the range, each path once: the
+// first problem is a SettingError of the setting axis.
 func ParseAxes(specs ...string) ([]Axis, error) {
+	if len(specs) == 0 || len(specs) > 2 {
+		return nil, &SettingError{Setting: "axis", Problem: fmt.Sprintf("is needed once or twice, PATH=RANGE for each input a sweep varies; got %d", len(specs))}
+	}
 	var axes []Axis
 	for _, s := range specs {
 		p, r, ok := strings.Cut(s, "=")

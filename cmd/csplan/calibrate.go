@@ -57,12 +57,9 @@ See docs/history.md.`,
 }
 
 // options checks the flags and makes them the options of plan.Calibrate.
-func (o calibrateOptions) options() (opt plan.CalibrateOptions, err error) {
-	opt = plan.CalibrateOptions{Periods: o.periods, Scenario: calibrate.ScenarioOptions{Horizon: o.horizon, Trials: o.trials}, Name: o.out}
-	opt.Fit.Term, err = plan.ParseTerm(o.term)
-	read, dupErr := plan.ParseDuplicates(o.dups)
-	opt.Read = read
-	if err := cmp.Or(err, dupErr, opt.Check()); err != nil {
+func (o calibrateOptions) options() (plan.CalibrateOptions, error) {
+	opt := plan.CalibrateOptions{Periods: o.periods, Scenario: calibrate.ScenarioOptions{Horizon: o.horizon, Trials: o.trials}, Name: o.out}
+	if err := opt.Parse(o.term, o.dups); err != nil {
 		return opt, fmt.Errorf("calibrate: %w", err)
 	}
 	return opt, nil
@@ -88,12 +85,7 @@ func (o calibrateOptions) run(c *cobra.Command, path string) error {
 		return nil
 	}
 	charts := cmp.Or(o.charts, plan.ChartsDir(o.out))
-	dir, err := files.NewDir(charts, path, o.out)
-	if err != nil {
-		return err
-	}
-	defer dir.Discard()
-	return finish(c, dir, func() error {
+	return finish(c, charts, []string{path, o.out}, func(dir *files.Dir) error {
 		return history.CalibrationCharts(cal.Calibration, path, cal.History != nil, func(ch report.Chart) error { return writeChart(dir, ch) })
 	}, saying(c.ErrOrStderr(), "wrote %s and the charts in %s\n", o.out, charts), func() error {
 		return files.WriteFile(o.out, cal.Scenario, o.force, path)

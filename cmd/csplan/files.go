@@ -13,24 +13,14 @@ import (
 // The rules for the files csplan writes are kept, for every command, in
 // internal/files.
 
-// finish ends every command that writes an output directory, in one
-// order: write puts the files into dir; then, unless the command was
-// interrupted meanwhile, last writes what goes beside dir (calibrate's
-// scenario), dir replaces the previous output, and say prints what was
+// finish ends every command that writes an output directory: it writes
+// the directory at path whole (files.WriteDir: checked against the
+// inputs, write puts the files into it; then, unless the command was
+// interrupted meanwhile, beside writes what goes beside it, calibrate's
+// scenario, and it replaces the previous output), and say prints what was
 // written.
-func finish(c *cobra.Command, dir *files.Dir, write, say func() error, last ...func() error) error {
-	if err := write(); err != nil {
-		return err
-	}
-	if err := c.Context().Err(); err != nil {
-		return err
-	}
-	for _, f := range last {
-		if err := f(); err != nil {
-			return err
-		}
-	}
-	if err := dir.Commit(); err != nil {
+func finish(c *cobra.Command, path string, inputs []string, write func(*files.Dir) error, say func() error, beside ...func() error) error {
+	if err := files.WriteDir(c.Context(), path, inputs, write, beside...); err != nil {
 		return err
 	}
 	return say()

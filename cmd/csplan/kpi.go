@@ -2,13 +2,13 @@ package main
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 
 	"csplan/internal/files"
 	"csplan/plan"
 	"csplan/report"
 	"csplan/report/history"
-	"csplan/scenarios/calibrate"
 
 	"github.com/spf13/cobra"
 )
@@ -50,32 +50,20 @@ func (o kpiOptions) run(c *cobra.Command, path string) error {
 	if err := cmp.Or(plan.CheckPeriod(o.period), plan.OneOf("format", o.format, history.Formats...), err); err != nil {
 		return fmt.Errorf("kpi: %w", err)
 	}
-	h, err := plan.ReadHistory(c.Context(), path, read)
-	if err != nil {
-		return err
-	}
-	var costs calibrate.Costs
-	if o.costs != "" {
-		if costs, err = plan.ReadCosts(c.Context(), o.costs, read); err != nil {
-			return err
-		}
-	}
-	rows, err := plan.KPIs(h, o.period, costs)
-	if err != nil {
+	k, err := plan.ReadKPIs(c.Context(), path, o.costs, o.period, read)
+	if errors.Is(err, plan.ErrNoWholePeriod) {
 		return fmt.Errorf("%w; try --period month", err)
 	}
-	if err := history.WriteKPIs(c.OutOrStdout(), o.format, rows); err != nil || o.out == "" {
-		return err
-	}
-	dir, err := files.NewDir(o.out, path, o.costs)
 	if err != nil {
 		return err
 	}
-	defer dir.Discard()
-	return finish(c, dir, func() error {
-		if err := history.WriteKPIFiles(dir.Temp(), rows, plan.AllKPIs(h, costs)); err != nil {
+	if err := history.WriteKPIs(c.OutOrStdout(), o.format, k.Rows); err != nil || o.out == "" {
+		return err
+	}
+	return finish(c, o.out, []string{path, o.costs}, func(dir *files.Dir) error {
+		if err := history.WriteKPIFiles(dir.Temp(), k.Rows, k.All()); err != nil {
 			return err
 		}
-		return history.KPICharts(h, path, func(ch report.Chart) error { return writeChart(dir, ch) })
+		return history.KPICharts(k.History, path, func(ch report.Chart) error { return writeChart(dir, ch) })
 	}, saying(c.ErrOrStderr(), "wrote %s\n", o.out))
 }

@@ -2,6 +2,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -76,15 +77,12 @@ func message(err error) string {
 		return err.Error()
 	}
 	return strings.Replace(err.Error(), se.Error(), se.Named(func(setting string) string {
-		switch setting {
-		case "workers":
-			return "-j"
-		case "axis":
-			return "--set"
-		}
-		return "--" + strings.ReplaceAll(setting, " ", "-")
+		return cmp.Or(flagNames[setting], "--"+strings.ReplaceAll(setting, " ", "-"))
 	}), 1)
 }
+
+// flagNames are the flags of the settings not called --SETTING.
+var flagNames = map[string]string{"workers": "-j", "axis": "--set"}
 
 const exitStatus = `
 

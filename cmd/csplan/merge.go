@@ -3,6 +3,8 @@ package main
 import (
 	"csplan/internal/files"
 	"csplan/plan"
+	"csplan/report"
+	"csplan/report/output"
 	"csplan/shard"
 
 	"github.com/spf13/cobra"
@@ -32,16 +34,13 @@ the parts at fault and writes nothing.`,
 			if err != nil {
 				return err
 			}
-			dir, err := files.NewDir(out, a...)
-			if err != nil {
-				return err
-			}
-			defer dir.Discard()
-			m, err := plan.Merge(c.Context(), parts)
-			if err != nil {
-				return err
-			}
-			return write(c, dir, m, pdf, out)
+			var m plan.Output
+			return finish(c, out, a, func(dir *files.Dir) (err error) {
+				if m, err = plan.Merge(c.Context(), parts); err != nil {
+					return err
+				}
+				return output.Write(c.Context(), dir, m, report.Options{PDF: pdf})
+			}, func() error { return output.Tell(c.OutOrStdout(), m, out) })
 		},
 	}
 	addOutputFlag(c, &out)

@@ -5,6 +5,8 @@ import (
 
 	"csplan/internal/files"
 	"csplan/plan"
+	"csplan/report"
+	"csplan/report/output"
 
 	"github.com/spf13/cobra"
 )
@@ -35,16 +37,11 @@ replaced only when every file is written.`,
 			if filepath.Clean(in) == filepath.Join(out, "results.json") {
 				in = ""
 			}
-			dir, err := files.NewDir(out, in)
-			if err != nil {
-				return err
-			}
-			defer dir.Discard()
-			return finish(c, dir, func() error {
+			return finish(c, out, []string{in}, func(dir *files.Dir) error {
 				if err := dir.Write("results.json", data); err != nil { // as read
 					return err
 				}
-				return render(c, dir, plan.Output{Results: res}, pdf)
+				return output.Render(c.Context(), dir, plan.Output{Results: res}, report.Options{PDF: pdf})
 			}, saying(c.OutOrStdout(), "wrote %s\n", out))
 		},
 	}

@@ -2,14 +2,12 @@ package main
 
 import (
 	"cmp"
-	"fmt"
-	"io"
-	"sync"
 
 	"csplan/internal/files"
 	"csplan/internal/progress"
 	"csplan/plan"
 	"csplan/report"
+	"csplan/report/output"
 	"csplan/results"
 	"csplan/scenarios"
 	"csplan/sim"
@@ -89,29 +87,22 @@ func (o *runOptions) overrides(c *cobra.Command) (plan.Overrides, error) {
 	if err := needOutput(c, o.out); err != nil {
 		return plan.Overrides{}, err
 	}
-	ov := plan.Overrides{Mode: o.mode, Sampling: o.sampling}
-	if c.Flags().Changed("trials") {
-		ov.Trials = &o.trials
-	}
-	if c.Flags().Changed("seed") {
-		ov.Seed = &o.seed
-	}
-	if c.Flags().Changed("jobs") {
-		ov.Workers = &o.workers
-	}
+	ov := plan.Overrides{Mode: o.mode, Sampling: o.sampling,
+		Trials: changed(c, "trials", &o.trials), Seed: changed(c, "seed", &o.seed), Workers: changed(c, "jobs", &o.workers)}
 	return ov, ov.Check()
 }
 
-// job reads the flags that only run has.
-func (o *runOptions) job() (plan.Job, error) {
-	spec, shardErr := plan.ParseShard(o.shard)
-	precision, precisionErr := plan.ParsePrecision(o.precision)
-	job := plan.Job{Precision: precision, PrecisionMetric: o.metric, Sensitivity: o.sensitive, Shard: spec}
-	return job, cmp.Or(shardErr, precisionErr, job.Check())
+// changed is v, the value of the flag name, when the flag was given; nil
+// when it was left out, so that the scenario's setting stays.
+func changed[T any](c *cobra.Command, name string, v *T) *T {
+	if !c.Flags().Changed(name) {
+		return nil
+	}
+	return v
 }
 
 func runScenario(c *cobra.Command, path string, o runOptions) error {
-	job, err := o.job()
+	job, err := plan.ParseJob(o.precision, o.metric, o.sensitive, o.shard)
 	return o.simulateScenario(c, path, err, func(s *scenarios.Scenario, _ *plan.Settings) (simulation, error) {
 		return func(set plan.Settings) (plan.Output, error) { return job.Do(c.Context(), s, set) }, nil
 	})
@@ -142,89 +133,21 @@ func (o *runOptions) simulateScenario(c *cobra.Command, path string, checked err
 	if err != nil {
 		return err
 	}
-	dir, err := files.NewDir(o.out, read...)
-	if err != nil {
-		return err
-	}
-	defer dir.Discard()
-	out, err := simulate(c, o.quiet || set.Mode == sim.Expected, set, do)
-	if err != nil {
-		return err
-	}
-	return write(c, dir, out, o.pdf, o.out)
+	var out plan.Output
+	return finish(c, o.out, read, func(dir *files.Dir) (err error) {
+		if out, err = simulate(c, o.quiet || set.Mode == sim.Expected, set, do); err != nil {
+			return err
+		}
+		return output.Write(c.Context(), dir, out, report.Options{PDF: o.pdf})
+	}, func() error { return output.Tell(c.OutOrStdout(), out, o.out) })
 }
 
 // simulate runs a job with a progress bar on standard error, unless
 // quiet: a new bar for each new total (a round of --precision, the
 // sensitivity after a run), the last cleared when the job ends.
 func simulate[T any](c *cobra.Command, quiet bool, set plan.Settings, job func(plan.Settings) (T, error)) (T, error) {
-	var mu sync.Mutex
-	var bar func(done, total int)
-	end, shown := func() {}, 0
-	defer func() { end() }()
-	set.Progress = func(done, total int) {
-		mu.Lock()
-		defer mu.Unlock()
-		if total != shown {
-			end()
-			bar, end = progress.Bar(c.ErrOrStderr(), quiet)
-			shown = total
-		}
-		if bar != nil {
-			bar(done, total)
-		}
-	}
+	bar, end := progress.Bars(c.ErrOrStderr(), quiet)
+	defer end()
+	set.Progress = bar
 	return job(set)
-}
-
-// write writes the file of what a job returned (results.json,
-// sweep.json, sensitivity.json or a part) into dir with its report, and
-// prints what it holds: the end of run, sweep, sensitivity and merge.
-func write(c *cobra.Command, dir *files.Dir, out plan.Output, pdf bool, path string) error {
-	name, data, err := out.File()
-	if err != nil {
-		return err
-	}
-	return finish(c, dir, func() error {
-		if err := dir.Write(name, data); err != nil {
-			return err
-		}
-		return render(c, dir, out, pdf)
-	}, func() error { return tell(c.OutOrStdout(), out, path) })
-}
-
-// render writes the report of out into dir: of a run, the charts, the
-// documents and the CSV files (as report does); of a sweep or a
-// sensitivity, its CSV file and chart; none of a part.
-func render(c *cobra.Command, dir *files.Dir, out plan.Output, pdf bool) error {
-	switch {
-	case out.Results != nil:
-		return report.Write(c.Context(), dir.Temp(), out.Results, report.Options{PDF: pdf})
-	case out.Sweep != nil:
-		return report.WriteSweep(dir.Temp(), out.Sweep)
-	case out.Sensitivity != nil:
-		return report.WriteSensitivity(dir.Temp(), out.Sensitivity)
-	}
-	return nil
-}
-
-// tell prints a summary of out (a run's, a sweep's best point, the inputs
-// by swing, what a part holds) and that path was written.
-func tell(w io.Writer, out plan.Output, path string) error {
-	switch {
-	case out.Part != nil:
-		fmt.Fprintf(w, "%s\nwrote %s (merge the parts with csplan merge)\n", plan.DescribePart(out.Part), path)
-	case out.Sweep != nil:
-		report.SweepText(w, out.Sweep)
-		fmt.Fprintf(w, "wrote %s\n", path)
-	case out.Sensitivity != nil:
-		report.SensitivityText(w, out.Sensitivity)
-		fmt.Fprintf(w, "wrote %s\n", path)
-	default:
-		if err := report.Text(w, out.Results); err != nil {
-			return err
-		}
-		fmt.Fprintf(w, "\nwrote %s\n", path)
-	}
-	return nil
 }

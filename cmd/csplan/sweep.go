@@ -2,7 +2,6 @@ package main
 
 import (
 	"cmp"
-	"errors"
 
 	"csplan/plan"
 	"csplan/results"
@@ -49,11 +48,7 @@ separated by commas (5%,8%,12% or monthly,quarterly).`,
 func runSweep(c *cobra.Command, path string, o sweepOptions) error {
 	axes, err := plan.ParseAxes(o.sets...)
 	spec, shardErr := plan.ParseShard(o.shard)
-	checked := cmp.Or(plan.CheckMetric(o.metric), err, shardErr)
-	if len(o.sets) == 0 || len(o.sets) > 2 {
-		checked = usageError{errors.New("sweep: give one or two --set PATH=RANGE")}
-	}
-	return o.simulateScenario(c, path, checked, func(s *scenarios.Scenario, set *plan.Settings) (simulation, error) {
+	return o.simulateScenario(c, path, cmp.Or(plan.CheckMetric(o.metric), err, shardErr), func(s *scenarios.Scenario, set *plan.Settings) (simulation, error) {
 		g, err := plan.NewGrid(s, axes...) // reads the files the points name
 		if err != nil {
 			return nil, err

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"csplan/plan"
 	"csplan/report"
 	"csplan/scenarios"
 
@@ -21,10 +22,7 @@ file, line, column and field, or a one-line summary of a valid file.`,
 		RunE: func(c *cobra.Command, files []string) error {
 			bad := 0
 			for _, f := range files {
-				s, err := scenarios.Load(f)
-				if err == nil {
-					err = s.CheckWork() // the run as written; run --trials checks its own
-				}
+				s, err := plan.Validate(f)
 				if err != nil {
 					fmt.Fprintln(c.ErrOrStderr(), err)
 					bad++

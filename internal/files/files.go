@@ -17,6 +17,7 @@
 package files
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -410,6 +411,26 @@ func (d *Dir) Commit() error {
 		return os.RemoveAll(old)
 	}
 	return nil
+}
+
+// Finish ends the writing of the directory, in one order: write puts the
+// files into it; then, unless ctx is done meanwhile (the command was
+// interrupted), each of beside writes what goes beside the directory (a
+// -o file), and Commit replaces the previous output. On an error nothing
+// is committed.
+func (d *Dir) Finish(ctx context.Context, write func() error, beside ...func() error) error {
+	if err := write(); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for _, f := range beside {
+		if err := f(); err != nil {
+			return err
+		}
+	}
+	return d.Commit()
 }
 
 // Discard removes the unfinished directory, unless Commit kept it.

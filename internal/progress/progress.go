@@ -5,6 +5,7 @@ package progress
 import (
 	"io"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -42,4 +43,31 @@ func Bar(w io.Writer, quiet bool) (func(done, total int), func()) {
 				bar.Finish()
 			}
 		}
+}
+
+// Bars is Bar for work that comes in stages, each with its own total (a
+// round of a run to a precision, the sensitivity after a run): a new bar
+// for each new total, the previous one cleared. The callback may be
+// called from any goroutine; end clears the last bar.
+func Bars(w io.Writer, quiet bool) (report func(done, total int), end func()) {
+	var mu sync.Mutex
+	var bar func(done, total int)
+	stop, shown := func() {}, 0
+	report = func(done, total int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if total != shown {
+			stop()
+			bar, stop = Bar(w, quiet)
+			shown = total
+		}
+		if bar != nil {
+			bar(done, total)
+		}
+	}
+	return report, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		stop()
+	}
 }
