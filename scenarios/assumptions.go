@@ -134,7 +134,17 @@ func touchText(x TouchSpec) string {
 		total += m.PerYear * (m.Hours + m.Prep)
 		parts = append(parts, fmt.Sprintf("%s %s × (%s h + %s h prep)", m.Name, trimFloat(m.PerYear), trimFloat(m.Hours), trimFloat(m.Prep)))
 	}
-	return fmt.Sprintf("%s = %s h per account per year", strings.Join(parts, ", "), trimFloat(total))
+	text := fmt.Sprintf("%s = %s h per account per year", strings.Join(parts, ", "), trimFloat(total))
+	o := x.PerOpportunity
+	for _, e := range []struct {
+		h    float64
+		what string
+	}{{o.Upsell, "upsell opportunity"}, {o.Contraction, "contraction opportunity"}, {o.Renewal, "renewal"}} {
+		if e.h > 0 {
+			text += fmt.Sprintf(", and %s h per %s", trimFloat(e.h), e.what)
+		}
+	}
+	return text
 }
 
 // walkFields lists the fields of a format struct, leaving out those

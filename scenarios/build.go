@@ -185,6 +185,8 @@ func (b *builder) segment(p string, s *SegmentSpec) sim.Segment {
 	for _, mt := range s.Touch.Meetings {
 		seg.Meetings = append(seg.Meetings, sim.Meeting{Name: mt.Name, PerYear: mt.PerYear, Hours: mt.Hours, Prep: mt.Prep})
 	}
+	o := s.Touch.PerOpportunity
+	seg.OpportunityHours = sim.OpportunityHours{Upsell: o.Upsell, Contraction: o.Contraction, Renewal: o.Renewal}
 	if !seg.Digital && seg.HoursPerAccount() == 0 {
 		b.errorf(p+".touch", "the touch model needs some hours; write touch: digital for a segment CSMs do not serve")
 	}

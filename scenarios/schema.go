@@ -283,11 +283,15 @@ func (g *schemaGen) touchShape() (*jsonObj, error) {
 	if err != nil {
 		return nil, err
 	}
+	perOpp, err := g.structRef(reflect.TypeFor[OpportunitySpec]())
+	if err != nil {
+		return nil, err
+	}
 	g.def("Touch", func() *jsonObj {
-		return obj("description", "digital, or a mapping of meeting types to meetings per year, meeting hours and preparation hours, e.g. {ebr: {per_year: 4, hours: 2, prep: 4}}",
+		return obj("description", "digital, or a mapping of meeting types to meetings per year, meeting hours and preparation hours, e.g. {ebr: {per_year: 4, hours: 2, prep: 4}}, with per_opportunity: hours per upsell or contraction opportunity and per renewal",
 			"oneOf", []any{
 				obj("const", "digital"),
-				obj("type", "object", "minProperties", 1, "additionalProperties", meeting),
+				obj("type", "object", "minProperties", 1, "properties", obj("per_opportunity", perOpp), "additionalProperties", meeting),
 			})
 	})
 	return ref("Touch"), nil

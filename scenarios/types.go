@@ -582,6 +582,16 @@ func (c *CurveSpec) decodeNode(d *decoder, n *yaml.Node, path string, _ tag) {
 type TouchSpec struct {
 	Digital  bool
 	Meetings []NamedMeeting
+	// PerOpportunity are hours per opportunity and per renewal, under the
+	// reserved key per_opportunity.
+	PerOpportunity OpportunitySpec
+}
+
+// OpportunitySpec are the CSM hours a motion takes per account each time.
+type OpportunitySpec struct {
+	Upsell      float64 `yaml:"upsell" kind:"real" default:"0" doc:"CSM hours per account for each upsell opportunity (a monthly motion takes them 12 times a year)"`
+	Contraction float64 `yaml:"contraction" kind:"real" default:"0" doc:"CSM hours per account for each contraction opportunity"`
+	Renewal     float64 `yaml:"renewal" kind:"real" default:"0" doc:"CSM hours per account for each renewal"`
 }
 
 // NamedMeeting is one meeting type of a touch model.
@@ -602,6 +612,10 @@ func (t *TouchSpec) decodeNode(d *decoder, n *yaml.Node, path string, _ tag) {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := deref(n.Content[i])
 		p := path + "." + k.Value
+		if k.Value == "per_opportunity" {
+			d.decode(n.Content[i+1], reflect.ValueOf(&t.PerOpportunity).Elem(), p, tag{})
+			continue
+		}
 		for _, m := range t.Meetings {
 			if m.Name == k.Value {
 				d.errorf(k, p, "meeting type is given twice")

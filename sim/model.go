@@ -191,17 +191,43 @@ type Segment struct {
 	// need none.
 	Digital  bool
 	Meetings []Meeting
+	// OpportunityHours are the CSM hours each upsell or contraction
+	// opportunity and each renewal takes per account, beside the meetings:
+	// a more frequent motion uses more of the team's time.
+	OpportunityHours OpportunityHours
 
 	Acquisition Acquisition
 }
 
-// HoursPerAccount is the CSM time one account of the segment needs per year.
+// OpportunityHours are CSM hours per account for each upsell opportunity,
+// contraction opportunity and renewal.
+type OpportunityHours struct{ Upsell, Contraction, Renewal float64 }
+
+// HoursPerAccount is the CSM time one account of the segment needs per
+// year: its meetings, and its opportunities and renewals at their cadence,
+// spread over the year as the meetings are.
 func (s *Segment) HoursPerAccount() float64 {
 	h := 0.0
 	for _, m := range s.Meetings {
 		h += m.PerYear * (m.Hours + m.Prep)
 	}
-	return h
+	o := s.OpportunityHours
+	if s.Upsell.Active() {
+		h += o.Upsell * s.perYear(s.Upsell.Cadence)
+	}
+	if s.Contraction.Active() {
+		h += o.Contraction * s.perYear(s.Contraction.Cadence)
+	}
+	return h + o.Renewal*s.perYear(AtRenewal)
+}
+
+// perYear is how many opportunities a year a cadence gives an account of
+// the segment.
+func (s *Segment) perYear(c Cadence) float64 {
+	if m := c.Months(); m > 0 {
+		return 12 / float64(m)
+	}
+	return 12 / float64(max(1, s.TermMonths))
 }
 
 // Arrivals is the count distribution of new logos in a month.
