@@ -5,7 +5,7 @@ GO       ?= go
 # fuzz coordinator can report its own -fuzztime deadline as a failure
 # (golang/go#75804). FUZZTIME=10m make fuzz-smoke runs each for a duration.
 FUZZTIME ?=
-FUZZ     := ./scenarios:FuzzParse:20000 ./scenarios:FuzzAccountsFile:40000 ./scenarios:FuzzOverride:100000 \
+FUZZ     := ./scenarios:FuzzParse:20000 ./scenarios:FuzzAccountsFile:40000 ./scenarios:FuzzOverride:100000 ./scenarios:FuzzOverridePlanStep:30000 \
             ./scenarios/calibrate:FuzzReadHistory:200000 ./scenarios/calibrate:FuzzReadCosts:200000 \
             ./shard:FuzzDecode:200000 ./plan:FuzzParseRange:250000 ./cmd/csplan:FuzzFlags:12000
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,7 +26,11 @@ type Axis struct {
 
 // NewAxis reads the range of the input at path: FROM..TO[:STEP] (finite
 // numbers, STEP 1 by default) or values separated by commas (5%,8%,12% or
-// priority,even), at most maxSweepPoints values, none twice.
+// priority,even), at most maxSweepPoints values, none twice. A value in
+// YAML's flow style ([{from: 2027-04, csms: 9}]) is one value: commas
+// inside its brackets or braces do not split it. The path may name the
+// step of a headcount plan from a month, team.plan[2027-03].csms
+// (Scenario.Override).
 func NewAxis(path, rng string) (Axis, error) {
 	vals, err := parseRange(rng)
 	if err != nil {
@@ -70,7 +75,7 @@ const maxSweepPoints = 1000
 // allocated.
 func parseRange(s string) ([]string, error) {
 	from, rest, ok := strings.Cut(s, "..")
-	if !ok {
+	if !ok || strings.ContainsAny(s, "[{") {
 		return parseList(s)
 	}
 	to, step := rest, "1"
@@ -100,9 +105,17 @@ func parseRange(s string) ([]string, error) {
 	return out, nil
 }
 
-// parseList reads values separated by commas, none empty or given twice.
+// parseList reads values separated by commas outside brackets, braces
+// and quotes (splitList), none empty, given twice or written as a range
+// with a dash (5-14).
 func parseList(s string) ([]string, error) {
-	vals := strings.Split(s, ",")
+	vals, err := splitList(s)
+	if err != nil {
+		return nil, err
+	}
+	if len(vals) > maxSweepPoints {
+		return nil, fmt.Errorf("list has %s values, more than %s; give fewer", thousands(len(vals)), thousands(maxSweepPoints))
+	}
 	for i := range vals {
 		vals[i] = strings.TrimSpace(vals[i])
 		if vals[i] == "" {
@@ -111,8 +124,51 @@ func parseList(s string) ([]string, error) {
 		if slices.Contains(vals[:i], vals[i]) {
 			return nil, fmt.Errorf("list %q has %s twice", s, vals[i])
 		}
+		if m := dashRange.FindStringSubmatch(vals[i]); m != nil && !isMonth.MatchString(vals[i]) {
+			return nil, fmt.Errorf("%q is not a range: write FROM..TO[:STEP] with two dots, %s..%s", vals[i], m[1], m[2])
+		}
 	}
 	return vals, nil
+}
+
+// dashRange is a value that looks like a range written with a dash (5-14,
+// 0.1 - 0.3), a mistake for FROM..TO; isMonth is a month (2027-03), which
+// is not.
+var (
+	dashRange = regexp.MustCompile(`^(-?\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)$`)
+	isMonth   = regexp.MustCompile(`^\d{4}-\d{1,2}$`)
+)
+
+// splitList splits s at the commas outside brackets, braces and the
+// quotes within them, so that a flow-style YAML value ([{from: 2027-04, csms: 9}]) stays
+// whole; brackets and braces must balance.
+func splitList(s string) ([]string, error) {
+	var vals []string
+	var open []rune // the closers awaited
+	quote, start := rune(0), 0
+	for i, r := range s {
+		switch {
+		case quote != 0:
+			if r == quote {
+				quote = 0
+			}
+		case (r == '"' || r == '\'') && len(open) > 0: // a quote in YAML, not an apostrophe
+			quote = r
+		case r == '[' || r == '{':
+			open = append(open, map[rune]rune{'[': ']', '{': '}'}[r])
+		case r == ']' || r == '}':
+			if len(open) == 0 || open[len(open)-1] != r {
+				return nil, fmt.Errorf("list %q: %c at %d closes nothing open; a YAML value is written [a, b] or {key: value}", s, r, i+1)
+			}
+			open = open[:len(open)-1]
+		case r == ',' && len(open) == 0:
+			vals, start = append(vals, s[start:i]), i+1
+		}
+	}
+	if len(open) > 0 || quote != 0 {
+		return nil, fmt.Errorf("list %q: a bracket, brace or quote is not closed", s)
+	}
+	return append(vals, s[start:]), nil
 }
 
 // thousands writes a whole number with thousands separators: 1,000.

@@ -1,6 +1,13 @@
 package scenarios
 
 import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
 	"csplan/sim"
 
 	"go.yaml.in/yaml/v3"
@@ -10,13 +17,18 @@ import (
 // to the given values (as they would be written in the file, e.g. "9",
 // "8%", "quarterly"), validated like an option's overrides. A sweep uses it
 // to vary one or two inputs over a range.
+//
+// A value written in YAML's flow style, [...] or {...}, is that list or
+// mapping (team.plan: [{from: 2027-04, csms: 9}]); any other value is a
+// single value, as written. A path may name the step of a headcount plan
+// from a month, PATH.plan[MONTH].csms with MONTH as YYYY-MM or a month
+// number (team.plan[2027-03].csms): the step from that month is changed,
+// or added in time order when the plan has none.
 func (s *Scenario) Override(set map[string]string) (sim.Model, error) {
 	doc := own(s.doc)
 	var errs Errors
 	for _, path := range sortedKeys(set) {
-		val := &yaml.Node{Kind: yaml.ScalarNode, Value: set[path]}
-		at := &yaml.Node{Line: 0, Column: 0}
-		if msg := setPath(doc, path, val, at); msg != "" {
+		if msg := s.override(doc, path, set[path]); msg != "" {
 			errs = append(errs, Error{File: s.Path + " with --set", Path: path, Msg: msg})
 		}
 	}
@@ -35,4 +47,129 @@ func (s *Scenario) Override(set map[string]string) (sim.Model, error) {
 		return sim.Model{}, derrs
 	}
 	return m, nil
+}
+
+// override sets the value written text at path in doc, which it owns, and
+// says what is wrong, or "".
+func (s *Scenario) override(doc *yaml.Node, path, text string) string {
+	val, msg := valueNode(text)
+	if msg != "" {
+		return msg
+	}
+	at := &yaml.Node{Line: 0, Column: 0}
+	if m := stepPath.FindStringSubmatch(path); m != nil {
+		return s.setStep(doc, m[1], m[2], m[3], val, at)
+	}
+	if strings.ContainsAny(path, "[]") {
+		return "unknown path: only the step of a headcount plan takes brackets, with its month: team.plan[2027-03].csms"
+	}
+	return setPath(doc, path, val, at)
+}
+
+// valueNode is the node of a value written on the command line: a
+// flow-style list or mapping ([...] or {...}) read as YAML, so its commas
+// do not split it; anything else a single value as written. The nodes
+// have no line, as they are in no file.
+func valueNode(text string) (*yaml.Node, string) {
+	t := strings.TrimSpace(text)
+	if !strings.HasPrefix(t, "[") && !strings.HasPrefix(t, "{") {
+		return &yaml.Node{Kind: yaml.ScalarNode, Value: text}, ""
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(t), &doc); err != nil || len(doc.Content) != 1 {
+		why := "not one value"
+		if err != nil {
+			why = strings.TrimPrefix(err.Error(), "yaml: ")
+		}
+		return nil, fmt.Sprintf("%s is not a YAML list or mapping in flow style, such as [{from: 2027-04, csms: 9}] (%s)", t, why)
+	}
+	n := doc.Content[0]
+	unplace(n)
+	return n, ""
+}
+
+// unplace removes the line and column of n and the nodes under it.
+func unplace(n *yaml.Node) {
+	n.Line, n.Column = 0, 0
+	for _, c := range n.Content {
+		unplace(c)
+	}
+}
+
+// stepPath is a path to the step of a headcount plan from a month:
+// team.plan[2027-03].csms gives team.plan, 2027-03 and csms.
+var stepPath = regexp.MustCompile(`^(.+\.plan)\[([^\]]*)\](?:\.(.*))?$`)
+
+// setStep sets field of the step from month (as written) of the plan at
+// list in doc to val, adding the step in time order when the plan has
+// none from that month.
+func (s *Scenario) setStep(doc *yaml.Node, list, month, field string, val, at *yaml.Node) string {
+	want, ok := monthIndex(month, s.Start)
+	if !ok {
+		return fmt.Sprintf("%s[%s]: expected the step's month as YYYY-MM (e.g. 2027-04) or a month number from 1", list, month)
+	}
+	if field != "csms" {
+		return fmt.Sprintf("a step of %[1]s sets its headcount, %[1]s[%[2]s].csms (its month is the one in brackets)", list, month)
+	}
+	steps := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+	if cur := lookup(doc, list); cur != nil && cur.Tag != "!!null" {
+		if cur.Kind != yaml.SequenceNode {
+			return fmt.Sprintf("the baseline gives %s as a single value, not a list of steps", list)
+		}
+		steps = own(cur)
+	}
+	from := func(st *yaml.Node) int {
+		m, _ := monthIndex(textOf(valueOf(st, "from")), s.Start)
+		return m // 0 when it is no month: the decoder says why
+	}
+	if i := slices.IndexFunc(steps.Content, func(st *yaml.Node) bool { return from(st) == want }); i >= 0 {
+		st := own(steps.Content[i])
+		setKey(st, field, val)
+		steps.Content[i] = st
+	} else {
+		st := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+		setKey(st, "from", &yaml.Node{Kind: yaml.ScalarNode, Value: month})
+		setKey(st, field, val)
+		j := slices.IndexFunc(steps.Content, func(st *yaml.Node) bool { return from(st) > want })
+		if j < 0 {
+			j = len(steps.Content)
+		}
+		steps.Content = slices.Insert(steps.Content, j, st)
+	}
+	return setPath(doc, list, steps, at)
+}
+
+// monthIndex is the month number (1 for start) of a month written as
+// YYYY-MM or as a month number, as a plan's from reads it.
+func monthIndex(text string, start time.Time) (int, bool) {
+	t := strings.TrimSpace(text)
+	if ym := yearMonth.FindStringSubmatch(t); ym != nil {
+		y, _ := strconv.Atoi(ym[1])
+		mo, _ := strconv.Atoi(ym[2])
+		if mo < 1 || mo > 12 || CheckYear(y) != "" {
+			return 0, false
+		}
+		return MonthRef{Calendar: time.Date(y, time.Month(mo), 1, 0, 0, 0, 0, time.UTC)}.index(start), true
+	}
+	i, err := strconv.Atoi(t)
+	return i, err == nil && i >= 1 && i <= 10000
+}
+
+// lookup is the node at the dotted path of mappings in doc, or nil.
+func lookup(doc *yaml.Node, path string) *yaml.Node {
+	n := deref(doc)
+	for _, part := range strings.Split(path, ".") {
+		if n = valueOf(n, part); n == nil {
+			return nil
+		}
+	}
+	return n
+}
+
+// textOf is the text of a scalar node, or "".
+func textOf(n *yaml.Node) string {
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return n.Value
 }

@@ -56,6 +56,14 @@ var badInvocations = []badCase{
 		want: `expected FROM..TO[:STEP] with finite numbers`},
 	{name: "sweep step lost in large numbers", args: []string{"sweep", optimum, "--set", "team.csms=1e17..1.0000000000000002e17:1", "-o", "out"}, code: exitUsage,
 		want: `the step 1 is too small for numbers this large: points 1 and 2 would both be 100000000000000000; give a larger STEP`},
+	{name: "sweep a range with a dash", args: []string{"sweep", optimum, "--set", "team.csms=5-14", "-o", "out"}, code: exitUsage,
+		want: `csplan: --set team.csms: "5-14" is not a range: write FROM..TO[:STEP] with two dots, 5..14`},
+	{name: "sweep a plan step of no month", args: []string{"sweep", optimum, "--set", "team.plan[2027-13].csms=5..6", "-o", "out"}, code: exitFailure,
+		want: "team.plan[2027-13]: expected the step's month as YYYY-MM (e.g. 2027-04) or a month number from 1"},
+	{name: "sweep a flow value left open", args: []string{"sweep", optimum, "--set", "team.plan=[{from: 3, csms: 5}", "-o", "out"}, code: exitUsage,
+		want: "a bracket, brace or quote is not closed"},
+	{name: "no --set", args: []string{"sweep", optimum, "-o", "out"}, code: exitUsage,
+		want: "csplan: --set is needed once or twice, PATH=RANGE for each input a sweep varies; got 0"},
 
 	// Files that are not regular files, or far too large (items 7 and 9):
 	// refused before a byte is read, so none can block csplan.

@@ -30,15 +30,17 @@ point.
 With --shard I/N, sweep runs only shard I of N of the grid's points and
 writes DIR/part.csplan for csplan merge.
 
-A range is FROM..TO[:STEP] (numbers, STEP 1 by default) or a list of values
-separated by commas (5%,8%,12% or monthly,quarterly).`,
+A range is FROM..TO[:STEP] (numbers, STEP 1 by default) or values separated by
+commas (5%,8%,12% or monthly,quarterly; [...] or {...} in YAML is one value).
+PATH may name a plan step from a month: team.plan[2027-04].csms.`,
 		Example: `  csplan sweep scenarios/examples/cut-csms.yaml --set team.csms=4..16 -o sweep
-  csplan sweep my-company.yaml --set team.csms=6..14:2 --set segments.enterprise.upsell.probability=10%,20%,30% -o sweep`,
+  csplan sweep my-company.yaml --set team.csms=6..14:2 --set segments.enterprise.upsell.probability=10%,20%,30% -o sweep
+  csplan sweep my-company.yaml --set 'team.plan[2027-04].csms=5..9' -o sweep`,
 		Args: args(cobra.ExactArgs(1)),
 		RunE: func(c *cobra.Command, a []string) error { return runSweep(c, a[0], o) },
 	}
 	f := c.Flags()
-	f.StringArrayVar(&o.sets, "set", nil, "an input and its range, PATH=FROM..TO[:STEP] or PATH=V1,V2,...")
+	f.StringArrayVar(&o.sets, "set", nil, "an input and its range, PATH=FROM..TO[:STEP] or PATH=V1,V2,... (a value may be [...] or {...} YAML)")
 	f.StringVar(&o.metric, "metric", results.Valuation, "the metric to optimise (see results.json metrics)")
 	o.addFlags(c)
 	o.addShardFlag(c, "grid points")
