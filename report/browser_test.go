@@ -22,7 +22,7 @@ import (
 const chromiumPath = "/usr/bin/chromium"
 
 // TestBrowser opens report.html of the acme fixture, with its sensitivity
-// analysis, in headless Chromium, as a reader would from disk, and checks
+// and break-even analyses, in headless Chromium, as a reader would from disk, and checks
 // that every chart and every table is there and drawn, that no table needs
 // scrolling sideways, that nothing is fetched but the page itself, and
 // that the browser reports no error. Without Chromium the test fails,
@@ -35,6 +35,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("%s: %v (apt-get install chromium, or set CSPLAN_SKIP_BROWSER=1 to skip this test)", chromiumPath, err)
 	}
 	r := acmeWithSensitivity(t)
+	r.Breakeven = cutBreakeven()
 	dir := t.TempDir()
 	charts, err := write(context.Background(), dir, r, Options{})
 	if err != nil {
@@ -139,7 +140,7 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 	d := buildDocument(r, charts)
-	if want := 7; len(tables) != want { // differences, metrics, sensitivity, options, assumptions, standard errors, mean intervals
+	if want := 8; len(tables) != want { // differences, break-even, metrics, sensitivity, options, assumptions, standard errors, mean intervals
 		t.Errorf("the browser finds %d tables, want %d", len(tables), want)
 	}
 	for i, b := range tables {
@@ -163,6 +164,11 @@ func TestBrowser(t *testing.T) {
 	}
 	if sec := d.Sensitivity; !strings.Contains(squash(documentText), squash(sec.Pre+sec.Input+sec.Post)) {
 		t.Errorf("the page does not show %q", sec.Pre+sec.Input+sec.Post)
+	}
+	for _, s := range d.Breakeven.Sentences {
+		if !strings.Contains(squash(strings.ReplaceAll(documentText, "\u00a0", " ")), squash(s)) {
+			t.Errorf("the page does not show %q", s)
+		}
 	}
 
 	mu.Lock()

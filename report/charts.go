@@ -24,7 +24,8 @@ import (
 // from the baseline per metric that has histograms (Monte Carlo with at
 // least one option), cumulative revenue, customers, and where they apply
 // the team's capacity and coverage, the convergence of a run to a
-// precision and the tornado chart of a sensitivity analysis. Each chart is
+// precision, the tornado chart of a sensitivity analysis and the chart of
+// a break-even analysis. Each chart is
 // SVG and PNG (1600 × 900 px), and PDF when opt.PDF is set. The same input
 // gives byte-identical SVG.
 func Charts(r *results.Results, opt Options) ([]Chart, error) {
@@ -85,6 +86,7 @@ func chartSpecs(r *results.Results) []chartSpec {
 	}
 	add(convergenceChart(r))
 	add(tornadoChart(r))
+	add(breakevenChart(r))
 	return specs
 }
 
@@ -858,19 +860,34 @@ func drawDiffPanels(c draw.Canvas, panels []diffPanel) {
 	// reach half its height above the plot.
 	head := theme.panelHeaderHeight(lines) + theme.Gap + theme.TickSize/2
 	tiles := draw.Tiles{Rows: rows, Cols: cols, PadTop: head, PadY: head + theme.PanelGapY, PadX: theme.PanelGapX}
-	grid := make([][]*plot.Plot, rows)
-	for r := range grid {
-		grid[r] = make([]*plot.Plot, cols)
-	}
+	plots := make([]*plot.Plot, len(panels))
 	for i, pn := range panels {
-		grid[i/cols][i%cols] = pn.plot
+		plots[i] = pn.plot
 	}
-	canvases := plot.Align(grid, tiles, c) // line up the data areas
+	canvases := alignPanels(c, tiles, plots)
 	for i, pn := range panels {
 		tile := tiles.At(c, i%cols, i/cols)
 		theme.drawPanelHeader(tile, tile.Max.Y+head, optionColor(pn.idx), pn.name, pn.stat, lines)
-		pn.plot.Draw(canvases[i/cols][i%cols])
+		pn.plot.Draw(canvases[i])
 	}
+}
+
+// alignPanels places plots row by row in the tiles of c and returns the
+// canvas of each, their data areas lined up.
+func alignPanels(c draw.Canvas, tiles draw.Tiles, plots []*plot.Plot) []draw.Canvas {
+	grid := make([][]*plot.Plot, tiles.Rows)
+	for r := range grid {
+		grid[r] = make([]*plot.Plot, tiles.Cols)
+	}
+	for i, p := range plots {
+		grid[i/tiles.Cols][i%tiles.Cols] = p
+	}
+	aligned := plot.Align(grid, tiles, c)
+	out := make([]draw.Canvas, len(plots))
+	for i := range plots {
+		out[i] = aligned[i/tiles.Cols][i%tiles.Cols]
+	}
+	return out
 }
 
 // diffColumns is how many columns of panels n difference histograms take:

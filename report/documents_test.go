@@ -276,8 +276,8 @@ func checkHTML(t *testing.T, page []byte, r *results.Results, charts []Chart) {
 
 	// Tables: headline metrics, options, assumptions, and for Monte Carlo
 	// the standard errors; with options also the differences and the
-	// intervals of the mean differences; with a sensitivity analysis its
-	// inputs.
+	// intervals of the mean differences; with a sensitivity or a
+	// break-even analysis its inputs.
 	want := 3
 	if d.Diffs != nil {
 		want++
@@ -289,6 +289,9 @@ func checkHTML(t *testing.T, page []byte, r *results.Results, charts []Chart) {
 		want++
 	}
 	if d.Sensitivity != nil {
+		want++
+	}
+	if d.Breakeven != nil && len(d.Breakeven.Table.Rows) > 0 {
 		want++
 	}
 	tables := findAll(doc, func(n *html.Node) bool { return n.Data == "table" })

@@ -25,23 +25,29 @@ func HTML(w io.Writer, r *results.Results, charts []Chart) error {
 	}
 	var sens *htmlSensitivity
 	if d.Sensitivity != nil {
-		sens = &htmlSensitivity{sensitivitySection: d.Sensitivity}
-		if c := d.Sensitivity.Figure; c != nil {
-			f, err := newHTMLFigure(*c)
-			if err != nil {
-				return err
-			}
-			sens.HTMLFigure = &f
+		fig, err := sectionFigure(d.Sensitivity.Figure)
+		if err != nil {
+			return err
 		}
+		sens = &htmlSensitivity{d.Sensitivity, fig}
+	}
+	var be *htmlBreakeven
+	if d.Breakeven != nil {
+		fig, err := sectionFigure(d.Breakeven.Figure)
+		if err != nil {
+			return err
+		}
+		be = &htmlBreakeven{d.Breakeven, fig}
 	}
 	keepPercents(&d)
 	return htmlTemplate.Execute(w, struct {
 		document
 		Figures         []htmlFigure
 		HTMLSensitivity *htmlSensitivity
+		HTMLBreakeven   *htmlBreakeven
 		Style           template.CSS
 		MeanCINote      string
-	}{d, figs, sens, template.CSS(htmlStyle), nbsp.Replace(meanCINote)})
+	}{d, figs, sens, be, template.CSS(htmlStyle), nbsp.Replace(meanCINote)})
 }
 
 // newHTMLFigure is a chart as the page shows it: its SVG inline.
@@ -54,15 +60,38 @@ func newHTMLFigure(c Chart) (htmlFigure, error) {
 	return htmlFigure{Chart: c, SVG: svg}, nil
 }
 
+// sectionFigure is the chart of a section as the page shows it, nil when
+// the section has none.
+func sectionFigure(c *Chart) (*htmlFigure, error) {
+	if c == nil {
+		return nil, nil
+	}
+	f, err := newHTMLFigure(*c)
+	if err != nil {
+		return nil, err
+	}
+	return &f, nil
+}
+
 // htmlSensitivity is the sensitivity section with its chart inline.
 type htmlSensitivity struct {
 	*sensitivitySection
 	HTMLFigure *htmlFigure
 }
 
+// htmlBreakeven is the break-even section with its chart inline.
+type htmlBreakeven struct {
+	*breakevenSection
+	HTMLFigure *htmlFigure
+}
+
 // nbsp joins a number to its percent sign (90 %) with a no-break space, so
 // that a line never starts with "%".
 var nbsp = strings.NewReplacer(" %", "\u00a0%")
+
+// plusMinus joins "±" to the number after it with a no-break space, so
+// that a line never ends with "±".
+var plusMinus = strings.NewReplacer("± ", "±\u00a0")
 
 // keepPercents applies nbsp to the prose and tables of d.
 func keepPercents(d *document) {
@@ -71,6 +100,14 @@ func keepPercents(d *document) {
 	if s := d.Sensitivity; s != nil {
 		strs = append(strs, &s.Pre, &s.Post, &s.Note)
 		tables = append(tables, &s.Table)
+	}
+	if b := d.Breakeven; b != nil {
+		strs = append(strs, &b.Lead, &b.ListIntro, &b.Note)
+		for i := range b.Sentences {
+			b.Sentences[i] = plusMinus.Replace(b.Sentences[i])
+			strs = append(strs, &b.Sentences[i])
+		}
+		tables = append(tables, &b.Table)
 	}
 	for _, s := range strs {
 		*s = nbsp.Replace(*s)
@@ -130,10 +167,10 @@ h1 { font-size: 30px; line-height: 1.2; margin: 0 0 14px; letter-spacing: -0.01e
 h2 { font-size: 21px; margin: 44px 0 12px; padding-bottom: 6px; border-bottom: 1px solid var(--rule); }
 h3 { font-size: 16px; margin: 28px 0 8px; }
 p { margin: 8px 0; max-width: 80ch; }
-.answer { background: var(--soft); border-left: 4px solid var(--accent); padding: 14px 22px; margin: 12px 0 14px; }
-.answer p { margin: 0 0 6px; }
-.answer ul { margin: 0; padding-left: 20px; }
-.answer li { margin: 8px 0; font-size: 16.5px; max-width: 86ch; }
+.answer, .truths { background: var(--soft); border-left: 4px solid var(--accent); padding: 14px 22px; margin: 12px 0 14px; }
+.answer p, .truths p { margin: 0 0 6px; }
+.answer ul, .truths ul { margin: 0; padding-left: 20px; }
+.answer li, .truths li { margin: 8px 0; font-size: 16.5px; max-width: 86ch; }
 .note { color: var(--muted); font-size: 13.5px; }
 .table-wrap { overflow-x: auto; margin: 10px 0 18px; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; font-variant-numeric: tabular-nums lining-nums; }
@@ -152,6 +189,7 @@ table.assumptions tr.per-trial td { background: #fff8e6; }
 table.assumptions tr.per-trial td.kind { color: #8a5300; font-weight: 600; }
 table.sensitivity th.num { white-space: normal; }
 table.sensitivity td:nth-child(2) code { white-space: normal; }
+table.breakeven th.num { white-space: normal; }
 figure { margin: 18px 0 34px; break-inside: avoid; }
 .sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 figure svg { display: block; width: 100%; height: auto; max-width: 900px; }
@@ -164,7 +202,7 @@ ul.warnings li { color: #8a3b00; }
 @media print {
   main { max-width: none; padding: 0; }
   h2, h3 { break-after: avoid; }
-  .answer { border-left-color: #000; }
+  .answer, .truths { border-left-color: #000; }
 }
 `
 
@@ -205,6 +243,29 @@ var htmlTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 {{template "table" .}}
 {{- end}}
 </section>
+{{- with .HTMLBreakeven}}
+
+<section id="breakeven">
+<h2>What would have to be true</h2>
+<div class="truths">
+<p>{{.Lead}} {{.ListIntro}}</p>
+{{- if .Sentences}}
+<ul>
+{{- range .Sentences}}
+<li>{{.}}</li>
+{{- end}}
+</ul>
+{{- end}}
+</div>
+{{- with .HTMLFigure}}
+{{template "figure" .}}
+{{- end}}
+<p class="note">{{.Note}}</p>
+{{- if .Table.Rows}}
+{{template "table" .Table}}
+{{- end}}
+</section>
+{{- end}}
 
 <section id="charts">
 <h2>Charts</h2>

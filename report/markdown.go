@@ -29,6 +29,7 @@ type document struct {
 	Metrics     table
 
 	Sensitivity *sensitivitySection // nil when the results carry none
+	Breakeven   *breakevenSection   // nil when the results carry none
 
 	Options []optionInfo
 
@@ -96,13 +97,17 @@ var kindLabels = map[string]string{
 }
 
 // buildDocument states r section by section, with the charts (the tornado
-// chart in the sensitivity section).
+// chart in the sensitivity section, the break-even chart in its own).
 func buildDocument(r *results.Results, charts []Chart) document {
 	d := document{Title: r.Scenario, Question: r.Question, Facts: runFacts(r)}
-	var tornado *Chart
-	d.Charts, tornado = splitTornado(charts)
+	var tornado, breakeven *Chart
+	d.Charts, tornado = splitChart(charts, "tornado")
+	d.Charts, breakeven = splitChart(d.Charts, "breakeven")
 	if r.Sensitivity != nil {
 		d.Sensitivity = buildSensitivity(r.Sensitivity, metricPhrase(metricQuantity(r.Sensitivity.Metric), r), tornado)
+	}
+	if r.Breakeven != nil {
+		d.Breakeven = buildBreakeven(r.Breakeven, breakeven)
 	}
 	metrics := metricsOf(r)
 	d.addAnswer(r, metrics)
@@ -114,17 +119,18 @@ func buildDocument(r *results.Results, charts []Chart) document {
 	return d
 }
 
-// splitTornado parts the tornado chart, which belongs to the sensitivity
-// section, from the others.
-func splitTornado(charts []Chart) (others []Chart, tornado *Chart) {
+// splitChart parts the chart of the given name, which belongs to a section
+// of its own (the tornado chart to the sensitivity, the break-even chart
+// to what would have to be true), from the others.
+func splitChart(charts []Chart, name string) (others []Chart, chart *Chart) {
 	for _, c := range charts {
-		if c.Name == "tornado" {
-			tornado = &c
+		if c.Name == name {
+			chart = &c
 			continue
 		}
 		others = append(others, c)
 	}
-	return others, tornado
+	return others, chart
 }
 
 // runPeriod is the simulated period: "36 months, Jan 2027 to Dec 2029", or
@@ -653,6 +659,10 @@ func Markdown(w io.Writer, r *results.Results, charts []Chart) error {
 	}
 	fmt.Fprintf(b, "%s\n\n", d.Facts)
 	mdAnswer(b, &d)
+	if d.Breakeven != nil {
+		fmt.Fprintf(b, "## What would have to be true\n\n")
+		mdBreakeven(b, d.Breakeven, "charts/")
+	}
 	mdCharts(b, d.Charts)
 	fmt.Fprintf(b, "## Headline metrics\n\n%s\n\n", d.MetricsNote)
 	mdTable(b, d.Metrics)
@@ -782,6 +792,26 @@ func mdSensitivity(w io.Writer, sec *sensitivitySection, dir string) {
 	}
 	fmt.Fprintf(w, "%s\n\n", mdText(sec.Note))
 	mdTable(w, sec.Table)
+}
+
+// mdBreakeven writes a break-even section's body: the difference with
+// every input as assumed, a sentence per input, the chart (dir +
+// breakeven.png), how it was measured and the table.
+func mdBreakeven(w io.Writer, sec *breakevenSection, dir string) {
+	fmt.Fprintf(w, "%s %s\n\n", mdText(sec.Lead), mdText(sec.ListIntro))
+	for _, s := range sec.Sentences {
+		fmt.Fprintf(w, "- %s\n", mdText(s))
+	}
+	if len(sec.Sentences) > 0 {
+		fmt.Fprintf(w, "\n")
+	}
+	if sec.Figure != nil {
+		mdChart(w, *sec.Figure, dir)
+	}
+	fmt.Fprintf(w, "%s\n\n", mdText(sec.Note))
+	if len(sec.Table.Rows) > 0 {
+		mdTable(w, sec.Table)
+	}
 }
 
 // mdTable writes a GitHub-flavoured Markdown table with its columns padded

@@ -66,6 +66,44 @@ func mdSection(md, name string) string {
 	return rest
 }
 
+// renderDocuments renders report.md and report.html of r with charts,
+// checks the page (checkHTML) and returns report.md and the parsed page.
+func renderDocuments(t *testing.T, r *results.Results, charts []Chart) (string, *html.Node) {
+	t.Helper()
+	var md, page bytes.Buffer
+	if err := Markdown(&md, r, charts); err != nil {
+		t.Fatal(err)
+	}
+	if err := HTML(&page, r, charts); err != nil {
+		t.Fatal(err)
+	}
+	checkHTML(t, page.Bytes(), r, charts)
+	doc, err := html.Parse(bytes.NewReader(page.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return md.String(), doc
+}
+
+// checkMarkdownSection checks the section name of report.md md: it holds
+// every want, shows the chart of its own, which is not among the other
+// charts too, and stands between the sections after and before.
+func checkMarkdownSection(t *testing.T, md, name, chart, after, before string, wants ...string) {
+	t.Helper()
+	sec := mdSection(md, name)
+	for _, want := range wants {
+		if !strings.Contains(sec, want) {
+			t.Errorf("the section %s of report.md lacks %q:\n%s", name, want, sec)
+		}
+	}
+	if strings.Contains(mdSection(md, "Charts"), chart) {
+		t.Errorf("report.md shows the %s chart among the other charts too", chart)
+	}
+	if i, j, k := strings.Index(md, "\n## "+after+"\n"), strings.Index(md, "\n## "+name+"\n"), strings.Index(md, "\n## "+before+"\n"); !(i < j && j < k) {
+		t.Errorf("sections at %d, %d, %d: want %s, %s, %s", i, j, k, after, name, before)
+	}
+}
+
 // The sensitivity section of report.md, and sensitivity.md, as golden
 // files.
 func TestSensitivityGolden(t *testing.T) {
@@ -96,22 +134,11 @@ func TestSensitivitySection(t *testing.T) {
 				r.Sensitivity = loadSensitivity(t)
 				charts = append(charts, tornado)
 			}
-			var md, page bytes.Buffer
-			if err := Markdown(&md, r, charts); err != nil {
-				t.Fatal(err)
-			}
-			if err := HTML(&page, r, charts); err != nil {
-				t.Fatal(err)
-			}
-			checkHTML(t, page.Bytes(), r, charts)
-			doc, err := html.Parse(bytes.NewReader(page.Bytes()))
-			if err != nil {
-				t.Fatal(err)
-			}
+			md, doc := renderDocuments(t, r, charts)
 			sections := findAll(doc, func(n *html.Node) bool { return n.Data == "section" && attr(n, "id") == "sensitivity" })
-			sec := mdSection(md.String(), "Sensitivity")
+			sec := mdSection(md, "Sensitivity")
 			if !with {
-				if sec != "" || strings.Contains(md.String(), "tornado") {
+				if sec != "" || strings.Contains(md, "tornado") {
 					t.Errorf("report.md has a sensitivity section:\n%s", sec)
 				}
 				if len(sections) != 0 {
@@ -120,22 +147,11 @@ func TestSensitivitySection(t *testing.T) {
 				return
 			}
 			answer := "Of the 4 uncertain inputs, segments.enterprise.churn.annual moves valuation most: from $117M at its 10th percentile (5.6%) to $77.7M at its 90th (10.6%), every other input at its median."
-			for _, want := range []string{
+			// Placed after the headline metrics, before the options.
+			checkMarkdownSection(t, md, "Sensitivity", "tornado", "Headline metrics", "Options",
 				"Of the 4 uncertain inputs, `segments.enterprise.churn.annual` moves valuation most: from $117M at its 10th percentile (5.6%) to $77.7M at its 90th (10.6%), every other input at its median.",
 				"![What moves valuation most](charts/tornado.png)",
-				"| `segments.enterprise.churn.annual`       | `beta(mean 8%, sd 2%)`              |  5.6% | 10.6% |",
-			} {
-				if !strings.Contains(sec, want) {
-					t.Errorf("the Sensitivity section of report.md lacks %q:\n%s", want, sec)
-				}
-			}
-			if strings.Contains(mdSection(md.String(), "Charts"), "tornado") {
-				t.Error("report.md shows the tornado chart among the other charts too")
-			}
-			// Placed after the headline metrics, before the options.
-			if i, j, k := strings.Index(md.String(), "\n## Headline metrics\n"), strings.Index(md.String(), "\n## Sensitivity\n"), strings.Index(md.String(), "\n## Options\n"); !(i < j && j < k) {
-				t.Errorf("sections at %d, %d, %d: want headline metrics, sensitivity, options", i, j, k)
-			}
+				"| `segments.enterprise.churn.annual`       | `beta(mean 8%, sd 2%)`              |  5.6% | 10.6% |")
 
 			if len(sections) != 1 {
 				t.Fatalf("report.html has %d sensitivity sections, want 1", len(sections))
@@ -290,26 +306,7 @@ func TestWriteSensitivity(t *testing.T) {
 // and reads back the same.
 func TestSensitivityResultsJSON(t *testing.T) {
 	r := acmeWithSensitivity(t)
-	data, err := results.Marshal(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The copy of ../shared/results.schema.json kept for the tests.
-	schema, err := jsonschema.NewCompiler().Compile(filepath.Join("..", "testdata", "results.schema.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := schema.Validate(v); err != nil {
-		t.Fatalf("results.json with a sensitivity does not conform: %v", err)
-	}
-	back, err := results.Unmarshal(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data, back := conformingJSON(t, r, "a sensitivity")
 	if !reflect.DeepEqual(back.Sensitivity, r.Sensitivity) {
 		t.Error("the sensitivity does not read back the same")
 	}
@@ -324,6 +321,33 @@ func TestSensitivityResultsJSON(t *testing.T) {
 	if data, _ := results.Marshal(r); bytes.Contains(data, []byte(`"sensitivity"`)) {
 		t.Error("results.json without a sensitivity has the field")
 	}
+}
+
+// conformingJSON is results.json of r, checked against the copy of
+// ../shared/results.schema.json kept for the tests, and r read back from
+// it; what names what r carries in the error.
+func conformingJSON(t *testing.T, r *results.Results, what string) ([]byte, *results.Results) {
+	t.Helper()
+	data, err := results.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, err := jsonschema.NewCompiler().Compile(filepath.Join("..", "testdata", "results.schema.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := schema.Validate(v); err != nil {
+		t.Fatalf("results.json with %s does not conform: %v", what, err)
+	}
+	back, err := results.Unmarshal(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data, back
 }
 
 // textBox is where a string is drawn.

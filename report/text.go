@@ -89,6 +89,10 @@ func Text(w io.Writer, r *results.Results) error {
 			}
 		}
 	}
+	if r.Breakeven != nil {
+		fmt.Fprintf(w, "\n%s versus %s, on %s:\n", r.Breakeven.Option, r.Options[0].Name, breakevenMetric(r.Breakeven.Metric))
+		breakevenLines(w, r.Breakeven)
+	}
 	for _, warn := range r.Warnings {
 		fmt.Fprintf(w, "\nwarning: %s\n", warn)
 	}

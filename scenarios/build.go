@@ -290,6 +290,11 @@ func (b *builder) team() sim.Team {
 	if t.Assignment == "even" {
 		out.Assignment = sim.Even
 	}
+	out.Handoff = sim.Handoff{Months: t.Handoff.Months,
+		Churn: b.assume("team.handoff.churn", t.Handoff.Churn), Upsell: b.assume("team.handoff.upsell", t.Handoff.Upsell)}
+	if t.Handoff.Months > b.f.HorizonMonths {
+		b.errorf("team.handoff.months", "a hand-off lasting %d months is longer than the horizon (horizon_months: %d)", t.Handoff.Months, b.f.HorizonMonths)
+	}
 	last := 1
 	for i, s := range t.Plan {
 		p := fmt.Sprintf("team.plan[%d].from", i)

@@ -101,16 +101,24 @@ type AcquisitionSpec struct {
 
 // TeamSpec is the CS team.
 type TeamSpec struct {
-	CSMs            int        `yaml:"csms" kind:"int" required:"true" max:"100000" doc:"CSM headcount at the start"`
-	Plan            []StepSpec `yaml:"plan" doc:"Headcount changes: from a month on, the team has this many CSMs"`
-	HoursPerYear    float64    `yaml:"hours_per_year" kind:"pos" default:"2080" doc:"Working hours per CSM per year (40 h x 52 weeks)"`
-	Productivity    Param      `yaml:"productivity" kind:"prob" default:"70%" doc:"Share of working hours spent with accounts (per trial)"`
-	LoadedCost      Param      `yaml:"loaded_cost" kind:"money" default:"150k" doc:"Fully loaded cost per CSM per year (per trial)"`
-	HiringCost      Param      `yaml:"hiring_cost" kind:"money" default:"20k" doc:"One-off cost of a hire (per trial)"`
-	RampMonths      int        `yaml:"ramp_months" kind:"int" default:"3" max:"36" doc:"Months for a new hire to reach full productivity (linear ramp)"`
-	Attrition       Param      `yaml:"attrition" kind:"prob" default:"0" doc:"Annual share of CSMs who leave (per trial); they are backfilled after the hiring lag"`
-	HiringLagMonths int        `yaml:"hiring_lag_months" kind:"int" default:"3" max:"24" doc:"Months from a departure to the backfill's start"`
-	Assignment      string     `yaml:"assignment" default:"priority" enum:"priority,even" doc:"When hours are short: priority covers the highest-MRR accounts first; even spreads hours equally"`
+	CSMs            int         `yaml:"csms" kind:"int" required:"true" max:"100000" doc:"CSM headcount at the start"`
+	Plan            []StepSpec  `yaml:"plan" doc:"Headcount changes: from a month on, the team has this many CSMs"`
+	HoursPerYear    float64     `yaml:"hours_per_year" kind:"pos" default:"2080" doc:"Working hours per CSM per year (40 h x 52 weeks)"`
+	Productivity    Param       `yaml:"productivity" kind:"prob" default:"70%" doc:"Share of working hours spent with accounts (per trial)"`
+	LoadedCost      Param       `yaml:"loaded_cost" kind:"money" default:"150k" doc:"Fully loaded cost per CSM per year (per trial)"`
+	HiringCost      Param       `yaml:"hiring_cost" kind:"money" default:"20k" doc:"One-off cost of a hire (per trial)"`
+	RampMonths      int         `yaml:"ramp_months" kind:"int" default:"3" max:"36" doc:"Months for a new hire to reach full productivity (linear ramp)"`
+	Attrition       Param       `yaml:"attrition" kind:"prob" default:"0" doc:"Annual share of CSMs who leave (per trial); they are backfilled after the hiring lag"`
+	HiringLagMonths int         `yaml:"hiring_lag_months" kind:"int" default:"3" max:"24" doc:"Months from a departure to the backfill's start"`
+	Assignment      string      `yaml:"assignment" default:"priority" enum:"priority,even" doc:"When hours are short: priority covers the highest-MRR accounts first; even spreads hours equally"`
+	Handoff         HandoffSpec `yaml:"handoff" doc:"What a CSM's departure (attrition or a cut) does to the accounts handed to another CSM"`
+}
+
+// HandoffSpec is the disruption of accounts whose CSM leaves.
+type HandoffSpec struct {
+	Months int   `yaml:"months" kind:"int" default:"3" max:"60" doc:"Months the disruption lasts from the month the CSM leaves (0: none)"`
+	Churn  Param `yaml:"churn" kind:"mult" default:"{pert: {min: 1.0, mode: 1.2, max: 1.5}}" doc:"Churn multiplier of a handed-off account during those months (per trial)"`
+	Upsell Param `yaml:"upsell" kind:"mult" default:"{pert: {min: 0.5, mode: 0.8, max: 1.0}}" doc:"Upsell probability multiplier of a handed-off account during those months (per trial)"`
 }
 
 // StepSpec is one headcount change.

@@ -72,3 +72,46 @@ func TestCadenceCostsCoverage(t *testing.T) {
 		t.Errorf("without hours per opportunity the cadence changes coverage: %v against %v", a, m)
 	}
 }
+
+// A cut in a team with hours to spare hands the departed CSMs' accounts
+// to others: halving the team in month 2 hands each account off with
+// probability ½, and a hand-off doubles churn for 12 months, so the
+// renewal in month 6 loses 20 % of the others and 40 % of those handed
+// off: 700 of 1,000 stay, where the team that keeps its CSMs keeps 800.
+func TestHandoffOfACutWithSlack(t *testing.T) {
+	const n, trials = 1000, 300
+	book := func(cut bool) Model {
+		m := Model{Horizon: 8, Segments: []Segment{{Name: "book", Count: n, ACV: dist.Const(12000), TermMonths: 12,
+			Renewal: AtMonth, FirstRenewalMonth: 6, PriceIncrease: fixed(0), OnboardingSuccess: fixed(1),
+			Churn: Churn{Rate: fixed(0.2), RateMonths: 12}, Meetings: []Meeting{{"monthly", 12, 1, 0}}}},
+			Team: Team{CSMs: 20, HoursPerYear: 1200, Productivity: fixed(1), LoadedCost: fixed(0), HiringCost: fixed(0),
+				Attrition: fixed(0), Handoff: Handoff{Months: 12, Churn: fixed(2), Upsell: fixed(1)}}}
+		if cut {
+			m.Team.Plan = []Step{{Month: 2, CSMs: 10}} // 10 CSMs still serve 1,000 accounts' 12,000 h
+		}
+		return m
+	}
+	opts := []Option{{Name: "Baseline", Model: book(false)}, {Name: "cut", Model: book(true)}}
+	exp, err := Run(context.Background(), opts, Settings{Trials: 1, Mode: Expected}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []float64{800, 700} {
+		if got := exp.Options[i].Metrics[results.LogosEnd].Mean; math.Abs(got-want) > 1e-9 {
+			t.Errorf("%s, expected mode: %.6f customers, want %v", opts[i].Name, got, want)
+		}
+	}
+	mc, err := Run(context.Background(), opts, Settings{Trials: trials, Seed: 5}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each trial's survivors: a sum of n independent accounts, each
+	// staying with probability ½·0.6 + ½·0.8 = 0.7.
+	se := math.Sqrt(n*0.7*0.3) / math.Sqrt(trials)
+	if got := mc.Options[1].Metrics[results.LogosEnd].Mean; math.Abs(got-700) > 4*se {
+		t.Errorf("Monte Carlo: %.2f customers after the cut, want 700 ± %.2f (4 standard errors)", got, 4*se)
+	}
+	if got := mc.Options[0].Metrics[results.CoverageMean].Mean; got != 1 {
+		t.Errorf("the baseline team should have hours to spare: coverage %v", got)
+	}
+}

@@ -276,6 +276,17 @@ type Team struct {
 	Attrition       Assumption // annual rate
 	HiringLagMonths int
 	Assignment      Assignment
+	// Handoff is what a CSM's departure (attrition or a cut) does to the
+	// accounts they served: they are handed to another CSM and, for
+	// Handoff.Months from the month of the departure, churn and win
+	// upsells at these multipliers.
+	Handoff Handoff
+}
+
+// Handoff is the disruption of accounts whose CSM leaves.
+type Handoff struct {
+	Months        int
+	Churn, Upsell Assumption // multipliers, drawn per trial
 }
 
 // Curve is a piecewise linear function of coverage in [0, 1].

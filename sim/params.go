@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"sort"
 
 	"csplan/sim/dist"
 )
@@ -60,6 +61,15 @@ type segInputs struct {
 
 	hasSecond bool
 	second    secondOrder
+
+	// Hand-off: for handMonths from a CSM's departure, the accounts they
+	// served churn at handChurn times and win upsells at handUp times the
+	// rate; teamKey identifies the trial's departures (teamPath.handoff),
+	// which decide when hand-offs happen, so that a segment is reused only
+	// under the same departures.
+	handMonths        int
+	handChurn, handUp float64
+	teamKey           uint64
 }
 
 // secondOrder are a trial's referral and champion parameters (nil when the
@@ -104,22 +114,28 @@ func (so *secondOrder) nextDeparture(st *stream, t, h int) int {
 }
 
 // riskRun describes month mo for an account whose champions leave in the
-// (ascending) departure months: inside a risk window (a departure t with
-// t ≤ mo < t + riskMonths) it returns −end, end being the month the
-// windows around mo close; outside one, the month the next one opens
-// (math.MaxInt32: none).
+// (ascending) departure months: see windowRun, with windows of
+// riskMonths.
 func (so *secondOrder) riskRun(departures []int32, mo int) int {
-	for i, t := range departures {
+	return windowRun(departures, mo, so.riskMonths)
+}
+
+// windowRun describes month mo for windows of months months opening at
+// the (ascending) start months: inside a window (a start t with t ≤ mo <
+// t + months) it returns −end, end being the month the windows around mo
+// close; outside one, the month the next one opens (math.MaxInt32: none).
+func windowRun(starts []int32, mo, months int) int {
+	for i, t := range starts {
 		start := int(t)
 		if start > mo {
 			return start
 		}
-		if end := start + so.riskMonths; mo < end {
-			for _, u := range departures[i+1:] {
+		if end := start + months; mo < end {
+			for _, u := range starts[i+1:] {
 				if int(u) >= end {
 					break
 				}
-				end = max(end, int(u)+so.riskMonths)
+				end = max(end, int(u)+months)
 			}
 			return -end
 		}
@@ -256,6 +272,9 @@ func resolve(m *Model, resp *Response, d *drawer, out []segRun) []segRun {
 			r.hoursPerAccount = s.HoursPerAccount()
 		}
 		r.onbMonths = max(1, s.OnboardingMonths)
+		if ho := &m.Team.Handoff; m.Team.Active() && m.FixedCoverage == nil && ho.Months > 0 && !s.Digital {
+			r.handMonths, r.handChurn, r.handUp = ho.Months, d.draw(ho.Churn), d.draw(ho.Upsell)
+		}
 		r.memory = max(1, resp.MemoryMonths)
 		if s.Acquisition.PerMonth.Dist != nil {
 			r.lambda = d.draw(s.Acquisition.PerMonth)
@@ -296,6 +315,26 @@ func (r *segRun) anchor(join, firstRenewal int) int {
 		return join
 	}
 	return firstRenewal - r.term
+}
+
+// handoffs reports whether hand-offs change anything for the segment's
+// accounts in a trial whose departures give the cumulative hazard hz.
+func (r *segRun) handoffs(hz []float64) bool {
+	return r.handMonths > 0 && (r.handChurn != 1 || r.handUp != 1) && hz[len(hz)-1] > 0
+}
+
+// nextHandoff is the month after month t in which an account's CSM next
+// leaves, from the account's hand-off stream: the first month where the
+// hazard accumulated since t, Σ −log(1 − q), passes an exponential
+// threshold, q being the share of the month's CSMs who left; h + 1 when
+// none does before the horizon.
+func nextHandoff(st *stream, t int, hz []float64) int {
+	h := len(hz) - 1
+	if t >= h {
+		return h + 1
+	}
+	target := hz[t] + st.Exp()
+	return t + 1 + sort.SearchFloat64s(hz[t+1:], target)
 }
 
 // coverageFrom is the first month whose coverage an event in month m of an

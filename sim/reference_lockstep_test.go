@@ -39,7 +39,9 @@ type refAcct struct {
 	upOn, coOn           bool
 	onbFailAt, periods   int
 	nextChamp, riskUntil int
+	nextHand, handUntil  int
 	churnS, upS, coS     stream
+	handS                stream
 	champS, moveS        stream
 	cz, uz, kz           hazard
 	u, theta, onbU       float64
@@ -80,6 +82,11 @@ func refServed(w *worker, m *Model) refOut {
 			a.champS = newStream(key, purposeChampion)
 			a.nextChamp = so.nextDeparture(&a.champS, join, h)
 			a.moveS = newStream(key, purposeChampionMove)
+		}
+		a.nextHand = -1
+		if hz := w.team.handoff; r.handoffs(hz) {
+			a.handS = newStream(key, purposeHandoff)
+			a.nextHand = nextHandoff(&a.handS, join, hz)
 		}
 		a.nextChurn, a.step = r.churnOpportunities(join, firstRenewal)
 		a.nextRenew = firstRenewal
@@ -209,7 +216,7 @@ func refServed(w *worker, m *Model) refOut {
 		out.n[mo] = float64(len(live))
 		for k, a := range live {
 			a.covs[mo] = cov[k]
-			refMonth(a, mo, h, resp, moves)
+			refMonth(a, mo, h, resp, moves, w.team.handoff)
 		}
 		clear(active)
 		for _, a := range accts {
@@ -240,7 +247,7 @@ func refServed(w *worker, m *Model) refOut {
 	return out
 }
 
-func refMonth(a *refAcct, m, h int, resp *Response, moves [][]int) {
+func refMonth(a *refAcct, m, h int, resp *Response, moves [][]int, hz []float64) {
 	r := a.r
 	// Coverage memory: events respond to the mean coverage since the
 	// account's window opened.
@@ -257,6 +264,12 @@ func refMonth(a *refAcct, m, h int, resp *Response, moves [][]int) {
 		a.riskUntil = m + r.so.riskMonths
 		a.nextChamp = r.so.nextDeparture(&a.champS, m, h)
 	}
+	if m == a.nextHand {
+		// The CSM leaves: churn and upsell change for handMonths.
+		a.handUntil = max(a.handUntil, m+r.handMonths)
+		a.nextHand = nextHandoff(&a.handS, m, hz)
+	}
+	hand := m < a.handUntil
 	risk := r.so.raisesChurn() && m < a.riskUntil
 	if !churned && m == a.nextChurn {
 		a.nextChurn += a.step
@@ -264,6 +277,9 @@ func refMonth(a *refAcct, m, h int, resp *Response, moves [][]int) {
 		mult := curveAt(resp.Churn, cov)
 		if risk {
 			mult *= r.so.champMult
+		}
+		if hand {
+			mult *= r.handChurn
 		}
 		st := &a.churnS
 		switch {
@@ -302,6 +318,9 @@ func refMonth(a *refAcct, m, h int, resp *Response, moves [][]int) {
 	if a.upOn && m == a.nextUp {
 		a.nextUp += a.upEvery
 		p := math.Min(1, r.baseUp*curveAt(resp.Upsell, cov))
+		if hand {
+			p = math.Min(1, r.baseUp*curveAt(resp.Upsell, cov)*r.handUp)
+		}
 		if a.uz.run(p, -math.Log1p(-p), 1, &a.upS) == 0 {
 			a.mrr *= math.Max(0, 1+sample(r.upSize, &a.upS))
 			a.uz = hazard{}
@@ -502,6 +521,25 @@ func TestLockstepVariants(t *testing.T) {
 			m.Segments[0].Churn = Churn{SBG: &SBG{Alpha: fixed(0.7), Beta: fixed(1.2)}}
 		}},
 		{"no coverage memory", func(m *Model) { m.Response.MemoryMonths = 1 }},
+		{"hand-offs from attrition and a cut", func(m *Model) {
+			m.Team.Attrition = fixed(0.3)
+			m.Team.HiringLagMonths = 2
+			m.Team.Plan = []Step{{Month: 8, CSMs: csmsFor(m, 0.45)}}
+			m.Team.Handoff = Handoff{Months: 3, Churn: fixed(1.5), Upsell: fixed(0.5)}
+		}},
+		{"hand-offs raising upsell, sbg churn", func(m *Model) {
+			m.Segments[0].Churn = Churn{SBG: &SBG{Alpha: fixed(0.7), Beta: fixed(1.2)}}
+			m.Segments[0].Upsell.Cadence = Monthly
+			m.Team.Attrition = fixed(0.4)
+			m.Team.Handoff = Handoff{Months: 4, Churn: fixed(1.3), Upsell: fixed(1.4)}
+		}},
+		{"hand-offs with second order", func(m *Model) {
+			m.Team.Attrition = fixed(0.3)
+			m.Team.Handoff = Handoff{Months: 2, Churn: fixed(1.6), Upsell: fixed(0.7)}
+			m.SecondOrder = SecondOrder{Enabled: true, AdvocateShare: fixed(0.3), ReferralsPerYear: fixed(1),
+				ReferralConversion: fixed(0.3), ChampionTurnover: fixed(0.4), ChampionChurnMult: fixed(2),
+				ChampionRiskMonths: 5, ChampionMoveWin: fixed(0.3)}
+		}},
 		{"three months of coverage memory", func(m *Model) { m.Response.MemoryMonths = 3 }},
 		{"contraction to zero", func(m *Model) {
 			m.Segments[0].Contraction = Movement{Cadence: Quarterly, Probability: fixed(0.2), Size: dist.Const(1)}
@@ -619,6 +657,34 @@ func TestSkipAheadMatchesReference(t *testing.T) {
 			ReferralConversion: fixed(0.3), ChampionTurnover: fixed(0.4), ChampionChurnMult: fixed(3),
 			ChampionRiskMonths: 5, ChampionMoveWin: fixed(0.3)}
 		bad, synced := refCompare(t, &m, 31, 40, false)
+		if synced != 0 {
+			t.Fatalf("%d trials ran in lockstep; the team should have spare hours", synced)
+		}
+		if bad > 0 {
+			t.Errorf("sbg %v: %d of 40 trials differ from the month-by-month reference", sbg, bad)
+		}
+	}
+}
+
+// A team with hours to spare that loses CSMs (attrition and a cut):
+// hand-offs raise churn and change upsell in the skip-ahead stepper's
+// runs (churnWithChampions, handoffUpsells) as the month-by-month
+// reference does, with champion risk windows overlapping them.
+func TestSkipAheadHandoffsMatchReference(t *testing.T) {
+	for _, sbg := range []bool{false, true} {
+		m := reviewRich()
+		m.Team = reviewTeam(csmsFor(&m, 4), Priority)
+		m.Team.Attrition = fixed(0.3)
+		m.Team.Plan = []Step{{Month: 6, CSMs: csmsFor(&m, 3)}}
+		m.Team.Handoff = Handoff{Months: 3, Churn: fixed(2), Upsell: fixed(0.5)}
+		m.Segments[1].Upsell.Probability = fixed(0.1)
+		if sbg {
+			m.Segments[0].Churn = Churn{SBG: &SBG{Alpha: fixed(0.7), Beta: fixed(1.2)}}
+			m.SecondOrder = SecondOrder{Enabled: true, AdvocateShare: fixed(0.3), ReferralsPerYear: fixed(1),
+				ReferralConversion: fixed(0.3), ChampionTurnover: fixed(0.4), ChampionChurnMult: fixed(3),
+				ChampionRiskMonths: 5, ChampionMoveWin: fixed(0.3)}
+		}
+		bad, synced := refCompare(t, &m, 32, 40, false)
 		if synced != 0 {
 			t.Fatalf("%d trials ran in lockstep; the team should have spare hours", synced)
 		}

@@ -30,6 +30,7 @@ const (
 	purposeChampionMove
 	purposeReferral
 	purposeShuffle
+	purposeHandoff
 )
 
 // mix is the generator's finaliser, used to spread structured keys.

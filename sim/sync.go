@@ -51,8 +51,12 @@ type live struct {
 	span             int32 // its priority slot since a month: l.spans
 	nextChamp        int32 // month the champion next leaves (second order)
 	riskUntil        int32 // churn is raised before this month
+	nextHand         int32 // month its CSM next leaves (hand-off)
+	handFrom         int32 // its hand-off window: [handFrom, handUntil)
+	handUntil        int32
 	churnS           stream
 	champS, moveS    stream
+	handS            stream
 	churn            hazard
 	u, theta         float64 // sBG: uniform until θ is drawn (θ < 0: not yet)
 	onbU             float64 // onboarding uniform, until onbAt
@@ -269,7 +273,7 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 // spareAfter reports whether the team's hours cover every month after m
 // even if no served account left and every new logo joined: coverage is
 // then full for the rest of the trial. Only without second-order effects,
-// whose new logos depend on the accounts active.
+// whose new logos depend on the accounts active, and without hand-offs.
 func (l *lockstep) spareAfter(w *worker, m int, hours, acc []float64) bool {
 	h := w.b.h
 	n := append(l.ahead[:0], make([]int, len(w.segs))...)
@@ -277,7 +281,9 @@ func (l *lockstep) spareAfter(w *worker, m int, hours, acc []float64) bool {
 	l.ahead, l.accAhead = n, accAhead
 	for i := range w.segs {
 		r := &w.segs[i]
-		if r.served() && r.so != nil {
+		// Second-order logos depend on the accounts active, and hand-off
+		// windows are not carried by complete.
+		if r.served() && (r.so != nil || r.handoffs(w.team.handoff)) {
 			return false
 		}
 		n[i] = l.alive[i]
@@ -462,7 +468,7 @@ func (l *lockstep) begin(w *worker, h int, resp *Response) {
 		if len(resp.Upsell.Y) > 0 {
 			hi = slices.Max(resp.Upsell.Y)
 		}
-		p := math.Min(1, r.baseUp*hi)
+		p := math.Min(1, r.baseUp*hi*max(1, r.handUp))
 		l.upMax, l.upLam = append(l.upMax, p), append(l.upLam, -math.Log1p(-p))
 		if !r.served() {
 			l.served = append(l.served, -1)
@@ -484,7 +490,7 @@ func (w *worker) join(r *segRun, key uint64, mrr float64, join, firstRenewal int
 	h := w.b.h
 	never := int32(h + 1)
 	a := live{r: r, mrr0: mrr, mrr: mrr, join: int32(join), firstRenew: int32(firstRenewal), churnAt: never,
-		slot: int32(slotOf(mrr)), theta: -1, onbFailAt: never, onbAt: never, nextChamp: never, nextRenew: never, referred: referred,
+		slot: int32(slotOf(mrr)), theta: -1, onbFailAt: never, onbAt: never, nextChamp: never, nextHand: never, nextRenew: never, referred: referred,
 		ups: evList{-1, -1}, cos: evList{-1, -1}}
 	a.span = l.newSpan(max(join, 1), int(a.slot), -1)
 	first, step := r.churnOpportunities(join, firstRenewal)
@@ -496,6 +502,10 @@ func (w *worker) join(r *segRun, key uint64, mrr float64, join, firstRenewal int
 		a.champS = newStream(key, purposeChampion)
 		a.nextChamp = int32(so.nextDeparture(&a.champS, join, h))
 		a.moveS = newStream(key, purposeChampionMove)
+	}
+	if hz := w.team.handoff; r.handoffs(hz) {
+		a.handS = newStream(key, purposeHandoff)
+		a.nextHand = int32(min(nextHandoff(&a.handS, join, hz), h+1))
 	}
 	a.churnS = newStream(key, purposeChurn)
 	anchor := r.anchor(join, firstRenewal)
@@ -672,6 +682,9 @@ func (w *worker) visit(i int32, m int, resp *Response) {
 		a.riskUntil = int32(m + r.so.riskMonths)
 		a.nextChamp = int32(r.so.nextDeparture(&a.champS, m, h))
 	}
+	if m32 == a.nextHand {
+		w.handOff(a, m, resp)
+	}
 	if !churned && m32 == a.nextChurn {
 		a.nextChurn += a.step
 		cov := l.meanCov(a, r.coverageFrom(int(a.join), int(a.firstRenew), m), m)
@@ -717,6 +730,24 @@ func (w *worker) visit(i int32, m int, resp *Response) {
 	}
 }
 
+// handOff hands account a to another CSM in month m: its hand-off window
+// opens (or, overlapping the one open, extends) for r.handMonths, and the
+// next departure is drawn as the skip-ahead stepper draws the sequence.
+// The upsell opportunities before m are counted first, in the window they
+// had (no upsell can happen before m: nextVisit brought the account here
+// no later than the first month one could).
+func (w *worker) handOff(a *live, m int, resp *Response) {
+	r := a.r
+	if int(a.up.next) < m {
+		w.ls.advance(a, &a.up, m-1, r.upSize, +1, resp)
+	}
+	if m > int(a.handUntil) {
+		a.handFrom = int32(m)
+	}
+	a.handUntil = max(a.handUntil, int32(m+r.handMonths))
+	a.nextHand = int32(min(nextHandoff(&a.handS, m, w.team.handoff), w.b.h+1))
+}
+
 // newSpan records that an account holds slot from month from on, after
 // span prev (−1: none), and returns its index.
 func (l *lockstep) newSpan(from, slot int, prev int32) int32 {
@@ -757,6 +788,10 @@ func (w *worker) churnOpportunity(a *live, m int, cov float64, resp *Response) b
 	risk := r.so.raisesChurn() && int32(m) < a.riskUntil
 	if risk {
 		mult *= r.so.champMult
+	}
+	if int32(m) < a.handUntil && r.handChurn != 1 {
+		mult *= r.handChurn
+		risk = true
 	}
 	st := &a.churnS
 	switch {
@@ -812,6 +847,18 @@ func (l *lockstep) advance(a *live, mt *motion, m int, size dist.Dist, sign floa
 			}
 			rs := r.cache.get(r, resp, cov)
 			p, lam = rs.pUp, rs.lUp
+			// A hand-off window changes the probability: the run stops
+			// where the account enters or leaves one.
+			if from, until := int(a.handFrom), int(a.handUntil); until > 0 && r.handUp != 1 {
+				switch {
+				case next >= until:
+				case next >= from:
+					p, lam = rs.pUpHand, rs.lUpHand
+					end = min(end, next+(until-1-next)/step*step)
+				default:
+					end = min(end, next+(from-1-next)/step*step)
+				}
+			}
 		}
 		n := (end-next)/step + 1
 		k := mt.z.run(p, lam, n, &mt.s) // opportunities of the run before the event
@@ -856,7 +903,7 @@ func (l *lockstep) collect(out []event, list evList) []event {
 // upsell (at the most favourable coverage) or contraction could happen.
 func (l *lockstep) nextVisit(a *live, m, h int) int {
 	r := a.r
-	next := int(min(a.nextChurn, a.nextRenew, a.nextChamp))
+	next := int(min(a.nextChurn, a.nextRenew, a.nextChamp, a.nextHand))
 	if int(a.onbFailAt) > m {
 		next = min(next, int(a.onbFailAt))
 	}
@@ -953,6 +1000,8 @@ type response struct {
 	churnMult      float64
 	pChurn, lChurn float64
 	pUp, lUp       float64
+	pUpHand        float64 // the upsell probability in a hand-off window
+	lUpHand        float64
 	pOnb           float64 // onboarding success
 }
 
@@ -993,8 +1042,11 @@ func (e *response) set(r *segRun, resp *Response, cov float64) {
 	e.churnMult = curveAt(resp.Churn, cov)
 	e.pChurn = math.Min(1, r.baseChurn*e.churnMult)
 	e.lChurn = -math.Log1p(-e.pChurn)
-	e.pUp = math.Min(1, r.baseUp*curveAt(resp.Upsell, cov))
+	upMult := curveAt(resp.Upsell, cov)
+	e.pUp = math.Min(1, r.baseUp*upMult)
 	e.lUp = -math.Log1p(-e.pUp)
+	e.pUpHand = math.Min(1, r.baseUp*upMult*r.handUp)
+	e.lUpHand = -math.Log1p(-e.pUpHand)
 	e.pOnb = math.Min(1, r.onbSuccessBase*curveAt(resp.Onboarding, cov))
 }
 

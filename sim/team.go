@@ -46,10 +46,16 @@ type teamPath struct {
 	hours []float64 // productive hours available to accounts
 	heads []float64 // CSMs employed
 	cost  []float64 // loaded cost of the employed plus hiring cost
+	// handoff is the cumulative hand-off hazard: handoff[m] − handoff[t]
+	// is Σ −log(1 − q) over months t+1..m, q being the share of the
+	// month's CSMs who left (attrition and cuts), and so of the accounts
+	// handed to another CSM. Zero throughout when nobody leaves.
+	handoff []float64
 }
 
 func newTeamPath(h int) *teamPath {
-	return &teamPath{hours: make([]float64, h+1), heads: make([]float64, h+1), cost: make([]float64, h+1)}
+	return &teamPath{hours: make([]float64, h+1), heads: make([]float64, h+1), cost: make([]float64, h+1),
+		handoff: make([]float64, h+1)}
 }
 
 // simulate fills p for months 1..h. In Monte Carlo (mc) each CSM leaves in
@@ -68,7 +74,10 @@ func (p *teamPath) simulate(t *Team, prod, loaded, hiring, attrition float64, ke
 	backfills := make([]float64, h+2+t.HiringLagMonths) // arrivals by month
 	pending := 0.0
 	for m := 1; m <= h; m++ {
-		hires := 0.0
+		hires, left, before := 0.0, 0.0, 0.0
+		for _, c := range cohorts {
+			before += c.n
+		}
 		if monthly > 0 {
 			for i := range cohorts {
 				gone := 0.0
@@ -83,6 +92,7 @@ func (p *teamPath) simulate(t *Team, prod, loaded, hiring, attrition float64, ke
 					}
 				}
 				cohorts[i].n -= gone
+				left += gone
 				if arrive := m + t.HiringLagMonths; gone > 0 {
 					backfills[arrive] += gone
 					pending += gone
@@ -104,6 +114,7 @@ func (p *teamPath) simulate(t *Team, prod, loaded, hiring, attrition float64, ke
 		target := float64(t.target(m))
 		if employed > target {
 			cut := employed - target
+			left += cut
 			for i := len(cohorts) - 1; i >= 0 && cut > 0; i-- {
 				d := math.Min(cohorts[i].n, cut)
 				cohorts[i].n -= d
@@ -127,6 +138,10 @@ func (p *teamPath) simulate(t *Team, prod, loaded, hiring, attrition float64, ke
 		p.hours[m] = hours * prod * t.HoursPerYear / 12
 		p.heads[m] = employed
 		p.cost[m] = employed*loaded/12 + hires*hiring
+		p.handoff[m] = p.handoff[m-1]
+		if left > 0 && before > 0 {
+			p.handoff[m] += -math.Log1p(-math.Min(1, left/before))
+		}
 	}
 	return cohorts
 }
@@ -144,4 +159,5 @@ func (p *teamPath) clear() {
 	clear(p.hours)
 	clear(p.heads)
 	clear(p.cost)
+	clear(p.handoff)
 }

@@ -208,6 +208,7 @@ type worker struct {
 	segMRR, segLevel [][]float64  // [segment][month]: see segRun.mrrD
 	segLogos         [][]float64  // [segment][month]: see segRun.logosD
 	champ            []int32      // scratch: an account's champion departures
+	hand             []int32      // scratch: the months its CSM leaves (hand-offs)
 	moves            [][]int      // [segment][month]: logos brought by departed champions
 	sbgTabs          [][]float64  // [segment] survival by period
 	price            []float64    // scratch: a calendar's price factors
@@ -274,6 +275,7 @@ func (w *worker) runTrial(m *Model, trial uint64) {
 	} else {
 		w.team.clear()
 	}
+	w.keyHandoffs()
 	w.prepare()
 	if !teamOn || !w.shortAtStart() {
 		w.independentAll(func(*segRun) bool { return true })
@@ -286,6 +288,23 @@ func (w *worker) runTrial(m *Model, trial uint64) {
 	w.synced = true
 	w.independentAll(func(r *segRun) bool { return !r.served() })
 	w.simulateServed(w.team, m.Team.Assignment, resp)
+}
+
+// keyHandoffs gives the segments whose accounts are handed off when CSMs
+// leave the key of the trial's departures, so that a segment is reused
+// between options only under the same departures.
+func (w *worker) keyHandoffs() {
+	var key uint64
+	for i := range w.segs {
+		if r := &w.segs[i]; r.handoffs(w.team.handoff) {
+			if key == 0 {
+				for _, v := range w.team.handoff {
+					key = mix(key ^ math.Float64bits(v))
+				}
+			}
+			r.teamKey = key
+		}
+	}
 }
 
 // shortAtStart reports whether the team cannot even serve the opening book
@@ -668,6 +687,52 @@ func (w *worker) championDepartures(r *segRun, key uint64, join int) {
 	}
 }
 
+// handoffMonths fills w.hand with the months an account's CSM leaves, from
+// join+1 to the horizon (nextHandoff), when hand-offs change anything.
+func (w *worker) handoffMonths(r *segRun, key uint64, join int) {
+	w.hand = w.hand[:0]
+	hz := w.team.handoff
+	if !r.handoffs(hz) {
+		return
+	}
+	st := newStream(key, purposeHandoff)
+	for t := nextHandoff(&st, join, hz); t <= w.b.h; t = nextHandoff(&st, t, hz) {
+		w.hand = append(w.hand, int32(t))
+	}
+}
+
+// handoffUpsells draws an account's upsells when its hand-offs change the
+// upsell probability for r.handMonths from each: opportunities in runs of
+// one state, as a hazard process (the geometric skip of opportunities
+// when there is one state).
+func (w *worker) handoffUpsells(r *segRun, st *stream, anchor, firstRenewal, last int) []event {
+	out := w.ups
+	step, first := firstOpportunity(anchor, r.upEvery, firstRenewal, r.term)
+	var p, lam [2]float64
+	p[0], lam[0] = r.upQ, -r.logUpKeep
+	p[1] = math.Min(1, r.baseUp*r.upMult*r.handUp)
+	lam[1] = -math.Log1p(-p[1])
+	var z hazard
+	for mo := first; mo <= last; {
+		state, end := 0, windowRun(w.hand, mo, r.handMonths)
+		if end < 0 {
+			state, end = 1, -end
+		}
+		end = min(end-1, last) // the run's last month
+		n := (end-mo)/step + 1
+		k := z.run(p[state], lam[state], n, st)
+		if k == n {
+			mo += n * step
+			continue
+		}
+		mo += k * step
+		out = append(out, event{int32(mo), math.Max(0, 1+sample(r.upSize, st))})
+		z = hazard{}
+		mo += step
+	}
+	return out
+}
+
 // championMoves books the logos departed champions bring (each with
 // probability moveWin, the month after) for those who leave before the
 // account churns.
@@ -704,13 +769,14 @@ func (w *worker) account(r *segRun, key uint64, mrr float64, join, firstRenewal 
 
 	first, step := r.churnOpportunities(join, firstRenewal)
 	w.championDepartures(r, key, join)
+	w.handoffMonths(r, key, join)
 	if first <= h && first < churnAt {
 		opps := (h-first)/step + 1
 		rcs := newStream(key, purposeChurn)
 		rc := &rcs
 		var k int
 		switch {
-		case r.so.hasRisk(w.champ):
+		case r.so.hasRisk(w.champ) || (len(w.hand) > 0 && r.handChurn != 1):
 			k = w.churnWithChampions(r, rc, first, step, opps)
 		case r.sbgDirect:
 			k = sbgTime(rc.Uniform(), r.sbgSurv, opps)
@@ -733,7 +799,11 @@ func (w *worker) account(r *segRun, key uint64, mrr float64, join, firstRenewal 
 	// Expansion and contraction opportunities before the churn month.
 	anchor := r.anchor(join, firstRenewal)
 	w.ups = w.ups[:0]
-	if r.upQ > 0 {
+	switch {
+	case len(w.hand) > 0 && r.handUp != 1 && r.baseUp > 0:
+		w.draws[1] = newStream(key, purposeUpsell)
+		w.ups = w.handoffUpsells(r, &w.draws[1], anchor, firstRenewal, last)
+	case r.upQ > 0:
 		w.draws[1] = newStream(key, purposeUpsell)
 		w.ups = opportunities(w.ups, &w.draws[1], r.logUpKeep, r.upSize, +1, anchor, r.upEvery, firstRenewal, term, last)
 	}
@@ -817,11 +887,23 @@ func (w *worker) churnWithChampions(r *segRun, rc *stream, first, step, opps int
 			theta = betaRand(rc, r.alpha, r.beta)
 		}
 	}
-	// The per-opportunity probability and hazard without and with the
-	// raise: two states, computed once (the logarithm is the costly part).
-	var p, lam [2]float64
+	// The per-opportunity probability and hazard in each state (state&1:
+	// a champion's risk window, state&2: a hand-off's), computed once (the
+	// logarithm is the costly part).
+	var p, lam [4]float64
+	champ := 1.0
+	if r.so != nil {
+		champ = r.so.champMult
+	}
 	set := func(base float64) {
-		for i, m := range [2]float64{r.churnMult, r.churnMult * r.so.champMult} {
+		for i := range p {
+			m := r.churnMult
+			if i&1 != 0 {
+				m *= champ
+			}
+			if i&2 != 0 {
+				m *= r.handChurn
+			}
 			p[i] = min(1, base*m)
 			lam[i] = -math.Log1p(-p[i])
 		}
@@ -837,9 +919,18 @@ func (w *worker) churnWithChampions(r *segRun, rc *stream, first, step, opps int
 	// threshold.
 	for j := 1; j <= opps; {
 		mo := first + (j-1)*step
-		state, end := 0, r.so.riskRun(w.champ, mo)
-		if end < 0 {
-			state, end = 1, -end
+		state, end := 0, math.MaxInt32
+		if r.so.raisesChurn() {
+			if end = r.so.riskRun(w.champ, mo); end < 0 {
+				state, end = 1, -end
+			}
+		}
+		if r.handChurn != 1 {
+			e := windowRun(w.hand, mo, r.handMonths)
+			if e < 0 {
+				state, e = state|2, -e
+			}
+			end = min(end, e)
 		}
 		n := min(opps-j+1, (end-mo+step-1)/step)
 		if r.sbg && theta < 0 {
