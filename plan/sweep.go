@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -189,6 +190,12 @@ func finite(s string) (float64, bool) {
 // number reads a value as written for an axis: 8% → 0.08, 100k → 100000;
 // values that are not numbers (monthly) get their position i.
 func number(v string, i int) float64 {
+	x, _ := readNumber(v, i)
+	return x
+}
+
+// readNumber is number, and whether v is a number.
+func readNumber(v string, i int) (float64, bool) {
 	mult := 1.0
 	t := strings.TrimSpace(v)
 	switch {
@@ -201,9 +208,9 @@ func number(v string, i int) float64 {
 	}
 	x, err := strconv.ParseFloat(t, 64)
 	if err != nil {
-		return float64(i)
+		return float64(i), false
 	}
-	return x * mult
+	return x * mult, true
 }
 
 // A Grid is a sweep's points, built: for every combination of its axes'
@@ -308,9 +315,16 @@ func SweepShard(ctx context.Context, g *Grid, set Settings, metric string, spec 
 	return f, nil
 }
 
+// SweepMetric is the metric a sweep optimises unless asked for another:
+// gross profit over the horizon, which pays for the CSMs a sweep of
+// headcount adds (a valuation by ARR multiple does not see their cost).
+const SweepMetric = results.GrossProfitTotal
+
 // Do runs the sweep of g (Sweep) into Output.Sweep, or, when spec.N is
-// above 0, the points of shard spec (SweepShard) into Output.Part.
+// above 0, the points of shard spec (SweepShard) into Output.Part. An
+// empty metric is SweepMetric.
 func (g *Grid) Do(ctx context.Context, set Settings, metric string, spec shard.Spec) (out Output, err error) {
+	metric = cmp.Or(metric, SweepMetric)
 	if err := CheckMetric(metric); err != nil {
 		return out, err
 	}
@@ -322,40 +336,138 @@ func (g *Grid) Do(ctx context.Context, set Settings, metric string, spec shard.S
 	return out, err
 }
 
-// run simulates the points [first, end) of g and returns the sweep with
-// those points.
+// run simulates the points [first, end) of g, with their neighbours on
+// the grid (neighbours) so that each point carries its paired comparison
+// with them (Beats) whichever shard runs it, and returns the sweep with
+// the points [first, end).
 func (g *Grid) run(ctx context.Context, set Settings, metric string, first, end int) (*results.Sweep, error) {
 	sw := &results.Sweep{Scenario: g.s.Name, Currency: g.s.Currency, Seed: set.Seed, Trials: set.Trials, Mode: set.Mode.String(),
 		Metric: metric, Version: set.Version}
 	for _, ax := range g.axes {
 		sw.Parameters = append(sw.Parameters, ax.Path)
+		today, _ := g.s.Value(ax.Path)
+		sw.Today = append(sw.Today, today)
+		x, _ := readNumber(today, 0)
+		sw.TodayNumbers = append(sw.TodayNumbers, x)
 	}
 	if set.Mode == sim.Expected {
 		sw.Trials = 1
 	}
-	opts := g.opts[first:end]
-	if err := checkWork(opts, set, 1); err != nil {
+	if err := checkWork(g.opts[first:end], set, 1); err != nil {
 		return nil, err
 	}
-	var res *results.Results
-	if len(opts) > 0 {
-		var err error
-		if res, err = sim.Run(ctx, opts, set.Settings, set.Progress); err != nil {
-			return nil, err
-		}
+	run := g.withNeighbours(first, end) // the indices of the points to simulate
+	opts := make([]sim.Option, len(run))
+	for k, i := range run {
+		opts[k] = g.opts[i]
 	}
-	for i, pt := range g.points[first:end] {
-		sp := results.SweepPoint{Values: pt, Metrics: res.Options[i].Metrics}
+	res, trials, err := simulateTrials(ctx, opts, set, metric)
+	if err != nil {
+		return nil, err
+	}
+	higher := results.HigherIsBetter(metric)
+	for i := first; i < end; i++ {
+		k := slices.Index(run, i)
+		pt := g.points[i]
+		sp := results.SweepPoint{Values: pt, Metrics: res.Options[k].Metrics}
 		for j, v := range pt {
 			sp.Numbers = append(sp.Numbers, number(v, slices.Index(g.axes[j].Values, v)))
+		}
+		for _, n := range g.neighbours(i) {
+			share, diff := paired(trials[k], trials[slices.Index(run, n)], higher)
+			sp.Beats = append(sp.Beats, results.SweepBeat{Values: g.points[n], Share: share, MeanDiff: diff})
 		}
 		sw.Points = append(sw.Points, sp)
 	}
 	return sw, nil
 }
 
+// simulateTrials runs opts and returns their results and, for each, the
+// metric in every trial (one value, the path's, in expected mode). A
+// run's one part merged gives the results Run would, bit for bit.
+func simulateTrials(ctx context.Context, opts []sim.Option, set Settings, metric string) (*results.Results, [][]float64, error) {
+	if len(opts) == 0 {
+		return &results.Results{}, nil, nil
+	}
+	trials := make([][]float64, len(opts))
+	if set.Mode == sim.Expected {
+		res, err := sim.Run(ctx, opts, set.Settings, set.Progress)
+		if err != nil {
+			return nil, nil, err
+		}
+		for k := range opts {
+			trials[k] = []float64{res.Options[k].Metrics[metric].Mean}
+		}
+		return res, trials, nil
+	}
+	part, err := sim.RunShard(ctx, opts, set.Settings, 0, 1, set.Progress)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := sim.Merge(ctx, []*sim.Part{part})
+	if err != nil {
+		return nil, nil, err
+	}
+	m := slices.Index(part.MetricNames, metric)
+	for k := range opts {
+		trials[k] = part.Metrics[k][m]
+	}
+	return res, trials, nil
+}
+
+// paired compares a and b, the metric of two points in the same trials:
+// the share of trials in which a is strictly better (higher, or lower
+// when lower is better) and the mean of a − b.
+func paired(a, b []float64, higher bool) (share, meanDiff float64) {
+	better := 0
+	for t := range a {
+		if (higher && a[t] > b[t]) || (!higher && a[t] < b[t]) {
+			better++
+		}
+		meanDiff += a[t] - b[t]
+	}
+	if len(a) == 0 {
+		return 0, 0
+	}
+	return float64(better) / float64(len(a)), meanDiff / float64(len(a))
+}
+
+// neighbours are the points one value up or down one axis from point i,
+// in index order (the first axis varies slowest).
+func (g *Grid) neighbours(i int) []int {
+	stride := 1
+	var out []int
+	for j := len(g.axes) - 1; j >= 0; j-- {
+		n := len(g.axes[j].Values)
+		at := (i / stride) % n
+		if at > 0 {
+			out = append(out, i-stride)
+		}
+		if at < n-1 {
+			out = append(out, i+stride)
+		}
+		stride *= n
+	}
+	slices.Sort(out)
+	return out
+}
+
+// withNeighbours are the points [first, end) and their neighbours, in
+// order.
+func (g *Grid) withNeighbours(first, end int) []int {
+	var run []int
+	for i := first; i < end; i++ {
+		run = append(run, i)
+		run = append(run, g.neighbours(i)...)
+	}
+	slices.Sort(run)
+	return slices.Compact(run)
+}
+
 // markBest marks the point with the best mean of the sweep's metric: the
-// highest, or the lowest where lower is better; the first of equals.
+// highest, or the lowest where lower is better; the first of equals. It
+// notes each numeric parameter whose best value is the first or the last
+// of the grid (Edges), where the optimum may lie outside it.
 func markBest(sw *results.Sweep) {
 	higher := results.HigherIsBetter(sw.Metric)
 	sw.Best = 0
@@ -365,4 +477,35 @@ func markBest(sw *results.Sweep) {
 			sw.Best = i
 		}
 	}
+	sw.Edges = nil
+	for j, param := range sw.Parameters {
+		var vals []string // the parameter's values in grid order
+		numeric := true
+		for _, sp := range sw.Points {
+			if !slices.Contains(vals, sp.Values[j]) {
+				vals = append(vals, sp.Values[j])
+				_, ok := readNumber(sp.Values[j], 0)
+				numeric = numeric && ok
+			}
+		}
+		best := sw.Points[sw.Best].Values[j]
+		switch {
+		case len(vals) < 2 || !numeric:
+		case best == vals[0]:
+			sw.Edges = append(sw.Edges, results.SweepEdge{Parameter: param, Value: best, Extend: extendWay(vals, true)})
+		case best == vals[len(vals)-1]:
+			sw.Edges = append(sw.Edges, results.SweepEdge{Parameter: param, Value: best, Extend: extendWay(vals, false)})
+		}
+	}
+}
+
+// extendWay is where to extend a range of values to go past its first
+// (or last) value: below or above, as the values run up or down.
+func extendWay(vals []string, first bool) string {
+	a, _ := readNumber(vals[0], 0)
+	b, _ := readNumber(vals[len(vals)-1], 0)
+	if (a <= b) == first {
+		return "below"
+	}
+	return "above"
 }

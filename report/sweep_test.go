@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"csplan/results"
@@ -54,5 +55,52 @@ func TestWriteSweep(t *testing.T) {
 				t.Errorf("two=%v: no %q in %q", two, w, texts)
 			}
 		}
+	}
+}
+
+// The chart and the printed notes mark today's value, give the best
+// point's paired share of trials against its neighbours, and warn when the
+// best is at the edge of the grid, saying which way to extend it.
+func TestSweepTodayBeatsAndEdge(t *testing.T) {
+	sw := sweepFixture(false)
+	sw.Today, sw.TodayNumbers = []string{"9"}, []float64{9}
+	sw.Points[2].Beats = []results.SweepBeat{{Values: []string{"9"}, Share: 0.8, MeanDiff: 0.2e6}, {Values: []string{"11"}, Share: 0.65, MeanDiff: 0.6e6}}
+	dir := t.TempDir()
+	if err := WriteSweep(dir, sw); err != nil {
+		t.Fatal(err)
+	}
+	svg, _ := os.ReadFile(filepath.Join(dir, "sweep.svg"))
+	texts := strings.Join(svgText(t, svg), "\n")
+	for _, w := range []string{"Best: team.csms = 10, mean $70.4M; beats 9 in 80% of trials, 11 in 65%", "Today: team.csms = 9 (the scenario's baseline)"} {
+		if !strings.Contains(texts, w) {
+			t.Errorf("no %q in the chart's texts:\n%s", w, texts)
+		}
+	}
+	if strings.Contains(texts, "outside the grid") {
+		t.Error("an edge warning for a best inside the grid")
+	}
+	var b bytes.Buffer
+	if err := SweepNotes(&b, sw); err != nil {
+		t.Fatal(err)
+	}
+	want := "  on the same trials, the best beats its neighbours: 9 in 80% of trials, 11 in 65%\n" +
+		"    mean difference from 9: +$200k\n    mean difference from 11: +$600k\n  today (the baseline): team.csms = 9.\n"
+	if b.String() != want {
+		t.Errorf("notes:\n%s\nwant:\n%s", b.String(), want)
+	}
+
+	sw.Best = 3
+	sw.Edges = []results.SweepEdge{{Parameter: "team.csms", Value: "11", Extend: "above"}}
+	b.Reset()
+	SweepNotes(&b, sw)
+	if w := "  warning: the best may lie outside the grid: team.csms = 11 is the highest value tried; extend the range above 11.\n"; !strings.HasSuffix(b.String(), w) {
+		t.Errorf("notes:\n%s\nwant them to end with:\n%s", b.String(), w)
+	}
+	if err := WriteSweep(dir, sw); err != nil {
+		t.Fatal(err)
+	}
+	svg, _ = os.ReadFile(filepath.Join(dir, "sweep.svg"))
+	if texts := strings.Join(svgText(t, svg), " "); !strings.Contains(texts, "extend the range above 11") {
+		t.Errorf("no edge warning in the chart's texts: %s", texts)
 	}
 }

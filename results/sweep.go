@@ -17,8 +17,24 @@ type Sweep struct {
 	Parameters []string     `json:"parameters"` // input paths, e.g. team.csms
 	Points     []SweepPoint `json:"points"`
 	// Best is the index of the point with the best mean of Metric.
-	Best    int    `json:"best"`
-	Version string `json:"csplan_version,omitempty"`
+	Best int `json:"best"`
+	// Today is the baseline's value of each parameter, as the scenario
+	// writes it ("" where it has none to show: a list, a default), and
+	// TodayNumbers the same as a number for the chart's axis (0 for none).
+	Today        []string  `json:"today,omitempty"`
+	TodayNumbers []float64 `json:"today_numbers,omitempty"`
+	// Edges are the parameters at whose first or last value the best
+	// point lies: the grid may end before the optimum.
+	Edges   []SweepEdge `json:"edges,omitempty"`
+	Version string      `json:"csplan_version,omitempty"`
+}
+
+// SweepEdge is a parameter whose best value is the first or last of the
+// grid (numbers only, so the grid can be extended that way).
+type SweepEdge struct {
+	Parameter string `json:"parameter"`
+	Value     string `json:"value"`  // the best point's value, the grid's end
+	Extend    string `json:"extend"` // "below" or "above": where to extend the range
 }
 
 // SweepPoint is one point of the grid.
@@ -26,6 +42,19 @@ type SweepPoint struct {
 	Values  []string           `json:"values"`  // as written, one per parameter
 	Numbers []float64          `json:"numbers"` // the same as numbers, for axes
 	Metrics map[string]Summary `json:"metrics"`
+	// Beats compares the point with each of its neighbours on the grid
+	// (one value up or down one parameter) on the same trials.
+	Beats []SweepBeat `json:"beats,omitempty"`
+}
+
+// SweepBeat is a point's paired comparison with a neighbour on the
+// sweep's metric: with common random numbers, the share of trials in
+// which the point is strictly better (Share), and the mean difference,
+// point minus neighbour.
+type SweepBeat struct {
+	Values   []string `json:"values"` // the neighbour's
+	Share    float64  `json:"share"`
+	MeanDiff float64  `json:"mean_diff"`
 }
 
 // MarshalSweep encodes s as indented JSON.

@@ -173,3 +173,41 @@ func textOf(n *yaml.Node) string {
 	}
 	return n.Value
 }
+
+// Value is the baseline's value at path, as the file writes it: a single
+// value (team.csms, segments.NAME.churn.annual), or for the step of a plan
+// from a month (team.plan[2027-03].csms) the headcount in effect then;
+// false when the file gives none there (a default) or a list or mapping.
+func (s *Scenario) Value(path string) (string, bool) {
+	if m := stepPath.FindStringSubmatch(path); m != nil {
+		want, ok := monthIndex(m[2], s.Start)
+		if !ok || m[3] != "csms" {
+			return "", false
+		}
+		head := textOf(lookup(s.doc, strings.TrimSuffix(m[1], "plan")+"csms"))
+		if steps := lookup(s.doc, m[1]); steps != nil {
+			for _, st := range steps.Content {
+				if at, ok := monthIndex(textOf(valueOf(st, "from")), s.Start); ok && at <= want {
+					head = textOf(valueOf(st, "csms"))
+				}
+			}
+		}
+		return head, head != ""
+	}
+	n := deref(s.doc)
+	for _, part := range strings.Split(path, ".") {
+		if n.Kind == yaml.SequenceNode { // segments, by name
+			i := slices.IndexFunc(n.Content, func(item *yaml.Node) bool { return textOf(valueOf(item, "name")) == part })
+			if i < 0 {
+				return "", false
+			}
+			n = deref(n.Content[i])
+			continue
+		}
+		if n = valueOf(n, part); n == nil {
+			return "", false
+		}
+	}
+	v := textOf(n)
+	return v, v != ""
+}

@@ -148,3 +148,18 @@ func FuzzOverridePlanStep(f *testing.F) {
 		}
 	})
 }
+
+// Value is the baseline's value at a path, and the headcount in effect at
+// a plan step's month.
+func TestValue(t *testing.T) {
+	s := parseOverrideBase(t, overrideBase)
+	for path, want := range map[string]string{
+		"team.csms": "6", "segments.smb.accounts": "100", "segments.smb.acv": "12k",
+		"team.plan[2].csms": "6", "team.plan[2027-03].csms": "8", "team.plan[2027-06].csms": "8", "team.plan[12].csms": "10",
+		"team.plan": "", "team.attrition": "", "segments.nope.accounts": "", "team.plan[x].csms": "",
+	} {
+		if got, ok := s.Value(path); got != want || ok != (want != "") {
+			t.Errorf("Value(%s) = %q, %v, want %q", path, got, ok, want)
+		}
+	}
+}

@@ -162,9 +162,9 @@ var badInvocations = []badCase{
 	{name: "validate a scenario of 2.4e15 account-months", files: map[string]string{"s.yaml": strings.Replace(bigBook, "horizon_months: 240", "horizon_months: 240\ntrials: 10000000", 1)},
 		args: []string{"validate", "s.yaml"}, code: exitFailure,
 		want: "s.yaml:4:9: trials: this run asks for about 2.4e15 account-months: 10,000,000 trials × 1 model"},
-	{name: "sensitivity of 1.2e15 account-months", files: map[string]string{"s.yaml": strings.Replace(bigBook, "churn: {annual: 10%}", "churn: {annual: {uniform: {min: 5%, max: 15%}}}", 1)},
+	{name: "sensitivity of 1.92e15 account-months", files: map[string]string{"s.yaml": strings.Replace(bigBook, "churn: {annual: 10%}", "churn: {annual: {uniform: {min: 5%, max: 15%}}}", 1)},
 		args: []string{"sensitivity", "s.yaml", "--trials", "1000000", "-o", "out"}, code: exitFailure,
-		want: "this run asks for about 9.6e14 account-months: 1,000,000 trials × 4 models"},
+		want: "this run asks for about 1.92e15 account-months: 1,000,000 trials × 8 models"},
 
 	// Flags (items 15 and 16): refused before any work, with exit 2.
 	{name: "run --precision NaN", args: []string{"run", optimum, "--precision", "NaN", "-o", "out"}, code: exitUsage,

@@ -4,7 +4,6 @@ import (
 	"cmp"
 
 	"csplan/plan"
-	"csplan/results"
 	"csplan/scenarios"
 
 	"github.com/spf13/cobra"
@@ -23,9 +22,9 @@ func sweepCommand() *cobra.Command {
 		Short: "Run a scenario over a range of one or two inputs",
 		Long: `sweep runs the baseline of a scenario at every point of a grid of one or two
 inputs, all points on the same random numbers, and writes DIR/sweep.json,
-DIR/sweep.csv and a chart of the chosen metric (valuation at the horizon by
-default) against the input (a heat map for two inputs), marking the best
-point.
+DIR/sweep.csv and a chart of the chosen metric (gross profit over the horizon
+by default) against the input (a heat map for two inputs), marking the best
+point and today's value, with a warning when the best is at the grid's edge.
 
 With --shard I/N, sweep runs only shard I of N of the grid's points and
 writes DIR/part.csplan for csplan merge.
@@ -41,7 +40,7 @@ PATH may name a plan step from a month: team.plan[2027-04].csms.`,
 	}
 	f := c.Flags()
 	f.StringArrayVar(&o.sets, "set", nil, "an input and its range, PATH=FROM..TO[:STEP] or PATH=V1,V2,... (a value may be [...] or {...} YAML)")
-	f.StringVar(&o.metric, "metric", results.Valuation, "the metric to optimise (see results.json metrics)")
+	f.StringVar(&o.metric, "metric", plan.SweepMetric, "the metric to optimise (see results.json metrics; valuation ignores CS cost)")
 	o.addFlags(c)
 	o.addShardFlag(c, "grid points")
 	return c

@@ -52,6 +52,7 @@ func Tell(w io.Writer, out plan.Output, path string) error {
 		fmt.Fprintf(w, "%s\nwrote %s (merge the parts with csplan merge)\n", plan.DescribePart(out.Part), path)
 	case out.Sweep != nil:
 		report.SweepText(w, out.Sweep)
+		report.SweepNotes(w, out.Sweep)
 		fmt.Fprintf(w, "wrote %s\n", path)
 	case out.Sensitivity != nil:
 		report.SensitivityText(w, out.Sensitivity)
