@@ -120,7 +120,7 @@ func (w *worker) expectedTrial(m *Model, netRate NetRate) {
 				g.covs[mo] = g.cov
 			}
 			if g.join < mo {
-				g.advance(mo, netRate, resp, teamOn, w.team.handoff)
+				g.advance(mo, netRate, resp, teamOn, w.team)
 			}
 		}
 	}
@@ -354,7 +354,7 @@ func newGroup(r *segRun, join, firstRenewal, h int, weight, count float64) *grou
 // propensities of its accounts, see sbgChurn), the upsell probability and
 // onboarding success, each at the group's mean coverage over the months
 // the event looks back at (coverageFrom, onboarding).
-func (g *group) advance(mo int, netRate NetRate, resp *Response, teamOn bool, hz []float64) {
+func (g *group) advance(mo int, netRate NetRate, resp *Response, teamOn bool, tp *teamPath) {
 	r := g.r
 	churnMult, upMult, onbMult := r.churnMult, r.upMult, r.onbMult
 	if teamOn {
@@ -373,10 +373,14 @@ func (g *group) advance(mo int, netRate NetRate, resp *Response, teamOn bool, hz
 		atRisk := 1 - math.Exp(so.champLog*float64(min(so.riskMonths, mo-g.join)))
 		churnMult *= 1 + (so.champMult-1)*atRisk
 	}
-	if r.handoffs(hz) {
+	if r.handoffs(tp) {
 		// The share of accounts whose CSM left within the hand-off window
 		// (months mo − handMonths + 1 to mo, after joining).
-		atRisk := 1 - math.Exp(-(hz[mo] - hz[max(mo-r.handMonths, g.join)]))
+		kept := 1.0
+		for t := max(mo-r.handMonths, g.join) + 1; t <= mo; t++ {
+			kept *= 1 - tp.left[t]
+		}
+		atRisk := 1 - kept
 		churnMult *= 1 + (r.handChurn-1)*atRisk
 		upMult *= 1 + (r.handUp-1)*atRisk
 	}

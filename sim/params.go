@@ -2,7 +2,6 @@ package sim
 
 import (
 	"math"
-	"sort"
 
 	"csplan/sim/dist"
 )
@@ -64,7 +63,7 @@ type segInputs struct {
 
 	// Hand-off: for handMonths from a CSM's departure, the accounts they
 	// served churn at handChurn times and win upsells at handUp times the
-	// rate; teamKey identifies the trial's departures (teamPath.handoff),
+	// rate; teamKey identifies the trial's departures (teamPath.left),
 	// which decide when hand-offs happen, so that a segment is reused only
 	// under the same departures.
 	handMonths        int
@@ -318,24 +317,17 @@ func (r *segRun) anchor(join, firstRenewal int) int {
 }
 
 // handoffs reports whether hand-offs change anything for the segment's
-// accounts in a trial whose departures give the cumulative hazard hz.
-func (r *segRun) handoffs(hz []float64) bool {
-	return r.handMonths > 0 && (r.handChurn != 1 || r.handUp != 1) && hz[len(hz)-1] > 0
+// accounts in a trial whose team has the departures of tp.
+func (r *segRun) handoffs(tp *teamPath) bool {
+	return r.handMonths > 0 && (r.handChurn != 1 || r.handUp != 1) && len(tp.departs) > 0
 }
 
-// nextHandoff is the month after month t in which an account's CSM next
-// leaves, from the account's hand-off stream: the first month where the
-// hazard accumulated since t, Σ −log(1 − q), passes an exponential
-// threshold, q being the share of the month's CSMs who left; h + 1 when
-// none does before the horizon.
-func nextHandoff(st *stream, t int, hz []float64) int {
-	h := len(hz) - 1
-	if t >= h {
-		return h + 1
-	}
-	target := hz[t] + st.Exp()
-	return t + 1 + sort.SearchFloat64s(hz[t+1:], target)
-}
+// handedOff reports whether an account is handed to another CSM in a month
+// in which a share q of the CSMs left, drawing the next uniform of its
+// hand-off stream: one draw for each month with departures after it
+// joined, in order, so the draws do not depend on which later months have
+// departures.
+func handedOff(st *stream, q float64) bool { return st.Uniform() < q }
 
 // coverageFrom is the first month whose coverage an event in month m of an
 // account responds to (coverage memory; the event responds to the mean

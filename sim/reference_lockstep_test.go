@@ -39,7 +39,7 @@ type refAcct struct {
 	upOn, coOn           bool
 	onbFailAt, periods   int
 	nextChamp, riskUntil int
-	nextHand, handUntil  int
+	handUntil            int
 	churnS, upS, coS     stream
 	handS                stream
 	champS, moveS        stream
@@ -83,11 +83,7 @@ func refServed(w *worker, m *Model) refOut {
 			a.nextChamp = so.nextDeparture(&a.champS, join, h)
 			a.moveS = newStream(key, purposeChampionMove)
 		}
-		a.nextHand = -1
-		if hz := w.team.handoff; r.handoffs(hz) {
-			a.handS = newStream(key, purposeHandoff)
-			a.nextHand = nextHandoff(&a.handS, join, hz)
-		}
+		a.handS = newStream(key, purposeHandoff)
 		a.nextChurn, a.step = r.churnOpportunities(join, firstRenewal)
 		a.nextRenew = firstRenewal
 		anchor := r.anchor(join, firstRenewal)
@@ -216,7 +212,7 @@ func refServed(w *worker, m *Model) refOut {
 		out.n[mo] = float64(len(live))
 		for k, a := range live {
 			a.covs[mo] = cov[k]
-			refMonth(a, mo, h, resp, moves, w.team.handoff)
+			refMonth(a, mo, h, resp, moves, w.team)
 		}
 		clear(active)
 		for _, a := range accts {
@@ -247,7 +243,7 @@ func refServed(w *worker, m *Model) refOut {
 	return out
 }
 
-func refMonth(a *refAcct, m, h int, resp *Response, moves [][]int, hz []float64) {
+func refMonth(a *refAcct, m, h int, resp *Response, moves [][]int, tp *teamPath) {
 	r := a.r
 	// Coverage memory: events respond to the mean coverage since the
 	// account's window opened.
@@ -264,10 +260,9 @@ func refMonth(a *refAcct, m, h int, resp *Response, moves [][]int, hz []float64)
 		a.riskUntil = m + r.so.riskMonths
 		a.nextChamp = r.so.nextDeparture(&a.champS, m, h)
 	}
-	if m == a.nextHand {
+	if q := tp.left[m]; q > 0 && a.join < m && r.handoffs(tp) && handedOff(&a.handS, q) {
 		// The CSM leaves: churn and upsell change for handMonths.
 		a.handUntil = max(a.handUntil, m+r.handMonths)
-		a.nextHand = nextHandoff(&a.handS, m, hz)
 	}
 	hand := m < a.handUntil
 	risk := r.so.raisesChurn() && m < a.riskUntil

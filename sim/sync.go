@@ -51,7 +51,6 @@ type live struct {
 	span             int32 // its priority slot since a month: l.spans
 	nextChamp        int32 // month the champion next leaves (second order)
 	riskUntil        int32 // churn is raised before this month
-	nextHand         int32 // month its CSM next leaves (hand-off)
 	handFrom         int32 // its hand-off window: [handFrom, handUntil)
 	handUntil        int32
 	churnS           stream
@@ -246,6 +245,7 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 			}
 		}
 		l.share(w, m, team.hours[m], assign)
+		w.handOffs(m, resp)
 		for k, i := range l.cal[m] {
 			if k&1023 == 1023 && w.cancelled() {
 				break
@@ -283,7 +283,7 @@ func (l *lockstep) spareAfter(w *worker, m int, hours, acc []float64) bool {
 		r := &w.segs[i]
 		// Second-order logos depend on the accounts active, and hand-off
 		// windows are not carried by complete.
-		if r.served() && (r.so != nil || r.handoffs(w.team.handoff)) {
+		if r.served() && (r.so != nil || r.handoffs(w.team)) {
 			return false
 		}
 		n[i] = l.alive[i]
@@ -490,7 +490,7 @@ func (w *worker) join(r *segRun, key uint64, mrr float64, join, firstRenewal int
 	h := w.b.h
 	never := int32(h + 1)
 	a := live{r: r, mrr0: mrr, mrr: mrr, join: int32(join), firstRenew: int32(firstRenewal), churnAt: never,
-		slot: int32(slotOf(mrr)), theta: -1, onbFailAt: never, onbAt: never, nextChamp: never, nextHand: never, nextRenew: never, referred: referred,
+		slot: int32(slotOf(mrr)), theta: -1, onbFailAt: never, onbAt: never, nextChamp: never, nextRenew: never, referred: referred,
 		ups: evList{-1, -1}, cos: evList{-1, -1}}
 	a.span = l.newSpan(max(join, 1), int(a.slot), -1)
 	first, step := r.churnOpportunities(join, firstRenewal)
@@ -503,9 +503,8 @@ func (w *worker) join(r *segRun, key uint64, mrr float64, join, firstRenewal int
 		a.nextChamp = int32(so.nextDeparture(&a.champS, join, h))
 		a.moveS = newStream(key, purposeChampionMove)
 	}
-	if hz := w.team.handoff; r.handoffs(hz) {
+	if r.handoffs(w.team) {
 		a.handS = newStream(key, purposeHandoff)
-		a.nextHand = int32(min(nextHandoff(&a.handS, join, hz), h+1))
 	}
 	a.churnS = newStream(key, purposeChurn)
 	anchor := r.anchor(join, firstRenewal)
@@ -682,9 +681,6 @@ func (w *worker) visit(i int32, m int, resp *Response) {
 		a.riskUntil = int32(m + r.so.riskMonths)
 		a.nextChamp = int32(r.so.nextDeparture(&a.champS, m, h))
 	}
-	if m32 == a.nextHand {
-		w.handOff(a, m, resp)
-	}
 	if !churned && m32 == a.nextChurn {
 		a.nextChurn += a.step
 		cov := l.meanCov(a, r.coverageFrom(int(a.join), int(a.firstRenew), m), m)
@@ -731,11 +727,10 @@ func (w *worker) visit(i int32, m int, resp *Response) {
 }
 
 // handOff hands account a to another CSM in month m: its hand-off window
-// opens (or, overlapping the one open, extends) for r.handMonths, and the
-// next departure is drawn as the skip-ahead stepper draws the sequence.
-// The upsell opportunities before m are counted first, in the window they
-// had (no upsell can happen before m: nextVisit brought the account here
-// no later than the first month one could).
+// opens (or, overlapping the one open, extends) for r.handMonths. The
+// upsell opportunities before m are counted first, in the window they had
+// (no upsell can happen before m: nextVisit has the account visited no
+// later than the first month one could).
 func (w *worker) handOff(a *live, m int, resp *Response) {
 	r := a.r
 	if int(a.up.next) < m {
@@ -745,7 +740,23 @@ func (w *worker) handOff(a *live, m int, resp *Response) {
 		a.handFrom = int32(m)
 	}
 	a.handUntil = max(a.handUntil, int32(m+r.handMonths))
-	a.nextHand = int32(min(nextHandoff(&a.handS, m, w.team.handoff), w.b.h+1))
+}
+
+// handOffs draws, in a month m in which CSMs left, which of the accounts
+// active before m are handed to another CSM (handedOff), before any of
+// them is visited in m.
+func (w *worker) handOffs(m int, resp *Response) {
+	q := w.team.left[m]
+	if q == 0 {
+		return
+	}
+	l := &w.ls
+	for i := range l.accts {
+		a := &l.accts[i]
+		if !a.gone && int(a.join) < m && a.r.handoffs(w.team) && handedOff(&a.handS, q) {
+			w.handOff(a, m, resp)
+		}
+	}
 }
 
 // newSpan records that an account holds slot from month from on, after
@@ -903,7 +914,7 @@ func (l *lockstep) collect(out []event, list evList) []event {
 // upsell (at the most favourable coverage) or contraction could happen.
 func (l *lockstep) nextVisit(a *live, m, h int) int {
 	r := a.r
-	next := int(min(a.nextChurn, a.nextRenew, a.nextChamp, a.nextHand))
+	next := int(min(a.nextChurn, a.nextRenew, a.nextChamp))
 	if int(a.onbFailAt) > m {
 		next = min(next, int(a.onbFailAt))
 	}

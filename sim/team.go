@@ -46,16 +46,16 @@ type teamPath struct {
 	hours []float64 // productive hours available to accounts
 	heads []float64 // CSMs employed
 	cost  []float64 // loaded cost of the employed plus hiring cost
-	// handoff is the cumulative hand-off hazard: handoff[m] − handoff[t]
-	// is Σ −log(1 − q) over months t+1..m, q being the share of the
-	// month's CSMs who left (attrition and cuts), and so of the accounts
-	// handed to another CSM. Zero throughout when nobody leaves.
-	handoff []float64
+	// left is the share of each month's CSMs who left (attrition and
+	// cuts), and so the chance that an account is handed to another CSM
+	// (handedOff); departs lists the months with a share above 0.
+	left    []float64
+	departs []int32
 }
 
 func newTeamPath(h int) *teamPath {
 	return &teamPath{hours: make([]float64, h+1), heads: make([]float64, h+1), cost: make([]float64, h+1),
-		handoff: make([]float64, h+1)}
+		left: make([]float64, h+1)}
 }
 
 // simulate fills p for months 1..h. In Monte Carlo (mc) each CSM leaves in
@@ -71,6 +71,7 @@ func (p *teamPath) simulate(t *Team, prod, loaded, hiring, attrition float64, ke
 	h := len(p.hours) - 1
 	monthly := 1 - math.Pow(1-attrition, 1.0/12)
 	cohorts = append(cohorts[:0], cohort{start: -t.RampMonths, n: float64(t.CSMs)})
+	p.departs = p.departs[:0]
 	backfills := make([]float64, h+2+t.HiringLagMonths) // arrivals by month
 	pending := 0.0
 	for m := 1; m <= h; m++ {
@@ -138,9 +139,10 @@ func (p *teamPath) simulate(t *Team, prod, loaded, hiring, attrition float64, ke
 		p.hours[m] = hours * prod * t.HoursPerYear / 12
 		p.heads[m] = employed
 		p.cost[m] = employed*loaded/12 + hires*hiring
-		p.handoff[m] = p.handoff[m-1]
+		p.left[m] = 0
 		if left > 0 && before > 0 {
-			p.handoff[m] += -math.Log1p(-math.Min(1, left/before))
+			p.left[m] = math.Min(1, left/before)
+			p.departs = append(p.departs, int32(m))
 		}
 	}
 	return cohorts
@@ -159,5 +161,6 @@ func (p *teamPath) clear() {
 	clear(p.hours)
 	clear(p.heads)
 	clear(p.cost)
-	clear(p.handoff)
+	clear(p.left)
+	p.departs = p.departs[:0]
 }

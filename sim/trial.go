@@ -296,9 +296,9 @@ func (w *worker) runTrial(m *Model, trial uint64) {
 func (w *worker) keyHandoffs() {
 	var key uint64
 	for i := range w.segs {
-		if r := &w.segs[i]; r.handoffs(w.team.handoff) {
+		if r := &w.segs[i]; r.handoffs(w.team) {
 			if key == 0 {
-				for _, v := range w.team.handoff {
+				for _, v := range w.team.left {
 					key = mix(key ^ math.Float64bits(v))
 				}
 			}
@@ -687,17 +687,18 @@ func (w *worker) championDepartures(r *segRun, key uint64, join int) {
 	}
 }
 
-// handoffMonths fills w.hand with the months an account's CSM leaves, from
-// join+1 to the horizon (nextHandoff), when hand-offs change anything.
+// handoffMonths fills w.hand with the months an account's CSM leaves, after
+// it joins (handedOff), when hand-offs change anything.
 func (w *worker) handoffMonths(r *segRun, key uint64, join int) {
 	w.hand = w.hand[:0]
-	hz := w.team.handoff
-	if !r.handoffs(hz) {
+	if !r.handoffs(w.team) {
 		return
 	}
 	st := newStream(key, purposeHandoff)
-	for t := nextHandoff(&st, join, hz); t <= w.b.h; t = nextHandoff(&st, t, hz) {
-		w.hand = append(w.hand, int32(t))
+	for _, m := range w.team.departs {
+		if int(m) > join && handedOff(&st, w.team.left[m]) {
+			w.hand = append(w.hand, m)
+		}
 	}
 }
 
