@@ -94,6 +94,16 @@ func inputLabel(m *sim.Model, path, written string) (label, unit string) {
 		}
 		return curve + " multiplier at " + at, "x"
 	}
+	if n, _ := fmt.Sscanf(strings.Replace(path, "[", " ", 1), "team.attrition_load %d]", &point); n == 1 {
+		at := "high load"
+		if c := m.Response.Attrition; point < len(c.X) {
+			at = fmt.Sprintf("%g%% load", 100*c.X[point])
+		}
+		return "attrition multiplier at " + at, "x"
+	}
+	if rest, ok := strings.CutPrefix(path, "team.handoff."); ok {
+		return "hand-off " + rest + " multiplier", "x"
+	}
 	label = path
 	if rest, ok := strings.CutPrefix(path, "segments."); ok {
 		label = rest

@@ -73,6 +73,9 @@ func (b *builder) model() sim.Model {
 	m.Response.Churn = b.curve("coverage_response.churn", f.Response.Churn, -1, sim.ChurnResponse, &m.Response.Uncertain)
 	m.Response.Upsell = b.curve("coverage_response.upsell", f.Response.Upsell, +1, sim.UpsellResponse, &m.Response.Uncertain)
 	m.Response.Onboarding = b.curve("coverage_response.onboarding", f.Response.Onboarding, +1, sim.OnboardingResponse, &m.Response.Uncertain)
+	if f.Team != nil {
+		m.Response.Attrition = b.loadCurve("team.attrition_load", f.Team.AttritionLoad, &m.Response.Uncertain)
+	}
 	m.Economics = b.economics()
 	m.Valuation = b.valuation()
 	m.SecondOrder = b.secondOrder()
@@ -325,6 +328,32 @@ func (b *builder) curve(p string, c CurveSpec, dir float64, which sim.ResponseCu
 	if c.X[0] != 0 || c.X[len(c.X)-1] != 1 {
 		b.errorf(p, "coverage points must run from 0 (no CSM time) to 1 (all the time the accounts need), found %s to %s", fmtBound(c.X[0]), fmtBound(c.X[len(c.X)-1]))
 	}
+	return b.monotone(p, c, dir, which, uncertain)
+}
+
+// loadCurve checks the team's attrition multiplier by load: from load 1
+// (the team has the hours its accounts need) with multiplier 1, so a team
+// with hours to spare keeps its attrition rate, and not falling as load
+// grows.
+func (b *builder) loadCurve(p string, c CurveSpec, uncertain *[]sim.UncertainPoint) sim.Curve {
+	if len(c.X) < 2 {
+		return sim.Curve{}
+	}
+	if c.X[0] != 1 || !c.YD[0].Fixed() || c.Y[0] != 1 {
+		b.errorf(p+"[0]", "the first point must be [1, 1]: at load 1 (the team has the hours its accounts need) attrition is as given by team.attrition; found [%s, %s]", fmtBound(c.X[0]), c.YD[0])
+	}
+	return b.monotone(p, c, +1, sim.AttritionResponse, uncertain)
+}
+
+// monotone checks that a curve's multipliers go the direction dir (+1
+// rising, -1 falling) whatever values its uncertain ones take, and makes
+// each uncertain multiplier a per-trial assumption named by its point
+// (coverage_response.churn[0]), appended to uncertain.
+func (b *builder) monotone(p string, c CurveSpec, dir float64, which sim.ResponseCurve, uncertain *[]sim.UncertainPoint) sim.Curve {
+	grows := "coverage grows (more CS attention cannot make this worse)"
+	if which == sim.AttritionResponse {
+		grows = "load grows (a busier team does not keep its CSMs better)"
+	}
 	way := "fall"
 	if dir < 0 {
 		way = "rise"
@@ -344,11 +373,11 @@ func (b *builder) curve(p string, c CurveSpec, dir float64, which sim.ResponseCu
 		}
 		pi := fmt.Sprintf("%s[%d]", p, i)
 		if c.YD[i].Fixed() && c.YD[i-1].Fixed() {
-			b.errorf(pi, "the multiplier must not %s as coverage grows (more CS attention cannot make this worse), found %s after %s",
-				way, fmtBound(cur), fmtBound(prev))
+			b.errorf(pi, "the multiplier must not %s as %s, found %s after %s",
+				way, grows, fmtBound(cur), fmtBound(prev))
 		} else {
-			b.errorf(pi, "the multiplier must not %s as coverage grows (more CS attention cannot make this worse), but its range can reach %s while the point before can reach %s; make the ranges meet at most at one value",
-				way, fmtBound(cur), fmtBound(prev))
+			b.errorf(pi, "the multiplier must not %s as %s, but its range can reach %s while the point before can reach %s; make the ranges meet at most at one value",
+				way, grows, fmtBound(cur), fmtBound(prev))
 		}
 		break
 	}

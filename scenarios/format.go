@@ -112,6 +112,7 @@ type TeamSpec struct {
 	HiringLagMonths int         `yaml:"hiring_lag_months" kind:"int" default:"3" max:"24" doc:"Months from a departure to the backfill's start"`
 	Assignment      string      `yaml:"assignment" default:"priority" enum:"priority,even" doc:"When hours are short: priority covers the highest-MRR accounts first; even spreads hours equally"`
 	Handoff         HandoffSpec `yaml:"handoff" doc:"What a CSM's departure (attrition or a cut) does to the accounts handed to another CSM"`
+	AttritionLoad   CurveSpec   `yaml:"attrition_load" default:"[[1, 1.0], [1.5, 2.0]]" doc:"Attrition multiplier by load (hours the accounts need over the hours the team has), from [1, 1]: an overloaded team loses CSMs faster"`
 }
 
 // HandoffSpec is the disruption of accounts whose CSM leaves.

@@ -95,8 +95,7 @@ func (w *worker) expectedTrial(m *Model, netRate NetRate) {
 	}
 	if teamOn {
 		t := &m.Team
-		w.cohorts = w.team.simulate(t, d.draw(t.Productivity), d.draw(t.LoadedCost), d.draw(t.HiringCost),
-			d.draw(t.Attrition), 0, false, w.cohorts)
+		w.team.begin(t, d.draw(t.Productivity), d.draw(t.LoadedCost), d.draw(t.HiringCost), d.draw(t.Attrition), 0, false)
 	} else {
 		w.team.clear()
 	}
@@ -113,6 +112,11 @@ func (w *worker) expectedTrial(m *Model, netRate NetRate) {
 			if g.join <= mo && g.r.served() {
 				active = append(active, g)
 			}
+		}
+		if teamOn {
+			// The team month by month: last month's load may raise its
+			// attrition.
+			w.team.month(mo, w.attritionMult(resp, mo))
 		}
 		w.shareExpected(active, mo, m.Team.Assignment, teamOn)
 		for _, g := range gs.all {

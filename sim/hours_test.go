@@ -115,3 +115,45 @@ func TestHandoffOfACutWithSlack(t *testing.T) {
 		t.Errorf("the baseline team should have hours to spare: coverage %v", got)
 	}
 }
+
+// Load-driven attrition: a team with hours to spare is never overloaded,
+// so its results do not depend on the load curve, bit for bit; a team
+// short of hours loses more CSMs with it, so it has fewer hours (vacancies
+// until the backfills arrive and ramp) and covers its accounts less.
+func TestLoadRaisesAttrition(t *testing.T) {
+	curve := Curve{X: []float64{1, 1.5}, Y: []float64{1, 3}}
+	run := func(csms int, load bool, mode Mode) *results.Results {
+		m := withTeam(csms)
+		m.Team.Attrition = fixed(0.2)
+		if load {
+			m.Response.Attrition = curve
+		}
+		r, err := Run(context.Background(), []Option{{Name: "Baseline", Model: m}}, Settings{Trials: 64, Seed: 8, Mode: mode}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	a, _ := results.Marshal(run(80, false, MonteCarlo))
+	b, _ := results.Marshal(run(80, true, MonteCarlo))
+	if string(a) != string(b) {
+		t.Error("a team with hours to spare gives other results with a load curve")
+	}
+	hours := func(r *results.Results) float64 {
+		sum := 0.0
+		for _, p := range r.Options[0].Series[results.SeriesHoursAvailable] {
+			sum += p.Mean
+		}
+		return sum
+	}
+	for _, mode := range []Mode{Expected, MonteCarlo} {
+		without, with := run(14, false, mode), run(14, true, mode)
+		cw, cn := with.Options[0].Metrics[results.CoverageMean].Mean, without.Options[0].Metrics[results.CoverageMean].Mean
+		if cn >= 0.9 {
+			t.Fatalf("%v: the team should be short: coverage %v", mode, cn)
+		}
+		if hw, hn := hours(with), hours(without); !(hw < hn) || !(cw < cn) {
+			t.Errorf("%v: with the load curve %.0f hours and coverage %.4f, without %.0f and %.4f", mode, hw, cw, hn, cn)
+		}
+	}
+}

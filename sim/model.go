@@ -314,6 +314,10 @@ func (c Curve) At(x float64) float64 {
 // probability and onboarding success.
 type Response struct {
 	Churn, Upsell, Onboarding Curve
+	// Attrition is the team's attrition multiplier by load, the hours the
+	// served accounts need over the hours the team has (1 and below: no
+	// change): an overloaded team loses CSMs faster.
+	Attrition Curve
 	// MemoryMonths is how far back an event looks at coverage: a churn
 	// opportunity or an upsell opportunity responds to the mean coverage of
 	// the months since the account's last renewal (or its start), up to and
@@ -334,6 +338,7 @@ const (
 	ChurnResponse ResponseCurve = iota
 	UpsellResponse
 	OnboardingResponse
+	AttritionResponse
 )
 
 // UncertainPoint is a point of a response curve whose multiplier is a
@@ -351,6 +356,8 @@ func (r *Response) curve(c ResponseCurve) *Curve {
 		return &r.Upsell
 	case OnboardingResponse:
 		return &r.Onboarding
+	case AttritionResponse:
+		return &r.Attrition
 	}
 	return &r.Churn
 }
@@ -362,7 +369,7 @@ func (r *Response) draw(d *drawer, buf *Response) *Response {
 	if len(r.Uncertain) == 0 {
 		return r
 	}
-	ys := [...][]float64{buf.Churn.Y, buf.Upsell.Y, buf.Onboarding.Y}
+	ys := [...][]float64{buf.Churn.Y, buf.Upsell.Y, buf.Onboarding.Y, buf.Attrition.Y}
 	*buf = *r
 	for c := range ys {
 		cv := buf.curve(ResponseCurve(c))

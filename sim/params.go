@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"slices"
 
 	"csplan/sim/dist"
 )
@@ -314,6 +315,30 @@ func (r *segRun) anchor(join, firstRenewal int) int {
 		return join
 	}
 	return firstRenewal - r.term
+}
+
+// attritionMult is month m's attrition multiplier: the trial's load curve
+// (Response.Attrition) at the load of month m − 1, the hours its served
+// accounts needed over the hours the team had; 1 in month 1 and without
+// a curve.
+func (w *worker) attritionMult(resp *Response, m int) float64 {
+	if len(resp.Attrition.X) == 0 || m < 2 {
+		return 1
+	}
+	need, hours := w.stats[m-1].need, w.team.hours[m-1]
+	load := 0.0
+	switch {
+	case need > 0 && hours > 0:
+		load = need / hours
+	case need > 0:
+		load = math.Inf(1)
+	}
+	return curveAt(resp.Attrition, load)
+}
+
+// loadAttrition reports whether load can change the trial's attrition.
+func (w *worker) loadAttrition(resp *Response) bool {
+	return w.team.rate > 0 && slices.ContainsFunc(resp.Attrition.Y, func(y float64) bool { return y != 1 })
 }
 
 // handoffs reports whether hand-offs change anything for the segment's

@@ -70,6 +70,10 @@ func refServed(w *worker, m *Model) refOut {
 	assign := m.Team.Assignment
 	out := refOut{mrr: make([]float64, h+1), logos: make([]float64, h+1), need: make([]float64, h+1), cov: make([]float64, h+1), below: make([]float64, h+1), n: make([]float64, h+1)}
 	var accts []*refAcct
+	tp := newTeamPath(h)
+	if w.team.t != nil {
+		tp.begin(w.team.t, w.team.prod, w.team.loaded, w.team.hiring, w.team.rate, w.team.key, w.team.mc)
+	}
 	moves := make([][]int, len(w.segs))
 	for i := range moves {
 		moves[i] = make([]int, h+2)
@@ -162,7 +166,18 @@ func refServed(w *worker, m *Model) refOut {
 				need += a.r.hoursPerAccount / 12
 			}
 		}
-		avail := w.team.hours[mo]
+		// The team month by month, its attrition raised by last month's
+		// load (the hours needed over the hours it had).
+		mult := 1.0
+		if mo > 1 && len(resp.Attrition.X) > 0 {
+			load := math.Inf(1)
+			if tp.hours[mo-1] > 0 {
+				load = out.need[mo-1] / tp.hours[mo-1]
+			}
+			mult = curveAt(resp.Attrition, load)
+		}
+		tp.month(mo, mult)
+		avail := tp.hours[mo]
 		cov := make([]float64, len(live))
 		switch {
 		case need <= avail:
@@ -212,7 +227,7 @@ func refServed(w *worker, m *Model) refOut {
 		out.n[mo] = float64(len(live))
 		for k, a := range live {
 			a.covs[mo] = cov[k]
-			refMonth(a, mo, h, resp, moves, w.team)
+			refMonth(a, mo, h, resp, moves, tp)
 		}
 		clear(active)
 		for _, a := range accts {
@@ -527,6 +542,20 @@ func TestLockstepVariants(t *testing.T) {
 			m.Segments[0].Upsell.Cadence = Monthly
 			m.Team.Attrition = fixed(0.4)
 			m.Team.Handoff = Handoff{Months: 4, Churn: fixed(1.3), Upsell: fixed(1.4)}
+		}},
+		{"overload raises attrition, with hand-offs", func(m *Model) {
+			m.Team.Attrition = fixed(0.25)
+			m.Team.HiringLagMonths = 3
+			m.Team.RampMonths = 2
+			m.Team.Handoff = Handoff{Months: 3, Churn: fixed(1.5), Upsell: fixed(0.6)}
+			m.Response.Attrition = Curve{X: []float64{1, 1.5}, Y: []float64{1, 3}}
+		}},
+		{"overload raises attrition, even assignment, late cut", func(m *Model) {
+			m.Team.CSMs = csmsFor(m, 1.2)
+			m.Team.Plan = []Step{{Month: 10, CSMs: csmsFor(m, 0.7)}}
+			m.Team.Attrition = fixed(0.3)
+			m.Team.Assignment = Even
+			m.Response.Attrition = Curve{X: []float64{1, 1.2, 2}, Y: []float64{1, 2, 4}}
 		}},
 		{"hand-offs with second order", func(m *Model) {
 			m.Team.Attrition = fixed(0.3)

@@ -210,8 +210,8 @@ func hashValue(h interface{ Write([]byte) (int, error) }, v reflect.Value) {
 type servedEntry struct {
 	assign Assignment
 	resp   [16]byte
-	hours  []float64
-	segs   []segKey // the served segments' keys, in model order
+	hours  []float64 // the team's hours as planned
+	segs   []segKey  // the served segments' keys, in model order
 	b      *book
 	stats  []syncStats
 	outs   []segOutput // per served segment
@@ -222,6 +222,7 @@ const maxServedReuse = 16
 
 // servedReuse holds a worker's served books of the current trial.
 type servedReuse struct {
+	planned []float64 // scratch: the team's hours before a run
 	n       int
 	entries []servedEntry
 	resps   map[*Response][16]byte
@@ -285,8 +286,12 @@ func (w *worker) simulateServed(team *teamPath, assign Assignment, resp *Respons
 			return
 		}
 	}
+	planned := append(sr.planned[:0], team.hours...)
+	sr.planned = planned
 	w.apart(&sr.scratch, func() { w.runServed(team, assign, resp) })
-	if !cache || sr.n == maxServedReuse {
+	// A load that raised attrition changed the team's path (teamPath.month)
+	// in ways its planned hours do not tell: such a run is not kept.
+	if !cache || sr.n == maxServedReuse || team.overloaded {
 		return
 	}
 	if sr.n == len(sr.entries) {
@@ -295,7 +300,7 @@ func (w *worker) simulateServed(team *teamPath, assign Assignment, resp *Respons
 	e := &sr.entries[sr.n]
 	sr.n++
 	e.assign, e.resp = assign, rk
-	e.hours = append(e.hours[:0], team.hours...)
+	e.hours = append(e.hours[:0], planned...)
 	e.segs = append(e.segs[:0], sr.keys...)
 	e.b.copyFrom(sr.scratch)
 	e.stats = append(e.stats[:0], w.stats...)

@@ -216,34 +216,17 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 		}
 	}
 	acc := make([]float64, len(w.segs)) // deterministic arrivals' running totals
+	load := w.loadAttrition(resp)
+	if load {
+		team.restart()
+	}
 	for m := 1; m <= h && !w.cancelled(); m++ {
-		// New logos of month m join before coverage is shared out.
-		for i := range w.segs {
-			r := &w.segs[i]
-			if !r.served() || r.newACV == nil {
-				continue
-			}
-			if so := r.so; so != nil {
-				st := newStream(subKey(w.trial, accountKey(r.key, m, 0)), purposeReferral)
-				n := poisson(&st, so.referralRate(float64(l.alive[i])))
-				for k := 0; k < n+w.moves[i][m]; k++ {
-					j := referralKeys + k
-					if k >= n {
-						j = moveKeys + k - n
-					}
-					key := subKey(w.trial, accountKey(r.key, m, j))
-					w.join(r, key, w.drawMRR(r.newACV, key), m, m+r.term, true)
-				}
-			}
-			if r.lambda <= 0 {
-				continue
-			}
-			n := w.arrivals(r, m, &acc[i])
-			for k := 0; k < n && (k&1023 != 0 || !w.cancelled()); k++ {
-				key, mrr := w.newLogo(r, m, k)
-				w.join(r, key, mrr, m, m+r.term, false)
-			}
+		if load {
+			// The team month by month: last month's load may raise its
+			// attrition.
+			team.month(m, w.attritionMult(resp, m))
 		}
+		w.newLogos(m, acc) // before coverage is shared out
 		l.share(w, m, team.hours[m], assign)
 		w.handOffs(m, resp)
 		for k, i := range l.cal[m] {
@@ -255,7 +238,7 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 		// Coverage memory: the months an event may still look back at
 		// must have been fully covered too.
 		full := l.hiCut.max(max(0, m-max(1, resp.MemoryMonths)+1), m) == cutNone
-		if full && m < h && !w.check.lockstep && l.spareAfter(w, m, team.hours, acc) {
+		if full && m < h && !w.check.lockstep && !team.overloaded && l.spareAfter(w, m, team.hours, acc) {
 			w.finish(m, resp, acc)
 			break
 		}
@@ -267,6 +250,39 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 		}
 		w.ups, w.cos = l.collect(w.ups[:0], a.ups), l.collect(w.cos[:0], a.cos)
 		w.bookAccount(a.r, a.mrr0, int(a.join), int(a.firstRenew), int(a.churnAt), a.referred)
+	}
+}
+
+// newLogos has the served segments' new logos of month m join: referred
+// ones and those departed champions bring, then new arrivals (acc holds
+// the deterministic arrivals' running totals).
+func (w *worker) newLogos(m int, acc []float64) {
+	l := &w.ls
+	for i := range w.segs {
+		r := &w.segs[i]
+		if !r.served() || r.newACV == nil {
+			continue
+		}
+		if so := r.so; so != nil {
+			st := newStream(subKey(w.trial, accountKey(r.key, m, 0)), purposeReferral)
+			n := poisson(&st, so.referralRate(float64(l.alive[i])))
+			for k := 0; k < n+w.moves[i][m]; k++ {
+				j := referralKeys + k
+				if k >= n {
+					j = moveKeys + k - n
+				}
+				key := subKey(w.trial, accountKey(r.key, m, j))
+				w.join(r, key, w.drawMRR(r.newACV, key), m, m+r.term, true)
+			}
+		}
+		if r.lambda <= 0 {
+			continue
+		}
+		n := w.arrivals(r, m, &acc[i])
+		for k := 0; k < n && (k&1023 != 0 || !w.cancelled()); k++ {
+			key, mrr := w.newLogo(r, m, k)
+			w.join(r, key, mrr, m, m+r.term, false)
+		}
 	}
 }
 
@@ -503,7 +519,9 @@ func (w *worker) join(r *segRun, key uint64, mrr float64, join, firstRenewal int
 		a.nextChamp = int32(so.nextDeparture(&a.champS, join, h))
 		a.moveS = newStream(key, purposeChampionMove)
 	}
-	if r.handoffs(w.team) {
+	if r.handMonths > 0 {
+		// Opened whatever the departures so far: a load that raises
+		// attrition may bring some later.
 		a.handS = newStream(key, purposeHandoff)
 	}
 	a.churnS = newStream(key, purposeChurn)

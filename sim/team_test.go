@@ -179,7 +179,7 @@ func TestCutLowersARR(t *testing.T) {
 func TestTeamPath(t *testing.T) {
 	tm := Team{CSMs: 10, Plan: []Step{{Month: 3, CSMs: 8}, {Month: 6, CSMs: 12}}, HoursPerYear: 1200, RampMonths: 4, HiringLagMonths: 2}
 	p := newTeamPath(8)
-	p.simulate(&tm, 1, 120000, 10000, 0, 0, false, nil)
+	p.simulate(&tm, 1, 120000, 10000, 0, 0, false)
 	wantHeads := []float64{0, 10, 10, 8, 8, 8, 12, 12, 12}
 	// New hires in month 6 work 1/4, 2/4, 3/4 of full hours.
 	wantHours := []float64{0, 1000, 1000, 800, 800, 800, 800 + 4*25, 800 + 4*50, 800 + 4*75}
@@ -191,7 +191,7 @@ func TestTeamPath(t *testing.T) {
 
 	at := Team{CSMs: 12, HoursPerYear: 1200, HiringLagMonths: 3}
 	p = newTeamPath(12)
-	p.simulate(&at, 1, 0, 0, 1-math.Pow(0.9, 12), 0, false, nil) // 10 % leave each month
+	p.simulate(&at, 1, 0, 0, 1-math.Pow(0.9, 12), 0, false) // 10 % leave each month
 	within(t, "heads after a month of attrition", p.heads[1], 10.8, 1e-9)
 	within(t, "heads when the first backfill arrives", p.heads[4], 12*math.Pow(0.9, 4)+1.2, 1e-9)
 }

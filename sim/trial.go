@@ -215,9 +215,8 @@ type worker struct {
 	b                *book
 
 	// The team and the synchronous engine (see sync.go).
-	team    *teamPath
-	cohorts []cohort
-	synced  bool // this trial's served book was simulated month by month
+	team   *teamPath
+	synced bool // this trial's served book was simulated month by month
 
 	econ      econ        // the trial's economics
 	levels    [][]float64 // scratch: segment MRR by month
@@ -270,8 +269,8 @@ func (w *worker) runTrial(m *Model, trial uint64) {
 	teamOn := m.Team.Active() && m.FixedCoverage == nil
 	if teamOn {
 		t := &m.Team
-		w.cohorts = w.team.simulate(t, d.draw(t.Productivity), d.draw(t.LoadedCost), d.draw(t.HiringCost),
-			d.draw(t.Attrition), subKey(w.trial, nameKey("team")), true, w.cohorts)
+		w.team.simulate(t, d.draw(t.Productivity), d.draw(t.LoadedCost), d.draw(t.HiringCost),
+			d.draw(t.Attrition), subKey(w.trial, nameKey("team")), true)
 	} else {
 		w.team.clear()
 	}
