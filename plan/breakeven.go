@@ -108,7 +108,7 @@ func inputLabel(m *sim.Model, path, written string) (label, unit string) {
 	if rest, ok := strings.CutPrefix(path, "segments."); ok {
 		label = rest
 	}
-	label = strings.NewReplacer(".", " ", "_", " ").Replace(label)
+	label = strings.NewReplacer("churn.annual", "annual churn", "churn.monthly", "monthly churn", ".", " ", "_", " ").Replace(label)
 	switch {
 	case strings.Contains(written, "%"):
 		unit = "%"

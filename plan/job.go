@@ -25,6 +25,12 @@ type Job struct {
 	Sensitivity string
 	// Shard, when its N is above 0, is the shard of the trials to run.
 	Shard shard.Spec
+	// Breakeven adds to the results what would have to be true for the
+	// option BreakevenOption (empty: the only one) to beat the baseline on
+	// BreakevenMetric (results.GrossProfitTotal when empty): Breakeven.
+	Breakeven       bool
+	BreakevenOption string
+	BreakevenMetric string
 }
 
 // Check refuses a job whose settings do not combine, or name no metric:
@@ -45,6 +51,16 @@ func (j Job) Check() error {
 		}
 		if j.Shard.N > 0 {
 			return &SettingError{Setting: "sensitivity", Problem: "cannot be combined with {shard}; run csplan sensitivity on its own"}
+		}
+	}
+	if j.Breakeven {
+		if j.BreakevenMetric != "" {
+			if err := CheckMetric(j.BreakevenMetric); err != nil {
+				return &SettingError{Setting: "breakeven metric", Err: err}
+			}
+		}
+		if j.Shard.N > 0 {
+			return &SettingError{Setting: "breakeven", Problem: "cannot be combined with {shard}; run csplan breakeven on its own"}
 		}
 	}
 	return nil
@@ -82,9 +98,15 @@ func ParseShard(s string) (shard.Spec, error) {
 // empty for all the trials), and checks it (Job.Check). The first problem
 // is a SettingError.
 func ParseJob(precision, precisionMetric, sensitivity, shard string) (Job, error) {
+	return Job{}.Parse(precision, precisionMetric, sensitivity, shard)
+}
+
+// Parse is ParseJob onto j: j with the job written as text, checked, its
+// other settings (a break-even) kept.
+func (j Job) Parse(precision, precisionMetric, sensitivity, shard string) (Job, error) {
 	spec, shardErr := ParseShard(shard)
 	p, precisionErr := ParsePrecision(precision)
-	j := Job{Precision: p, PrecisionMetric: precisionMetric, Sensitivity: sensitivity, Shard: spec}
+	j.Precision, j.PrecisionMetric, j.Sensitivity, j.Shard = p, precisionMetric, sensitivity, spec
 	return j, cmp.Or(shardErr, precisionErr, j.Check())
 }
 
@@ -96,6 +118,8 @@ func (j Job) checkMode(mode sim.Mode) error {
 		return &SettingError{Setting: "shard", Err: ErrExpectedShard}
 	case j.Sensitivity != "":
 		return &SettingError{Setting: "sensitivity", Problem: "needs Monte Carlo trials; drop {mode} expected"}
+	case j.Breakeven:
+		return &SettingError{Setting: "breakeven", Problem: "needs Monte Carlo trials; drop {mode} expected"}
 	}
 	return nil
 }
@@ -107,6 +131,7 @@ type Output struct {
 	Results     *results.Results     // a run's, with the sensitivity the job asked for
 	Sweep       *results.Sweep       // a sweep's
 	Sensitivity *results.Sensitivity // a sensitivity analysis on its own
+	Breakeven   *results.Breakeven   // a break-even analysis on its own
 	Part        *shard.File          // for Merge; DescribePart says what it holds
 }
 
@@ -123,14 +148,17 @@ func (o Output) File() (name string, data []byte, err error) {
 	case o.Sensitivity != nil:
 		data, err = json.MarshalIndent(o.Sensitivity, "", "  ")
 		return "sensitivity.json", append(data, '\n'), err
+	case o.Breakeven != nil:
+		data, err = json.MarshalIndent(o.Breakeven, "", "  ")
+		return "breakeven.json", append(data, '\n'), err
 	}
 	data, err = results.Marshal(o.Results)
 	return "results.json", data, err
 }
 
-// Do checks job and runs it on s. With a sensitivity, set.Progress is
-// called for the run and then for the sensitivity, each with its own
-// total.
+// Do checks job and runs it on s. With a sensitivity or a break-even,
+// set.Progress is called for the run and then for each analysis, each
+// with its own totals.
 func (j Job) Do(ctx context.Context, s *scenarios.Scenario, set Settings) (Output, error) {
 	if err := j.Check(); err != nil {
 		return Output{}, err
@@ -149,10 +177,12 @@ func (j Job) Do(ctx context.Context, s *scenarios.Scenario, set Settings) (Outpu
 	default:
 		out.Results, err = Run(ctx, s, set)
 	}
-	if err != nil || j.Sensitivity == "" {
-		return out, err
+	if err == nil && j.Sensitivity != "" {
+		out.Results.Sensitivity, err = Sensitivity(ctx, s, set, j.Sensitivity)
 	}
-	out.Results.Sensitivity, err = Sensitivity(ctx, s, set, j.Sensitivity)
+	if err == nil && j.Breakeven {
+		out.Results.Breakeven, err = Breakeven(ctx, s, set, j.BreakevenOption, cmp.Or(j.BreakevenMetric, results.GrossProfitTotal))
+	}
 	return out, err
 }
 

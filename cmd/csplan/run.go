@@ -27,7 +27,8 @@ type runOptions struct {
 	precision string
 	metric    string
 	shard     string
-	sensitive string // --sensitivity METRIC
+	sensitive string   // --sensitivity METRIC
+	job       plan.Job // its break-even, set by flags
 }
 
 func runCommand() *cobra.Command {
@@ -61,6 +62,9 @@ the unsharded run would have written, byte for byte.`,
 	c.Flags().StringVar(&o.precision, "precision", "", "run trials in doubling rounds until the 95% interval of the metric's mean and of each difference is within this share of the mean (e.g. 0.5%), up to --trials")
 	c.Flags().StringVar(&o.metric, "precision-metric", results.ARREnd, "the metric --precision watches")
 	c.Flags().StringVar(&o.sensitive, "sensitivity", "", "also measure which uncertain inputs move this metric most (as csplan sensitivity does) and add the section to the report")
+	c.Flags().BoolVar(&o.job.Breakeven, "breakeven", false, "also find what would have to be true for an option to pay (as csplan breakeven does) and add the section to the report")
+	c.Flags().StringVar(&o.job.BreakevenOption, "breakeven-option", "", "the option of --breakeven (default: the scenario's only option)")
+	c.Flags().StringVar(&o.job.BreakevenMetric, "breakeven-metric", results.GrossProfitTotal, "the metric of --breakeven")
 	o.addShardFlag(c, "trials")
 	return c
 }
@@ -102,7 +106,7 @@ func changed[T any](c *cobra.Command, name string, v *T) *T {
 }
 
 func runScenario(c *cobra.Command, path string, o runOptions) error {
-	job, err := plan.ParseJob(o.precision, o.metric, o.sensitive, o.shard)
+	job, err := o.job.Parse(o.precision, o.metric, o.sensitive, o.shard)
 	return o.simulateScenario(c, path, err, func(s *scenarios.Scenario, _ *plan.Settings) (simulation, error) {
 		return func(set plan.Settings) (plan.Output, error) { return job.Do(c.Context(), s, set) }, nil
 	})

@@ -16,7 +16,8 @@ import (
 )
 
 // Write writes the file of out (results.json, sweep.json,
-// sensitivity.json or a part: plan.Output.File) into dir, and its report
+// sensitivity.json, breakeven.json or a part: plan.Output.File) into dir,
+// and its report
 // (Render).
 func Write(ctx context.Context, dir *files.Dir, out plan.Output, opt report.Options) error {
 	name, data, err := out.File()
@@ -40,6 +41,8 @@ func Render(ctx context.Context, dir *files.Dir, out plan.Output, opt report.Opt
 		return report.WriteSweep(dir.Temp(), out.Sweep)
 	case out.Sensitivity != nil:
 		return report.WriteSensitivity(dir.Temp(), out.Sensitivity)
+	case out.Breakeven != nil:
+		return report.WriteBreakeven(dir.Temp(), out.Breakeven)
 	}
 	return nil
 }
@@ -56,6 +59,11 @@ func Tell(w io.Writer, out plan.Output, path string) error {
 		fmt.Fprintf(w, "wrote %s\n", path)
 	case out.Sensitivity != nil:
 		report.SensitivityText(w, out.Sensitivity)
+		fmt.Fprintf(w, "wrote %s\n", path)
+	case out.Breakeven != nil:
+		if err := report.BreakevenText(w, out.Breakeven); err != nil {
+			return err
+		}
 		fmt.Fprintf(w, "wrote %s\n", path)
 	default:
 		if err := report.Text(w, out.Results); err != nil {
