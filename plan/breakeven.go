@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -41,7 +42,10 @@ func Breakeven(ctx context.Context, s *scenarios.Scenario, set Settings, option,
 	if err := checkWork(slices.Repeat([]sim.Option{{Model: base}, {Model: opt}}, pairs), set, 1); err != nil {
 		return nil, err
 	}
-	be, err := sim.Breakeven(ctx, base, opt, set.Settings, metric, BreakevenInputs, set.Progress)
+	if set.Trials < 2 {
+		return nil, &SettingError{Setting: "trials", Problem: "must be at least 2 for a break-even: its Monte Carlo error needs two trials"}
+	}
+	be, err := sim.Breakeven(ctx, base, opt, set.Settings, metric, BreakevenInputs, inputBounds(s), set.Progress)
 	if err != nil {
 		return nil, err
 	}
@@ -58,6 +62,45 @@ func Breakeven(ctx context.Context, s *scenarios.Scenario, set Settings, option,
 		in.Label, in.Unit = inputLabel(&base, in.Name, in.Dist)
 	}
 	return be, nil
+}
+
+// CheckBreakeven refuses a break-even on an unknown metric, or asked in
+// expected mode (mode as a command line gives it): it needs Monte Carlo
+// trials.
+func CheckBreakeven(metric, mode string) error {
+	if mode == sim.Expected.String() {
+		return &SettingError{Setting: "breakeven", Problem: "needs Monte Carlo trials; drop {mode} expected"}
+	}
+	return CheckMetric(metric)
+}
+
+// inputBounds are the values the break-even may search an input of s at:
+// what validation allows (Scenario.InputBounds), and for a DCF with a
+// Gordon terminal value, a discount rate above the terminal growth and a
+// growth below the rate, every value the other may take.
+func inputBounds(s *scenarios.Scenario) sim.Bounds {
+	v := s.Options[0].Model.Valuation
+	gordon := v.Method == sim.DCF && v.Terminal == sim.Gordon
+	return func(name string) (lo, hi float64, open bool) {
+		lo, hi, open, ok := s.InputBounds(name)
+		if !ok {
+			lo, hi = math.Inf(-1), math.Inf(1)
+		}
+		if !gordon {
+			return lo, hi, open
+		}
+		switch name {
+		case "economics.discount_rate":
+			if _, g := v.TerminalGrowth.Dist.Support(); g >= lo {
+				lo, open = g, true
+			}
+		case "valuation.dcf.terminal_growth":
+			if r, _ := s.Options[0].Model.Economics.DiscountRate.Dist.Support(); r <= hi {
+				hi = math.Nextafter(r, math.Inf(-1))
+			}
+		}
+		return lo, hi, open
+	}
 }
 
 // optionIndex finds the option named name among s's options (not the

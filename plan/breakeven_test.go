@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 
@@ -47,5 +48,60 @@ func TestBreakevenOption(t *testing.T) {
 	_, err = Breakeven(context.Background(), s, set, s.Options[1].Name, "profit")
 	if !errors.As(err, &se) || se.Setting != "metric" {
 		t.Errorf("an unknown metric: %v", err)
+	}
+}
+
+// With every input as assumed, a break-even's mean difference is the run's
+// paired mean difference, to the last bit of the mean: the same trials,
+// the same models (a copy of a model shares nothing it could change, its
+// pools' teams included).
+func TestBreakevenAsAssumedIsTheRun(t *testing.T) {
+	s, set := load(t, "../scenarios/examples/cut-csms.yaml", 64)
+	be, err := Breakeven(context.Background(), s, set, "", results.GrossProfitTotal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), s, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := res.Options[1].VsBaseline[results.GrossProfitTotal].MeanDiff; math.Abs(be.MeanDiff-want) > 1e-9*math.Abs(want) {
+		t.Errorf("break-even as assumed %v, the run %v", be.MeanDiff, want)
+	}
+}
+
+// The search stays where the scenario validates: a Gordon DCF's discount
+// rate above every terminal growth (below it the terminal value has a
+// pole, which would pass for a break-even), a multiplier above 1, a share
+// at most 1, and at least two trials for a Monte Carlo error.
+func TestBreakevenSearchStaysValid(t *testing.T) {
+	s, set := load(t, "testdata/breakeven/gordon.yaml", 0)
+	be, err := Breakeven(context.Background(), s, set, "", results.Valuation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	searched := false
+	for _, in := range be.Inputs {
+		if in.Name == "economics.discount_rate" {
+			searched = true
+			if in.SearchLow <= 0.05 || (in.Found && in.Value <= 0.05) {
+				t.Errorf("discount rate searched from %v, break-even %v (found %v): at or below the terminal growth of 5%%", in.SearchLow, in.Value, in.Found)
+			}
+		}
+	}
+	if !searched {
+		t.Error("the discount rate was not searched")
+	}
+	bounds := inputBounds(s)
+	if lo, hi, open := bounds("team.handoff.upsell"); lo != 0 || !math.IsInf(hi, 1) || open {
+		t.Errorf("a hand-off multiplier may be searched from %v to %v (open %v); want 0 to +Inf", lo, hi, open)
+	}
+	if lo, hi, _ := bounds("segments.mm.churn.annual"); lo != 0 || hi != 1 {
+		t.Errorf("a churn rate may be searched from %v to %v; want 0 to 1", lo, hi)
+	}
+	set.Trials = 1
+	var se *SettingError
+	if _, err := Breakeven(context.Background(), s, set, "", results.Valuation); !errors.As(err, &se) || se.Setting != "trials" {
+		t.Errorf("one trial: %v", err)
 	}
 }

@@ -178,7 +178,7 @@ func TestJobDo(t *testing.T) {
 func TestGridDo(t *testing.T) {
 	ctx := context.Background()
 	s, set := load(t, "../scenarios/examples/cut-csms.yaml", 32)
-	axes, err := ParseAxes("team.csms=8..12:2")
+	axes, err := ParseAxes("team.pools.mid-market.csms=3..5")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -72,7 +72,7 @@ func TestMergeIsTheUnshardedJob(t *testing.T) {
 	same(t, "run", must(results.Marshal(full)), must(results.Marshal(m.Results)))
 
 	set.Trials = 32
-	a, _ := NewAxis("team.csms", "8..12:2")
+	a, _ := NewAxis("team.pools.mid-market.csms", "3..5")
 	b, _ := NewAxis("segments.enterprise.price_increase", "3%,7%")
 	g, err := NewGrid(s, a, b)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,6 +19,17 @@ func (s *Scenario) Assumptions() []results.Assumption {
 	a := &lister{currency: s.Currency}
 	a.walk(reflect.ValueOf(s.Spec).Elem(), "", tag{})
 	return a.out
+}
+
+// InputBounds is the range validation allows the number at path (an
+// input's name, such as segments.smb.churn.annual or
+// coverage_response.churn[0]): its kind's bounds, the low one excluded
+// when openLo; false when path names no number of the scenario.
+func (s *Scenario) InputBounds(path string) (lo, hi float64, openLo, ok bool) {
+	l := &lister{currency: s.Currency, kinds: map[string]string{}}
+	l.walk(reflect.ValueOf(s.Spec).Elem(), "", tag{})
+	k, ok := kinds[l.kinds[path]]
+	return k.lo, k.hi, k.openLo, ok
 }
 
 // Changes lists an option's overrides as written.
@@ -37,6 +49,7 @@ var skipped = map[string]bool{"name": true, "description": true, "question": tru
 type lister struct {
 	currency string
 	out      []results.Assumption
+	kinds    map[string]string // the kind of each number's path, when asked
 }
 
 func (l *lister) add(path, value, kind string) {
@@ -58,7 +71,12 @@ func (l *lister) walk(v reflect.Value, path string, t tag) {
 	case reflect.Slice:
 		l.walkList(v, path, t)
 	case reflect.Map:
-		for _, k := range sortedKeys(v.Interface().(map[string]AcquisitionSpec)) {
+		keys := make([]string, 0, v.Len())
+		for _, k := range v.MapKeys() {
+			keys = append(keys, k.String())
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
 			l.walk(v.MapIndex(reflect.ValueOf(k)), path+"."+k, t)
 		}
 	case reflect.String:
@@ -82,6 +100,9 @@ func (l *lister) custom(v reflect.Value, path string, t tag) bool {
 		if x.D != nil {
 			l.add(path, l.dist(x.D, t.kind), drawn(x.D, path, t))
 		}
+		if l.kinds != nil {
+			l.kinds[path] = t.kind
+		}
 	case MonthRef:
 		l.add(path, x.String(), "fixed")
 	case RenewalSpec:
@@ -91,6 +112,11 @@ func (l *lister) custom(v reflect.Value, path string, t tag) bool {
 		}
 		l.add(path, val, "fixed")
 	case CurveSpec:
+		for i := range x.X {
+			if l.kinds != nil {
+				l.kinds[fmt.Sprintf("%s[%d]", path, i)] = "mult"
+			}
+		}
 		var pts []string
 		kind := "fixed"
 		for i := range x.X {

@@ -149,6 +149,7 @@ var badCases = []struct{ name, why string }{
 	{"coverage-outside-0-1", "coverage points beyond 1"},
 	{"coverage-x-not-increasing", "coverage points out of order"},
 	{"attrition-load-start", "a load curve starting below load 1, and a range that can fall below the point before"},
+	{"pools-wrong", "pools naming an unknown segment, one segment twice and not another, a pool without csms, csms beside pools, a pool of pools, and a pool's own attrition_load"},
 	{"handoff-longer-than-horizon", "a hand-off window of 24 months in a 12-month horizon"},
 	{"coverage-ranges-cross", "an uncertain churn multiplier whose range can fall below the next point's"},
 	{"coverage-unbounded-range", "an uncertain multiplier without a lower bound (a normal without min)"},

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -68,7 +69,7 @@ func (b *builder) model() sim.Model {
 		}
 		m.Segments[i].Acquisition = b.acquisition("acquisition."+name, name, f.Acquisition[name], &m.Segments[i])
 	}
-	m.Team = b.team()
+	m.Team, m.Pools = b.teams()
 	m.Response = sim.Response{MemoryMonths: f.Response.MemoryMonths}
 	m.Response.Churn = b.curve("coverage_response.churn", f.Response.Churn, -1, sim.ChurnResponse, &m.Response.Uncertain)
 	m.Response.Upsell = b.curve("coverage_response.upsell", f.Response.Upsell, +1, sim.UpsellResponse, &m.Response.Uncertain)
@@ -278,37 +279,111 @@ func (b *builder) acquisition(p, seg string, a AcquisitionSpec, s *sim.Segment) 
 	return out
 }
 
-func (b *builder) team() sim.Team {
+// teams builds the CS team, or its pools (team.pools): each pool a team
+// of its own, its fields not given taken from the team's, serving the
+// segments it names; every segment CSMs serve is in exactly one pool.
+func (b *builder) teams() (sim.Team, []sim.Pool) {
 	t := b.f.Team
 	if t == nil {
-		return sim.Team{}
+		return sim.Team{}, nil
 	}
+	if len(t.Segments) > 0 {
+		b.errorf("team.segments", "segments are given in a pool (team.pools.NAME.segments); a team without pools serves every segment")
+	}
+	if len(t.Pools) == 0 {
+		if !b.given("team.csms") {
+			b.errorf("team", "missing required field %q: the CSM headcount at the start", "csms")
+		}
+		return b.team("team", t), nil
+	}
+	if b.given("team.csms") || len(t.Plan) > 0 {
+		b.errorf("team.csms", "with pools, each pool has its own csms (and plan): give them in team.pools.NAME")
+	}
+	var pools []sim.Pool
+	served := map[string]string{} // segment → pool
+	for _, name := range sortedKeys(t.Pools) {
+		p, ps := "team.pools."+name, t.Pools[name]
+		b.inherit(p, &ps, t)
+		if !b.given(p + ".csms") {
+			b.errorf(p, "missing required field %q: the pool's CSM headcount at the start", "csms")
+		}
+		if len(ps.Pools) > 0 {
+			b.errorf(p+".pools", "a pool cannot hold pools of its own")
+		}
+		pool := sim.Pool{Name: name, Team: b.team(p, &ps)}
+		for i, seg := range ps.Segments {
+			j := slices.IndexFunc(b.f.Segments, func(s SegmentSpec) bool { return s.Name == seg })
+			switch {
+			case j < 0:
+				b.errorf(fmt.Sprintf("%s.segments[%d]", p, i), "no segment named %q (segments: %s)", seg, strings.Join(segmentNames(b.f), ", "))
+			case served[seg] != "":
+				b.errorf(fmt.Sprintf("%s.segments[%d]", p, i), "segment %q is already served by pool %q; a segment has one pool", seg, served[seg])
+			default:
+				served[seg] = name
+				pool.Segments = append(pool.Segments, j)
+			}
+		}
+		pools = append(pools, pool)
+	}
+	for _, s := range b.f.Segments {
+		if !s.Touch.Digital && served[s.Name] == "" {
+			b.errorf("team.pools", "segment %q has CSM touch but no pool serves it; list it in a pool's segments (or make it touch: digital)", s.Name)
+		}
+	}
+	return sim.Team{}, pools
+}
+
+// given reports whether the field at path was written in the file, not
+// taken from its default.
+func (b *builder) given(path string) bool {
+	_, ok := b.d.nodes[path+"#key"]
+	return ok
+}
+
+// inherit gives pool ps, at path p, every field of the team t it does not
+// give itself (but its headcount, plan and segments).
+func (b *builder) inherit(p string, ps, t *TeamSpec) {
+	pv, tv := reflect.ValueOf(ps).Elem(), reflect.ValueOf(t).Elem()
+	for i := range pv.NumField() {
+		name := fieldTag(pv.Type().Field(i)).name
+		if b.given(p+"."+name) || slices.Contains([]string{"csms", "plan", "segments", "pools"}, name) {
+			continue
+		}
+		pv.Field(i).Set(tv.Field(i))
+	}
+	if b.given(p + ".attrition_load") {
+		b.errorf(p+".attrition_load", "attrition_load is the whole team's: give it in team.attrition_load")
+	}
+}
+
+// team builds the team at path p (team, or a pool of it).
+func (b *builder) team(p string, t *TeamSpec) sim.Team {
 	out := sim.Team{
 		CSMs: t.CSMs, HoursPerYear: t.HoursPerYear, RampMonths: t.RampMonths, HiringLagMonths: t.HiringLagMonths,
-		Productivity: b.assume("team.productivity", t.Productivity),
-		LoadedCost:   b.assume("team.loaded_cost", t.LoadedCost),
-		HiringCost:   b.assume("team.hiring_cost", t.HiringCost),
-		Attrition:    b.assume("team.attrition", t.Attrition),
+		Productivity: b.assume(p+".productivity", t.Productivity),
+		LoadedCost:   b.assume(p+".loaded_cost", t.LoadedCost),
+		HiringCost:   b.assume(p+".hiring_cost", t.HiringCost),
+		Attrition:    b.assume(p+".attrition", t.Attrition),
 	}
 	if t.Assignment == "even" {
 		out.Assignment = sim.Even
 	}
 	out.Handoff = sim.Handoff{Months: t.Handoff.Months,
-		Churn: b.assume("team.handoff.churn", t.Handoff.Churn), Upsell: b.assume("team.handoff.upsell", t.Handoff.Upsell)}
+		Churn: b.assume(p+".handoff.churn", t.Handoff.Churn), Upsell: b.assume(p+".handoff.upsell", t.Handoff.Upsell)}
 	if t.Handoff.Months > b.f.HorizonMonths {
-		b.errorf("team.handoff.months", "a hand-off lasting %d months is longer than the horizon (horizon_months: %d)", t.Handoff.Months, b.f.HorizonMonths)
+		b.errorf(p+".handoff.months", "a hand-off lasting %d months is longer than the horizon (horizon_months: %d)", t.Handoff.Months, b.f.HorizonMonths)
 	}
 	last := 1
 	for i, s := range t.Plan {
-		p := fmt.Sprintf("team.plan[%d].from", i)
+		pf := fmt.Sprintf("%s.plan[%d].from", p, i)
 		mo := s.From.index(b.f.Start.Calendar)
 		switch {
 		case mo < 2:
-			b.errorf(p, "%s is not after the start (%s); the starting headcount is team.csms", s.From, b.f.Start.Calendar.Format("2006-01"))
+			b.errorf(pf, "%s is not after the start (%s); the starting headcount is %s.csms", s.From, b.f.Start.Calendar.Format("2006-01"), p)
 		case mo > b.f.HorizonMonths:
-			b.errorf(p, "%s is after the last simulated month, %s (horizon_months: %d)", s.From, b.f.Start.Calendar.AddDate(0, b.f.HorizonMonths-1, 0).Format("2006-01"), b.f.HorizonMonths)
+			b.errorf(pf, "%s is after the last simulated month, %s (horizon_months: %d)", s.From, b.f.Start.Calendar.AddDate(0, b.f.HorizonMonths-1, 0).Format("2006-01"), b.f.HorizonMonths)
 		case mo <= last && i > 0:
-			b.errorf(p, "plan steps must be in time order; %s is not after the previous step", s.From)
+			b.errorf(pf, "plan steps must be in time order; %s is not after the previous step", s.From)
 		}
 		last = mo
 		out.Plan = append(out.Plan, sim.Step{Month: mo, CSMs: s.CSMs})

@@ -395,6 +395,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 			d.errorf(k, p, "field is given twice (first on line %d); remove one", seen[k.Value].Line)
 		default:
 			seen[k.Value] = k
+			d.nodes[p+"#key"] = k // given, not a default (see builder.given)
 			d.decode(n.Content[i+1], v.Field(idx), p, tags[idx])
 		}
 	}

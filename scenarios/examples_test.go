@@ -87,9 +87,12 @@ func TestExamplesReferenceSetup(t *testing.T) {
 		bm.Team.CSMs != 0 || len(bench.Options) != 1 {
 		t.Errorf("standard benchmark set up wrong")
 	}
+	// Two pools of 6 (enterprise, mid-market); the cut takes the
+	// mid-market pool to 3 from April.
 	cut := load("cut-csms.yaml")
-	if len(cut.Options) != 2 || cut.Options[0].Model.Team.CSMs != 12 || len(cut.Options[1].Model.Team.Plan) != 1 ||
-		cut.Options[1].Model.Team.Plan[0] != (sim.Step{Month: 4, CSMs: 9}) {
+	pools := func(o int) []sim.Pool { return cut.Options[o].Model.Pools }
+	if len(cut.Options) != 2 || len(pools(0)) != 2 || pools(0)[0].Team.CSMs+pools(0)[1].Team.CSMs != 12 ||
+		pools(1)[1].Name != "mid-market" || len(pools(1)[1].Team.Plan) != 1 || pools(1)[1].Team.Plan[0] != (sim.Step{Month: 4, CSMs: 3}) {
 		t.Errorf("cut-csms set up wrong")
 	}
 }

@@ -101,18 +101,20 @@ type AcquisitionSpec struct {
 
 // TeamSpec is the CS team.
 type TeamSpec struct {
-	CSMs            int         `yaml:"csms" kind:"int" required:"true" max:"100000" doc:"CSM headcount at the start"`
-	Plan            []StepSpec  `yaml:"plan" doc:"Headcount changes: from a month on, the team has this many CSMs"`
-	HoursPerYear    float64     `yaml:"hours_per_year" kind:"pos" default:"2080" doc:"Working hours per CSM per year (40 h x 52 weeks)"`
-	Productivity    Param       `yaml:"productivity" kind:"prob" default:"70%" doc:"Share of working hours spent with accounts (per trial)"`
-	LoadedCost      Param       `yaml:"loaded_cost" kind:"money" default:"150k" doc:"Fully loaded cost per CSM per year (per trial)"`
-	HiringCost      Param       `yaml:"hiring_cost" kind:"money" default:"20k" doc:"One-off cost of a hire (per trial)"`
-	RampMonths      int         `yaml:"ramp_months" kind:"int" default:"3" max:"36" doc:"Months for a new hire to reach full productivity (linear ramp)"`
-	Attrition       Param       `yaml:"attrition" kind:"prob" default:"0" doc:"Annual share of CSMs who leave (per trial); they are backfilled after the hiring lag"`
-	HiringLagMonths int         `yaml:"hiring_lag_months" kind:"int" default:"3" max:"24" doc:"Months from a departure to the backfill's start"`
-	Assignment      string      `yaml:"assignment" default:"priority" enum:"priority,even" doc:"When hours are short: priority covers the highest-MRR accounts first; even spreads hours equally"`
-	Handoff         HandoffSpec `yaml:"handoff" doc:"What a CSM's departure (attrition or a cut) does to the accounts handed to another CSM"`
-	AttritionLoad   CurveSpec   `yaml:"attrition_load" default:"[[1, 1.0], [1.5, 2.0]]" doc:"Attrition multiplier by load (hours the accounts need over the hours the team has), from [1, 1]: an overloaded team loses CSMs faster"`
+	CSMs            int                 `yaml:"csms" kind:"int" max:"100000" doc:"CSM headcount at the start (required; with pools, in each pool)"`
+	Plan            []StepSpec          `yaml:"plan" doc:"Headcount changes: from a month on, the team has this many CSMs"`
+	HoursPerYear    float64             `yaml:"hours_per_year" kind:"pos" default:"2080" doc:"Working hours per CSM per year (40 h x 52 weeks)"`
+	Productivity    Param               `yaml:"productivity" kind:"prob" default:"70%" doc:"Share of working hours spent with accounts (per trial)"`
+	LoadedCost      Param               `yaml:"loaded_cost" kind:"money" default:"150k" doc:"Fully loaded cost per CSM per year (per trial)"`
+	HiringCost      Param               `yaml:"hiring_cost" kind:"money" default:"20k" doc:"One-off cost of a hire (per trial)"`
+	RampMonths      int                 `yaml:"ramp_months" kind:"int" default:"3" max:"36" doc:"Months for a new hire to reach full productivity (linear ramp)"`
+	Attrition       Param               `yaml:"attrition" kind:"prob" default:"0" doc:"Annual share of CSMs who leave (per trial); they are backfilled after the hiring lag"`
+	HiringLagMonths int                 `yaml:"hiring_lag_months" kind:"int" default:"3" max:"24" doc:"Months from a departure to the backfill's start"`
+	Assignment      string              `yaml:"assignment" default:"priority" enum:"priority,even" doc:"When hours are short: priority covers the highest-MRR accounts first; even spreads hours equally"`
+	Handoff         HandoffSpec         `yaml:"handoff" doc:"What a CSM's departure (attrition or a cut) does to the accounts handed to another CSM"`
+	AttritionLoad   CurveSpec           `yaml:"attrition_load" default:"[[1, 1.0], [1.5, 2.0]]" doc:"Attrition multiplier by load (hours the accounts need over the hours the team has), from [1, 1]: an overloaded team loses CSMs faster"`
+	Pools           map[string]TeamSpec `yaml:"pools" doc:"Teams of their own, by name, each serving the segments it lists (segments: [NAME, ...]) with its own CSMs, plan, hours and cost; a field a pool does not give is the team's"`
+	Segments        []string            `yaml:"segments" doc:"In a pool: the names of the segments it serves"`
 }
 
 // HandoffSpec is the disruption of accounts whose CSM leaves.

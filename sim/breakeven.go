@@ -46,10 +46,17 @@ type setting struct {
 // standard error (the delta method: the standard error of the mean
 // difference over the slope of the difference at the root). Inputs the
 // option changes are left out: their break-even is the option itself.
-func Breakeven(ctx context.Context, base, opt Model, s Settings, metric string, top int, progress func(done, total int)) (*results.Breakeven, error) {
+//
+// bounds, when not nil, gives the values an input may take (what the
+// scenario's validation allows; lo excluded when open); otherwise an
+// input is not searched below 0 if its distribution is not.
+func Breakeven(ctx context.Context, base, opt Model, s Settings, metric string, top int, bounds Bounds, progress func(done, total int)) (*results.Breakeven, error) {
 	mi := slices.Index(MetricNames[:], metric)
 	if mi < 0 {
 		return nil, fmt.Errorf("unknown metric %q", metric)
+	}
+	if s.Trials < 2 {
+		return nil, fmt.Errorf("a break-even needs at least 2 trials: its Monte Carlo error needs two")
 	}
 	s.Mode = MonteCarlo
 	inputs := sharedInputs(&base, &opt)
@@ -67,7 +74,7 @@ func Breakeven(ctx context.Context, base, opt Model, s Settings, metric string, 
 	}
 	out.MeanDiff = screen[0].MeanDiff
 	for i, a := range inputs {
-		lo, hi := searchRange(&base, a)
+		lo, hi := searchRange(&base, a, bounds)
 		in := results.BreakevenInput{Name: a.Name, Dist: a.Dist.String(),
 			P5: a.Dist.Quantile(0.05), P50: a.Dist.Quantile(0.5), P95: a.Dist.Quantile(0.95),
 			Swing: math.Abs(screen[2+2*i].MeanDiff - screen[1+2*i].MeanDiff), SearchLow: lo, SearchHigh: hi,
@@ -116,19 +123,29 @@ func sharedInputs(base, opt *Model) []*Assumption {
 	return out
 }
 
+// Bounds gives the values the input named name may take: from lo (or
+// just above it, when open) to hi.
+type Bounds func(name string) (lo, hi float64, open bool)
+
 // searchRange is where an input's break-even is looked for: its 1st to
 // 99th percentile widened by that width on both sides, within what the
-// input can be: not negative if its distribution is not, at most 1 for a
-// share, and for a response multiplier between its neighbours.
-func searchRange(m *Model, a *Assumption) (lo, hi float64) {
+// input can be (bounds; a response multiplier also between its
+// neighbours). Above an open lower bound, the search starts at a hundredth
+// of the 1st percentile's distance from it.
+func searchRange(m *Model, a *Assumption, bounds Bounds) (lo, hi float64) {
 	q1, q99 := a.Dist.Quantile(0.01), a.Dist.Quantile(0.99)
 	w := q99 - q1
 	lo, hi = q1-w, q99+w
-	slo, shi := a.Dist.Support()
-	if slo >= 0 {
-		lo = max(lo, 0)
-		if shi <= 1 {
-			hi = min(hi, 1)
+	switch {
+	case bounds != nil:
+		blo, bhi, open := bounds(a.Name)
+		if open {
+			blo += (q1 - blo) / 100
+		}
+		lo, hi = max(lo, blo), min(hi, bhi)
+	default:
+		if slo, _ := a.Dist.Support(); slo >= 0 {
+			lo = max(lo, 0)
 		}
 	}
 	if plo, phi, ok := m.Response.between(a.Name); ok {

@@ -54,7 +54,7 @@ func TestBreakevenMatchesExpectedRoot(t *testing.T) {
 		}
 	}
 	want := (lo + hi) / 2
-	be, err := Breakeven(context.Background(), base, opt, Settings{Trials: 400, Seed: 4}, results.GrossProfitTotal, 5, nil)
+	be, err := Breakeven(context.Background(), base, opt, Settings{Trials: 400, Seed: 4}, results.GrossProfitTotal, 5, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestBreakevenMatchesExpectedRoot(t *testing.T) {
 func TestBreakevenSharedInputsOnly(t *testing.T) {
 	y, _ := dist.NewUniform(1, 3)
 	other, _ := dist.NewUniform(1.5, 2.5)
-	_, err := Breakeven(context.Background(), cutAll(10, y), cutAll(0, other), Settings{Trials: 64, Seed: 1}, results.GrossProfitTotal, 5, nil)
+	_, err := Breakeven(context.Background(), cutAll(10, y), cutAll(0, other), Settings{Trials: 64, Seed: 1}, results.GrossProfitTotal, 5, nil, nil)
 	if err == nil {
 		t.Fatal("no error when the option changes the only uncertain input")
 	}

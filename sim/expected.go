@@ -88,46 +88,57 @@ func (w *worker) expectedTrial(m *Model, netRate NetRate) {
 	w.econ = drawEconomics(m, &d)
 	w.segArrays()
 	h := b.h
-	teamOn := m.Team.Active() && m.FixedCoverage == nil
-	gs := &groups{h: h, split: teamOn && m.Team.Assignment == Priority}
+	np := m.poolCount()
+	w.usePools(np)
+	teamOn := m.teamActive()
+	// on: the pool's team decides its accounts' coverage.
+	on := func(p int) bool { return teamOn && m.poolTeam(p).Active() }
+	gs := &groups{h: h, split: func(r *segRun) bool { return on(r.pool) && m.poolTeam(r.pool).Assignment == Priority }}
 	for i := range w.segs {
 		gs.book(&w.segs[i])
 	}
-	if teamOn {
-		t := &m.Team
-		w.team.begin(t, d.draw(t.Productivity), d.draw(t.LoadedCost), d.draw(t.HiringCost), d.draw(t.Attrition), 0, false)
-	} else {
-		w.team.clear()
+	for p := range np {
+		if t := m.poolTeam(p); on(p) {
+			w.teams[p].begin(t, d.draw(t.Productivity), d.draw(t.LoadedCost), d.draw(t.HiringCost), d.draw(t.Attrition), 0, false)
+		} else {
+			w.teams[p].clear()
+		}
+		w.poolSynced[p] = true // team statistics come from the groups (shareExpected)
 	}
-	clear(w.stats)
-	w.synced = true // team statistics come from the groups (shareExpected)
+	w.synced = true
 	var active []*group
 	for mo := 1; mo <= h; mo++ {
 		if so := w.segs[0].so; so != nil {
 			gs.secondOrder(w.segs, so, mo)
 		}
-		active = active[:0]
 		for _, g := range gs.all {
 			g.cov = 1
-			if g.join <= mo && g.r.served() {
-				active = append(active, g)
+		}
+		for p := range np {
+			w.setPool(p)
+			active = active[:0]
+			for _, g := range gs.all {
+				if g.join <= mo && g.r.served() && g.r.pool == p {
+					active = append(active, g)
+				}
 			}
+			if on(p) {
+				// The team month by month: last month's load may raise
+				// its attrition.
+				w.team.month(mo, w.attritionMult(resp, mo))
+			}
+			w.shareExpected(active, mo, m.poolTeam(p).Assignment, on(p))
 		}
-		if teamOn {
-			// The team month by month: last month's load may raise its
-			// attrition.
-			w.team.month(mo, w.attritionMult(resp, mo))
-		}
-		w.shareExpected(active, mo, m.Team.Assignment, teamOn)
 		for _, g := range gs.all {
 			if g.join <= mo {
 				g.covs[mo] = g.cov
 			}
 			if g.join < mo {
-				g.advance(mo, netRate, resp, teamOn, w.team)
+				g.advance(mo, netRate, resp, on(g.r.pool), w.teams[g.r.pool])
 			}
 		}
 	}
+	w.setPool(0)
 	for _, g := range gs.all {
 		b.bookGroup(g)
 	}
@@ -136,7 +147,7 @@ func (w *worker) expectedTrial(m *Model, netRate NetRate) {
 // groups are the expected path's groups of accounts.
 type groups struct {
 	h     int
-	split bool // served groups are split into ACV deciles (priority assignment)
+	split func(*segRun) bool // a segment's groups are split into ACV deciles (priority assignment)
 	all   []*group
 }
 
@@ -146,7 +157,7 @@ type groups struct {
 // deciles: the same expected book, with the spread of account sizes that
 // decides who is covered.
 func (gs *groups) add(r *segRun, join, fr int, weight, count float64, acv dist.Dist) {
-	if !gs.split || !r.served() || acv == nil || acv.Fixed() {
+	if !gs.split(r) || !r.served() || acv == nil || acv.Fixed() {
 		gs.all = append(gs.all, newGroup(r, join, fr, gs.h, weight, count))
 		return
 	}

@@ -47,7 +47,7 @@ func (w *worker) summariseFinance(series *[numSeries][]float64, metrics *[numMet
 	var gross, acquisition, contribution, cash, csCost float64
 	for mo := 1; mo <= h; mo++ {
 		revenue := series[sMRR][mo]
-		gp := revenue*(e.margin-e.costToServe) - w.team.cost[mo]
+		gp := revenue*(e.margin-e.costToServe) - series[sCSCost][mo]
 		// Referred logos and champion moves cost a share of normal CAC.
 		direct, referred := w.b.newM[mo]-w.b.refM[mo], w.b.refM[mo]
 		acq := e.cac * 12 * (direct + e.referralCAC*referred)
@@ -66,7 +66,7 @@ func (w *worker) summariseFinance(series *[numSeries][]float64, metrics *[numMet
 		gross += gp
 		acquisition += acq
 		contribution += c
-		csCost += w.team.cost[mo]
+		csCost += series[sCSCost][mo]
 	}
 	metrics[mGrossProfitTotal] = gross
 	metrics[mAcquisitionCostTotal] = acquisition
@@ -156,17 +156,18 @@ func (w *worker) segLevels() [][]float64 {
 func (w *worker) segMargin(r *segRun, level [][]float64, i, mo int) float64 {
 	e := &w.econ
 	m := level[i][mo] * (e.margin - e.costToServe)
-	if !r.served() || w.team.cost[mo] == 0 {
+	cost := w.teams[r.pool].cost[mo] // of the pool that serves it
+	if !r.served() || cost == 0 {
 		return m
 	}
 	served := 0.0
 	for j := range w.segs {
-		if w.segs[j].served() {
+		if w.segs[j].served() && w.segs[j].pool == r.pool {
 			served += level[j][mo]
 		}
 	}
 	if served > 0 {
-		m -= w.team.cost[mo] * level[i][mo] / served
+		m -= cost * level[i][mo] / served
 	}
 	return m
 }

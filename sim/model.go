@@ -3,7 +3,11 @@
 // knows nothing of YAML, files or plots; package scenarios builds its Model.
 package sim
 
-import "csplan/sim/dist"
+import (
+	"slices"
+
+	"csplan/sim/dist"
+)
 
 // Mode selects how a model is evaluated.
 type Mode int
@@ -70,6 +74,52 @@ type Model struct {
 	// every month; otherwise accounts are fully covered until the team
 	// model computes coverage.
 	FixedCoverage *float64
+	// Pools, when set, split the CS team: each pool is a team of its own
+	// that serves the segments it lists (every served segment in exactly
+	// one), and Team is not used.
+	Pools []Pool
+}
+
+// Pool is a CS team that serves some segments only.
+type Pool struct {
+	Name     string
+	Segments []int // indices into Model.Segments
+	Team     Team
+}
+
+// poolCount is how many teams the model has: its pools, or Team alone.
+func (m *Model) poolCount() int { return max(1, len(m.Pools)) }
+
+// poolTeam is team p of the model.
+func (m *Model) poolTeam(p int) *Team {
+	if len(m.Pools) == 0 {
+		return &m.Team
+	}
+	return &m.Pools[p].Team
+}
+
+// poolOf is the pool that serves segment i (0 without pools).
+func (m *Model) poolOf(i int) int {
+	for p := range m.Pools {
+		if slices.Contains(m.Pools[p].Segments, i) {
+			return p
+		}
+	}
+	return 0
+}
+
+// teamActive reports whether some team of the model serves accounts with
+// coverage the team decides (not FixedCoverage).
+func (m *Model) teamActive() bool {
+	if m.FixedCoverage != nil {
+		return false
+	}
+	for p := range m.poolCount() {
+		if m.poolTeam(p).Active() {
+			return true
+		}
+	}
+	return false
 }
 
 // Cadence is how often an expansion or contraction opportunity arrives.

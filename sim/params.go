@@ -29,6 +29,7 @@ type segRun struct {
 type segInputs struct {
 	key  uint64 // stream key of the segment (from its name)
 	idx  int    // position in the model's segments
+	pool int    // the team that serves it (Model.Pools; 0 without)
 	term int
 
 	// churn
@@ -225,7 +226,7 @@ func resolve(m *Model, resp *Response, d *drawer, out []segRun) []segRun {
 	so := drawSecondOrder(m, d)
 	for i := range m.Segments {
 		s := &m.Segments[i]
-		r := segRun{seg: s, segInputs: segInputs{key: nameKey(s.Name), term: s.TermMonths, churnMult: churnMult, upMult: upMult, onbMult: onbMult, idx: i}}
+		r := segRun{seg: s, segInputs: segInputs{key: nameKey(s.Name), term: s.TermMonths, churnMult: churnMult, upMult: upMult, onbMult: onbMult, idx: i, pool: m.poolOf(i)}}
 		if so != nil {
 			r.hasSecond, r.second = true, *so
 		}
@@ -272,7 +273,8 @@ func resolve(m *Model, resp *Response, d *drawer, out []segRun) []segRun {
 			r.hoursPerAccount = s.HoursPerAccount()
 		}
 		r.onbMonths = max(1, s.OnboardingMonths)
-		if ho := &m.Team.Handoff; m.Team.Active() && m.FixedCoverage == nil && ho.Months > 0 && !s.Digital {
+		if t := m.poolTeam(r.pool); t.Active() && m.FixedCoverage == nil && t.Handoff.Months > 0 && !s.Digital {
+			ho := &t.Handoff
 			r.handMonths, r.handChurn, r.handUp = ho.Months, d.draw(ho.Churn), d.draw(ho.Upsell)
 		}
 		r.memory = max(1, resp.MemoryMonths)

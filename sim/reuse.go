@@ -39,13 +39,15 @@ type segEntry struct {
 // and its renewal calendars.
 type segOutput struct {
 	mrrD, logosD []float64
-	accounts     float64 // accounts simulated: opening book and new logos
+	servedD      []float64 // accounts served, diffs by month (pools' hours needed)
+	accounts     float64   // accounts simulated: opening book and new logos
 	scheds       []schedule
 }
 
 func (o *segOutput) save(r *segRun) {
 	o.mrrD = append(o.mrrD[:0], r.mrrD...)
 	o.logosD = append(o.logosD[:0], r.logosD...)
+	o.servedD = append(o.servedD[:0], r.servedD...)
 	o.accounts = r.accounts
 	for len(o.scheds) < len(r.scheds) {
 		o.scheds = append(o.scheds, schedule{})
@@ -59,6 +61,7 @@ func (o *segOutput) save(r *segRun) {
 func (o *segOutput) restore(r *segRun) {
 	copy(r.mrrD, o.mrrD)
 	copy(r.logosD, o.logosD)
+	copy(r.servedD, o.servedD)
 	r.accounts = o.accounts
 	for c := range r.scheds {
 		r.scheds[c].copyFrom(&o.scheds[c])
@@ -245,7 +248,10 @@ func (w *worker) simulateServed(team *teamPath, assign Assignment, resp *Respons
 	ru := &w.reuse
 	ru.beginTrial(w.trial)
 	sr := &ru.served
-	cache := w.record == nil && !w.check.pathBooking && !w.check.noReuse
+	// A team whose load may raise its attrition is stepped again month
+	// by month (teamPath.month) in ways its planned hours do not tell: its
+	// runs are neither kept nor looked up.
+	cache := w.record == nil && !w.check.pathBooking && !w.check.noReuse && !w.loadAttrition(resp)
 	var rk [16]byte
 	if cache {
 		if sr.resps == nil {
@@ -264,7 +270,7 @@ func (w *worker) simulateServed(team *teamPath, assign Assignment, resp *Respons
 		}
 		sr.keys = sr.keys[:0]
 		for i := range w.segs {
-			if r := &w.segs[i]; r.served() {
+			if r := &w.segs[i]; w.ls.serves(r) {
 				sr.keys = append(sr.keys, w.segKey(r))
 			}
 		}
@@ -277,7 +283,7 @@ func (w *worker) simulateServed(team *teamPath, assign Assignment, resp *Respons
 			copy(w.stats, e.stats)
 			k := 0
 			for i := range w.segs {
-				if r := &w.segs[i]; r.served() {
+				if r := &w.segs[i]; w.ls.serves(r) {
 					e.outs[k].restore(r)
 					k++
 				}
@@ -289,9 +295,7 @@ func (w *worker) simulateServed(team *teamPath, assign Assignment, resp *Respons
 	planned := append(sr.planned[:0], team.hours...)
 	sr.planned = planned
 	w.apart(&sr.scratch, func() { w.runServed(team, assign, resp) })
-	// A load that raised attrition changed the team's path (teamPath.month)
-	// in ways its planned hours do not tell: such a run is not kept.
-	if !cache || sr.n == maxServedReuse || team.overloaded {
+	if !cache || sr.n == maxServedReuse {
 		return
 	}
 	if sr.n == len(sr.entries) {
@@ -306,7 +310,7 @@ func (w *worker) simulateServed(team *teamPath, assign Assignment, resp *Respons
 	e.stats = append(e.stats[:0], w.stats...)
 	k := 0
 	for i := range w.segs {
-		if r := &w.segs[i]; r.served() {
+		if r := &w.segs[i]; w.ls.serves(r) {
 			if k == len(e.outs) {
 				e.outs = append(e.outs, segOutput{})
 			}

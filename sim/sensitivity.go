@@ -53,6 +53,7 @@ func copyModel(m Model) Model {
 	c := m
 	c.Segments = slices.Clone(m.Segments)
 	c.Response.Uncertain = slices.Clone(m.Response.Uncertain)
+	c.Pools = slices.Clone(m.Pools) // their teams' assumptions are values
 	for i := range c.Segments {
 		if s := c.Segments[i].Churn.SBG; s != nil {
 			sbg := *s

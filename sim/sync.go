@@ -97,6 +97,10 @@ type syncStats struct {
 // served reports whether CSMs serve the segment.
 func (r *segRun) served() bool { return !r.seg.Digital && r.hoursPerAccount > 0 }
 
+// serves reports whether the stepper runs the segment: CSMs of its pool
+// serve it.
+func (l *lockstep) serves(r *segRun) bool { return r.served() && r.pool == l.pool }
+
 // Coverage rules of a month, in lockstep.cut: every account fully covered,
 // or every account the same share (even assignment); otherwise the slot
 // where the hours run out (priority assignment).
@@ -124,6 +128,7 @@ func slotOf(mrr float64) int {
 
 // lockstep is the stepper's reusable state.
 type lockstep struct {
+	pool   int // the pool whose served book it runs (Model.Pools)
 	accts  []live
 	events []lsEvent
 	spans  []slotSpan
@@ -203,7 +208,7 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 	l.begin(w, h, resp)
 	for i := range w.segs {
 		r := &w.segs[i]
-		if !r.served() {
+		if !l.serves(r) {
 			continue
 		}
 		r.cache.reset(r, resp)
@@ -260,7 +265,7 @@ func (w *worker) newLogos(m int, acc []float64) {
 	l := &w.ls
 	for i := range w.segs {
 		r := &w.segs[i]
-		if !r.served() || r.newACV == nil {
+		if !l.serves(r) || r.newACV == nil {
 			continue
 		}
 		if so := r.so; so != nil {
@@ -299,7 +304,7 @@ func (l *lockstep) spareAfter(w *worker, m int, hours, acc []float64) bool {
 		r := &w.segs[i]
 		// Second-order logos depend on the accounts active, and hand-off
 		// windows are not carried by complete.
-		if r.served() && (r.so != nil || r.handoffs(w.team)) {
+		if l.serves(r) && (r.so != nil || r.handoffs(w.team)) {
 			return false
 		}
 		n[i] = l.alive[i]
@@ -358,7 +363,7 @@ func (w *worker) finish(m int, resp *Response, acc []float64) {
 		*st = syncStats{}
 		for i := range w.segs {
 			r := &w.segs[i]
-			if !r.served() {
+			if !l.serves(r) {
 				continue
 			}
 			if r.lambda > 0 && r.newACV != nil {
@@ -486,7 +491,7 @@ func (l *lockstep) begin(w *worker, h int, resp *Response) {
 		}
 		p := math.Min(1, r.baseUp*hi*max(1, r.handUp))
 		l.upMax, l.upLam = append(l.upMax, p), append(l.upLam, -math.Log1p(-p))
-		if !r.served() {
+		if !l.serves(r) {
 			l.served = append(l.served, -1)
 			continue
 		}

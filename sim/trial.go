@@ -207,6 +207,7 @@ type worker struct {
 	scheds           [][]schedule // [segment][calendar]
 	segMRR, segLevel [][]float64  // [segment][month]: see segRun.mrrD
 	segLogos         [][]float64  // [segment][month]: see segRun.logosD
+	segServed        [][]float64  // [segment][month]: see segRun.servedD
 	champ            []int32      // scratch: an account's champion departures
 	hand             []int32      // scratch: the months its CSM leaves (hand-offs)
 	moves            [][]int      // [segment][month]: logos brought by departed champions
@@ -214,9 +215,15 @@ type worker struct {
 	price            []float64    // scratch: a calendar's price factors
 	b                *book
 
-	// The team and the synchronous engine (see sync.go).
-	team   *teamPath
-	synced bool // this trial's served book was simulated month by month
+	// The teams (one per pool, Model.Pools) and the synchronous engine
+	// (see sync.go): team, stats and ls.pool are those of the pool being
+	// simulated (setPool).
+	teams      []*teamPath
+	team       *teamPath
+	poolStats  [][]syncStats
+	poolSynced []bool // the pool's served book was simulated month by month
+	shortPools []bool
+	synced     bool // some pool's was
 
 	econ      econ        // the trial's economics
 	levels    [][]float64 // scratch: segment MRR by month
@@ -226,7 +233,7 @@ type worker struct {
 	lhs       *lhs        // the run's Latin hypercube design
 	ls        lockstep    // the lockstep stepper (sync.go)
 	resp      Response    // the trial's response curves, when some are uncertain
-	stats     []syncStats
+	stats     []syncStats // the current pool's month by month (setPool)
 
 	// record, when set, receives every account's MRR path (month of each
 	// change and the MRR from then on; 0 after churn) of the independent
@@ -248,8 +255,39 @@ type worker struct {
 }
 
 func newWorker(seed uint64, h int, check checks) *worker {
-	return &worker{seed: seed, check: check, b: newBook(h),
-		team: newTeamPath(h), stats: make([]syncStats, h+1)}
+	w := &worker{seed: seed, check: check, b: newBook(h)}
+	w.usePools(1)
+	return w
+}
+
+// usePools readies n teams and their statistics, and sets pool 0.
+func (w *worker) usePools(n int) {
+	h := w.b.h
+	for len(w.teams) < n {
+		w.teams = append(w.teams, newTeamPath(h))
+		w.poolStats = append(w.poolStats, make([]syncStats, h+1))
+	}
+	w.poolSynced = append(w.poolSynced[:0], make([]bool, n)...)
+	w.shortPools = append(w.shortPools[:0], make([]bool, n)...)
+	for p := range n {
+		clear(w.poolStats[p])
+	}
+	w.synced = false
+	w.setPool(0)
+}
+
+// setPool makes pool p's team and statistics the current ones.
+func (w *worker) setPool(p int) {
+	w.team, w.stats, w.ls.pool = w.teams[p], w.poolStats[p], p
+}
+
+// poolKey names the stream of team p's attrition: "team" for the single
+// team, so that a model without pools draws as it always has.
+func poolKey(m *Model, p int) uint64 {
+	if len(m.Pools) == 0 {
+		return nameKey("team")
+	}
+	return nameKey("team.pools." + m.Pools[p].Name)
 }
 
 // runTrial simulates one trial of model m into w.b. Accounts are simulated
@@ -263,73 +301,132 @@ func (w *worker) runTrial(m *Model, trial uint64) {
 	d := drawer{trial: w.trial, cop: w.cop, lhs: w.lhs, index: int(trial)}
 	resp := m.Response.draw(&d, &w.resp)
 	w.segs = resolve(m, resp, &d, w.segs)
-	w.synced = false
-	clear(w.stats)
 	w.econ = drawEconomics(m, &d)
-	teamOn := m.Team.Active() && m.FixedCoverage == nil
-	if teamOn {
-		t := &m.Team
-		w.team.simulate(t, d.draw(t.Productivity), d.draw(t.LoadedCost), d.draw(t.HiringCost),
-			d.draw(t.Attrition), subKey(w.trial, nameKey("team")), true)
-	} else {
-		w.team.clear()
+	np := m.poolCount()
+	w.usePools(np)
+	teamOn := m.teamActive()
+	for p := range np {
+		if t := m.poolTeam(p); teamOn && t.Active() {
+			w.teams[p].simulate(t, d.draw(t.Productivity), d.draw(t.LoadedCost), d.draw(t.HiringCost),
+				d.draw(t.Attrition), subKey(w.trial, poolKey(m, p)), true)
+		} else {
+			w.teams[p].clear()
+		}
 	}
 	w.keyHandoffs()
 	w.prepare()
-	if !teamOn || !w.shortAtStart() {
+	if !teamOn {
 		w.independentAll(func(*segRun) bool { return true })
-		if !teamOn || (!w.short() && !w.check.lockstep) {
-			return
-		}
-		b.reset()
-		w.prepare()
+		return
+	}
+	if !w.pickShort(m) {
+		return
 	}
 	w.synced = true
-	w.independentAll(func(r *segRun) bool { return !r.served() })
-	w.simulateServed(w.team, m.Team.Assignment, resp)
+	w.independentAll(func(r *segRun) bool { return !r.served() || !w.shortPools[r.pool] })
+	for p := range np {
+		if w.shortPools[p] {
+			w.setPool(p)
+			w.poolSynced[p] = true
+			w.simulateServed(w.team, m.poolTeam(p).Assignment, resp)
+		}
+	}
+	w.setPool(0)
+}
+
+// pickShort decides which pools' served books run month by month
+// (shortPools), and reports whether any does. A pool that cannot serve
+// its opening book in month 1 does; then, to know, every pool does. Else
+// every account is simulated independently first, the book kept if no
+// team turned out short, and cleared for a second pass if one did.
+func (w *worker) pickShort(m *Model) bool {
+	atStart := false
+	for p := range w.shortPools {
+		w.shortPools[p] = m.poolTeam(p).Active() && w.shortAtStart(p)
+		atStart = atStart || w.shortPools[p]
+	}
+	if atStart {
+		for p := range w.shortPools {
+			w.shortPools[p] = m.poolTeam(p).Active()
+		}
+		return true
+	}
+	w.independentAll(func(*segRun) bool { return true })
+	any := false
+	for p := range w.shortPools {
+		w.shortPools[p] = m.poolTeam(p).Active() && (w.short(p) || w.check.lockstep)
+		any = any || w.shortPools[p]
+	}
+	if any {
+		w.b.reset()
+		w.prepare()
+	}
+	return any
 }
 
 // keyHandoffs gives the segments whose accounts are handed off when CSMs
 // leave the key of the trial's departures, so that a segment is reused
 // between options only under the same departures.
 func (w *worker) keyHandoffs() {
-	var key uint64
 	for i := range w.segs {
-		if r := &w.segs[i]; r.handoffs(w.team) {
-			if key == 0 {
-				for _, v := range w.team.left {
-					key = mix(key ^ math.Float64bits(v))
-				}
+		if r := &w.segs[i]; r.handoffs(w.teams[r.pool]) {
+			var key uint64
+			for _, v := range w.teams[r.pool].left {
+				key = mix(key ^ math.Float64bits(v))
 			}
 			r.teamKey = key
 		}
 	}
 }
 
-// shortAtStart reports whether the team cannot even serve the opening book
-// in month 1 (every opening account needs its hours then), so the served
+// shortAtStart reports whether team p cannot even serve its opening book
+// in month 1 (every opening account needs its hours then), so its served
 // book must run month by month and the independent pass can be skipped.
-func (w *worker) shortAtStart() bool {
+func (w *worker) shortAtStart(p int) bool {
 	need := 0.0
 	for i := range w.segs {
-		if r := &w.segs[i]; r.served() {
+		if r := &w.segs[i]; r.served() && r.pool == p {
 			need += float64(r.seg.Count) * r.hoursPerAccount / 12
 		}
 	}
-	return w.b.h >= 1 && need > w.team.hours[1]*(1+1e-12)
+	return w.b.h >= 1 && need > w.teams[p].hours[1]*(1+1e-12)
 }
 
-// short reports whether the served accounts needed more hours than the team
-// had in some month.
-func (w *worker) short() bool {
+// short reports whether the accounts team p serves needed more hours than
+// it had in some month: from the book's hours needed with one team, from
+// its segments' served accounts with pools.
+func (w *worker) short(p int) bool {
 	need := 0.0
 	for mo := 0; mo <= w.b.h; mo++ {
-		need += w.b.need[mo]
-		if mo >= 1 && need > w.team.hours[mo]*(1+1e-12) {
+		if len(w.shortPools) == 1 {
+			need += w.b.need[mo]
+		} else {
+			need, _ = w.poolServed(p, mo)
+		}
+		if mo >= 1 && need > w.teams[p].hours[mo]*(1+1e-12) {
 			return true
 		}
 	}
 	return false
+}
+
+// poolServed is the hours a month the accounts that team p serves need in
+// month mo, and how many they are, from their segments' served counts
+// (segRun.servedD).
+func (w *worker) poolServed(p, mo int) (need, n float64) {
+	for i := range w.segs {
+		r := &w.segs[i]
+		if r.pool != p || !r.served() {
+			continue
+		}
+		c := 0.0
+		for _, d := range r.servedD[:mo+1] {
+			c += d
+		}
+		n += c
+		need += c * r.hoursPerAccount / 12
+	}
+	return need, n
 }
 
 // prepare readies the trial's per-segment calendars and sBG tables.
@@ -361,14 +458,17 @@ func (w *worker) segArrays() {
 		w.segMRR = append(w.segMRR, make([]float64, w.b.h+2))
 		w.segLevel = append(w.segLevel, make([]float64, w.b.h+2))
 		w.segLogos = append(w.segLogos, make([]float64, w.b.h+2))
+		w.segServed = append(w.segServed, make([]float64, w.b.h+2))
 		w.moves = append(w.moves, make([]int, w.b.h+2))
 	}
 	for i := range w.segs {
 		clear(w.segMRR[i])
 		clear(w.segLevel[i])
 		clear(w.segLogos[i])
+		clear(w.segServed[i])
 		clear(w.moves[i])
 		w.segs[i].mrrD, w.segs[i].mrrLevel, w.segs[i].logosD = w.segMRR[i], w.segLevel[i], w.segLogos[i]
+		w.segs[i].servedD = w.segServed[i]
 		// A trial whose team turns out short runs again month by month:
 		// its accounts are counted afresh.
 		w.segs[i].accounts = 0
@@ -690,12 +790,13 @@ func (w *worker) championDepartures(r *segRun, key uint64, join int) {
 // it joins (handedOff), when hand-offs change anything.
 func (w *worker) handoffMonths(r *segRun, key uint64, join int) {
 	w.hand = w.hand[:0]
-	if !r.handoffs(w.team) {
+	team := w.teams[r.pool]
+	if !r.handoffs(team) {
 		return
 	}
 	st := newStream(key, purposeHandoff)
-	for _, m := range w.team.departs {
-		if int(m) > join && handedOff(&st, w.team.left[m]) {
+	for _, m := range team.departs {
+		if int(m) > join && handedOff(&st, team.left[m]) {
 			w.hand = append(w.hand, m)
 		}
 	}
@@ -841,6 +942,8 @@ func (w *worker) bookAccount(r *segRun, mrr float64, join, firstRenewal, churnAt
 		b.need[end] -= r.hoursPerAccount / 12
 		b.served[join]++
 		b.served[end]--
+		r.servedD[join]++
+		r.servedD[end]--
 	}
 	if join > 0 {
 		b.newM[join] += mrr
@@ -1297,6 +1400,37 @@ func (w *worker) summarise(series *[numSeries][]float64, metrics *[numMetrics]fl
 	w.summariseTeam(series, metrics)
 }
 
+// pooled is a month of the teams of several pools, added up.
+type pooled struct{ n, need, covSum, below, avail, used, heads, cost float64 }
+
+// pooledMonth adds up month mo of every pool's team: from its statistics
+// when its book ran month by month, otherwise from its segments' served
+// accounts, all fully covered.
+func (w *worker) pooledMonth(mo int, pc *pooled) {
+	for p, synced := range w.poolSynced {
+		tp := w.teams[p]
+		var n, need, covSum, below float64
+		if synced {
+			st := &w.poolStats[p][mo]
+			n, need, covSum, below = float64(st.n), st.need, st.covSum, st.below
+			if st.nf > 0 {
+				n = st.nf
+			}
+		} else {
+			need, n = w.poolServed(p, mo)
+			covSum = n
+		}
+		pc.n += n
+		pc.need += need
+		pc.covSum += covSum
+		pc.below += below
+		pc.avail += tp.hours[mo]
+		pc.used += math.Min(need, tp.hours[mo])
+		pc.heads += tp.heads[mo]
+		pc.cost += tp.cost[mo]
+	}
+}
+
 // summariseTeam adds the CS team's series: hours needed by the served
 // accounts and available from the team, utilisation (hours used over hours
 // available), coverage (mean over served accounts, and the share under
@@ -1319,16 +1453,26 @@ func (w *worker) summariseTeam(series *[numSeries][]float64, metrics *[numMetric
 				cov, below = st.covSum/n, st.below/n
 			}
 		}
-		if mo == 0 {
-			needed, cov = 0, 1
+		avail, heads, csCost := w.team.hours[mo], w.team.heads[mo], w.team.cost[mo]
+		used := math.Min(needed, avail)
+		if len(w.poolSynced) > 1 {
+			var pc pooled
+			w.pooledMonth(mo, &pc)
+			n, needed, avail, used, heads, csCost = pc.n, pc.need, pc.avail, pc.used, pc.heads, pc.cost
+			cov, below = 1, 0
+			if n > 0 {
+				cov, below = pc.covSum/n, pc.below/n
+			}
 		}
-		avail := w.team.hours[mo]
+		if mo == 0 {
+			needed, cov, used = 0, 1, 0
+		}
 		util := 0.0
 		if avail > 0 {
-			util = math.Min(needed, avail) / avail
+			util = used / avail
 		}
 		perCSM := 0.0
-		if heads := w.team.heads[mo]; heads > 0 {
+		if heads > 0 {
 			perCSM = n / heads
 		}
 		series[sHoursNeeded][mo] = needed
@@ -1336,11 +1480,11 @@ func (w *worker) summariseTeam(series *[numSeries][]float64, metrics *[numMetric
 		series[sUtilisation][mo] = util
 		series[sCoverage][mo] = cov
 		series[sCoverageBelow50][mo] = below
-		series[sCSMs][mo] = w.team.heads[mo]
+		series[sCSMs][mo] = heads
 		series[sAccountsPerCSM][mo] = perCSM
-		series[sCSCost][mo] = w.team.cost[mo]
+		series[sCSCost][mo] = csCost
 		if mo > 0 {
-			cost += w.team.cost[mo]
+			cost += csCost
 			covSum += cov
 		}
 	}

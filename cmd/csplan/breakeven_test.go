@@ -43,6 +43,7 @@ func TestBreakevenCommand(t *testing.T) {
 		{"run", ex, "--breakeven", "--shard", "0/2", "-o", out},
 		{"run", ex, "--breakeven", "--breakeven-metric", "profit", "-o", out},
 		{"breakeven", ex, "--option", "Hire 40", "-o", be},
+		{"breakeven", ex, "--mode", "expected", "-o", be},
 	} {
 		if code, _, errs := csplan(t, context.Background(), bad...); code != exitUsage || !strings.Contains(errs, "breakeven") && !strings.Contains(errs, "option") {
 			t.Errorf("%v: exit %d, %s", bad, code, errs)

@@ -77,7 +77,7 @@ func TestShardsMergeToTheUnshardedRun(t *testing.T) {
 		sameFiles(t, full, merged)
 	}
 
-	sweep := []string{"sweep", cutCSMs, "--set", "team.csms=8..12:2", "--set", "segments.enterprise.price_increase=3%,7%",
+	sweep := []string{"sweep", cutCSMs, "--set", "team.pools.mid-market.csms=3..5", "--set", "segments.enterprise.price_increase=3%,7%",
 		"--trials", "32", "-q"}
 	ok(t, append(sweep, "-o", filepath.Join(dir, "sweep"))...)
 	var parts []string
