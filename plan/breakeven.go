@@ -144,6 +144,9 @@ func inputLabel(m *sim.Model, path, written string) (label, unit string) {
 		}
 		return "attrition multiplier at " + at, "x"
 	}
+	if seg, motion, ok := strings.Cut(strings.TrimPrefix(path, "segments."), ".touch.per_opportunity."); ok {
+		return "CSM time per " + seg + " " + motion, "h"
+	}
 	if rest, ok := strings.CutPrefix(path, "team.handoff."); ok {
 		return "hand-off " + rest + " multiplier", "x"
 	}

@@ -148,6 +148,7 @@ type inputFormat struct {
 	unit     unit // unitRate, unitMoney or unitNumber
 	times    bool // a multiplier: ×1.42
 	currency string
+	suffix   string // after the number: " h" for hours
 }
 
 // breakevenFormat is how in's values are written: by its Unit, or, where
@@ -161,6 +162,8 @@ func breakevenFormat(in results.BreakevenInput, currency string) inputFormat {
 		f.times = true
 	case "money":
 		f.unit = unitMoney
+	case "h":
+		f.suffix = " h"
 	case "":
 		f.unit = inputUnit(in.Dist, currency)
 	}
@@ -169,7 +172,7 @@ func breakevenFormat(in results.BreakevenInput, currency string) inputFormat {
 
 // value writes v: 12.5%, ×1.42, $150k, 7.25.
 func (f inputFormat) value(v float64) string {
-	s := inputValue(f.unit, v, f.currency)
+	s := inputValue(f.unit, v, f.currency) + f.suffix
 	if f.times {
 		return "×" + s
 	}
@@ -580,7 +583,7 @@ func newBreakevenPanel(b *results.Breakeven, in results.BreakevenInput, dunit ax
 	}
 	stat := fmt.Sprintf("no break-even from %s to %s", f.bound(in.SearchLow), f.bound(in.SearchHigh))
 	if in.Found {
-		stat = fmt.Sprintf("break-even %s ± %s; pays %s", f.value(in.Value), f.se(in.SE), in.Pays)
+		stat = fmt.Sprintf("pays %s %s (± %s)", in.Pays, f.value(in.Value), f.se(in.SE))
 		at := plotter.XYs{{X: in.Value, Y: 0}}
 		if in.SE > 0 {
 			p.Add(unpad(&plotter.XErrorBars{XYs: at, XErrors: plotter.XErrors{{Low: -1.96 * in.SE, High: 1.96 * in.SE}},

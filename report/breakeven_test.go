@@ -243,7 +243,7 @@ func TestBreakevenChart(t *testing.T) {
 					t.Errorf("panel %d does not name %q", i, inputTitle(in))
 				}
 				f := breakevenFormat(in, b.Currency)
-				if in.Found && !strings.Contains(all, "break-even "+f.value(in.Value)) {
+				if in.Found && !strings.Contains(all, "pays "+in.Pays+" "+f.value(in.Value)) {
 					t.Errorf("panel %d does not give its break-even %s", i, f.value(in.Value))
 				}
 			}

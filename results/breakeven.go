@@ -35,7 +35,8 @@ type BreakevenInput struct {
 	Label string `json:"label"` // what it is, in words ("churn multiplier at no coverage")
 	Dist  string `json:"dist"`  // its distribution as the scenario writes it
 	// Unit is how its values are written: "%" (a share), "x" (a
-	// multiplier), "money" (in the currency) or "" (a plain number).
+	// multiplier), "money" (in the currency), "h" (hours) or "" (a plain
+	// number).
 	Unit string `json:"unit,omitempty"`
 	// P5, P50 and P95 of the distribution as assumed.
 	P5  float64 `json:"p5"`

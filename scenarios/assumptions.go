@@ -128,7 +128,19 @@ func (l *lister) custom(v reflect.Value, path string, t tag) bool {
 		}
 		l.add(path, "["+strings.Join(pts, ", ")+"]", kind)
 	case TouchSpec:
-		l.add(path, touchText(x), "fixed")
+		kind := "fixed"
+		o := x.PerOpportunity
+		for _, p := range []Param{o.Upsell, o.Contraction, o.Renewal} {
+			if p.D != nil && !p.D.Fixed() {
+				kind = "per-trial"
+			}
+		}
+		l.add(path, touchText(x), kind)
+		if l.kinds != nil {
+			for _, name := range []string{"upsell", "contraction", "renewal"} {
+				l.kinds[path+".per_opportunity."+name] = "real"
+			}
+		}
 	case SetSpec:
 	default:
 		return false
@@ -163,11 +175,15 @@ func touchText(x TouchSpec) string {
 	text := fmt.Sprintf("%s = %s h per account per year", strings.Join(parts, ", "), trimFloat(total))
 	o := x.PerOpportunity
 	for _, e := range []struct {
-		h    float64
+		h    Param
 		what string
 	}{{o.Upsell, "upsell opportunity"}, {o.Contraction, "contraction opportunity"}, {o.Renewal, "renewal"}} {
-		if e.h > 0 {
-			text += fmt.Sprintf(", and %s h per %s", trimFloat(e.h), e.what)
+		switch {
+		case e.h.D == nil || (e.h.D.Fixed() && e.h.D.Mean() == 0):
+		case e.h.D.Fixed():
+			text += fmt.Sprintf(", and %s h per %s", trimFloat(e.h.D.Mean()), e.what)
+		default:
+			text += fmt.Sprintf(", and %s h per %s", e.h.D, e.what)
 		}
 	}
 	return text

@@ -190,7 +190,13 @@ func (b *builder) segment(p string, s *SegmentSpec) sim.Segment {
 		seg.Meetings = append(seg.Meetings, sim.Meeting{Name: mt.Name, PerYear: mt.PerYear, Hours: mt.Hours, Prep: mt.Prep})
 	}
 	o := s.Touch.PerOpportunity
-	seg.OpportunityHours = sim.OpportunityHours{Upsell: o.Upsell, Contraction: o.Contraction, Renewal: o.Renewal}
+	hours := func(name string, p Param) sim.Assumption {
+		if p.D == nil { // no per_opportunity, or digital: none
+			p.D = dist.Const(0)
+		}
+		return b.assume(n+"touch.per_opportunity."+name, p)
+	}
+	seg.OpportunityHours = sim.OpportunityHours{Upsell: hours("upsell", o.Upsell), Contraction: hours("contraction", o.Contraction), Renewal: hours("renewal", o.Renewal)}
 	if !seg.Digital && seg.HoursPerAccount() == 0 {
 		b.errorf(p+".touch", "the touch model needs some hours; write touch: digital for a segment CSMs do not serve")
 	}

@@ -24,7 +24,7 @@ segments:
 		t.Fatal(err)
 	}
 	seg := s.Options[0].Model.Segments[0]
-	if o := seg.OpportunityHours; o.Upsell != 0.5 || o.Renewal != 2 || o.Contraction != 0 {
+	if o := seg.OpportunityHours; o.Upsell.Dist.Mean() != 0.5 || o.Renewal.Dist.Mean() != 2 || o.Contraction.Dist.Mean() != 0 || o.Upsell.Name != "segments.mm.touch.per_opportunity.upsell" {
 		t.Errorf("hours per opportunity %+v", o)
 	}
 	if got, want := seg.HoursPerAccount(), 12+12*0.5+2.0; got != want {

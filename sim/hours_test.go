@@ -16,7 +16,7 @@ func TestOpportunityHours(t *testing.T) {
 		return Segment{TermMonths: term, Meetings: []Meeting{{"monthly", 10, 1, 0}},
 			Upsell:           Movement{Cadence: up, Probability: fixed(0.1), Size: dist.Const(0.1)},
 			Contraction:      Movement{Cadence: co, Probability: fixed(0.05), Size: dist.Const(0.1)},
-			OpportunityHours: OpportunityHours{Upsell: 1, Contraction: 0.5, Renewal: 4}}
+			OpportunityHours: OpportunityHours{Upsell: fixed(1), Contraction: fixed(0.5), Renewal: fixed(4)}}
 	}
 	for _, c := range []struct {
 		s    Segment
@@ -46,7 +46,7 @@ func TestCadenceCostsCoverage(t *testing.T) {
 		return Model{Horizon: 24, Segments: []Segment{{Name: "mm", Count: 400, ACV: dist.Const(36000), TermMonths: 12,
 			Renewal: Spread, PriceIncrease: fixed(0), OnboardingSuccess: fixed(1), Churn: Churn{Rate: fixed(0.1), RateMonths: 12},
 			Upsell:   Movement{Cadence: c, Probability: fixed(0.03), Size: dist.Const(0.1)},
-			Meetings: []Meeting{{"monthly", 12, 1, 0}}, OpportunityHours: OpportunityHours{Upsell: perOpp}}},
+			Meetings: []Meeting{{"monthly", 12, 1, 0}}, OpportunityHours: OpportunityHours{Upsell: fixed(perOpp)}}},
 			Team: Team{CSMs: 4, HoursPerYear: 1200, Productivity: fixed(1), LoadedCost: fixed(0), HiringCost: fixed(0), Attrition: fixed(0),
 				Assignment: Even},
 			Response: Response{Churn: Curve{X: []float64{0, 1}, Y: []float64{2, 1}}}}
@@ -155,5 +155,36 @@ func TestLoadRaisesAttrition(t *testing.T) {
 		if hw, hn := hours(with), hours(without); !(hw < hn) || !(cw < cn) {
 			t.Errorf("%v: with the load curve %.0f hours and coverage %.4f, without %.0f and %.4f", mode, hw, cw, hn, cn)
 		}
+	}
+}
+
+// Hours per opportunity may be uncertain: drawn once per trial (the
+// coverage they leave varies between trials) and at their mean in
+// expected mode.
+func TestOpportunityHoursPerTrial(t *testing.T) {
+	h, _ := dist.NewUniform(0.5, 1.5)
+	m := Model{Horizon: 12, Segments: []Segment{{Name: "mm", Count: 400, ACV: dist.Const(36000), TermMonths: 12,
+		Renewal: Spread, PriceIncrease: fixed(0), OnboardingSuccess: fixed(1), Churn: Churn{Rate: fixed(0.1), RateMonths: 12},
+		Upsell:   Movement{Cadence: Monthly, Probability: fixed(0.03), Size: dist.Const(0.1)},
+		Meetings: []Meeting{{"monthly", 12, 1, 0}}, OpportunityHours: OpportunityHours{Upsell: Assumption{"segments.mm.touch.per_opportunity.upsell", h}}}},
+		Team: Team{CSMs: 4, HoursPerYear: 1200, Productivity: fixed(1), LoadedCost: fixed(0), HiringCost: fixed(0), Attrition: fixed(0),
+			Assignment: Even}}
+	opts := []Option{{Name: "Baseline", Model: m}}
+	exp, err := Run(context.Background(), opts, Settings{Trials: 1, Mode: Expected}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// At the mean, an hour per monthly opportunity: 4,800 h for 400 × 24.
+	if got := exp.Options[0].Series[results.SeriesCoverage][0].Mean; math.Abs(got-0.5) > 1e-12 {
+		t.Errorf("expected mode: coverage %v in month 1, want 0.5", got)
+	}
+	mc, err := Run(context.Background(), opts, Settings{Trials: 50, Seed: 2}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := mc.Options[0].Series[results.SeriesCoverage][0]
+	// Coverage 4,800 / (400 × (12 + 12 h)): from 0.667 at h = 0.5 to 0.4.
+	if first.P95-first.P5 < 0.1 {
+		t.Errorf("month-1 coverage spans %v to %v over the trials: the hours are not drawn per trial", first.P5, first.P95)
 	}
 }

@@ -250,25 +250,33 @@ type Segment struct {
 }
 
 // OpportunityHours are CSM hours per account for each upsell opportunity,
-// contraction opportunity and renewal.
-type OpportunityHours struct{ Upsell, Contraction, Renewal float64 }
+// contraction opportunity and renewal, drawn once per trial.
+type OpportunityHours struct{ Upsell, Contraction, Renewal Assumption }
 
 // HoursPerAccount is the CSM time one account of the segment needs per
-// year: its meetings, and its opportunities and renewals at their cadence,
-// spread over the year as the meetings are.
+// year, with its hours per opportunity at their means (hoursPerAccount).
 func (s *Segment) HoursPerAccount() float64 {
+	d := drawer{expected: true}
+	return s.hoursPerAccount(&d)
+}
+
+// hoursPerAccount is the CSM time one account of the segment needs per
+// year: its meetings, and its opportunities and renewals at their cadence,
+// spread over the year as the meetings are, with the hours per
+// opportunity d draws.
+func (s *Segment) hoursPerAccount(d *drawer) float64 {
 	h := 0.0
 	for _, m := range s.Meetings {
 		h += m.PerYear * (m.Hours + m.Prep)
 	}
-	o := s.OpportunityHours
+	o := &s.OpportunityHours
 	if s.Upsell.Active() {
-		h += o.Upsell * s.perYear(s.Upsell.Cadence)
+		h += d.draw(o.Upsell) * s.perYear(s.Upsell.Cadence)
 	}
 	if s.Contraction.Active() {
-		h += o.Contraction * s.perYear(s.Contraction.Cadence)
+		h += d.draw(o.Contraction) * s.perYear(s.Contraction.Cadence)
 	}
-	return h + o.Renewal*s.perYear(AtRenewal)
+	return h + d.draw(o.Renewal)*s.perYear(AtRenewal)
 }
 
 // perYear is how many opportunities a year a cadence gives an account of

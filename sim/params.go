@@ -270,7 +270,7 @@ func resolve(m *Model, resp *Response, d *drawer, out []segRun) []segRun {
 		r.monotone = r.priceInc >= 0 && r.coQ == 0
 		r.upEvery, r.coEvery = s.Upsell.Cadence.Months(), s.Contraction.Cadence.Months()
 		if !s.Digital {
-			r.hoursPerAccount = s.HoursPerAccount()
+			r.hoursPerAccount = s.hoursPerAccount(d)
 		}
 		r.onbMonths = max(1, s.OnboardingMonths)
 		if t := m.poolTeam(r.pool); t.Active() && m.FixedCoverage == nil && t.Handoff.Months > 0 && !s.Digital {
