@@ -147,8 +147,17 @@ func inputLabel(m *sim.Model, path, written string) (label, unit string) {
 	if seg, motion, ok := strings.Cut(strings.TrimPrefix(path, "segments."), ".touch.per_opportunity."); ok {
 		return "CSM time per " + seg + " " + motion, "h"
 	}
+	pool := ""
+	if rest, ok := strings.CutPrefix(path, "team.pools."); ok {
+		if name, field, ok := strings.Cut(rest, "."); ok {
+			pool, path = " ("+name+" pool)", "team."+field
+		}
+	}
 	if rest, ok := strings.CutPrefix(path, "team.handoff."); ok {
-		return "hand-off " + rest + " multiplier", "x"
+		return "hand-off " + rest + " multiplier" + pool, "x"
+	}
+	if pool != "" {
+		defer func() { label += pool }()
 	}
 	label = path
 	if rest, ok := strings.CutPrefix(path, "segments."); ok {
