@@ -14,7 +14,7 @@ import (
 // as the only one, inputs are labelled in words with their unit, and the
 // distribution is written as the scenario writes it.
 func TestBreakevenOfAnExample(t *testing.T) {
-	s, set := load(t, "../scenarios/examples/cut-csms.yaml", 64)
+	s, set := load(t, "../scenarios/examples/cut-csms.yaml", 16)
 	be, err := Breakeven(context.Background(), s, set, "", results.GrossProfitTotal)
 	if err != nil {
 		t.Fatal(err)
@@ -56,7 +56,7 @@ func TestBreakevenOption(t *testing.T) {
 // the same models (a copy of a model shares nothing it could change, its
 // pools' teams included).
 func TestBreakevenAsAssumedIsTheRun(t *testing.T) {
-	s, set := load(t, "../scenarios/examples/cut-csms.yaml", 64)
+	s, set := load(t, "../scenarios/examples/cut-csms.yaml", 16)
 	be, err := Breakeven(context.Background(), s, set, "", results.GrossProfitTotal)
 	if err != nil {
 		t.Fatal(err)

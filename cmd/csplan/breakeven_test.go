@@ -15,9 +15,9 @@ import (
 // the section into the main report; both refuse what cannot work.
 func TestBreakevenCommand(t *testing.T) {
 	dir := t.TempDir()
-	ex := "../../scenarios/examples/cut-csms.yaml"
+	ex := "testdata/small-cut.yaml"
 	be := filepath.Join(dir, "be")
-	if code, out, errs := csplan(t, context.Background(), "breakeven", ex, "--trials", "64", "-q", "-o", be); code != 0 || !strings.Contains(out, "churn multiplier at no") {
+	if code, out, errs := csplan(t, context.Background(), "breakeven", ex, "--trials", "12", "-q", "-o", be); code != 0 || !strings.Contains(out, "churn multiplier at no") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
 	for _, f := range []string{"breakeven.json", "breakeven.md", "breakeven.csv", "breakeven.png", "breakeven.svg"} {
@@ -27,11 +27,11 @@ func TestBreakevenCommand(t *testing.T) {
 	}
 	var b results.Breakeven
 	data, _ := os.ReadFile(filepath.Join(be, "breakeven.json"))
-	if err := json.Unmarshal(data, &b); err != nil || b.Option != "Cut 3 CSMs in April" || b.Metric != results.GrossProfitTotal || len(b.Inputs) == 0 {
+	if err := json.Unmarshal(data, &b); err != nil || b.Option != "Cut 1 CSM" || b.Metric != results.GrossProfitTotal || len(b.Inputs) == 0 {
 		t.Errorf("breakeven.json: %v, %+v", err, b)
 	}
 	out := filepath.Join(dir, "out")
-	if code, _, errs := csplan(t, context.Background(), "run", ex, "--trials", "64", "-q", "--breakeven", "-o", out); code != 0 {
+	if code, _, errs := csplan(t, context.Background(), "run", ex, "--trials", "12", "-q", "--breakeven", "-o", out); code != 0 {
 		t.Fatalf("run --breakeven: exit %d\n%s", code, errs)
 	}
 	md, _ := os.ReadFile(filepath.Join(out, "report.md"))
