@@ -850,3 +850,25 @@ func BenchmarkDocuments(b *testing.B) {
 		}
 	}
 }
+
+// The answer speaks of CS cost for an option that changes it clearly (a
+// cut saves in every trial), not for one whose cost moves only by the
+// noise of attrition under another load (both signs, no clear difference).
+func TestCostSentenceOnlyForAClearChange(t *testing.T) {
+	profit := results.Diff{MeanDiff: -5e5, PWorse: 0.9, PBetter: 0.1, Histogram: hist(-9e5, 1e5, 1000)}
+	for _, c := range []struct {
+		name string
+		cost results.Diff
+		want bool
+	}{
+		{"a cut", results.Diff{MeanDiff: -1.3e6, PBetter: 1, Histogram: hist(-1.4e6, -1.2e6, 1000)}, true},
+		{"attrition noise", results.Diff{MeanDiff: -102, PBetter: 0.4, PWorse: 0.35, Histogram: hist(-5000, 4800, 1000)}, false},
+	} {
+		r := sentenceResults(results.Diff{MeanDiff: -1e6, PWorse: 1, Histogram: hist(-2e6, -5e5, 1000)})
+		r.Options[1].VsBaseline[results.CSCostTotal] = c.cost
+		r.Options[1].VsBaseline[results.GrossProfitTotal] = profit
+		if got := costSentence(r, r.Options[1]) != ""; got != c.want {
+			t.Errorf("%s: cost sentence %q", c.name, costSentence(r, r.Options[1]))
+		}
+	}
+}

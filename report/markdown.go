@@ -481,11 +481,16 @@ func optionAnswer(r *results.Results, o results.Option, q quantity, phrase strin
 // costSentence adds, for an option that changes CS cost (a headcount cut
 // or hire), what it saves or costs and whether it pays off: the share of
 // trials in which gross profit over the horizon is higher than the
-// baseline's.
+// baseline's. A cost that differs only by the noise of the team's
+// attrition (an option that leaves the team alone changes its load a
+// little), with no clear difference, gets no sentence.
 func costSentence(r *results.Results, o results.Option) string {
 	cost, ok1 := o.VsBaseline[results.CSCostTotal]
 	profit, ok2 := o.VsBaseline[results.GrossProfitTotal]
 	if !ok1 || !ok2 || cost.MeanDiff == 0 {
+		return ""
+	}
+	if v := compare(cost, r.Mode != "expected").verdict; v != "higher" && v != "lower" {
 		return ""
 	}
 	cur := r.Currency
