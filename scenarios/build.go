@@ -152,6 +152,7 @@ func (b *builder) segment(p string, s *SegmentSpec) sim.Segment {
 		PriceIncrease:     b.assume(n+"price_increase", s.PriceIncrease),
 		OnboardingSuccess: b.assume(n+"onboarding.success", s.Onboarding.Success),
 		OnboardingMonths:  s.Onboarding.Months,
+		OnboardingStopNow: s.Onboarding.Failure == "stop_now",
 		Digital:           s.Touch.Digital,
 	}
 	if s.ACV != nil {

@@ -59,8 +59,9 @@ type ContractSpec struct {
 
 // OnboardingSpec is the onboarding of new accounts.
 type OnboardingSpec struct {
-	Success Param `yaml:"success" kind:"prob" default:"100%" doc:"Share of new accounts reaching first value (per trial); the rest churn when onboarding ends"`
-	Months  int   `yaml:"months" kind:"int" default:"0" max:"24" doc:"Months of onboarding"`
+	Success Param  `yaml:"success" kind:"prob" default:"100%" doc:"Share of new accounts reaching first value (per trial); the rest churn when onboarding ends"`
+	Months  int    `yaml:"months" kind:"int" default:"0" max:"24" doc:"Months of onboarding"`
+	Failure string `yaml:"failure" default:"stop_at_renewal" enum:"stop_at_renewal,stop_now" doc:"A failed onboarding: stop_at_renewal (the account pays the term it signed and does not renew) or stop_now (the contract ends when onboarding ends)"`
 }
 
 // ChurnSpec is logo churn: a rate, or shifted-beta-geometric heterogeneity.

@@ -314,10 +314,14 @@ func (w *worker) shareExpected(active []*group, mo int, assign Assignment, teamO
 			g.cov = avail / need
 		}
 	}
+	// The accounts are counted again in the order their coverage is
+	// added up (priority sorted them), so that full coverage is exactly 1.
 	st := &w.stats[mo]
 	st.need = need
+	n = 0
 	for _, g := range active {
 		a := alive(g)
+		n += a
 		st.covSum += a * g.cov
 		if g.cov < 0.5 {
 			st.below += a
@@ -354,7 +358,7 @@ func newGroup(r *segRun, join, firstRenewal, h int, weight, count float64) *grou
 	g.first, g.step = r.churnOpportunities(join, firstRenewal)
 	g.anchor = r.anchor(join, firstRenewal)
 	if join > 0 {
-		g.failAt = join + r.onbMonths
+		g.failAt = r.failedChurn(join)
 	}
 	g.e[join], g.surv[join], g.base[join] = 1, 1, 1
 	return g

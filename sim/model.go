@@ -232,6 +232,10 @@ type Segment struct {
 
 	OnboardingSuccess Assumption // share of new accounts reaching first value
 	OnboardingMonths  int
+	// OnboardingStopNow: a failed onboarding ends the contract when
+	// onboarding ends; otherwise (the default) the account pays the term it
+	// signed to its end and does not renew.
+	OnboardingStopNow bool
 
 	Churn       Churn
 	Contraction Movement

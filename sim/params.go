@@ -50,7 +50,8 @@ type segInputs struct {
 	logCoKeep        float64
 	upEvery, coEvery int // cadence in months, 0 = at renewal
 	onbSuccess       float64
-	onbMonths        int     // months until a failed onboarding churns (≥ 1)
+	onbMonths        int     // months of onboarding (≥ 1)
+	onbStopNow       bool    // a failed onboarding churns when it ends, not at the renewal
 	memory           int     // months of coverage an event responds to (Response.MemoryMonths)
 	lambda, growth   float64 // arrivals per month and its annual growth
 	// monotone: an account's MRR never falls before it churns (no
@@ -273,6 +274,7 @@ func resolve(m *Model, resp *Response, d *drawer, out []segRun) []segRun {
 			r.hoursPerAccount = s.hoursPerAccount(d)
 		}
 		r.onbMonths = max(1, s.OnboardingMonths)
+		r.onbStopNow = s.OnboardingStopNow
 		if t := m.poolTeam(r.pool); t.Active() && m.FixedCoverage == nil && t.Handoff.Months > 0 && !s.Digital {
 			ho := &t.Handoff
 			r.handMonths, r.handChurn, r.handUp = ho.Months, d.draw(ho.Churn), d.draw(ho.Upsell)
@@ -389,9 +391,22 @@ func floorDiv(a, b int) int {
 	return q
 }
 
+// failedChurn is the month a new account that joined in join and failed
+// onboarding churns: its first renewal once onboarding is over (it pays
+// the contract it signed to its end and does not renew), or with
+// onbStopNow the month after onboarding ends. For a monthly term the two
+// are the same.
+func (r *segRun) failedChurn(join int) int {
+	end := join + r.onbMonths
+	if r.onbStopNow {
+		return end
+	}
+	return join + (r.onbMonths+r.term-1)/r.term*r.term
+}
+
 // onboardingFails reports whether a new account, drawing u, fails
 // onboarding when it succeeds with probability success; it then churns
-// r.onbMonths after joining.
+// in the month failedChurn gives.
 func (r *segRun) onboardingFails(u, success float64) bool { return success < 1 && u >= success }
 
 // renewed is an account's MRR after a renewal: the price increase applies

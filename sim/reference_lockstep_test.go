@@ -266,7 +266,7 @@ func refMonth(a *refAcct, m, h int, resp *Response, moves [][]int, tp *teamPath)
 	if decided, from := r.onboarding(a.join); m == decided && a.join > 0 {
 		success := math.Min(1, r.onbSuccessBase*curveAt(resp.Onboarding, a.mean(from, m)))
 		if success < 1 && a.onbU >= success {
-			a.onbFailAt = a.join + r.onbMonths
+			a.onbFailAt = r.failedChurn(a.join)
 		}
 	}
 	churned := m == a.onbFailAt

@@ -396,7 +396,7 @@ func (w *worker) complete(a *live, m int, resp *Response) {
 		// Onboarding not decided yet: every month it looks at is (or
 		// will be) fully covered.
 		if r.onboardingFails(a.onbU, r.cache.full.pOnb) {
-			a.onbFailAt = a.join + int32(r.onbMonths)
+			a.onbFailAt = int32(r.failedChurn(int(a.join)))
 		}
 		a.onbAt = int32(h + 1)
 	}
@@ -691,7 +691,7 @@ func (w *worker) visit(i int32, m int, resp *Response) {
 	if m32 == a.onbAt {
 		_, from := r.onboarding(int(a.join))
 		if r.onboardingFails(a.onbU, r.cache.get(r, resp, l.meanCov(a, from, m)).pOnb) {
-			a.onbFailAt = int32(int(a.join) + r.onbMonths)
+			a.onbFailAt = int32(r.failedChurn(int(a.join)))
 		}
 		a.onbAt = int32(h + 1)
 	}

@@ -864,7 +864,7 @@ func (w *worker) account(r *segRun, key uint64, mrr float64, join, firstRenewal 
 
 	if join > 0 && r.onbSuccess < 1 {
 		if st := newStream(key, purposeOnboarding); r.onboardingFails(st.Uniform(), r.onbSuccess) {
-			churnAt = join + r.onbMonths
+			churnAt = r.failedChurn(join)
 		}
 	}
 
