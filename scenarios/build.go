@@ -153,12 +153,16 @@ func (b *builder) segment(p string, s *SegmentSpec) sim.Segment {
 		OnboardingSuccess: b.assume(n+"onboarding.success", s.Onboarding.Success),
 		OnboardingMonths:  s.Onboarding.Months,
 		OnboardingStopNow: s.Onboarding.Failure == "stop_now",
+		PriceEveryMonths:  s.PriceMonths,
 		Digital:           s.Touch.Digital,
 	}
 	if s.ACV != nil {
 		seg.ACV = s.ACV.D
 	}
 	b.plausible(p+".price_increase", s.PriceIncrease.D, 1, "at one renewal")
+	if t := s.Contract.TermMonths; s.PriceMonths > 0 && t > 0 && s.PriceMonths%t != 0 {
+		b.errorf(p+".price_increase_months", "a price changes at a renewal: give a multiple of the term (%d months), found %d", t, s.PriceMonths)
+	}
 	switch {
 	case s.Accounts != nil && s.AccountsFile != "":
 		b.errorf(p+".accounts_file", "give accounts (a count, with acv) or accounts_file, not both")

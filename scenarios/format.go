@@ -43,7 +43,8 @@ type SegmentSpec struct {
 	AccountsFile  string         `yaml:"accounts_file" doc:"CSV of existing accounts (columns id, acv or mrr, optional first_renewal), relative to the scenario file"`
 	ACV           *Param         `yaml:"acv" kind:"money" doc:"Annual contract value, drawn per account"`
 	Contract      ContractSpec   `yaml:"contract" doc:"Contract term and renewal timing"`
-	PriceIncrease Param          `yaml:"price_increase" kind:"frac" default:"0" doc:"Price increase on the whole contract at each renewal (per trial)"`
+	PriceIncrease Param          `yaml:"price_increase" kind:"frac" default:"0" doc:"Price increase on the whole contract, once a year at a renewal (per trial)"`
+	PriceMonths   int            `yaml:"price_increase_months" kind:"int" default:"0" max:"120" doc:"Months between price increases, a multiple of the term; 0: once a year (at each renewal for terms of a year or more)"`
 	Onboarding    OnboardingSpec `yaml:"onboarding" doc:"Onboarding of new accounts"`
 	Churn         ChurnSpec      `yaml:"churn" doc:"Logo churn"`
 	Contraction   MovementSpec   `yaml:"contraction" doc:"Downgrades: opportunities at a cadence, probability per opportunity, size as a fraction of MRR lost"`

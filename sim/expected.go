@@ -417,7 +417,7 @@ func (g *group) advance(mo int, netRate NetRate, resp *Response, teamOn bool, tp
 	}
 	term := r.term
 	pi := 0.0
-	if r.renews(mo, g.firstRenewal) {
+	if r.repriced(mo, r.priceFrom(g.join, g.firstRenewal)) {
 		pi = r.priceInc
 	}
 	up := 0.0

@@ -184,7 +184,7 @@ func (w *worker) segMargin(r *segRun, level [][]float64, i, mo int) float64 {
 func (r *segRun) tailFactor(discount float64, horizon int) float64 {
 	d := math.Pow(1+discount, -1.0/12)
 	step := float64(r.churnStep)
-	growth := math.Pow(1+r.priceInc, 1/float64(r.term))
+	growth := math.Pow(1+r.priceInc, 1/float64(r.pricePeriod))
 	every := func(e int) float64 {
 		if e == 0 {
 			return float64(r.term)

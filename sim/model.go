@@ -228,7 +228,11 @@ type Segment struct {
 	TermMonths        int
 	Renewal           RenewalRule
 	FirstRenewalMonth int
-	PriceIncrease     Assumption // fraction applied to the whole contract at renewal
+	PriceIncrease     Assumption // fraction applied to the whole contract at a renewal
+	// PriceEveryMonths is how often the price increases, in months, a
+	// multiple of the term; 0: once a year, or at each renewal of a term
+	// of a year or more (pricePeriod).
+	PriceEveryMonths int
 
 	OnboardingSuccess Assumption // share of new accounts reaching first value
 	OnboardingMonths  int

@@ -45,6 +45,7 @@ type segInputs struct {
 	onbMult   float64
 
 	priceInc         float64
+	pricePeriod      int     // months between price increases, a multiple of term
 	upQ, coQ         float64 // per-opportunity probabilities after coverage
 	logUpKeep        float64
 	logCoKeep        float64
@@ -249,6 +250,7 @@ func resolve(m *Model, resp *Response, d *drawer, out []segRun) []segRun {
 			r.baseChurn = 1 - math.Pow(1-rate, float64(r.churnStep)/float64(months))
 		}
 		r.priceInc = d.draw(s.PriceIncrease)
+		r.pricePeriod = s.pricePeriod()
 		if s.Upsell.Active() {
 			r.baseUp = d.draw(s.Upsell.Probability)
 			r.upSize = s.Upsell.Size
@@ -413,10 +415,31 @@ func (r *segRun) onboardingFails(u, success float64) bool { return success < 1 &
 // to the whole contract, earlier upsells included.
 func (r *segRun) renewed(mrr float64) float64 { return mrr * (1 + r.priceInc) }
 
-// renews reports whether month mo is a renewal of an account first
-// renewing in firstRenewal: the months a price increase applies.
-func (r *segRun) renews(mo, firstRenewal int) bool {
-	return mo >= firstRenewal && (mo-firstRenewal)%r.term == 0
+// priceFrom is the first month the price of an account that joined in
+// join (0: the opening book) and first renews in firstRenewal increases:
+// one price period after its contract began (anchor), at a renewal. For a
+// term of a year or more that is its first renewal; for monthly contracts
+// a year after it joined (the opening book, whose start is not known: a
+// year after its term began, month 12 for monthly contracts).
+func (r *segRun) priceFrom(join, firstRenewal int) int {
+	return r.anchor(join, firstRenewal) + r.pricePeriod
+}
+
+// repriced reports whether month mo is a price increase of an account
+// whose first one is in month from (priceFrom): every price period.
+func (r *segRun) repriced(mo, from int) bool {
+	return mo >= from && (mo-from)%r.pricePeriod == 0
+}
+
+// pricePeriod is the months between price increases (PriceEveryMonths):
+// by default once a year, at the first renewal a year or more after the
+// last (the smallest multiple of the term of at least 12 months).
+func (s *Segment) pricePeriod() int {
+	term := max(1, s.TermMonths)
+	if s.PriceEveryMonths > 0 {
+		return s.PriceEveryMonths
+	}
+	return (12 + term - 1) / term * term
 }
 
 // arrivalRate is the mean number of new logos in month m (1-based).

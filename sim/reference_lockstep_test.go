@@ -89,7 +89,7 @@ func refServed(w *worker, m *Model) refOut {
 		}
 		a.handS = newStream(key, purposeHandoff)
 		a.nextChurn, a.step = r.churnOpportunities(join, firstRenewal)
-		a.nextRenew = firstRenewal
+		a.nextRenew = r.priceFrom(join, firstRenewal) // price increases, once a year by default
 		anchor := r.anchor(join, firstRenewal)
 		a.upEvery, a.nextUp = firstOpportunity(anchor, r.upEvery, firstRenewal, r.term)
 		a.coEvery, a.nextCo = firstOpportunity(anchor, r.coEvery, firstRenewal, r.term)
@@ -323,7 +323,7 @@ func refMonth(a *refAcct, m, h int, resp *Response, moves [][]int, tp *teamPath)
 	}
 	if m == a.nextRenew {
 		a.mrr = r.renewed(a.mrr)
-		a.nextRenew += r.term
+		a.nextRenew += r.pricePeriod
 	}
 	if a.upOn && m == a.nextUp {
 		a.nextUp += a.upEvery
@@ -590,6 +590,12 @@ func TestLockstepVariants(t *testing.T) {
 			m.Segments[0].Churn.Timing = Hazard
 		}},
 		{"price cut", func(m *Model) { m.Segments[0].PriceIncrease = fixed(-0.1) }},
+		{"price increases on monthly contracts, once a year", func(m *Model) { m.Segments[1].PriceIncrease = fixed(0.05) }},
+		{"price increases every 6 months on 3-month terms", func(m *Model) {
+			m.Segments[1].TermMonths = 3
+			m.Segments[1].PriceIncrease = fixed(0.04)
+			m.Segments[1].PriceEveryMonths = 6
+		}},
 		{"late cut", lateCut},
 		{"late cut, even", func(m *Model) { lateCut(m); m.Team.Assignment = Even }},
 		{"spare then short then spare", func(m *Model) {

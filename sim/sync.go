@@ -517,7 +517,7 @@ func (w *worker) join(r *segRun, key uint64, mrr float64, join, firstRenewal int
 	first, step := r.churnOpportunities(join, firstRenewal)
 	a.nextChurn, a.step = int32(first), int32(step)
 	if r.priceInc != 0 {
-		a.nextRenew = int32(firstRenewal)
+		a.nextRenew = int32(r.priceFrom(join, firstRenewal)) // its price increases
 	}
 	if so := r.so; so != nil && so.champLog != 0 {
 		a.champS = newStream(key, purposeChampion)
@@ -723,7 +723,7 @@ func (w *worker) visit(i int32, m int, resp *Response) {
 	old := a.mrr
 	if m32 == a.nextRenew {
 		a.mrr = r.renewed(a.mrr)
-		a.nextRenew += int32(r.term)
+		a.nextRenew += int32(r.pricePeriod)
 	}
 	if int(a.up.next) <= m {
 		if e, ok := l.advance(a, &a.up, m, r.upSize, +1, resp); ok {

@@ -438,13 +438,13 @@ func (w *worker) prepare() {
 	w.segArrays()
 	for i := range w.segs {
 		r := &w.segs[i]
-		for len(w.scheds[i]) < r.term {
+		for len(w.scheds[i]) < r.pricePeriod {
 			w.scheds[i] = append(w.scheds[i], schedule{})
 		}
-		for c := range w.scheds[i][:r.term] {
+		for c := range w.scheds[i][:r.pricePeriod] {
 			w.scheds[i][c].reset(w.b.h)
 		}
-		r.scheds = w.scheds[i][:r.term]
+		r.scheds = w.scheds[i][:r.pricePeriod]
 		if r.sbg {
 			w.sbgTabs[i] = sbgSurvival(w.sbgTabs[i][:0], r.alpha, r.beta, w.b.h/r.churnStep+2)
 			r.sbgSurv = w.sbgTabs[i]
@@ -923,7 +923,7 @@ func (w *worker) account(r *segRun, key uint64, mrr float64, join, firstRenewal 
 // arrays and flows, whichever stepper made the plan.
 func (w *worker) bookAccount(r *segRun, mrr float64, join, firstRenewal, churnAt int, referred bool) {
 	b := w.b
-	h, term := b.h, r.term
+	h := b.h
 	last := min(h, churnAt-1)
 	b.logos[join]++
 	r.logosD[join]++
@@ -949,11 +949,12 @@ func (w *worker) bookAccount(r *segRun, mrr float64, join, firstRenewal, churnAt
 		b.newM[join] += mrr
 		b.joins[join]++
 	}
-	// Accounts whose MRR never falls and whose renewal calendar lines up
+	// Accounts whose MRR never falls and whose price calendar lines up
 	// with a segment calendar from their join month on go the fast way.
-	cal := (firstRenewal-1)%term + 1
-	if r.monotone && (join > 0 || firstRenewal == cal) && !w.check.pathBooking && w.record == nil && !referred {
-		w.calendarAccount(r, mrr, join, firstRenewal, cal, churnAt)
+	from := r.priceFrom(join, firstRenewal)
+	cal := (from-1)%r.pricePeriod + 1
+	if r.monotone && (join > 0 || from == cal) && !w.check.pathBooking && w.record == nil && !referred {
+		w.calendarAccount(r, mrr, join, from, cal, churnAt)
 		return
 	}
 	w.pathAccount(r, mrr, join, firstRenewal, churnAt, last)
@@ -1060,15 +1061,15 @@ func (w *worker) churnWithChampions(r *segRun, rc *stream, first, step, opps int
 // calendarAccount books an account on its segment's renewal calendar: only
 // its upsells and its churn are events; price increases come from the
 // calendar (see schedule).
-func (w *worker) calendarAccount(r *segRun, mrr float64, join, firstRenewal, cal, churnAt int) {
+func (w *worker) calendarAccount(r *segRun, mrr float64, join, priceFrom, cal, churnAt int) {
 	h, win := w.b.h, w.b.window
 	c := &r.scheds[cal-1]
 	c.used = true
 	y := mrr
 	if join > 0 {
-		// Renewals of the calendar up to the join month are not this
-		// account's: P(join) counts (firstRenewal − cal)/term of them.
-		y /= math.Pow(1+r.priceInc, float64((firstRenewal-cal)/r.term))
+		// Price increases of the calendar up to the join month are not
+		// this account's: P(join) counts (priceFrom − cal)/period of them.
+		y /= math.Pow(1+r.priceInc, float64((priceFrom-cal)/r.pricePeriod))
 	}
 	y0 := y
 	c.y[join] += y
@@ -1125,13 +1126,13 @@ func (w *worker) calendarAccount(r *segRun, mrr float64, join, firstRenewal, cal
 // increase, then upsell, then contraction.
 func (w *worker) pathAccount(r *segRun, mrr float64, join, firstRenewal, churnAt, last int) {
 	b := w.b
-	h, term := b.h, r.term
+	h := b.h
 	path := append(w.path[:0], point{join, mrr})
 	b.mrr[join] += mrr
 	r.mrrD[join] += mrr
-	renew := h + 1
-	if r.priceInc != 0 && firstRenewal <= last {
-		renew = firstRenewal
+	renew := h + 1 // its next price increase
+	if from := r.priceFrom(join, firstRenewal); r.priceInc != 0 && from <= last {
+		renew = from
 	}
 	iu, ic := 0, 0
 	for {
@@ -1149,7 +1150,7 @@ func (w *worker) pathAccount(r *segRun, mrr float64, join, firstRenewal, churnAt
 		if renew == mo {
 			b.priceM[mo] += mrr * r.priceInc
 			mrr = r.renewed(mrr)
-			if renew += term; renew > last {
+			if renew += r.pricePeriod; renew > last {
 				renew = h + 1
 			}
 		}
@@ -1503,7 +1504,7 @@ func (w *worker) addCalendar(r *segRun, cal int, c *schedule, series *[numSeries
 	var level, yg, z, pm float64 = 0, 0, 0, 1
 	prevLevel := 0.0
 	for mo := 0; mo <= h; mo++ {
-		renewal := r.renews(mo, cal)
+		renewal := r.repriced(mo, cal)
 		if renewal {
 			pm = r.renewed(pm)
 		}
