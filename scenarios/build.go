@@ -484,6 +484,7 @@ func (b *builder) economics() sim.Economics {
 		ReferralCACFactor:  b.assume("economics.referral_cac_factor", e.ReferralCACFactor),
 		ExpansionCostRatio: b.assume("economics.expansion_cost_ratio", e.ExpansionCostRatio),
 		UpsellCostRatio:    b.assume("economics.upsell_cost_ratio", e.UpsellCostRatio),
+		UpsellCostOnTop:    e.UpsellCost == "on_top",
 		DiscountRate:       b.assume("economics.discount_rate", e.DiscountRate),
 	}
 	switch {

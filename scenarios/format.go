@@ -146,8 +146,9 @@ type EconomicsSpec struct {
 	CostToServe        Param   `yaml:"cost_to_serve" kind:"prob" default:"0%" doc:"Other cost of serving customers as a share of revenue (per trial)"`
 	CAC                CACSpec `yaml:"cac" doc:"Acquisition cost: ratio per $ of new ARR, or per logo"`
 	ReferralCACFactor  Param   `yaml:"referral_cac_factor" kind:"frac" default:"25%" doc:"Referred logos cost this share of normal CAC"`
-	ExpansionCostRatio Param   `yaml:"expansion_cost_ratio" kind:"frac" default:"0.13" doc:"CEC: cost per $ of ARR from price increases"`
-	UpsellCostRatio    Param   `yaml:"upsell_cost_ratio" kind:"frac" default:"0.28" doc:"CUC: cost per $ of ARR from upsell"`
+	ExpansionCostRatio Param   `yaml:"expansion_cost_ratio" kind:"frac" default:"0" doc:"CEC: cost per $ of ARR from price increases (per trial)"`
+	UpsellCostRatio    Param   `yaml:"upsell_cost_ratio" kind:"frac" default:"0.28" doc:"CUC: cost per $ of ARR from upsell (per trial)"`
+	UpsellCost         string  `yaml:"upsell_cost" default:"in_salaries" enum:"in_salaries,on_top" doc:"Upsell in segments a CS team serves: in_salaries (the CSMs' cost already pays for it; CUC only on the others) or on_top (CUC on all upsell)"`
 	DiscountRate       Param   `yaml:"discount_rate" kind:"frac" default:"10%" doc:"Annual discount rate for CLV and DCF"`
 }
 

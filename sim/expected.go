@@ -487,6 +487,9 @@ func (b *book) addExpected(g *group, weight, count float64) {
 		}
 		b.churnM[mo] += weight * lost
 		b.expM[mo] += weight * g.expand[mo]
+		if g.r.salaried {
+			b.upSal[mo] += weight * (g.expand[mo] - g.price[mo])
+		}
 		b.conM[mo] += weight * g.contract[mo]
 	}
 	if join > 0 {

@@ -8,6 +8,7 @@ type econ struct {
 	cac                 float64 // per $ of new ARR, or per logo
 	cacPerLogo          bool
 	cec, cuc            float64 // cost per $ of ARR from price increases and from upsell
+	upsellOnTop         bool    // CUC also on upsell in segments a CS team serves
 	referralCAC         float64 // share of CAC a referred logo costs
 	discount            float64 // annual
 	val                 *Valuation
@@ -24,6 +25,7 @@ func drawEconomics(m *Model, d *drawer) econ {
 		margin: d.draw(e.GrossMarginExCS), costToServe: d.draw(e.CostToServe),
 		cac: d.draw(e.CAC), cacPerLogo: e.CACBasis == PerLogo,
 		cec: d.draw(e.ExpansionCostRatio), cuc: d.draw(e.UpsellCostRatio), discount: d.draw(e.DiscountRate),
+		upsellOnTop: e.UpsellCostOnTop,
 		referralCAC: d.draw(e.ReferralCACFactor),
 		val:         v, base: d.draw(v.Base), perNRR: d.draw(v.PerNRRPoint), perGrowth: d.draw(v.PerGrowthPoint),
 		terminalGrowth: d.draw(v.TerminalGrowth), exitMultiple: d.draw(v.ExitMultiple),
@@ -55,7 +57,11 @@ func (w *worker) summariseFinance(series *[numSeries][]float64, metrics *[numMet
 			acq = e.cac * (w.b.joins[mo] - w.b.refN[mo] + e.referralCAC*w.b.refN[mo])
 		}
 		price := w.b.priceM[mo]
-		exp := 12 * (e.cec*price + e.cuc*(series[sExpansionMRR][mo]-price))
+		upsell := series[sExpansionMRR][mo] - price
+		if !e.upsellOnTop {
+			upsell -= w.b.upSal[mo] // the CSMs' salaries pay for it
+		}
+		exp := 12 * (e.cec*price + e.cuc*upsell)
 		c := gp - acq - exp
 		cash += c
 		series[sGrossProfit][mo] = gp

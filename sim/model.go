@@ -464,7 +464,11 @@ type Economics struct {
 	ReferralCACFactor  Assumption // referred logos cost this share of normal CAC
 	ExpansionCostRatio Assumption // CEC: cost per $ of price-increase ARR
 	UpsellCostRatio    Assumption // CUC: cost per $ of upsell ARR
-	DiscountRate       Assumption // annual
+	// UpsellCostOnTop charges CUC on upsell that CSMs work on too; by
+	// default their salaries (CS cost) already pay for it, so CUC is charged
+	// only on upsell in segments no CS team serves.
+	UpsellCostOnTop bool
+	DiscountRate    Assumption // annual
 }
 
 // ValuationMethod names how the business is valued at the horizon.

@@ -61,6 +61,7 @@ type segInputs struct {
 	// Before any coverage multiplier, for the lockstep stepper.
 	baseChurn, baseUp, onbSuccessBase float64
 	hoursPerAccount                   float64 // CSM hours per account per year
+	salaried                          bool    // a CS team serves it, so its upsell work is in CS cost
 
 	hasSecond bool
 	second    secondOrder
@@ -272,15 +273,9 @@ func resolve(m *Model, resp *Response, d *drawer, out []segRun) []segRun {
 		r.logUpKeep, r.logCoKeep = logKeep(r.upQ), logKeep(r.coQ)
 		r.monotone = r.priceInc >= 0 && r.coQ == 0
 		r.upEvery, r.coEvery = s.Upsell.Cadence.Months(), s.Contraction.Cadence.Months()
-		if !s.Digital {
-			r.hoursPerAccount = s.hoursPerAccount(d)
-		}
+		r.resolveService(m, d)
 		r.onbMonths = max(1, s.OnboardingMonths)
 		r.onbStopNow = s.OnboardingStopNow
-		if t := m.poolTeam(r.pool); t.Active() && m.FixedCoverage == nil && t.Handoff.Months > 0 && !s.Digital {
-			ho := &t.Handoff
-			r.handMonths, r.handChurn, r.handUp = ho.Months, d.draw(ho.Churn), d.draw(ho.Upsell)
-		}
 		r.memory = max(1, resp.MemoryMonths)
 		if s.Acquisition.PerMonth.Dist != nil {
 			r.lambda = d.draw(s.Acquisition.PerMonth)
@@ -345,6 +340,22 @@ func (w *worker) attritionMult(resp *Response, m int) float64 {
 // loadAttrition reports whether load can change the trial's attrition.
 func (w *worker) loadAttrition(resp *Response) bool {
 	return w.team.rate > 0 && slices.ContainsFunc(resp.Attrition.Y, func(y float64) bool { return y != 1 })
+}
+
+// resolveService draws what the segment's CS team does for it: the hours
+// its accounts need, whether the team's salaries pay for its upsell work,
+// and what a hand-off does to its accounts.
+func (r *segRun) resolveService(m *Model, d *drawer) {
+	s := r.seg
+	if !s.Digital {
+		r.hoursPerAccount = s.hoursPerAccount(d)
+	}
+	t := m.poolTeam(r.pool)
+	on := t.Active() && m.FixedCoverage == nil
+	r.salaried = r.hoursPerAccount > 0 && on
+	if on && t.Handoff.Months > 0 && !s.Digital {
+		r.handMonths, r.handChurn, r.handUp = t.Handoff.Months, d.draw(t.Handoff.Churn), d.draw(t.Handoff.Upsell)
+	}
 }
 
 // handoffs reports whether hand-offs change anything for the segment's

@@ -105,12 +105,13 @@ type book struct {
 	soMRR  []float64 // diffs of the MRR of referred logos and champion moves
 	conM   []float64
 	churnM []float64
+	upSal  []float64 // the part of expM from upsell in segments a CS team serves
 }
 
 func newBook(h int) *book {
 	n := h + 2
 	b := &book{h: h, window: min(12, h)}
-	for _, p := range []*[]float64{&b.mrr, &b.logos, &b.need, &b.served, &b.young, &b.grr, &b.newM, &b.expM, &b.priceM, &b.joins, &b.refM, &b.refN, &b.soMRR, &b.conM, &b.churnM} {
+	for _, p := range []*[]float64{&b.mrr, &b.logos, &b.need, &b.served, &b.young, &b.grr, &b.newM, &b.expM, &b.priceM, &b.joins, &b.refM, &b.refN, &b.soMRR, &b.conM, &b.churnM, &b.upSal} {
 		*p = make([]float64, n)
 	}
 	return b
@@ -123,8 +124,8 @@ func (b *book) reset() {
 }
 
 // all lists the book's arrays.
-func (b *book) all() [15][]float64 {
-	return [15][]float64{b.mrr, b.logos, b.need, b.served, b.young, b.grr, b.newM, b.expM, b.priceM, b.joins, b.refM, b.refN, b.soMRR, b.conM, b.churnM}
+func (b *book) all() [16][]float64 {
+	return [16][]float64{b.mrr, b.logos, b.need, b.served, b.young, b.grr, b.newM, b.expM, b.priceM, b.joins, b.refM, b.refN, b.soMRR, b.conM, b.churnM, b.upSal}
 }
 
 // copyFrom makes b's arrays a copy of o's (same horizon).
@@ -1154,12 +1155,16 @@ func (w *worker) pathAccount(r *segRun, mrr float64, join, firstRenewal, churnAt
 				renew = h + 1
 			}
 		}
+		priced := mrr
 		for iu < len(w.ups) && int(w.ups[iu].month) == mo {
 			mrr *= w.ups[iu].factor
 			iu++
 		}
 		up := mrr - old
 		b.expM[mo] += up
+		if r.salaried {
+			b.upSal[mo] += mrr - priced
+		}
 		for ic < len(w.cos) && int(w.cos[ic].month) == mo {
 			mrr *= w.cos[ic].factor
 			ic++
@@ -1522,6 +1527,9 @@ func (w *worker) addCalendar(r *segRun, cal int, c *schedule, series *[numSeries
 			prev := p[mo-1]
 			series[sChurnedMRR][mo] -= prev * c.churn[mo]
 			series[sExpansionMRR][mo] += pm * c.up[mo]
+			if r.salaried {
+				w.b.upSal[mo] += pm * c.up[mo]
+			}
 			if renewal {
 				price := r.priceInc * prev * (prevLevel + c.churn[mo])
 				series[sExpansionMRR][mo] += price
