@@ -16,7 +16,7 @@ import (
 // each Monte Carlo trial (so in the mean).
 func TestUpsellCostInSalaries(t *testing.T) {
 	model := func(onTop bool) Model {
-		m := teamModel(40) // hours to spare: every account covered
+		m := teamModel(40)                     // hours to spare: every account covered
 		m.Segments[0].PriceIncrease = fixed(0) // its expansion is its upsell
 		m.Segments = append(m.Segments, Segment{Name: "digital", Count: 300, ACV: dist.Const(6000), TermMonths: 12, Renewal: Spread,
 			PriceIncrease: fixed(0.03), OnboardingSuccess: fixed(1), Churn: Churn{Rate: fixed(0.1), RateMonths: 12},
