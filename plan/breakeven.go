@@ -69,7 +69,7 @@ func Breakeven(ctx context.Context, s *scenarios.Scenario, set Settings, option,
 // trials.
 func CheckBreakeven(metric, mode string) error {
 	if mode == sim.Expected.String() {
-		return &SettingError{Setting: "breakeven", Problem: "needs Monte Carlo trials; drop {mode} expected"}
+		return &SettingError{Setting: "mode", Problem: "expected cannot find a break-even: it needs Monte Carlo trials"}
 	}
 	return CheckMetric(metric)
 }

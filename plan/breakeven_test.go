@@ -72,8 +72,9 @@ func TestBreakevenAsAssumedIsTheRun(t *testing.T) {
 
 // The search stays where the scenario validates: a Gordon DCF's discount
 // rate above every terminal growth (below it the terminal value has a
-// pole, which would pass for a break-even), a multiplier above 1, a share
-// at most 1, and at least two trials for a Monte Carlo error.
+// pole, which would pass for a break-even), a hand-off's multipliers on
+// the side of harm, a share at most 1, and at least two trials for a Monte
+// Carlo error.
 func TestBreakevenSearchStaysValid(t *testing.T) {
 	s, set := load(t, "testdata/breakeven/gordon.yaml", 0)
 	be, err := Breakeven(context.Background(), s, set, "", results.Valuation)
@@ -93,8 +94,11 @@ func TestBreakevenSearchStaysValid(t *testing.T) {
 		t.Error("the discount rate was not searched")
 	}
 	bounds := inputBounds(s)
-	if lo, hi, open := bounds("team.handoff.upsell"); lo != 0 || !math.IsInf(hi, 1) || open {
-		t.Errorf("a hand-off multiplier may be searched from %v to %v (open %v); want 0 to +Inf", lo, hi, open)
+	if lo, hi, open := bounds("team.handoff.upsell"); lo != 0 || hi != 1 || open {
+		t.Errorf("a hand-off's upsell multiplier may be searched from %v to %v (open %v); want 0 to 1", lo, hi, open)
+	}
+	if lo, hi, _ := bounds("team.handoff.churn"); lo != 1 || !math.IsInf(hi, 1) {
+		t.Errorf("a hand-off's churn multiplier may be searched from %v to %v; want 1 up", lo, hi)
 	}
 	if lo, hi, _ := bounds("segments.mm.churn.annual"); lo != 0 || hi != 1 {
 		t.Errorf("a churn rate may be searched from %v to %v; want 0 to 1", lo, hi)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"csplan/results"
@@ -182,6 +183,12 @@ func (j Job) Do(ctx context.Context, s *scenarios.Scenario, set Settings) (Outpu
 	}
 	if err == nil && j.Breakeven {
 		out.Results.Breakeven, err = Breakeven(ctx, s, set, j.BreakevenOption, cmp.Or(j.BreakevenMetric, results.GrossProfitTotal))
+		// In a job, the break-even's option and metric are its own
+		// settings, beside the run's.
+		var se *SettingError
+		if errors.As(err, &se) && (se.Setting == "option" || se.Setting == "metric") {
+			se.Setting = "breakeven " + se.Setting
+		}
 	}
 	return out, err
 }

@@ -525,6 +525,11 @@ func valuationSentence(r *results.Results, o results.Option) string {
 	if r.Mode == "expected" {
 		return s + "."
 	}
+	if c := compare(v, true); c.verdict != "higher" && c.verdict != "lower" {
+		// As the difference table reads it: the trials go both ways.
+		return fmt.Sprintf(" Its effect on the valuation in %s is not clear: %s on average, higher in %s.", horizonLabel(r),
+			Money(v.MeanDiff, r.Currency), shareOfTrials(v.PBetter))
+	}
 	return s + fmt.Sprintf(" (higher in %s).", shareOfTrials(v.PBetter))
 }
 

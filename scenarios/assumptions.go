@@ -41,6 +41,21 @@ func (o Option) Changes() []results.Change {
 	return out
 }
 
+// teamSkips reports whether field name of the team v at path is listed
+// elsewhere: a team split into pools is listed pool by pool (each with
+// the values it uses, the team's included), beside the load curve, the
+// only field of the whole team; a pool has no pools or load curve.
+func teamSkips(v reflect.Value, path, name string) bool {
+	t, ok := v.Interface().(TeamSpec)
+	switch {
+	case !ok:
+		return false
+	case path == "team":
+		return len(t.Pools) > 0 && name != "pools" && name != "attrition_load"
+	}
+	return name == "pools" || name == "attrition_load"
+}
+
 // skipped are fields shown elsewhere in a report (title, run settings) or
 // that are not inputs.
 var skipped = map[string]bool{"name": true, "description": true, "question": true, "currency": true,
@@ -194,7 +209,7 @@ func touchText(x TouchSpec) string {
 func (l *lister) walkFields(v reflect.Value, path string) {
 	for i := 0; i < v.NumField(); i++ {
 		ft := fieldTag(v.Type().Field(i))
-		if (path == "" && skipped[ft.name]) || (ft.name == "name" && strings.HasPrefix(path, "segments.")) {
+		if (path == "" && skipped[ft.name]) || (ft.name == "name" && strings.HasPrefix(path, "segments.")) || teamSkips(v, path, ft.name) {
 			continue
 		}
 		if plainRatio(ft.name) {

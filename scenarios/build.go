@@ -315,6 +315,16 @@ func (b *builder) teams() (sim.Team, []sim.Pool) {
 	for _, name := range sortedKeys(t.Pools) {
 		p, ps := "team.pools."+name, t.Pools[name]
 		b.inherit(p, &ps, t)
+		t.Pools[name] = ps // the assumptions list the values the pool uses
+		if len(ps.Segments) == 0 {
+			var others []string
+			for _, o := range sortedKeys(t.Pools) {
+				if o != name && len(t.Pools[o].Segments) > 0 {
+					others = append(others, o)
+				}
+			}
+			b.errorf(p, "pool %q serves no segment: give its segments, or correct its name%s", name, choices(name, others))
+		}
 		if !b.given(p + ".csms") {
 			b.errorf(p, "missing required field %q: the pool's CSM headcount at the start", "csms")
 		}

@@ -122,8 +122,8 @@ type TeamSpec struct {
 // HandoffSpec is the disruption of accounts whose CSM leaves.
 type HandoffSpec struct {
 	Months int   `yaml:"months" kind:"int" default:"3" max:"60" doc:"Months the disruption lasts from the month the CSM leaves (0: none)"`
-	Churn  Param `yaml:"churn" kind:"mult" default:"{pert: {min: 1.0, mode: 1.2, max: 1.5}}" doc:"Churn multiplier of a handed-off account during those months (per trial)"`
-	Upsell Param `yaml:"upsell" kind:"mult" default:"{pert: {min: 0.5, mode: 0.8, max: 1.0}}" doc:"Upsell probability multiplier of a handed-off account during those months (per trial)"`
+	Churn  Param `yaml:"churn" kind:"raise" default:"{pert: {min: 1.0, mode: 1.2, max: 1.5}}" doc:"Churn multiplier of a handed-off account during those months, at least 1 (per trial)"`
+	Upsell Param `yaml:"upsell" kind:"lower" default:"{pert: {min: 0.5, mode: 0.8, max: 1.0}}" doc:"Upsell probability multiplier of a handed-off account during those months, at most 1 (per trial)"`
 }
 
 // StepSpec is one headcount change.

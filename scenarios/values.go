@@ -34,6 +34,8 @@ var kinds = map[string]kind{
 	"money": {name: "money", lo: 0, hi: math.Inf(1), most: 1e15, money: true, expected: "a non-negative amount of money (write 100000, 100k or 1.2M)"},
 	"real":  {name: "real", lo: 0, hi: math.Inf(1), most: 1e9, money: true, expected: "a non-negative number"},
 	"mult":  {name: "mult", lo: 0, hi: math.Inf(1), most: 1e9, money: true, percent: true, expected: "a non-negative multiplier (write 2.0 or 85%)"},
+	"raise": {name: "raise", lo: 1, hi: math.Inf(1), most: 1e9, percent: true, expected: "a multiplier of at least 1 (write 1.2 for 20% more)"},
+	"lower": {name: "lower", lo: 0, hi: 1, percent: true, expected: "a multiplier from 0 to 1 (write 0.8 for 20% less)"},
 	"pos":   {name: "pos", lo: 0, openLo: true, hi: math.Inf(1), expected: "a positive number"},
 	"corr":  {name: "corr", lo: -1, hi: 1, expected: "a correlation between -1 and 1"},
 	"int":   {name: "int", lo: 0, hi: math.Inf(1), integer: true, money: true, expected: "a whole number"},

@@ -45,8 +45,26 @@ func TestBreakevenCommand(t *testing.T) {
 		{"breakeven", ex, "--option", "Hire 40", "-o", be},
 		{"breakeven", ex, "--mode", "expected", "-o", be},
 	} {
-		if code, _, errs := csplan(t, context.Background(), bad...); code != exitUsage || !strings.Contains(errs, "breakeven") && !strings.Contains(errs, "option") {
+		if code, _, errs := csplan(t, context.Background(), bad...); code != exitUsage || !strings.Contains(errs, "breakeven") && !strings.Contains(errs, "break-even") && !strings.Contains(errs, "option") {
 			t.Errorf("%v: exit %d, %s", bad, code, errs)
+		}
+	}
+}
+
+// Refusals name the flags of the command that was run.
+func TestBreakevenMessagesNameTheFlags(t *testing.T) {
+	dir := t.TempDir()
+	acme := "../../scenarios/examples/acme-company.yaml"
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", acme, "--breakeven", "-o", dir}, "--breakeven-option is needed"},
+		{[]string{"breakeven", acme, "-o", dir}, "--option is needed"},
+		{[]string{"breakeven", "testdata/small-cut.yaml", "--mode", "expected", "-o", dir}, "--mode expected cannot find a break-even"},
+	} {
+		if code, _, errs := csplan(t, context.Background(), c.args...); code != exitUsage || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: exit %d, %q; want %q", c.args, code, errs, c.want)
 		}
 	}
 }
