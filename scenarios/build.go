@@ -307,8 +307,13 @@ func (b *builder) teams() (sim.Team, []sim.Pool) {
 		}
 		return b.team("team", t), nil
 	}
-	if b.given("team.csms") || len(t.Plan) > 0 {
-		b.errorf("team.csms", "with pools, each pool has its own csms (and plan): give them in team.pools.NAME")
+	for _, f := range []string{"csms", "plan"} {
+		if b.given("team."+f) || (f == "plan" && len(t.Plan) > 0) {
+			b.errorf("team."+f, "with pools, each pool has its own %s: give it as team.pools.NAME.%s (pools: %s)", f, f, strings.Join(sortedKeys(t.Pools), ", "))
+		}
+	}
+	if t.Handoff.Months > b.f.HorizonMonths {
+		b.errorf("team.handoff.months", "a hand-off lasting %d months is longer than the horizon (horizon_months: %d)", t.Handoff.Months, b.f.HorizonMonths)
 	}
 	var pools []sim.Pool
 	served := map[string]string{} // segment → pool
@@ -391,7 +396,9 @@ func (b *builder) team(p string, t *TeamSpec) sim.Team {
 	}
 	out.Handoff = sim.Handoff{Months: t.Handoff.Months,
 		Churn: b.assume(p+".handoff.churn", t.Handoff.Churn), Upsell: b.assume(p+".handoff.upsell", t.Handoff.Upsell)}
-	if t.Handoff.Months > b.f.HorizonMonths {
+	// A pool's hand-off is checked where it is written: in the pool, or
+	// once for the team.
+	if own := p == "team" || b.given(p+".handoff"); own && t.Handoff.Months > b.f.HorizonMonths {
 		b.errorf(p+".handoff.months", "a hand-off lasting %d months is longer than the horizon (horizon_months: %d)", t.Handoff.Months, b.f.HorizonMonths)
 	}
 	last := 1
