@@ -149,6 +149,7 @@ func (b *builder) segment(p string, s *SegmentSpec) sim.Segment {
 	seg := sim.Segment{
 		Name:              s.Name,
 		TermMonths:        s.Contract.TermMonths,
+		TenureMonths:      s.Contract.TenureMonths,
 		PriceIncrease:     b.assume(n+"price_increase", s.PriceIncrease),
 		OnboardingSuccess: b.assume(n+"onboarding.success", s.Onboarding.Success),
 		OnboardingMonths:  s.Onboarding.Months,
@@ -682,7 +683,7 @@ func (b *builder) checkPSD(cs []sim.Correlation, index map[string]int) {
 // few, the rest are almost always the same mistake.
 const maxCSVErrors = 20
 
-var accountColumns = []string{"id", "acv", "mrr", "first_renewal"}
+var accountColumns = []string{"id", "acv", "mrr", "first_renewal", "tenure_months"}
 
 // accountsFile reads existing accounts from CSV: a header with acv or mrr,
 // optional id and first_renewal columns.
@@ -842,17 +843,25 @@ func (ar *accountsReader) account(rec []string, line, n int) (sim.Account, bool)
 	if ar.amount == "acv" {
 		a.MRR = v / 12
 	}
-	if i, ok := ar.col["first_renewal"]; ok {
+	for _, c := range []struct {
+		name, what string
+		lo, hi     float64
+		into       *int
+	}{{"first_renewal", "a month number", 1, 240, &a.FirstRenewal}, {"tenure_months", "months", 0, 600, &a.TenureMonths}} {
+		i, ok := ar.col[c.name]
+		if !ok || (c.name == "tenure_months" && strings.TrimSpace(rec[i]) == "") { // no tenure: the segment's
+			continue
+		}
 		m, msg := parseNumber(scalar(rec[i]), kinds["int"])
-		if msg == "" && (m < 1 || m > 240) {
-			msg = fmt.Sprintf("expected a month number from 1 to 240, found %q", rec[i])
+		if msg == "" && (m < c.lo || m > c.hi) {
+			msg = fmt.Sprintf("expected %s from %g to %g, found %q", c.what, c.lo, c.hi, rec[i])
 		}
 		if msg != "" {
-			_, c := ar.r.FieldPos(i)
-			ar.fail(line, c, "first_renewal: %s", msg)
+			_, col := ar.r.FieldPos(i)
+			ar.fail(line, col, "%s: %s", c.name, msg)
 			return sim.Account{}, false
 		}
-		a.FirstRenewal = int(m)
+		*c.into = int(m)
 	}
 	return a, true
 }

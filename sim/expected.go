@@ -23,6 +23,7 @@ type group struct {
 	first, step, anchor int     // churn opportunities and motion anchor
 	failAt              int     // month a failed onboarding churns, or −1
 	k                   int     // churn opportunities so far
+	tenure              int     // churn periods survived before month 1 (existing book)
 	e, surv             []float64
 	price               []float64 // per dollar: MRR added by price increases each month
 	expand, contract    []float64 // per dollar: gross expansion (price and upsell) and contraction each month
@@ -52,6 +53,7 @@ const thetaNodes = 100
 // draws it.
 func (g *group) sbgChurn(k int, mult float64) float64 {
 	r := g.r
+	k += g.tenure // periods survived before month 1 count as survived
 	if g.theta == nil && mult == 1 {
 		return r.alpha / (r.alpha + r.beta + float64(k) - 1)
 	}
@@ -156,9 +158,9 @@ type groups struct {
 // assignment coverage follows MRR, so served groups are split into ACV
 // deciles: the same expected book, with the spread of account sizes that
 // decides who is covered.
-func (gs *groups) add(r *segRun, join, fr int, weight, count float64, acv dist.Dist) {
+func (gs *groups) add(r *segRun, join, fr, tenure int, weight, count float64, acv dist.Dist) {
 	if !gs.split(r) || !r.served() || acv == nil || acv.Fixed() {
-		gs.all = append(gs.all, newGroup(r, join, fr, gs.h, weight, count))
+		gs.all = append(gs.all, newGroup(r, join, fr, tenure, gs.h, weight, count))
 		return
 	}
 	const bins = 10
@@ -170,7 +172,7 @@ func (gs *groups) add(r *segRun, join, fr int, weight, count float64, acv dist.D
 	}
 	for k := range v {
 		share := v[k] / sum
-		gs.all = append(gs.all, newGroup(r, join, fr, gs.h, weight*share, count/bins))
+		gs.all = append(gs.all, newGroup(r, join, fr, tenure, gs.h, weight*share, count/bins))
 	}
 }
 
@@ -178,23 +180,25 @@ func (gs *groups) add(r *segRun, join, fr int, weight, count float64, acv dist.D
 // its new logos at their expected number each month.
 func (gs *groups) book(r *segRun) {
 	s := r.seg
+	// Grouped by first renewal and tenure, in one key.
+	const tenureBits = 20
 	weight := map[int]float64{}
 	count := map[int]float64{}
 	for j := 0; j < s.Count; j++ {
-		fr := r.firstRenewal(j)
+		k := r.firstRenewal(j)<<tenureBits | r.tenure(j)
 		if j < len(s.Accounts) {
-			weight[fr] += s.Accounts[j].MRR
+			weight[k] += s.Accounts[j].MRR
 		} else {
-			weight[fr] += s.ACV.Mean() / 12
+			weight[k] += s.ACV.Mean() / 12
 		}
-		count[fr]++
+		count[k]++
 	}
-	for _, fr := range sortedInts(weight) {
+	for _, k := range sortedInts(weight) {
 		var acv dist.Dist
 		if len(s.Accounts) == 0 {
 			acv = s.ACV
 		}
-		gs.add(r, 0, fr, weight[fr], count[fr], acv)
+		gs.add(r, 0, k>>tenureBits, k&(1<<tenureBits-1), weight[k], count[k], acv)
 	}
 	if r.lambda <= 0 || r.newACV == nil {
 		return
@@ -206,7 +210,7 @@ func (gs *groups) book(r *segRun) {
 			n = float64(deterministicArrivals(n, &acc))
 		}
 		if n > 0 {
-			gs.add(r, mo, mo+r.term, n*r.newACV.Mean()/12, n, r.newACV)
+			gs.add(r, mo, mo+r.term, 0, n*r.newACV.Mean()/12, n, r.newACV)
 		}
 	}
 }
@@ -231,7 +235,7 @@ func (gs *groups) secondOrder(segs []segRun, so *secondOrder, mo int) {
 			}
 		}
 		if n := so.referralRate(alive) + so.moveWin*departed; n > 0 {
-			gs.add(r, mo, mo+r.term, n*r.newACV.Mean()/12, n, r.newACV)
+			gs.add(r, mo, mo+r.term, 0, n*r.newACV.Mean()/12, n, r.newACV)
 		}
 	}
 	for _, g := range gs.all[start:] {
@@ -350,8 +354,8 @@ func sortedInts(m map[int]float64) []int {
 	return keys
 }
 
-func newGroup(r *segRun, join, firstRenewal, h int, weight, count float64) *group {
-	g := &group{r: r, join: join, firstRenewal: firstRenewal, weight: weight, count: count,
+func newGroup(r *segRun, join, firstRenewal, tenure, h int, weight, count float64) *group {
+	g := &group{r: r, join: join, firstRenewal: firstRenewal, tenure: tenure, weight: weight, count: count,
 		e: make([]float64, h+2), surv: make([]float64, h+2), price: make([]float64, h+2),
 		expand: make([]float64, h+2), contract: make([]float64, h+2), base: make([]float64, h+2), failAt: -1, cov: 1,
 		covs: make([]float64, h+2)}

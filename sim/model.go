@@ -195,6 +195,7 @@ type Account struct {
 	ID           string
 	MRR          float64
 	FirstRenewal int // month of its first renewal, 0 = use the segment's rule
+	TenureMonths int // months it has been a customer, 0 = the segment's
 }
 
 // RenewalRule places existing accounts' first renewal.
@@ -225,7 +226,11 @@ type Segment struct {
 	Count    int
 	ACV      dist.Dist
 
-	TermMonths        int
+	TermMonths int
+	// TenureMonths is how long the existing accounts have been customers:
+	// under sBG churn an account that has survived churns less (its
+	// propensity's posterior given survival). 0: as if new.
+	TenureMonths      int
 	Renewal           RenewalRule
 	FirstRenewalMonth int
 	PriceIncrease     Assumption // fraction applied to the whole contract at a renewal

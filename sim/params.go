@@ -461,6 +461,27 @@ func (r *segRun) arrivalRate(m int) float64 {
 	return r.lambda * math.Pow(1+r.growth, float64(m-1)/12)
 }
 
+// tenure is how many churn periods account j of the existing book has
+// survived: its tenure in months (its own, or the segment's) over the
+// months of a churn period.
+func (r *segRun) tenure(j int) int {
+	s := r.seg
+	months := s.TenureMonths
+	if j < len(s.Accounts) && s.Accounts[j].TenureMonths > 0 {
+		months = s.Accounts[j].TenureMonths
+	}
+	return months / r.churnStep
+}
+
+// maxTenure is the longest tenure of the existing book, in churn periods.
+func (r *segRun) maxTenure() int {
+	t := r.tenure(len(r.seg.Accounts))
+	for j := range r.seg.Accounts {
+		t = max(t, r.tenure(j))
+	}
+	return t
+}
+
 // firstRenewal is the month account j of the existing book first renews.
 func (r *segRun) firstRenewal(j int) int {
 	s := r.seg

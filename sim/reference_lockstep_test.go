@@ -38,6 +38,7 @@ type refAcct struct {
 	nextCo, coEvery      int
 	upOn, coOn           bool
 	onbFailAt, periods   int
+	tenure               int // churn periods survived before month 1
 	nextChamp, riskUntil int
 	handUntil            int
 	churnS, upS, coS     stream
@@ -78,9 +79,9 @@ func refServed(w *worker, m *Model) refOut {
 	for i := range moves {
 		moves[i] = make([]int, h+2)
 	}
-	add := func(r *segRun, key uint64, mrr float64, join, firstRenewal int) {
+	add := func(r *segRun, key uint64, mrr float64, join, firstRenewal, tenure int) {
 		a := &refAcct{r: r, join: join, firstRenew: firstRenewal, mrr: mrr, theta: -1, onbFailAt: -1, nextChamp: -1,
-			path: make([]float64, h+1), covs: make([]float64, h+1)}
+			path: make([]float64, h+1), covs: make([]float64, h+1), tenure: tenure, periods: tenure}
 		a.path[join] = mrr
 		if so := r.so; so != nil && so.champLog != 0 {
 			a.champS = newStream(key, purposeChampion)
@@ -118,7 +119,7 @@ func refServed(w *worker, m *Model) refOut {
 			} else {
 				mrr = w.drawMRR(s.ACV, key)
 			}
-			add(r, key, mrr, 0, r.firstRenewal(j))
+			add(r, key, mrr, 0, r.firstRenewal(j), r.tenure(j))
 		}
 	}
 	acc := make([]float64, len(w.segs))
@@ -145,7 +146,7 @@ func refServed(w *worker, m *Model) refOut {
 						j = moveKeys + k - n
 					}
 					key := subKey(w.trial, accountKey(r.key, mo, j))
-					add(r, key, w.drawMRR(r.newACV, key), mo, mo+r.term)
+					add(r, key, w.drawMRR(r.newACV, key), mo, mo+r.term, 0)
 				}
 			}
 			if r.lambda <= 0 {
@@ -154,7 +155,7 @@ func refServed(w *worker, m *Model) refOut {
 			n := w.arrivals(r, mo, &acc[i])
 			for k := 0; k < n; k++ {
 				key := subKey(w.trial, accountKey(r.key, mo, k+1))
-				add(r, key, w.drawMRR(r.newACV, key), mo, mo+r.term)
+				add(r, key, w.drawMRR(r.newACV, key), mo, mo+r.term, 0)
 			}
 		}
 		// Share the month's hours.
@@ -294,14 +295,14 @@ func refMonth(a *refAcct, m, h int, resp *Response, moves [][]int, tp *teamPath)
 		st := &a.churnS
 		switch {
 		case r.sbg && a.theta < 0 && mult == 1:
-			if a.periods == 1 {
-				a.u = st.Uniform()
+			if a.periods == a.tenure+1 {
+				a.u = st.Uniform() * r.sbgSurv[a.tenure] // S(periods)/S(tenure) < u
 			}
 			churned = r.sbgSurv[min(a.periods, len(r.sbgSurv)-1)] < a.u
 		case r.sbg:
 			if a.theta < 0 {
-				if a.periods == 1 {
-					a.u = st.Uniform()
+				if a.periods == a.tenure+1 {
+					a.u = st.Uniform() * r.sbgSurv[a.tenure]
 				}
 				a.theta = betaRand(st, r.alpha, r.beta+float64(a.periods-1))
 			}
@@ -612,6 +613,18 @@ func TestLockstepVariants(t *testing.T) {
 		{"onboarding longer than the horizon left", func(m *Model) {
 			m.Segments[0].OnboardingMonths = 40
 			m.Team.Plan = []Step{{Month: 3, CSMs: csmsFor(m, 3)}}
+		}},
+		{"sbg with a tenured book", func(m *Model) {
+			m.Segments[0].Churn = Churn{SBG: &SBG{Alpha: fixed(0.7), Beta: fixed(1.2)}}
+			m.Segments[0].TenureMonths = 36
+			m.Segments[1].TenureMonths = 7
+		}},
+		{"sbg with a tenured book, hand-offs and a multiplier at full coverage", func(m *Model) {
+			m.Segments[0].Churn = Churn{SBG: &SBG{Alpha: fixed(0.7), Beta: fixed(1.2)}}
+			m.Segments[0].TenureMonths = 24
+			m.Response.Churn = Curve{X: []float64{0, 1}, Y: []float64{2, 0.9}}
+			m.Team.Attrition = fixed(0.3)
+			m.Team.Handoff = Handoff{Months: 3, Churn: fixed(1.4), Upsell: fixed(1)}
 		}},
 		{"sbg on renewals with finish", func(m *Model) {
 			m.Segments[0].Churn = Churn{SBG: &SBG{Alpha: fixed(0.7), Beta: fixed(1.2)}}

@@ -44,7 +44,8 @@ type live struct {
 	churnAt          int32 // month it churns (h+1: survives)
 	slot             int32 // priority slot of its MRR
 	nextChurn, step  int32 // churn opportunities
-	periods          int32 // churn opportunities survived
+	periods          int32 // churn opportunities survived, its tenure's included
+	tenure           int32 // churn periods survived before month 1 (existing book)
 	nextRenew        int32
 	onbFailAt        int32
 	onbAt            int32 // month its onboarding is decided (never: decided)
@@ -217,7 +218,7 @@ func (w *worker) runServed(team *teamPath, assign Assignment, resp *Response) {
 			if j&65535 == 65535 && w.cancelled() {
 				break
 			}
-			w.join(r, key, mrrs[j], 0, r.firstRenewal(j), false)
+			w.join(r, key, mrrs[j], 0, r.firstRenewal(j), r.tenure(j), false)
 		}
 	}
 	acc := make([]float64, len(w.segs)) // deterministic arrivals' running totals
@@ -277,7 +278,7 @@ func (w *worker) newLogos(m int, acc []float64) {
 					j = moveKeys + k - n
 				}
 				key := subKey(w.trial, accountKey(r.key, m, j))
-				w.join(r, key, w.drawMRR(r.newACV, key), m, m+r.term, true)
+				w.join(r, key, w.drawMRR(r.newACV, key), m, m+r.term, 0, true)
 			}
 		}
 		if r.lambda <= 0 {
@@ -286,7 +287,7 @@ func (w *worker) newLogos(m int, acc []float64) {
 		n := w.arrivals(r, m, &acc[i])
 		for k := 0; k < n && (k&1023 != 0 || !w.cancelled()); k++ {
 			key, mrr := w.newLogo(r, m, k)
-			w.join(r, key, mrr, m, m+r.term, false)
+			w.join(r, key, mrr, m, m+r.term, 0, false)
 		}
 	}
 }
@@ -370,7 +371,7 @@ func (w *worker) finish(m int, resp *Response, acc []float64) {
 				n := w.arrivals(r, mo, &acc[i])
 				for k := 0; k < n; k++ {
 					key, mrr := w.newLogo(r, mo, k)
-					if churnAt := w.account(r, key, mrr, mo, mo+r.term, false); churnAt <= h {
+					if churnAt := w.account(r, key, mrr, mo, mo+r.term, 0, false); churnAt <= h {
 						l.leave[i][churnAt+1]++
 					}
 				}
@@ -411,8 +412,8 @@ func (w *worker) complete(a *live, m int, resp *Response) {
 		st := &a.churnS
 		switch {
 		case r.sbg && a.theta < 0 && full.churnMult == 1:
-			if a.periods == 0 {
-				a.u = st.Uniform()
+			if a.periods == a.tenure {
+				a.u = st.Uniform() * r.sbgSurv[a.tenure]
 			}
 			for j := range opps {
 				if r.sbgSurv[min(int(a.periods)+j+1, len(r.sbgSurv)-1)] < a.u {
@@ -422,8 +423,8 @@ func (w *worker) complete(a *live, m int, resp *Response) {
 			}
 		case r.sbg:
 			if a.theta < 0 {
-				if a.periods == 0 {
-					a.u = st.Uniform()
+				if a.periods == a.tenure {
+					a.u = st.Uniform() * r.sbgSurv[a.tenure]
 				}
 				a.theta = betaRand(st, r.alpha, r.beta+float64(a.periods))
 			}
@@ -506,7 +507,7 @@ func (l *lockstep) begin(w *worker, h int, resp *Response) {
 }
 
 // join adds an account to the stepper in month join (0: the opening book).
-func (w *worker) join(r *segRun, key uint64, mrr float64, join, firstRenewal int, referred bool) {
+func (w *worker) join(r *segRun, key uint64, mrr float64, join, firstRenewal, tenure int, referred bool) {
 	l := &w.ls
 	h := w.b.h
 	never := int32(h + 1)
@@ -516,6 +517,7 @@ func (w *worker) join(r *segRun, key uint64, mrr float64, join, firstRenewal int
 	a.span = l.newSpan(max(join, 1), int(a.slot), -1)
 	first, step := r.churnOpportunities(join, firstRenewal)
 	a.nextChurn, a.step = int32(first), int32(step)
+	a.tenure, a.periods = int32(tenure), int32(tenure)
 	if r.priceInc != 0 {
 		a.nextRenew = int32(r.priceFrom(join, firstRenewal)) // its price increases
 	}
@@ -830,14 +832,15 @@ func (w *worker) churnOpportunity(a *live, m int, cov float64, resp *Response) b
 	st := &a.churnS
 	switch {
 	case r.sbg && a.theta < 0 && mult == 1:
-		if a.periods == 1 {
-			a.u = st.Uniform()
+		if a.periods == a.tenure+1 {
+			// Survival from the tenure on: S(periods) / S(tenure) < u.
+			a.u = st.Uniform() * r.sbgSurv[a.tenure]
 		}
 		return r.sbgSurv[min(int(a.periods), len(r.sbgSurv)-1)] < a.u
 	case r.sbg:
 		if a.theta < 0 {
-			if a.periods == 1 {
-				a.u = st.Uniform()
+			if a.periods == a.tenure+1 {
+				a.u = st.Uniform() * r.sbgSurv[a.tenure]
 			}
 			// Survived periods − 1 periods: θ's posterior.
 			a.theta = betaRand(st, r.alpha, r.beta+float64(a.periods-1))

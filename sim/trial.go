@@ -447,7 +447,7 @@ func (w *worker) prepare() {
 		}
 		r.scheds = w.scheds[i][:r.pricePeriod]
 		if r.sbg {
-			w.sbgTabs[i] = sbgSurvival(w.sbgTabs[i][:0], r.alpha, r.beta, w.b.h/r.churnStep+2)
+			w.sbgTabs[i] = sbgSurvival(w.sbgTabs[i][:0], r.alpha, r.beta, r.maxTenure()+w.b.h/r.churnStep+2)
 			r.sbgSurv = w.sbgTabs[i]
 		}
 	}
@@ -523,7 +523,7 @@ func (w *worker) book(r *segRun) {
 		if j&65535 == 65535 && w.cancelled() {
 			return
 		}
-		w.account(r, key, mrrs[j], 0, r.firstRenewal(j), false)
+		w.account(r, key, mrrs[j], 0, r.firstRenewal(j), r.tenure(j), false)
 	}
 }
 
@@ -719,7 +719,7 @@ func (w *worker) arrivalsAt(r *segRun, mo int, acc *float64) {
 	n := w.arrivals(r, mo, acc)
 	for k := 0; k < n && (k&1023 != 0 || !w.cancelled()); k++ {
 		key, mrr := w.newLogo(r, mo, k)
-		w.account(r, key, mrr, mo, mo+r.term, false)
+		w.account(r, key, mrr, mo, mo+r.term, 0, false)
 	}
 }
 
@@ -770,7 +770,7 @@ func (w *worker) secondOrderAt(r *segRun, mo int, active float64) {
 func (w *worker) referred(r *segRun, mo, j int) {
 	key := subKey(w.trial, accountKey(r.key, mo, j))
 	mrr := w.drawMRR(r.newACV, key)
-	w.account(r, key, mrr, mo, mo+r.term, true)
+	w.account(r, key, mrr, mo, mo+r.term, 0, true)
 }
 
 // championDepartures fills w.champ with the months an account's champion
@@ -854,11 +854,12 @@ func (w *worker) championMoves(r *segRun, key uint64, churnAt int) {
 }
 
 // account simulates one account that joins in month join (0 for the
-// existing book) with the given MRR and first renewal, drawing only the
+// existing book) with the given MRR and first renewal, having survived
+// tenure churn periods before month 1 (the existing book), drawing only the
 // events that happen: its churn time, its upsells and contractions by
 // geometric skips over their opportunities. It returns the churn month
 // (beyond the horizon: none).
-func (w *worker) account(r *segRun, key uint64, mrr float64, join, firstRenewal int, referred bool) (churnAt int) {
+func (w *worker) account(r *segRun, key uint64, mrr float64, join, firstRenewal, tenure int, referred bool) (churnAt int) {
 	h := w.b.h
 	term := r.term
 	churnAt = h + 1 // beyond the horizon: survives
@@ -879,14 +880,15 @@ func (w *worker) account(r *segRun, key uint64, mrr float64, join, firstRenewal 
 		var k int
 		switch {
 		case r.so.hasRisk(w.champ) || (len(w.hand) > 0 && r.handChurn != 1):
-			k = w.churnWithChampions(r, rc, first, step, opps)
+			k = w.churnWithChampions(r, rc, first, step, opps, tenure)
 		case r.sbgDirect:
-			k = sbgTime(rc.Uniform(), r.sbgSurv, opps)
+			// Survival from here on is S(tenure + t) / S(tenure).
+			k = sbgTime(rc.Uniform()*r.sbgSurv[tenure], r.sbgSurv[tenure:], opps)
 		case r.sbg:
 			// The uniform the inversion would use is drawn first, as the
 			// synchronous engine does, so both use the stream alike.
 			rc.Uniform()
-			theta := betaRand(rc, r.alpha, r.beta)
+			theta := betaRand(rc, r.alpha, r.beta+float64(tenure))
 			k = geometric(rc, logKeep(math.Min(1, theta*r.churnMult)))
 		default:
 			k = geometric(rc, r.logKeep)
@@ -983,13 +985,13 @@ func (so *secondOrder) hasRisk(departures []int32) bool {
 // opportunity, then its propensity θ from the posterior Beta(α, β + j − 1)
 // given the j − 1 periods survived, as the month-by-month engine does.
 // It returns opps+1 when the account survives.
-func (w *worker) churnWithChampions(r *segRun, rc *stream, first, step, opps int) int {
+func (w *worker) churnWithChampions(r *segRun, rc *stream, first, step, opps, tenure int) int {
 	var z hazard
 	theta, u := -1.0, 0.0
 	if r.sbg {
-		u = rc.Uniform()
+		u = rc.Uniform() * r.sbgSurv[tenure] // survival from the tenure on
 		if !r.sbgDirect {
-			theta = betaRand(rc, r.alpha, r.beta)
+			theta = betaRand(rc, r.alpha, r.beta+float64(tenure))
 		}
 	}
 	// The per-opportunity probability and hazard in each state (state&1:
@@ -1041,14 +1043,14 @@ func (w *worker) churnWithChampions(r *segRun, rc *stream, first, step, opps int
 		if r.sbg && theta < 0 {
 			if state == 0 && r.churnMult == 1 {
 				for k := range n {
-					if r.sbgSurv[min(j+k, len(r.sbgSurv)-1)] < u {
+					if r.sbgSurv[min(tenure+j+k, len(r.sbgSurv)-1)] < u {
 						return j + k
 					}
 				}
 				j += n
 				continue
 			}
-			theta = betaRand(rc, r.alpha, r.beta+float64(j-1))
+			theta = betaRand(rc, r.alpha, r.beta+float64(tenure+j-1))
 			set(theta)
 		}
 		if k := z.run(p[state], lam[state], n, rc); k < n {
