@@ -140,6 +140,7 @@ func FuzzAccountsFile(f *testing.F) {
 	f.Add([]byte("id,acv,first_renewal\na,100000,3\nb,50k,12\n"))
 	f.Add([]byte("id,mrr,first_renewal\n\"a,1\",1.2M,1\n"))
 	f.Add([]byte("\ufeffID , MRR,first_renewal\r\nx,$12k,240\r\n"))
+	f.Add([]byte("id,mrr,first_renewal,tenure_months\na,1000,2,60\nb,2k,5,\n"))
 	files, _ := filepath.Glob("testdata/bad/*.csv")
 	for _, path := range files {
 		data, err := os.ReadFile(path)
@@ -158,8 +159,8 @@ func FuzzAccountsFile(f *testing.F) {
 			t.Fatalf("%d accounts, count %d", len(seg.Accounts), seg.Count)
 		}
 		for _, a := range seg.Accounts {
-			if !(a.MRR >= 0 && a.MRR <= kinds["money"].most) || a.FirstRenewal < 1 || a.FirstRenewal > 240 {
-				t.Fatalf("account %q: MRR %v, first renewal %d", a.ID, a.MRR, a.FirstRenewal)
+			if !(a.MRR >= 0 && a.MRR <= kinds["money"].most) || a.FirstRenewal < 1 || a.FirstRenewal > 240 || a.TenureMonths < 0 || a.TenureMonths > 600 {
+				t.Fatalf("account %q: MRR %v, first renewal %d, tenure %d", a.ID, a.MRR, a.FirstRenewal, a.TenureMonths)
 			}
 		}
 	})
