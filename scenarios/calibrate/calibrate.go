@@ -32,6 +32,12 @@ type SegmentFit struct {
 	Name     string
 	Accounts int     // paying in the last month
 	MRR      float64 // in the last month
+	// Tenure is the median months as a customer of the accounts paying in
+	// the last month, counting the month they started; Censored when more
+	// than half were there from the history's first month (whose start it
+	// does not show), so the tenure is at least that.
+	Tenure   int
+	Censored bool
 	Churn    ChurnFit
 	Upsell   MovementFit
 	Contract MovementFit // contraction
@@ -190,6 +196,7 @@ func fitSegment(h *History, name string, accts []*Account, opt Options, warn *[]
 		}
 	}
 	s.BookACV, s.NewACV = FitLogNormal(bookACV), FitLogNormal(newACV)
+	s.Tenure, s.Censored = bookTenure(h, accts)
 	s.NewAccounts = len(observed)
 	if months := float64(h.Last - h.First); months > 0 {
 		n := float64(len(observed))
@@ -198,6 +205,26 @@ func fitSegment(h *History, name string, accts []*Account, opt Options, warn *[]
 	s.Churn = fitChurn(h, name, accts, observed, opt, warn)
 	s.Upsell, s.Contract = fitMovements(h, accts, observed, s.Churn.Term)
 	return s
+}
+
+// bookTenure is the median tenure in months of the accounts paying in the
+// history's last month, and whether it is censored (see SegmentFit).
+func bookTenure(h *History, accts []*Account) (months int, censored bool) {
+	var t []int
+	atStart := 0
+	for _, a := range accts {
+		if a.At(h.Last) > 0 {
+			t = append(t, int(h.Last-a.Start)+1)
+			if a.Start <= h.First {
+				atStart++
+			}
+		}
+	}
+	if len(t) == 0 {
+		return 0, false
+	}
+	sort.Ints(t)
+	return t[(len(t)-1)/2], 2*atStart > len(t)
 }
 
 // fitChurn fits churn on the accounts that start within the history (on

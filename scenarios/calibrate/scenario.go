@@ -129,6 +129,13 @@ func (w *yw) writeSegment(c *Calibration, s SegmentFit, corrs *[]string) {
 	} else if ch.Term > 1 {
 		w.kv(3, "first_renewal", "spread", "renewals of the book spread over the year")
 	}
+	if s.Tenure > 0 && !s.Cohort {
+		note := "median months as customers of the book in " + c.Last.String() + ": under sBG a tenured book churns less"
+		if s.Censored {
+			note = "at least: most of the book was there when the history starts; " + note
+		}
+		w.kv(3, "tenure_months", strconv.Itoa(s.Tenure), note)
+	}
 	w.writeChurn(name, ch, corrs)
 	w.writeMovement("upsell", s.Upsell, false)
 	w.writeMovement("contraction", s.Contract, true)
