@@ -13,6 +13,7 @@ package plan
 import (
 	"context"
 	"errors"
+	"math"
 	"strconv"
 
 	"csplan/results"
@@ -123,7 +124,14 @@ func describeRun(s *scenarios.Scenario, version string) *results.Results {
 	d := &results.Results{Scenario: s.Name, Question: s.Question, Currency: s.Currency,
 		Start: s.Start.Format("2006-01"), Version: version, Assumptions: s.Assumptions()}
 	for _, o := range s.Options {
-		d.Options = append(d.Options, results.Option{Name: o.Name, Changes: o.Changes()})
+		clv := map[string]float64{}
+		for i := range o.Model.Segments {
+			seg := &o.Model.Segments[i]
+			if v := sim.TextbookCLV(seg, &o.Model.Economics); !math.IsInf(v, 0) && !math.IsNaN(v) {
+				clv[seg.Name] = v
+			}
+		}
+		d.Options = append(d.Options, results.Option{Name: o.Name, Changes: o.Changes(), TextbookCLV: clv})
 	}
 	return d
 }
@@ -133,7 +141,7 @@ func describe(res, d *results.Results) {
 	res.Scenario, res.Question, res.Currency, res.Start = d.Scenario, d.Question, d.Currency, d.Start
 	res.Version, res.Assumptions = d.Version, d.Assumptions
 	for i := range res.Options {
-		res.Options[i].Changes = d.Options[i].Changes
+		res.Options[i].Changes, res.Options[i].TextbookCLV = d.Options[i].Changes, d.Options[i].TextbookCLV
 	}
 }
 

@@ -872,3 +872,21 @@ func TestCostSentenceOnlyForAClearChange(t *testing.T) {
 		}
 	}
 }
+
+// The headline metrics compare the baseline's CLV with the textbook's and
+// say why they differ; nothing without a textbook CLV.
+func TestTextbookCLVNote(t *testing.T) {
+	r := sentenceResults(results.Diff{MeanDiff: -1e6, PWorse: 1, Histogram: hist(-2e6, -5e5, 1000)})
+	if got := textbookCLVNote(r); got != "" {
+		t.Errorf("without a textbook CLV: %q", got)
+	}
+	r.Currency = "USD"
+	r.Options[0].TextbookCLV = map[string]float64{"smb": 12000}
+	r.Options[0].Metrics[results.CLVPrefix+"smb"] = results.Summary{Mean: 15000}
+	got := textbookCLVNote(r)
+	for _, want := range []string{"smb $12k against csplan's $15k", "ARR × margin ÷ annual churn", "differs because"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("note %q lacks %q", got, want)
+		}
+	}
+}

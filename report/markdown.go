@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -112,6 +113,7 @@ func buildDocument(r *results.Results, charts []Chart) document {
 	metrics := metricsOf(r)
 	d.addAnswer(r, metrics)
 	d.MetricsNote, d.Metrics = headlineMetrics(r, metrics)
+	d.MetricsNote += textbookCLVNote(r)
 	d.Options = optionInfos(r)
 	d.Assumptions, d.AssumptionsIntro = groupAssumptions(r.Assumptions), assumptionsIntro(r.Assumptions)
 	d.addReproducibility(r, metrics)
@@ -216,6 +218,30 @@ func answerNotes(mc, anyMean, anyTrial bool) []string {
 
 // headlineMetrics is the table of every metric per option: median, 90 %
 // interval and mean with its standard error, or the expected value.
+// textbookCLVNote compares the baseline's CLV per segment with the
+// textbook's steady-state CLV and says why they differ; empty when the
+// results carry no textbook CLV.
+func textbookCLVNote(r *results.Results) string {
+	if len(r.Options) == 0 || len(r.Options[0].TextbookCLV) == 0 {
+		return ""
+	}
+	o := r.Options[0]
+	var parts []string
+	for _, seg := range slices.Sorted(maps.Keys(o.TextbookCLV)) {
+		s, ok := o.Metrics[results.CLVPrefix+seg]
+		if !ok {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s %s against csplan's %s", seg, Money(o.TextbookCLV[seg], r.Currency), Money(s.Mean, r.Currency)))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " For comparison, the textbook CLV of the baseline (an account's ARR × margin ÷ annual churn, discounted) is " +
+		strings.Join(parts, "; ") + ". csplan's CLV differs because it follows each segment's price increases, upsell and contraction, " +
+		"charges its share of the CS team's cost, lets churn fall with tenure under sBG, and counts at most 20 years."
+}
+
 func headlineMetrics(r *results.Results, metrics []quantity) (string, table) {
 	mc := r.Mode != "expected"
 	note := "Values on the expected path."

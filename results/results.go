@@ -81,6 +81,11 @@ type Option struct {
 	Metrics     map[string]Summary `json:"metrics"`
 	Series      map[string][]Point `json:"series"`
 	VsBaseline  map[string]Diff    `json:"vs_baseline,omitempty"`
+	// TextbookCLV is, per segment, the steady-state CLV of the textbook:
+	// an account's ARR × margin over its annual churn, discounted (see
+	// sim.TextbookCLV), at the inputs' means; beside the clv_SEGMENT
+	// metrics for comparison.
+	TextbookCLV map[string]float64 `json:"textbook_clv,omitempty"`
 }
 
 // Summary is the distribution of a per-trial scalar over the trials.

@@ -96,6 +96,46 @@ func (w *worker) summariseFinance(series *[numSeries][]float64, metrics *[numMet
 	}
 }
 
+// TextbookCLV is the steady-state CLV of an account of s by the textbook
+// formula, at the inputs' means: its ARR (the segment's mean ACV, or its
+// accounts' mean) times its margin (gross margin before CS less cost to
+// serve), over the years it stays at a constant annual churn c, discounted
+// at d a year with payments at the start of each: ARR × margin × (1 + d) /
+// (d + c), ARR × margin / c without discounting. The annual churn is the
+// stated rate, or under sBG a new account's, α / (α + β) a period; 0 when
+// nothing churns (the value is then unbounded: +Inf without discounting).
+func TextbookCLV(s *Segment, e *Economics) float64 {
+	d := drawer{expected: true}
+	arr := 0.0
+	switch {
+	case len(s.Accounts) > 0:
+		for _, a := range s.Accounts {
+			arr += 12 * a.MRR / float64(len(s.Accounts))
+		}
+	case s.ACV != nil:
+		arr = s.ACV.Mean()
+	}
+	margin := d.draw(e.GrossMarginExCS) - d.draw(e.CostToServe)
+	period := max(1, s.TermMonths)
+	if s.Churn.Timing == Hazard {
+		period = 1
+	}
+	var perPeriod float64
+	if sbg := s.Churn.SBG; sbg != nil {
+		a, b := d.draw(sbg.Alpha), d.draw(sbg.Beta)
+		perPeriod = a / (a + b)
+	} else {
+		months := max(1, s.Churn.RateMonths)
+		perPeriod = 1 - math.Pow(1-d.draw(s.Churn.Rate), float64(period)/float64(months))
+	}
+	churn := 1 - math.Pow(1-perPeriod, 12/float64(period))
+	disc := d.draw(e.DiscountRate)
+	if disc+churn == 0 {
+		return math.Inf(1)
+	}
+	return arr * margin * (1 + disc) / (disc + churn)
+}
+
 // tailMonths bounds the lifetime counted beyond the horizon: 20 years.
 const tailMonths = 240
 

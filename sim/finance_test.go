@@ -446,3 +446,18 @@ func TestFutureCohortsCountTheirFirstMonth(t *testing.T) {
 	annuity := d * (1 - math.Pow(d, 240)) / (1 - d)
 	within(t, "value of future cohorts", all-book, 10*perLogo*annuity, 10*800*math.Pow(x, 240)*annuity+1e-6)
 }
+
+// The textbook CLV: ARR × margin × (1 + d)/(d + c) for an annual churn c
+// (ARR × margin / c without discounting); a monthly rate and an sBG
+// propensity are put on the annual scale.
+func TestTextbookCLV(t *testing.T) {
+	e := Economics{GrossMarginExCS: fixed(0.8), CostToServe: fixed(0.05), DiscountRate: fixed(0.1)}
+	seg := Segment{ACV: dist.Const(12000), TermMonths: 12, Churn: Churn{Rate: fixed(0.2), RateMonths: 12}}
+	within(t, "annual churn, discounted", TextbookCLV(&seg, &e), 12000*0.75*1.1/0.3, 1e-9)
+	e.DiscountRate = fixed(0)
+	within(t, "annual churn", TextbookCLV(&seg, &e), 12000*0.75/0.2, 1e-9)
+	seg.Churn = Churn{Timing: Hazard, Rate: fixed(0.02), RateMonths: 1}
+	within(t, "monthly churn", TextbookCLV(&seg, &e), 12000*0.75/(1-math.Pow(0.98, 12)), 1e-9)
+	seg.Churn = Churn{SBG: &SBG{Alpha: fixed(1), Beta: fixed(3)}}
+	within(t, "sBG, a new account's churn", TextbookCLV(&seg, &e), 12000*0.75/0.25, 1e-9)
+}
