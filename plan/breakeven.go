@@ -159,6 +159,15 @@ func inputLabel(m *sim.Model, path, written string) (label, unit string) {
 	if pool != "" {
 		defer func() { label += pool }()
 	}
+	if rest, ok := strings.CutPrefix(path, "acquisition."); ok {
+		seg, field, _ := strings.Cut(rest, ".")
+		switch field {
+		case "per_month":
+			return seg + " new logos a month", ""
+		case "growth":
+			return "yearly growth of " + seg + " new logos", "%"
+		}
+	}
 	label = path
 	if rest, ok := strings.CutPrefix(path, "segments."); ok {
 		label = rest

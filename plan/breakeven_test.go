@@ -120,6 +120,7 @@ func TestInputLabels(t *testing.T) {
 		{"team.pools.mid-market.loaded_cost", "$160,000", "team loaded cost (mid-market pool)", "money"},
 		{"segments.mid-market.churn.annual", "beta(mean 12%, sd 3%)", "mid-market annual churn", "%"},
 		{"segments.mid-market.touch.per_opportunity.upsell", "", "CSM time per mid-market upsell", "h"},
+		{"acquisition.mid-market.per_month", "", "mid-market new logos a month", ""},
 	} {
 		if label, unit := inputLabel(m, c.path, c.written); label != c.label || unit != c.unit {
 			t.Errorf("%s: %q (%s), want %q (%s)", c.path, label, unit, c.label, c.unit)

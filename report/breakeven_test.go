@@ -411,3 +411,14 @@ func TestBreakevenResultsJSON(t *testing.T) {
 		t.Error("the break-even does not read back the same")
 	}
 }
+
+// The tornado names an input in words when the results give its label,
+// by its path otherwise.
+func TestSensitivityTitle(t *testing.T) {
+	if got := sensitivityTitle(results.SensitivityInput{Name: "segments.smb.churn.monthly", Label: "smb monthly churn"}); got != "Smb monthly churn" {
+		t.Errorf("with a label: %q", got)
+	}
+	if got := sensitivityTitle(results.SensitivityInput{Name: "segments.smb.churn.monthly"}); got != "segments.smb.churn.monthly" {
+		t.Errorf("without: %q", got)
+	}
+}

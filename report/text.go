@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"slices"
@@ -172,7 +173,7 @@ func SensitivityText(w io.Writer, s *results.Sensitivity) error {
 			fmt.Fprintf(w, "  ... %d more in sensitivity.csv\n", len(s.Inputs)-sensitivityLines)
 			break
 		}
-		fmt.Fprintf(w, "  %-45s swing %10s  rank correlation %6s\n", in.Name, SensitivitySwing(s, in.Swing), Correlation(in.RankCorrelation))
+		fmt.Fprintf(w, "  %-45s swing %10s  rank correlation %6s\n", cmp.Or(in.Label, in.Name), SensitivitySwing(s, in.Swing), Correlation(in.RankCorrelation))
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"image/color"
 	"math"
@@ -287,12 +288,21 @@ func (t *tornado) drawBars(c draw.Canvas, a *tornadoArea, in results.Sensitivity
 	}
 }
 
+// sensitivityTitle names an input on the tornado chart: in words when the
+// results say what it is, else by its path.
+func sensitivityTitle(in results.SensitivityInput) string {
+	if in.Label == "" {
+		return in.Name
+	}
+	return upperFirst(in.Label)
+}
+
 // drawRowText writes an input's name left of the plotting area and its
 // values beside its bars' ends.
 func (t *tornado) drawRowText(c draw.Canvas, a *tornadoArea, in results.SensitivityInput, e barEnds, yc vg.Length) {
 	sty := theme.style(theme.TickSize, false, theme.Ink)
 	sty.XAlign, sty.YAlign = draw.XRight, draw.YCenter
-	c.FillText(sty, vg.Point{X: a.left - vg.Points(8), Y: yc}, fitPath(sty, in.Name, vg.Points(220)))
+	c.FillText(sty, vg.Point{X: a.left - vg.Points(8), Y: yc}, fitPath(sty, sensitivityTitle(in), vg.Points(220)))
 	vs := theme.style(theme.ValueSize, false, theme.Muted)
 	vs.YAlign = draw.YCenter
 	if e.left != "" {
@@ -348,7 +358,7 @@ func buildSensitivity(s *results.Sensitivity, phrase string, figure *Chart) *sen
 		in := s.Inputs[0]
 		u := inputUnit(in.Dist, cur)
 		iv := func(v float64) string { return inputValue(u, v, cur) }
-		sec.Pre, sec.Input = fmt.Sprintf("Of the %s uncertain inputs, ", Count(float64(n))), in.Name
+		sec.Pre, sec.Input = fmt.Sprintf("Of the %s uncertain inputs, ", Count(float64(n))), cmp.Or(in.Label, in.Name)
 		sec.Post = fmt.Sprintf(" moves %s most: from %s at its 10th percentile (%s) to %s at its 90th (%s), every other input at its median.",
 			phrase, f(in.Low), iv(in.P10), f(in.High), iv(in.P90))
 		if n == 1 {

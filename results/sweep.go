@@ -85,7 +85,8 @@ type Sensitivity struct {
 // SensitivityInput is one uncertain input's effect.
 type SensitivityInput struct {
 	Name            string  `json:"name"`
-	Dist            string  `json:"distribution"` // as the scenario writes it where known: beta(mean 8%, sd 2%)
+	Label           string  `json:"label,omitempty"` // what it is, in words ("mid-market annual churn")
+	Dist            string  `json:"distribution"`    // as the scenario writes it where known: beta(mean 8%, sd 2%)
 	P10             float64 `json:"p10"`
 	P90             float64 `json:"p90"`
 	Low             float64 `json:"metric_at_p10"`

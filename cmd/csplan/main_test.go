@@ -340,7 +340,7 @@ func TestSensitivityCommand(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(stdout, "segments.enterprise.churn.annual") {
+	if !strings.Contains(stdout, "enterprise annual churn") {
 		t.Errorf("summary lacks the inputs: %s", stdout)
 	}
 	for _, f := range []string{"sensitivity.json", "sensitivity.csv", "sensitivity.md", "tornado.png", "tornado.svg"} {
