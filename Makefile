@@ -13,8 +13,12 @@ FUZZ     := ./scenarios:FuzzParse:20000 ./scenarios:FuzzAccountsFile:40000 ./sce
 
 all: build
 
+# The version results and --version name: the commit, when git knows it
+# (the go command may not stamp it, as with GOFLAGS=-buildvcs=false).
+VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+
 build:
-	$(GO) build -o bin/csplan ./cmd/csplan
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o bin/csplan ./cmd/csplan
 
 test: lint race fuzz-smoke
 

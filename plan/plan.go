@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"path/filepath"
 	"strconv"
 
 	"csplan/results"
@@ -121,7 +122,7 @@ func checkWork(opts []sim.Option, set Settings, shards int) error {
 // describeRun is everything results.json says about a run of s besides
 // its numbers: what a shard carries to the merge.
 func describeRun(s *scenarios.Scenario, version string) *results.Results {
-	d := &results.Results{Scenario: s.Name, Question: s.Question, Currency: s.Currency,
+	d := &results.Results{Scenario: s.Name, File: filepath.Base(s.Path), Question: s.Question, Currency: s.Currency,
 		Start: s.Start.Format("2006-01"), Version: version, Assumptions: s.Assumptions()}
 	for _, o := range s.Options {
 		clv := map[string]float64{}
@@ -138,7 +139,7 @@ func describeRun(s *scenarios.Scenario, version string) *results.Results {
 
 // describe copies the description d into the simulated results res.
 func describe(res, d *results.Results) {
-	res.Scenario, res.Question, res.Currency, res.Start = d.Scenario, d.Question, d.Currency, d.Start
+	res.Scenario, res.File, res.Question, res.Currency, res.Start = d.Scenario, d.File, d.Question, d.Currency, d.Start
 	res.Version, res.Assumptions = d.Version, d.Assumptions
 	for i := range res.Options {
 		res.Options[i].Changes, res.Options[i].TextbookCLV = d.Options[i].Changes, d.Options[i].TextbookCLV

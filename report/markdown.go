@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"io"
 	"maps"
@@ -354,9 +355,10 @@ func reproFacts(r *results.Results) []fact {
 		fact{Label: "Currency", Value: currencyCode(r.Currency)},
 		fact{Label: "csplan version", Value: version},
 	)
-	rerun := "csplan run SCENARIO.yaml -o OUT --mode expected"
+	file := cmp.Or(r.File, "SCENARIO.yaml")
+	rerun := "csplan run " + file + " -o OUT --mode expected"
 	if mc {
-		rerun = fmt.Sprintf("csplan run SCENARIO.yaml -o OUT --seed %s --trials %d", seed, r.Trials)
+		rerun = fmt.Sprintf("csplan run %s -o OUT --seed %s --trials %d", file, seed, r.Trials)
 	}
 	return append(facts, fact{Label: "Rerun", Value: rerun, Code: true})
 }

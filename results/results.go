@@ -14,6 +14,7 @@ import (
 // be removed or renamed (see ../shared/results.schema.json).
 type Results struct {
 	Scenario      string   `json:"scenario"`
+	File          string   `json:"scenario_file,omitempty"` // the scenario file's name, for the rerun line
 	Question      string   `json:"question,omitempty"`
 	Currency      string   `json:"currency,omitempty"`
 	Start         string   `json:"start,omitempty"` // first month, YYYY-MM
