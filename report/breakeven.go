@@ -299,8 +299,20 @@ func breakevenSentence(b *results.Breakeven, in results.BreakevenInput) string {
 		if (d > 0) == b.HigherIsBetter && d != 0 {
 			way = "better than"
 		}
-		return fmt.Sprintf("Whatever %s, %s is %s the baseline: it %ss %s for every value searched, from %s to %s, against %s.",
+		s := fmt.Sprintf("Whatever %s, %s is %s the baseline: it %ss %s for every value searched, from %s to %s, against %s.",
 			inputName(in), b.Option, way, verb(d > 0), metric, f.bound(in.SearchLow), f.bound(in.SearchHigh), assumed)
+		if way == "worse than" && len(in.Curve) > 0 {
+			// How close it comes: the value where the option does best.
+			best := in.Curve[0]
+			for _, p := range in.Curve[1:] {
+				if (p.MeanDiff > best.MeanDiff) == b.HigherIsBetter {
+					best = p
+				}
+			}
+			u := metricQuantity(b.Metric).unit
+			s += fmt.Sprintf(" It comes closest at %s, where it %ss %s by %s on average.", f.value(best.Value), verb(best.MeanDiff > 0), metric, u.magnitude(best.MeanDiff, b.Currency))
+		}
+		return s
 	}
 	pays := in.Pays
 	if pays != "above" {

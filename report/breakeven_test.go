@@ -75,7 +75,7 @@ func TestBreakevenSentences(t *testing.T) {
 	want := []string{
 		"Cut 3 CSMs in April raises gross profit over the horizon only if the churn multiplier at no coverage is below ×1.42 (± 0.031), against ×1.5 to ×2.4 assumed (5th to 95th percentile). The answer holds across the assumed range: it does not raise gross profit over the horizon for any value in it.",
 		"Cut 3 CSMs in April raises gross profit over the horizon only if the hand-off churn multiplier is below ×1.22 (± 0.012), against ×1.05 to ×1.4 assumed (5th to 95th percentile). The answer hinges on it: the break-even lies inside the assumed range (at the median, ×1.2, the option raises gross profit).",
-		"Whatever the annual churn of enterprise accounts, Cut 3 CSMs in April is worse than the baseline: it lowers gross profit over the horizon for every value searched, from 0.0% to 20.0%, against 5.0% to 11.5% assumed (5th to 95th percentile).",
+		"Whatever the annual churn of enterprise accounts, Cut 3 CSMs in April is worse than the baseline: it lowers gross profit over the horizon for every value searched, from 0.0% to 20.0%, against 5.0% to 11.5% assumed (5th to 95th percentile). It comes closest at 0.0%, where it lowers gross profit over the horizon by $500k on average.",
 		"Cut 3 CSMs in April raises gross profit over the horizon only if the loaded cost of a CSM is above $260k (± $2.5k), against $120k to $180k assumed (5th to 95th percentile). The answer holds across the assumed range: it does not raise gross profit over the horizon for any value in it.",
 		"Cut 3 CSMs in April raises gross profit over the horizon only if acquisition.smb.per_month is above 11.3 (± 0.25), against 8.3 to 13.7 assumed (5th to 95th percentile). The answer hinges on it: the break-even lies inside the assumed range (at the median, 11, the option does not raise gross profit).",
 	}
@@ -122,7 +122,7 @@ func TestBreakevenSentences(t *testing.T) {
 		}}, []string{
 			"Cut 2 lowers CS cost over the horizon only if the loaded cost of a CSM is above €100k (± €1.25k), against €120k to €180k assumed (5th to 95th percentile). The answer holds across the assumed range: it lowers CS cost over the horizon for every value in it.",
 			"Cut 2 lowers CS cost over the horizon only if the CSM attrition is below 12.0% (± 0.250 pp), against 10.0% to 20.0% assumed (5th to 95th percentile). The answer hinges on it: the break-even lies inside the assumed range (at the median, 15.0%, the option does not lower CS cost).",
-			"Whatever the hiring lag, Cut 2 is worse than the baseline: it raises CS cost over the horizon for every value searched, from 0 to 8, against 2 to 4 assumed (5th to 95th percentile).",
+			"Whatever the hiring lag, Cut 2 is worse than the baseline: it raises CS cost over the horizon for every value searched, from 0 to 8, against 2 to 4 assumed (5th to 95th percentile). It comes closest at 0, where it raises CS cost over the horizon by €400k on average.",
 			"Whatever the ramp, Cut 2 is better than the baseline: it lowers CS cost over the horizon for every value searched, from 0 to 8, against 2 to 4 assumed (5th to 95th percentile).",
 		}},
 	} {
