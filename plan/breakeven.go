@@ -80,7 +80,7 @@ func CheckBreakeven(metric, mode string) error {
 // growth below the rate, every value the other may take.
 func inputBounds(s *scenarios.Scenario) sim.Bounds {
 	v := s.Options[0].Model.Valuation
-	gordon := v.Method == sim.DCF && v.Terminal == sim.Gordon
+	gordon := (v.Method == sim.DCF || v.DCFBeside) && v.Terminal == sim.Gordon
 	return func(name string) (lo, hi float64, open bool) {
 		lo, hi, open, ok := s.InputBounds(name)
 		if !ok {

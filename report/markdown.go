@@ -408,6 +408,15 @@ func horizonLabel(r *results.Results) string {
 // metricLabel is a metric's name in tables, with the horizon's month where
 // the metric is taken at the horizon.
 func metricLabel(q quantity, r *results.Results) string {
+	switch q.key {
+	case results.Valuation:
+		if m := valuationMethod(r); m != "" {
+			return fmt.Sprintf("Valuation, %s (%s)", horizonLabel(r), m)
+		}
+		return "Valuation, " + horizonLabel(r)
+	case results.DCFValue:
+		return "DCF value, " + horizonLabel(r)
+	}
 	if strings.HasSuffix(q.label, " at horizon") {
 		return strings.TrimSuffix(q.label, " at horizon") + ", " + horizonLabel(r)
 	}
@@ -538,10 +547,45 @@ func costSentence(r *results.Results, o results.Option) string {
 	return s + fmt.Sprintf("; it pays off (higher gross profit) in %s.", shareOfTrials(profit.PBetter))
 }
 
+// valuationMethods name the valuation methods of the scenario's
+// valuation.method as a reader knows them.
+var valuationMethods = map[string]string{"arr_multiple": "ARR multiple", "dcf": "DCF", "customer_based": "customer-based"}
+
+// valuationMethod is the method the results' valuation uses, in words, or
+// "" when the results do not say.
+func valuationMethod(r *results.Results) string {
+	for _, a := range r.Assumptions {
+		if a.Path == "valuation.method" {
+			return valuationMethods[strings.Trim(a.Value, "`\" ")]
+		}
+	}
+	return ""
+}
+
 // valuationSentence adds how the option moves the valuation at the
-// horizon, where the results carry one.
+// horizon, where the results carry one, and beside a method that does not
+// see cost (the ARR multiple) how it moves the value of its free cash flow.
 func valuationSentence(r *results.Results, o results.Option) string {
-	v, ok := o.VsBaseline[results.Valuation]
+	s := moveSentence(r, o, results.Valuation, "the valuation")
+	if s == "" {
+		return ""
+	}
+	if valuationMethod(r) != "ARR multiple" {
+		return s
+	}
+	s += " The valuation is by ARR multiple, a market convention that does not see cost"
+	if dcf := moveSentence(r, o, results.DCFValue, "the value"); dcf != "" {
+		dcf = strings.Replace(dcf, " It ", " valued by its free cash flow (DCF) instead, the option ", 1)
+		return s + ";" + strings.Replace(dcf, " Its effect ", " valued by its free cash flow (DCF) instead, its effect ", 1)
+	}
+	return s + "."
+}
+
+// moveSentence says how the option moves a money metric at the horizon, by
+// the difference table's rule: "raises"/"lowers" when the trials agree,
+// "not clear" when they go both ways.
+func moveSentence(r *results.Results, o results.Option, key, noun string) string {
+	v, ok := o.VsBaseline[key]
 	if !ok || v.MeanDiff == 0 {
 		return ""
 	}
@@ -549,13 +593,13 @@ func valuationSentence(r *results.Results, o results.Option) string {
 	if v.MeanDiff < 0 {
 		way = "lowers"
 	}
-	s := fmt.Sprintf(" It %s the valuation in %s by %s on average", way, horizonLabel(r), Money(math.Abs(v.MeanDiff), r.Currency))
+	s := fmt.Sprintf(" It %s %s in %s by %s on average", way, noun, horizonLabel(r), Money(math.Abs(v.MeanDiff), r.Currency))
 	if r.Mode == "expected" {
 		return s + "."
 	}
 	if c := compare(v, true); c.verdict != "higher" && c.verdict != "lower" {
 		// As the difference table reads it: the trials go both ways.
-		return fmt.Sprintf(" Its effect on the valuation in %s is not clear: %s on average, higher in %s.", horizonLabel(r),
+		return fmt.Sprintf(" Its effect on %s in %s is not clear: %s on average, higher in %s.", noun, horizonLabel(r),
 			Money(v.MeanDiff, r.Currency), shareOfTrials(v.PBetter))
 	}
 	return s + fmt.Sprintf(" (higher in %s).", shareOfTrials(v.PBetter))

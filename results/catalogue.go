@@ -56,6 +56,7 @@ const (
 	RetentionCostRatio   = "retention_cost_ratio"
 	CLV                  = "clv"
 	Valuation            = "valuation"
+	DCFValue             = "dcf_value"
 	SecondOrderARR       = "second_order_arr"
 	SecondOrderValuation = "second_order_valuation"
 	// CLVPrefix starts the key of a segment's CLV: "clv_" + segment name.
@@ -95,6 +96,8 @@ var Metrics = []Quantity{
 		"the valuation's share of second-order ARR"},
 	{Valuation, "Valuation", Money, true, "Valuation at horizon", "valuation", "Valuation", AtEnd,
 		"the business's value at the horizon by the scenario's method"},
+	{DCFValue, "DCF value", Money, true, "DCF value at horizon", "DCF value", "DCF value", AtEnd,
+		"free cash flow to the horizon with interest, plus the value then of later free cash flow"},
 }
 
 // Series keys.
@@ -121,6 +124,7 @@ const (
 	SeriesAcquisitionCost = "acquisition_cost"
 	SeriesExpansionCost   = "expansion_cost"
 	SeriesContribution    = "contribution"
+	SeriesFreeCashFlow    = "free_cash_flow"
 	SeriesCashFlowCum     = "cash_flow_cum"
 )
 
@@ -142,7 +146,8 @@ var Series = []Quantity{
 	{Key: SeriesAcquisitionCost, Label: "Acquisition cost", Unit: Money, HigherIsBetter: false, Noun: "Acquisition cost", Short: "Acquisition cost", Title: "Acquisition cost", Description: "sales and marketing cost of the month's new logos"},
 	{Key: SeriesExpansionCost, Label: "Expansion and upsell cost", Unit: Money, HigherIsBetter: false, Noun: "Expansion and upsell cost", Short: "Expansion and upsell cost", Title: "Expansion and upsell cost", Description: "cost of the ARR added by price increases and upsells"},
 	{Key: SeriesContribution, Label: "Contribution", Unit: Money, HigherIsBetter: true, Noun: "Contribution", Short: "Contribution", Title: "Contribution", Description: "gross profit less acquisition and expansion cost"},
-	{Key: SeriesCashFlowCum, Label: "Cumulative cash flow", Unit: Money, HigherIsBetter: true, Noun: "Cumulative cash flow", Short: "Cumulative cash flow", Title: "Cumulative cash flow", Description: "contribution from month 1 to the month"},
+	{Key: SeriesFreeCashFlow, Label: "Free cash flow (accrual)", Unit: Money, HigherIsBetter: true, Noun: "Free cash flow", Short: "Free cash flow", Title: "Free cash flow", Description: "contribution less operating cost and tax, revenue counted when earned"},
+	{Key: SeriesCashFlowCum, Label: "Cumulative free cash flow (accrual)", Unit: Money, HigherIsBetter: true, Noun: "Cumulative free cash flow", Short: "Cumulative free cash flow", Title: "Cumulative free cash flow", Description: "free cash flow from month 1 to the month, revenue counted when earned"},
 	{Key: SeriesHoursNeeded, Label: "CSM hours needed", Unit: Number, HigherIsBetter: false, Noun: "CSM hours needed", Short: "CSM hours needed", Title: "CSM hours needed", Description: "hours the served accounts' touch models ask for"},
 	{Key: SeriesHoursAvailable, Label: "CSM hours available", Unit: Number, HigherIsBetter: true, Noun: "CSM hours available", Short: "CSM hours available", Title: "CSM hours available", Description: "productive hours of the team"},
 	{Key: SeriesUtilisation, Label: "Utilisation of CSM hours", Unit: Rate, HigherIsBetter: true, Noun: "Utilisation of CSM hours", Short: "Utilisation of CSM hours", Title: "Utilisation of CSM hours", Description: "hours used over hours available"},

@@ -497,13 +497,16 @@ func (b *builder) monotone(p string, c CurveSpec, dir float64, which sim.Respons
 func (b *builder) economics() sim.Economics {
 	e := b.f.Economics
 	out := sim.Economics{
-		GrossMarginExCS:    b.assume("economics.gross_margin_ex_cs", e.GrossMarginExCS),
-		CostToServe:        b.assume("economics.cost_to_serve", e.CostToServe),
-		ReferralCACFactor:  b.assume("economics.referral_cac_factor", e.ReferralCACFactor),
-		ExpansionCostRatio: b.assume("economics.expansion_cost_ratio", e.ExpansionCostRatio),
-		UpsellCostRatio:    b.assume("economics.upsell_cost_ratio", e.UpsellCostRatio),
-		UpsellCostOnTop:    e.UpsellCost == "on_top",
-		DiscountRate:       b.assume("economics.discount_rate", e.DiscountRate),
+		GrossMarginExCS:      b.assume("economics.gross_margin_ex_cs", e.GrossMarginExCS),
+		CostToServe:          b.assume("economics.cost_to_serve", e.CostToServe),
+		ReferralCACFactor:    b.assume("economics.referral_cac_factor", e.ReferralCACFactor),
+		ExpansionCostRatio:   b.assume("economics.expansion_cost_ratio", e.ExpansionCostRatio),
+		UpsellCostRatio:      b.assume("economics.upsell_cost_ratio", e.UpsellCostRatio),
+		UpsellCostOnTop:      e.UpsellCost == "on_top",
+		DiscountRate:         b.assume("economics.discount_rate", e.DiscountRate),
+		OperatingCostRatio:   b.assume("economics.operating_cost.ratio", e.OperatingCost.Ratio),
+		OperatingCostMonthly: b.assume("economics.operating_cost.per_month", e.OperatingCost.PerMonth),
+		TaxRate:              b.assume("economics.tax_rate", e.TaxRate),
 	}
 	switch {
 	case e.CAC.Ratio != nil && e.CAC.PerLogo != nil:
@@ -546,15 +549,20 @@ func (b *builder) valuation() sim.Valuation {
 			}
 		}
 	}
-	if v.Method == "dcf" && out.Terminal == sim.Gordon {
-		g := v.DCF.TerminalGrowth.D
-		r := b.f.Economics.DiscountRate.D
-		// Every trial needs r > g, so the bounds are compared, not the means.
-		_, hi := g.Support()
-		if lo, _ := r.Support(); hi >= lo {
-			pct := kinds["rate"].format
-			b.errorf("valuation.dcf.terminal_growth", "terminal growth (up to %s) must stay below the discount rate (from %s) in every trial for a Gordon terminal value; narrow the ranges, or use terminal: exit_multiple", pct(hi), pct(lo))
-		}
+	// Every trial needs r > g for a Gordon terminal value, so the bounds
+	// are compared, not the means. Another method gets the DCF value beside
+	// it when every trial has one.
+	g, r := v.DCF.TerminalGrowth.D, b.f.Economics.DiscountRate.D
+	if g == nil || r == nil { // already reported
+		return out
+	}
+	_, hi := g.Support()
+	lo, _ := r.Support()
+	gordonOK := out.Terminal != sim.Gordon || hi < lo
+	out.DCFBeside = v.Method != "dcf" && gordonOK
+	if v.Method == "dcf" && !gordonOK {
+		pct := kinds["rate"].format
+		b.errorf("valuation.dcf.terminal_growth", "terminal growth (up to %s) must stay below the discount rate (from %s) in every trial for a Gordon terminal value; narrow the ranges, or use terminal: exit_multiple", pct(hi), pct(lo))
 	}
 	return out
 }

@@ -143,14 +143,22 @@ type ResponseSpec struct {
 
 // EconomicsSpec are cost assumptions.
 type EconomicsSpec struct {
-	GrossMarginExCS    Param   `yaml:"gross_margin_ex_cs" kind:"prob" default:"80%" doc:"Gross margin before CS team cost (per trial)"`
-	CostToServe        Param   `yaml:"cost_to_serve" kind:"prob" default:"0%" doc:"Other cost of serving customers as a share of revenue (per trial)"`
-	CAC                CACSpec `yaml:"cac" doc:"Acquisition cost: ratio per $ of new ARR, or per logo"`
-	ReferralCACFactor  Param   `yaml:"referral_cac_factor" kind:"frac" default:"25%" doc:"Referred logos cost this share of normal CAC"`
-	ExpansionCostRatio Param   `yaml:"expansion_cost_ratio" kind:"frac" default:"0" doc:"CEC: cost per $ of ARR from price increases (per trial)"`
-	UpsellCostRatio    Param   `yaml:"upsell_cost_ratio" kind:"frac" default:"0.28" doc:"CUC: cost per $ of ARR from upsell (per trial)"`
-	UpsellCost         string  `yaml:"upsell_cost" default:"in_salaries" enum:"in_salaries,on_top" doc:"Upsell in segments a CS team serves: in_salaries (the CSMs' cost already pays for it; CUC only on the others) or on_top (CUC on all upsell)"`
-	DiscountRate       Param   `yaml:"discount_rate" kind:"frac" default:"10%" doc:"Annual discount rate for CLV and DCF"`
+	GrossMarginExCS    Param    `yaml:"gross_margin_ex_cs" kind:"prob" default:"80%" doc:"Gross margin before CS team cost (per trial)"`
+	CostToServe        Param    `yaml:"cost_to_serve" kind:"prob" default:"0%" doc:"Other cost of serving customers as a share of revenue (per trial)"`
+	CAC                CACSpec  `yaml:"cac" doc:"Acquisition cost: ratio per $ of new ARR, or per logo"`
+	ReferralCACFactor  Param    `yaml:"referral_cac_factor" kind:"frac" default:"25%" doc:"Referred logos cost this share of normal CAC"`
+	ExpansionCostRatio Param    `yaml:"expansion_cost_ratio" kind:"frac" default:"0" doc:"CEC: cost per $ of ARR from price increases (per trial)"`
+	UpsellCostRatio    Param    `yaml:"upsell_cost_ratio" kind:"frac" default:"0.28" doc:"CUC: cost per $ of ARR from upsell (per trial)"`
+	UpsellCost         string   `yaml:"upsell_cost" default:"in_salaries" enum:"in_salaries,on_top" doc:"Upsell in segments a CS team serves: in_salaries (the CSMs' cost already pays for it; CUC only on the others) or on_top (CUC on all upsell)"`
+	DiscountRate       Param    `yaml:"discount_rate" kind:"frac" default:"10%" doc:"Annual discount rate for CLV and DCF"`
+	OperatingCost      OpexSpec `yaml:"operating_cost" doc:"Operating cost besides the cost of revenue, CS, acquisition and expansion (G&A, R&D), for free cash flow and DCF"`
+	TaxRate            Param    `yaml:"tax_rate" kind:"prob" default:"21%" doc:"Tax on a month's positive profit, for free cash flow and DCF (per trial; default the US federal rate)"`
+}
+
+// OpexSpec is operating cost: a share of revenue, an amount a month, or both.
+type OpexSpec struct {
+	Ratio    Param `yaml:"ratio" kind:"frac" default:"30%" doc:"Share of revenue (per trial; default 30%: R&D about 20% and G&A about 10%, as in public SaaS companies)"`
+	PerMonth Param `yaml:"per_month" kind:"money" default:"0" doc:"Amount a month (per trial)"`
 }
 
 // CACSpec is acquisition cost.

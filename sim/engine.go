@@ -218,6 +218,17 @@ type RunInfo struct {
 	LHS          bool
 	Names, Descs []string
 	Segments     [][]string // per option
+	// NoDCF, per option, when it has no DCF value (dcf_value): its method
+	// is not DCF and it does not ask for one beside.
+	NoDCF []bool
+}
+
+// hasDCF says whether m's trials value the business by DCF.
+func hasDCF(m *Model) bool { return m.Valuation.Method == DCF || m.Valuation.DCFBeside }
+
+// reported says whether metric i is in option k's results.
+func (in *RunInfo) reported(k, i int) bool {
+	return i != mDCFValue || k >= len(in.NoDCF) || !in.NoDCF[k]
 }
 
 // share is one worker's sums and sketches.
@@ -235,6 +246,7 @@ func newAggregate(opts []Option, s Settings, first, end int) *aggregate {
 			segs = append(segs, seg.Name)
 		}
 		info.Segments = append(info.Segments, segs)
+		info.NoDCF = append(info.NoDCF, !hasDCF(&o.Model))
 	}
 	a := &aggregate{info: info, first: first, end: end}
 	a.metrics = make([][numMetrics][]float64, len(opts))
@@ -333,7 +345,9 @@ func (a *aggregate) results() *results.Results {
 		ro := results.Option{Name: name, Description: in.Descs[k],
 			Metrics: map[string]results.Summary{}, Series: map[string][]results.Point{}}
 		for i, name := range MetricNames {
-			ro.Metrics[name] = summarize(a.metrics[k][i])
+			if in.reported(k, i) {
+				ro.Metrics[name] = summarize(a.metrics[k][i])
+			}
 		}
 		for i, seg := range in.Segments[k] {
 			if i < len(a.segCLV[k]) {
@@ -359,7 +373,9 @@ func (a *aggregate) results() *results.Results {
 		if k > 0 {
 			ro.VsBaseline = map[string]results.Diff{}
 			for i, name := range MetricNames {
-				ro.VsBaseline[name] = pairedDiff(a.metrics[k][i], a.metrics[0][i], results.HigherIsBetter(name))
+				if in.reported(k, i) && in.reported(0, i) {
+					ro.VsBaseline[name] = pairedDiff(a.metrics[k][i], a.metrics[0][i], results.HigherIsBetter(name))
+				}
 			}
 		}
 		r.Options = append(r.Options, ro)
@@ -478,6 +494,10 @@ func runExpected(ctx context.Context, opts []Option, s Settings) (*results.Resul
 		series[i] = make([]float64, h+1)
 	}
 	var base [numMetrics]float64
+	in := RunInfo{}
+	for _, o := range opts {
+		in.NoDCF = append(in.NoDCF, !hasDCF(&o.Model))
+	}
 	for k, o := range opts {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -488,6 +508,9 @@ func runExpected(ctx context.Context, opts []Option, s Settings) (*results.Resul
 		ro := results.Option{Name: o.Name, Description: o.Description,
 			Metrics: map[string]results.Summary{}, Series: map[string][]results.Point{}}
 		for i, name := range MetricNames {
+			if !in.reported(k, i) {
+				continue
+			}
 			v := metrics[i]
 			ro.Metrics[name] = results.Summary{Mean: v, P5: v, P25: v, P50: v, P75: v, P95: v}
 		}
@@ -508,6 +531,9 @@ func runExpected(ctx context.Context, opts []Option, s Settings) (*results.Resul
 		} else {
 			ro.VsBaseline = map[string]results.Diff{}
 			for i, name := range MetricNames {
+				if !in.reported(k, i) || !in.reported(0, i) {
+					continue
+				}
 				d := metrics[i] - base[i]
 				up := results.HigherIsBetter(name)
 				diff := results.Diff{MeanDiff: d, CI95: [2]float64{d, d}, HigherIsBetter: up}

@@ -11,6 +11,8 @@ type econ struct {
 	upsellOnTop         bool    // CUC also on upsell in segments a CS team serves
 	referralCAC         float64 // share of CAC a referred logo costs
 	discount            float64 // annual
+	opexRatio, opex     float64 // operating cost: share of revenue, and a month's amount
+	tax                 float64 // on a month's positive profit
 	val                 *Valuation
 	base, perNRR        float64 // ARR multiple
 	perGrowth           float64
@@ -27,7 +29,8 @@ func drawEconomics(m *Model, d *drawer) econ {
 		cec: d.draw(e.ExpansionCostRatio), cuc: d.draw(e.UpsellCostRatio), discount: d.draw(e.DiscountRate),
 		upsellOnTop: e.UpsellCostOnTop,
 		referralCAC: d.draw(e.ReferralCACFactor),
-		val:         v, base: d.draw(v.Base), perNRR: d.draw(v.PerNRRPoint), perGrowth: d.draw(v.PerGrowthPoint),
+		opexRatio:   d.draw(e.OperatingCostRatio), opex: d.draw(e.OperatingCostMonthly), tax: d.draw(e.TaxRate),
+		val: v, base: d.draw(v.Base), perNRR: d.draw(v.PerNRRPoint), perGrowth: d.draw(v.PerGrowthPoint),
 		terminalGrowth: d.draw(v.TerminalGrowth), exitMultiple: d.draw(v.ExitMultiple),
 	}
 }
@@ -39,8 +42,10 @@ func drawEconomics(m *Model, d *drawer) econ {
 //	acquisition   = CAC ratio × new ARR, or CAC per logo × new logos
 //	expansion     = CEC × ARR added by price increases + CUC × ARR added by upsell
 //	contribution  = gross profit − acquisition − expansion cost
-//	cash flow     = contribution, accumulated
+//	free cash flow = contribution − operating cost − tax on positive profit
+//	cash flow     = free cash flow, accumulated
 //
+// All on an accrual basis: revenue in the month it is earned.
 // The retention cost ratio is (CS team cost + cost to serve) / revenue over
 // the horizon.
 func (w *worker) summariseFinance(series *[numSeries][]float64, metrics *[numMetrics]float64) {
@@ -63,11 +68,13 @@ func (w *worker) summariseFinance(series *[numSeries][]float64, metrics *[numMet
 		}
 		exp := 12 * (e.cec*price + e.cuc*upsell)
 		c := gp - acq - exp
-		cash += c
+		fcf := e.freeCashFlow(c, revenue)
+		cash += fcf
 		series[sGrossProfit][mo] = gp
 		series[sAcquisitionCost][mo] = acq
 		series[sExpansionCost][mo] = exp
 		series[sContribution][mo] = c
+		series[sFreeCashFlow][mo] = fcf
 		series[sCashFlowCum][mo] = cash
 		gross += gp
 		acquisition += acq
@@ -82,6 +89,12 @@ func (w *worker) summariseFinance(series *[numSeries][]float64, metrics *[numMet
 	}
 	w.clv(series, metrics)
 	metrics[mValuation] = w.valuation(series, metrics)
+	switch {
+	case e.val.Method == DCF:
+		metrics[mDCFValue] = metrics[mValuation]
+	case e.val.DCFBeside:
+		metrics[mDCFValue] = w.dcf(series)
+	}
 
 	// Second-order revenue on its own: the ARR at the horizon of referred
 	// logos and champion moves, and their share of the valuation (by their
@@ -94,6 +107,14 @@ func (w *worker) summariseFinance(series *[numSeries][]float64, metrics *[numMet
 	if arr := series[sARR][h]; arr > 0 {
 		metrics[mSecondOrderValuation] = metrics[mValuation] * 12 * so / arr
 	}
+}
+
+// freeCashFlow is a month's contribution less operating cost (a share of
+// revenue and an amount) and less tax on what remains when it is positive:
+// a month's loss pays no tax and carries nothing forward.
+func (e *econ) freeCashFlow(contribution, revenue float64) float64 {
+	pre := contribution - e.opexRatio*revenue - e.opex
+	return pre - e.tax*max(pre, 0)
 }
 
 // TextbookCLV is the steady-state CLV of an account of s by the textbook
@@ -267,10 +288,7 @@ func (r *segRun) tailFactor(discount float64, horizon int) float64 {
 // never below min. NRR is the last 12 months'; growth is ARR's over the
 // last 12 months (annualised over the horizon when it is shorter).
 //
-// DCF: the monthly contributions discounted at the monthly rate equivalent
-// to the annual discount rate, plus a terminal value at the horizon,
-// discounted too: Gordon growth, the last month's contribution × 12 ×
-// (1 + g) / (r − g); or an exit multiple of ARR.
+// DCF: see dcf.
 //
 // Customer-based: the residual value of the accounts at the horizon (their
 // margins over their expected remaining lifetimes, see clv) plus, when
@@ -285,17 +303,7 @@ func (w *worker) valuation(series *[numSeries][]float64, metrics *[numMetrics]fl
 	case ARRMultiple:
 		return arrMultiple(e, annualNRR(metrics[mNRR], h), arrGrowth(series[sARR], h)) * arr
 	case DCF:
-		monthly := math.Pow(1+e.discount, 1.0/12) - 1
-		pv, f := 0.0, 1.0
-		for mo := 1; mo <= h; mo++ {
-			f /= 1 + monthly
-			pv += series[sContribution][mo] * f
-		}
-		tv := e.exitMultiple * arr
-		if e.val.Terminal == Gordon {
-			tv = 12 * series[sContribution][h] * (1 + e.terminalGrowth) / (e.discount - e.terminalGrowth)
-		}
-		return pv + tv*f
+		return w.dcf(series)
 	case CustomerBased:
 		v := w.bookValue
 		if e.val.FutureCohorts {
@@ -304,6 +312,33 @@ func (w *worker) valuation(series *[numSeries][]float64, metrics *[numMetrics]fl
 		return v
 	}
 	return 0
+}
+
+// dcf values the business at the horizon, as every method does, by its
+// free cash flows: each month's, carried to the horizon at the monthly rate
+// equivalent to the annual discount rate (the value of the cash the
+// business has made by then), plus the terminal value at the horizon: Gordon
+// growth on the last month's free cash flow, 12 × FCF × (1 + g) / (r − g),
+// or an exit multiple of ARR. Today's value is this discounted by
+// (1 + r)^(horizon / 12). A trial whose rate is not above the growth (a
+// break-even search may move it there) has no Gordon value; its terminal
+// value is then 0.
+func (w *worker) dcf(series *[numSeries][]float64) float64 {
+	e := &w.econ
+	h := w.b.h
+	monthly := math.Pow(1+e.discount, 1.0/12) - 1
+	fv := 0.0
+	for mo := 1; mo <= h; mo++ {
+		fv = fv*(1+monthly) + series[sFreeCashFlow][mo]
+	}
+	tv := e.exitMultiple * series[sARR][h]
+	if e.val.Terminal == Gordon {
+		tv = 0
+		if e.discount > e.terminalGrowth {
+			tv = 12 * series[sFreeCashFlow][h] * (1 + e.terminalGrowth) / (e.discount - e.terminalGrowth)
+		}
+	}
+	return fv + tv
 }
 
 // futureCohorts is the value at the horizon of new logos after it.

@@ -15,9 +15,11 @@ func flatBook(h int) Model {
 	return simpleModel(1, 120000, 12, Churn{Rate: fixed(0), RateMonths: 12}, Movement{Probability: fixed(0)}, h)
 }
 
-// DCF of a flat cash flow: each month's contribution C = 10,000 × 80 %
-// discounted at the monthly rate i = 1.1^(1/12) − 1 gives C(1 − (1+i)^−n)/i;
-// the Gordon terminal value 12·C·(1+g)/(r − g) is discounted by (1+r)^(n/12).
+// DCF of a flat cash flow, at the horizon: each month's contribution C =
+// 10,000 × 80 % carried to month n at the monthly rate i = 1.1^(1/12) − 1
+// gives C((1+i)^n − 1)/i; the Gordon terminal value at the horizon is
+// 12·C·(1+g)/(r − g). Today's value is that over (1+r)^(n/12), the
+// textbook annuity C(1 − (1+i)^−n)/i plus the discounted terminal value.
 func TestDCFOfFlatCashFlow(t *testing.T) {
 	const n, r, g = 36, 0.10, 0.03
 	m := flatBook(n)
@@ -27,14 +29,51 @@ func TestDCFOfFlatCashFlow(t *testing.T) {
 	res := run(t, m, Settings{Mode: Expected}).Options[0].Metrics
 	c := 10000 * 0.8
 	i := math.Pow(1+r, 1.0/12) - 1
+	grow := math.Pow(1+r, n/12.0)
 	pv := c * (1 - math.Pow(1+i, -n)) / i
-	tv := 12 * c * (1 + g) / (r - g) / math.Pow(1+r, n/12.0)
-	within(t, "DCF valuation", res["valuation"].Mean, pv+tv, 0.01)
+	tv := 12 * c * (1 + g) / (r - g)
+	within(t, "DCF valuation at the horizon", res["valuation"].Mean, c*(math.Pow(1+i, n)-1)/i+tv, 0.01)
+	within(t, "DCF valuation today", res["valuation"].Mean/grow, pv+tv/grow, 0.01)
+	within(t, "dcf_value", res["dcf_value"].Mean, res["valuation"].Mean, 0)
 	within(t, "contribution", res["contribution_total"].Mean, n*c, 0.01)
 
 	m.Valuation.Terminal, m.Valuation.ExitMultiple = ExitMultiple, fixed(5)
 	res = run(t, m, Settings{Mode: Expected}).Options[0].Metrics
-	within(t, "DCF with exit multiple", res["valuation"].Mean, pv+5*120000/math.Pow(1+r, n/12.0), 0.01)
+	within(t, "DCF with exit multiple", res["valuation"].Mean/grow, pv+5*120000/grow, 0.01)
+}
+
+// Free cash flow takes operating cost (25 % of revenue and 500 a month) and
+// 21 % tax on positive profit from contribution: 10,000 × (0.8 − 0.25) −
+// 500 = 5,000 before tax, 3,950 after. DCF values that, and an ARR-multiple
+// scenario gets the same DCF value beside its multiple; a month with a loss
+// pays no tax.
+func TestFreeCashFlowAndDCFBeside(t *testing.T) {
+	const n, r, g = 24, 0.10, 0.03
+	m := flatBook(n)
+	m.Economics = Economics{GrossMarginExCS: fixed(0.8), CostToServe: fixed(0), CAC: fixed(0),
+		ExpansionCostRatio: fixed(0), UpsellCostRatio: fixed(0), DiscountRate: fixed(r),
+		OperatingCostRatio: fixed(0.25), OperatingCostMonthly: fixed(500), TaxRate: fixed(0.21)}
+	m.Valuation = Valuation{Method: ARRMultiple, Base: fixed(6), PerNRRPoint: fixed(0), PerGrowthPoint: fixed(0),
+		MinMultiple: 1, Terminal: Gordon, TerminalGrowth: fixed(g), DCFBeside: true}
+	res := run(t, m, Settings{Mode: Expected}).Options[0]
+	fcf := (10000*(0.8-0.25) - 500) * (1 - 0.21)
+	for _, p := range res.Series[results.SeriesFreeCashFlow] {
+		within(t, "free cash flow", p.Mean, fcf, 1e-9)
+	}
+	within(t, "cumulative free cash flow", res.Series[results.SeriesCashFlowCum][n-1].Mean, n*fcf, 1e-6)
+	i := math.Pow(1+r, 1.0/12) - 1
+	want := fcf*(math.Pow(1+i, n)-1)/i + 12*fcf*(1+g)/(r-g)
+	within(t, "DCF beside the multiple", res.Metrics["dcf_value"].Mean, want, 0.01)
+	within(t, "the multiple still sees ARR alone", res.Metrics["valuation"].Mean, 6*120000, 1e-6)
+
+	m.Economics.OperatingCostMonthly = fixed(10000) // a loss every month
+	res = run(t, m, Settings{Mode: Expected}).Options[0]
+	within(t, "a loss pays no tax", res.Series[results.SeriesFreeCashFlow][0].Mean, 10000*(0.8-0.25)-10000, 1e-9)
+
+	m.Valuation.DCFBeside = false
+	if _, ok := run(t, m, Settings{Mode: Expected}).Options[0].Metrics["dcf_value"]; ok {
+		t.Error("dcf_value reported for a scenario that asks for no DCF")
+	}
 }
 
 // ARR multiple arithmetic: base 6 at NRR 100 % and growth 20 %, +0.25 per
@@ -460,4 +499,19 @@ func TestTextbookCLV(t *testing.T) {
 	within(t, "monthly churn", TextbookCLV(&seg, &e), 12000*0.75/(1-math.Pow(0.98, 12)), 1e-9)
 	seg.Churn = Churn{SBG: &SBG{Alpha: fixed(1), Beta: fixed(3)}}
 	within(t, "sBG, a new account's churn", TextbookCLV(&seg, &e), 12000*0.75/0.25, 1e-9)
+}
+
+// Free cash flow and the DCF value are linear in the book's revenue while
+// profit stays positive, so the Monte Carlo mean of a churning, upselling
+// book's DCF value agrees with the expected path within 3 standard errors.
+func TestDCFValueMonteCarloAgreesWithExpected(t *testing.T) {
+	m := simpleModel(200, 36000, 12, Churn{Rate: fixed(0.15), RateMonths: 12},
+		Movement{Cadence: AtRenewal, Probability: fixed(0.3), Size: dist.Const(0.1)}, 36)
+	m.Economics = Economics{GrossMarginExCS: fixed(0.8), CostToServe: fixed(0.05), CAC: fixed(0),
+		ExpansionCostRatio: fixed(0), UpsellCostRatio: fixed(0.28), DiscountRate: fixed(0.1),
+		OperatingCostRatio: fixed(0.3), OperatingCostMonthly: fixed(20000), TaxRate: fixed(0.21)}
+	m.Valuation = Valuation{Method: DCF, Terminal: Gordon, TerminalGrowth: fixed(0.03)}
+	want := run(t, m, Settings{Mode: Expected}).Options[0].Metrics["dcf_value"].Mean
+	mc := run(t, m, Settings{Trials: 2000, Seed: 7}).Options[0].Metrics["dcf_value"]
+	within(t, "Monte Carlo DCF value", mc.Mean, want, 3*mc.SE)
 }

@@ -474,6 +474,11 @@ type Economics struct {
 	// only on upsell in segments no CS team serves.
 	UpsellCostOnTop bool
 	DiscountRate    Assumption // annual
+	// Free cash flow = contribution − operating cost − tax: operating cost
+	// (G&A, R&D: what contribution leaves out) as a share of revenue plus
+	// an amount a month, and tax at TaxRate on a month's positive profit.
+	OperatingCostRatio, OperatingCostMonthly Assumption
+	TaxRate                                  Assumption
 }
 
 // ValuationMethod names how the business is valued at the horizon.
@@ -513,6 +518,11 @@ type Valuation struct {
 	ExitMultiple   Assumption
 	// Customer based: value of future cohorts included.
 	FutureCohorts bool
+	// DCFBeside values the business by DCF too when the method is another
+	// (the dcf_value metric), so a report can show what a method that does
+	// not see cost leaves out. The DCF inputs must then give a value in
+	// every trial (a Gordon terminal needs the rate above the growth).
+	DCFBeside bool
 }
 
 // SecondOrder are referral and champion effects.

@@ -33,6 +33,7 @@ const (
 	sAcquisitionCost
 	sExpansionCost
 	sContribution
+	sFreeCashFlow
 	sCashFlowCum
 	numSeries
 )
@@ -44,7 +45,7 @@ var SeriesNames = [numSeries]string{results.SeriesMRR, results.SeriesARR, result
 	results.SeriesNRR, results.SeriesGRR, results.SeriesHoursNeeded, results.SeriesHoursAvailable, results.SeriesUtilisation,
 	results.SeriesCoverage, results.SeriesCoverageBelow50, results.SeriesCSMs, results.SeriesAccountsPerCSM, results.SeriesCSCost,
 	results.SeriesGrossProfit, results.SeriesAcquisitionCost, results.SeriesExpansionCost, results.SeriesContribution,
-	results.SeriesCashFlowCum}
+	results.SeriesFreeCashFlow, results.SeriesCashFlowCum}
 
 const (
 	mARREnd = iota
@@ -60,6 +61,7 @@ const (
 	mRetentionCostRatio
 	mCLV
 	mValuation
+	mDCFValue
 	mSecondOrderARR
 	mSecondOrderValuation
 	numMetrics
@@ -69,7 +71,7 @@ const (
 // catalogue, results.Metrics), in the order of the m constants above.
 var MetricNames = [numMetrics]string{results.ARREnd, results.RevenueTotal, results.NRR12m, results.GRR12m, results.LogosEnd,
 	results.CSCostTotal, results.CoverageMean, results.GrossProfitTotal, results.AcquisitionCostTotal,
-	results.ContributionTotal, results.RetentionCostRatio, results.CLV, results.Valuation,
+	results.ContributionTotal, results.RetentionCostRatio, results.CLV, results.Valuation, results.DCFValue,
 	results.SecondOrderARR, results.SecondOrderValuation}
 
 // event is a change of one account's MRR in a month.
