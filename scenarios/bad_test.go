@@ -182,6 +182,8 @@ var badCases = []struct{ name, why string }{
 	{"acv-lognormal-mean-overflows", "a lognormal ACV whose 99.9th percentile is modest but whose mean overflows"},
 	{"per-month-lognormal-huge", "new logos a month drawn from a lognormal reaching far past 1e9"},
 	{"book-arr-too-large", "an opening book of 10,000,000 accounts at $1B, an expected ARR of 1e16"},
+	{"upsell-compounds", "an upsell of 50% every month at 100% for 240 months: the run ended json: unsupported value: +Inf"},
+	{"price-increase-compounds", "a price increase of 100% every month for 240 months, compounding past any company's ARR"},
 }
 
 // slowLoad is far more than a bad file should take even under -race; a

@@ -85,6 +85,9 @@ func (b *builder) model() sim.Model {
 		b.checkARR(&m)
 		b.checkWork(&m)
 	}
+	if len(b.d.errs) == 0 {
+		b.checkGrowth(&m)
+	}
 	return m
 }
 

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -104,20 +105,27 @@ func TrialWork(m *sim.Model) float64 {
 // on an amount of money, which no company's book reaches.
 const MaxBookARR = 1e15
 
+// openingARR is the expected ARR of segment s's opening book: its
+// accounts file's, or its count at the ACV's mean.
+func openingARR(s *sim.Segment) float64 {
+	arr := 0.0
+	if len(s.Accounts) > 0 {
+		for _, a := range s.Accounts {
+			arr += 12 * a.MRR
+		}
+	} else if s.ACV != nil {
+		arr = float64(s.Count) * s.ACV.Mean()
+	}
+	return arr
+}
+
 // checkARR reports an opening book whose expected ARR passes MaxBookARR,
 // at the segment that holds most of it.
 func (b *builder) checkARR(m *sim.Model) {
 	total, most, at := 0.0, -1.0, 0
 	for i := range m.Segments {
 		s := &m.Segments[i]
-		arr := 0.0
-		if len(s.Accounts) > 0 {
-			for _, a := range s.Accounts {
-				arr += 12 * a.MRR
-			}
-		} else if s.ACV != nil {
-			arr = float64(s.Count) * s.ACV.Mean()
-		}
+		arr := openingARR(s)
 		total += arr
 		if arr > most {
 			most, at = arr, i
@@ -133,6 +141,108 @@ func (b *builder) checkARR(m *sim.Model) {
 	}
 	b.errorf(path, "the opening book's expected ARR is %s (segment %s: %s), above %s, more than any company's; check the acv and the accounts (an amount in cents, or a count in the wrong field?)",
 		sci(total), s.Name, what, sci(MaxBookARR))
+}
+
+// accountGrowth is how far one account's MRR may compound over a horizon
+// of h months, as natural logarithms: upsell at every opportunity, taken
+// with its probability at the workQuantile (times the highest multiplier
+// the coverage response gives, at most 1) and moving MRR by its size's
+// mean, and price increases at their workQuantile at every price change.
+// Contraction and churn are ignored: an upper estimate. It also returns
+// what it read, for the message.
+type accountGrowth struct {
+	upsell, price float64 // log of each factor over the horizon
+	p, size, inc  float64 // upsell probability and size, price increase
+	ups, changes  int     // upsell opportunities and price changes
+	every         int     // months between price changes
+}
+
+func growthOf(s *sim.Segment, resp *sim.Response, h int) accountGrowth {
+	var g accountGrowth
+	term := max(1, s.TermMonths)
+	if s.Upsell.Active() {
+		mult := 1.0
+		if len(resp.Upsell.Y) > 0 {
+			mult = slices.Max(resp.Upsell.Y)
+		}
+		for _, u := range resp.Uncertain {
+			if u.Curve == sim.UpsellResponse {
+				mult = math.Max(mult, high(u.Y.Dist))
+			}
+		}
+		g.p = math.Min(1, high(s.Upsell.Probability.Dist)*mult)
+		g.size = math.Max(0, s.Upsell.Size.Mean())
+		every := s.Upsell.Cadence.Months()
+		if every == 0 {
+			every = term
+		}
+		g.ups = h / every
+		g.upsell = float64(g.ups) * math.Log1p(g.p*g.size)
+	}
+	if d := s.PriceIncrease.Dist; d != nil {
+		g.inc = high(d)
+		g.every = s.PriceEveryMonths
+		if g.every == 0 {
+			g.every = (12 + term - 1) / term * term
+		}
+		g.changes = h / g.every
+		g.price = float64(g.changes) * math.Log1p(g.inc)
+	}
+	return g
+}
+
+// checkGrowth reports a segment whose book, compounded by upsell and
+// price increases over the horizon, would pass MaxBookARR: its opening
+// ARR and its new logos' (at the acquisition ACV's mean), each account
+// grown by accountGrowth. Past the bound a trial's revenue overflows.
+func (b *builder) checkGrowth(m *sim.Model) {
+	for i := range m.Segments {
+		s := &m.Segments[i]
+		arr := openingARR(s)
+		acv := s.ACV
+		if s.Acquisition.ACV != nil {
+			acv = s.Acquisition.ACV
+		}
+		if acv != nil {
+			arr += growth(s, &m.SecondOrder, m.Horizon).newTotal * math.Max(0, acv.Mean())
+		}
+		g := growthOf(s, &m.Response, m.Horizon)
+		grown := math.Log(arr) + g.upsell + g.price
+		if !(arr > 0) || !(grown > math.Log(MaxBookARR)) {
+			continue
+		}
+		frac := kinds["frac"].format
+		var how []string
+		if g.upsell > 0 {
+			how = append(how, fmt.Sprintf("an upsell of %s of MRR at each of %d %s opportunities, taken with probability %s", frac(g.size), g.ups, s.Upsell.Cadence, frac(g.p)))
+		}
+		if g.price > 0 {
+			how = append(how, fmt.Sprintf("a price increase of %s %s, %d times", frac(g.inc), everyMonths(g.every), g.changes))
+		}
+		path, lower := fmt.Sprintf("segments[%d].upsell", i), "upsell.probability or upsell.size"
+		if g.price > g.upsell {
+			path, lower = fmt.Sprintf("segments[%d].price_increase", i), "price_increase (or make it less often with price_increase_months)"
+		}
+		b.errorf(path, "an account's MRR would grow about %s-fold over %d months (%s, compounding; probabilities and increases at their 99.9th percentile), taking segment %s's ARR to about %s, above %s, more than any company's; lower %s, or horizon_months",
+			sciLog(g.upsell+g.price), m.Horizon, strings.Join(how, ", and "), s.Name, sciLog(grown), sci(MaxBookARR), lower)
+	}
+}
+
+// everyMonths says how often something happens every n months.
+func everyMonths(n int) string {
+	if n == 1 {
+		return "every month"
+	}
+	return fmt.Sprintf("every %d months", n)
+}
+
+// sciLog writes e^lg as sci does, even past the largest float64.
+func sciLog(lg float64) string {
+	if v := math.Exp(lg); v < 1e300 {
+		return sci(v)
+	}
+	e := math.Floor(lg / math.Ln10)
+	return strconv.FormatFloat(math.Pow(10, lg/math.Ln10-e), 'f', 2, 64) + "e" + strconv.Itoa(int(e))
 }
 
 // checkWork reports a segment whose new logos, or a trial whose
