@@ -73,6 +73,7 @@ func chartSpecs(r *results.Results) []chartSpec {
 	}
 	add(arrFanChart(r))
 	add(comparisonChart(r))
+	add(paybackChart(r))
 	for _, m := range chartMetrics(r) {
 		if diffMetrics[m.Key] {
 			add(diffChart(r, m))

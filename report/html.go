@@ -31,6 +31,14 @@ func HTML(w io.Writer, r *results.Results, charts []Chart) error {
 		}
 		sens = &htmlSensitivity{d.Sensitivity, fig}
 	}
+	var pb *htmlPayback
+	if d.Payback != nil {
+		fig, err := sectionFigure(d.Payback.Figure)
+		if err != nil {
+			return err
+		}
+		pb = &htmlPayback{d.Payback, fig}
+	}
 	var be *htmlBreakeven
 	if d.Breakeven != nil {
 		fig, err := sectionFigure(d.Breakeven.Figure)
@@ -45,9 +53,10 @@ func HTML(w io.Writer, r *results.Results, charts []Chart) error {
 		Figures         []htmlFigure
 		HTMLSensitivity *htmlSensitivity
 		HTMLBreakeven   *htmlBreakeven
+		HTMLPayback     *htmlPayback
 		Style           template.CSS
 		MeanCINote      string
-	}{d, figs, sens, be, template.CSS(htmlStyle), nbsp.Replace(meanCINote)})
+	}{d, figs, sens, be, pb, template.CSS(htmlStyle), nbsp.Replace(meanCINote)})
 }
 
 // newHTMLFigure is a chart as the page shows it: its SVG inline.
@@ -79,6 +88,12 @@ type htmlSensitivity struct {
 	HTMLFigure *htmlFigure
 }
 
+// htmlPayback is the payback section with its chart inline.
+type htmlPayback struct {
+	*paybackSection
+	HTMLFigure *htmlFigure
+}
+
 // htmlBreakeven is the break-even section with its chart inline.
 type htmlBreakeven struct {
 	*breakevenSection
@@ -100,6 +115,13 @@ func keepPercents(d *document) {
 	if s := d.Sensitivity; s != nil {
 		strs = append(strs, &s.Pre, &s.Post, &s.Note)
 		tables = append(tables, &s.Table)
+	}
+	if p := d.Payback; p != nil {
+		strs = append(strs, &p.Note)
+		for i := range p.Sentences {
+			strs = append(strs, &p.Sentences[i].Post)
+		}
+		tables = append(tables, &p.Years)
 	}
 	if b := d.Breakeven; b != nil {
 		strs = append(strs, &b.Lead, &b.ListIntro, &b.Note)
@@ -243,6 +265,23 @@ var htmlTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 {{template "table" .}}
 {{- end}}
 </section>
+{{- with .HTMLPayback}}
+
+<section id="payback">
+<h2>When it pays back</h2>
+<ul>
+{{- range .Sentences}}
+<li><strong>{{.Option}}</strong>{{.Post}}</li>
+{{- end}}
+</ul>
+{{- with .HTMLFigure}}
+{{template "figure" .}}
+{{- end}}
+<p class="note">{{.Note}}</p>
+<h3>Difference from the baseline by year</h3>
+{{template "table" .Years}}
+</section>
+{{- end}}
 {{- with .HTMLBreakeven}}
 
 <section id="breakeven">

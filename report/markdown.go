@@ -32,6 +32,7 @@ type document struct {
 
 	Sensitivity *sensitivitySection // nil when the results carry none
 	Breakeven   *breakevenSection   // nil when the results carry none
+	Payback     *paybackSection     // nil without options
 
 	Options []optionInfo
 
@@ -102,9 +103,13 @@ var kindLabels = map[string]string{
 // chart in the sensitivity section, the break-even chart in its own).
 func buildDocument(r *results.Results, charts []Chart) document {
 	d := document{Title: r.Scenario, Question: r.Question, Facts: runFacts(r)}
-	var tornado, breakeven *Chart
+	var tornado, breakeven, payback *Chart
 	d.Charts, tornado = splitChart(charts, "tornado")
 	d.Charts, breakeven = splitChart(d.Charts, "breakeven")
+	d.Charts, payback = splitChart(d.Charts, "payback")
+	if len(r.Options) > 1 {
+		d.Payback = buildPayback(r, payback)
+	}
 	if r.Sensitivity != nil {
 		d.Sensitivity = buildSensitivity(r.Sensitivity, metricPhrase(metricQuantity(r.Sensitivity.Metric), r), tornado)
 	}
@@ -189,7 +194,7 @@ func (d *document) addAnswer(r *results.Results, metrics []quantity) {
 		anyMean = anyMean || c.intervalKind == meanCI95
 		anyTrial = anyTrial || c.intervalKind == perTrial90
 		a := optionAnswer(r, o, primary, phrase, c)
-		a.Post += costSentence(r, o) + valuationSentence(r, o)
+		a.Post += costSentence(r, o) + paybackSentence(r, o) + valuationSentence(r, o)
 		d.Answers = append(d.Answers, a)
 	}
 	d.AnswerNotes = answerNotes(mc, anyMean, anyTrial)
@@ -741,6 +746,10 @@ func Markdown(w io.Writer, r *results.Results, charts []Chart) error {
 	}
 	fmt.Fprintf(b, "%s\n\n", d.Facts)
 	mdAnswer(b, &d)
+	if d.Payback != nil {
+		fmt.Fprintf(b, "## When it pays back\n\n")
+		mdPayback(b, d.Payback, "charts/")
+	}
 	if d.Breakeven != nil {
 		fmt.Fprintf(b, "## What would have to be true\n\n")
 		mdBreakeven(b, d.Breakeven, "charts/")

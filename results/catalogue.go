@@ -59,6 +59,9 @@ const (
 	DCFValue             = "dcf_value"
 	SecondOrderARR       = "second_order_arr"
 	SecondOrderValuation = "second_order_valuation"
+	// PaybackMonth is the per-trial payback month of an option in a
+	// shard's part; results.json holds its summary as an option's payback.
+	PaybackMonth = "payback_month"
 	// CLVPrefix starts the key of a segment's CLV: "clv_" + segment name.
 	CLVPrefix = "clv_"
 )
@@ -102,30 +105,31 @@ var Metrics = []Quantity{
 
 // Series keys.
 const (
-	SeriesMRR             = "mrr"
-	SeriesARR             = "arr"
-	SeriesLogos           = "logos"
-	SeriesRevenueCum      = "revenue_cum"
-	SeriesNewMRR          = "new_mrr"
-	SeriesExpansionMRR    = "expansion_mrr"
-	SeriesContractionMRR  = "contraction_mrr"
-	SeriesChurnedMRR      = "churned_mrr"
-	SeriesNRR             = "nrr"
-	SeriesGRR             = "grr"
-	SeriesHoursNeeded     = "hours_needed"
-	SeriesHoursAvailable  = "hours_available"
-	SeriesUtilisation     = "utilisation"
-	SeriesCoverage        = "coverage"
-	SeriesCoverageBelow50 = "coverage_below_50"
-	SeriesCSMs            = "csms"
-	SeriesAccountsPerCSM  = "accounts_per_csm"
-	SeriesCSCost          = "cs_cost"
-	SeriesGrossProfit     = "gross_profit"
-	SeriesAcquisitionCost = "acquisition_cost"
-	SeriesExpansionCost   = "expansion_cost"
-	SeriesContribution    = "contribution"
-	SeriesFreeCashFlow    = "free_cash_flow"
-	SeriesCashFlowCum     = "cash_flow_cum"
+	SeriesMRR                = "mrr"
+	SeriesARR                = "arr"
+	SeriesLogos              = "logos"
+	SeriesRevenueCum         = "revenue_cum"
+	SeriesNewMRR             = "new_mrr"
+	SeriesExpansionMRR       = "expansion_mrr"
+	SeriesContractionMRR     = "contraction_mrr"
+	SeriesChurnedMRR         = "churned_mrr"
+	SeriesNRR                = "nrr"
+	SeriesGRR                = "grr"
+	SeriesHoursNeeded        = "hours_needed"
+	SeriesHoursAvailable     = "hours_available"
+	SeriesUtilisation        = "utilisation"
+	SeriesCoverage           = "coverage"
+	SeriesCoverageBelow50    = "coverage_below_50"
+	SeriesCSMs               = "csms"
+	SeriesAccountsPerCSM     = "accounts_per_csm"
+	SeriesCSCost             = "cs_cost"
+	SeriesGrossProfit        = "gross_profit"
+	SeriesAcquisitionCost    = "acquisition_cost"
+	SeriesExpansionCost      = "expansion_cost"
+	SeriesContribution       = "contribution"
+	SeriesFreeCashFlow       = "free_cash_flow"
+	SeriesCashFlowCum        = "cash_flow_cum"
+	SeriesGrossProfitCumDiff = "gross_profit_cum_diff"
 )
 
 // Series are the monthly series, in the order every document shows them.
@@ -148,6 +152,7 @@ var Series = []Quantity{
 	{Key: SeriesContribution, Label: "Contribution", Unit: Money, HigherIsBetter: true, Noun: "Contribution", Short: "Contribution", Title: "Contribution", Description: "gross profit less acquisition and expansion cost"},
 	{Key: SeriesFreeCashFlow, Label: "Free cash flow (accrual)", Unit: Money, HigherIsBetter: true, Noun: "Free cash flow", Short: "Free cash flow", Title: "Free cash flow", Description: "contribution less operating cost and tax, revenue counted when earned"},
 	{Key: SeriesCashFlowCum, Label: "Cumulative free cash flow (accrual)", Unit: Money, HigherIsBetter: true, Noun: "Cumulative free cash flow", Short: "Cumulative free cash flow", Title: "Cumulative free cash flow", Description: "free cash flow from month 1 to the month, revenue counted when earned"},
+	{Key: SeriesGrossProfitCumDiff, Label: "Cumulative gross profit against the baseline", Unit: Money, HigherIsBetter: true, Noun: "Cumulative gross profit against the baseline", Short: "Cumulative gross profit, option − baseline", Title: "Cumulative gross profit against the baseline", Description: "gross profit from month 1 to the month, less the baseline's in the same trial (0 for the baseline)"},
 	{Key: SeriesHoursNeeded, Label: "CSM hours needed", Unit: Number, HigherIsBetter: false, Noun: "CSM hours needed", Short: "CSM hours needed", Title: "CSM hours needed", Description: "hours the served accounts' touch models ask for"},
 	{Key: SeriesHoursAvailable, Label: "CSM hours available", Unit: Number, HigherIsBetter: true, Noun: "CSM hours available", Short: "CSM hours available", Title: "CSM hours available", Description: "productive hours of the team"},
 	{Key: SeriesUtilisation, Label: "Utilisation of CSM hours", Unit: Rate, HigherIsBetter: true, Noun: "Utilisation of CSM hours", Short: "Utilisation of CSM hours", Title: "Utilisation of CSM hours", Description: "hours used over hours available"},

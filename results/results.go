@@ -87,6 +87,23 @@ type Option struct {
 	// sim.TextbookCLV), at the inputs' means; beside the clv_SEGMENT
 	// metrics for comparison.
 	TextbookCLV map[string]float64 `json:"textbook_clv,omitempty"`
+	// Payback, options only: when the option's cumulative gross profit
+	// gets ahead of the baseline's for good.
+	Payback *Payback `json:"payback,omitempty"`
+}
+
+// Payback is when an option pays back against the baseline: its payback
+// month in a trial is the first month from which its cumulative Metric
+// (a series), less the baseline's in the same trial, stays above 0 to the
+// horizon; a trial where it is not above 0 at the horizon never pays back.
+type Payback struct {
+	Metric string `json:"metric"`
+	// ShareOfTrials is the share of trials that pay back (1 or 0 in
+	// expected mode, where the one path is the expected one).
+	ShareOfTrials float64 `json:"share_of_trials"`
+	// Month is the distribution of the payback month over the trials that
+	// pay back; absent when none does.
+	Month *Summary `json:"month,omitempty"`
 }
 
 // Summary is the distribution of a per-trial scalar over the trials.

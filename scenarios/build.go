@@ -500,16 +500,17 @@ func (b *builder) monotone(p string, c CurveSpec, dir float64, which sim.Respons
 func (b *builder) economics() sim.Economics {
 	e := b.f.Economics
 	out := sim.Economics{
-		GrossMarginExCS:      b.assume("economics.gross_margin_ex_cs", e.GrossMarginExCS),
-		CostToServe:          b.assume("economics.cost_to_serve", e.CostToServe),
-		ReferralCACFactor:    b.assume("economics.referral_cac_factor", e.ReferralCACFactor),
-		ExpansionCostRatio:   b.assume("economics.expansion_cost_ratio", e.ExpansionCostRatio),
-		UpsellCostRatio:      b.assume("economics.upsell_cost_ratio", e.UpsellCostRatio),
-		UpsellCostOnTop:      e.UpsellCost == "on_top",
-		DiscountRate:         b.assume("economics.discount_rate", e.DiscountRate),
-		OperatingCostRatio:   b.assume("economics.operating_cost.ratio", e.OperatingCost.Ratio),
-		OperatingCostMonthly: b.assume("economics.operating_cost.per_month", e.OperatingCost.PerMonth),
-		TaxRate:              b.assume("economics.tax_rate", e.TaxRate),
+		GrossMarginExCS:        b.assume("economics.gross_margin_ex_cs", e.GrossMarginExCS),
+		CostToServe:            b.assume("economics.cost_to_serve", e.CostToServe),
+		ReferralCACFactor:      b.assume("economics.referral_cac_factor", e.ReferralCACFactor),
+		ExpansionCostRatio:     b.assume("economics.expansion_cost_ratio", e.ExpansionCostRatio),
+		UpsellCostRatio:        b.assume("economics.upsell_cost_ratio", e.UpsellCostRatio),
+		UpsellCostOnTop:        e.UpsellCost == "on_top",
+		DiscountRate:           b.assume("economics.discount_rate", e.DiscountRate),
+		OperatingCostRatio:     b.assume("economics.operating_cost.ratio", e.OperatingCost.Ratio),
+		OperatingCostMonthly:   b.assume("economics.operating_cost.per_month", e.OperatingCost.PerMonth),
+		OperatingCostOfOpening: e.OperatingCost.Of != "revenue",
+		TaxRate:                b.assume("economics.tax_rate", e.TaxRate),
 	}
 	switch {
 	case e.CAC.Ratio != nil && e.CAC.PerLogo != nil:

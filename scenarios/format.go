@@ -157,8 +157,9 @@ type EconomicsSpec struct {
 
 // OpexSpec is operating cost: a share of revenue, an amount a month, or both.
 type OpexSpec struct {
-	Ratio    Param `yaml:"ratio" kind:"frac" default:"30%" doc:"Share of revenue (per trial; default 30%: R&D about 20% and G&A about 10%, as in public SaaS companies)"`
-	PerMonth Param `yaml:"per_month" kind:"money" default:"0" doc:"Amount a month (per trial)"`
+	Ratio    Param  `yaml:"ratio" kind:"frac" default:"30%" doc:"Share of revenue (per trial; default 30%: R&D about 20% and G&A about 10%, as in public SaaS companies)"`
+	Of       string `yaml:"of" default:"opening_revenue" enum:"opening_revenue,revenue" doc:"opening_revenue: the ratio of the opening book's monthly revenue, a fixed amount each month (revenue an option loses saves no operating cost); revenue: of each month's revenue"`
+	PerMonth Param  `yaml:"per_month" kind:"money" default:"0" doc:"Amount a month (per trial)"`
 }
 
 // CACSpec is acquisition cost.

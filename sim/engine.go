@@ -176,6 +176,7 @@ func simulate(ctx context.Context, opts []Option, s Settings, first, end int, pr
 func (a *aggregate) record(w *worker, k, t int, series *[numSeries][]float64, block blockSums, part *share) {
 	var metrics [numMetrics]float64
 	w.summarise(series, &metrics)
+	metrics[mPaybackMonth] = w.payback(k, series)
 	for i := range numMetrics {
 		a.metrics[k][i][t-a.first] = metrics[i]
 	}
@@ -228,7 +229,30 @@ func hasDCF(m *Model) bool { return m.Valuation.Method == DCF || m.Valuation.DCF
 
 // reported says whether metric i is in option k's results.
 func (in *RunInfo) reported(k, i int) bool {
-	return i != mDCFValue || k >= len(in.NoDCF) || !in.NoDCF[k]
+	switch i {
+	case mPaybackMonth: // in the option's payback instead
+		return false
+	case mDCFValue:
+		return k >= len(in.NoDCF) || !in.NoDCF[k]
+	}
+	return true
+}
+
+// paybackOf summarises an option's payback months over the trials: 0 is
+// never.
+func paybackOf(months []float64) *results.Payback {
+	var paid []float64
+	for _, m := range months {
+		if m > 0 {
+			paid = append(paid, m)
+		}
+	}
+	p := &results.Payback{Metric: results.SeriesGrossProfit, ShareOfTrials: float64(len(paid)) / float64(len(months))}
+	if len(paid) > 0 {
+		s := summarize(paid)
+		p.Month = &s
+	}
+	return p
 }
 
 // share is one worker's sums and sketches.
@@ -371,6 +395,7 @@ func (a *aggregate) results() *results.Results {
 			ro.Series[name] = pts
 		}
 		if k > 0 {
+			ro.Payback = paybackOf(a.metrics[k][mPaybackMonth])
 			ro.VsBaseline = map[string]results.Diff{}
 			for i, name := range MetricNames {
 				if in.reported(k, i) && in.reported(0, i) {
@@ -505,6 +530,7 @@ func runExpected(ctx context.Context, opts []Option, s Settings) (*results.Resul
 		var metrics [numMetrics]float64
 		w.expectedTrial(&o.Model, s.NetRate)
 		w.summarise(&series, &metrics)
+		metrics[mPaybackMonth] = w.payback(k, &series)
 		ro := results.Option{Name: o.Name, Description: o.Description,
 			Metrics: map[string]results.Summary{}, Series: map[string][]results.Point{}}
 		for i, name := range MetricNames {
@@ -529,6 +555,7 @@ func runExpected(ctx context.Context, opts []Option, s Settings) (*results.Resul
 		if k == 0 {
 			base = metrics
 		} else {
+			ro.Payback = paybackOf(metrics[mPaybackMonth : mPaybackMonth+1])
 			ro.VsBaseline = map[string]results.Diff{}
 			for i, name := range MetricNames {
 				if !in.reported(k, i) || !in.reported(0, i) {

@@ -12,6 +12,7 @@ type econ struct {
 	referralCAC         float64 // share of CAC a referred logo costs
 	discount            float64 // annual
 	opexRatio, opex     float64 // operating cost: share of revenue, and a month's amount
+	opexOfOpening       bool    // the share is of the opening book's revenue
 	tax                 float64 // on a month's positive profit
 	val                 *Valuation
 	base, perNRR        float64 // ARR multiple
@@ -30,7 +31,8 @@ func drawEconomics(m *Model, d *drawer) econ {
 		upsellOnTop: e.UpsellCostOnTop,
 		referralCAC: d.draw(e.ReferralCACFactor),
 		opexRatio:   d.draw(e.OperatingCostRatio), opex: d.draw(e.OperatingCostMonthly), tax: d.draw(e.TaxRate),
-		val: v, base: d.draw(v.Base), perNRR: d.draw(v.PerNRRPoint), perGrowth: d.draw(v.PerGrowthPoint),
+		opexOfOpening: e.OperatingCostOfOpening,
+		val:           v, base: d.draw(v.Base), perNRR: d.draw(v.PerNRRPoint), perGrowth: d.draw(v.PerGrowthPoint),
 		terminalGrowth: d.draw(v.TerminalGrowth), exitMultiple: d.draw(v.ExitMultiple),
 	}
 }
@@ -68,7 +70,11 @@ func (w *worker) summariseFinance(series *[numSeries][]float64, metrics *[numMet
 		}
 		exp := 12 * (e.cec*price + e.cuc*upsell)
 		c := gp - acq - exp
-		fcf := e.freeCashFlow(c, revenue)
+		base := revenue
+		if e.opexOfOpening {
+			base = series[sMRR][0]
+		}
+		fcf := e.freeCashFlow(c, base)
 		cash += fcf
 		series[sGrossProfit][mo] = gp
 		series[sAcquisitionCost][mo] = acq
@@ -109,11 +115,42 @@ func (w *worker) summariseFinance(series *[numSeries][]float64, metrics *[numMet
 	}
 }
 
+// payback compares option k's gross profit in the trial just summarised
+// with the baseline's in the same trial (k = 0 is the baseline, run first):
+// it fills the series of the cumulative difference, and returns the payback
+// month, the first month from which the cumulative difference stays above
+// 0 to the horizon, or 0 when it is not above 0 at the horizon (never). An
+// option ahead from month 1 pays back in month 1.
+func (w *worker) payback(k int, series *[numSeries][]float64) float64 {
+	h := w.b.h
+	gp, diff := series[sGrossProfit], series[sGrossProfitCumDiff]
+	if k == 0 {
+		w.baseGP = append(w.baseGP[:0], 0)
+		for mo := 1; mo <= h; mo++ {
+			w.baseGP = append(w.baseGP, w.baseGP[mo-1]+gp[mo])
+		}
+		clear(diff)
+		return 0
+	}
+	cum := 0.0
+	for mo := 1; mo <= h; mo++ {
+		cum += gp[mo]
+		diff[mo] = cum - w.baseGP[mo]
+	}
+	diff[0] = 0
+	month := 0
+	for mo := h; mo >= 1 && diff[mo] > 0; mo-- {
+		month = mo
+	}
+	return float64(month)
+}
+
 // freeCashFlow is a month's contribution less operating cost (a share of
-// revenue and an amount) and less tax on what remains when it is positive:
-// a month's loss pays no tax and carries nothing forward.
-func (e *econ) freeCashFlow(contribution, revenue float64) float64 {
-	pre := contribution - e.opexRatio*revenue - e.opex
+// base, the month's revenue or the opening book's, and an amount) and less
+// tax on what remains when it is positive: a month's loss pays no tax and
+// carries nothing forward.
+func (e *econ) freeCashFlow(contribution, base float64) float64 {
+	pre := contribution - e.opexRatio*base - e.opex
 	return pre - e.tax*max(pre, 0)
 }
 

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"testing"
 
@@ -514,4 +515,80 @@ func TestDCFValueMonteCarloAgreesWithExpected(t *testing.T) {
 	want := run(t, m, Settings{Mode: Expected}).Options[0].Metrics["dcf_value"].Mean
 	mc := run(t, m, Settings{Trials: 2000, Seed: 7}).Options[0].Metrics["dcf_value"]
 	within(t, "Monte Carlo DCF value", mc.Mean, want, 3*mc.SE)
+}
+
+// A cut saves its CS cost at once and loses gross profit later; a hire costs
+// at once and gains later. The payback month is the first month from which
+// the cumulative gross-profit difference stays above 0: for a flat book
+// whose option costs 1,000 in month 1 and gains 100 a month after, the
+// cumulative difference is −1,000 + 100 (m − 1), above 0 from month 12.
+// Checked on the expected path and, trial by trial, on the series.
+func TestPaybackMonth(t *testing.T) {
+	const h = 24
+	m := flatBook(h)
+	m.Economics = Economics{GrossMarginExCS: fixed(0.8), CostToServe: fixed(0), CAC: fixed(0),
+		ExpansionCostRatio: fixed(0), UpsellCostRatio: fixed(0), DiscountRate: fixed(0.1)}
+	better := m
+	better.Economics.GrossMarginExCS = fixed(0.81) // +100 a month
+	worse := m
+	worse.Economics.GrossMarginExCS = fixed(0.79)
+	opts := []Option{{Name: "Baseline", Model: m}, {Name: "better", Model: better}, {Name: "worse", Model: worse}}
+	for _, s := range []Settings{{Mode: Expected}, {Trials: 50, Seed: 3}} {
+		r, err := Run(context.Background(), opts, s, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, w := r.Options[1].Payback, r.Options[2].Payback
+		if b == nil || b.ShareOfTrials != 1 || b.Month == nil || b.Month.P50 != 1 {
+			t.Errorf("%v: an option ahead every month pays back in month 1 in every trial, got %+v", s.Mode, b)
+		}
+		if w == nil || w.ShareOfTrials != 0 || w.Month != nil {
+			t.Errorf("%v: an option behind every month never pays back, got %+v", s.Mode, w)
+		}
+		diff := r.Options[1].Series[results.SeriesGrossProfitCumDiff]
+		within(t, "cumulative difference at the horizon", diff[len(diff)-1].Mean, 100*h, 1e-6)
+		if r.Options[0].Payback != nil {
+			t.Error("the baseline has no payback")
+		}
+	}
+
+	// A first month that costs 1,000 more, then 100 a month ahead.
+	w := newWorker(1, h, checks{})
+	var series [numSeries][]float64
+	for i := range series {
+		series[i] = make([]float64, h+1)
+	}
+	for mo := 1; mo <= h; mo++ {
+		series[sGrossProfit][mo] = 8000
+	}
+	w.payback(0, &series)
+	series[sGrossProfit][1] = 8000 - 1000
+	for mo := 2; mo <= h; mo++ {
+		series[sGrossProfit][mo] = 8100
+	}
+	if got := w.payback(1, &series); got != 12 {
+		t.Errorf("payback month %v, want 12 (−1,000 + 100 × 11 > 0 first in month 12)", got)
+	}
+}
+
+// Operating cost of the opening revenue is a fixed amount: a book that
+// loses 5 % of its accounts a month still pays 25 % of its first month's
+// revenue in the last; of each month's revenue, it pays less as it shrinks.
+func TestOperatingCostOfOpeningRevenue(t *testing.T) {
+	const h = 12
+	m := simpleModel(100, 12000, 1, Churn{Rate: fixed(0.05), RateMonths: 1}, Movement{Probability: fixed(0)}, h)
+	m.Economics = Economics{GrossMarginExCS: fixed(0.8), CostToServe: fixed(0), CAC: fixed(0),
+		ExpansionCostRatio: fixed(0), UpsellCostRatio: fixed(0), DiscountRate: fixed(0.1),
+		OperatingCostRatio: fixed(0.25), OperatingCostMonthly: fixed(0), TaxRate: fixed(0)}
+	for _, opening := range []bool{true, false} {
+		m.Economics.OperatingCostOfOpening = opening
+		o := run(t, m, Settings{Mode: Expected}).Options[0]
+		rev0, rev := o.Series[results.SeriesMRR][0].Mean, o.Series[results.SeriesMRR][h].Mean
+		base := rev
+		if opening {
+			base = rev0
+		}
+		within(t, fmt.Sprintf("free cash flow in the last month (of opening %v)", opening),
+			o.Series[results.SeriesFreeCashFlow][h-1].Mean, 0.8*rev-0.25*base, 1e-6)
+	}
 }

@@ -477,7 +477,10 @@ type Economics struct {
 	// Free cash flow = contribution − operating cost − tax: operating cost
 	// (G&A, R&D: what contribution leaves out) as a share of revenue plus
 	// an amount a month, and tax at TaxRate on a month's positive profit.
+	// OperatingCostOfOpening takes the share of the opening book's monthly
+	// revenue, a fixed amount each month, rather than of each month's.
 	OperatingCostRatio, OperatingCostMonthly Assumption
+	OperatingCostOfOpening                   bool
 	TaxRate                                  Assumption
 }
 

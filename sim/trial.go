@@ -35,6 +35,7 @@ const (
 	sContribution
 	sFreeCashFlow
 	sCashFlowCum
+	sGrossProfitCumDiff
 	numSeries
 )
 
@@ -45,7 +46,7 @@ var SeriesNames = [numSeries]string{results.SeriesMRR, results.SeriesARR, result
 	results.SeriesNRR, results.SeriesGRR, results.SeriesHoursNeeded, results.SeriesHoursAvailable, results.SeriesUtilisation,
 	results.SeriesCoverage, results.SeriesCoverageBelow50, results.SeriesCSMs, results.SeriesAccountsPerCSM, results.SeriesCSCost,
 	results.SeriesGrossProfit, results.SeriesAcquisitionCost, results.SeriesExpansionCost, results.SeriesContribution,
-	results.SeriesFreeCashFlow, results.SeriesCashFlowCum}
+	results.SeriesFreeCashFlow, results.SeriesCashFlowCum, results.SeriesGrossProfitCumDiff}
 
 const (
 	mARREnd = iota
@@ -64,6 +65,7 @@ const (
 	mDCFValue
 	mSecondOrderARR
 	mSecondOrderValuation
+	mPaybackMonth // not a metric of its own: an option's payback against the baseline (see payback)
 	numMetrics
 )
 
@@ -72,7 +74,7 @@ const (
 var MetricNames = [numMetrics]string{results.ARREnd, results.RevenueTotal, results.NRR12m, results.GRR12m, results.LogosEnd,
 	results.CSCostTotal, results.CoverageMean, results.GrossProfitTotal, results.AcquisitionCostTotal,
 	results.ContributionTotal, results.RetentionCostRatio, results.CLV, results.Valuation, results.DCFValue,
-	results.SecondOrderARR, results.SecondOrderValuation}
+	results.SecondOrderARR, results.SecondOrderValuation, results.PaybackMonth}
 
 // event is a change of one account's MRR in a month.
 type event struct {
@@ -232,6 +234,7 @@ type worker struct {
 	levels    [][]float64 // scratch: segment MRR by month
 	bookValue float64     // value of the accounts left at the horizon (customer-based valuation)
 	segCLV    []float64   // CLV per account of each segment
+	baseGP    []float64   // the baseline's cumulative gross profit in the trial, by month
 	cop       *copula     // the run's rank correlations
 	lhs       *lhs        // the run's Latin hypercube design
 	ls        lockstep    // the lockstep stepper (sync.go)

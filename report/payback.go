@@ -1,0 +1,252 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+
+	"csplan/results"
+)
+
+// When an option pays back: its answer's sentence, the chart of its
+// cumulative gross profit against the baseline, and the money by fiscal
+// year.
+
+// paybackSection is the "When it pays back" section.
+type paybackSection struct {
+	Sentences []answer
+	Figure    *Chart // nil when it was not rendered
+	Note      string
+	Years     table
+}
+
+// paybackMonthLabel is month m of the run as a reader says it: "month 14
+// (Feb 2028)", or "month 14" without a start month.
+func paybackMonthLabel(r *results.Results, m int) string {
+	if _, ok := monthDate(r.Start, m); ok {
+		return fmt.Sprintf("month %d (%s)", m, MonthLabel(r.Start, m))
+	}
+	return fmt.Sprintf("month %d", m)
+}
+
+// cumulativeLead is the option's central path of cumulative gross profit
+// against the baseline (the median over trials, or the expected path):
+// the last month it is ahead when it starts ahead, and whether it is ahead
+// at the horizon.
+func cumulativeLead(r *results.Results, o results.Option) (aheadUntil int, aheadAtEnd bool, ok bool) {
+	pts := o.Series[results.SeriesGrossProfitCumDiff]
+	if len(pts) == 0 {
+		return 0, false, false
+	}
+	centre := centreLine(r.Mode != "expected" && r.Trials > 1)
+	started := false // the months before the option changes anything are even
+	for _, p := range pts {
+		v := centre(p)
+		if !started && v == 0 {
+			continue
+		}
+		started = true
+		if v <= 0 {
+			break
+		}
+		aheadUntil = p.Month
+	}
+	return aheadUntil, centre(pts[len(pts)-1]) > 0, true
+}
+
+// paybackSentence says when the option's cumulative gross profit gets
+// ahead of the baseline's for good, in how many trials, and, when it does
+// not, until when it leads.
+func paybackSentence(r *results.Results, o results.Option) string {
+	p := o.Payback
+	if p == nil {
+		return ""
+	}
+	until, aheadAtEnd, _ := cumulativeLead(r, o)
+	lead := ""
+	switch {
+	case until > 0 && until < r.HorizonMonths && !aheadAtEnd:
+		lead = fmt.Sprintf(" On the median path its cumulative gross profit leads the baseline's until %s and trails it from then on", paybackMonthLabel(r, until))
+	case until == 0 && !aheadAtEnd:
+		lead = " On the median path its cumulative gross profit trails the baseline's from the first month it differs"
+	}
+	if r.Mode == "expected" || r.Trials <= 1 {
+		lead = strings.Replace(lead, " On the median path its", " Its", 1)
+		if p.Month == nil {
+			return " It never pays back within the horizon (cumulative gross profit ahead of the baseline's for good)." + lead + dotIf(lead)
+		}
+		return fmt.Sprintf(" It pays back in %s: from then on its cumulative gross profit stays ahead of the baseline's.", paybackMonthLabel(r, int(p.Month.Mean)))
+	}
+	if p.Month == nil || p.ShareOfTrials == 0 {
+		return " It pays back in no trial: its cumulative gross profit is behind the baseline's at the horizon in every trial." + lead + dotIf(lead)
+	}
+	m := p.Month
+	when := fmt.Sprintf("%s at the median", paybackMonthLabel(r, int(math.Round(m.P50))))
+	if m.P5 != m.P95 {
+		when += fmt.Sprintf(" (90 %% of them between months %d and %d)", int(math.Round(m.P5)), int(math.Round(m.P95)))
+	}
+	if p.ShareOfTrials < 0.5 {
+		return fmt.Sprintf(" It pays back (cumulative gross profit ahead of the baseline's for good) in only %s, in %s.", shareOfTrials(p.ShareOfTrials), when) + lead + dotIf(lead)
+	}
+	return fmt.Sprintf(" It pays back (cumulative gross profit ahead of the baseline's for good) in %s, in %s.", shareOfTrials(p.ShareOfTrials), when)
+}
+
+// dotIf ends the sentence s, when there is one.
+func dotIf(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "."
+}
+
+// buildPayback is the section, when any option carries a payback.
+func buildPayback(r *results.Results, chart *Chart) *paybackSection {
+	sec := &paybackSection{Figure: chart}
+	for _, o := range r.Options[1:] {
+		if s := paybackSentence(r, o); s != "" {
+			sec.Sentences = append(sec.Sentences, answer{Option: o.Name, Post: ":" + s})
+		}
+	}
+	if len(sec.Sentences) == 0 {
+		return nil
+	}
+	sec.Note = "An option pays back in a trial from the first month from which its cumulative gross profit, less the baseline's in the same trial, stays above zero to the horizon; a trial where it is not ahead at the horizon never pays back. A cut saves CS cost at once and loses revenue later, so it tends to lead first and trail later; a hire does the reverse."
+	sec.Years = fiscalYears(r)
+	return sec
+}
+
+// fiscalYears is each option's difference from the baseline by fiscal year
+// (calendar years: the months of the run that fall in each) in revenue, CS
+// cost, gross profit, contribution and free cash flow, with gross profit
+// cumulated. Means of the per-trial differences, which are the differences
+// of the means.
+func fiscalYears(r *results.Results) table {
+	type col struct{ key, head string }
+	cols := []col{{results.SeriesMRR, "Revenue"}, {results.SeriesCSCost, "CS cost"}, {results.SeriesGrossProfit, "Gross profit"},
+		{results.SeriesContribution, "Contribution"}, {results.SeriesFreeCashFlow, "Free cash flow"}}
+	t := table{Header: []string{"Option", "Year"}, Right: []bool{false, false}}
+	for _, c := range cols {
+		t.Header = append(t.Header, c.head)
+		t.Right = append(t.Right, true)
+	}
+	t.Header, t.Right = append(t.Header, "Gross profit, cumulative"), append(t.Right, true)
+	years := yearsOf(r)
+	base := r.Options[0]
+	for _, o := range r.Options[1:] {
+		cum := 0.0
+		for i, y := range years {
+			cells := []string{"", y.label}
+			if i == 0 {
+				cells[0] = o.Name
+			}
+			for _, c := range cols {
+				d := seriesSum(o, c.key, y.from, y.to) - seriesSum(base, c.key, y.from, y.to)
+				if c.key == results.SeriesGrossProfit {
+					cum += d
+				}
+				cells = append(cells, unitMoney.signed(d, r.Currency))
+			}
+			cells = append(cells, unitMoney.signed(cum, r.Currency))
+			t.Rows = append(t.Rows, row{Cells: cells, First: i == 0})
+		}
+	}
+	return t
+}
+
+// year is the months [from, to] of the run in one fiscal year.
+type year struct {
+	label    string
+	from, to int
+}
+
+// yearsOf splits the run's months into calendar years ("2027"), or into
+// runs of 12 months ("Months 1–12") without a start month.
+func yearsOf(r *results.Results) []year {
+	h := r.HorizonMonths
+	var out []year
+	if _, ok := monthDate(r.Start, 1); ok {
+		from := 1
+		for from <= h {
+			d, _ := monthDate(r.Start, from)
+			to := min(h, from+12-int(d.Month()))
+			out = append(out, year{label: fmt.Sprintf("%d", d.Year()), from: from, to: to})
+			from = to + 1
+		}
+		return out
+	}
+	for from := 1; from <= h; from += 12 {
+		to := min(h, from+11)
+		out = append(out, year{label: fmt.Sprintf("Months %d–%d", from, to), from: from, to: to})
+	}
+	return out
+}
+
+// seriesSum is the sum of an option's monthly series key over months
+// [from, to], of its means.
+func seriesSum(o results.Option, key string, from, to int) float64 {
+	s := 0.0
+	for _, p := range o.Series[key] {
+		if p.Month >= from && p.Month <= to {
+			s += p.Mean
+		}
+	}
+	return s
+}
+
+// paybackChart is the cumulative gross profit of each option against the
+// baseline by month, with a title that gives the message.
+func paybackChart(r *results.Results) *chartSpec {
+	if len(r.Options) < 2 || r.Options[1].Payback == nil {
+		return nil
+	}
+	spec := seriesSpec(r, timeChart{name: "payback", key: results.SeriesGrossProfitCumDiff, title: "Cumulative gross profit against the baseline",
+		measure: "Gross profit from the first month to each month end, less the baseline's in the same trial,",
+		note:    "Above zero: the option is ahead of the baseline so far.", what: "cumulative gross profit against the baseline",
+		yLabel: "Cumulative gross profit, option − baseline (" + chartCurrency(r) + ")", unit: axisMoney, bands: []bandDef{band90}})
+	if spec == nil {
+		return nil
+	}
+	if title := paybackTitle(r); title != "" {
+		spec.fig.Subtitle = strings.TrimSpace(spec.fig.Title + ". " + spec.fig.Subtitle)
+		spec.fig.Title = title
+	}
+	return spec
+}
+
+// paybackTitle is the payback chart's message when there is one option:
+// "Cut 3 CSMs in April leads until Mar 2028, then trails"; "" with more.
+func paybackTitle(r *results.Results) string {
+	if len(r.Options) != 2 {
+		return ""
+	}
+	o := r.Options[1]
+	until, aheadAtEnd, ok := cumulativeLead(r, o)
+	if !ok {
+		return ""
+	}
+	end := MonthLabel(r.Start, r.HorizonMonths)
+	switch {
+	case aheadAtEnd && until == r.HorizonMonths:
+		return fmt.Sprintf("%s stays ahead of the baseline in gross profit to %s", o.Name, end)
+	case aheadAtEnd:
+		return fmt.Sprintf("%s is ahead of the baseline in gross profit by %s", o.Name, end)
+	case until > 0:
+		return fmt.Sprintf("%s leads in gross profit until %s, then trails", o.Name, MonthLabel(r.Start, until))
+	}
+	return fmt.Sprintf("%s trails the baseline in gross profit throughout", o.Name)
+}
+
+// mdPayback writes the section's body.
+func mdPayback(w io.Writer, sec *paybackSection, dir string) {
+	for _, a := range sec.Sentences {
+		fmt.Fprintf(w, "- **%s**%s\n", mdText(a.Option), mdText(a.Post))
+	}
+	fmt.Fprintf(w, "\n")
+	if sec.Figure != nil {
+		mdChart(w, *sec.Figure, dir)
+	}
+	fmt.Fprintf(w, "%s\n\n", mdText(sec.Note))
+	fmt.Fprintf(w, "#### Difference from the baseline by year\n\n")
+	mdTable(w, sec.Years)
+}
