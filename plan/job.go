@@ -29,6 +29,7 @@ type Job struct {
 	// Breakeven adds to the results what would have to be true for the
 	// option BreakevenOption (empty: the only one) to beat the baseline on
 	// BreakevenMetric (results.GrossProfitTotal when empty): Breakeven.
+	// Either, given without Breakeven, is refused.
 	Breakeven       bool
 	BreakevenOption string
 	BreakevenMetric string
@@ -36,7 +37,8 @@ type Job struct {
 
 // Check refuses a job whose settings do not combine, or name no metric:
 // the first problem, by its setting (SettingError), before anything is
-// read. Do checks it too, and what depends on the settings: the mode.
+// read. Do checks it too, and what depends on the settings: the mode,
+// and the scenario (CheckScenario).
 func (j Job) Check() error {
 	if j.Shard.N > 0 && j.Precision > 0 {
 		return &SettingError{Setting: "shard", Problem: "runs a fixed number of trials; it cannot be combined with {precision}"}
@@ -54,12 +56,18 @@ func (j Job) Check() error {
 			return &SettingError{Setting: "sensitivity", Problem: "cannot be combined with {shard}; run csplan sensitivity on its own"}
 		}
 	}
-	if j.Breakeven {
-		if j.BreakevenMetric != "" {
-			if err := CheckMetric(j.BreakevenMetric); err != nil {
-				return &SettingError{Setting: "breakeven metric", Err: err}
-			}
+	if j.BreakevenMetric != "" {
+		if err := CheckMetric(j.BreakevenMetric); err != nil {
+			return &SettingError{Setting: "breakeven metric", Err: err}
 		}
+	}
+	if !j.Breakeven && j.BreakevenOption != "" {
+		return &SettingError{Setting: "breakeven option", Problem: "picks the option of {breakeven}, which is not asked for; add {breakeven}, or leave it out"}
+	}
+	if !j.Breakeven && j.BreakevenMetric != "" {
+		return &SettingError{Setting: "breakeven metric", Problem: "picks the metric of {breakeven}, which is not asked for; add {breakeven}, or leave it out"}
+	}
+	if j.Breakeven {
 		if j.Shard.N > 0 {
 			return &SettingError{Setting: "breakeven", Problem: "cannot be combined with {shard}; run csplan breakeven on its own"}
 		}
@@ -109,6 +117,27 @@ func (j Job) Parse(precision, precisionMetric, sensitivity, shard string) (Job, 
 	p, precisionErr := ParsePrecision(precision)
 	j.Precision, j.PrecisionMetric, j.Sensitivity, j.Shard = p, precisionMetric, sensitivity, spec
 	return j, cmp.Or(shardErr, precisionErr, j.Check())
+}
+
+// CheckScenario refuses a job that scenario s cannot run, before any
+// trial: a break-even of an option s does not have, or, when s has
+// several, of no option named.
+func (j Job) CheckScenario(s *scenarios.Scenario) error {
+	if !j.Breakeven {
+		return nil
+	}
+	_, err := optionIndex(s, j.BreakevenOption)
+	return breakevenSetting(err)
+}
+
+// breakevenSetting is err with the option or the metric of a break-even
+// named as a job's settings, beside the run's.
+func breakevenSetting(err error) error {
+	var se *SettingError
+	if errors.As(err, &se) && (se.Setting == "option" || se.Setting == "metric") {
+		se.Setting = "breakeven " + se.Setting
+	}
+	return err
 }
 
 // checkMode refuses a job that needs Monte Carlo trials in expected mode.
@@ -167,6 +196,9 @@ func (j Job) Do(ctx context.Context, s *scenarios.Scenario, set Settings) (Outpu
 	if err := j.checkMode(set.Mode); err != nil {
 		return Output{}, err
 	}
+	if err := j.CheckScenario(s); err != nil {
+		return Output{}, err
+	}
 	var out Output
 	var err error
 	switch {
@@ -183,12 +215,7 @@ func (j Job) Do(ctx context.Context, s *scenarios.Scenario, set Settings) (Outpu
 	}
 	if err == nil && j.Breakeven {
 		out.Results.Breakeven, err = Breakeven(ctx, s, set, j.BreakevenOption, cmp.Or(j.BreakevenMetric, results.GrossProfitTotal))
-		// In a job, the break-even's option and metric are its own
-		// settings, beside the run's.
-		var se *SettingError
-		if errors.As(err, &se) && (se.Setting == "option" || se.Setting == "metric") {
-			se.Setting = "breakeven " + se.Setting
-		}
+		err = breakevenSetting(err)
 	}
 	return out, err
 }

@@ -175,6 +175,17 @@ var badInvocations = []badCase{
 		want: `--precision-metric: unknown metric "foo" (use one of: arr_end, revenue_total, nrr_12m`},
 	{name: "run --precision-metric foo without --precision", args: []string{"run", optimum, "--precision-metric", "foo", "-o", "out"}, code: exitUsage,
 		want: `--precision-metric: unknown metric "foo" (use one of: arr_end`},
+	{name: "run --breakeven-metric foo without --breakeven", args: []string{"run", optimum, "--breakeven-metric", "foo", "-o", "out"}, code: exitUsage,
+		want: `--breakeven-metric: unknown metric "foo" (use one of: arr_end`},
+	{name: "run --breakeven-metric without --breakeven", args: []string{"run", optimum, "--breakeven-metric", "arr_end", "-o", "out"}, code: exitUsage,
+		want: "--breakeven-metric picks the metric of --breakeven, which is not asked for; add --breakeven, or leave it out"},
+	{name: "run --breakeven-option without --breakeven", args: []string{"run", optimum, "--breakeven-option", "Cut 1 CSM", "-o", "out"}, code: exitUsage,
+		want: "--breakeven-option picks the option of --breakeven, which is not asked for; add --breakeven, or leave it out"},
+	// A break-even's option is found before the run, which here would take minutes.
+	{name: "run --breakeven of an unknown option", files: map[string]string{"s.yaml": twoOptions}, args: []string{"run", "s.yaml", "--breakeven", "--breakeven-option", "Hire 40", "--trials", "10000000", "-o", "out"}, code: exitUsage,
+		want: `unknown --breakeven-option "Hire 40" (use one of: "Cut 1 CSM", "Hire 1 CSM")`},
+	{name: "run --breakeven of several options, none named", files: map[string]string{"s.yaml": twoOptions}, args: []string{"run", "s.yaml", "--breakeven", "--trials", "10000000", "-o", "out"}, code: exitUsage,
+		want: `--breakeven-option is needed: the scenario has 2 options ("Cut 1 CSM", "Hire 1 CSM")`},
 	{name: "run -j 0", args: []string{"run", optimum, "-j", "0", "-o", "out"}, code: exitUsage,
 		want: "-j must be at least 1 (leave it out to use every core), got 0"},
 	{name: "run -j -3", args: []string{"run", optimum, "-j", "-3", "-o", "out"}, code: exitUsage,
@@ -271,6 +282,22 @@ segments:
     acv: 12k
     churn: {annual: 10%}
 team: {csms: 10}
+`
+
+// twoOptions is a scenario with two options, whose run at 10,000,000
+// trials takes minutes.
+const twoOptions = `name: Two options
+start: 2027-01
+horizon_months: 36
+segments:
+  - name: smb
+    accounts: 200
+    acv: 12k
+    churn: {annual: 10%}
+team: {csms: 2}
+options:
+  - {name: Cut 1 CSM, set: {team.csms: 1}}
+  - {name: Hire 1 CSM, set: {team.csms: 3}}
 `
 
 // link makes a symbolic link name to target in the case's directory.

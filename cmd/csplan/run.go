@@ -106,8 +106,14 @@ func changed[T any](c *cobra.Command, name string, v *T) *T {
 }
 
 func runScenario(c *cobra.Command, path string, o runOptions) error {
+	if !o.job.Breakeven && !c.Flags().Changed("breakeven-metric") {
+		o.job.BreakevenMetric = "" // the default, for --breakeven only
+	}
 	job, err := o.job.Parse(o.precision, o.metric, o.sensitive, o.shard)
 	return o.simulateScenario(c, path, err, func(s *scenarios.Scenario, _ *plan.Settings) (simulation, error) {
+		if err := job.CheckScenario(s); err != nil {
+			return nil, err
+		}
 		return func(set plan.Settings) (plan.Output, error) { return job.Do(c.Context(), s, set) }, nil
 	})
 }
