@@ -100,6 +100,25 @@ func dotIf(s string) string {
 	return "."
 }
 
+// paybackLine is the terminal summary's line on when the option pays back.
+func paybackLine(r *results.Results, o results.Option) string {
+	p := o.Payback
+	if p == nil {
+		return ""
+	}
+	if p.Month == nil || p.ShareOfTrials == 0 {
+		until, _, _ := cumulativeLead(r, o)
+		if until > 0 && until < r.HorizonMonths {
+			return fmt.Sprintf("pays back: never; cumulative gross profit leads until %s, then trails", paybackMonthLabel(r, until))
+		}
+		return "pays back: never within the horizon"
+	}
+	if r.Mode == "expected" || r.Trials <= 1 {
+		return "pays back: in " + paybackMonthLabel(r, int(p.Month.Mean))
+	}
+	return fmt.Sprintf("pays back: in %s, in %s at the median", shareOfTrials(p.ShareOfTrials), paybackMonthLabel(r, int(math.Round(p.Month.P50))))
+}
+
 // buildPayback is the section, when any option carries a payback.
 func buildPayback(r *results.Results, chart *Chart) *paybackSection {
 	sec := &paybackSection{Figure: chart}

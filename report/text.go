@@ -23,6 +23,9 @@ var Headline = metrics(results.ARREnd, results.RevenueTotal, results.NRR12m, res
 // valuationMetric is in every comparison when the results carry it.
 var valuationMetric = metrics(results.Valuation)[0]
 
+// dcfMetric follows a valuation that does not see cost.
+var dcfMetric = metrics(results.DCFValue)[0]
+
 // costMetrics are added to the summary of an option that changes CS cost.
 var costMetrics = metrics(results.CSCostTotal, results.GrossProfitTotal)
 
@@ -79,6 +82,9 @@ func Text(w io.Writer, r *results.Results) error {
 		if _, ok := o.VsBaseline[results.Valuation]; ok {
 			lines = append(lines, valuationMetric)
 		}
+		if _, ok := o.VsBaseline[results.DCFValue]; ok && valuationMethod(r) != "DCF" {
+			lines = append(lines, dcfMetric)
+		}
 		// A change of CS cost (a cut or a hire) is judged on cost and
 		// gross profit too.
 		if d, ok := o.VsBaseline[results.CSCostTotal]; ok && d.MeanDiff != 0 {
@@ -88,6 +94,9 @@ func Text(w io.Writer, r *results.Results) error {
 			if d, ok := o.VsBaseline[m.Key]; ok {
 				fmt.Fprintf(w, "  %s\n", DiffSentence(m, d, cur, r.Mode == "expected"))
 			}
+		}
+		if s := paybackLine(r, o); s != "" {
+			fmt.Fprintf(w, "  %s\n", s)
 		}
 	}
 	if r.Breakeven != nil {
