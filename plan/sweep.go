@@ -61,13 +61,48 @@ func ParseAxes(specs ...string) ([]Axis, error) {
 			return nil, &SettingError{Setting: "axis", Item: p,
 				Problem: "is given twice; a sweep varies each input once (one {axis} for each of up to two inputs)"}
 		}
+		for _, a := range axes {
+			outer, inner := a.Path, p
+			if inside(outer, inner) {
+				outer, inner = inner, outer
+			}
+			if inside(inner, outer) {
+				return nil, &SettingError{Setting: "axis", Item: inner,
+					Problem: fmt.Sprintf("lies inside %s, which another {axis} sets whole, %s included: one would silently replace the other; sweep one of them", outer, inner)}
+			}
+		}
 		axes = append(axes, ax)
 	}
-	return axes, nil
+	return axes, checkGridSize(axes)
 }
 
-// maxSweepPoints bounds the values of one axis.
-const maxSweepPoints = 1000
+// inside reports whether the path p (team.csms, team.plan[2027-04].csms)
+// lies inside the path outer (team, team.plan).
+func inside(p, outer string) bool {
+	return strings.HasPrefix(p, outer+".") || strings.HasPrefix(p, outer+"[")
+}
+
+// maxSweepPoints bounds the values of one axis, maxGridPoints the points
+// of a grid of two.
+const (
+	maxSweepPoints = 1000
+	maxGridPoints  = 10_000
+)
+
+// checkGridSize refuses axes whose grid has more than maxGridPoints
+// points, before it is built.
+func checkGridSize(axes []Axis) error {
+	n, sizes := 1, make([]string, len(axes))
+	for i, a := range axes {
+		n *= len(a.Values)
+		sizes[i] = thousands(len(a.Values))
+	}
+	if n <= maxGridPoints {
+		return nil
+	}
+	return &SettingError{Setting: "axis", Problem: fmt.Sprintf("gives a grid of %s = %s points, more than %s; give fewer values to one input or both (a larger STEP, a narrower range or a shorter list)",
+		strings.Join(sizes, " × "), thousands(n), thousands(maxGridPoints))}
+}
 
 // parseRange expands FROM..TO[:STEP] or a comma list into values as written.
 // The numbers of a range must be finite, and the count of its points is
@@ -230,6 +265,9 @@ type Grid struct {
 func NewGrid(s *scenarios.Scenario, axes ...Axis) (*Grid, error) {
 	if len(axes) == 0 || len(axes) > 2 {
 		return nil, errors.New("a sweep varies one or two inputs")
+	}
+	if err := checkGridSize(axes); err != nil {
+		return nil, err
 	}
 	g := &Grid{s: s, axes: axes, points: [][]string{nil}}
 	for _, ax := range axes {
