@@ -140,6 +140,10 @@ var badCases = []struct{ name, why string }{
 	{"accounts-file-no-amount", "an accounts file without acv or mrr"},
 	{"accounts-file-bad-quote", "a quote that never closes in an accounts file"},
 	{"accounts-file-many-errors", "25 bad rows: the first 20 are shown"},
+	{"accounts-file-binary", "a NUL byte on line 4 of an accounts file, read as text"},
+	{"accounts-file-utf16", "an accounts file saved as UTF-16, with no hint to save it as UTF-8"},
+	{"accounts-file-latin1", "an accounts file saved as Latin-1, whose names were read as they were"},
+	{"accounts-file-long-column", "a header separated by semicolons, echoed whole in the unknown column message"},
 
 	// rules across fields
 	{"plan-before-start", "a headcount step before the start"},
@@ -268,6 +272,30 @@ func TestHugeFile(t *testing.T) {
 	}
 	if _, err := Parse("huge.yaml", data, nil); err == nil || !strings.Contains(err.Error(), "larger than 10 MiB") {
 		t.Errorf("Parse(50 MB) = %v, want a size error", err)
+	}
+}
+
+// TestAccountsFileLongLine checks an accounts file of one line of 2 MiB
+// (its line ends lost) is refused at that line, without echoing it, and
+// a NUL byte past the first 8 KiB at its line.
+func TestAccountsFileLongLine(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	scenario := filepath.Join(dir, "s.yaml")
+	if err := os.WriteFile(scenario, []byte("name: Long line\nstart: 2027-01\nsegments:\n  - name: smb\n    accounts_file: a.csv\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rows := strings.Repeat("a1,12000\n", 1000)
+	for _, c := range []struct{ csv, want string }{
+		{"id,acv\r" + strings.Repeat("a1,12000\r", 2<<20/9), filepath.Join(dir, "a.csv") + ":1:1: the line is longer than 1 MiB, more than any record: is this a CSV file with a line per record?"},
+		{"id,acv\n" + rows + "a2,1\x0000\n", filepath.Join(dir, "a.csv") + ":1002:1: the file is not a CSV text file: this line holds a NUL byte, which is binary data (a spreadsheet such as .xlsx, a compressed file, or UTF-16 text?); export or save it as CSV UTF-8"},
+	} {
+		if err := os.WriteFile(filepath.Join(dir, "a.csv"), []byte(c.csv), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Load(scenario); err == nil || err.Error() != c.want {
+			t.Errorf("Load = %.300v\nwant %s", err, c.want)
+		}
 	}
 }
 

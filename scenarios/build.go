@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"csplan/internal/csvfile"
 	"csplan/internal/rng"
 	"csplan/sim"
 	"csplan/sim/dist"
@@ -710,7 +711,13 @@ func (b *builder) accountsFile(p, name string, needRenewal bool) []sim.Account {
 		}
 		return nil
 	}
-	ar := &accountsReader{d: b.d, file: besideScenario(b.d.file, name), r: csv.NewReader(bytes.NewReader(data))}
+	file := besideScenario(b.d.file, name)
+	bom, problem, line := csvfile.Start(data[:min(len(data), 8<<10)])
+	if problem != "" {
+		b.d.errs = append(b.d.errs, Error{File: file, Line: line, Col: 1, Msg: problem})
+		return nil
+	}
+	ar := &accountsReader{d: b.d, file: file, r: csv.NewReader(csvfile.Reader(bytes.NewReader(data[bom:])))}
 	ar.r.FieldsPerRecord = -1
 	defer ar.countUnshown()
 	if !ar.readHeader() || !ar.checkColumns(needRenewal) {
@@ -748,12 +755,21 @@ func (ar *accountsReader) countUnshown() {
 // accountColumns and given once.
 func (ar *accountsReader) readHeader() bool {
 	header, err := ar.r.Read()
-	if err != nil {
-		if err == io.EOF {
-			ar.fail(1, 1, "the accounts file is empty; it needs a header row (id, acv or mrr, first_renewal) and one row per account")
-		} else {
-			ar.fail(1, 1, "cannot read the header row: %s", csvErr(err))
+	var le *csvfile.LineError
+	switch {
+	case err == io.EOF:
+		ar.fail(1, 1, "the accounts file is empty; it needs a header row (id, acv or mrr, first_renewal) and one row per account")
+	case errors.As(err, &le):
+		ar.fail(le.Line, 1, "%s", le.Msg)
+	case err != nil:
+		ar.fail(1, 1, "cannot read the header row: %s", csvErr(err))
+	default:
+		if msg := csvfile.NotUTF8(header, "header"); msg != "" {
+			ar.fail(1, 1, "%s", msg)
+			return false
 		}
+	}
+	if err != nil {
 		return false
 	}
 	ar.header, ar.col = header, map[string]int{}
@@ -763,10 +779,10 @@ func (ar *accountsReader) readHeader() bool {
 		_, dup := ar.col[h]
 		switch {
 		case !slices.Contains(accountColumns, h):
-			ar.fail(1, c, "unknown column %q%s", h, choices(h, accountColumns))
+			ar.fail(1, c, "unknown column %s%s", csvfile.Quote(h), choices(csvfile.Clip(h), accountColumns))
 			return false
 		case dup:
-			ar.fail(1, c, "column %q is given twice", h)
+			ar.fail(1, c, "column %s is given twice", csvfile.Quote(h))
 			return false
 		}
 		ar.col[h] = i
@@ -784,7 +800,7 @@ func (ar *accountsReader) checkColumns(needRenewal bool) bool {
 		ar.fail(1, 1, "give the columns acv or mrr, not both")
 		return false
 	case !hasACV && !hasMRR:
-		ar.fail(1, 1, "no acv or mrr column (found %s); each account needs its annual (acv) or monthly (mrr) contract value", strings.Join(ar.header, ", "))
+		ar.fail(1, 1, "no acv or mrr column (found %s); each account needs its annual (acv) or monthly (mrr) contract value", csvfile.Clip(strings.Join(ar.header, ", ")))
 		return false
 	}
 	if _, ok := ar.col["first_renewal"]; needRenewal && !ok {
@@ -809,9 +825,13 @@ func (ar *accountsReader) readAccounts() []sim.Account {
 		}
 		if err != nil {
 			var pe *csv.ParseError
-			if errors.As(err, &pe) {
+			var le *csvfile.LineError
+			switch {
+			case errors.As(err, &pe):
 				ar.fail(pe.Line, pe.Column, "%s", csvErr(pe.Err))
-			} else {
+			case errors.As(err, &le):
+				ar.fail(le.Line, 1, "%s", le.Msg)
+			default:
 				ar.fail(0, 0, "%v", err)
 			}
 			return nil
@@ -838,7 +858,11 @@ func (ar *accountsReader) readAccounts() []sim.Account {
 // the file has no id column).
 func (ar *accountsReader) account(rec []string, line, n int) (sim.Account, bool) {
 	if len(rec) != len(ar.header) {
-		ar.fail(line, 1, "expected %d columns (%s), found %d", len(ar.header), strings.Join(ar.header, ", "), len(rec))
+		ar.fail(line, 1, "expected %d columns (%s), found %d", len(ar.header), csvfile.Clip(strings.Join(ar.header, ", ")), len(rec))
+		return sim.Account{}, false
+	}
+	if msg := csvfile.NotUTF8(rec, "row"); msg != "" {
+		ar.fail(line, 1, "%s", msg)
 		return sim.Account{}, false
 	}
 	a := sim.Account{ID: strconv.Itoa(n)}

@@ -39,6 +39,7 @@ func TestBadHistories(t *testing.T) {
 		"bad-nps.csv":            "bad-nps.csv:2: nps \"11\": expected a whole number from 0 to 10",
 		"unterminated-quote.csv": "unterminated-quote.csv:2: extraneous or missing \" in quoted-field",
 		"never-paid.csv":         "never-paid.csv: no account ever has MRR above 0",
+		"semicolons.csv":         "semicolons.csv:1: missing column account_id, month, mrr; the header must name account_id, month and mrr (optional segment, nps), found account_id;month;mrr;extra_column_0;extra_column_1;extra_col…",
 		"cohort-rising.csv":      "cohort-rising.csv:3: survivors rise from 1000 to 1200; a cohort only shrinks",
 		"decimal-comma.csv":      "decimal-comma.csv:3: mrr \"1.200,50\": a comma separates thousands only, in groups of three digits after the first group (1,200,500 or 1,200.50); a decimal comma is not read (if the comma is a decimal point, write 1200.50)\ndecimal-comma.csv:4: mrr \"1,5\": a comma separates thousands only",
 		"stray-row.csv":          "stray-row.csv:31: month 2150-01 is 125 years after the rest of the history (2024-01 to 2024-12, 60 rows), with no row between; a history has no gap of more than 3 years in which no account has a row: correct the month, or leave the row out",
@@ -58,6 +59,21 @@ func TestBadHistories(t *testing.T) {
 				t.Errorf("error\n%s\nwant it to start\n%s", err, want)
 			}
 		})
+	}
+}
+
+// A history of one line of 2 MiB (its line ends lost) is refused at that
+// line without echoing it, and a NUL byte past the first 8 KiB at its
+// line, as binary data.
+func TestHistoryLongLine(t *testing.T) {
+	rows := strings.Repeat("a1,2024-01,100\n", 1000)
+	for _, c := range []struct{ data, want string }{
+		{"account_id,month,mrr\r" + strings.Repeat("a1,2024-01,100\r", 2<<20/15), "h.csv:1: the line is longer than 1 MiB, more than any record: is this a CSV file with a line per record?"},
+		{"account_id,month,mrr\n" + rows + "a2,2024-01,1\x0000\n", "h.csv:1002: the file is not a CSV text file: this line holds a NUL byte, which is binary data"},
+	} {
+		if _, _, err := readAny([]byte(c.data), "h.csv"); err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("error %.300v\nwant it to start %s", err, c.want)
+		}
 	}
 }
 

@@ -20,8 +20,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"csplan/internal/csvfile"
 	"csplan/scenarios"
 )
 
@@ -205,41 +205,17 @@ func (e *errs) err() error {
 }
 
 // checkEncoding rejects UTF-16 and UTF-32 files and files that are not
-// text at all (a spreadsheet, a compressed file), and skips a UTF-8 byte
-// order mark.
-func checkEncoding(br *bufio.Reader, name string) error {
-	head, _ := br.Peek(4)
-	switch {
-	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
-		br.Discard(3)
-	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
-		return Errors{{name, 1, "the file is UTF-16 text; save it as CSV UTF-8"}}
+// text at all (a spreadsheet, a compressed file), skips a UTF-8 byte
+// order mark, and returns the CSV reader of the rest, which fails at a
+// line too long to be a record or holding a NUL byte (csvfile).
+func checkEncoding(br *bufio.Reader, name string) (*csv.Reader, error) {
+	head, _ := br.Peek(8 << 10)
+	bom, problem, line := csvfile.Start(head)
+	if problem != "" {
+		return nil, Errors{{name, line, problem}}
 	}
-	if sniff, _ := br.Peek(8 << 10); isBinary(sniff) {
-		return Errors{{name, 0, "the file is not a CSV text file: it holds binary data (a spreadsheet such as .xlsx, a compressed file, or UTF-16 text?); export or save it as CSV UTF-8"}}
-	}
-	return nil
-}
-
-// isBinary reports whether the start of a file is binary data rather than
-// text in some 8-bit or UTF-8 encoding: it holds a NUL byte, or control
-// characters (other than tab, line feed, carriage return and form feed)
-// make up more than 5 % of it.
-func isBinary(b []byte) bool {
-	if len(b) == 0 {
-		return false
-	}
-	ctl := 0
-	for _, c := range b {
-		switch {
-		case c == 0:
-			return true
-		case c == '\t' || c == '\n' || c == '\r' || c == '\f':
-		case c < 0x20 || c == 0x7f:
-			ctl++
-		}
-	}
-	return ctl*20 > len(b)
+	br.Discard(bom)
+	return csv.NewReader(csvfile.Reader(br)), nil
 }
 
 // IsCohortTable reports whether a CSV header is that of a cohort survival
@@ -268,11 +244,10 @@ func ReadHistory(r io.Reader, name string, opt ReadOptions) (*History, error) {
 	if opt.MaxErrors <= 0 {
 		opt.MaxErrors = 20
 	}
-	br := bufio.NewReaderSize(r, 1<<16)
-	if err := checkEncoding(br, name); err != nil {
+	cr, err := checkEncoding(bufio.NewReaderSize(r, 1<<16), name)
+	if err != nil {
 		return nil, err
 	}
-	cr := csv.NewReader(br)
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = -1
 	cols, err := readColumns(cr, name)
@@ -342,16 +317,16 @@ func readColumns(cr *csv.Reader, name string) (columns, error) {
 // header, and rejects a header that names one twice or lacks a required
 // one.
 func nameColumns(header []string, name string) (map[string]int, error) {
+	if msg := csvfile.NotUTF8(header, "header"); msg != "" {
+		return nil, Errors{{name, 1, msg}}
+	}
 	col := map[string]int{}
 	for i, h := range header {
-		if !utf8.ValidString(h) {
-			return nil, Errors{{name, 1, "the header is not UTF-8 text; save the file as CSV UTF-8"}}
-		}
 		n := normalise(h)
 		for key, names := range columnNames {
 			if slices.Contains(names, n) {
 				if _, dup := col[key]; dup {
-					return nil, Errors{{name, 1, fmt.Sprintf("two columns mean %s (%q and another); keep one", key, h)}}
+					return nil, Errors{{name, 1, fmt.Sprintf("two columns mean %s (%s and another); keep one", key, csvfile.Quote(h))}}
 				}
 				col[key] = i
 			}
@@ -365,7 +340,7 @@ func nameColumns(header []string, name string) (map[string]int, error) {
 	}
 	if len(missing) > 0 {
 		return nil, Errors{{name, 1, fmt.Sprintf("missing column %s; the header must name account_id, month and mrr (optional segment, nps), found %s",
-			strings.Join(missing, ", "), strings.Join(header, ","))}}
+			strings.Join(missing, ", "), csvfile.Clip(strings.Join(header, ",")))}}
 	}
 	return col, nil
 }
@@ -423,14 +398,12 @@ func (hr *historyReader) readRows(cr *csv.Reader) error {
 func (hr *historyReader) parseRow(rec []string, line int) (row, bool) {
 	c, e := hr.cols, hr.e
 	if len(rec) < c.need {
-		e.add(line, "expected %d fields (%s), found %d", len(c.header), strings.Join(c.header, ","), len(rec))
+		e.add(line, "expected %d fields (%s), found %d", len(c.header), csvfile.Clip(strings.Join(c.header, ",")), len(rec))
 		return row{}, false
 	}
-	for _, f := range rec {
-		if !utf8.ValidString(f) {
-			e.add(line, "the row is not UTF-8 text (%q); save the file as CSV UTF-8", f)
-			return row{}, false
-		}
+	if msg := csvfile.NotUTF8(rec, "row"); msg != "" {
+		e.add(line, "%s", msg)
+		return row{}, false
 	}
 	r := row{id: strings.TrimSpace(rec[c.account]), segment: Unsegmented, score: -1}
 	if r.id == "" {
@@ -851,17 +824,16 @@ const MaxCohort = 10_000_000
 // and one row per period from 0, survivors never rising. It reports every
 // problem in the table at once.
 func ReadCohort(r io.Reader, name string) (*Cohort, error) {
-	br := bufio.NewReader(r)
-	if err := checkEncoding(br, name); err != nil {
+	cr, err := checkEncoding(bufio.NewReader(r), name)
+	if err != nil {
 		return nil, err
 	}
-	cr := csv.NewReader(br)
 	header, err := cr.Read()
 	if err != nil {
 		return nil, Errors{{name, csvLine(err), "expected a header period,survivors"}}
 	}
 	if !IsCohortTable(header) {
-		return nil, Errors{{name, 1, fmt.Sprintf("expected a header period,survivors, found %s", strings.Join(header, ","))}}
+		return nil, Errors{{name, 1, fmt.Sprintf("expected a header period,survivors, found %s", csvfile.Clip(strings.Join(header, ",")))}}
 	}
 	c := &Cohort{Name: name, Unit: normalise(header[0])}
 	e := &errs{file: name, max: 20}
@@ -926,8 +898,12 @@ func isFieldCount(err error) bool {
 // csvLine is the line of a CSV parse error (0 if it has none).
 func csvLine(err error) int {
 	var pe *csv.ParseError
-	if errors.As(err, &pe) {
+	var le *csvfile.LineError
+	switch {
+	case errors.As(err, &pe):
 		return pe.Line
+	case errors.As(err, &le):
+		return le.Line
 	}
 	return 0
 }

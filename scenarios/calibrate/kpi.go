@@ -8,6 +8,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"csplan/internal/csvfile"
 )
 
 // Period kinds of the KPIs.
@@ -77,11 +79,10 @@ type Costs map[Month]float64
 // opt.Duplicates is DuplicatesSum, and a sum is held to MaxAmount as a
 // row is. It reports every problem in the file at once.
 func ReadCosts(r io.Reader, name string, opt ReadOptions) (Costs, error) {
-	br := bufio.NewReader(r)
-	if err := checkEncoding(br, name); err != nil {
+	cr, err := checkEncoding(bufio.NewReader(r), name)
+	if err != nil {
 		return nil, err
 	}
-	cr := csv.NewReader(br)
 	if err := readCostsHeader(cr, name); err != nil {
 		return nil, err
 	}
@@ -133,7 +134,7 @@ func readCostsHeader(cr *csv.Reader, name string) error {
 	}
 	found := "an empty file"
 	if err == nil {
-		found = strings.Join(header, ",")
+		found = csvfile.Clip(strings.Join(header, ","))
 	} else if err != io.EOF {
 		found = csvMsg(err)
 	}
