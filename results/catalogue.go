@@ -55,6 +55,8 @@ const (
 	ContributionTotal    = "contribution_total"
 	RetentionCostRatio   = "retention_cost_ratio"
 	CLV                  = "clv"
+	CLVBook              = "book_clv"
+	CLVNew               = "new_logo_clv"
 	Valuation            = "valuation"
 	DCFValue             = "dcf_value"
 	SecondOrderARR       = "second_order_arr"
@@ -81,6 +83,10 @@ var Metrics = []Quantity{
 		"active accounts in the last month"},
 	{CLV, "Customer lifetime value", Money, true, "Customer lifetime value", "customer lifetime value", "Customer lifetime value", Timeless,
 		"mean discounted margin per account, the horizon and beyond"},
+	{CLVBook, "CLV of the opening book", Money, true, "CLV of the opening book", "CLV of the opening book", "CLV of the opening book", Timeless,
+		"customer lifetime value per account of the opening book"},
+	{CLVNew, "CLV of new logos", Money, true, "CLV of new logos", "CLV of new logos", "CLV of new logos", Timeless,
+		"customer lifetime value per new logo, from its join month (discounted to today)"},
 	{CSCostTotal, "CS cost, total", Money, false, "CS cost", "CS cost", "CS cost", OverSpan,
 		"CS team cost over the horizon: salaries and hiring"},
 	{GrossProfitTotal, "Gross profit, total", Money, true, "Gross profit", "gross profit", "Gross profit", OverSpan,

@@ -220,8 +220,20 @@ type RunInfo struct {
 	Names, Descs []string
 	Segments     [][]string // per option
 	// NoDCF, per option, when it has no DCF value (dcf_value): its method
-	// is not DCF and it does not ask for one beside.
-	NoDCF []bool
+	// is not DCF and it does not ask for one beside. NoNewLogos when it
+	// acquires none (no new_logo_clv).
+	NoDCF, NoNewLogos []bool
+}
+
+// hasNewLogos says whether m's trials can have new logos: acquisition or
+// referrals.
+func hasNewLogos(m *Model) bool {
+	for _, s := range m.Segments {
+		if s.Acquisition.PerMonth.Dist != nil {
+			return true
+		}
+	}
+	return m.SecondOrder.Enabled
 }
 
 // hasDCF says whether m's trials value the business by DCF.
@@ -234,6 +246,8 @@ func (in *RunInfo) reported(k, i int) bool {
 		return false
 	case mDCFValue:
 		return k >= len(in.NoDCF) || !in.NoDCF[k]
+	case mCLVNew:
+		return k >= len(in.NoNewLogos) || !in.NoNewLogos[k]
 	}
 	return true
 }
@@ -271,6 +285,7 @@ func newAggregate(opts []Option, s Settings, first, end int) *aggregate {
 		}
 		info.Segments = append(info.Segments, segs)
 		info.NoDCF = append(info.NoDCF, !hasDCF(&o.Model))
+		info.NoNewLogos = append(info.NoNewLogos, !hasNewLogos(&o.Model))
 	}
 	a := &aggregate{info: info, first: first, end: end}
 	a.metrics = make([][numMetrics][]float64, len(opts))
@@ -522,6 +537,7 @@ func runExpected(ctx context.Context, opts []Option, s Settings) (*results.Resul
 	in := RunInfo{}
 	for _, o := range opts {
 		in.NoDCF = append(in.NoDCF, !hasDCF(&o.Model))
+		in.NoNewLogos = append(in.NoNewLogos, !hasNewLogos(&o.Model))
 	}
 	for k, o := range opts {
 		if err := ctx.Err(); err != nil {

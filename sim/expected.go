@@ -249,6 +249,9 @@ func (b *book) bookGroup(g *group) {
 	h := b.h
 	b.addExpected(g, g.weight, g.count)
 	g.r.accounts += g.count
+	if g.join > 0 {
+		g.r.newAccounts += g.count
+	}
 	if g.referred {
 		b.refM[g.join] += g.weight
 		b.refN[g.join] += g.count
@@ -257,10 +260,16 @@ func (b *book) bookGroup(g *group) {
 			b.soMRR[mo] += g.weight * (g.e[mo] - g.e[mo-1])
 		}
 	}
-	for mo := g.join; mo <= h; mo++ {
-		g.r.mrrD[mo] += g.weight * (g.e[mo] - g.e[max(mo-1, g.join)])
+	diffs := [][]float64{g.r.mrrD}
+	if g.join > 0 { // new logos, apart for their CLV
+		diffs = append(diffs, g.r.newD)
 	}
-	g.r.mrrD[g.join] += g.weight * g.e[g.join]
+	for _, d := range diffs {
+		for mo := g.join; mo <= h; mo++ {
+			d[mo] += g.weight * (g.e[mo] - g.e[max(mo-1, g.join)])
+		}
+		d[g.join] += g.weight * g.e[g.join]
+	}
 	for mo := g.join + 1; mo <= h; mo++ {
 		b.priceM[mo] += g.weight * g.price[mo]
 	}

@@ -203,30 +203,37 @@ const tailMonths = 240
 // monthly at the annual discount rate over the horizon, plus the tail: the
 // margin of the accounts left at the horizon over their expected remaining
 // lifetime (see tailFactor), discounted to today. The metric is the mean
-// per account (opening book and new logos); the book's residual value at
-// the horizon (the tail, undiscounted) is kept for customer-based
-// valuation.
+// per account (opening book and new logos); the same split by the opening
+// book and the new logos gives the CLV of each, from the new logos' own MRR.
+// The book's residual value at the horizon (the tail, undiscounted) is kept
+// for customer-based valuation.
 func (w *worker) clv(series *[numSeries][]float64, metrics *[numMetrics]float64) {
 	h := w.b.h
 	e := &w.econ
 	d := math.Pow(1+e.discount, -1.0/12) // monthly discount factor
-	level := w.segLevels()
-	total, residual, accounts := 0.0, 0.0, 0.0
+	level, newLevel := w.segLevels()
+	var total, newValue, residual, accounts, newAccounts float64
 	w.segCLV = w.segCLV[:0]
 	for i := range w.segs {
 		r := &w.segs[i]
 		f := 1.0
-		margin, value, n := 0.0, 0.0, r.accounts
+		margin, newMargin, value, nv, n := 0.0, 0.0, 0.0, 0.0, r.accounts
 		for mo := 1; mo <= h; mo++ {
 			f *= d
-			margin = w.segMargin(r, level, i, mo)
+			margin = w.segMargin(r, level, i, mo, level[i][mo])
+			newMargin = w.segMargin(r, level, i, mo, newLevel[i][mo])
 			value += f * margin
+			nv += f * newMargin
 		}
-		tail := margin * r.tailFactor(e.discount, h)
+		tf := r.tailFactor(e.discount, h)
+		tail := margin * tf
 		residual += tail
 		value += f * tail
+		nv += f * newMargin * tf
 		total += value
+		newValue += nv
 		accounts += n
+		newAccounts += r.newAccounts
 		perAccount := 0.0
 		if n > 0 {
 			perAccount = value / n
@@ -236,30 +243,41 @@ func (w *worker) clv(series *[numSeries][]float64, metrics *[numMetrics]float64)
 	if accounts > 0 {
 		metrics[mCLV] = total / accounts
 	}
+	if book := accounts - newAccounts; book > 0 {
+		metrics[mCLVBook] = (total - newValue) / book
+	}
+	if newAccounts > 0 {
+		metrics[mCLVNew] = newValue / newAccounts
+	}
 	w.bookValue = residual
 }
 
-// segLevels returns each segment's MRR by month.
-func (w *worker) segLevels() [][]float64 {
-	for len(w.levels) < len(w.segs) {
+// segLevels returns each segment's MRR by month, and that of its new logos.
+func (w *worker) segLevels() (all, newLogos [][]float64) {
+	for len(w.levels) < 2*len(w.segs) {
 		w.levels = append(w.levels, make([]float64, w.b.h+1))
 	}
+	n := len(w.segs)
 	for i := range w.segs {
 		r := &w.segs[i]
-		lv := w.levels[i]
-		m := 0.0
+		lv, nl := w.levels[i], w.levels[n+i]
+		m, nm := 0.0, 0.0
 		for mo := range lv {
 			m += r.mrrD[mo]
+			nm += r.newD[mo]
 			lv[mo] = m + r.mrrLevel[mo]
+			nl[mo] = nm + r.newLevel[mo]
 		}
 	}
-	return w.levels[:len(w.segs)]
+	return w.levels[:n], w.levels[n : 2*n]
 }
 
-// segMargin is segment i's margin in month mo.
-func (w *worker) segMargin(r *segRun, level [][]float64, i, mo int) float64 {
+// segMargin is the margin in month mo of MRR x of segment i: x × (gross
+// margin before CS − cost to serve), less x's share of the cost of the pool
+// that serves the segment, by MRR among the segments it serves (level).
+func (w *worker) segMargin(r *segRun, level [][]float64, i, mo int, x float64) float64 {
 	e := &w.econ
-	m := level[i][mo] * (e.margin - e.costToServe)
+	m := x * (e.margin - e.costToServe)
 	cost := w.teams[r.pool].cost[mo] // of the pool that serves it
 	if !r.served() || cost == 0 {
 		return m
@@ -271,7 +289,7 @@ func (w *worker) segMargin(r *segRun, level [][]float64, i, mo int) float64 {
 		}
 	}
 	if served > 0 {
-		m -= cost * level[i][mo] / served
+		m -= cost * x / served
 	}
 	return m
 }

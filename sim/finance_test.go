@@ -228,11 +228,14 @@ func TestSegmentMRRAddsUp(t *testing.T) {
 		}
 		var metrics [numMetrics]float64
 		w.summarise(&series, &metrics)
-		levels := w.segLevels()
+		levels, newLevels := w.segLevels()
 		for mo := 0; mo <= c.m.Horizon; mo++ {
 			sum := 0.0
 			for i := range w.segs {
 				sum += levels[i][mo]
+				if nl := newLevels[i][mo]; nl < -1e-6 || nl > levels[i][mo]+1e-6 || (mo == 0 && nl != 0) {
+					t.Fatalf("%s month %d: new logos' MRR %.4f of the segment's %.4f", c.name, mo, nl, levels[i][mo])
+				}
 			}
 			if got := series[sMRR][mo]; math.Abs(sum-got) > 1e-6*math.Max(1, got) {
 				t.Fatalf("%s month %d: segments %.4f, book %.4f", c.name, mo, sum, got)
@@ -590,5 +593,38 @@ func TestOperatingCostOfOpeningRevenue(t *testing.T) {
 		}
 		within(t, fmt.Sprintf("free cash flow in the last month (of opening %v)", opening),
 			o.Series[results.SeriesFreeCashFlow][h-1].Mean, 0.8*rev-0.25*base, 1e-6)
+	}
+}
+
+// The CLV of the opening book does not move with the acquisition rate (no
+// CS team shares its cost here), and the CLV of new logos is their own:
+// its Monte Carlo mean agrees with the expected path within 3 standard
+// errors.
+func TestCLVOfBookAndNewLogos(t *testing.T) {
+	withArrivals := func(perMonth float64) Model {
+		m := simpleModel(100, 12000, 12, Churn{Rate: fixed(0.2), RateMonths: 12},
+			Movement{Cadence: AtRenewal, Probability: fixed(0.3), Size: dist.Const(0.1)}, 36)
+		m.Economics = Economics{GrossMarginExCS: fixed(0.8), CostToServe: fixed(0), CAC: fixed(0),
+			ExpansionCostRatio: fixed(0), UpsellCostRatio: fixed(0), DiscountRate: fixed(0.1)}
+		m.Segments[0].Acquisition = Acquisition{PerMonth: fixed(perMonth), Growth: fixed(0), ACV: dist.Const(24000)}
+		return m
+	}
+	for _, s := range []Settings{{Mode: Expected}, {Trials: 400, Seed: 5}} {
+		slow := run(t, withArrivals(2), s).Options[0].Metrics
+		fast := run(t, withArrivals(8), s).Options[0].Metrics
+		book := slow[results.CLVBook].Mean
+		within(t, fmt.Sprintf("%v: book CLV with 4 times the arrivals", s.Mode), fast[results.CLVBook].Mean, book, 1e-6*book)
+		if fast[results.CLV].Mean <= slow[results.CLV].Mean {
+			t.Errorf("%v: more new logos at twice the ACV should raise the mean CLV of all accounts", s.Mode)
+		}
+		if nl := slow[results.CLVNew].Mean; nl <= book {
+			t.Errorf("%v: a new logo pays twice the ACV, its CLV %.0f should exceed the book's %.0f", s.Mode, nl, book)
+		}
+	}
+	want := run(t, withArrivals(4), Settings{Mode: Expected}).Options[0].Metrics[results.CLVNew].Mean
+	mc := run(t, withArrivals(4), Settings{Trials: 2000, Seed: 9}).Options[0].Metrics[results.CLVNew]
+	within(t, "Monte Carlo CLV of new logos", mc.Mean, want, 3*mc.SE)
+	if _, ok := run(t, flatBook(12), Settings{Mode: Expected}).Options[0].Metrics[results.CLVNew]; ok {
+		t.Error("a scenario without acquisition reports a CLV of new logos")
 	}
 }

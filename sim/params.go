@@ -17,8 +17,9 @@ type segRun struct {
 	cache                  responseCache // the lockstep stepper's coverage responses
 	sbgSurv                []float64     // sBG survival by period (Monte Carlo, sbgDirect)
 	segOutput
-	// mrrLevel is the MRR its calendars add (summarise), for its CLV.
-	mrrLevel []float64
+	// mrrLevel is the MRR its calendars add (summarise), for its CLV;
+	// newLevel the part of it from new logos.
+	mrrLevel, newLevel []float64
 }
 
 // segInputs are a segment's per-trial inputs, drawn and converted to the

@@ -39,16 +39,19 @@ type segEntry struct {
 // and its renewal calendars.
 type segOutput struct {
 	mrrD, logosD []float64
+	newD         []float64 // the part of mrrD from new logos (CLV of new logos)
 	servedD      []float64 // accounts served, diffs by month (pools' hours needed)
 	accounts     float64   // accounts simulated: opening book and new logos
+	newAccounts  float64   // of which new logos
 	scheds       []schedule
 }
 
 func (o *segOutput) save(r *segRun) {
 	o.mrrD = append(o.mrrD[:0], r.mrrD...)
 	o.logosD = append(o.logosD[:0], r.logosD...)
+	o.newD = append(o.newD[:0], r.newD...)
 	o.servedD = append(o.servedD[:0], r.servedD...)
-	o.accounts = r.accounts
+	o.accounts, o.newAccounts = r.accounts, r.newAccounts
 	for len(o.scheds) < len(r.scheds) {
 		o.scheds = append(o.scheds, schedule{})
 	}
@@ -61,8 +64,9 @@ func (o *segOutput) save(r *segRun) {
 func (o *segOutput) restore(r *segRun) {
 	copy(r.mrrD, o.mrrD)
 	copy(r.logosD, o.logosD)
+	copy(r.newD, o.newD)
 	copy(r.servedD, o.servedD)
-	r.accounts = o.accounts
+	r.accounts, r.newAccounts = o.accounts, o.newAccounts
 	for c := range r.scheds {
 		r.scheds[c].copyFrom(&o.scheds[c])
 	}

@@ -61,6 +61,8 @@ const (
 	mContributionTotal
 	mRetentionCostRatio
 	mCLV
+	mCLVBook
+	mCLVNew
 	mValuation
 	mDCFValue
 	mSecondOrderARR
@@ -73,7 +75,7 @@ const (
 // catalogue, results.Metrics), in the order of the m constants above.
 var MetricNames = [numMetrics]string{results.ARREnd, results.RevenueTotal, results.NRR12m, results.GRR12m, results.LogosEnd,
 	results.CSCostTotal, results.CoverageMean, results.GrossProfitTotal, results.AcquisitionCostTotal,
-	results.ContributionTotal, results.RetentionCostRatio, results.CLV, results.Valuation, results.DCFValue,
+	results.ContributionTotal, results.RetentionCostRatio, results.CLV, results.CLVBook, results.CLVNew, results.Valuation, results.DCFValue,
 	results.SecondOrderARR, results.SecondOrderValuation, results.PaybackMonth}
 
 // event is a change of one account's MRR in a month.
@@ -211,6 +213,7 @@ type worker struct {
 	segs             []segRun
 	scheds           [][]schedule // [segment][calendar]
 	segMRR, segLevel [][]float64  // [segment][month]: see segRun.mrrD
+	segNew, segNewLv [][]float64  // [segment][month]: see segRun.newD, newLevel
 	segLogos         [][]float64  // [segment][month]: see segRun.logosD
 	segServed        [][]float64  // [segment][month]: see segRun.servedD
 	champ            []int32      // scratch: an account's champion departures
@@ -444,13 +447,15 @@ func (w *worker) prepare() {
 	w.segArrays()
 	for i := range w.segs {
 		r := &w.segs[i]
-		for len(w.scheds[i]) < r.pricePeriod {
+		// A calendar for the opening book and one for new logos, so that
+		// the CLV of each can be told apart.
+		for len(w.scheds[i]) < 2*r.pricePeriod {
 			w.scheds[i] = append(w.scheds[i], schedule{})
 		}
-		for c := range w.scheds[i][:r.pricePeriod] {
+		for c := range w.scheds[i][:2*r.pricePeriod] {
 			w.scheds[i][c].reset(w.b.h)
 		}
-		r.scheds = w.scheds[i][:r.pricePeriod]
+		r.scheds = w.scheds[i][:2*r.pricePeriod]
 		if r.sbg {
 			w.sbgTabs[i] = sbgSurvival(w.sbgTabs[i][:0], r.alpha, r.beta, r.maxTenure()+w.b.h/r.churnStep+2)
 			r.sbgSurv = w.sbgTabs[i]
@@ -463,6 +468,8 @@ func (w *worker) segArrays() {
 	for len(w.segMRR) < len(w.segs) {
 		w.segMRR = append(w.segMRR, make([]float64, w.b.h+2))
 		w.segLevel = append(w.segLevel, make([]float64, w.b.h+2))
+		w.segNew = append(w.segNew, make([]float64, w.b.h+2))
+		w.segNewLv = append(w.segNewLv, make([]float64, w.b.h+2))
 		w.segLogos = append(w.segLogos, make([]float64, w.b.h+2))
 		w.segServed = append(w.segServed, make([]float64, w.b.h+2))
 		w.moves = append(w.moves, make([]int, w.b.h+2))
@@ -470,14 +477,17 @@ func (w *worker) segArrays() {
 	for i := range w.segs {
 		clear(w.segMRR[i])
 		clear(w.segLevel[i])
+		clear(w.segNew[i])
+		clear(w.segNewLv[i])
 		clear(w.segLogos[i])
 		clear(w.segServed[i])
 		clear(w.moves[i])
 		w.segs[i].mrrD, w.segs[i].mrrLevel, w.segs[i].logosD = w.segMRR[i], w.segLevel[i], w.segLogos[i]
 		w.segs[i].servedD = w.segServed[i]
+		w.segs[i].newD, w.segs[i].newLevel = w.segNew[i], w.segNewLv[i]
 		// A trial whose team turns out short runs again month by month:
 		// its accounts are counted afresh.
-		w.segs[i].accounts = 0
+		w.segs[i].accounts, w.segs[i].newAccounts = 0, 0
 	}
 }
 
@@ -936,6 +946,9 @@ func (w *worker) bookAccount(r *segRun, mrr float64, join, firstRenewal, churnAt
 	b.logos[join]++
 	r.logosD[join]++
 	r.accounts++
+	if join > 0 {
+		r.newAccounts++
+	}
 	if churnAt <= h {
 		b.logos[churnAt]--
 		r.logosD[churnAt]--
@@ -1072,6 +1085,9 @@ func (w *worker) churnWithChampions(r *segRun, rc *stream, first, step, opps, te
 func (w *worker) calendarAccount(r *segRun, mrr float64, join, priceFrom, cal, churnAt int) {
 	h, win := w.b.h, w.b.window
 	c := &r.scheds[cal-1]
+	if join > 0 {
+		c = &r.scheds[r.pricePeriod+cal-1]
+	}
 	c.used = true
 	y := mrr
 	if join > 0 {
@@ -1138,6 +1154,11 @@ func (w *worker) pathAccount(r *segRun, mrr float64, join, firstRenewal, churnAt
 	path := append(w.path[:0], point{join, mrr})
 	b.mrr[join] += mrr
 	r.mrrD[join] += mrr
+	var newD []float64 // a new logo's MRR is also its segment's new-logo MRR
+	if join > 0 {
+		newD = r.newD
+		newD[join] += mrr
+	}
 	renew := h + 1 // its next price increase
 	if from := r.priceFrom(join, firstRenewal); r.priceInc != 0 && from <= last {
 		renew = from
@@ -1179,11 +1200,17 @@ func (w *worker) pathAccount(r *segRun, mrr float64, join, firstRenewal, churnAt
 		b.conM[mo] += up + old - mrr
 		b.mrr[mo] += mrr - old
 		r.mrrD[mo] += mrr - old
+		if newD != nil {
+			newD[mo] += mrr - old
+		}
 		path = append(path, point{mo, mrr})
 	}
 	if churnAt <= h {
 		b.mrr[churnAt] -= mrr
 		r.mrrD[churnAt] -= mrr
+		if newD != nil {
+			newD[churnAt] -= mrr
+		}
 		b.churnM[churnAt] += mrr
 		path = append(path, point{churnAt, 0})
 	}
@@ -1382,7 +1409,7 @@ func (w *worker) summarise(series *[numSeries][]float64, metrics *[numMetrics]fl
 		r := &w.segs[i]
 		for ci := range r.scheds {
 			if c := &r.scheds[ci]; c.used {
-				w.addCalendar(r, ci+1, c, series)
+				w.addCalendar(r, ci%r.pricePeriod+1, c, series, ci >= r.pricePeriod)
 			}
 		}
 	}
@@ -1509,7 +1536,7 @@ func (w *worker) summariseTeam(series *[numSeries][]float64, metrics *[numMetric
 
 // addCalendar adds one renewal calendar's accounts to the series, applying
 // the price factor P(m) = (1 + price increase)^(renewals up to m).
-func (w *worker) addCalendar(r *segRun, cal int, c *schedule, series *[numSeries][]float64) {
+func (w *worker) addCalendar(r *segRun, cal int, c *schedule, series *[numSeries][]float64, newLogos bool) {
 	h, win := w.b.h, w.b.window
 	mrr, young, grr := series[sMRR], series[sNRR], series[sGRR]
 	p := w.price[:0]
@@ -1526,6 +1553,9 @@ func (w *worker) addCalendar(r *segRun, cal int, c *schedule, series *[numSeries
 		z += c.z[mo]
 		mrr[mo] += pm * level
 		r.mrrLevel[mo] += pm * level
+		if newLogos {
+			r.newLevel[mo] += pm * level
+		}
 		young[mo] += pm * yg
 		if mo >= win {
 			grr[mo] += p[mo-win] * z
