@@ -31,6 +31,7 @@ var badCases = []struct{ name, why string }{
 	{"only-comments", "a file with nothing but comments"},
 	{"top-level-list", "the document is a list, not a mapping"},
 	{"yaml-tab-before-dash", "a tab before \"- \", which used to suggest quoting @"},
+	{"yaml-tab-after-dash", "a tab right after \"- \", which still suggested quoting @"},
 	{"not-utf8", "a file saved as Latin-1, which used to get no hint to save it as UTF-8"},
 	{"include-tag", "segments: !include segments.yaml, read as the text segments.yaml"},
 	{"tag-in-option", "a local tag (!env) in an option's value"},

@@ -498,13 +498,15 @@ func syntaxError(name string, data []byte, err error) Error {
 }
 
 // tabIndent is the byte offset of a tab in the indentation of line (the
-// blanks before its first other character), or -1.
+// blanks before its first other character, and the "-" of list items
+// among them: "  - \tname" is indented with a tab too), or -1.
 func tabIndent(line []byte) int {
 	for i, c := range line {
-		switch c {
-		case '\t':
+		switch {
+		case c == '\t':
 			return i
-		case ' ':
+		case c == ' ':
+		case c == '-' && i+1 < len(line) && (line[i+1] == ' ' || line[i+1] == '\t'):
 		default:
 			return -1
 		}
