@@ -137,36 +137,34 @@ func buildPayback(r *results.Results, chart *Chart) *paybackSection {
 
 // fiscalYears is each option's difference from the baseline by fiscal year
 // (calendar years: the months of the run that fall in each) in revenue, CS
-// cost, gross profit, contribution and free cash flow, with gross profit
-// cumulated. Means of the per-trial differences, which are the differences
-// of the means.
+// cost, gross profit, contribution, free cash flow (accrual) and cash flow
+// (revenue when billed), with gross profit cumulated. Means of the
+// per-trial differences, which are the differences of the means.
 func fiscalYears(r *results.Results) table {
-	type col struct{ key, head string }
-	cols := []col{{results.SeriesMRR, "Revenue"}, {results.SeriesCSCost, "CS cost"}, {results.SeriesGrossProfit, "Gross profit"},
-		{results.SeriesContribution, "Contribution"}, {results.SeriesFreeCashFlow, "Free cash flow"}}
-	t := table{Header: []string{"Option", "Year"}, Right: []bool{false, false}}
-	for _, c := range cols {
-		t.Header = append(t.Header, c.head)
+	heads := []string{"Revenue", "CS cost", "Gross profit", "Contribution", "Free cash flow", "Cash flow", "Gross profit, cumulative"}
+	t := table{Header: append([]string{"Option", "Year"}, heads...), Right: []bool{false, false}}
+	for range heads {
 		t.Right = append(t.Right, true)
 	}
-	t.Header, t.Right = append(t.Header, "Gross profit, cumulative"), append(t.Right, true)
 	years := yearsOf(r)
 	base := r.Options[0]
 	for _, o := range r.Options[1:] {
+		diff := func(key string, y year) float64 {
+			return seriesSum(o, key, y.from, y.to) - seriesSum(base, key, y.from, y.to)
+		}
 		cum := 0.0
 		for i, y := range years {
+			gp, fcf := diff(results.SeriesGrossProfit, y), diff(results.SeriesFreeCashFlow, y)
+			cash := fcf - diff(results.SeriesMRR, y) + diff(results.SeriesBillings, y)
+			cum += gp
 			cells := []string{"", y.label}
 			if i == 0 {
 				cells[0] = o.Name
 			}
-			for _, c := range cols {
-				d := seriesSum(o, c.key, y.from, y.to) - seriesSum(base, c.key, y.from, y.to)
-				if c.key == results.SeriesGrossProfit {
-					cum += d
-				}
-				cells = append(cells, unitMoney.signed(d, r.Currency))
+			for _, v := range []float64{diff(results.SeriesMRR, y), diff(results.SeriesCSCost, y), gp,
+				diff(results.SeriesContribution, y), fcf, cash, cum} {
+				cells = append(cells, unitMoney.signed(v, r.Currency))
 			}
-			cells = append(cells, unitMoney.signed(cum, r.Currency))
 			t.Rows = append(t.Rows, row{Cells: cells, First: i == 0})
 		}
 	}

@@ -134,6 +134,7 @@ const (
 	SeriesExpansionCost      = "expansion_cost"
 	SeriesContribution       = "contribution"
 	SeriesFreeCashFlow       = "free_cash_flow"
+	SeriesBillings           = "billings"
 	SeriesCashFlowCum        = "cash_flow_cum"
 	SeriesGrossProfitCumDiff = "gross_profit_cum_diff"
 )
@@ -157,7 +158,8 @@ var Series = []Quantity{
 	{Key: SeriesExpansionCost, Label: "Expansion and upsell cost", Unit: Money, HigherIsBetter: false, Noun: "Expansion and upsell cost", Short: "Expansion and upsell cost", Title: "Expansion and upsell cost", Description: "cost of the ARR added by price increases and upsells"},
 	{Key: SeriesContribution, Label: "Contribution", Unit: Money, HigherIsBetter: true, Noun: "Contribution", Short: "Contribution", Title: "Contribution", Description: "gross profit less acquisition and expansion cost"},
 	{Key: SeriesFreeCashFlow, Label: "Free cash flow (accrual)", Unit: Money, HigherIsBetter: true, Noun: "Free cash flow", Short: "Free cash flow", Title: "Free cash flow", Description: "contribution less operating cost and tax, revenue counted when earned"},
-	{Key: SeriesCashFlowCum, Label: "Cumulative free cash flow (accrual)", Unit: Money, HigherIsBetter: true, Noun: "Cumulative free cash flow", Short: "Cumulative free cash flow", Title: "Cumulative free cash flow", Description: "free cash flow from month 1 to the month, revenue counted when earned"},
+	{Key: SeriesBillings, Label: "Billings", Unit: Money, HigherIsBetter: true, Noun: "Billings", Short: "Billings", Title: "Billings", Description: "what the month's bills ask of customers, by their billing terms (cash in)"},
+	{Key: SeriesCashFlowCum, Label: "Cumulative cash flow", Unit: Money, HigherIsBetter: true, Noun: "Cumulative cash flow", Short: "Cumulative cash flow", Title: "Cumulative cash flow", Description: "free cash flow from month 1 to the month with revenue counted when billed"},
 	{Key: SeriesGrossProfitCumDiff, Label: "Cumulative gross profit against the baseline", Unit: Money, HigherIsBetter: true, Noun: "Cumulative gross profit against the baseline", Short: "Cumulative gross profit, option − baseline", Title: "Cumulative gross profit against the baseline", Description: "gross profit from month 1 to the month, less the baseline's in the same trial (0 for the baseline)"},
 	{Key: SeriesHoursNeeded, Label: "CSM hours needed", Unit: Number, HigherIsBetter: false, Noun: "CSM hours needed", Short: "CSM hours needed", Title: "CSM hours needed", Description: "hours the served accounts' touch models ask for"},
 	{Key: SeriesHoursAvailable, Label: "CSM hours available", Unit: Number, HigherIsBetter: true, Noun: "CSM hours available", Short: "CSM hours available", Title: "CSM hours available", Description: "productive hours of the team"},

@@ -156,6 +156,7 @@ var badCases = []struct{ name, why string }{
 	{"attrition-load-start", "a load curve starting below load 1, and a range that can fall below the point before"},
 	{"pools-wrong", "pools naming an unknown segment, one segment twice and not another, a pool without csms, csms beside pools, a pool of pools, and a pool's own attrition_load"},
 	{"price-months-not-a-multiple", "price increases every 18 months on 12-month terms, between renewals"},
+	{"billing-not-a-divisor", "annual upfront bills on a 1-month contract: a bill would run past renewals"},
 	{"handoff-multipliers-reversed", "a hand-off churn of 20% (meant +20%) and an upsell multiplier above 1"},
 	{"handoff-longer-than-horizon", "a hand-off window of 24 months in a 12-month horizon"},
 	{"coverage-ranges-cross", "an uncertain churn multiplier whose range can fall below the next point's"},

@@ -148,6 +148,19 @@ func sortedKeys[V any](m map[string]V) []string {
 
 var cadences = map[string]sim.Cadence{"monthly": sim.Monthly, "quarterly": sim.Quarterly, "annual": sim.Annually, "at_renewal": sim.AtRenewal}
 
+// billingMonths are the months a bill covers, by billing term.
+var billingMonths = map[string]int{"annual_upfront": 12, "quarterly": 3, "monthly": 1}
+
+// billing is the months each bill of a contract covers (0: the default),
+// which must divide its term: a bill never runs past a renewal.
+func (b *builder) billing(p string, c ContractSpec) int {
+	every, t := billingMonths[c.Billing], c.TermMonths
+	if every > 0 && t > 0 && t%every != 0 {
+		b.errorf(p, "a bill covers part of a contract, so its months must divide the term (term_months: %d): %s bills every %d months; use monthly, or a term that is a multiple of %d", t, c.Billing, every, every)
+	}
+	return every
+}
+
 func (b *builder) segment(p string, s *SegmentSpec) sim.Segment {
 	n := "segments." + s.Name + "."
 	seg := sim.Segment{
@@ -168,6 +181,7 @@ func (b *builder) segment(p string, s *SegmentSpec) sim.Segment {
 	if t := s.Contract.TermMonths; s.PriceMonths > 0 && t > 0 && s.PriceMonths%t != 0 {
 		b.errorf(p+".price_increase_months", "a price changes at a renewal: give a multiple of the term (%d months), found %d", t, s.PriceMonths)
 	}
+	seg.BillingMonths = b.billing(p+".contract.billing", s.Contract)
 	switch {
 	case s.Accounts != nil && s.AccountsFile != "":
 		b.errorf(p+".accounts_file", "give accounts (a count, with acv) or accounts_file, not both")

@@ -57,6 +57,7 @@ type ContractSpec struct {
 	TermMonths   int         `yaml:"term_months" kind:"int" default:"12" min:"1" max:"60" doc:"Contract term in months (1 for monthly contracts)"`
 	FirstRenewal RenewalSpec `yaml:"first_renewal" default:"spread" doc:"First renewal of existing accounts: spread (evenly over the term), a month number (all renew then; 1 = all at the first month), or file (from accounts_file)"`
 	TenureMonths int         `yaml:"tenure_months" kind:"int" default:"0" max:"600" doc:"How long the existing accounts have been customers, in months (an accounts_file tenure_months column gives it per account): under sBG churn a tenured book churns less; 0 = as if new"`
+	Billing      string      `yaml:"billing" enum:"annual_upfront,quarterly,monthly" doc:"When customers pay, for the cash flow: annual_upfront, quarterly or monthly, each bill at the start of its period, a period that divides the term; default annual_upfront for terms of whole years, else one bill per term"`
 }
 
 // OnboardingSpec is the onboarding of new accounts.

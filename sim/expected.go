@@ -273,6 +273,17 @@ func (b *book) bookGroup(g *group) {
 	for mo := g.join + 1; mo <= h; mo++ {
 		b.priceM[mo] += g.weight * g.price[mo]
 	}
+	// Bills, as billPath books them: the period's months at the expected
+	// MRR when one is due, an expansion between them for the rest of its
+	// period.
+	anchor := g.r.anchor(g.join, g.firstRenewal)
+	for mo := max(g.join, 1); mo <= h; mo++ {
+		if ph := g.r.billPhase(mo, anchor); ph == 0 {
+			b.bill[mo] += float64(g.r.billEvery) * g.weight * g.e[mo]
+		} else {
+			b.bill[mo] += float64(g.r.billEvery-ph) * g.weight * g.expand[mo]
+		}
+	}
 }
 
 // shareExpected gives month mo's expected hours to the expected active

@@ -45,9 +45,11 @@ func drawEconomics(m *Model, d *drawer) econ {
 //	expansion     = CEC × ARR added by price increases + CUC × ARR added by upsell
 //	contribution  = gross profit − acquisition − expansion cost
 //	free cash flow = contribution − operating cost − tax on positive profit
-//	cash flow     = free cash flow, accumulated
+//	cash flow     = free cash flow − revenue + billings, accumulated
 //
-// All on an accrual basis: revenue in the month it is earned.
+// All but the cash flow on an accrual basis: revenue in the month it is
+// earned. The cash flow counts revenue when it is billed (billing terms),
+// every cost when it is incurred.
 // The retention cost ratio is (CS team cost + cost to serve) / revenue over
 // the horizon.
 func (w *worker) summariseFinance(series *[numSeries][]float64, metrics *[numMetrics]float64) {
@@ -75,7 +77,7 @@ func (w *worker) summariseFinance(series *[numSeries][]float64, metrics *[numMet
 			base = series[sMRR][0]
 		}
 		fcf := e.freeCashFlow(c, base)
-		cash += fcf
+		cash += fcf - revenue + series[sBillings][mo]
 		series[sGrossProfit][mo] = gp
 		series[sAcquisitionCost][mo] = acq
 		series[sExpansionCost][mo] = exp

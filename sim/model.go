@@ -238,6 +238,10 @@ type Segment struct {
 	// multiple of the term; 0: once a year, or at each renewal of a term
 	// of a year or more (pricePeriod).
 	PriceEveryMonths int
+	// BillingMonths is how many months a bill covers, billed at the start
+	// of each (1 monthly, 3 quarterly, 12 annual upfront), a divisor of the
+	// term; 0: 12 when the term is a multiple of a year, else the term.
+	BillingMonths int
 
 	OnboardingSuccess Assumption // share of new accounts reaching first value
 	OnboardingMonths  int

@@ -47,6 +47,7 @@ type segInputs struct {
 
 	priceInc         float64
 	pricePeriod      int     // months between price increases, a multiple of term
+	billEvery        int     // months a bill covers, a divisor of term
 	upQ, coQ         float64 // per-opportunity probabilities after coverage
 	logUpKeep        float64
 	logCoKeep        float64
@@ -253,6 +254,7 @@ func resolve(m *Model, resp *Response, d *drawer, out []segRun) []segRun {
 		}
 		r.priceInc = d.draw(s.PriceIncrease)
 		r.pricePeriod = s.pricePeriod()
+		r.billEvery = s.billingPeriod()
 		if s.Upsell.Active() {
 			r.baseUp = d.draw(s.Upsell.Probability)
 			r.upSize = s.Upsell.Size
@@ -441,6 +443,26 @@ func (r *segRun) priceFrom(join, firstRenewal int) int {
 // whose first one is in month from (priceFrom): every price period.
 func (r *segRun) repriced(mo, from int) bool {
 	return mo >= from && (mo-from)%r.pricePeriod == 0
+}
+
+// billingPeriod is the months a bill covers (BillingMonths): by default a
+// year for terms of whole years, billed upfront, else the term.
+func (s *Segment) billingPeriod() int {
+	term := max(1, s.TermMonths)
+	switch {
+	case s.BillingMonths > 0:
+		return s.BillingMonths
+	case term%12 == 0:
+		return 12
+	}
+	return term
+}
+
+// billPhase is how far month mo is into its bill's period for an account
+// whose contract started in month anchor (segRun.anchor): 0 in a month a
+// bill is due.
+func (r *segRun) billPhase(mo, anchor int) int {
+	return ((mo-anchor)%r.billEvery + r.billEvery) % r.billEvery
 }
 
 // pricePeriod is the months between price increases (PriceEveryMonths):

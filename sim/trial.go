@@ -34,6 +34,7 @@ const (
 	sExpansionCost
 	sContribution
 	sFreeCashFlow
+	sBillings
 	sCashFlowCum
 	sGrossProfitCumDiff
 	numSeries
@@ -46,7 +47,7 @@ var SeriesNames = [numSeries]string{results.SeriesMRR, results.SeriesARR, result
 	results.SeriesNRR, results.SeriesGRR, results.SeriesHoursNeeded, results.SeriesHoursAvailable, results.SeriesUtilisation,
 	results.SeriesCoverage, results.SeriesCoverageBelow50, results.SeriesCSMs, results.SeriesAccountsPerCSM, results.SeriesCSCost,
 	results.SeriesGrossProfit, results.SeriesAcquisitionCost, results.SeriesExpansionCost, results.SeriesContribution,
-	results.SeriesFreeCashFlow, results.SeriesCashFlowCum, results.SeriesGrossProfitCumDiff}
+	results.SeriesFreeCashFlow, results.SeriesBillings, results.SeriesCashFlowCum, results.SeriesGrossProfitCumDiff}
 
 const (
 	mARREnd = iota
@@ -112,12 +113,13 @@ type book struct {
 	conM   []float64
 	churnM []float64
 	upSal  []float64 // the part of expM from upsell in segments a CS team serves
+	bill   []float64 // billed in the month (cash in): flows, not differences
 }
 
 func newBook(h int) *book {
 	n := h + 2
 	b := &book{h: h, window: min(12, h)}
-	for _, p := range []*[]float64{&b.mrr, &b.logos, &b.need, &b.served, &b.young, &b.grr, &b.newM, &b.expM, &b.priceM, &b.joins, &b.refM, &b.refN, &b.soMRR, &b.conM, &b.churnM, &b.upSal} {
+	for _, p := range []*[]float64{&b.mrr, &b.logos, &b.need, &b.served, &b.young, &b.grr, &b.newM, &b.expM, &b.priceM, &b.joins, &b.refM, &b.refN, &b.soMRR, &b.conM, &b.churnM, &b.upSal, &b.bill} {
 		*p = make([]float64, n)
 	}
 	return b
@@ -130,8 +132,8 @@ func (b *book) reset() {
 }
 
 // all lists the book's arrays.
-func (b *book) all() [16][]float64 {
-	return [16][]float64{b.mrr, b.logos, b.need, b.served, b.young, b.grr, b.newM, b.expM, b.priceM, b.joins, b.refM, b.refN, b.soMRR, b.conM, b.churnM, b.upSal}
+func (b *book) all() [17][]float64 {
+	return [17][]float64{b.mrr, b.logos, b.need, b.served, b.young, b.grr, b.newM, b.expM, b.priceM, b.joins, b.refM, b.refN, b.soMRR, b.conM, b.churnM, b.upSal, b.bill}
 }
 
 // copyFrom makes b's arrays a copy of o's (same horizon).
@@ -1159,7 +1161,8 @@ func (w *worker) pathAccount(r *segRun, mrr float64, join, firstRenewal, churnAt
 		newD = r.newD
 		newD[join] += mrr
 	}
-	renew := h + 1 // its next price increase
+	anchor := r.anchor(join, firstRenewal) // its contract's start
+	renew := h + 1                         // its next price increase
 	if from := r.priceFrom(join, firstRenewal); r.priceInc != 0 && from <= last {
 		renew = from
 	}
@@ -1190,6 +1193,9 @@ func (w *worker) pathAccount(r *segRun, mrr float64, join, firstRenewal, churnAt
 		}
 		up := mrr - old
 		b.expM[mo] += up
+		if ph := r.billPhase(mo, anchor); ph != 0 {
+			b.bill[mo] += float64(r.billEvery-ph) * up // the rest of the period
+		}
 		if r.salaried {
 			b.upSal[mo] += mrr - priced
 		}
@@ -1215,9 +1221,32 @@ func (w *worker) pathAccount(r *segRun, mrr float64, join, firstRenewal, churnAt
 		path = append(path, point{churnAt, 0})
 	}
 	w.path = path
+	w.billPath(r, path, anchor, join, last)
 	b.retention(path, join)
 	if w.record != nil {
 		w.record(r.seg, path)
+	}
+}
+
+// billPath books the bills due on an account's MRR path: at the start of
+// each billing period from its join month (month 1 for the opening book,
+// whose current period was billed before the run) to its last month, the
+// period's months at the MRR then. A period's increases between its bills
+// are billed when they happen (pathAccount); decreases and churn refund
+// nothing.
+func (w *worker) billPath(r *segRun, path []point, anchor, join, last int) {
+	b := w.b
+	every := r.billEvery
+	s := max(join, 1)
+	if ph := r.billPhase(s, anchor); ph != 0 {
+		s += every - ph
+	}
+	i := 0
+	for ; s <= last; s += every {
+		for i+1 < len(path) && path[i+1].month <= s {
+			i++
+		}
+		b.bill[s] += float64(every) * path[i].mrr
 	}
 }
 
@@ -1404,6 +1433,7 @@ func (w *worker) summarise(series *[numSeries][]float64, metrics *[numMetrics]fl
 		series[sExpansionMRR][mo] = b.expM[mo]
 		series[sContractionMRR][mo] = b.conM[mo]
 		series[sChurnedMRR][mo] = b.churnM[mo]
+		series[sBillings][mo] = b.bill[mo]
 	}
 	for i := range w.segs {
 		r := &w.segs[i]
@@ -1562,6 +1592,13 @@ func (w *worker) addCalendar(r *segRun, cal int, c *schedule, series *[numSeries
 		}
 		if mo > 0 {
 			prev := p[mo-1]
+			// A bill is due at the calendar's months for its period; an
+			// upsell between them is billed for the rest of the period.
+			if ph := r.billPhase(mo, cal); ph == 0 {
+				series[sBillings][mo] += float64(r.billEvery) * pm * level
+			} else {
+				series[sBillings][mo] += float64(r.billEvery-ph) * pm * c.up[mo]
+			}
 			series[sChurnedMRR][mo] -= prev * c.churn[mo]
 			series[sExpansionMRR][mo] += pm * c.up[mo]
 			if r.salaried {
