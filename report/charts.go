@@ -203,6 +203,9 @@ func chartMetrics(r *results.Results) []chartMetric {
 		case results.Trailing:
 			label += ", 12 months to " + end
 		}
+		if m := valuationMethod(r); q.Key == results.Valuation && m != "" {
+			label += ", by " + m
+		}
 		known = append(known, chartMetric{q.Key, axisOf(q.Unit), q.Short, label})
 	}
 	present := map[string]bool{}

@@ -177,7 +177,7 @@ func TestChartsAcmeContent(t *testing.T) {
 			"Difference in ARR at Dec 2029 (option − Baseline), USD"}},
 		{"diff-revenue_total", []string{"Difference from Baseline in Revenue, Jan 2027–Dec 2029", "Trials"}},
 		{"diff-gross_profit_total", []string{"Difference in Gross profit, Jan 2027–Dec 2029 (option − Baseline), USD", "Cut 3 CSMs in April:"}},
-		{"diff-valuation", []string{"Difference from Baseline in Valuation at Dec 2029", "Difference in Valuation at Dec 2029 (option − Baseline), USD"}},
+		{"diff-valuation", []string{"Difference from Baseline in Valuation at Dec 2029", "Difference in Valuation at Dec 2029, by ARR multiple (option − Baseline), USD"}},
 		{"capacity", append([]string{"CSM hours needed and available by month, median with 90 % band", "CSM hours per month", "Month end"}, names...)},
 		{"coverage", append([]string{"CSM coverage by month, median with 90 % band", "Mean coverage of served accounts", "60%", "100%"}, names...)},
 		{"revenue-cum", append([]string{"Cumulative revenue by month, median with 90 % band", "Cumulative revenue (USD)", "Month end", "$0", "$100M"}, names...)},
