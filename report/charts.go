@@ -74,6 +74,9 @@ func chartSpecs(r *results.Results) []chartSpec {
 	add(arrFanChart(r))
 	add(comparisonChart(r))
 	add(paybackChart(r))
+	for _, b := range bridgeCharts(r) {
+		add(b)
+	}
 	for _, m := range chartMetrics(r) {
 		if diffMetrics[m.Key] {
 			add(diffChart(r, m))

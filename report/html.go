@@ -31,6 +31,17 @@ func HTML(w io.Writer, r *results.Results, charts []Chart) error {
 		}
 		sens = &htmlSensitivity{d.Sensitivity, fig}
 	}
+	var br *htmlBridge
+	if d.Bridge != nil {
+		br = &htmlBridge{bridgeSection: d.Bridge}
+		for _, c := range d.Bridge.Figures {
+			f, err := newHTMLFigure(c)
+			if err != nil {
+				return err
+			}
+			br.HTMLFigures = append(br.HTMLFigures, f)
+		}
+	}
 	var pb *htmlPayback
 	if d.Payback != nil {
 		fig, err := sectionFigure(d.Payback.Figure)
@@ -54,9 +65,10 @@ func HTML(w io.Writer, r *results.Results, charts []Chart) error {
 		HTMLSensitivity *htmlSensitivity
 		HTMLBreakeven   *htmlBreakeven
 		HTMLPayback     *htmlPayback
+		HTMLBridge      *htmlBridge
 		Style           template.CSS
 		MeanCINote      string
-	}{d, figs, sens, be, pb, template.CSS(htmlStyle), nbsp.Replace(meanCINote)})
+	}{d, figs, sens, be, pb, br, template.CSS(htmlStyle), nbsp.Replace(meanCINote)})
 }
 
 // newHTMLFigure is a chart as the page shows it: its SVG inline.
@@ -88,6 +100,12 @@ type htmlSensitivity struct {
 	HTMLFigure *htmlFigure
 }
 
+// htmlBridge is the bridge section with its charts inline.
+type htmlBridge struct {
+	*bridgeSection
+	HTMLFigures []htmlFigure
+}
+
 // htmlPayback is the payback section with its chart inline.
 type htmlPayback struct {
 	*paybackSection
@@ -115,6 +133,10 @@ func keepPercents(d *document) {
 	if s := d.Sensitivity; s != nil {
 		strs = append(strs, &s.Pre, &s.Post, &s.Note)
 		tables = append(tables, &s.Table)
+	}
+	if b := d.Bridge; b != nil {
+		strs = append(strs, &b.Note)
+		tables = append(tables, &b.Table)
 	}
 	if p := d.Payback; p != nil {
 		strs = append(strs, &p.Note)
@@ -265,6 +287,17 @@ var htmlTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 {{template "table" .}}
 {{- end}}
 </section>
+{{- with .HTMLBridge}}
+
+<section id="bridge">
+<h2>Where the difference comes from</h2>
+{{- range .HTMLFigures}}
+{{template "figure" .}}
+{{- end}}
+<p class="note">{{.Note}}</p>
+{{template "table" .Table}}
+</section>
+{{- end}}
 {{- with .HTMLPayback}}
 
 <section id="payback">

@@ -33,6 +33,7 @@ type document struct {
 	Sensitivity *sensitivitySection // nil when the results carry none
 	Breakeven   *breakevenSection   // nil when the results carry none
 	Payback     *paybackSection     // nil without options
+	Bridge      *bridgeSection      // nil without options
 
 	Options []optionInfo
 
@@ -107,8 +108,16 @@ func buildDocument(r *results.Results, charts []Chart) document {
 	d.Charts, tornado = splitChart(charts, "tornado")
 	d.Charts, breakeven = splitChart(d.Charts, "breakeven")
 	d.Charts, payback = splitChart(d.Charts, "payback")
+	var bridges []Chart
+	for k := 1; k < len(r.Options); k++ {
+		var b *Chart
+		if d.Charts, b = splitChart(d.Charts, fmt.Sprintf("bridge-%d", k)); b != nil {
+			bridges = append(bridges, *b)
+		}
+	}
 	if len(r.Options) > 1 {
 		d.Payback = buildPayback(r, payback)
+		d.Bridge = buildBridge(r, bridges)
 	}
 	if r.Sensitivity != nil {
 		d.Sensitivity = buildSensitivity(r.Sensitivity, metricPhrase(metricQuantity(r.Sensitivity.Metric), r), tornado)
@@ -194,7 +203,11 @@ func (d *document) addAnswer(r *results.Results, metrics []quantity) {
 		anyMean = anyMean || c.intervalKind == meanCI95
 		anyTrial = anyTrial || c.intervalKind == perTrial90
 		a := optionAnswer(r, o, primary, phrase, c)
-		a.Post += costSentence(r, o) + paybackSentence(r, o) + valuationSentence(r, o)
+		money := bridgeSentence(r, o)
+		if money == "" {
+			money = costSentence(r, o)
+		}
+		a.Post += money + paybackSentence(r, o) + valuationSentence(r, o)
 		d.Answers = append(d.Answers, a)
 	}
 	d.AnswerNotes = answerNotes(mc, anyMean, anyTrial)
@@ -746,6 +759,14 @@ func Markdown(w io.Writer, r *results.Results, charts []Chart) error {
 	}
 	fmt.Fprintf(b, "%s\n\n", d.Facts)
 	mdAnswer(b, &d)
+	if d.Bridge != nil {
+		fmt.Fprintf(b, "## Where the difference comes from\n\n")
+		for _, c := range d.Bridge.Figures {
+			mdChart(b, c, "charts/")
+		}
+		fmt.Fprintf(b, "%s\n\n", mdText(d.Bridge.Note))
+		mdTable(b, d.Bridge.Table)
+	}
 	if d.Payback != nil {
 		fmt.Fprintf(b, "## When it pays back\n\n")
 		mdPayback(b, d.Payback, "charts/")

@@ -64,6 +64,15 @@ const (
 	// PaybackMonth is the per-trial payback month of an option in a
 	// shard's part; results.json holds its summary as an option's payback.
 	PaybackMonth = "payback_month"
+	// The legs of an option's gross-profit bridge against the baseline.
+	BridgeOpening     = "opening_book"
+	BridgeNew         = "new_logos"
+	BridgeSecondOrder = "second_order"
+	BridgeUpsell      = "upsell"
+	BridgePrice       = "price_increases"
+	BridgeContraction = "contraction"
+	BridgeChurn       = "churn"
+	BridgeCSCost      = "cs_cost"
 	// CLVPrefix starts the key of a segment's CLV: "clv_" + segment name.
 	CLVPrefix = "clv_"
 )

@@ -90,6 +90,19 @@ type Option struct {
 	// Payback, options only: when the option's cumulative gross profit
 	// gets ahead of the baseline's for good.
 	Payback *Payback `json:"payback,omitempty"`
+	// Bridge, options only: the mean difference from the baseline in gross
+	// profit over the horizon, leg by leg; the legs add up to the mean
+	// difference in gross profit.
+	Bridge []BridgeLeg `json:"bridge,omitempty"`
+}
+
+// BridgeLeg is one leg of an option's gross-profit bridge: the part of its
+// difference from the baseline that comes from one driver (a Bridge...
+// key), as a mean over the trials with its 95 % interval.
+type BridgeLeg struct {
+	Driver   string     `json:"driver"`
+	MeanDiff float64    `json:"mean_diff"`
+	CI95     [2]float64 `json:"ci95"`
 }
 
 // Payback is when an option pays back against the baseline: its payback

@@ -177,6 +177,7 @@ func (a *aggregate) record(w *worker, k, t int, series *[numSeries][]float64, bl
 	var metrics [numMetrics]float64
 	w.summarise(series, &metrics)
 	metrics[mPaybackMonth] = w.payback(k, series)
+	w.bridge(k, series, &metrics)
 	for i := range numMetrics {
 		a.metrics[k][i][t-a.first] = metrics[i]
 	}
@@ -241,15 +242,37 @@ func hasDCF(m *Model) bool { return m.Valuation.Method == DCF || m.Valuation.DCF
 
 // reported says whether metric i is in option k's results.
 func (in *RunInfo) reported(k, i int) bool {
-	switch i {
-	case mPaybackMonth: // in the option's payback instead
+	switch {
+	case i == mPaybackMonth: // in the option's payback instead
 		return false
+	case i >= mBridgeOpening && i <= mBridgeCSCost: // in its bridge
+		return false
+	}
+	switch i {
 	case mDCFValue:
 		return k >= len(in.NoDCF) || !in.NoDCF[k]
 	case mCLVNew:
 		return k >= len(in.NoNewLogos) || !in.NoNewLogos[k]
 	}
 	return true
+}
+
+// bridgeLegs name the legs of the bridge, in the order of the mBridge
+// metrics.
+var bridgeLegs = [numLegs]string{results.BridgeOpening, results.BridgeNew, results.BridgeSecondOrder,
+	results.BridgeUpsell, results.BridgePrice, results.BridgeContraction, results.BridgeChurn, results.BridgeCSCost}
+
+// bridgeOf is an option's bridge from the per-trial differences of each
+// leg (leg(i) for metric i): the mean and its 95 % interval.
+func bridgeOf(leg func(i int) []float64) []results.BridgeLeg {
+	var out []results.BridgeLeg
+	for i, name := range bridgeLegs {
+		xs := leg(int(mBridgeOpening) + i)
+		s := summarize(xs)
+		half := tQuantile975(len(xs)) * s.SE
+		out = append(out, results.BridgeLeg{Driver: name, MeanDiff: s.Mean, CI95: [2]float64{s.Mean - half, s.Mean + half}})
+	}
+	return out
 }
 
 // paybackOf summarises an option's payback months over the trials: 0 is
@@ -411,6 +434,7 @@ func (a *aggregate) results() *results.Results {
 		}
 		if k > 0 {
 			ro.Payback = paybackOf(a.metrics[k][mPaybackMonth])
+			ro.Bridge = bridgeOf(func(i int) []float64 { return a.metrics[k][i] })
 			ro.VsBaseline = map[string]results.Diff{}
 			for i, name := range MetricNames {
 				if in.reported(k, i) && in.reported(0, i) {
@@ -547,6 +571,7 @@ func runExpected(ctx context.Context, opts []Option, s Settings) (*results.Resul
 		w.expectedTrial(&o.Model, s.NetRate)
 		w.summarise(&series, &metrics)
 		metrics[mPaybackMonth] = w.payback(k, &series)
+		w.bridge(k, &series, &metrics)
 		ro := results.Option{Name: o.Name, Description: o.Description,
 			Metrics: map[string]results.Summary{}, Series: map[string][]results.Point{}}
 		for i, name := range MetricNames {
@@ -572,6 +597,7 @@ func runExpected(ctx context.Context, opts []Option, s Settings) (*results.Resul
 			base = metrics
 		} else {
 			ro.Payback = paybackOf(metrics[mPaybackMonth : mPaybackMonth+1])
+			ro.Bridge = bridgeOf(func(i int) []float64 { return metrics[i : i+1] })
 			ro.VsBaseline = map[string]results.Diff{}
 			for i, name := range MetricNames {
 				if !in.reported(k, i) || !in.reported(0, i) {

@@ -147,6 +147,45 @@ func (w *worker) payback(k int, series *[numSeries][]float64) float64 {
 	return float64(month)
 }
 
+// numLegs are the legs of the gross-profit bridge, in the order of the
+// mBridge metrics.
+const numLegs = mBridgeCSCost - mBridgeOpening + 1
+
+// bridge splits option k's gross profit over the horizon, in the trial
+// just summarised, into legs, and sets the metrics mBridge... to each leg
+// less the baseline's in the same trial (k = 0, run first, sets none).
+// Revenue over months 1..h is h × the opening MRR plus, for every flow of
+// MRR in month j (new logos, upsell, price increases, less contraction and
+// churn), the flow × (h − j + 1), the months it is earned; each times the
+// trial's margin (gross margin before CS less cost to serve) and the CS
+// cost are the legs, which add up to the gross profit exactly. New logos
+// from referrals and champion moves are a leg apart (second order), and so
+// are price increases from the rest of expansion (upsell).
+func (w *worker) bridge(k int, series *[numSeries][]float64, metrics *[numMetrics]float64) {
+	h := w.b.h
+	m := w.econ.margin - w.econ.costToServe
+	var legs [numLegs]float64
+	legs[0] = m * float64(h) * series[sMRR][0]
+	for j := 1; j <= h; j++ {
+		months := m * float64(h-j+1)
+		referred := w.b.refM[j]
+		legs[1] += months * (series[sNewMRR][j] - referred)
+		legs[2] += months * referred
+		legs[3] += months * (series[sExpansionMRR][j] - w.b.priceM[j])
+		legs[4] += months * w.b.priceM[j]
+		legs[5] -= months * series[sContractionMRR][j]
+		legs[6] -= months * series[sChurnedMRR][j]
+		legs[7] -= series[sCSCost][j]
+	}
+	if k == 0 {
+		w.baseLegs = legs
+		return
+	}
+	for i, v := range legs {
+		metrics[int(mBridgeOpening)+i] = v - w.baseLegs[i]
+	}
+}
+
 // freeCashFlow is a month's contribution less operating cost (a share of
 // base, the month's revenue or the opening book's, and an amount) and less
 // tax on what remains when it is positive: a month's loss pays no tax and

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 
 	"csplan/results"
@@ -686,5 +687,44 @@ func TestBillingsMonteCarloAgreesWithExpected(t *testing.T) {
 	mc := run(t, m, Settings{Trials: 3000, Seed: 11}).Options[0].Series[results.SeriesBillings]
 	for i, p := range mc {
 		within(t, fmt.Sprintf("billings in month %d", p.Month), p.Mean, want[i].Mean, 3*p.SE+1e-9)
+	}
+}
+
+// The bridge's legs add up to the option's difference in gross profit, in
+// every trial and so in the mean, and each leg comes from its own driver: a
+// cut of CS cost on a book with churn, upsell, price increases, contraction
+// and new logos, against a baseline with more CSMs.
+func TestBridgeAddsUpToGrossProfit(t *testing.T) {
+	base := simpleModel(200, 24000, 12, Churn{Rate: fixed(0.15), RateMonths: 12},
+		Movement{Cadence: Monthly, Probability: fixed(0.02), Size: dist.Const(0.1)}, 24)
+	base.Segments[0].PriceIncrease = fixed(0.05)
+	base.Segments[0].Contraction = Movement{Cadence: Quarterly, Probability: fixed(0.03), Size: dist.Const(0.2)}
+	base.Segments[0].Acquisition = Acquisition{PerMonth: fixed(3), Growth: fixed(0)}
+	base.Economics = Economics{GrossMarginExCS: fixed(0.8), CostToServe: fixed(0.05), CAC: fixed(0),
+		ExpansionCostRatio: fixed(0), UpsellCostRatio: fixed(0), DiscountRate: fixed(0.1)}
+	option := base
+	option.Segments = slices.Clone(base.Segments)
+	option.Segments[0].Churn = Churn{Rate: fixed(0.2), RateMonths: 12}
+	option.Segments[0].Acquisition = Acquisition{PerMonth: fixed(4), Growth: fixed(0)}
+	opts := []Option{{Name: "Baseline", Model: base}, {Name: "option", Model: option}}
+	for _, s := range []Settings{{Mode: Expected}, {Trials: 200, Seed: 4}} {
+		r, err := Run(context.Background(), opts, s, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := r.Options[1]
+		sum, legs := 0.0, map[string]float64{}
+		for _, l := range o.Bridge {
+			sum += l.MeanDiff
+			legs[l.Driver] = l.MeanDiff
+		}
+		gp := o.VsBaseline[results.GrossProfitTotal].MeanDiff
+		within(t, fmt.Sprintf("%v: the legs' sum", s.Mode), sum, gp, 1e-6*math.Abs(gp))
+		if legs[results.BridgeChurn] >= 0 || legs[results.BridgeNew] <= 0 {
+			t.Errorf("%v: more churn should cost and more new logos gain: %v", s.Mode, legs)
+		}
+		if legs[results.BridgeCSCost] != 0 || legs[results.BridgeOpening] != 0 || legs[results.BridgeSecondOrder] != 0 {
+			t.Errorf("%v: CS cost, the opening book and second order are the same in both: %v", s.Mode, legs)
+		}
 	}
 }

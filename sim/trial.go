@@ -69,6 +69,16 @@ const (
 	mSecondOrderARR
 	mSecondOrderValuation
 	mPaybackMonth // not a metric of its own: an option's payback against the baseline (see payback)
+	// The gross-profit bridge against the baseline (see bridge): not
+	// metrics of their own either.
+	mBridgeOpening
+	mBridgeNew
+	mBridgeSecondOrder
+	mBridgeUpsell
+	mBridgePrice
+	mBridgeContraction
+	mBridgeChurn
+	mBridgeCSCost
 	numMetrics
 )
 
@@ -77,7 +87,10 @@ const (
 var MetricNames = [numMetrics]string{results.ARREnd, results.RevenueTotal, results.NRR12m, results.GRR12m, results.LogosEnd,
 	results.CSCostTotal, results.CoverageMean, results.GrossProfitTotal, results.AcquisitionCostTotal,
 	results.ContributionTotal, results.RetentionCostRatio, results.CLV, results.CLVBook, results.CLVNew, results.Valuation, results.DCFValue,
-	results.SecondOrderARR, results.SecondOrderValuation, results.PaybackMonth}
+	results.SecondOrderARR, results.SecondOrderValuation, results.PaybackMonth,
+	"bridge_" + results.BridgeOpening, "bridge_" + results.BridgeNew, "bridge_" + results.BridgeSecondOrder,
+	"bridge_" + results.BridgeUpsell, "bridge_" + results.BridgePrice, "bridge_" + results.BridgeContraction,
+	"bridge_" + results.BridgeChurn, "bridge_" + results.BridgeCSCost}
 
 // event is a change of one account's MRR in a month.
 type event struct {
@@ -235,16 +248,17 @@ type worker struct {
 	shortPools []bool
 	synced     bool // some pool's was
 
-	econ      econ        // the trial's economics
-	levels    [][]float64 // scratch: segment MRR by month
-	bookValue float64     // value of the accounts left at the horizon (customer-based valuation)
-	segCLV    []float64   // CLV per account of each segment
-	baseGP    []float64   // the baseline's cumulative gross profit in the trial, by month
-	cop       *copula     // the run's rank correlations
-	lhs       *lhs        // the run's Latin hypercube design
-	ls        lockstep    // the lockstep stepper (sync.go)
-	resp      Response    // the trial's response curves, when some are uncertain
-	stats     []syncStats // the current pool's month by month (setPool)
+	econ      econ             // the trial's economics
+	levels    [][]float64      // scratch: segment MRR by month
+	bookValue float64          // value of the accounts left at the horizon (customer-based valuation)
+	segCLV    []float64        // CLV per account of each segment
+	baseGP    []float64        // the baseline's cumulative gross profit in the trial, by month
+	baseLegs  [numLegs]float64 // the baseline's bridge legs in the trial (see bridge)
+	cop       *copula          // the run's rank correlations
+	lhs       *lhs             // the run's Latin hypercube design
+	ls        lockstep         // the lockstep stepper (sync.go)
+	resp      Response         // the trial's response curves, when some are uncertain
+	stats     []syncStats      // the current pool's month by month (setPool)
 
 	// record, when set, receives every account's MRR path (month of each
 	// change and the MRR from then on; 0 after churn) of the independent

@@ -1,0 +1,49 @@
+package report
+
+import (
+	"strings"
+	"testing"
+
+	"csplan/results"
+)
+
+// bridgeResults are a baseline and a cut whose bridge saves 1.31M of CS
+// cost and loses 1.47M to churn, 284k to upsell and 68.7k to price
+// increases: net −509k.
+func bridgeResults() *results.Results {
+	cut := results.Option{Name: "Cut", VsBaseline: map[string]results.Diff{
+		results.GrossProfitTotal: {MeanDiff: -509_000, PBetter: 0.16}}, Bridge: []results.BridgeLeg{
+		{Driver: results.BridgeOpening}, {Driver: results.BridgeNew},
+		{Driver: results.BridgeUpsell, MeanDiff: -284_000}, {Driver: results.BridgePrice, MeanDiff: -68_700},
+		{Driver: results.BridgeContraction, MeanDiff: 300}, {Driver: results.BridgeChurn, MeanDiff: -1_466_600},
+		{Driver: results.BridgeCSCost, MeanDiff: 1_310_000}}}
+	return &results.Results{Mode: "monte_carlo", Trials: 500, HorizonMonths: 36, Start: "2027-01", Currency: "USD",
+		Options: []results.Option{{Name: "Baseline"}, cut}}
+}
+
+func TestBridgeSentence(t *testing.T) {
+	r := bridgeResults()
+	got := bridgeSentence(r, r.Options[1])
+	// Contraction's $300 is under a thousandth of churn's: left out.
+	want := " It saves $1.31M of CS cost and loses $1.82M of gross profit to churn ($1.47M), missed upsell ($284k) and fewer price increases ($68.7k): net −$509k of gross profit over the 36 months (higher in 16 % of trials)."
+	if got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if title := bridgeTitle(r, r.Options[1], -509_000); title != "Cut saves $1.31M of CS cost but loses $1.82M of gross profit: net −$509k" {
+		t.Errorf("title %q", title)
+	}
+}
+
+// The section's table leaves out drivers that are zero for every option
+// and ends with the net.
+func TestBridgeTable(t *testing.T) {
+	r := bridgeResults()
+	sec := buildBridge(r, nil)
+	var names []string
+	for _, row := range sec.Table.Rows {
+		names = append(names, row.Cells[0])
+	}
+	if got := strings.Join(names, ", "); got != "Upsell, Price increases, Contraction, Churn, CS cost, Net: gross profit" {
+		t.Errorf("rows %s", got)
+	}
+}
