@@ -124,6 +124,9 @@ func checkWork(opts []sim.Option, set Settings, shards int) error {
 func describeRun(s *scenarios.Scenario, version string) *results.Results {
 	d := &results.Results{Scenario: s.Name, File: filepath.Base(s.Path), Question: s.Question, Currency: s.Currency,
 		Start: s.Start.Format("2006-01"), Version: version, Assumptions: s.Assumptions()}
+	if s.FiscalYear > 1 {
+		d.FiscalYearStart = s.FiscalYear
+	}
 	for _, o := range s.Options {
 		clv := map[string]float64{}
 		for i := range o.Model.Segments {
@@ -140,6 +143,7 @@ func describeRun(s *scenarios.Scenario, version string) *results.Results {
 // describe copies the description d into the simulated results res.
 func describe(res, d *results.Results) {
 	res.Scenario, res.File, res.Question, res.Currency, res.Start = d.Scenario, d.File, d.Question, d.Currency, d.Start
+	res.FiscalYearStart = d.FiscalYearStart
 	res.Version, res.Assumptions = d.Version, d.Assumptions
 	for i := range res.Options {
 		res.Options[i].Changes, res.Options[i].TextbookCLV = d.Options[i].Changes, d.Options[i].TextbookCLV

@@ -136,7 +136,7 @@ func buildPayback(r *results.Results, chart *Chart) *paybackSection {
 }
 
 // fiscalYears is each option's difference from the baseline by fiscal year
-// (calendar years: the months of the run that fall in each) in revenue, CS
+// (the months of the run that fall in each, see yearsOf) in revenue, CS
 // cost, gross profit, contribution, free cash flow (accrual) and cash flow
 // (revenue when billed), with gross profit cumulated. Means of the
 // per-trial differences, which are the differences of the means.
@@ -177,17 +177,25 @@ type year struct {
 	from, to int
 }
 
-// yearsOf splits the run's months into calendar years ("2027"), or into
-// runs of 12 months ("Months 1–12") without a start month.
+// yearsOf splits the run's months into fiscal years: calendar years
+// ("2027") when the fiscal year starts in January, else named by the
+// calendar year they end in ("FY2028" for Apr 2027 to Mar 2028); runs of 12
+// months ("Months 1–12") without a start month.
 func yearsOf(r *results.Results) []year {
 	h := r.HorizonMonths
+	fy := max(1, r.FiscalYearStart)
 	var out []year
 	if _, ok := monthDate(r.Start, 1); ok {
-		from := 1
-		for from <= h {
+		for from := 1; from <= h; {
 			d, _ := monthDate(r.Start, from)
-			to := min(h, from+12-int(d.Month()))
-			out = append(out, year{label: fmt.Sprintf("%d", d.Year()), from: from, to: to})
+			into := (int(d.Month()) - fy + 12) % 12 // months into its fiscal year
+			to := min(h, from+11-into)
+			label := fmt.Sprintf("%d", d.Year())
+			if fy > 1 {
+				end, _ := monthDate(r.Start, from+11-into)
+				label = fmt.Sprintf("FY%d", end.Year())
+			}
+			out = append(out, year{label: label, from: from, to: to})
 			from = to + 1
 		}
 		return out

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -92,5 +93,33 @@ func TestPaybackYears(t *testing.T) {
 	}
 	if !strings.Contains(md.String(), "## When it pays back") || !strings.Contains(md.String(), "| Cut    | 2027 |") {
 		t.Errorf("report.md lacks the payback section or its table:\n%s", md.String())
+	}
+}
+
+// A fiscal year from April is named by the year it ends in: a run from Apr
+// 2027 over 24 months is FY2028 (12 months) and FY2029 (12); from Jan 2027
+// over 30 months, FY2027 (3 months: Jan to Mar), FY2028, FY2029 (3).
+func TestFiscalYears(t *testing.T) {
+	label := func(r *results.Results) string {
+		var s []string
+		for _, y := range yearsOf(r) {
+			s = append(s, fmt.Sprintf("%s %d-%d", y.label, y.from, y.to))
+		}
+		return strings.Join(s, ", ")
+	}
+	cases := []struct {
+		start string
+		h, fy int
+		want  string
+	}{
+		{"2027-04", 24, 4, "FY2028 1-12, FY2029 13-24"},
+		{"2027-01", 30, 4, "FY2027 1-3, FY2028 4-15, FY2029 16-27, FY2030 28-30"},
+		{"2027-04", 24, 1, "2027 1-9, 2028 10-21, 2029 22-24"},
+		{"", 24, 1, "Months 1–12 1-12, Months 13–24 13-24"},
+	}
+	for _, c := range cases {
+		if got := label(&results.Results{Start: c.start, HorizonMonths: c.h, FiscalYearStart: c.fy}); got != c.want {
+			t.Errorf("start %s, %d months, fiscal year from month %d: %s, want %s", c.start, c.h, c.fy, got, c.want)
+		}
 	}
 }

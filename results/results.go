@@ -13,19 +13,22 @@ import (
 // Results is the whole results.json document. Fields may be added; none may
 // be removed or renamed (see ../shared/results.schema.json).
 type Results struct {
-	Scenario      string   `json:"scenario"`
-	File          string   `json:"scenario_file,omitempty"` // the scenario file's name, for the rerun line
-	Question      string   `json:"question,omitempty"`
-	Currency      string   `json:"currency,omitempty"`
-	Start         string   `json:"start,omitempty"` // first month, YYYY-MM
-	Seed          uint64   `json:"seed"`
-	Trials        int      `json:"trials"`
-	HorizonMonths int      `json:"horizon_months"`
-	Mode          string   `json:"mode"`
-	NetRate       string   `json:"net_rate,omitempty"`
-	Sampling      string   `json:"sampling,omitempty"` // "lhs" for Latin hypercube; random otherwise
-	Version       string   `json:"csplan_version,omitempty"`
-	Warnings      []string `json:"warnings,omitempty"`
+	Scenario string `json:"scenario"`
+	File     string `json:"scenario_file,omitempty"` // the scenario file's name, for the rerun line
+	Question string `json:"question,omitempty"`
+	Currency string `json:"currency,omitempty"`
+	Start    string `json:"start,omitempty"` // first month, YYYY-MM
+	// FiscalYearStart is the month, 1 to 12, the fiscal year starts in;
+	// 0 (absent) is January.
+	FiscalYearStart int      `json:"fiscal_year_start,omitempty"`
+	Seed            uint64   `json:"seed"`
+	Trials          int      `json:"trials"`
+	HorizonMonths   int      `json:"horizon_months"`
+	Mode            string   `json:"mode"`
+	NetRate         string   `json:"net_rate,omitempty"`
+	Sampling        string   `json:"sampling,omitempty"` // "lhs" for Latin hypercube; random otherwise
+	Version         string   `json:"csplan_version,omitempty"`
+	Warnings        []string `json:"warnings,omitempty"`
 	// Assumptions lists every input of the baseline with its value or
 	// distribution, so a report can show what the numbers rest on.
 	Assumptions []Assumption `json:"assumptions,omitempty"`

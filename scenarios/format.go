@@ -19,6 +19,7 @@ type File struct {
 	Question      string                     `yaml:"question" doc:"The question the scenario answers, shown at the top of the report"`
 	Currency      string                     `yaml:"currency" default:"USD" pattern:"^[A-Z]{3}$" doc:"Currency of every money amount (ISO code)"`
 	Start         MonthRef                   `yaml:"start" required:"true" doc:"First simulated month, YYYY-MM"`
+	FiscalYear    int                        `yaml:"fiscal_year_start" kind:"int" default:"1" min:"1" max:"12" doc:"Month the fiscal year starts in, 1 (January) to 12, for the report's money by fiscal year; a fiscal year is named by the calendar year it ends in (FY2028 for April 2027 to March 2028)"`
 	HorizonMonths int                        `yaml:"horizon_months" kind:"int" default:"36" min:"1" max:"240" doc:"Months simulated"`
 	Trials        int                        `yaml:"trials" kind:"int" default:"10000" min:"1" max:"10000000" doc:"Monte Carlo trials"`
 	Seed          int64                      `yaml:"seed" kind:"int" default:"1" doc:"Random seed; the same seed gives the same results"`

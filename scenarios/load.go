@@ -38,6 +38,7 @@ type Scenario struct {
 	Question    string
 	Currency    string
 	Start       time.Time
+	FiscalYear  int // the month, 1 to 12, the fiscal year starts in
 	Settings    sim.Settings
 	// Options[0] is the baseline; the rest follow the file's order.
 	Options []Option
@@ -161,7 +162,7 @@ func Parse(name string, data []byte, readFile func(string) ([]byte, error)) (*Sc
 	}
 	s := &Scenario{
 		Path: name, Name: f.Name, Description: f.Description, Question: f.Question,
-		Currency: f.Currency, Start: f.Start.Calendar, Spec: &f, doc: doc, readFile: readFile,
+		Currency: f.Currency, Start: f.Start.Calendar, FiscalYear: f.FiscalYear, Spec: &f, doc: doc, readFile: readFile,
 		Settings: settings(&f),
 		Options:  []Option{{Name: "Baseline", Description: "the scenario as written", Model: base}},
 	}
