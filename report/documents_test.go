@@ -518,7 +518,7 @@ func TestWorkbook(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if have, want := f.GetSheetList(), []string{SheetSummary, SheetTimeseries, SheetAssumptions, SheetRun}; !slices.Equal(have, want) {
+	if have, want := f.GetSheetList(), []string{SheetSummary, SheetYears, SheetBridge, SheetByMonth, SheetTimeseries, SheetAssumptions, SheetRun}; !slices.Equal(have, want) {
 		t.Fatalf("sheets %q, want %q", have, want)
 	}
 
@@ -570,6 +570,19 @@ func TestWorkbook(t *testing.T) {
 	numberAt(SheetSummary, fmt.Sprintf("L%d", row), up.VsBaseline["arr_end"].MeanDiff, `"$"#,##0`)
 	numberAt(SheetSummary, fmt.Sprintf("L%d", row+2), up.VsBaseline["nrr_12m"].MeanDiff, "0.00%")
 	numberAt(SheetSummary, fmt.Sprintf("O%d", row), up.VsBaseline["arr_end"].PBetter, "0.0%")
+
+	// By fiscal year: the first option's first year, in numbers.
+	years := yearDiffs(r)
+	numberAt(SheetYears, "E2", years[0].values[0], `"$"#,##0`)
+	numberAt(SheetYears, "K2", years[0].values[6], `"$"#,##0`)
+	// By month: the baseline's first series, a column per month from month 0.
+	first := seriesOf(r)[0]
+	pts := r.Options[0].Series[first.key]
+	numberAt(SheetByMonth, cell(4+pts[0].Month, 2), pts[0].Mean, `"$"#,##0`)
+	numberAt(SheetByMonth, cell(4+pts[len(pts)-1].Month, 2), pts[len(pts)-1].Mean, `"$"#,##0`)
+	if v, _ := f.GetCellValue(SheetByMonth, "D1"); v != "Dec 2026" {
+		t.Errorf("the by-month sheet's first month is %q, want Dec 2026 (month 0)", v)
+	}
 
 	// Time series: month 0 of the baseline's ARR, with a real date.
 	numberAt(SheetTimeseries, "B2", 0, "0")

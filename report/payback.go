@@ -135,38 +135,59 @@ func buildPayback(r *results.Results, chart *Chart) *paybackSection {
 	return sec
 }
 
-// fiscalYears is each option's difference from the baseline by fiscal year
+// yearHeads are the columns of the money by fiscal year.
+var yearHeads = []string{"Revenue", "CS cost", "Gross profit", "Contribution", "Free cash flow", "Cash flow", "Gross profit, cumulative"}
+
+// yearDiff is one option's difference from the baseline in one fiscal year,
+// in the columns of yearHeads.
+type yearDiff struct {
+	option string
+	year   year
+	values []float64
+}
+
+// yearDiffs are each option's differences from the baseline by fiscal year
 // (the months of the run that fall in each, see yearsOf) in revenue, CS
 // cost, gross profit, contribution, free cash flow (accrual) and cash flow
 // (revenue when billed), with gross profit cumulated. Means of the
 // per-trial differences, which are the differences of the means.
-func fiscalYears(r *results.Results) table {
-	heads := []string{"Revenue", "CS cost", "Gross profit", "Contribution", "Free cash flow", "Cash flow", "Gross profit, cumulative"}
-	t := table{Header: append([]string{"Option", "Year"}, heads...), Right: []bool{false, false}}
-	for range heads {
-		t.Right = append(t.Right, true)
-	}
-	years := yearsOf(r)
+func yearDiffs(r *results.Results) []yearDiff {
+	var out []yearDiff
 	base := r.Options[0]
 	for _, o := range r.Options[1:] {
 		diff := func(key string, y year) float64 {
 			return seriesSum(o, key, y.from, y.to) - seriesSum(base, key, y.from, y.to)
 		}
 		cum := 0.0
-		for i, y := range years {
-			gp, fcf := diff(results.SeriesGrossProfit, y), diff(results.SeriesFreeCashFlow, y)
-			cash := fcf - diff(results.SeriesMRR, y) + diff(results.SeriesBillings, y)
+		for _, y := range yearsOf(r) {
+			gp, fcf, rev := diff(results.SeriesGrossProfit, y), diff(results.SeriesFreeCashFlow, y), diff(results.SeriesMRR, y)
 			cum += gp
-			cells := []string{"", y.label}
-			if i == 0 {
-				cells[0] = o.Name
-			}
-			for _, v := range []float64{diff(results.SeriesMRR, y), diff(results.SeriesCSCost, y), gp,
-				diff(results.SeriesContribution, y), fcf, cash, cum} {
-				cells = append(cells, unitMoney.signed(v, r.Currency))
-			}
-			t.Rows = append(t.Rows, row{Cells: cells, First: i == 0})
+			out = append(out, yearDiff{o.Name, y, []float64{rev, diff(results.SeriesCSCost, y), gp,
+				diff(results.SeriesContribution, y), fcf, fcf - rev + diff(results.SeriesBillings, y), cum}})
 		}
+	}
+	return out
+}
+
+// fiscalYears is the table of yearDiffs, each option's name on its first
+// row.
+func fiscalYears(r *results.Results) table {
+	t := table{Header: append([]string{"Option", "Year"}, yearHeads...), Right: []bool{false, false}}
+	for range yearHeads {
+		t.Right = append(t.Right, true)
+	}
+	prev := ""
+	for i, d := range yearDiffs(r) {
+		first := i == 0 || d.option != prev
+		prev = d.option
+		cells := []string{"", d.year.label}
+		if first {
+			cells[0] = d.option
+		}
+		for _, v := range d.values {
+			cells = append(cells, unitMoney.signed(v, r.Currency))
+		}
+		t.Rows = append(t.Rows, row{Cells: cells, First: first})
 	}
 	return t
 }

@@ -275,7 +275,7 @@ func TestWriteSensitivity(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if have, want := f.GetSheetList(), []string{SheetSummary, SheetTimeseries, SheetAssumptions, SheetSensitivity, SheetRun}; !slices.Equal(have, want) {
+	if have, want := f.GetSheetList(), []string{SheetSummary, SheetYears, SheetBridge, SheetByMonth, SheetTimeseries, SheetAssumptions, SheetSensitivity, SheetRun}; !slices.Equal(have, want) {
 		t.Fatalf("sheets %q, want %q", have, want)
 	}
 	rows, err := f.GetRows(SheetSensitivity)

@@ -13,14 +13,20 @@ import (
 // Workbook sheet names.
 const (
 	SheetSummary     = "Summary"
+	SheetYears       = "By fiscal year"
+	SheetBridge      = "Bridge and payback"
+	SheetByMonth     = "By month"
 	SheetTimeseries  = "Time series"
 	SheetAssumptions = "Assumptions"
 	SheetSensitivity = "Sensitivity"
 	SheetRun         = "Run"
 )
 
-// Workbook writes results.xlsx: the sheets Summary (as summary.csv),
-// Time series (as timeseries.csv, with real dates), Assumptions (every
+// Workbook writes results.xlsx: the sheets Summary (as summary.csv), By
+// fiscal year (each option's money less the baseline's, as in the report),
+// Bridge and payback (each option's gross-profit bridge and payback), By
+// month (a row per option and series, a column per month: the means), Time
+// series (as timeseries.csv, long, with real dates and quantiles), Assumptions (every
 // input), Sensitivity (when the results carry a sensitivity analysis: a row
 // per uncertain input, as in the report) and Run (scenario, mode, trials,
 // seed, version, warnings). Numbers
@@ -34,7 +40,7 @@ func Workbook(w io.Writer, r *results.Results) error {
 	if err := x.styles(); err != nil {
 		return err
 	}
-	steps := []func(*results.Results) error{x.summary, x.timeseries, x.assumptions, x.sensitivity, x.run}
+	steps := []func(*results.Results) error{x.summary, x.years, x.bridge, x.byMonth, x.timeseries, x.assumptions, x.sensitivity, x.run}
 	for _, step := range steps {
 		if err := step(r); err != nil {
 			return err
@@ -186,6 +192,146 @@ func (x *xlsxWriter) summary(r *results.Results) error {
 			}
 			if err := x.setRow(s, 15, row, x.share, d.PBetter, d.PWorse); err != nil {
 				return err
+			}
+		}
+	}
+	return x.finish(s, len(header), row)
+}
+
+// years writes each option's difference from the baseline by fiscal year.
+func (x *xlsxWriter) years(r *results.Results) error {
+	if len(r.Options) < 2 {
+		return nil
+	}
+	const s = SheetYears
+	header := append([]string{"Option", "Fiscal year", "First month", "Last month"}, yearHeads...)
+	widths := []float64{30, 12, 11, 11}
+	for range yearHeads {
+		widths = append(widths, 16)
+	}
+	if err := x.sheet(s, header, widths); err != nil {
+		return err
+	}
+	row := 1
+	for _, d := range yearDiffs(r) {
+		row++
+		if err := x.setRow(s, 1, row, x.text, d.option, d.year.label); err != nil {
+			return err
+		}
+		for i, m := range []int{d.year.from, d.year.to} {
+			if t, ok := monthDate(r.Start, m); ok {
+				if err := x.setRow(s, 3+i, row, x.date, t); err != nil {
+					return err
+				}
+			} else if err := x.setRow(s, 3+i, row, x.integer, m); err != nil {
+				return err
+			}
+		}
+		values := make([]any, len(d.values))
+		for i, v := range d.values {
+			values[i] = v
+		}
+		if err := x.setRow(s, 5, row, x.diff[unitMoney], values...); err != nil {
+			return err
+		}
+	}
+	return x.finish(s, len(header), row)
+}
+
+// bridge writes each option's gross-profit bridge, then its payback.
+func (x *xlsxWriter) bridge(r *results.Results) error {
+	if len(r.Options) < 2 {
+		return nil
+	}
+	const s = SheetBridge
+	header := []string{"Option", "Driver", "Mean difference in gross profit", "95% CI of mean, low", "95% CI of mean, high"}
+	if err := x.sheet(s, header, []float64{30, 30, 18, 16, 16}); err != nil {
+		return err
+	}
+	row := 1
+	for _, o := range r.Options[1:] {
+		for _, l := range o.Bridge {
+			row++
+			if err := x.setRow(s, 1, row, x.text, o.Name, bridgeLegNames[l.Driver]); err != nil {
+				return err
+			}
+			if err := x.setRow(s, 3, row, x.diff[unitMoney], l.MeanDiff, l.CI95[0], l.CI95[1]); err != nil {
+				return err
+			}
+		}
+		if d, ok := o.VsBaseline[results.GrossProfitTotal]; ok && len(o.Bridge) > 0 {
+			row++
+			if err := x.setRow(s, 1, row, x.text, o.Name, "Net: gross profit"); err != nil {
+				return err
+			}
+			if err := x.setRow(s, 3, row, x.diff[unitMoney], d.MeanDiff, d.CI95[0], d.CI95[1]); err != nil {
+				return err
+			}
+		}
+	}
+	if err := x.finish(s, len(header), row); err != nil {
+		return err
+	}
+	row += 2
+	if err := x.setRow(s, 1, row, x.header, "Option", "Pays back in (share of trials)", "Payback month, median", "Payback month, P5", "Payback month, P95"); err != nil {
+		return err
+	}
+	for _, o := range r.Options[1:] {
+		p := o.Payback
+		if p == nil {
+			continue
+		}
+		row++
+		if err := x.setRow(s, 1, row, x.text, o.Name); err != nil {
+			return err
+		}
+		if err := x.setRow(s, 2, row, x.share, p.ShareOfTrials); err != nil {
+			return err
+		}
+		if m := p.Month; m != nil {
+			if err := x.setRow(s, 3, row, x.integer, m.P50, m.P5, m.P95); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// byMonth writes the series' means wide: a row per option and series, a
+// column per month.
+func (x *xlsxWriter) byMonth(r *results.Results) error {
+	const s = SheetByMonth
+	h := r.HorizonMonths
+	header := []string{"Option", "Series", "Series key"}
+	widths := []float64{30, 30, 18}
+	for m := 0; m <= h; m++ {
+		label := fmt.Sprintf("Month %d", m)
+		if t, ok := monthDate(r.Start, m); ok {
+			label = t.Format("Jan 2006") // month 0, the opening book, is the month before the start
+		}
+		header, widths = append(header, label), append(widths, 13)
+	}
+	if err := x.sheet(s, header, widths); err != nil {
+		return err
+	}
+	row := 1
+	for _, o := range r.Options {
+		for _, q := range seriesOf(r) {
+			pts := o.Series[q.key]
+			if len(pts) == 0 {
+				continue
+			}
+			row++
+			if err := x.setRow(s, 1, row, x.text, o.Name, q.label, q.key); err != nil {
+				return err
+			}
+			for _, p := range pts {
+				if p.Month < 0 || p.Month > h {
+					continue
+				}
+				if err := x.setRow(s, 4+p.Month, row, x.value[q.unit], p.Mean); err != nil {
+					return err
+				}
 			}
 		}
 	}
