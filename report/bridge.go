@@ -75,6 +75,12 @@ func bridgeSentence(r *results.Results, o results.Option) string {
 	if len(legs) == 0 || !ok {
 		return ""
 	}
+	// A sentence names the legs of at least 1 % of the largest; the chart
+	// and the table show them all.
+	big := math.Abs(legs[0].MeanDiff)
+	for len(legs) > 1 && math.Abs(legs[len(legs)-1].MeanDiff) < big/100 {
+		legs = legs[:len(legs)-1]
+	}
 	cur := r.Currency
 	var parts []string
 	var gains, losses []results.BridgeLeg

@@ -151,7 +151,7 @@ func TestWrite(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := []string{"report.md", "report.html", "summary.csv", "timeseries.csv", "results.xlsx"}
+			want := []string{"report.md", "report.html", "summary.csv", "timeseries.csv", "results.xlsx", "summary.pdf"}
 			for _, c := range charts {
 				want = append(want, "charts/"+c.Name+".png", "charts/"+c.Name+".svg")
 				if pdf {

@@ -24,6 +24,7 @@ import (
 //	report.md, report.html
 //	summary.csv, timeseries.csv
 //	results.xlsx
+//	summary.pdf (one page: question, answers, bridge, payback)
 //
 // It stops between its steps, with ctx's error, when ctx is cancelled.
 func Write(ctx context.Context, dir string, r *results.Results, opt Options) error {
@@ -52,6 +53,7 @@ func write(ctx context.Context, dir string, r *results.Results, opt Options) ([]
 		{"summary.csv", func(w io.Writer) error { return SummaryCSV(w, r) }},
 		{"timeseries.csv", func(w io.Writer) error { return TimeseriesCSV(w, r) }},
 		{"results.xlsx", func(w io.Writer) error { return Workbook(w, r) }},
+		{"summary.pdf", func(w io.Writer) error { return SummaryPDF(w, r, charts) }},
 	}
 	for _, d := range docs {
 		if err := ctx.Err(); err != nil {
