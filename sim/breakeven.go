@@ -51,9 +51,9 @@ type setting struct {
 // scenario's validation allows; lo excluded when open); otherwise an
 // input is not searched below 0 if its distribution is not.
 func Breakeven(ctx context.Context, base, opt Model, s Settings, metric string, top int, bounds Bounds, progress func(done, total int)) (*results.Breakeven, error) {
-	mi := slices.Index(MetricNames[:], metric)
-	if mi < 0 {
-		return nil, fmt.Errorf("unknown metric %q", metric)
+	mi, err := analysedMetric(metric)
+	if err != nil {
+		return nil, err
 	}
 	if s.Trials < 2 {
 		return nil, fmt.Errorf("a break-even needs at least 2 trials: its Monte Carlo error needs two")

@@ -57,7 +57,7 @@ func (a *aggregate) checkFinite() error {
 	for k, ms := range a.metrics {
 		for i, vs := range ms {
 			for t, v := range vs {
-				if bad(v) {
+				if bad(v) && !(mayBeUndefined(i) && math.IsNaN(v)) {
 					return fmt.Errorf("option %q: %s is %v in trial %d: the numbers overflow; look for sizes, rates or amounts far too large",
 						a.info.Names[k], MetricNames[i], v, a.first+t+1)
 				}
@@ -65,7 +65,7 @@ func (a *aggregate) checkFinite() error {
 		}
 		for i, vs := range a.segCLV[k] {
 			for t, v := range vs {
-				if bad(v) {
+				if math.IsInf(v, 0) { // NaN: the segment had no account in the trial
 					return fmt.Errorf("option %q: the CLV of segment %q is %v in trial %d: the numbers overflow; look for sizes, rates or amounts far too large",
 						a.info.Names[k], a.info.Segments[k][i], v, a.first+t+1)
 				}
@@ -73,6 +73,46 @@ func (a *aggregate) checkFinite() error {
 		}
 	}
 	return nil
+}
+
+// mayBeUndefined says whether metric i may have no value in a trial (NaN
+// there): the CLV of the opening book or of new logos in a trial without
+// any. Such a metric is summarised over the trials where it has one.
+func mayBeUndefined(i int) bool { return i == mCLVBook || i == mCLVNew }
+
+// analysedMetric is the index of the metric a sensitivity analysis or a
+// break-even studies: one the results report, with a value in every trial.
+func analysedMetric(metric string) (int, error) {
+	i := slices.Index(MetricNames[:], metric)
+	switch {
+	case i < 0 || !(&RunInfo{}).reported(0, i):
+		return 0, fmt.Errorf("unknown metric %q", metric)
+	case mayBeUndefined(i):
+		return 0, fmt.Errorf("%s has no value in a trial without such accounts, so it cannot be compared trial by trial; use %s", metric, results.CLV)
+	}
+	return i, nil
+}
+
+// defined are the values of xs that are not NaN: a metric's trials where it
+// has a value.
+func defined(xs []float64) []float64 {
+	out := xs[:0:0]
+	for _, x := range xs {
+		if !math.IsNaN(x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// definedPairs are the trials in which both opt and base have a value.
+func definedPairs(opt, base []float64) (o, b []float64) {
+	for t := range opt {
+		if !math.IsNaN(opt[t]) && !math.IsNaN(base[t]) {
+			o, b = append(o, opt[t]), append(b, base[t])
+		}
+	}
+	return o, b
 }
 
 // checkOptions reports options that cannot run side by side: none at all,
@@ -221,20 +261,8 @@ type RunInfo struct {
 	Names, Descs []string
 	Segments     [][]string // per option
 	// NoDCF, per option, when it has no DCF value (dcf_value): its method
-	// is not DCF and it does not ask for one beside. NoNewLogos when it
-	// acquires none (no new_logo_clv).
-	NoDCF, NoNewLogos []bool
-}
-
-// hasNewLogos says whether m's trials can have new logos: acquisition or
-// referrals.
-func hasNewLogos(m *Model) bool {
-	for _, s := range m.Segments {
-		if s.Acquisition.PerMonth.Dist != nil {
-			return true
-		}
-	}
-	return m.SecondOrder.Enabled
+	// is not DCF and it does not ask for one beside.
+	NoDCF []bool
 }
 
 // hasDCF says whether m's trials value the business by DCF.
@@ -251,8 +279,6 @@ func (in *RunInfo) reported(k, i int) bool {
 	switch i {
 	case mDCFValue:
 		return k >= len(in.NoDCF) || !in.NoDCF[k]
-	case mCLVNew:
-		return k >= len(in.NoNewLogos) || !in.NoNewLogos[k]
 	}
 	return true
 }
@@ -308,7 +334,6 @@ func newAggregate(opts []Option, s Settings, first, end int) *aggregate {
 		}
 		info.Segments = append(info.Segments, segs)
 		info.NoDCF = append(info.NoDCF, !hasDCF(&o.Model))
-		info.NoNewLogos = append(info.NoNewLogos, !hasNewLogos(&o.Model))
 	}
 	a := &aggregate{info: info, first: first, end: end}
 	a.metrics = make([][numMetrics][]float64, len(opts))
@@ -407,13 +432,16 @@ func (a *aggregate) results() *results.Results {
 		ro := results.Option{Name: name, Description: in.Descs[k],
 			Metrics: map[string]results.Summary{}, Series: map[string][]results.Point{}}
 		for i, name := range MetricNames {
-			if in.reported(k, i) {
-				ro.Metrics[name] = summarize(a.metrics[k][i])
+			if xs := defined(a.metrics[k][i]); in.reported(k, i) && len(xs) > 0 {
+				ro.Metrics[name] = summarize(xs)
 			}
 		}
 		for i, seg := range in.Segments[k] {
-			if i < len(a.segCLV[k]) {
-				ro.Metrics[results.CLVPrefix+seg] = summarize(a.segCLV[k][i])
+			if i >= len(a.segCLV[k]) {
+				continue
+			}
+			if xs := defined(a.segCLV[k][i]); len(xs) > 0 {
+				ro.Metrics[results.CLVPrefix+seg] = summarize(xs)
 			}
 		}
 		for i, name := range SeriesNames {
@@ -437,8 +465,11 @@ func (a *aggregate) results() *results.Results {
 			ro.Bridge = bridgeOf(func(i int) []float64 { return a.metrics[k][i] })
 			ro.VsBaseline = map[string]results.Diff{}
 			for i, name := range MetricNames {
-				if in.reported(k, i) && in.reported(0, i) {
-					ro.VsBaseline[name] = pairedDiff(a.metrics[k][i], a.metrics[0][i], results.HigherIsBetter(name))
+				if !in.reported(k, i) || !in.reported(0, i) {
+					continue
+				}
+				if opt, base := definedPairs(a.metrics[k][i], a.metrics[0][i]); len(opt) > 0 {
+					ro.VsBaseline[name] = pairedDiff(opt, base, results.HigherIsBetter(name))
 				}
 			}
 		}
@@ -561,7 +592,6 @@ func runExpected(ctx context.Context, opts []Option, s Settings) (*results.Resul
 	in := RunInfo{}
 	for _, o := range opts {
 		in.NoDCF = append(in.NoDCF, !hasDCF(&o.Model))
-		in.NoNewLogos = append(in.NoNewLogos, !hasNewLogos(&o.Model))
 	}
 	for k, o := range opts {
 		if err := ctx.Err(); err != nil {
@@ -575,7 +605,7 @@ func runExpected(ctx context.Context, opts []Option, s Settings) (*results.Resul
 		ro := results.Option{Name: o.Name, Description: o.Description,
 			Metrics: map[string]results.Summary{}, Series: map[string][]results.Point{}}
 		for i, name := range MetricNames {
-			if !in.reported(k, i) {
+			if !in.reported(k, i) || math.IsNaN(metrics[i]) {
 				continue
 			}
 			v := metrics[i]
@@ -583,6 +613,9 @@ func runExpected(ctx context.Context, opts []Option, s Settings) (*results.Resul
 		}
 		for i, seg := range o.Model.Segments {
 			v := w.segCLV[i]
+			if math.IsNaN(v) {
+				continue
+			}
 			ro.Metrics[results.CLVPrefix+seg.Name] = results.Summary{Mean: v, P5: v, P25: v, P50: v, P75: v, P95: v}
 		}
 		for i, name := range SeriesNames {
@@ -600,7 +633,7 @@ func runExpected(ctx context.Context, opts []Option, s Settings) (*results.Resul
 			ro.Bridge = bridgeOf(func(i int) []float64 { return metrics[i : i+1] })
 			ro.VsBaseline = map[string]results.Diff{}
 			for i, name := range MetricNames {
-				if !in.reported(k, i) || !in.reported(0, i) {
+				if !in.reported(k, i) || !in.reported(0, i) || math.IsNaN(metrics[i]) || math.IsNaN(base[i]) {
 					continue
 				}
 				d := metrics[i] - base[i]

@@ -27,6 +27,7 @@ type group struct {
 	e, surv             []float64
 	price               []float64 // per dollar: MRR added by price increases each month
 	expand, contract    []float64 // per dollar: gross expansion (price and upsell) and contraction each month
+	churned             []float64 // per dollar: MRR churned each month
 	// base is the MRR per dollar of an account that has had its price
 	// increases and no upsell or contraction: where most of the group's
 	// accounts are, and so the MRR priority assignment ranks the group by.
@@ -377,7 +378,7 @@ func sortedInts(m map[int]float64) []int {
 func newGroup(r *segRun, join, firstRenewal, tenure, h int, weight, count float64) *group {
 	g := &group{r: r, join: join, firstRenewal: firstRenewal, tenure: tenure, weight: weight, count: count,
 		e: make([]float64, h+2), surv: make([]float64, h+2), price: make([]float64, h+2),
-		expand: make([]float64, h+2), contract: make([]float64, h+2), base: make([]float64, h+2), failAt: -1, cov: 1,
+		expand: make([]float64, h+2), contract: make([]float64, h+2), churned: make([]float64, h+2), base: make([]float64, h+2), failAt: -1, cov: 1,
 		covs: make([]float64, h+2)}
 	g.first, g.step = r.churnOpportunities(join, firstRenewal)
 	g.anchor = r.anchor(join, firstRenewal)
@@ -454,12 +455,21 @@ func (g *group) advance(mo int, netRate NetRate, resp *Response, teamOn bool, tp
 	}
 	g.surv[mo] = g.surv[mo-1] * (1 - c)
 	g.base[mo] = g.base[mo-1] * (1 + pi)
+	// The churned share of last month's MRR, in both conventions (the
+	// additive one keeps MRR on the path after every account has gone,
+	// and churns it as it would the accounts').
+	g.churned[mo] = g.e[mo-1] * c
 	// Expansion and contraction are booked gross, as the Monte Carlo
 	// engine books them: a month's upsell and contraction do not net out.
 	if e0 := g.e[mo-1]; netRate == Additive {
 		g.price[mo] = e0 * pi
 		g.expand[mo], g.contract[mo] = e0*(pi+up), e0*co
 		g.e[mo] = e0 * (1 + pi + up - co - c)
+		if g.surv[mo] == 0 {
+			// No account is left: neither is MRR (the sum alone would
+			// keep the month's price increase and upsell of no one).
+			g.churned[mo], g.e[mo] = e0+g.expand[mo]-g.contract[mo], 0
+		}
 	} else {
 		// Survivors' price increase, then upsell, then contraction.
 		kept := e0 * (1 - c)
@@ -504,12 +514,7 @@ func (b *book) addExpected(g *group, weight, count float64) {
 	for mo := join + 1; mo <= h; mo++ {
 		b.mrr[mo] += weight * (e[mo] - e[mo-1])
 		b.logos[mo] += count * (surv[mo] - surv[mo-1])
-		// Churned MRR is the churned share of last month's expected MRR.
-		lost := 0.0
-		if surv[mo-1] > 0 {
-			lost = e[mo-1] * (1 - surv[mo]/surv[mo-1])
-		}
-		b.churnM[mo] += weight * lost
+		b.churnM[mo] += weight * g.churned[mo]
 		b.expM[mo] += weight * g.expand[mo]
 		if g.r.salaried {
 			b.upSal[mo] += weight * (g.expand[mo] - g.price[mo])

@@ -275,7 +275,7 @@ func (w *worker) clv(series *[numSeries][]float64, metrics *[numMetrics]float64)
 		newValue += nv
 		accounts += n
 		newAccounts += r.newAccounts
-		perAccount := 0.0
+		perAccount := math.NaN() // no account in the trial: no CLV per account
 		if n > 0 {
 			perAccount = value / n
 		}
@@ -284,6 +284,7 @@ func (w *worker) clv(series *[numSeries][]float64, metrics *[numMetrics]float64)
 	if accounts > 0 {
 		metrics[mCLV] = total / accounts
 	}
+	metrics[mCLVBook], metrics[mCLVNew] = math.NaN(), math.NaN() // see mayBeUndefined
 	if book := accounts - newAccounts; book > 0 {
 		metrics[mCLVBook] = (total - newValue) / book
 	}

@@ -728,3 +728,17 @@ func TestBridgeAddsUpToGrossProfit(t *testing.T) {
 		}
 	}
 }
+
+// A metric without a value in some trials (the CLV of new logos in a trial
+// that has none) cannot drive a sensitivity analysis or a break-even,
+// which compare trial by trial; nor can the hidden per-trial values.
+func TestAnalysedMetricHasAValueInEveryTrial(t *testing.T) {
+	for _, metric := range []string{results.CLVNew, results.CLVBook, results.PaybackMonth, "nope"} {
+		if _, err := analysedMetric(metric); err == nil {
+			t.Errorf("%s accepted", metric)
+		}
+	}
+	if _, err := analysedMetric(results.CLV); err != nil {
+		t.Errorf("clv refused: %v", err)
+	}
+}

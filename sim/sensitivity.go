@@ -73,9 +73,9 @@ func copyModel(m Model) Model {
 // variance: its squared rank correlation over the sum of them (the usual
 // normalisation; it ignores interactions). Inputs are sorted by swing.
 func Sensitivity(ctx context.Context, m Model, s Settings, metric string, progress func(done, total int)) (*results.Sensitivity, error) {
-	mi := slices.Index(MetricNames[:], metric)
-	if mi < 0 {
-		return nil, fmt.Errorf("unknown metric %q", metric)
+	mi, err := analysedMetric(metric)
+	if err != nil {
+		return nil, err
 	}
 	var inputs []string
 	for _, a := range m.Assumptions() {
