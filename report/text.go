@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -50,28 +51,35 @@ func Text(w io.Writer, r *results.Results) error {
 	if r.Mode == "expected" {
 		fmt.Fprintf(w, "expected path (%s net rate), %s\n\n", r.NetRate, Plural(r.HorizonMonths, "month"))
 	} else {
-		fmt.Fprintf(w, "%s, %s, seed %d; ranges are 90%% intervals (p5 to p95)\n\n", Plural(r.Trials, "trial"), Plural(r.HorizonMonths, "month"), r.Seed)
+		fmt.Fprintf(w, "%s, %s, seed %d; ranges are 90 %% intervals (p5 to p95)\n\n", Plural(r.Trials, "trial"), Plural(r.HorizonMonths, "month"), r.Seed)
 	}
+	// Metrics down, options across, so the table stays within 100 columns
+	// for four options: each cell the median, with its 90 % interval on
+	// the line below (the expected path alone in expected mode).
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	header := []string{"option"}
-	for _, m := range Headline {
-		header = append(header, m.Label)
+	header := []string{""}
+	width := max(17, 76/len(r.Options)-2) // 22 for the metric's name
+	for _, o := range r.Options {
+		header = append(header, shortName(o.Name, width))
 	}
 	fmt.Fprintln(tw, strings.Join(header, "\t"))
-	for _, o := range r.Options {
-		row := []string{o.Name}
-		for _, m := range Headline {
+	for _, m := range Headline {
+		row, band := []string{m.Label}, []string{""}
+		for _, o := range r.Options {
 			s := o.Metrics[m.Key]
-			cell := m.Format(s.Mean, cur)
+			cell, rng := m.Format(s.Mean, cur), ""
 			if r.Mode != "expected" {
-				cell = fmt.Sprintf("%s (%s to %s)", m.Format(s.P50, cur), m.Format(s.P5, cur), m.Format(s.P95, cur))
+				cell, rng = m.Format(s.P50, cur), m.Format(s.P5, cur)+" to "+m.Format(s.P95, cur)
 			}
 			if month, none := noRetentionBase(r, o); none && (m.Key == results.NRR12m || m.Key == results.GRR12m) {
-				cell = "undefined: no revenue in " + MonthLabel(r.Start, month)
+				cell, rng = "undefined", "no revenue in "+MonthLabel(r.Start, month)
 			}
-			row = append(row, cell)
+			row, band = append(row, cell), append(band, rng)
 		}
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
+		if r.Mode != "expected" || strings.Join(band, "") != "" {
+			fmt.Fprintln(tw, strings.Join(band, "\t"))
+		}
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -90,10 +98,19 @@ func Text(w io.Writer, r *results.Results) error {
 		if d, ok := o.VsBaseline[results.CSCostTotal]; ok && d.MeanDiff != 0 {
 			lines = append(lines, costMetrics...)
 		}
+		dw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		if r.Mode == "expected" {
+			fmt.Fprintf(dw, "  \tdifference\t\t\n")
+		} else {
+			fmt.Fprintf(dw, "  \tmean difference\t90 %% of trials\t\n")
+		}
 		for _, m := range lines {
 			if d, ok := o.VsBaseline[m.Key]; ok {
-				fmt.Fprintf(w, "  %s\n", DiffSentence(m, d, cur, r.Mode == "expected"))
+				fmt.Fprintf(dw, "  %s\n", strings.Join(diffRow(m, d, cur, r.Mode == "expected"), "\t"))
 			}
+		}
+		if err := dw.Flush(); err != nil {
+			return err
 		}
 		if s := paybackLine(r, o); s != "" {
 			fmt.Fprintf(w, "  %s\n", s)
@@ -123,40 +140,71 @@ func noRetentionBase(r *results.Results, o results.Option) (int, bool) {
 	return month, false
 }
 
-// DiffSentence says in words how an option changes a metric, with the 95 %
-// interval of the mean difference and the share of trials in which the
-// option is better; "no clear difference" when the interval spans zero.
-func DiffSentence(m Metric, d results.Diff, cur string, expected bool) string {
+// diffRow says how an option changes a metric, as the columns of the
+// summary's difference table: the metric, its mean difference, the range
+// of 90 % of the trials' differences (of the mean's 95 % interval, where
+// the results carry no histogram of them), and the verdict by the report's
+// rule of certainty (compare): clear only when that range lies on one side
+// of zero.
+func diffRow(m Metric, d results.Diff, cur string, expected bool) []string {
 	label := m.Label
 	if len(label) > 1 && strings.ToUpper(label[:2]) != label[:2] { // keep acronyms: ARR, NRR
 		label = strings.ToLower(label[:1]) + label[1:]
 	}
+	mean := m.Format(d.MeanDiff, cur)
+	if d.MeanDiff > 0 {
+		mean = "+" + mean
+	}
 	if expected {
+		verdict := "no difference"
 		switch {
-		case d.MeanDiff == 0:
-			return fmt.Sprintf("%s: no difference", m.Label)
 		case d.MeanDiff > 0:
-			return fmt.Sprintf("%s: %s higher", m.Label, m.Format(d.MeanDiff, cur))
+			verdict = "higher"
+		case d.MeanDiff < 0:
+			verdict = "lower"
 		}
-		return fmt.Sprintf("%s: %s lower", m.Label, m.Format(-d.MeanDiff, cur))
+		return []string{label, mean, "", verdict}
 	}
 	if d.MeanDiff == 0 && d.PBetter == 0 && d.PWorse == 0 {
-		return fmt.Sprintf("%s: no difference in any trial", m.Label)
+		return []string{label, mean, "", "no difference in any trial"}
 	}
-	interval := fmt.Sprintf("95%% interval of the mean %s to %s", m.Format(d.CI95[0], cur), m.Format(d.CI95[1], cur))
-	if d.CI95[0] <= 0 && d.CI95[1] >= 0 {
-		return fmt.Sprintf("%s: no clear difference (mean %s, %s)", m.Label, m.Format(d.MeanDiff, cur), interval)
+	c := compare(d, true)
+	span := m.Format(c.lo, cur) + " to " + m.Format(c.hi, cur)
+	if c.intervalKind == meanCI95 {
+		span += " (mean, 95 %)"
 	}
-	way, amount := "higher", d.MeanDiff
-	if amount < 0 {
-		way, amount = "lower", -amount
+	switch c.verdict {
+	case "higher":
+		return []string{label, mean, span, "higher in " + shareShort(c.higher)}
+	case "lower":
+		return []string{label, mean, span, "lower in " + shareShort(c.lower)}
 	}
-	// The share of trials moving the same way as the mean.
-	share := d.PBetter
-	if (way == "higher") != d.HigherIsBetter {
-		share = d.PWorse
+	return []string{label, mean, span, "no clear difference; higher in " + shareShort(c.higher)}
+}
+
+// shareShort is a share of trials in few characters: "every trial",
+// "> 99 %", "7 %", "< 1 %", "no trial".
+func shareShort(p float64) string {
+	pct := math.Round(100 * p)
+	switch {
+	case p == 1:
+		return "every trial"
+	case p == 0:
+		return "no trial"
+	case pct >= 100:
+		return "> 99 %"
+	case pct < 1:
+		return "< 1 %"
 	}
-	return fmt.Sprintf("%s is %s by %s on average (%s); %s in %.0f%% of trials", label, way, m.Format(amount, cur), interval, way, 100*share)
+	return fmt.Sprintf("%.0f %%", pct)
+}
+
+// shortName cuts a name to n characters, ending it with "…".
+func shortName(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
 }
 
 // SweepText writes the one-line summary of csplan sweep: the best point

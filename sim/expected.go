@@ -453,6 +453,13 @@ func (g *group) advance(mo int, netRate NetRate, resp *Response, teamOn bool, tp
 	if r.coQ > 0 && isOpportunity(mo, g.anchor, r.coEvery, g.firstRenewal, term) {
 		co = r.coQ * r.coSize.Mean()
 	}
+	g.moveTo(mo, netRate, c, pi, up, co)
+}
+
+// moveTo moves the group's path to month mo given the month's churn c, price
+// increase pi, and expected upsell up and contraction co (shares of MRR),
+// booking the flows.
+func (g *group) moveTo(mo int, netRate NetRate, c, pi, up, co float64) {
 	g.surv[mo] = g.surv[mo-1] * (1 - c)
 	g.base[mo] = g.base[mo-1] * (1 + pi)
 	// The churned share of last month's MRR, in both conventions (the
