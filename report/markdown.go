@@ -125,8 +125,11 @@ func buildDocument(r *results.Results, charts []Chart) document {
 	if r.Breakeven != nil {
 		d.Breakeven = buildBreakeven(r.Breakeven, breakeven)
 	}
-	metrics := metricsOf(r)
+	metrics, zero := dropZero(r, metricsOf(r))
 	d.addAnswer(r, metrics)
+	if len(zero) > 0 {
+		d.AnswerNotes = append(d.AnswerNotes, fmt.Sprintf("Left out of the tables, as 0 in every option and trial: %s.", strings.Join(zero, "; ")))
+	}
 	d.MetricsNote, d.Metrics = headlineMetrics(r, metrics)
 	d.MetricsNote += textbookCLVNote(r)
 	d.Options = optionInfos(r)
@@ -134,6 +137,25 @@ func buildDocument(r *results.Results, charts []Chart) document {
 	d.addReproducibility(r, metrics)
 	d.Warnings = r.Warnings
 	return d
+}
+
+// dropZero leaves out the metrics that are 0 in every option and trial
+// (second-order revenue in a scenario without referrals), and names them.
+func dropZero(r *results.Results, metrics []quantity) (kept []quantity, zero []string) {
+	for _, q := range metrics {
+		all := true
+		for _, o := range r.Options {
+			if s, ok := o.Metrics[q.key]; ok && (s.Mean != 0 || s.P5 != 0 || s.P95 != 0 || s.SD != 0) {
+				all = false
+			}
+		}
+		if all && len(r.Options) > 0 {
+			zero = append(zero, metricLabel(q, r))
+			continue
+		}
+		kept = append(kept, q)
+	}
+	return kept, zero
 }
 
 // splitChart parts the chart of the given name, which belongs to a section
