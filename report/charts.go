@@ -140,7 +140,7 @@ func coverageChart(r *results.Results) *chartSpec {
 	return seriesSpec(r, timeChart{name: "coverage", key: results.SeriesCoverage, title: "CSM coverage by month",
 		measure: "Mean share of the hours it needs that a served account gets",
 		note:    "1 = every account gets all the hours its touch model needs.",
-		what:    "mean coverage", yLabel: "Mean coverage of served accounts", unit: axisRate, bands: []bandDef{band90}})
+		what:    "mean coverage", yLabel: "Mean coverage of served accounts", unit: axisRate, bands: []bandDef{band90}, message: true})
 }
 
 // chartSpec is a chart before rendering.
@@ -448,22 +448,25 @@ type timeChart struct {
 	unit      axisUnit
 	bands     []bandDef // 90 % and, for a fan, 50 %
 	ref       string    // a second series drawn dashed per option (median), if any
+	// message titles the chart with how the options end against the
+	// baseline (messageTitle), the method moving to the subtitle.
+	message bool
 }
 
 func arrFanChart(r *results.Results) *chartSpec {
 	return seriesSpec(r, timeChart{name: "arr-fan", key: results.SeriesARR, title: "ARR by month", measure: "ARR at each month end",
-		what: "ARR", yLabel: "ARR (" + chartCurrency(r) + ")", unit: axisMoney, bands: []bandDef{band90, band50}})
+		what: "ARR", yLabel: "ARR (" + chartCurrency(r) + ")", unit: axisMoney, bands: []bandDef{band90, band50}, message: true})
 }
 
 func revenueChart(r *results.Results) *chartSpec {
 	since := "Revenue booked since " + MonthLabel(r.Start, 1)
 	return seriesSpec(r, timeChart{name: "revenue-cum", key: results.SeriesRevenueCum, title: "Cumulative revenue by month", measure: since,
-		note: since + ".", what: "cumulative revenue", yLabel: "Cumulative revenue (" + chartCurrency(r) + ")", unit: axisMoney, bands: []bandDef{band90}})
+		note: since + ".", what: "cumulative revenue", yLabel: "Cumulative revenue (" + chartCurrency(r) + ")", unit: axisMoney, bands: []bandDef{band90}, message: true})
 }
 
 func logosChart(r *results.Results) *chartSpec {
 	return seriesSpec(r, timeChart{name: "logos", key: results.SeriesLogos, title: "Customers by month", measure: "Customer accounts at each month end",
-		note: "Accounts at each month end.", what: "customer count", yLabel: "Customers (accounts)", unit: axisCount, bands: []bandDef{band90}})
+		note: "Accounts at each month end.", what: "customer count", yLabel: "Customers (accounts)", unit: axisCount, bands: []bandDef{band90}, message: true})
 }
 
 // seriesSpec is the chart of t, with a title, subtitle and caption that say
@@ -490,7 +493,59 @@ func seriesSpec(r *results.Results, t timeChart) *chartSpec {
 		fig.Subtitle = strings.TrimSpace(fmt.Sprintf("%s Line: median of %s trials. Shading: %s.", t.note, trials, shading))
 		how = fmt.Sprintf("%s per option: the line is the median of %s trials, %s.", t.measure, trials, bands)
 	}
+	if msg := messageTitle(r, t.key, t.what, t.unit); t.message && msg != "" {
+		// The message on top, what the chart shows under it.
+		fig.Subtitle = fig.Title + ". " + fig.Subtitle
+		fig.Title = msg
+	}
 	return &chartSpec{name: t.name, caption: how + " " + rangeSentence(r, t.key, groups, t.what, t.unit), fig: *fig}
+}
+
+// messageTitle is a time chart's message: the baseline's value at the
+// horizon and how far the options that move it most end below and above it
+// ("By Dec 2029 ARR is $62M in the baseline, $2.19M lower with Cut 3 CSMs in
+// April and $1.71M higher with Higher price increases"; means, so that the
+// differences are the answer's mean differences); "" without options.
+func messageTitle(r *results.Results, key, what string, unit axisUnit) string {
+	if len(r.Options) < 2 || len(r.Options[0].Series[key]) == 0 {
+		return ""
+	}
+	at := func(o results.Option) float64 { return lastSeriesPoint(o.Series[key]).Mean }
+	base := at(r.Options[0])
+	val := func(v float64) string { return chartValue(v, unit, r.Currency, false) }
+	diff := val
+	if unit == axisRate {
+		diff = func(v float64) string { return fmt.Sprintf("%.1f pp", 100*v) }
+	}
+	lo, hi := -1, -1
+	for k, o := range r.Options[1:] {
+		// A move the title would write as 0 is none.
+		if len(o.Series[key]) == 0 || strings.Trim(diff(math.Abs(at(o)-base)), "$0.p ") == "" {
+			continue
+		}
+		if d := at(o) - base; d < 0 && (lo < 0 || d < at(r.Options[lo+1])-base) {
+			lo = k
+		} else if d > 0 && (hi < 0 || d > at(r.Options[hi+1])-base) {
+			hi = k
+		}
+	}
+	var moves []string
+	for _, k := range []int{lo, hi} {
+		if k < 0 {
+			continue
+		}
+		o := r.Options[k+1]
+		way := "higher"
+		if at(o) < base {
+			way = "lower"
+		}
+		moves = append(moves, fmt.Sprintf("%s %s with %s", diff(math.Abs(at(o)-base)), way, o.Name))
+	}
+	s := fmt.Sprintf("By %s %s is %s in the baseline", chartHorizon(r), what, val(base))
+	if len(moves) == 0 {
+		return s + ", the same with every option"
+	}
+	return s + ", " + joinAnd(moves)
 }
 
 // The comparison chart.

@@ -260,27 +260,36 @@ func paybackChart(r *results.Results) *chartSpec {
 	return spec
 }
 
-// paybackTitle is the payback chart's message when there is one option:
-// "Cut 3 CSMs in April leads until Mar 2028, then trails"; "" with more.
+// paybackTitle is the payback chart's message, from each option's median
+// path: "Cut 3 CSMs in April leads in gross profit until Apr 2029, then
+// trails" with one option; with more, a phrase each ("Higher price
+// increases stays ahead throughout; Cut 3 CSMs in April leads until Jul
+// 2028, then trails").
 func paybackTitle(r *results.Results) string {
-	if len(r.Options) != 2 {
-		return ""
+	var phrases []string
+	for _, o := range r.Options[1:] {
+		until, aheadAtEnd, ok := cumulativeLead(r, o)
+		if !ok {
+			continue
+		}
+		var p string
+		switch {
+		case aheadAtEnd && until == r.HorizonMonths:
+			p = "stays ahead of the baseline in gross profit to " + MonthLabel(r.Start, r.HorizonMonths)
+		case aheadAtEnd:
+			p = "is ahead of the baseline in gross profit by " + MonthLabel(r.Start, r.HorizonMonths)
+		case until > 0:
+			p = "leads in gross profit until " + MonthLabel(r.Start, until) + ", then trails"
+		default:
+			p = "trails the baseline in gross profit throughout"
+		}
+		if len(r.Options) > 2 { // shorter, one phrase per option
+			p = strings.Replace(strings.Replace(p, " of the baseline in gross profit", "", 1), " in gross profit", "", 1)
+			p = strings.Replace(p, "trails the baseline throughout", "trails throughout", 1)
+		}
+		phrases = append(phrases, o.Name+" "+p)
 	}
-	o := r.Options[1]
-	until, aheadAtEnd, ok := cumulativeLead(r, o)
-	if !ok {
-		return ""
-	}
-	end := MonthLabel(r.Start, r.HorizonMonths)
-	switch {
-	case aheadAtEnd && until == r.HorizonMonths:
-		return fmt.Sprintf("%s stays ahead of the baseline in gross profit to %s", o.Name, end)
-	case aheadAtEnd:
-		return fmt.Sprintf("%s is ahead of the baseline in gross profit by %s", o.Name, end)
-	case until > 0:
-		return fmt.Sprintf("%s leads in gross profit until %s, then trails", o.Name, MonthLabel(r.Start, until))
-	}
-	return fmt.Sprintf("%s trails the baseline in gross profit throughout", o.Name)
+	return strings.Join(phrases, "; ")
 }
 
 // mdPayback writes the section's body.
