@@ -44,7 +44,7 @@ func Charts(r *results.Results, opt Options) ([]Chart, error) {
 		wg.Go(func() {
 			for i := range next {
 				s := &specs[i]
-				svg, png, pdf, err := theme.render(&s.fig, opt.PDF)
+				svg, png, pdf, err := theme.render(&s.fig, opt.PDF || isSlide(s.name))
 				out[i] = Chart{Name: s.name, Title: s.fig.Title, Caption: s.caption, SVG: svg, PNG: png, PDF: pdf}
 				errs[i] = err
 			}
@@ -61,6 +61,13 @@ func Charts(r *results.Results, opt Options) ([]Chart, error) {
 		}
 	}
 	return out, nil
+}
+
+// isSlide says whether a chart is also a slide (slides/NAME.png, .svg and
+// .pdf): the charts whose titles give a board the message, the bridges,
+// payback and ARR.
+func isSlide(name string) bool {
+	return name == "payback" || name == "arr-fan" || strings.HasPrefix(name, "bridge-")
 }
 
 // chartSpecs lays out every chart that applies to r, in order.

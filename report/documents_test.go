@@ -157,6 +157,9 @@ func TestWrite(t *testing.T) {
 				if pdf {
 					want = append(want, "charts/"+c.Name+".pdf")
 				}
+				if isSlide(c.Name) {
+					want = append(want, "slides/"+c.Name+".png", "slides/"+c.Name+".svg", "slides/"+c.Name+".pdf")
+				}
 			}
 			slices.Sort(want)
 			var have []string

@@ -25,6 +25,15 @@ import (
 // bytes whenever and however (sharded or not) it is made.
 var fixedDate = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
+// Every PDF csplan writes (charts through gonum/plot's vgpdf too) gets the
+// fixed date and sorted catalogues, so the same results give the same
+// bytes.
+func init() {
+	fpdf.SetDefaultCreationDate(fixedDate)
+	fpdf.SetDefaultModificationDate(fixedDate)
+	fpdf.SetDefaultCatalogSort(true)
+}
+
 // A4 landscape, in millimetres.
 const (
 	pageW, pageH = 297.0, 210.0

@@ -25,6 +25,7 @@ import (
 //	summary.csv, timeseries.csv
 //	results.xlsx
 //	summary.pdf (one page: question, answers, bridge, payback)
+//	slides/NAME.png, .svg, .pdf (the charts a deck needs, see isSlide)
 //
 // It stops between its steps, with ctx's error, when ctx is cancelled.
 func Write(ctx context.Context, dir string, r *results.Results, opt Options) error {
@@ -42,6 +43,9 @@ func write(ctx context.Context, dir string, r *results.Results, opt Options) ([]
 		return nil, err
 	}
 	if err := writeCharts(filepath.Join(dir, "charts"), charts, opt); err != nil {
+		return nil, err
+	}
+	if err := writeSlides(filepath.Join(dir, "slides"), charts); err != nil {
 		return nil, err
 	}
 	docs := []struct {
@@ -93,6 +97,32 @@ func writeCharts(dir string, charts []Chart, opt Options) error {
 				return fmt.Errorf("chart %s has no %s rendering", c.Name, f.ext)
 			}
 			if err := os.WriteFile(filepath.Join(dir, c.Name+"."+f.ext), f.data, 0o644); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// writeSlides writes the slide charts (isSlide) into dir, each as PNG, SVG
+// and PDF at 16:9, for pasting into a deck.
+func writeSlides(dir string, charts []Chart) error {
+	made := false
+	for _, c := range charts {
+		if !isSlide(c.Name) {
+			continue
+		}
+		if !made {
+			if err := os.Mkdir(dir, 0o755); err != nil {
+				return err
+			}
+			made = true
+		}
+		for ext, data := range map[string][]byte{"png": c.PNG, "svg": c.SVG, "pdf": c.PDF} {
+			if len(data) == 0 {
+				return fmt.Errorf("slide %s has no %s rendering", c.Name, ext)
+			}
+			if err := os.WriteFile(filepath.Join(dir, c.Name+"."+ext), data, 0o644); err != nil {
 				return err
 			}
 		}
