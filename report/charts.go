@@ -361,6 +361,9 @@ func seriesChart(r *results.Results, key string, unit axisUnit, yLabel string, b
 			alpha = theme.BandOnlyAlpha
 		}
 		for _, g := range groups {
+			if baselineBandOnly(groups) && g[0] != 0 {
+				continue // bands of many options blur into one: the baseline's alone
+			}
 			pts := r.Options[g[0]].Series[key]
 			p.Add(newBand(seriesXYs(pts, b.lo), seriesXYs(pts, b.hi), withAlpha(optionColor(g[0]), alpha)))
 		}
@@ -369,7 +372,7 @@ func seriesChart(r *results.Results, key string, unit axisUnit, yLabel string, b
 		c := optionColor(g[0])
 		p.Add(newLine(seriesXYs(r.Options[g[0]].Series[key], centreLine(mc)), draw.LineStyle{Color: c, Width: theme.LineWidth}))
 		kind := swatchLine
-		if len(bands) > 0 {
+		if len(bands) > 0 && (g[0] == 0 || !baselineBandOnly(groups)) {
 			kind = swatchLineBand
 		}
 		legend = append(legend, legendItem{Label: groupLabel(r, g), Color: c, Kind: kind})
@@ -386,6 +389,10 @@ func seriesChart(r *results.Results, key string, unit axisUnit, yLabel string, b
 	fig := &chartFigure{Legend: legend, Note: chartSource(r), Body: func(c draw.Canvas) { p.Draw(c) }}
 	return fig, groups
 }
+
+// baselineBandOnly says whether a time chart shades the baseline's band
+// alone: with more than two lines, overlapping bands blur into one colour.
+func baselineBandOnly(groups [][]int) bool { return len(groups) > 2 }
 
 // centre is the line of a series: the median over trials, or the expected
 // value.
@@ -496,6 +503,9 @@ func seriesSpec(r *results.Results, t timeChart) *chartSpec {
 			fig.Title = t.title + ", median with 50 % and 90 % bands"
 			shading = "the middle 50 % (darker) and 90 % (lighter) of trials"
 			bands = "the darker band holds the middle 50 % of trials and the lighter band 90 %"
+		}
+		if baselineBandOnly(groups) {
+			shading, bands = "the baseline's "+strings.TrimPrefix(shading, "the "), bands+" of the baseline's trials (the options' bands are left out, so that the lines stay readable)"
 		}
 		fig.Subtitle = strings.TrimSpace(fmt.Sprintf("%s Line: median of %s trials. Shading: %s.", t.note, trials, shading))
 		how = fmt.Sprintf("%s per option: the line is the median of %s trials, %s.", t.measure, trials, bands)
