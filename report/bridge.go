@@ -297,6 +297,10 @@ type bridgeSection struct {
 	Figures []Chart
 	Note    string
 	Table   table
+	// ARR is every option's ARR bridge: ARR at the start, the flows of the
+	// run, ARR at the horizon.
+	ARR     table
+	ARRNote string
 }
 
 // buildBridge is the section, when any option carries a bridge.
@@ -336,6 +340,56 @@ func buildBridge(r *results.Results, charts []Chart) *bridgeSection {
 	}
 	t.Rows = append(t.Rows, row{Cells: net, First: true})
 	sec.Table = t
+	sec.ARR, sec.ARRNote = arrBridge(r)
 	sec.Note = "Gross profit over the horizon, each option less the baseline, split by where the money comes from: each flow of MRR (new logos, upsell, price increases, contraction, churn) earns its margin (gross margin before CS less cost to serve) for the months left after it, and the CS cost counts as it is paid; the drivers add up to the net difference. Means over the trials, with the 95 % interval of each mean; drivers that are zero for every option are left out."
 	return sec
+}
+
+// arrBridge is each option's ARR bridge from its series' means: ARR at the
+// start, plus 12 × the MRR of new logos, upsell and price increases, less
+// contraction and churn, over the run, which is ARR at the horizon.
+func arrBridge(r *results.Results) (table, string) {
+	sum := func(o results.Option, key string) float64 { return 12 * seriesSum(o, key, 1, r.HorizonMonths) }
+	at := func(o results.Option, m int) float64 {
+		for _, p := range o.Series[results.SeriesMRR] {
+			if p.Month == m {
+				return 12 * p.Mean
+			}
+		}
+		return 0
+	}
+	_, split := r.Options[0].Series[results.SeriesPriceMRR]
+	rows := []struct {
+		name string
+		v    func(o results.Option) float64
+	}{
+		{"ARR, " + MonthLabel(r.Start, 0), func(o results.Option) float64 { return at(o, 0) }},
+		{"New logos", func(o results.Option) float64 { return sum(o, results.SeriesNewMRR) }},
+		{"Upsell", func(o results.Option) float64 { return sum(o, results.SeriesExpansionMRR) - sum(o, results.SeriesPriceMRR) }},
+		{"Price increases", func(o results.Option) float64 { return sum(o, results.SeriesPriceMRR) }},
+		{"Contraction", func(o results.Option) float64 { return -sum(o, results.SeriesContractionMRR) }},
+		{"Churn", func(o results.Option) float64 { return -sum(o, results.SeriesChurnedMRR) }},
+		{"ARR, " + MonthLabel(r.Start, r.HorizonMonths), func(o results.Option) float64 { return at(o, r.HorizonMonths) }},
+	}
+	if !split {
+		rows[2].name = "Upsell and price increases"
+		rows = append(rows[:3], rows[4:]...)
+	}
+	t := table{Header: []string{""}, Right: []bool{false}}
+	for _, o := range r.Options {
+		t.Header, t.Right = append(t.Header, o.Name), append(t.Right, true)
+	}
+	for i, leg := range rows {
+		cells := []string{leg.name}
+		for _, o := range r.Options {
+			v := leg.v(o)
+			cell := Money(v, r.Currency)
+			if i > 0 && i < len(rows)-1 {
+				cell = unitMoney.signed(v, r.Currency)
+			}
+			cells = append(cells, cell)
+		}
+		t.Rows = append(t.Rows, row{Cells: cells, First: i == len(rows)-1})
+	}
+	return t, "Each option's ARR from the opening book to the horizon: the ARR of the new logos that joined, the upsell and price increases added, and the contraction and churn lost over the run (12 × their MRR), means over the trials."
 }

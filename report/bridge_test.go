@@ -47,3 +47,36 @@ func TestBridgeTable(t *testing.T) {
 		t.Errorf("rows %s", got)
 	}
 }
+
+// The ARR bridge adds up: ARR at the start plus 12 × each flow over the run
+// is ARR at the horizon, here for a book of 100 a month that gains 10 a
+// month of new logos and 2 of price increases, and loses 4 to churn.
+func TestARRBridge(t *testing.T) {
+	const h = 12
+	pts := func(f func(m int) float64, from int) []results.Point {
+		var out []results.Point
+		for m := from; m <= h; m++ {
+			out = append(out, results.Point{Month: m, Mean: f(m)})
+		}
+		return out
+	}
+	flat := func(v float64) func(int) float64 { return func(int) float64 { return v } }
+	o := results.Option{Name: "Baseline", Series: map[string][]results.Point{
+		results.SeriesMRR:            pts(func(m int) float64 { return 100 + 8*float64(m) }, 0),
+		results.SeriesNewMRR:         pts(flat(10), 1),
+		results.SeriesExpansionMRR:   pts(flat(2), 1),
+		results.SeriesPriceMRR:       pts(flat(2), 1),
+		results.SeriesContractionMRR: pts(flat(0), 1),
+		results.SeriesChurnedMRR:     pts(flat(4), 1),
+	}}
+	r := &results.Results{Start: "2027-01", HorizonMonths: h, Currency: "USD", Options: []results.Option{o}}
+	tb, _ := arrBridge(r)
+	var got []string
+	for _, row := range tb.Rows {
+		got = append(got, row.Cells[0]+" "+row.Cells[1])
+	}
+	want := "ARR, Dec 2026 $1.2k|New logos +$1.44k|Upsell 0|Price increases +$288|Contraction 0|Churn −$576|ARR, Dec 2027 $2.35k"
+	if strings.Join(got, "|") != want {
+		t.Errorf("ARR bridge\n got %s\nwant %s", strings.Join(got, "|"), want)
+	}
+}

@@ -135,8 +135,8 @@ func keepPercents(d *document) {
 		tables = append(tables, &s.Table)
 	}
 	if b := d.Bridge; b != nil {
-		strs = append(strs, &b.Note)
-		tables = append(tables, &b.Table)
+		strs = append(strs, &b.Note, &b.ARRNote)
+		tables = append(tables, &b.Table, &b.ARR)
 	}
 	if p := d.Payback; p != nil {
 		strs = append(strs, &p.Note)
@@ -296,6 +296,9 @@ var htmlTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 {{- end}}
 <p class="note">{{.Note}}</p>
 {{template "table" .Table}}
+<h3>ARR from start to horizon</h3>
+<p class="note">{{.ARRNote}}</p>
+{{template "table" .ARR}}
 </section>
 {{- end}}
 {{- with .HTMLPayback}}

@@ -788,6 +788,8 @@ func Markdown(w io.Writer, r *results.Results, charts []Chart) error {
 		}
 		fmt.Fprintf(b, "%s\n\n", mdText(d.Bridge.Note))
 		mdTable(b, d.Bridge.Table)
+		fmt.Fprintf(b, "#### ARR from start to horizon\n\n%s\n\n", mdText(d.Bridge.ARRNote))
+		mdTable(b, d.Bridge.ARR)
 	}
 	if d.Payback != nil {
 		fmt.Fprintf(b, "## When it pays back\n\n")

@@ -126,6 +126,7 @@ const (
 	SeriesRevenueCum         = "revenue_cum"
 	SeriesNewMRR             = "new_mrr"
 	SeriesExpansionMRR       = "expansion_mrr"
+	SeriesPriceMRR           = "price_increase_mrr"
 	SeriesContractionMRR     = "contraction_mrr"
 	SeriesChurnedMRR         = "churned_mrr"
 	SeriesNRR                = "nrr"
@@ -158,6 +159,7 @@ var Series = []Quantity{
 	{Key: SeriesRevenueCum, Label: "Cumulative revenue", Unit: Money, HigherIsBetter: true, Noun: "Cumulative revenue", Short: "Cumulative revenue", Title: "Cumulative revenue", Description: "revenue from month 1 to the month"},
 	{Key: SeriesNewMRR, Label: "New MRR", Unit: Money, HigherIsBetter: true, Noun: "New MRR", Short: "New MRR", Title: "New MRR", Description: "MRR of the new logos that joined in the month"},
 	{Key: SeriesExpansionMRR, Label: "Expansion MRR", Unit: Money, HigherIsBetter: true, Noun: "Expansion MRR", Short: "Expansion MRR", Title: "Expansion MRR", Description: "MRR added by price increases and upsells in the month"},
+	{Key: SeriesPriceMRR, Label: "Price-increase MRR", Unit: Money, HigherIsBetter: true, Noun: "Price-increase MRR", Short: "Price-increase MRR", Title: "Price-increase MRR", Description: "the part of expansion MRR from price increases in the month"},
 	{Key: SeriesContractionMRR, Label: "Contraction MRR", Unit: Money, HigherIsBetter: false, Noun: "Contraction MRR", Short: "Contraction MRR", Title: "Contraction MRR", Description: "MRR lost to contraction in the month"},
 	{Key: SeriesChurnedMRR, Label: "Churned MRR", Unit: Money, HigherIsBetter: false, Noun: "Churned MRR", Short: "Churned MRR", Title: "Churned MRR", Description: "MRR of the accounts that churned in the month"},
 	{Key: SeriesNRR, Label: "NRR, trailing 12 months", Unit: Rate, HigherIsBetter: true, Noun: "NRR, trailing 12 months", Short: "NRR, trailing 12 months", Title: "NRR, trailing 12 months", Description: "net revenue retention over the 12 months to the month"},

@@ -17,6 +17,7 @@ const (
 	sRevenueCum
 	sNewMRR
 	sExpansionMRR
+	sPriceMRR
 	sContractionMRR
 	sChurnedMRR
 	sNRR
@@ -43,7 +44,7 @@ const (
 // SeriesNames are the monthly series in results.json (see the catalogue,
 // results.Series), in the order of the s constants above.
 var SeriesNames = [numSeries]string{results.SeriesMRR, results.SeriesARR, results.SeriesLogos, results.SeriesRevenueCum,
-	results.SeriesNewMRR, results.SeriesExpansionMRR, results.SeriesContractionMRR, results.SeriesChurnedMRR,
+	results.SeriesNewMRR, results.SeriesExpansionMRR, results.SeriesPriceMRR, results.SeriesContractionMRR, results.SeriesChurnedMRR,
 	results.SeriesNRR, results.SeriesGRR, results.SeriesHoursNeeded, results.SeriesHoursAvailable, results.SeriesUtilisation,
 	results.SeriesCoverage, results.SeriesCoverageBelow50, results.SeriesCSMs, results.SeriesAccountsPerCSM, results.SeriesCSCost,
 	results.SeriesGrossProfit, results.SeriesAcquisitionCost, results.SeriesExpansionCost, results.SeriesContribution,
@@ -1457,6 +1458,7 @@ func (w *worker) summarise(series *[numSeries][]float64, metrics *[numMetrics]fl
 			}
 		}
 	}
+	copy(series[sPriceMRR], b.priceM[:h+1]) // complete once the calendars are in
 	cum := 0.0
 	for mo := 0; mo <= h; mo++ {
 		if mo > 0 {
