@@ -365,7 +365,9 @@ func arrBridge(r *results.Results) (table, string) {
 	}{
 		{"ARR, " + MonthLabel(r.Start, 0), func(o results.Option) float64 { return at(o, 0) }},
 		{"New logos", func(o results.Option) float64 { return sum(o, results.SeriesNewMRR) }},
-		{"Upsell", func(o results.Option) float64 { return sum(o, results.SeriesExpansionMRR) - sum(o, results.SeriesPriceMRR) }},
+		{"Upsell", func(o results.Option) float64 {
+			return sum(o, results.SeriesExpansionMRR) - sum(o, results.SeriesPriceMRR)
+		}},
 		{"Price increases", func(o results.Option) float64 { return sum(o, results.SeriesPriceMRR) }},
 		{"Contraction", func(o results.Option) float64 { return -sum(o, results.SeriesContractionMRR) }},
 		{"Churn", func(o results.Option) float64 { return -sum(o, results.SeriesChurnedMRR) }},
