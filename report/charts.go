@@ -70,6 +70,44 @@ func isSlide(name string) bool {
 	return name == "payback" || name == "arr-fan" || strings.HasPrefix(name, "bridge-")
 }
 
+// Option colours by what an option does to the CS team, the same in every
+// chart: the baseline blue, cuts warm, hires green and sky blue, the rest
+// purple, black and yellow (Okabe-Ito, told apart with every common
+// colour-vision deficiency).
+var (
+	cutColors   = []color.NRGBA{okabeIto[3], okabeIto[1]}
+	hireColors  = []color.NRGBA{okabeIto[2], okabeIto[5]}
+	otherColors = []color.NRGBA{okabeIto[4], okabeIto[7], okabeIto[6]}
+)
+
+// colorOf is option i's colour: a cut (CS cost clearly lower than the
+// baseline's) or a hire (clearly higher) takes the next colour of its kind.
+func colorOf(r *results.Results, i int) color.NRGBA {
+	if i == 0 {
+		return okabeIto[0]
+	}
+	kind := func(o results.Option) []color.NRGBA {
+		d, ok := o.VsBaseline[results.CSCostTotal]
+		if !ok {
+			return otherColors
+		}
+		switch compare(d, !chartExpected(r)).verdict {
+		case "lower":
+			return cutColors
+		case "higher":
+			return hireColors
+		}
+		return otherColors
+	}
+	mine, n := kind(r.Options[i]), 0
+	for _, o := range r.Options[1:i] {
+		if &kind(o)[0] == &mine[0] {
+			n++
+		}
+	}
+	return mine[n%len(mine)]
+}
+
 // chartSpecs lays out every chart that applies to r, in order.
 func chartSpecs(r *results.Results) []chartSpec {
 	var specs []chartSpec
@@ -365,11 +403,11 @@ func seriesChart(r *results.Results, key string, unit axisUnit, yLabel string, b
 				continue // bands of many options blur into one: the baseline's alone
 			}
 			pts := r.Options[g[0]].Series[key]
-			p.Add(newBand(seriesXYs(pts, b.lo), seriesXYs(pts, b.hi), withAlpha(optionColor(g[0]), alpha)))
+			p.Add(newBand(seriesXYs(pts, b.lo), seriesXYs(pts, b.hi), withAlpha(colorOf(r, g[0]), alpha)))
 		}
 	}
 	for _, g := range groups {
-		c := optionColor(g[0])
+		c := colorOf(r, g[0])
 		p.Add(newLine(seriesXYs(r.Options[g[0]].Series[key], centreLine(mc)), draw.LineStyle{Color: c, Width: theme.LineWidth}))
 		kind := swatchLine
 		if len(bands) > 0 && (g[0] == 0 || !baselineBandOnly(groups)) {
@@ -382,7 +420,7 @@ func seriesChart(r *results.Results, key string, unit axisUnit, yLabel string, b
 		// dashed line, in the colour of the first of them.
 		for _, g := range seriesGroups(r, ref) {
 			p.Add(newLine(seriesXYs(r.Options[g[0]].Series[ref], centreLine(mc)),
-				draw.LineStyle{Color: optionColor(g[0]), Width: theme.LineWidth, Dashes: []vg.Length{vg.Points(6), vg.Points(4)}}))
+				draw.LineStyle{Color: colorOf(r, g[0]), Width: theme.LineWidth, Dashes: []vg.Length{vg.Points(6), vg.Points(4)}}))
 		}
 	}
 	fitValueAxis(&p.Y, p.Y.Min, p.Y.Max, valueTicks{Unit: unit, Currency: r.Currency}, 7)
@@ -603,7 +641,7 @@ func comparisonChart(r *results.Results) *chartSpec {
 	}
 	var legend []legendItem
 	for i, o := range r.Options {
-		legend = append(legend, legendItem{Label: o.Name, Color: optionColor(i), Kind: kind, Glyph: optionGlyph(i)})
+		legend = append(legend, legendItem{Label: o.Name, Color: colorOf(r, i), Kind: kind, Glyph: optionGlyph(i)})
 	}
 	fig := chartFigure{
 		Legend: legend,
@@ -645,7 +683,7 @@ func comparisonPanel(r *results.Results, m chartMetric, mc bool, maxTicks int, s
 		if !ok {
 			continue
 		}
-		it := intervalItem{x: float64(i), mid: s.Mean, lo90: s.Mean, hi90: s.Mean, lo50: s.Mean, hi50: s.Mean, color: optionColor(i), glyph: optionGlyph(i)}
+		it := intervalItem{x: float64(i), mid: s.Mean, lo90: s.Mean, hi90: s.Mean, lo50: s.Mean, hi50: s.Mean, color: colorOf(r, i), glyph: optionGlyph(i)}
 		if mc {
 			it.mid, it.lo90, it.hi90, it.lo50, it.hi50 = s.P50, s.P5, s.P95, s.P25, s.P75
 		}
@@ -812,6 +850,7 @@ func diffChart(r *results.Results, m chartMetric) *chartSpec {
 // and a sentence for the caption.
 type diffPanel struct {
 	idx        int // the option
+	color      color.NRGBA
 	plot       *plot.Plot
 	name, stat string
 	sentence   string
@@ -850,7 +889,7 @@ func newDiffPanel(r *results.Results, m chartMetric, i int, xmin, xmax float64) 
 	p := theme.newPlot("", "Trials")
 	p.X.Tick.Marker = valueTicks{Unit: unit, Currency: r.Currency, Signed: true}
 	p.Y.Tick.Marker = valueTicks{Unit: axisShare, Target: 3}
-	bars := &histBars{h: d.Histogram, color: withAlpha(optionColor(i), theme.BarAlpha)}
+	bars := &histBars{h: d.Histogram, color: withAlpha(colorOf(r, i), theme.BarAlpha)}
 	p.Add(bars)
 	p.X.Min, p.X.Max = xmin, xmax
 	// Bins differ in width between options, so heights are compared
@@ -861,7 +900,7 @@ func newDiffPanel(r *results.Results, m chartMetric, i int, xmin, xmax float64) 
 
 	better, _ := betterWorse(d)
 	name, mean := r.Options[i].Name, chartValue(d.MeanDiff, unit, r.Currency, true)
-	return diffPanel{idx: i, plot: p, name: name, stat: diffStat(d, mean, bars.outside(xmin, xmax)),
+	return diffPanel{idx: i, color: colorOf(r, i), plot: p, name: name, stat: diffStat(d, mean, bars.outside(xmin, xmax)),
 		sentence: fmt.Sprintf("%s has %s %s than %s in %s of trials (mean difference %s).", name, better, m.Short, base, chartShare(d.PBetter), mean)}
 }
 
@@ -946,7 +985,7 @@ func drawDiffPanels(c draw.Canvas, panels []diffPanel) {
 	canvases := alignPanels(c, tiles, plots)
 	for i, pn := range panels {
 		tile := tiles.At(c, i%cols, i/cols)
-		theme.drawPanelHeader(tile, tile.Max.Y+head, optionColor(pn.idx), pn.name, pn.stat, lines)
+		theme.drawPanelHeader(tile, tile.Max.Y+head, pn.color, pn.name, pn.stat, lines)
 		pn.plot.Draw(canvases[i])
 	}
 }
