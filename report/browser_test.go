@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -120,12 +121,17 @@ func TestBrowser(t *testing.T) {
 	tables := evaluate[[]box](ctx, t, `Array.from(document.querySelectorAll("table")).map(t => { const r = t.getBoundingClientRect(); return {Width: r.width, Height: r.height}; })`)
 	figureSVGs := evaluate[map[string]int](ctx, t, `Object.fromEntries(Array.from(document.querySelectorAll("figure")).map(f => [f.id, f.querySelectorAll("svg").length]))`)
 	answerItems := evaluate[int](ctx, t, `document.querySelectorAll(".answer li").length`)
+	// The charts' font comes with the page, whatever the machine has.
+	fonts := evaluate[[]string](ctx, t, `(async () => { await document.fonts.ready; await Promise.all([...document.fonts].map(f => f.load().catch(() => null))); return [...document.fonts].filter(f => f.status === "loaded").map(f => f.family + " " + f.weight); })()`)
 	// Anything wider than the page's main column would be cut off.
 	overflowing := evaluate[[]string](ctx, t, `(() => { const m = document.querySelector("main").getBoundingClientRect(); return Array.from(document.querySelectorAll("main > section, figure, figure svg, .table-wrap")).filter(e => e.getBoundingClientRect().right > m.right + 1).map(e => e.tagName + "#" + e.id); })()`)
 	documentText := evaluate[string](ctx, t, `document.body.innerText`)
 	// A table wider than its wrapper would have to be scrolled sideways.
 	scrolling := evaluate[[]string](ctx, t, `Array.from(document.querySelectorAll(".table-wrap")).filter(w => w.scrollWidth > w.clientWidth + 1).map(w => w.closest("section").id + ": " + w.scrollWidth + " > " + w.clientWidth + " px")`)
 
+	if !slices.Contains(fonts, "Liberation Sans 400") || !slices.Contains(fonts, "Liberation Sans 700") {
+		t.Errorf("the page's own fonts loaded: %q, want Liberation Sans regular and bold", fonts)
+	}
 	if len(svgs) != len(charts) {
 		t.Errorf("the browser finds %d charts (<svg>), want %d", len(svgs), len(charts))
 	}
@@ -192,7 +198,7 @@ type box struct{ Width, Height float64 }
 // evaluate runs a script in the page and returns its value.
 func evaluate[T any](ctx context.Context, t *testing.T, script string) T {
 	t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](script))
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](script, chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatalf("%s: %v", script, err)
 	}
