@@ -324,7 +324,7 @@ func TestBreakevenSection(t *testing.T) {
 				return
 			}
 			sentences := buildBreakeven(r.Breakeven, nil).Sentences
-			checkMarkdownSection(t, md, "What would have to be true", "breakeven", "Answer", "Charts",
+			checkMarkdownSection(t, md, "What would have to be true", "breakeven", "Answer", "Key charts",
 				"- "+mdText(sentences[0]), "![What would make Cut 3 CSMs in April pay](charts/breakeven.png)", "| `coverage_response.churn[0]`")
 			if len(sections) != 1 {
 				t.Fatalf("report.html has %d break-even sections", len(sections))

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -15,6 +16,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
@@ -146,7 +148,7 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 	d := buildDocument(r, charts)
-	if want := 8; len(tables) != want { // differences, break-even, metrics, sensitivity, options, assumptions, standard errors, mean intervals
+	if want := 9; len(tables) != want { // break-even, key assumptions, differences, metrics, sensitivity, options, assumptions, standard errors, mean intervals
 		t.Errorf("the browser finds %d tables, want %d", len(tables), want)
 	}
 	for i, b := range tables {
@@ -175,6 +177,22 @@ func TestBrowser(t *testing.T) {
 		if !strings.Contains(squash(strings.ReplaceAll(documentText, "\u00a0", " ")), squash(s)) {
 			t.Errorf("the page does not show %q", s)
 		}
+	}
+
+	// Printed on A4, the main report (everything before the appendix) is
+	// at most eight pages.
+	evaluate[bool](ctx, t, `(() => { const s = document.createElement("style"); s.textContent = "#appendix, #appendix ~ section { display: none; }"; document.head.appendChild(s); return true; })()`)
+	var pdf []byte
+	err = chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		res, err := cdp.Call(ctx, tg, cdppage.PrintToPDF, cdppage.PrintToPDFParams{PaperWidth: 8.27, PaperHeight: 11.69})
+		pdf = res.Data
+		return err
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pages := len(regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(pdf, -1)); pages < 1 || pages > 8 {
+		t.Errorf("the main report prints on %d A4 pages, want 1 to 8", pages)
 	}
 
 	mu.Lock()

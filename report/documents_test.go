@@ -277,7 +277,8 @@ func checkHTML(t *testing.T, page []byte, r *results.Results, charts []Chart) {
 		}
 	}
 
-	// Tables: headline metrics, options, assumptions, and for Monte Carlo
+	// Tables: headline metrics, options, assumptions (and the key ones,
+	// when some are uncertain), and for Monte Carlo
 	// the standard errors; with options also the differences and the
 	// intervals of the mean differences; with a sensitivity or a
 	// break-even analysis its inputs.
@@ -295,6 +296,9 @@ func checkHTML(t *testing.T, page []byte, r *results.Results, charts []Chart) {
 		want++
 	}
 	if d.Breakeven != nil && len(d.Breakeven.Table.Rows) > 0 {
+		want++
+	}
+	if len(d.KeyAssumptions) > 0 { // the uncertain inputs, in the main report
 		want++
 	}
 	tables := findAll(doc, func(n *html.Node) bool { return n.Data == "table" })

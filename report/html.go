@@ -20,13 +20,13 @@ import (
 // inline. It loads nothing and runs no script.
 func HTML(w io.Writer, r *results.Results, charts []Chart) error {
 	d := buildDocument(r, charts)
-	figs := make([]htmlFigure, len(d.Charts))
-	for i, c := range d.Charts {
-		f, err := newHTMLFigure(c)
-		if err != nil {
-			return err
-		}
-		figs[i] = f
+	figs, err := htmlFigures(d.Charts)
+	if err != nil {
+		return err
+	}
+	keyFigs, err := htmlFigures(d.KeyCharts)
+	if err != nil {
+		return err
 	}
 	var sens *htmlSensitivity
 	if d.Sensitivity != nil {
@@ -39,12 +39,8 @@ func HTML(w io.Writer, r *results.Results, charts []Chart) error {
 	var br *htmlBridge
 	if d.Bridge != nil {
 		br = &htmlBridge{bridgeSection: d.Bridge}
-		for _, c := range d.Bridge.Figures {
-			f, err := newHTMLFigure(c)
-			if err != nil {
-				return err
-			}
-			br.HTMLFigures = append(br.HTMLFigures, f)
+		if br.HTMLFigures, err = htmlFigures(d.Bridge.Figures); err != nil {
+			return err
 		}
 	}
 	var pb *htmlPayback
@@ -71,9 +67,24 @@ func HTML(w io.Writer, r *results.Results, charts []Chart) error {
 		HTMLBreakeven   *htmlBreakeven
 		HTMLPayback     *htmlPayback
 		HTMLBridge      *htmlBridge
+		KeyFigures      []htmlFigure
+		AppendixIntro   string
 		Style           template.CSS
 		MeanCINote      string
-	}{d, figs, sens, be, pb, br, template.CSS(chartFonts() + htmlStyle), nbsp.Replace(meanCINote)})
+	}{d, figs, sens, be, pb, br, keyFigs, appendixIntro, template.CSS(chartFonts() + htmlStyle), nbsp.Replace(meanCINote)})
+}
+
+// htmlFigures are charts as the page shows them.
+func htmlFigures(charts []Chart) ([]htmlFigure, error) {
+	figs := make([]htmlFigure, len(charts))
+	for i, c := range charts {
+		f, err := newHTMLFigure(c)
+		if err != nil {
+			return nil, err
+		}
+		figs[i] = f
+	}
+	return figs, nil
 }
 
 // newHTMLFigure is a chart as the page shows it: its SVG inline.
@@ -262,9 +273,18 @@ dl.facts-list dd { margin: 0; }
 ul.changes { margin: 4px 0 0; padding-left: 18px; }
 ul.warnings li { color: #8a3b00; }
 @media print {
+  /* The main report (question to key assumptions) prints on a few pages;
+     the appendix starts on a page of its own. */
+  @page { margin: 14mm; }
+  body { font-size: 12px; }
   main { max-width: none; padding: 0; }
   h2, h3 { break-after: avoid; }
+  h2 { margin-top: 22px; }
   .answer, .truths { border-left-color: #000; }
+  figure { margin: 8px auto 14px; }
+  figure svg { max-width: 150mm; margin: 0 auto; }
+  figcaption { font-size: 11px; }
+  #appendix { break-before: page; }
 }
 `
 
@@ -299,10 +319,6 @@ var htmlTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 </div>
 {{- range .AnswerNotes}}
 <p class="note">{{.}}</p>
-{{- end}}
-{{- with .Diffs}}
-<h3>Differences from the baseline</h3>
-{{template "table" .}}
 {{- end}}
 </section>
 {{- with .HTMLBridge}}
@@ -360,15 +376,42 @@ var htmlTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 </section>
 {{- end}}
 
+{{- if .KeyFigures}}
+
 <section id="charts">
-<h2>Charts</h2>
-{{- if not .Figures}}
-<p>No charts were rendered.</p>
+<h2>Key charts</h2>
+{{- range .KeyFigures}}
+{{template "figure" .}}
 {{- end}}
+</section>
+{{- end}}
+
+<section id="key-assumptions">
+<h2>Key assumptions</h2>
+<p>{{.KeyAssumptionsIntro}}</p>
+{{template "assumptions" .KeyAssumptions}}
+</section>
+
+<section id="appendix">
+<h2>Appendix</h2>
+<p>{{.AppendixIntro}}</p>
+</section>
+{{- with .Diffs}}
+
+<section id="differences">
+<h2>Differences from the baseline</h2>
+{{template "table" .}}
+</section>
+{{- end}}
+{{- if .Figures}}
+
+<section id="more-charts">
+<h2>More charts</h2>
 {{- range .Figures}}
 {{template "figure" .}}
 {{- end}}
 </section>
+{{- end}}
 
 <section id="metrics">
 <h2>Headline metrics</h2>
@@ -418,20 +461,10 @@ var htmlTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 <section id="assumptions">
 <h2>Assumptions</h2>
 <p>{{.AssumptionsIntro}}</p>
-{{- if .Assumptions}}
-<div class="table-wrap"><table class="assumptions">
-<thead><tr><th>Input</th><th>Value or distribution</th><th>Kind</th></tr></thead>
-{{- range .Assumptions}}
-<tbody>
-<tr class="group"><th colspan="3">{{.Title}}{{if .Prefix}} <code>{{.Prefix}}*</code>{{end}}</th></tr>
-{{- range .Rows}}
-<tr class="{{.Kind}}"><td><code>{{index .Cells 0}}</code></td><td>{{index .Cells 1}}</td><td class="kind">{{index .Cells 2}}</td></tr>
-{{- end}}
-</tbody>
-{{- end}}
-</table></div>
-{{- end}}
+{{template "assumptions" .Assumptions}}
 </section>
+
+
 
 <section id="reproducibility">
 <h2>Reproducibility</h2>
@@ -462,6 +495,19 @@ var htmlTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 </main>
 </body>
 </html>
+{{define "assumptions"}}{{- if .}}
+<div class="table-wrap"><table class="assumptions">
+<thead><tr><th>Input</th><th>Value or distribution</th><th>Kind</th></tr></thead>
+{{- range .}}
+<tbody>
+<tr class="group"><th colspan="3">{{.Title}}{{if .Prefix}} <code>{{.Prefix}}*</code>{{end}}</th></tr>
+{{- range .Rows}}
+<tr class="{{.Kind}}"><td><code>{{index .Cells 0}}</code></td><td>{{index .Cells 1}}</td><td class="kind">{{index .Cells 2}}</td></tr>
+{{- end}}
+</tbody>
+{{- end}}
+</table></div>
+{{- end}}{{end}}
 {{define "table"}}<div class="table-wrap"><table{{with .Class}} class="{{.}}"{{end}}>
 <thead><tr>
 {{- range $i, $h := .Header}}<th{{if index $.Right $i}} class="num"{{end}}>{{$h}}</th>{{end -}}

@@ -25,7 +25,9 @@ type document struct {
 	AnswerNotes []string
 	Diffs       *table // nil when there is only a baseline
 
-	Charts []Chart
+	// KeyCharts are in the main report; Charts, the others, in the
+	// appendix.
+	KeyCharts, Charts []Chart
 
 	MetricsNote string
 	Metrics     table
@@ -39,6 +41,10 @@ type document struct {
 
 	AssumptionsIntro string
 	Assumptions      []assumptionGroup
+	// KeyAssumptions are the uncertain inputs, for the main report (the
+	// appendix has every input).
+	KeyAssumptionsIntro string
+	KeyAssumptions      []assumptionGroup
 
 	Repro    []fact
 	SE       *table // nil in expected mode
@@ -108,6 +114,12 @@ func buildDocument(r *results.Results, charts []Chart) document {
 	d.Charts, tornado = splitChart(charts, "tornado")
 	d.Charts, breakeven = splitChart(d.Charts, "breakeven")
 	d.Charts, payback = splitChart(d.Charts, "payback")
+	for _, name := range keyCharts {
+		var c *Chart
+		if d.Charts, c = splitChart(d.Charts, name); c != nil {
+			d.KeyCharts = append(d.KeyCharts, *c)
+		}
+	}
 	var bridges []Chart
 	for k := 1; k < len(r.Options); k++ {
 		var b *Chart
@@ -134,6 +146,7 @@ func buildDocument(r *results.Results, charts []Chart) document {
 	d.MetricsNote += textbookCLVNote(r)
 	d.Options = optionInfos(r)
 	d.Assumptions, d.AssumptionsIntro = groupAssumptions(r.Assumptions), assumptionsIntro(r.Assumptions)
+	d.KeyAssumptions, d.KeyAssumptionsIntro = keyAssumptions(r.Assumptions)
 	d.addReproducibility(r, metrics)
 	d.Warnings = r.Warnings
 	return d
@@ -157,6 +170,28 @@ func dropZero(r *results.Results, metrics []quantity) (kept []quantity, zero []s
 	}
 	return kept, zero
 }
+
+// keyAssumptions are the uncertain inputs (drawn per trial), the ones the
+// answer's intervals come from, grouped as the full list is.
+func keyAssumptions(as []results.Assumption) ([]assumptionGroup, string) {
+	var key []results.Assumption
+	for _, a := range as {
+		if a.Kind == "per-trial" {
+			key = append(key, a)
+		}
+	}
+	if len(key) == 0 {
+		return nil, "No input is uncertain: every one is fixed or drawn per account or event. The appendix lists them all."
+	}
+	return groupAssumptions(key), fmt.Sprintf("The %s uncertain inputs, each drawn once per trial (the same draw for every option): the answer's intervals come from them and from the randomness of accounts and events. The appendix lists every input.", Count(float64(len(key))))
+}
+
+// keyCharts are the charts of the main report, besides the bridges and the
+// payback (the appendix has the rest): a report stays short by default.
+var keyCharts = []string{"arr-fan", "comparison"}
+
+// appendixIntro opens the appendix.
+const appendixIntro = "Everything below supports the answer above: every metric's difference from the baseline, the other charts, the headline metrics, the options, every input and how to reproduce the run."
 
 // splitChart parts the chart of the given name, which belongs to a section
 // of its own (the tornado chart to the sensitivity, the break-even chart
@@ -799,7 +834,15 @@ func Markdown(w io.Writer, r *results.Results, charts []Chart) error {
 		fmt.Fprintf(b, "## What would have to be true\n\n")
 		mdBreakeven(b, d.Breakeven, "charts/")
 	}
-	mdCharts(b, d.Charts)
+	mdCharts(b, "Key charts", d.KeyCharts)
+	mdAssumptions(b, "Key assumptions", d.KeyAssumptionsIntro, d.KeyAssumptions)
+
+	fmt.Fprintf(b, "## Appendix\n\n%s\n\n", appendixIntro)
+	if d.Diffs != nil {
+		fmt.Fprintf(b, "## Differences from the baseline\n\n")
+		mdTable(b, *d.Diffs)
+	}
+	mdCharts(b, "More charts", d.Charts)
 	fmt.Fprintf(b, "## Headline metrics\n\n%s\n\n", d.MetricsNote)
 	mdTable(b, d.Metrics)
 	if d.Sensitivity != nil {
@@ -807,7 +850,7 @@ func Markdown(w io.Writer, r *results.Results, charts []Chart) error {
 		mdSensitivity(b, d.Sensitivity, "charts/")
 	}
 	mdOptions(b, d.Options)
-	mdAssumptions(b, d.AssumptionsIntro, d.Assumptions)
+	mdAssumptions(b, "Assumptions", d.AssumptionsIntro, d.Assumptions)
 	mdReproducibility(b, &d)
 	return b.Flush()
 }
@@ -823,18 +866,14 @@ func mdAnswer(w io.Writer, d *document) {
 	for _, n := range d.AnswerNotes {
 		fmt.Fprintf(w, "%s\n\n", n)
 	}
-	if d.Diffs != nil {
-		fmt.Fprintf(w, "### Differences from the baseline\n\n")
-		mdTable(w, *d.Diffs)
-	}
 }
 
-// mdCharts writes the charts section.
-func mdCharts(w io.Writer, charts []Chart) {
-	fmt.Fprintf(w, "## Charts\n\n")
+// mdCharts writes a section of charts under heading.
+func mdCharts(w io.Writer, heading string, charts []Chart) {
 	if len(charts) == 0 {
-		fmt.Fprintf(w, "No charts were rendered.\n\n")
+		return
 	}
+	fmt.Fprintf(w, "## %s\n\n", heading)
 	for _, c := range charts {
 		mdChart(w, c, "charts/")
 	}
@@ -867,8 +906,8 @@ func mdOptions(w io.Writer, options []optionInfo) {
 }
 
 // mdAssumptions writes a table of inputs per group.
-func mdAssumptions(w io.Writer, intro string, groups []assumptionGroup) {
-	fmt.Fprintf(w, "## Assumptions\n\n%s\n\n", intro)
+func mdAssumptions(w io.Writer, heading, intro string, groups []assumptionGroup) {
+	fmt.Fprintf(w, "## %s\n\n%s\n\n", heading, intro)
 	for _, g := range groups {
 		if g.Prefix != "" {
 			fmt.Fprintf(w, "### %s (%s)\n\n", mdText(g.Title), mdCode(g.Prefix+"*"))
