@@ -157,3 +157,24 @@ func fingerprint(kind string, s *scenarios.Scenario, set Settings, spec shard.Sp
 	return shard.Fingerprint(append([]string{kind, s.Digest(), set.Version, strconv.Itoa(spec.N), strconv.Itoa(set.Trials),
 		strconv.FormatUint(set.Seed, 10), set.Mode.String(), set.NetRate.String(), strconv.FormatBool(set.LHS)}, extra...)...)
 }
+
+// Load reads the scenario at paths[0] and adds the baseline and options of
+// every other scenario file in paths to its options (Scenario.Absorb), so
+// that one run compares scenarios on the same random numbers; read is told
+// of every file read.
+func Load(paths []string, read func(file string)) (*scenarios.Scenario, error) {
+	s, err := scenarios.LoadTracked(paths[0], read)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range paths[1:] {
+		o, err := scenarios.LoadTracked(p, read)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.Absorb(o); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}

@@ -5,6 +5,7 @@ package scenarios
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -513,4 +514,35 @@ func tabIndent(line []byte) int {
 		}
 	}
 	return -1
+}
+
+// Absorb adds the baseline and options of o, another scenario file, to s's
+// options, so that one run compares them on the same random numbers (a
+// draw is named by account and purpose, not by file): o's baseline takes
+// o's name, each of its options "o's name: option". Settings, start and
+// assumptions stay s's. The horizons and starts must agree, and the names
+// must stay apart.
+func (s *Scenario) Absorb(o *Scenario) error {
+	if h, oh := s.Options[0].Model.Horizon, o.Options[0].Model.Horizon; h != oh {
+		return fmt.Errorf("%s: its horizon is %d months, %s's %d: scenarios compared in one run need the same horizon", o.Path, oh, s.Path, h)
+	}
+	if !o.Start.Equal(s.Start) {
+		return fmt.Errorf("%s: it starts in %s, %s in %s: scenarios compared in one run need the same start", o.Path, o.Start.Format("2006-01"), s.Path, s.Start.Format("2006-01"))
+	}
+	for i, opt := range o.Options {
+		name := o.Name
+		if i > 0 {
+			name = o.Name + ": " + opt.Name
+		}
+		for _, have := range s.Options {
+			if foldName(have.Name) == foldName(name) {
+				return fmt.Errorf("%s: an option would be named %q, as one of %s's is; rename the scenario or the option", o.Path, name, s.Path)
+			}
+		}
+		opt.Name = name
+		opt.Description = "from " + filepath.Base(o.Path) + ": " + cmp.Or(opt.Description, o.Description, "the scenario as written")
+		s.Options = append(s.Options, opt)
+	}
+	s.digest.Write([]byte(o.Digest()))
+	return nil
 }

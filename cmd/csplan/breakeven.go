@@ -28,7 +28,7 @@ run --breakeven adds the same section to the main report.`,
   csplan breakeven my-company.yaml --option "Cut 3 CSMs" --metric arr_end --trials 1000 -o be`,
 		Args: args(cobra.ExactArgs(1)),
 		RunE: func(c *cobra.Command, a []string) error {
-			return o.simulateScenario(c, a[0], plan.CheckBreakeven(metric, o.mode), func(s *scenarios.Scenario, set *plan.Settings) (simulation, error) {
+			return o.simulateScenario(c, a[:1], plan.CheckBreakeven(metric, o.mode), func(s *scenarios.Scenario, set *plan.Settings) (simulation, error) {
 				set.Mode = sim.MonteCarlo // as Breakeven runs, whatever the mode
 				return func(set plan.Settings) (out plan.Output, err error) {
 					out.Breakeven, err = plan.Breakeven(c.Context(), s, set, option, metric)

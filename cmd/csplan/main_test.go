@@ -202,7 +202,7 @@ func TestUsageErrors(t *testing.T) {
 		{"run", "x.yaml"},
 		{"run", "x.yaml", "-o", "out", "--trials", "0"},
 		{"run", "x.yaml", "-o", "out", "--seed", "-1"},
-		{"run", "a.yaml", "b.yaml", "-o", "x"},
+		{"sweep", "a.yaml", "b.yaml", "-o", "x"},
 		{"frobnicate"},
 		{"run", "x.yaml", "-o", "out", "--trials", "many"},
 		{"validate"},

@@ -34,7 +34,7 @@ type runOptions struct {
 func runCommand() *cobra.Command {
 	var o runOptions
 	c := &cobra.Command{
-		Use:   "run SCENARIO.yaml -o DIR",
+		Use:   "run SCENARIO.yaml [OTHER.yaml ...] -o DIR",
 		Short: "Simulate a scenario and write its results",
 		Long: `run simulates the baseline and every option of a scenario on the same random
 numbers and writes DIR/results.json with the report: charts (PNG and SVG,
@@ -47,14 +47,22 @@ when it is a terminal.
 With --shard I/N, run simulates only shard I of N of the trials (whole
 blocks of 32; a trial's numbers never depend on its shard) and writes
 DIR/part.csplan; csplan merge turns the N parts into the results and report
-the unsharded run would have written, byte for byte.`,
+the unsharded run would have written, byte for byte.
+
+With more than one scenario file, run compares them in one run: the first
+file's baseline is the baseline, and every other file's baseline and
+options are options named after their scenario, simulated on the same
+random numbers (a draw is named by account and purpose, not by file), so
+their differences are paired trial by trial. The trials, seed and other
+settings are the first file's; the files need the same start and horizon.`,
 		Example: `  csplan run scenarios/examples/acme-company.yaml -o out
   csplan run my-company.yaml -o out --trials 50000 -j 2
   csplan run scenarios/examples/w2-b-annual.yaml -o out --mode expected
-  csplan run my-company.yaml -o parts/part-3 --trials 1000000 --shard 3/8`,
-		Args: args(cobra.ExactArgs(1)),
+  csplan run my-company.yaml -o parts/part-3 --trials 1000000 --shard 3/8
+  csplan run plan-2027.yaml plan-2027-cut.yaml -o compare`,
+		Args: args(cobra.MinimumNArgs(1)),
 		RunE: func(c *cobra.Command, a []string) error {
-			return runScenario(c, a[0], o)
+			return runScenario(c, a, o)
 		},
 	}
 	o.addFlags(c)
@@ -105,12 +113,12 @@ func changed[T any](c *cobra.Command, name string, v *T) *T {
 	return v
 }
 
-func runScenario(c *cobra.Command, path string, o runOptions) error {
+func runScenario(c *cobra.Command, paths []string, o runOptions) error {
 	if !o.job.Breakeven && !c.Flags().Changed("breakeven-metric") {
 		o.job.BreakevenMetric = "" // the default, for --breakeven only
 	}
 	job, err := o.job.Parse(o.precision, o.metric, o.sensitive, o.shard)
-	return o.simulateScenario(c, path, err, func(s *scenarios.Scenario, _ *plan.Settings) (simulation, error) {
+	return o.simulateScenario(c, paths, err, func(s *scenarios.Scenario, _ *plan.Settings) (simulation, error) {
 		if err := job.CheckScenario(s); err != nil {
 			return nil, err
 		}
@@ -128,13 +136,13 @@ type simulation func(plan.Settings) (plan.Output, error)
 // (prepare may change the settings, and read files: a sweep's points),
 // opens the output directory, which may hold none of the files read,
 // simulates with progress and writes what the simulation returns.
-func (o *runOptions) simulateScenario(c *cobra.Command, path string, checked error, prepare func(*scenarios.Scenario, *plan.Settings) (simulation, error)) error {
+func (o *runOptions) simulateScenario(c *cobra.Command, paths []string, checked error, prepare func(*scenarios.Scenario, *plan.Settings) (simulation, error)) error {
 	ov, err := o.overrides(c)
 	if err = cmp.Or(err, checked); err != nil {
 		return err
 	}
 	var read []string
-	s, err := scenarios.LoadTracked(path, func(file string) { read = append(read, file) })
+	s, err := plan.Load(paths, func(file string) { read = append(read, file) })
 	if err != nil {
 		return err
 	}

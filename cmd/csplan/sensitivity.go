@@ -26,7 +26,7 @@ and .svg.`,
   csplan sensitivity my-company.yaml --metric arr_end --trials 2000 -o sens`,
 		Args: args(cobra.ExactArgs(1)),
 		RunE: func(c *cobra.Command, a []string) error {
-			return o.simulateScenario(c, a[0], plan.CheckMetric(metric), func(s *scenarios.Scenario, set *plan.Settings) (simulation, error) {
+			return o.simulateScenario(c, a[:1], plan.CheckMetric(metric), func(s *scenarios.Scenario, set *plan.Settings) (simulation, error) {
 				set.Mode = sim.MonteCarlo // as Sensitivity runs, whatever the mode
 				return func(set plan.Settings) (out plan.Output, err error) {
 					out.Sensitivity, err = plan.Sensitivity(c.Context(), s, set, metric)

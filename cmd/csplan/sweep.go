@@ -49,7 +49,7 @@ PATH may name a plan step from a month: team.plan[2027-04].csms.`,
 func runSweep(c *cobra.Command, path string, o sweepOptions) error {
 	axes, err := plan.ParseAxes(o.sets...)
 	spec, shardErr := plan.ParseShard(o.shard)
-	return o.simulateScenario(c, path, cmp.Or(plan.CheckMetric(o.metric), err, shardErr), func(s *scenarios.Scenario, set *plan.Settings) (simulation, error) {
+	return o.simulateScenario(c, []string{path}, cmp.Or(plan.CheckMetric(o.metric), err, shardErr), func(s *scenarios.Scenario, set *plan.Settings) (simulation, error) {
 		g, err := plan.NewGrid(s, axes...) // reads the files the points name
 		if err != nil {
 			return nil, err
