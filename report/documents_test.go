@@ -910,3 +910,31 @@ func TestTextbookCLVNote(t *testing.T) {
 		}
 	}
 }
+
+// An assumption's plain value is a number in the workbook, with its unit;
+// a distribution or a word is not.
+func TestPlainValue(t *testing.T) {
+	cases := []struct {
+		in   string
+		v    float64
+		unit string
+		ok   bool
+	}{
+		{"5%", 0.05, "%", true},
+		{"$165,000", 165000, "USD", true},
+		{"$165k", 165000, "USD", true},
+		{"$1.2M", 1.2e6, "USD", true},
+		{"12", 12, "", true},
+		{"0.704", 0.704, "", true},
+		{"beta(mean 8%, sd 2%)", 0, "", false},
+		{"spread", 0, "", false},
+		{"2027-01", 0, "", false},
+		{"12k", 0, "", false}, // a suffix only on money
+	}
+	for _, c := range cases {
+		v, unit, ok := plainValue(c.in, "USD")
+		if ok != c.ok || (ok && (math.Abs(v-c.v) > 1e-9*math.Max(1, c.v) || unit != c.unit)) {
+			t.Errorf("%q: %v %q %v, want %v %q %v", c.in, v, unit, ok, c.v, c.unit, c.ok)
+		}
+	}
+}

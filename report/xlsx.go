@@ -3,7 +3,10 @@ package report
 import (
 	"fmt"
 	"io"
+	"math"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -375,20 +378,61 @@ func (x *xlsxWriter) timeseries(r *results.Results) error {
 
 func (x *xlsxWriter) assumptions(r *results.Results) error {
 	const s = SheetAssumptions
-	header := []string{"Group", "Input", "Value or distribution", "Kind"}
-	if err := x.sheet(s, header, []float64{24, 46, 70, 30}); err != nil {
+	header := []string{"Group", "Input", "Value or distribution", "Number", "Unit", "Kind"}
+	if err := x.sheet(s, header, []float64{24, 46, 70, 16, 10, 30}); err != nil {
 		return err
 	}
 	row := 1
 	for _, g := range groupAssumptions(r.Assumptions) {
 		for _, a := range g.Rows {
 			row++
-			if err := x.setRow(s, 1, row, x.wrap, g.Title, g.Prefix+a.Cells[0], a.Cells[1], a.Cells[2]); err != nil {
+			if err := x.setRow(s, 1, row, x.wrap, g.Title, g.Prefix+a.Cells[0], a.Cells[1]); err != nil {
 				return err
+			}
+			if err := x.setRow(s, 6, row, x.wrap, a.Cells[2]); err != nil {
+				return err
+			}
+			// A plain value is a number too, for formulas, with its unit.
+			if v, u, ok := plainValue(a.Cells[1], x.cur); ok {
+				style := map[string]int{"%": x.share, x.cur: x.value[unitMoney]}[u]
+				if style == 0 {
+					style = x.value[unitNumber]
+				}
+				if err := x.setRow(s, 4, row, style, v); err != nil {
+					return err
+				}
+				if err := x.setRow(s, 5, row, x.text, u); err != nil {
+					return err
+				}
 			}
 		}
 	}
 	return x.finish(s, len(header), row)
+}
+
+// plainValue reads an assumption's value when it is a single number: "5%"
+// (0.05, "%"), "$165,000" or "$165k" (165000, the currency), "12" (12, "");
+// ok is false for a distribution or a word.
+func plainValue(s, currency string) (v float64, unit string, ok bool) {
+	s = strings.TrimSpace(s)
+	mult := 1.0
+	switch {
+	case strings.HasSuffix(s, "%"):
+		s, unit, mult = strings.TrimSuffix(s, "%"), "%", 0.01
+	case strings.HasPrefix(s, "$"), strings.HasPrefix(s, "€"), strings.HasPrefix(s, "£"):
+		_, size := utf8.DecodeRuneInString(s)
+		s, unit = s[size:], currency
+	}
+	for suffix, m := range map[string]float64{"k": 1e3, "M": 1e6, "B": 1e9} {
+		if t, found := strings.CutSuffix(s, suffix); found && unit == currency {
+			s, mult = t, m
+		}
+	}
+	v, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", ""), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, "", false
+	}
+	return v * mult, unit, true
 }
 
 // sensitivity writes the report's sensitivity table, numbers in full.
