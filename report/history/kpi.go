@@ -131,29 +131,29 @@ func kpiText(w io.Writer, rows []calibrate.KPIRow) error {
 	rows = bookFirst(rows)
 	cols := kpiColumns(rows)
 	bw := bufio.NewWriter(w)
-	var tw *tabwriter.Writer
-	for i, r := range rows {
-		if i == 0 || r.Segment != rows[i-1].Segment {
-			if tw != nil {
-				tw.Flush()
-			}
-			fmt.Fprintf(bw, "\nSegment %s (per %s; ↑ above, ↓ below, = within the benchmark)\n", r.Segment, r.Kind)
-			tw = tabwriter.NewWriter(bw, 0, 0, 2, ' ', tabwriter.AlignRight)
-			kpiHeads(tw, r, cols)
+	for len(rows) > 0 {
+		n := 1
+		for n < len(rows) && rows[n].Segment == rows[0].Segment {
+			n++
 		}
-		// Counts and money with thousands separators, as the money KPIs.
-		line := []string{r.Period, calibrate.FormatAmount(float64(r.EndAccounts)), calibrate.FormatAmount(r.EndMRR)}
-		for _, k := range cols {
-			m, ok := r.Metrics[k]
-			if !ok {
-				line = append(line, "-")
-				continue
+		seg := rows[:n]
+		rows = rows[n:]
+		fmt.Fprintf(bw, "\nSegment %s (per %s; ↑ above, ↓ below, = within the benchmark)\n", seg[0].Segment, seg[0].Kind)
+		tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', tabwriter.AlignRight)
+		kpiHeads(tw, seg, cols)
+		for _, r := range seg {
+			// Counts and money with thousands separators, as the money KPIs.
+			line := []string{r.Period, calibrate.FormatAmount(float64(r.EndAccounts)), calibrate.FormatAmount(r.EndMRR)}
+			for _, k := range cols {
+				m, ok := r.Metrics[k]
+				if !ok {
+					line = append(line, "-")
+					continue
+				}
+				line = append(line, calibrate.FormatKPI(k, m.Value)+statusMarks[m.Status])
 			}
-			line = append(line, calibrate.FormatKPI(k, m.Value)+statusMarks[m.Status])
+			fmt.Fprintln(tw, strings.Join(line, "\t")+"\t")
 		}
-		fmt.Fprintln(tw, strings.Join(line, "\t")+"\t")
-	}
-	if tw != nil {
 		tw.Flush()
 	}
 	return bw.Flush()
@@ -190,13 +190,20 @@ func kpiColumns(rows []calibrate.KPIRow) []string {
 }
 
 // kpiHeads writes a segment's column heads and, under them, the
-// benchmarks of its first row.
-func kpiHeads(tw *tabwriter.Writer, r calibrate.KPIRow, cols []string) {
+// benchmark of each metric, from the first of the segment's rows that has
+// the metric beside a benchmark: a segment without customers at the start
+// of its first period has no rates then, but has them later.
+func kpiHeads(tw *tabwriter.Writer, seg []calibrate.KPIRow, cols []string) {
 	head := []string{"Period", "Accounts", "MRR"}
 	bench := []string{"benchmark", "", ""}
 	for _, k := range cols {
 		head = append(head, kpiLabels[k])
-		m := r.Metrics[k]
+		var m calibrate.KPI
+		for _, r := range seg {
+			if m = r.Metrics[k]; m.Status != "" {
+				break
+			}
+		}
 		switch {
 		case m.Status == "":
 			bench = append(bench, "")

@@ -67,3 +67,27 @@ func TestKPIJSONAndCSV(t *testing.T) {
 		t.Errorf("kpi.csv:\n%s", c.String())
 	}
 }
+
+// A segment without customers before its first period has no rates in
+// it; the benchmarks under its heads come from its later periods.
+func TestKPITextBenchmarkOfALaterPeriod(t *testing.T) {
+	rows := kpiRows()[:2]
+	delete(rows[0].Metrics, "nrr")
+	delete(rows[0].Metrics, "unit_churn")
+	var b bytes.Buffer
+	if err := WriteKPIs(&b, FormatText, rows); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(b.String(), "\n")
+	var bench string
+	for _, l := range lines {
+		if strings.Contains(l, "benchmark") && !strings.Contains(l, "Segment") {
+			bench = l
+		}
+	}
+	for _, want := range []string{"101.0%", "2.1%-2.6%"} {
+		if !strings.Contains(bench, want) {
+			t.Errorf("no %q in the benchmark row of\n%s", want, b.String())
+		}
+	}
+}
