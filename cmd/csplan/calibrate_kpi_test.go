@@ -117,17 +117,20 @@ func TestKPIInputErrors(t *testing.T) {
 	}
 }
 
-// kpi's Accounts and MRR columns have thousands separators, as New MRR.
+// kpi's account and MRR columns have thousands separators, as New MRR;
+// the accounts at the start of a period (its customers) and at its end
+// are both shown.
 func TestKPIColumnsThousands(t *testing.T) {
 	hist := writeKPIHistory(t, 1500)
 	code, stdout, stderr := csplan(t, context.Background(), "kpi", hist, "--period", "month")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	// 1,200 accounts of 1,500 a month in 2024-02, 1,210 in 2024-03 (10 new).
+	// 1,200 accounts of 1,500 a month in 2024-02, 1,210 at the end of
+	// 2024-03 (10 new), 1,200 at its start.
 	// The New MRR cell is matched with the column gap before it, so that
 	// 1,815,000 does not pass for it.
-	for _, want := range []string{"2024-02     1,200  1,800,000", "2024-03     1,210  1,815,000", "0.0%   15,000 "} {
+	for _, want := range []string{"2024-02        1,200      1,200  1,800,000", "2024-03        1,200      1,210  1,815,000", "0.0%   15,000 "} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("no %q in\n%s", want, stdout)
 		}

@@ -126,7 +126,10 @@ var kpiLabels = map[string]string{
 var statusMarks = map[string]string{"above": " ↑", "below": " ↓", "within": " ="}
 
 // kpiText writes a table per segment, the book first: a row per period,
-// a column per metric that any row has, the benchmarks under the heads.
+// its accounts at the start (paying the month before it: the customers
+// the rates are of) and at the end (paying in its last month) and its MRR
+// at the end, then a column per metric that any row has, the benchmarks
+// under the heads.
 func kpiText(w io.Writer, rows []calibrate.KPIRow) error {
 	rows = bookFirst(rows)
 	cols := kpiColumns(rows)
@@ -138,12 +141,12 @@ func kpiText(w io.Writer, rows []calibrate.KPIRow) error {
 		}
 		seg := rows[:n]
 		rows = rows[n:]
-		fmt.Fprintf(bw, "\nSegment %s (per %s; ↑ above, ↓ below, = within the benchmark)\n", seg[0].Segment, seg[0].Kind)
+		fmt.Fprintf(bw, "\nSegment %s (per %s; start: accounts paying the month before, whose rates these are; end: paying in the last month; ↑ above, ↓ below, = within the benchmark)\n", seg[0].Segment, seg[0].Kind)
 		tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', tabwriter.AlignRight)
 		kpiHeads(tw, seg, cols)
 		for _, r := range seg {
 			// Counts and money with thousands separators, as the money KPIs.
-			line := []string{r.Period, calibrate.FormatAmount(float64(r.EndAccounts)), calibrate.FormatAmount(r.EndMRR)}
+			line := []string{r.Period, calibrate.FormatAmount(float64(r.StartAccounts)), calibrate.FormatAmount(float64(r.EndAccounts)), calibrate.FormatAmount(r.EndMRR)}
 			for _, k := range cols {
 				m, ok := r.Metrics[k]
 				if !ok {
@@ -194,8 +197,8 @@ func kpiColumns(rows []calibrate.KPIRow) []string {
 // the metric beside a benchmark: a segment without customers at the start
 // of its first period has no rates then, but has them later.
 func kpiHeads(tw *tabwriter.Writer, seg []calibrate.KPIRow, cols []string) {
-	head := []string{"Period", "Accounts", "MRR"}
-	bench := []string{"benchmark", "", ""}
+	head := []string{"Period", "Start accts", "End accts", "End MRR"}
+	bench := []string{"benchmark", "", "", ""}
 	for _, k := range cols {
 		head = append(head, kpiLabels[k])
 		var m calibrate.KPI

@@ -14,7 +14,7 @@ import (
 // first, one KPI without a benchmark (NaN).
 func kpiRows() []calibrate.KPIRow {
 	row := func(seg, period string) calibrate.KPIRow {
-		return calibrate.KPIRow{Period: period, Kind: calibrate.PeriodQuarter, Segment: seg, EndAccounts: 1234, EndMRR: 56789.4,
+		return calibrate.KPIRow{Period: period, Kind: calibrate.PeriodQuarter, Segment: seg, StartAccounts: 1200, EndAccounts: 1234, EndMRR: 56789.4,
 			Metrics: map[string]calibrate.KPI{
 				"nrr":        {Value: 1.05, Low: 1.0098, High: 1.0098, Status: "above"},
 				"unit_churn": {Value: 0.03, Low: 0.0206, High: 0.0260, Status: "below"},
@@ -36,7 +36,8 @@ func TestKPIText(t *testing.T) {
 	if book < 0 || seg < book {
 		t.Fatalf("the book is not first:\n%s", out)
 	}
-	for _, want := range []string{"NRR", "Logo churn", "Expansion", "1,234", "56,789", "105.0% ↑", "3.0% ↓", "101.0%", "2.1%-2.6%"} {
+	for _, want := range []string{"NRR", "Logo churn", "Expansion", "Start accts  End accts  End MRR", "2024-Q1        1,200      1,234   56,789",
+		"105.0% ↑", "3.0% ↓", "101.0%", "2.1%-2.6%"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("no %q in\n%s", want, out)
 		}
