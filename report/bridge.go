@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -297,6 +298,8 @@ type bridgeSection struct {
 	Figures []Chart
 	Note    string
 	Table   table
+	// Segments is every option's gross-profit difference by segment.
+	Segments table
 	// ARR is every option's ARR bridge: ARR at the start, the flows of the
 	// run, ARR at the horizon.
 	ARR     table
@@ -340,6 +343,7 @@ func buildBridge(r *results.Results, charts []Chart) *bridgeSection {
 	}
 	t.Rows = append(t.Rows, row{Cells: net, First: true})
 	sec.Table = t
+	sec.Segments = segmentBridge(r, opts)
 	sec.ARR, sec.ARRNote = arrBridge(r)
 	sec.Note = "Gross profit over the horizon, each option less the baseline, split by where the money comes from: each flow of MRR (new logos, upsell, price increases, contraction, churn) earns its margin (gross margin before CS less cost to serve) for the months left after it, and the CS cost counts as it is paid; the drivers add up to the net difference. Means over the trials, with the 95 % interval of each mean; drivers that are zero for every option are left out."
 	return sec
@@ -394,4 +398,46 @@ func arrBridge(r *results.Results) (table, string) {
 		t.Rows = append(t.Rows, row{Cells: cells, First: i == len(rows)-1})
 	}
 	return t, "Each option's ARR from the opening book to the horizon: the ARR of the new logos that joined, the upsell and price increases added, and the contraction and churn lost over the run (12 × their MRR), means over the trials."
+}
+
+// segmentBridge is the table of each option's gross-profit difference by
+// segment, with the 95 % interval of each mean; the CS cost no segment
+// carries is a row when it is not 0.
+func segmentBridge(r *results.Results, opts []results.Option) table {
+	t := table{Header: []string{"Segment"}, Right: []bool{false}}
+	var names []string
+	for _, o := range opts {
+		t.Header, t.Right = append(t.Header, o.Name), append(t.Right, true)
+		for _, l := range o.SegmentBridge {
+			if !slices.Contains(names, l.Driver) {
+				names = append(names, l.Driver)
+			}
+		}
+	}
+	mc := !chartExpected(r)
+	for _, name := range names {
+		label := name
+		if name == results.BridgeUnallocated {
+			label = "CS cost no segment carries"
+		}
+		cells, any := []string{label}, false
+		for _, o := range opts {
+			cell := "–"
+			for _, l := range o.SegmentBridge {
+				if l.Driver != name {
+					continue
+				}
+				any = any || math.Abs(l.MeanDiff) >= 0.005 // a cent
+				cell = unitMoney.signed(l.MeanDiff, r.Currency)
+				if mc && l.CI95[0] != l.CI95[1] {
+					cell += " ± " + Money((l.CI95[1]-l.CI95[0])/2, r.Currency)
+				}
+			}
+			cells = append(cells, cell)
+		}
+		if any || name != results.BridgeUnallocated {
+			t.Rows = append(t.Rows, row{Cells: cells})
+		}
+	}
+	return t
 }

@@ -152,7 +152,7 @@ func keepPercents(d *document) {
 	}
 	if b := d.Bridge; b != nil {
 		strs = append(strs, &b.Note, &b.ARRNote)
-		tables = append(tables, &b.Table, &b.ARR)
+		tables = append(tables, &b.Table, &b.Segments, &b.ARR)
 	}
 	if p := d.Payback; p != nil {
 		strs = append(strs, &p.Note)
@@ -330,6 +330,10 @@ var htmlTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 {{- end}}
 <p class="note">{{.Note}}</p>
 {{template "table" .Table}}
+{{- if .Segments.Rows}}
+<h3>By segment</h3>
+{{template "table" .Segments}}
+{{- end}}
 <h3>ARR from start to horizon</h3>
 <p class="note">{{.ARRNote}}</p>
 {{template "table" .ARR}}

@@ -823,6 +823,10 @@ func Markdown(w io.Writer, r *results.Results, charts []Chart) error {
 		}
 		fmt.Fprintf(b, "%s\n\n", mdText(d.Bridge.Note))
 		mdTable(b, d.Bridge.Table)
+		if len(d.Bridge.Segments.Rows) > 0 {
+			fmt.Fprintf(b, "#### By segment\n\n")
+			mdTable(b, d.Bridge.Segments)
+		}
 		fmt.Fprintf(b, "#### ARR from start to horizon\n\n%s\n\n", mdText(d.Bridge.ARRNote))
 		mdTable(b, d.Bridge.ARR)
 	}

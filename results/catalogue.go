@@ -73,6 +73,9 @@ const (
 	BridgeContraction = "contraction"
 	BridgeChurn       = "churn"
 	BridgeCSCost      = "cs_cost"
+	// BridgeUnallocated is the leg of a segment bridge that no segment
+	// carries: CS cost in a month with no served MRR.
+	BridgeUnallocated = "not_allocated"
 	// CLVPrefix starts the key of a segment's CLV: "clv_" + segment name.
 	CLVPrefix = "clv_"
 )

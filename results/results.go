@@ -97,6 +97,10 @@ type Option struct {
 	// profit over the horizon, leg by leg; the legs add up to the mean
 	// difference in gross profit.
 	Bridge []BridgeLeg `json:"bridge,omitempty"`
+	// SegmentBridge, options only: the same difference split by segment
+	// (Driver is the segment's name), and BridgeUnallocated for the CS
+	// cost no segment carries.
+	SegmentBridge []BridgeLeg `json:"segment_bridge,omitempty"`
 }
 
 // BridgeLeg is one leg of an option's gross-profit bridge: the part of its

@@ -221,8 +221,10 @@ func (a *aggregate) record(w *worker, k, t int, series *[numSeries][]float64, bl
 	for i := range numMetrics {
 		a.metrics[k][i][t-a.first] = metrics[i]
 	}
+	n := len(w.segCLV)
 	for i, v := range w.segCLV {
 		a.segCLV[k][i][t-a.first] = v
+		a.segCLV[k][n+i][t-a.first] = w.segGP[i]
 	}
 	h := a.info.Horizon
 	for i := range numSeries {
@@ -244,11 +246,13 @@ func (a *aggregate) record(w *worker, k, t int, series *[numSeries][]float64, bl
 // machines, add up to what one serial run gives.
 type aggregate struct {
 	info       RunInfo
-	first, end int                           // the trials held: [first, end) of info.Trials
-	metrics    [][numMetrics][]float64       // [option][metric][trial−first]
-	segCLV     [][][]float64                 // [option][segment][trial−first]: CLV per account of each segment
-	sums       [][numSeries][]summary.Sum    // [option][series][month], then sums of squares at [h+1+month]
-	sketches   [][numSeries][]summary.Sketch // [option][series][month]
+	first, end int                     // the trials held: [first, end) of info.Trials
+	metrics    [][numMetrics][]float64 // [option][metric][trial−first]
+	// segCLV is [option][segment][trial−first]: the CLV per account of
+	// each segment, then at [option][segments+segment] its gross profit.
+	segCLV   [][][]float64
+	sums     [][numSeries][]summary.Sum    // [option][series][month], then sums of squares at [h+1+month]
+	sketches [][numSeries][]summary.Sketch // [option][series][month]
 }
 
 // RunInfo is what the results say about a run besides its numbers; a Part
@@ -281,6 +285,70 @@ func (in *RunInfo) reported(k, i int) bool {
 		return k >= len(in.NoDCF) || !in.NoDCF[k]
 	}
 	return true
+}
+
+// segmentBridge is option k's gross-profit difference from the baseline
+// split by segment (by name: a segment only one of them has counts in full
+// on its side), trial by trial, with what the segments leave out (a CS
+// team's cost in a month with no served MRR to carry it) as its own leg.
+func (a *aggregate) segmentBridge(k int) []results.BridgeLeg {
+	in := a.info
+	n := a.end - a.first
+	rest := make([]float64, n)
+	for t := range rest {
+		rest[t] = a.metrics[k][mGrossProfitTotal][t] - a.metrics[0][mGrossProfitTotal][t]
+	}
+	gp := func(opt, seg int) []float64 { return a.segCLV[opt][len(in.Segments[opt])+seg] }
+	var out []results.BridgeLeg
+	leg := func(name string, d []float64) {
+		s := summarize(d)
+		half := tQuantile975(len(d)) * s.SE
+		out = append(out, results.BridgeLeg{Driver: name, MeanDiff: s.Mean, CI95: [2]float64{s.Mean - half, s.Mean + half}})
+	}
+	names := slices.Clone(in.Segments[0])
+	for _, name := range in.Segments[k] {
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	for _, name := range names {
+		d := make([]float64, n)
+		if i := slices.Index(in.Segments[k], name); i >= 0 {
+			copy(d, gp(k, i))
+		}
+		if j := slices.Index(in.Segments[0], name); j >= 0 {
+			for t, v := range gp(0, j) {
+				d[t] -= v
+			}
+		}
+		for t := range rest {
+			rest[t] -= d[t]
+		}
+		leg(name, d)
+	}
+	leg(results.BridgeUnallocated, rest)
+	return out
+}
+
+// expectedSegmentBridge is segmentBridge on the expected path: each
+// segment's gross profit less the baseline's (by name), then what the
+// segments leave out of the difference gp.
+func expectedSegmentBridge(base, opt []Segment, baseGP, optGP map[string]float64, gp float64) []results.BridgeLeg {
+	var names []string
+	for _, segs := range [][]Segment{base, opt} {
+		for _, s := range segs {
+			if !slices.Contains(names, s.Name) {
+				names = append(names, s.Name)
+			}
+		}
+	}
+	var out []results.BridgeLeg
+	for _, name := range names {
+		d := optGP[name] - baseGP[name]
+		gp -= d
+		out = append(out, results.BridgeLeg{Driver: name, MeanDiff: d, CI95: [2]float64{d, d}})
+	}
+	return append(out, results.BridgeLeg{Driver: results.BridgeUnallocated, MeanDiff: gp, CI95: [2]float64{gp, gp}})
 }
 
 // bridgeLegs name the legs of the bridge, in the order of the mBridge
@@ -342,7 +410,7 @@ func newAggregate(opts []Option, s Settings, first, end int) *aggregate {
 		for i := range numMetrics {
 			a.metrics[k][i] = make([]float64, end-first)
 		}
-		for range info.Segments[k] {
+		for range 2 * len(info.Segments[k]) {
 			a.segCLV[k] = append(a.segCLV[k], make([]float64, end-first))
 		}
 	}
@@ -462,6 +530,7 @@ func (a *aggregate) results() *results.Results {
 		}
 		if k > 0 {
 			ro.Payback = paybackOf(a.metrics[k][mPaybackMonth])
+			ro.SegmentBridge = a.segmentBridge(k)
 			ro.Bridge = bridgeOf(func(i int) []float64 { return a.metrics[k][i] })
 			ro.VsBaseline = map[string]results.Diff{}
 			for i, name := range MetricNames {
@@ -589,6 +658,7 @@ func runExpected(ctx context.Context, opts []Option, s Settings) (*results.Resul
 		series[i] = make([]float64, h+1)
 	}
 	var base [numMetrics]float64
+	var baseSegGP map[string]float64
 	in := RunInfo{}
 	for _, o := range opts {
 		in.NoDCF = append(in.NoDCF, !hasDCF(&o.Model))
@@ -626,11 +696,16 @@ func runExpected(ctx context.Context, opts []Option, s Settings) (*results.Resul
 			}
 			ro.Series[name] = pts
 		}
+		segGP := map[string]float64{}
+		for i, seg := range o.Model.Segments {
+			segGP[seg.Name] = w.segGP[i]
+		}
 		if k == 0 {
-			base = metrics
+			base, baseSegGP = metrics, segGP
 		} else {
 			ro.Payback = paybackOf(metrics[mPaybackMonth : mPaybackMonth+1])
 			ro.Bridge = bridgeOf(func(i int) []float64 { return metrics[i : i+1] })
+			ro.SegmentBridge = expectedSegmentBridge(opts[0].Model.Segments, o.Model.Segments, baseSegGP, segGP, metrics[mGrossProfitTotal]-base[mGrossProfitTotal])
 			ro.VsBaseline = map[string]results.Diff{}
 			for i, name := range MetricNames {
 				if !in.reported(k, i) || !in.reported(0, i) || math.IsNaN(metrics[i]) || math.IsNaN(base[i]) {

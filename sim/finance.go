@@ -238,7 +238,9 @@ func TextbookCLV(s *Segment, e *Economics) float64 {
 // tailMonths bounds the lifetime counted beyond the horizon: 20 years.
 const tailMonths = 240
 
-// clv is the customer lifetime value of the book and its new logos: each
+// clv is the customer lifetime value of the book and its new logos, and
+// each segment's gross profit over the horizon (segGP, its undiscounted
+// margin with its share of the CS cost): each
 // segment's margin, revenue × (gross margin before CS − cost to serve) less
 // its share of the CS team cost (by MRR among served segments), discounted
 // monthly at the annual discount rate over the horizon, plus the tail: the
@@ -254,18 +256,20 @@ func (w *worker) clv(series *[numSeries][]float64, metrics *[numMetrics]float64)
 	d := math.Pow(1+e.discount, -1.0/12) // monthly discount factor
 	level, newLevel := w.segLevels()
 	var total, newValue, residual, accounts, newAccounts float64
-	w.segCLV = w.segCLV[:0]
+	w.segCLV, w.segGP = w.segCLV[:0], w.segGP[:0]
 	for i := range w.segs {
 		r := &w.segs[i]
 		f := 1.0
-		margin, newMargin, value, nv, n := 0.0, 0.0, 0.0, 0.0, r.accounts
+		margin, newMargin, value, nv, n, gp := 0.0, 0.0, 0.0, 0.0, r.accounts, 0.0
 		for mo := 1; mo <= h; mo++ {
 			f *= d
 			margin = w.segMargin(r, level, i, mo, level[i][mo])
 			newMargin = w.segMargin(r, level, i, mo, newLevel[i][mo])
 			value += f * margin
 			nv += f * newMargin
+			gp += margin
 		}
+		w.segGP = append(w.segGP, gp)
 		tf := r.tailFactor(e.discount, h)
 		tail := margin * tf
 		residual += tail

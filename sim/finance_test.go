@@ -742,3 +742,37 @@ func TestAnalysedMetricHasAValueInEveryTrial(t *testing.T) {
 		t.Errorf("clv refused: %v", err)
 	}
 }
+
+// The segment bridge adds up to the gross-profit difference, trial by trial
+// and so in the mean, with what no segment carries as a leg of its own; a
+// change to one segment shows in that segment alone when no team links
+// them.
+func TestSegmentBridgeAddsUp(t *testing.T) {
+	two := simpleModel(100, 24000, 12, Churn{Rate: fixed(0.15), RateMonths: 12}, Movement{Probability: fixed(0)}, 24)
+	other := two.Segments[0]
+	other.Name = "other"
+	two.Segments = append(two.Segments, other)
+	two.Economics = Economics{GrossMarginExCS: fixed(0.8), CostToServe: fixed(0), CAC: fixed(0),
+		ExpansionCostRatio: fixed(0), UpsellCostRatio: fixed(0), DiscountRate: fixed(0.1)}
+	opt := two
+	opt.Segments = slices.Clone(two.Segments)
+	opt.Segments[1].Churn = Churn{Rate: fixed(0.25), RateMonths: 12}
+	for _, s := range []Settings{{Mode: Expected}, {Trials: 100, Seed: 2}} {
+		r, err := Run(context.Background(), []Option{{Name: "Baseline", Model: two}, {Name: "o", Model: opt}}, s, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := r.Options[1]
+		legs := map[string]float64{}
+		sum := 0.0
+		for _, l := range o.SegmentBridge {
+			legs[l.Driver] = l.MeanDiff
+			sum += l.MeanDiff
+		}
+		gp := o.VsBaseline[results.GrossProfitTotal].MeanDiff
+		within(t, fmt.Sprintf("%v: segments' sum", s.Mode), sum, gp, 1e-9*math.Abs(gp))
+		if legs["book"] != 0 || legs["other"] >= 0 || math.Abs(legs[results.BridgeUnallocated]) > 1e-9*math.Abs(gp) {
+			t.Errorf("%v: the churn of 'other' alone should move it alone: %v", s.Mode, legs)
+		}
+	}
+}

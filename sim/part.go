@@ -91,7 +91,7 @@ func Merge(ctx context.Context, parts []*Part) (*results.Results, error) {
 				a.metrics[k][i] = append(a.metrics[k][i], p.Metrics[k][i]...)
 			}
 		}
-		for j := range in.Segments[k] {
+		for j := range 2 * len(in.Segments[k]) {
 			var v []float64
 			for _, p := range ps {
 				v = append(v, p.SegCLV[k][j]...)
@@ -140,8 +140,8 @@ func (p *Part) check(in RunInfo) error {
 				return fmt.Errorf("option %d, metric %s: %d trials, the part %d", k, MetricNames[i], len(p.Metrics[k][i]), n)
 			}
 		}
-		if len(p.SegCLV[k]) != len(in.Segments[k]) {
-			return fmt.Errorf("option %d: CLV of %d segments, the header %d", k, len(p.SegCLV[k]), len(in.Segments[k]))
+		if len(p.SegCLV[k]) != 2*len(in.Segments[k]) {
+			return fmt.Errorf("option %d: CLV and gross profit of %d segments, the header %d", k, len(p.SegCLV[k])/2, len(in.Segments[k]))
 		}
 		for j, v := range p.SegCLV[k] {
 			if len(v) != n {

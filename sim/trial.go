@@ -253,6 +253,7 @@ type worker struct {
 	levels    [][]float64      // scratch: segment MRR by month
 	bookValue float64          // value of the accounts left at the horizon (customer-based valuation)
 	segCLV    []float64        // CLV per account of each segment
+	segGP     []float64        // gross profit of each segment over the horizon (see clv)
 	baseGP    []float64        // the baseline's cumulative gross profit in the trial, by month
 	baseLegs  [numLegs]float64 // the baseline's bridge legs in the trial (see bridge)
 	cop       *copula          // the run's rank correlations
