@@ -113,19 +113,6 @@ func ReadKPIs(ctx context.Context, path, costs, kind string, read calibrate.Read
 	return r, err
 }
 
-// All are the report's KPIs for every kind of period (AllKPIs).
-func (r *KPIReport) All() []calibrate.KPIRow { return AllKPIs(r.History, r.Costs) }
-
-// AllKPIs are the KPIs of h for every kind of period: months, quarters
-// and years.
-func AllKPIs(h *calibrate.History, costs calibrate.Costs) []calibrate.KPIRow {
-	var all []calibrate.KPIRow
-	for _, k := range Periods {
-		all = append(all, calibrate.KPIs(h, k, costs)...)
-	}
-	return all
-}
-
 // CalibrateOptions are how Calibrate reads, fits and writes.
 type CalibrateOptions struct {
 	Read     calibrate.ReadOptions     // a history's duplicate rows

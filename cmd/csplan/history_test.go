@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -46,23 +44,7 @@ func TestKPICommandErrors(t *testing.T) {
 // kpi writes its table, files and chart.
 func TestKPICommand(t *testing.T) {
 	dir := t.TempDir()
-	hist := filepath.Join(dir, "h.csv")
-	var b strings.Builder
-	b.WriteString("account_id,month,mrr,segment,nps\n")
-	for a := range 30 {
-		for m := 1; m <= 12; m++ {
-			if a%5 == 0 && m > 6 {
-				break
-			}
-			mrr := 100 + 10*a
-			if a%7 == 0 && m > 3 {
-				mrr += 20
-			}
-			seg := []string{"ent", "smb"}[a%2]
-			b.WriteString(strings.Join([]string{"a" + string(rune('A'+a)), fmt.Sprintf("2024-%02d", m), strconv.Itoa(mrr), seg, strconv.Itoa(a % 11)}, ",") + "\n")
-		}
-	}
-	os.WriteFile(hist, []byte(b.String()), 0o644)
+	hist := writeYearHistory(t)
 	out := filepath.Join(dir, "out")
 	code, stdout, stderr := csplan(t, context.Background(), "kpi", hist, "--period", "month", "-o", out)
 	if code != exitOK {

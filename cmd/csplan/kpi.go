@@ -27,8 +27,9 @@ into lost accounts and contraction, expansion, new and reactivated MRR, NPS
 where present and the CRC ratio where --costs gives CS cost by month
 (columns month, cost). Each metric stands beside its benchmark (OpenView;
 yearly benchmarks compounded to the period) with whether it is above,
-within or below it. With -o DIR, kpi also writes kpi.csv and kpi.json for
-every period kind, and nrr-grr.svg/png: NRR and GRR over trailing 12 months.
+within or below it. With -o DIR, kpi also writes the periods it prints as
+kpi.csv, kpi.json and kpi.txt, and nrr-grr.svg/png: NRR and GRR over
+trailing 12 months.
 The CSV format and the handling of gaps, reactivations and duplicate rows
 are in docs/history.md.`,
 		Example: `  csplan kpi history.csv
@@ -61,7 +62,7 @@ func (o kpiOptions) run(c *cobra.Command, path string) error {
 		return err
 	}
 	return finish(c, o.out, []string{path, o.costs}, func(dir *files.Dir) error {
-		if err := history.WriteKPIFiles(dir.Temp(), k.Rows, k.All()); err != nil {
+		if err := history.WriteKPIFiles(dir.Temp(), k.Rows); err != nil {
 			return err
 		}
 		return history.KPICharts(k.History, path, func(ch report.Chart) error { return writeChart(dir, ch) })

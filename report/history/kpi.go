@@ -45,18 +45,15 @@ func WriteKPIs(w io.Writer, format string, rows []calibrate.KPIRow) error {
 	return kpiText(w, rows)
 }
 
-// WriteKPIFiles writes kpi.csv and kpi.json of the rows of every period
-// kind (all) and kpi.txt, the table of rows, into dir.
-func WriteKPIFiles(dir string, rows, all []calibrate.KPIRow) error {
-	for _, f := range []struct {
-		name, format string
-		rows         []calibrate.KPIRow
-	}{{"kpi.csv", FormatCSV, all}, {"kpi.json", FormatJSON, all}, {"kpi.txt", FormatText, rows}} {
+// WriteKPIFiles writes the rows into dir as kpi.csv, kpi.json and
+// kpi.txt (the table): the same periods in every format.
+func WriteKPIFiles(dir string, rows []calibrate.KPIRow) error {
+	for _, f := range []struct{ name, format string }{{"kpi.csv", FormatCSV}, {"kpi.json", FormatJSON}, {"kpi.txt", FormatText}} {
 		file, err := os.Create(filepath.Join(dir, f.name))
 		if err != nil {
 			return err
 		}
-		err = WriteKPIs(file, f.format, f.rows)
+		err = WriteKPIs(file, f.format, rows)
 		if cerr := file.Close(); err == nil {
 			err = cerr
 		}
