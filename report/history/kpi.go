@@ -67,13 +67,13 @@ func WriteKPIFiles(dir string, rows []calibrate.KPIRow) error {
 // benchmarkSource says where the benchmarks come from, in kpi.json.
 const benchmarkSource = "OpenView, Building Your Customer Success Strategy (K1); yearly benchmarks compounded to the period"
 
-// kpiJSON writes the rows as JSON, a benchmark that does not exist (NaN)
-// as 0 to 0.
+// kpiJSON writes the rows as JSON, rounded (rounded), a benchmark that
+// does not exist (NaN) as 0 to 0.
 func kpiJSON(w io.Writer, rows []calibrate.KPIRow) error {
 	clean := make([]calibrate.KPIRow, len(rows))
 	for i, r := range rows {
-		r.Metrics = map[string]calibrate.KPI{}
-		for k, v := range rows[i].Metrics {
+		r = rounded(r)
+		for k, v := range r.Metrics {
 			if math.IsNaN(v.Low) {
 				v.Low, v.High = 0, 0
 			}
@@ -89,12 +89,14 @@ func kpiJSON(w io.Writer, rows []calibrate.KPIRow) error {
 	return err
 }
 
-// kpiCSV writes one record per period, segment and metric, numbers in
-// full precision.
+// kpiCSV writes one record per period, segment and metric, numbers
+// rounded (rounded).
 func kpiCSV(w io.Writer, rows []calibrate.KPIRow) error {
 	cw := report.NewCSVWriter(w)
 	cw.Write([]string{"period", "kind", "segment", "metric", "value", "benchmark_low", "benchmark_high", "status"})
+	g := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	for _, r := range rows {
+		r = rounded(r)
 		for _, k := range calibrate.KPINames {
 			m, ok := r.Metrics[k]
 			if !ok {
@@ -102,12 +104,47 @@ func kpiCSV(w io.Writer, rows []calibrate.KPIRow) error {
 			}
 			lo, hi := "", ""
 			if !math.IsNaN(m.Low) {
-				lo, hi = strconv.FormatFloat(m.Low, 'g', -1, 64), strconv.FormatFloat(m.High, 'g', -1, 64)
+				lo, hi = g(m.Low), g(m.High)
 			}
-			cw.Write([]string{r.Period, r.Kind, r.Segment, k, strconv.FormatFloat(m.Value, 'g', -1, 64), lo, hi, m.Status})
+			cw.Write([]string{r.Period, r.Kind, r.Segment, k, g(m.Value), lo, hi, m.Status})
 		}
 	}
 	return cw.Flush()
+}
+
+// moneyKPIs are the KPIs that are amounts of money, not rates or levels.
+var moneyKPIs = map[string]bool{"new_mrr": true, "reactivated_mrr": true}
+
+// rounded is r, with a map of its own, its numbers rounded for CSV and
+// JSON: money to the cent, rates, ratios, NPS and benchmarks to 10
+// significant digits. Sums of MRR in cents carry binary noise
+// (455.65000000000003), which no reader of a KPI needs.
+func rounded(r calibrate.KPIRow) calibrate.KPIRow {
+	r.StartMRR, r.EndMRR = cents(r.StartMRR), cents(r.EndMRR)
+	metrics := make(map[string]calibrate.KPI, len(r.Metrics))
+	for k, m := range r.Metrics {
+		if moneyKPIs[k] {
+			m.Value = cents(m.Value)
+		} else {
+			m.Value = significant(m.Value)
+		}
+		m.Low, m.High = significant(m.Low), significant(m.High)
+		metrics[k] = m
+	}
+	r.Metrics = metrics
+	return r
+}
+
+// cents rounds an amount of money to the cent.
+func cents(v float64) float64 { return math.Round(v*100) / 100 }
+
+// significant rounds v to 10 significant digits; NaN stays NaN.
+func significant(v float64) float64 {
+	x, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 10, 64), 64)
+	if err != nil {
+		return v
+	}
+	return x
 }
 
 // kpiLabels are the column heads of the text table, by calibrate's KPI

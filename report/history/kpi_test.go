@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -90,5 +91,38 @@ func TestKPITextBenchmarkOfALaterPeriod(t *testing.T) {
 		if !strings.Contains(bench, want) {
 			t.Errorf("no %q in the benchmark row of\n%s", want, b.String())
 		}
+	}
+}
+
+// CSV and JSON give money to the cent and rates to 10 significant
+// digits, without the noise of summing MRR in binary.
+func TestKPIRounded(t *testing.T) {
+	r := kpiRows()[0]
+	r.StartMRR, r.EndMRR = 21031.499999999996, 25588.00000000001
+	r.Metrics["nrr"] = calibrate.KPI{Value: 1.0650125058621223, Low: 1.0098534065489688, High: 1.0098534065489688, Status: "above"}
+	r.Metrics["new_mrr"] = calibrate.KPI{Value: 455.65000000000003, Low: math.NaN(), High: math.NaN()}
+	noise := regexp.MustCompile(`\d*\.\d*(0000000|9999999)\d*|\d{11,}`)
+	for _, tc := range []struct {
+		format string
+		want   []string
+	}{
+		{FormatCSV, []string{",new_mrr,455.65,", ",nrr,1.065012506,1.009853407,1.009853407,above"}},
+		{FormatJSON, []string{`"value": 455.65,`, `"value": 1.065012506`, `"benchmark_low": 1.009853407`, `"start_mrr": 21031.5,`, `"end_mrr": 25588,`}},
+	} {
+		var b bytes.Buffer
+		if err := WriteKPIs(&b, tc.format, []calibrate.KPIRow{r}); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range tc.want {
+			if !strings.Contains(b.String(), want) {
+				t.Errorf("%s: no %q in\n%s", tc.format, want, b.String())
+			}
+		}
+		if n := noise.FindString(b.String()); n != "" {
+			t.Errorf("%s: %s in\n%s", tc.format, n, b.String())
+		}
+	}
+	if r.Metrics["new_mrr"].Value != 455.65000000000003 {
+		t.Error("writing rounded the row given")
 	}
 }
