@@ -26,16 +26,40 @@ func WriteCalibration(w io.Writer, c *calibrate.Calibration, fromHistory bool) {
 		}
 	}
 	if fromHistory && len(c.Pareto.MRR) > 0 {
-		fmt.Fprintf(w, "\nPareto of %d accounts by MRR in %s: suggested touch tiers\n", len(c.Pareto.MRR), c.Pareto.Month)
-		cum := 0.0
-		for _, t := range c.Pareto.Tiers {
-			cum += t.Share
-			fmt.Fprintf(w, "  %-11s %6d accounts  MRR from %10.0f  %5.1f%% of MRR (cumulative %5.1f%%)\n", t.Name, t.Accounts, t.MinMRR, 100*t.Share, 100*cum)
-		}
+		writeTiers(w, c.Pareto)
 	}
 	for _, warn := range c.Warnings {
 		fmt.Fprintf(w, "\nnote: %s\n", warn)
 	}
+}
+
+// writeTiers writes the Pareto's touch tiers, or, when MRR is spread too
+// evenly for tiers by MRR (flatMRR), that none are suggested and why.
+func writeTiers(w io.Writer, p calibrate.Pareto) {
+	if flatMRR(p) {
+		top := p.Tiers[0]
+		fmt.Fprintf(w, "\nPareto of %d accounts by MRR in %s: no touch tiers suggested, as MRR is spread evenly (the top %s, %.1f%% of them, hold %.1f%% of MRR, less than twice their share); choose touch by something else, such as segment or potential\n",
+			len(p.MRR), p.Month, report.Plural(top.Accounts, "account"), 100*float64(top.Accounts)/float64(len(p.MRR)), 100*top.Share)
+		return
+	}
+	fmt.Fprintf(w, "\nPareto of %d accounts by MRR in %s: suggested touch tiers\n", len(p.MRR), p.Month)
+	cum := 0.0
+	for _, t := range p.Tiers {
+		cum += t.Share
+		fmt.Fprintf(w, "  %-11s %6d accounts  MRR from %10.0f  %5.1f%% of MRR (cumulative %5.1f%%)\n", t.Name, t.Accounts, t.MinMRR, 100*t.Share, 100*cum)
+	}
+}
+
+// flatMRR says whether the book's MRR is too evenly spread for touch
+// tiers by MRR: the accounts of the top tier (high touch) hold less than
+// twice their share of the accounts, so they are worth less than twice an
+// average account. A typical B2B book's top 10 % hold about 45 %.
+func flatMRR(p calibrate.Pareto) bool {
+	if len(p.Tiers) == 0 || len(p.MRR) == 0 {
+		return true
+	}
+	top := p.Tiers[0]
+	return top.Share < 2*float64(top.Accounts)/float64(len(p.MRR))
 }
 
 // writeChurnFit writes a segment's heading, its term and its churn fits.

@@ -23,7 +23,8 @@ func KPICharts(h *calibrate.History, source string, write func(report.Chart) err
 // CalibrationCharts draws the charts of csplan calibrate and passes each
 // to write, one at a time: each segment's retention by tenure against its
 // fits (where it has a curve), and for a history (fromHistory) the Pareto
-// of accounts by MRR.
+// of accounts by MRR, with touch tiers unless MRR is spread too evenly
+// for them (flatMRR).
 func CalibrationCharts(c *calibrate.Calibration, source string, fromHistory bool, write func(report.Chart) error) error {
 	for _, s := range c.Segments {
 		if ch, err := report.RetentionChart(retentionFit(source, s)); err == nil {
@@ -39,6 +40,9 @@ func CalibrationCharts(c *calibrate.Calibration, source string, fromHistory bool
 	in := report.ParetoBook{Source: source, Month: p.Month.String(), MRR: p.MRR}
 	for _, t := range p.Tiers {
 		in.Tiers = append(in.Tiers, report.ParetoTier{Name: t.Name, Accounts: t.Accounts, Share: t.Share})
+	}
+	if flatMRR(p) {
+		in.Tiers = nil
 	}
 	ch, err := report.ParetoChart(in)
 	if err != nil {

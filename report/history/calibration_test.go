@@ -1,0 +1,56 @@
+package history
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+
+	"csplan/report"
+	"csplan/scenarios/calibrate"
+)
+
+// Touch tiers are suggested when MRR is concentrated, and not when it is
+// spread evenly: the text says so and the Pareto chart marks none.
+func TestTouchTiers(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		mrr   func(i int) int // of account i of 20
+		tiers bool
+	}{
+		{"every account alike", func(int) int { return 500 }, false},
+		{"a gentle slope", func(i int) int { return 1000 - 20*i }, false},
+		{"two large accounts", func(i int) int { return map[bool]int{true: 9000, false: 500}[i < 2] }, true},
+	} {
+		var csv strings.Builder
+		csv.WriteString("account_id,month,mrr\n")
+		for i := range 20 {
+			fmt.Fprintf(&csv, "a%d,2024-01,%d\n", i, tc.mrr(i))
+		}
+		h, err := calibrate.ReadHistory(strings.NewReader(csv.String()), "h.csv", calibrate.ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := &calibrate.Calibration{History: "h.csv", First: h.First, Last: h.Last, Pareto: calibrate.NewPareto(h)}
+		var b bytes.Buffer
+		WriteCalibration(&b, c, true)
+		text := b.String()
+		if got := strings.Contains(text, "high touch"); got != tc.tiers {
+			t.Errorf("%s: tiers %v, want %v:\n%s", tc.name, got, tc.tiers, text)
+		}
+		if got := strings.Contains(text, "no touch tiers suggested, as MRR is spread evenly"); got == tc.tiers {
+			t.Errorf("%s: says there are no tiers: %v:\n%s", tc.name, got, text)
+		}
+		var svg []byte
+		err = CalibrationCharts(c, "h.csv", true, func(ch report.Chart) error {
+			svg = ch.SVG
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := bytes.Contains(svg, []byte("high touch")); got != tc.tiers {
+			t.Errorf("%s: the chart marks tiers: %v, want %v", tc.name, got, tc.tiers)
+		}
+	}
+}
