@@ -422,3 +422,22 @@ func BenchmarkCharts(b *testing.B) {
 		}
 	}
 }
+
+// GRR equals NRR in a book without expansion: GRR is drawn after NRR,
+// short-dashed, so both show (drawn under NRR it was hidden).
+func TestRetentionTrendShowsGRROverNRR(t *testing.T) {
+	same := []float64{0.9, 0.91, 0.92, 0.9}
+	c, err := RetentionTrendChart(RetentionTrend{Start: "2027-01", Window: 12, NRR: same, GRR: same, Source: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg := string(c.SVG)
+	nrr := strings.Index(svg, "stroke:#0072B2;stroke-width")
+	grr := strings.Index(svg, "stroke:#E69F00;stroke-width")
+	if nrr < 0 || grr < nrr {
+		t.Fatalf("GRR's line (at %d) should come after NRR's (at %d)", grr, nrr)
+	}
+	if end := strings.Index(svg[grr:], "/>"); !strings.Contains(svg[grr:grr+end], "dasharray") {
+		t.Errorf("GRR's line is not dashed: %s", svg[grr:grr+end])
+	}
+}

@@ -19,6 +19,9 @@ import (
 
 var dashed = []vg.Length{vg.Points(6), vg.Points(4)}
 
+// grrDashes are GRR's short dashes, over NRR, which shows between them.
+var grrDashes = []vg.Length{vg.Points(4), vg.Points(4)}
+
 // RetentionTrend is NRR and GRR measured over Window months, ending at
 // each month from Start (YYYY-MM) on.
 type RetentionTrend struct {
@@ -39,8 +42,10 @@ func RetentionTrendChart(t RetentionTrend) (Chart, error) {
 	bench := math.Pow(1.04, float64(t.Window)/12)
 	p.Add(newLine(plotter.XYs{{X: 1, Y: bench}, {X: float64(len(t.NRR)), Y: bench}},
 		draw.LineStyle{Color: theme.Faint, Width: theme.LineWidth * 0.7, Dashes: dashed}))
-	p.Add(newLine(indexXYs(1, t.GRR), draw.LineStyle{Color: optionColor(1), Width: theme.LineWidth}))
+	// NRR under GRR, which is short-dashed on top: without expansion the
+	// two are equal, and GRR drawn under NRR was hidden.
 	p.Add(newLine(indexXYs(1, t.NRR), draw.LineStyle{Color: optionColor(0), Width: theme.LineWidth}))
+	p.Add(newLine(indexXYs(1, t.GRR), draw.LineStyle{Color: optionColor(1), Width: theme.LineWidth, Dashes: grrDashes}))
 	lo, hi := bench, bench
 	for i := range t.NRR {
 		lo, hi = math.Min(lo, math.Min(t.NRR[i], t.GRR[i])), math.Max(hi, math.Max(t.NRR[i], t.GRR[i]))
@@ -56,7 +61,7 @@ func RetentionTrendChart(t RetentionTrend) (Chart, error) {
 		Subtitle: fmt.Sprintf("MRR at each month end from the accounts paying %s earlier, over their MRR then. NRR includes expansion; GRR caps each account at its starting MRR.", over),
 		Legend: []legendItem{
 			{Label: "NRR", Color: optionColor(0), Kind: swatchLine},
-			{Label: "GRR", Color: optionColor(1), Kind: swatchLine},
+			{Label: "GRR", Color: optionColor(1), Kind: swatchLine, Dashes: grrDashes},
 			{Label: fmt.Sprintf("NRR benchmark %s (104 %% a year, OpenView)", Percent(bench)), Color: withAlpha(color.NRGBA{0x99, 0x99, 0x99, 0xff}, 1), Kind: swatchLine, Dashes: dashed},
 		},
 		Note: "csplan kpi · " + t.Source,
