@@ -31,13 +31,22 @@ var bridgeLegNames = map[string]string{
 	results.BridgeCSCost:      "CS cost",
 }
 
+// otherDrivers names, in a sentence, the legs too small to name.
+const otherDrivers = "other drivers"
+
 // bridgeLegPhrase says where a leg's money comes from or goes, in a
 // sentence: "to churn", "from more upsell".
 func bridgeLegPhrase(driver string, gain bool) string {
+	if driver == otherDrivers {
+		if gain {
+			return "from other drivers"
+		}
+		return "to other drivers"
+	}
 	more := map[string][2]string{ // [gain, loss]
 		results.BridgeOpening:     {"from the opening book", "to the opening book"},
 		results.BridgeNew:         {"from more new logos", "to fewer new logos"},
-		results.BridgeSecondOrder: {"from more referrals", "to fewer referrals"},
+		results.BridgeSecondOrder: {"from more referrals and champion moves", "to fewer referrals and champion moves"},
 		results.BridgeUpsell:      {"from more upsell", "to missed upsell"},
 		results.BridgePrice:       {"from more price increases", "to fewer price increases"},
 		results.BridgeContraction: {"from less contraction", "to more contraction"},
@@ -76,10 +85,17 @@ func bridgeSentence(r *results.Results, o results.Option) string {
 	if len(legs) == 0 || !ok {
 		return ""
 	}
-	// A sentence names the legs of at least 1 % of the largest; the chart
-	// and the table show them all.
+	// A sentence names the legs of at least 1 % of the largest, and counts
+	// the smaller ones as other drivers, so that its sums still add up; the
+	// chart and the table show them all.
 	big := math.Abs(legs[0].MeanDiff)
+	var small [2]float64 // gains, losses
 	for len(legs) > 1 && math.Abs(legs[len(legs)-1].MeanDiff) < big/100 {
+		if v := legs[len(legs)-1].MeanDiff; v > 0 {
+			small[0] += v
+		} else {
+			small[1] += v
+		}
 		legs = legs[:len(legs)-1]
 	}
 	cur := r.Currency
@@ -96,6 +112,14 @@ func bridgeSentence(r *results.Results, o results.Option) string {
 		default:
 			losses = append(losses, l)
 		}
+	}
+	// Small legs on a side with named ones; alone they are under the
+	// sentence's rounding.
+	if small[0] != 0 && len(gains) > 0 {
+		gains = append(gains, results.BridgeLeg{Driver: otherDrivers, MeanDiff: small[0]})
+	}
+	if small[1] != 0 && len(losses) > 0 {
+		losses = append(losses, results.BridgeLeg{Driver: otherDrivers, MeanDiff: small[1]})
 	}
 	if s := legList(gains, true, cur); s != "" {
 		parts = append(parts, "gains "+s)
@@ -170,7 +194,7 @@ func bridgeCharts(r *results.Results) []*chartSpec {
 		title := bridgeTitle(r, o, gp)
 		out = append(out, &chartSpec{
 			name: fmt.Sprintf("bridge-%d", k),
-			caption: fmt.Sprintf("How %s's gross profit over %s differs from the baseline's, driver by driver: each bar starts where the one above it ends, and the last is the net difference. Means over the trials; each driver's margin is the trial's gross margin before CS less cost to serve.",
+			caption: fmt.Sprintf("How the gross profit of %s over %s differs from the baseline's, driver by driver: each bar starts where the one above it ends, and the last is the net difference. Means over the trials; each driver's margin is the trial's gross margin before CS less cost to serve.",
 				o.Name, chartSpan(r)),
 			fig: chartFigure{
 				Title:    title,
@@ -220,7 +244,7 @@ func bridgeTitle(r *results.Results, o results.Option, net float64) string {
 var (
 	gainColor = okabeIto[2] // bluish green
 	lossColor = okabeIto[3] // vermillion
-	netColor  = okabeIto[0] // blue
+	netColor  = okabeIto[7] // black: blue and orange are the options'
 )
 
 // waterfall is a horizontal waterfall: one row per leg, each bar from the

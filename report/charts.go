@@ -178,13 +178,13 @@ func capacityChart(r *results.Results) *chartSpec {
 	return seriesSpec(r, timeChart{name: "capacity", key: results.SeriesHoursNeeded, ref: results.SeriesHoursAvailable, title: "CSM hours needed and available by month",
 		measure: "CSM hours the accounts' touch models need each month (solid line; dashed: productive hours the team has)",
 		note:    "Solid: hours needed by the accounts served. Dashed: productive hours the team has, after ramp and attrition.",
-		what:    "hours needed", yLabel: "CSM hours per month", unit: axisCount, bands: []bandDef{band90}})
+		what:    "CSM hours needed a month", yLabel: "CSM hours per month", unit: axisCount, bands: []bandDef{band90}})
 }
 
 func coverageChart(r *results.Results) *chartSpec {
 	return seriesSpec(r, timeChart{name: "coverage", key: results.SeriesCoverage, title: "CSM coverage by month",
 		measure: "Mean share of the hours it needs that a served account gets",
-		note:    "1 = every account gets all the hours its touch model needs.",
+		note:    "100 % = every account gets all the hours its touch model needs.",
 		what:    "mean coverage", yLabel: "Mean coverage of served accounts", unit: axisRate, bands: []bandDef{band90}, message: true})
 }
 
@@ -399,8 +399,8 @@ func seriesChart(r *results.Results, key string, unit axisUnit, yLabel string, b
 			alpha = theme.BandOnlyAlpha
 		}
 		for _, g := range groups {
-			if baselineBandOnly(groups) && g[0] != 0 {
-				continue // bands of many options blur into one: the baseline's alone
+			if !shaded(key, groups, g[0]) {
+				continue
 			}
 			pts := r.Options[g[0]].Series[key]
 			p.Add(newBand(seriesXYs(pts, b.lo), seriesXYs(pts, b.hi), withAlpha(colorOf(r, g[0]), alpha)))
@@ -410,7 +410,7 @@ func seriesChart(r *results.Results, key string, unit axisUnit, yLabel string, b
 		c := colorOf(r, g[0])
 		p.Add(newLine(seriesXYs(r.Options[g[0]].Series[key], centreLine(mc)), draw.LineStyle{Color: c, Width: theme.LineWidth}))
 		kind := swatchLine
-		if len(bands) > 0 && (g[0] == 0 || !baselineBandOnly(groups)) {
+		if len(bands) > 0 && shaded(key, groups, g[0]) {
 			kind = swatchLineBand
 		}
 		legend = append(legend, legendItem{Label: groupLabel(r, g), Color: c, Kind: kind})
@@ -431,6 +431,16 @@ func seriesChart(r *results.Results, key string, unit axisUnit, yLabel string, b
 // baselineBandOnly says whether a time chart shades the baseline's band
 // alone: with more than two lines, overlapping bands blur into one colour.
 func baselineBandOnly(groups [][]int) bool { return len(groups) > 2 }
+
+// shaded says whether the line of option i gets its band: the baseline's
+// alone with many lines, except in the payback chart, of differences from
+// the baseline, where the baseline's is 0 and each option's is shaded.
+func shaded(key string, groups [][]int, i int) bool {
+	if key == results.SeriesGrossProfitCumDiff {
+		return i != 0
+	}
+	return i == 0 || !baselineBandOnly(groups)
+}
 
 // centre is the line of a series: the median over trials, or the expected
 // value.
@@ -542,7 +552,7 @@ func seriesSpec(r *results.Results, t timeChart) *chartSpec {
 			shading = "the middle 50 % (darker) and 90 % (lighter) of trials"
 			bands = "the darker band holds the middle 50 % of trials and the lighter band 90 %"
 		}
-		if baselineBandOnly(groups) {
+		if baselineBandOnly(groups) && t.key != results.SeriesGrossProfitCumDiff {
 			shading, bands = "the baseline's "+strings.TrimPrefix(shading, "the "), bands+" of the baseline's trials (the options' bands are left out, so that the lines stay readable)"
 		}
 		fig.Subtitle = strings.TrimSpace(fmt.Sprintf("%s Line: median of %s trials. Shading: %s.", t.note, trials, shading))

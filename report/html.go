@@ -284,6 +284,9 @@ ul.warnings li { color: #8a3b00; }
   figure { margin: 8px auto 14px; }
   figure svg { max-width: 150mm; margin: 0 auto; }
   figcaption { font-size: 11px; }
+  table { font-size: 10.5px; }
+  .table-wrap { overflow: visible; }
+  tr, .group { break-inside: avoid; }
   #appendix { break-before: page; }
 }
 `

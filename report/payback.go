@@ -55,68 +55,92 @@ func cumulativeLead(r *results.Results, o results.Option) (aheadUntil int, ahead
 	return aheadUntil, centre(pts[len(pts)-1]) > 0, true
 }
 
-// paybackSentence says when the option's cumulative gross profit gets
-// ahead of the baseline's for good, in how many trials, and, when it does
-// not, until when it leads.
-func paybackSentence(r *results.Results, o results.Option) string {
-	p := o.Payback
-	if p == nil {
-		return ""
+// paybackStory is what an option's cumulative gross profit against the
+// baseline does, on its central path: identical (no difference in any
+// trial); leads first (a cut: ahead until a month, or throughout); or
+// trails first (a hire, an investment: it pays back, or not).
+type paybackStory struct {
+	identical, leadsFirst, aheadAtEnd bool
+	until                             int // the last month it leads, when it leads first
+}
+
+func storyOf(r *results.Results, o results.Option) paybackStory {
+	if d, ok := o.VsBaseline[results.GrossProfitTotal]; ok && d.MeanDiff == 0 && d.PBetter == 0 && d.PWorse == 0 {
+		return paybackStory{identical: true}
 	}
 	until, aheadAtEnd, _ := cumulativeLead(r, o)
-	lead := ""
-	switch {
-	case until > 0 && until < r.HorizonMonths && !aheadAtEnd:
-		lead = fmt.Sprintf(" On the median path its cumulative gross profit leads the baseline's until %s and trails it from then on", paybackMonthLabel(r, until))
-	case until == 0 && !aheadAtEnd:
-		lead = " On the median path its cumulative gross profit trails the baseline's from the first month it differs"
+	return paybackStory{leadsFirst: until > 0, aheadAtEnd: aheadAtEnd, until: until}
+}
+
+// paybackSentence says what the option's cumulative gross profit does
+// against the baseline's: an option that leads first (a cut saves at once)
+// leads until a month or throughout, and ends ahead in a share of trials;
+// one that trails first (a hire costs at once) pays back in a month, in a
+// share of trials, or never. Nothing for an option no different from the
+// baseline.
+func paybackSentence(r *results.Results, o results.Option) string {
+	p := o.Payback
+	st := storyOf(r, o)
+	if p == nil || st.identical {
+		return ""
 	}
-	if r.Mode == "expected" || r.Trials <= 1 {
-		lead = strings.Replace(lead, " On the median path its", " Its", 1)
-		if p.Month == nil {
-			return " It never pays back within the horizon (cumulative gross profit ahead of the baseline's for good)." + lead + dotIf(lead)
-		}
-		return fmt.Sprintf(" It pays back in %s: from then on its cumulative gross profit stays ahead of the baseline's.", paybackMonthLabel(r, int(p.Month.Mean)))
+	expected := r.Mode == "expected" || r.Trials <= 1
+	path, ends := " (median path)", fmt.Sprintf("; it ends ahead in %s", shareOfTrials(p.ShareOfTrials))
+	if expected {
+		path, ends = "", ""
+	}
+	switch {
+	case st.leadsFirst && st.aheadAtEnd && st.until == r.HorizonMonths:
+		return fmt.Sprintf(" Its cumulative gross profit is ahead of the baseline's from the first month it differs to %s%s%s.", MonthLabel(r.Start, r.HorizonMonths), path, ends)
+	case st.leadsFirst && !st.aheadAtEnd:
+		return fmt.Sprintf(" Its cumulative gross profit is ahead of the baseline's until %s and behind from then on%s%s.", paybackMonthLabel(r, st.until), path, ends)
 	}
 	if p.Month == nil || p.ShareOfTrials == 0 {
-		return " It pays back in no trial: its cumulative gross profit is behind the baseline's at the horizon in every trial." + lead + dotIf(lead)
+		if expected {
+			return " It does not pay back within the horizon: its cumulative gross profit is behind the baseline's at the horizon."
+		}
+		return " It does not pay back within the horizon: its cumulative gross profit is behind the baseline's at the horizon in every trial."
+	}
+	if expected {
+		return fmt.Sprintf(" It pays back in %s: from then on its cumulative gross profit stays ahead of the baseline's.", paybackMonthLabel(r, int(p.Month.Mean)))
 	}
 	m := p.Month
 	when := fmt.Sprintf("%s at the median", paybackMonthLabel(r, int(math.Round(m.P50))))
 	if m.P5 != m.P95 {
 		when += fmt.Sprintf(" (90 %% of them between months %d and %d)", int(math.Round(m.P5)), int(math.Round(m.P95)))
 	}
+	only := ""
 	if p.ShareOfTrials < 0.5 {
-		return fmt.Sprintf(" It pays back (cumulative gross profit ahead of the baseline's for good) in only %s, in %s.", shareOfTrials(p.ShareOfTrials), when) + lead + dotIf(lead)
+		only = "only "
 	}
-	return fmt.Sprintf(" It pays back (cumulative gross profit ahead of the baseline's for good) in %s, in %s.", shareOfTrials(p.ShareOfTrials), when)
+	return fmt.Sprintf(" It pays back (its cumulative gross profit gets ahead of the baseline's for good) in %s%s, in %s.", only, shareOfTrials(p.ShareOfTrials), when)
 }
 
-// dotIf ends the sentence s, when there is one.
-func dotIf(s string) string {
-	if s == "" {
-		return ""
-	}
-	return "."
-}
-
-// paybackLine is the terminal summary's line on when the option pays back.
+// paybackLine is the terminal summary's line on the option's cumulative
+// gross profit against the baseline (paybackSentence, shorter).
 func paybackLine(r *results.Results, o results.Option) string {
 	p := o.Payback
-	if p == nil {
+	st := storyOf(r, o)
+	if p == nil || st.identical {
 		return ""
 	}
-	if p.Month == nil || p.ShareOfTrials == 0 {
-		until, _, _ := cumulativeLead(r, o)
-		if until > 0 && until < r.HorizonMonths {
-			return fmt.Sprintf("pays back: never; cumulative gross profit leads until %s, then trails", paybackMonthLabel(r, until))
-		}
-		return "pays back: never within the horizon"
+	expected := r.Mode == "expected" || r.Trials <= 1
+	ends := ""
+	if !expected {
+		ends = "; ends ahead in " + shareShort(p.ShareOfTrials)
 	}
-	if r.Mode == "expected" || r.Trials <= 1 {
-		return "pays back: in " + paybackMonthLabel(r, int(p.Month.Mean))
+	const what = "cumulative gross profit: "
+	switch {
+	case st.leadsFirst && st.aheadAtEnd && st.until == r.HorizonMonths:
+		return what + "ahead from the start" + ends
+	case st.leadsFirst && !st.aheadAtEnd:
+		return what + "ahead until " + MonthLabel(r.Start, st.until) + ", then behind" + ends
+	case p.Month == nil || p.ShareOfTrials == 0:
+		return what + "never pays back within the horizon"
+	case expected:
+		return what + "pays back in " + paybackMonthLabel(r, int(p.Month.Mean))
 	}
-	return fmt.Sprintf("pays back: in %s, in %s at the median", shareOfTrials(p.ShareOfTrials), paybackMonthLabel(r, int(math.Round(p.Month.P50))))
+	return fmt.Sprintf("%spays back in %s at the median, in %s", what, paybackMonthLabel(r, int(math.Round(p.Month.P50))), shareShort(p.ShareOfTrials))
 }
 
 // buildPayback is the section, when any option carries a payback.
@@ -269,7 +293,7 @@ func paybackTitle(r *results.Results) string {
 	var phrases []string
 	for _, o := range r.Options[1:] {
 		until, aheadAtEnd, ok := cumulativeLead(r, o)
-		if !ok {
+		if !ok || storyOf(r, o).identical {
 			continue
 		}
 		var p string

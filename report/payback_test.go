@@ -13,6 +13,17 @@ import (
 // 10 months, then falls by 2,000 a month (even in month 15, behind after); its
 // revenue is 500 a month lower and its CS cost 1,500 lower.
 func paybackResults(mode string, payback *results.Payback) *results.Results {
+	return pathResults(mode, payback, func(mo int) float64 {
+		if mo <= 10 {
+			return 1000 * float64(mo)
+		}
+		return 10000 - 2000*float64(mo-10)
+	})
+}
+
+// pathResults are paybackResults with the cut's cumulative gross profit
+// against the baseline by month cum.
+func pathResults(mode string, payback *results.Payback, cum func(mo int) float64) *results.Results {
 	const h = 24
 	r := &results.Results{Start: "2027-04", HorizonMonths: h, Trials: 1000, Mode: mode, Currency: "USD"}
 	series := func(f func(mo int) float64, from int) []results.Point {
@@ -24,12 +35,6 @@ func paybackResults(mode string, payback *results.Payback) *results.Results {
 		return pts
 	}
 	zero := func(int) float64 { return 0 }
-	cum := func(mo int) float64 {
-		if mo <= 10 {
-			return 1000 * float64(mo)
-		}
-		return 10000 - 2000*float64(mo-10)
-	}
 	base := results.Option{Name: "Baseline", Series: map[string][]results.Point{
 		results.SeriesMRR:                series(func(int) float64 { return 10000 }, 0),
 		results.SeriesCSCost:             series(func(int) float64 { return 3000 }, 1),
@@ -47,25 +52,30 @@ func paybackResults(mode string, payback *results.Payback) *results.Results {
 func TestPaybackSentence(t *testing.T) {
 	some := &results.Payback{Metric: results.SeriesGrossProfit, ShareOfTrials: 0.2,
 		Month: &results.Summary{Mean: 5, P5: 2, P50: 4, P95: 9}}
+	hire := func(m int) float64 { return -5000 + 1000*float64(m-1) } // ahead from month 7
+	paid := &results.Payback{Metric: results.SeriesGrossProfit, ShareOfTrials: 0.85,
+		Month: &results.Summary{Mean: 7, P5: 5, P50: 7, P95: 12}}
+	none := &results.Payback{Metric: results.SeriesGrossProfit}
+	same := paybackResults("monte_carlo", none)
+	same.Options[1].VsBaseline = map[string]results.Diff{results.GrossProfitTotal: {}}
 	cases := []struct {
 		name string
 		r    *results.Results
-		want []string
+		want string
 	}{
-		{"few trials pay back", paybackResults("monte_carlo", some), []string{
-			"in only 20 % of trials, in month 4 (Jul 2027) at the median (90 % of them between months 2 and 9)",
-			"On the median path its cumulative gross profit leads the baseline's until month 14 (May 2028) and trails it from then on."}},
-		{"none pays back", paybackResults("monte_carlo", &results.Payback{Metric: results.SeriesGrossProfit}), []string{
-			"It pays back in no trial", "leads the baseline's until month 14 (May 2028)"}},
-		{"expected path", paybackResults("expected", &results.Payback{Metric: results.SeriesGrossProfit}), []string{
-			"It never pays back within the horizon", " Its cumulative gross profit leads the baseline's until month 14 (May 2028)"}},
+		{"a cut, ahead first", paybackResults("monte_carlo", some),
+			" Its cumulative gross profit is ahead of the baseline's until month 14 (May 2028) and behind from then on (median path); it ends ahead in 20 % of trials."},
+		{"a cut on the expected path", paybackResults("expected", none),
+			" Its cumulative gross profit is ahead of the baseline's until month 14 (May 2028) and behind from then on."},
+		{"a hire that pays back", pathResults("monte_carlo", paid, hire),
+			" It pays back (its cumulative gross profit gets ahead of the baseline's for good) in 85 % of trials, in month 7 (Oct 2027) at the median (90 % of them between months 5 and 12)."},
+		{"a hire that never does", pathResults("monte_carlo", none, func(m int) float64 { return -float64(m) }),
+			" It does not pay back within the horizon: its cumulative gross profit is behind the baseline's at the horizon in every trial."},
+		{"no difference", same, ""},
 	}
 	for _, c := range cases {
-		got := paybackSentence(c.r, c.r.Options[1])
-		for _, w := range c.want {
-			if !strings.Contains(got, w) {
-				t.Errorf("%s: %q lacks %q", c.name, got, w)
-			}
+		if got := paybackSentence(c.r, c.r.Options[1]); got != c.want {
+			t.Errorf("%s:\n got %q\nwant %q", c.name, got, c.want)
 		}
 	}
 	if got := paybackTitle(cases[0].r); got != "Cut leads in gross profit until May 2028, then trails" {

@@ -268,7 +268,7 @@ func TestWriteSensitivity(t *testing.T) {
 		}
 	}
 	texts := svgText(t, tornado.SVG)
-	wantText(t, "tornado", texts, "What moves valuation most", "segments.enterprise.churn.annual", "$117M", "$77.7M", "$100M")
+	wantText(t, "tornado", texts, "What moves the baseline's valuation most", "segments.enterprise.churn.annual", "$117M", "$77.7M", "$100M")
 
 	f, err := excelize.OpenFile(filepath.Join(dir, "results.xlsx"))
 	if err != nil {

@@ -142,7 +142,8 @@ func summaryAnswers(d document) []string {
 		return []string{d.AnswerIntro}
 	}
 	for _, a := range d.Answers {
-		out = append(out, strings.TrimSpace(a.Pre+a.Option+a.Post))
+		// "99 %" may break at its space in a PDF line: "99%" cannot.
+		out = append(out, strings.ReplaceAll(strings.TrimSpace(a.Pre+a.Option+a.Post), " %", "%"))
 	}
 	return out
 }

@@ -27,7 +27,8 @@ var valuationMetric = metrics(results.Valuation)[0]
 // dcfMetric follows a valuation that does not see cost.
 var dcfMetric = metrics(results.DCFValue)[0]
 
-// costMetrics are added to the summary of an option that changes CS cost.
+// costMetrics are CS cost, in the summary of an option that changes it,
+// and gross profit, in every option's.
 var costMetrics = metrics(results.CSCostTotal, results.GrossProfitTotal)
 
 // metrics describes the catalogue's metrics of the given keys for the text
@@ -51,7 +52,7 @@ func Text(w io.Writer, r *results.Results) error {
 	if r.Mode == "expected" {
 		fmt.Fprintf(w, "expected path (%s net rate), %s\n\n", r.NetRate, Plural(r.HorizonMonths, "month"))
 	} else {
-		fmt.Fprintf(w, "%s, %s, seed %d; ranges are 90 %% intervals (p5 to p95)\n\n", Plural(r.Trials, "trial"), Plural(r.HorizonMonths, "month"), r.Seed)
+		fmt.Fprintf(w, "%s, %s, seed %d; medians, with their 90 %% intervals (p5 to p95) below\n\n", Plural(r.Trials, "trial"), Plural(r.HorizonMonths, "month"), r.Seed)
 	}
 	// Metrics down, options across, so the table stays within 100 columns
 	// for four options: each cell the median, with its 90 % interval on
@@ -93,16 +94,16 @@ func Text(w io.Writer, r *results.Results) error {
 		if _, ok := o.VsBaseline[results.DCFValue]; ok && valuationMethod(r) != "DCF" {
 			lines = append(lines, dcfMetric)
 		}
-		// A change of CS cost (a cut or a hire) is judged on cost and
-		// gross profit too.
+		// Gross profit always; CS cost when it changes (a cut or a hire).
 		if d, ok := o.VsBaseline[results.CSCostTotal]; ok && d.MeanDiff != 0 {
-			lines = append(lines, costMetrics...)
+			lines = append(lines, costMetrics[0])
 		}
+		lines = append(lines, costMetrics[1])
 		dw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		if r.Mode == "expected" {
 			fmt.Fprintf(dw, "  \tdifference\t\t\n")
 		} else {
-			fmt.Fprintf(dw, "  \tmean difference\t90 %% of trials\t\n")
+			fmt.Fprintf(dw, "  \tmean difference\t90 %% of trials\n")
 		}
 		for _, m := range lines {
 			if d, ok := o.VsBaseline[m.Key]; ok {

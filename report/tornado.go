@@ -140,7 +140,7 @@ func tornadoFigure(s *results.Sensitivity) *chartFigure {
 	t.lo, t.hi = tornadoRange(s.Median, t.inputs)
 	t.ends = tornadoEnds(s.Median, t.inputs, val)
 	return &chartFigure{
-		Title: fmt.Sprintf("What moves %s most", m.Short),
+		Title: fmt.Sprintf("What moves the baseline's %s most", m.Short),
 		Subtitle: fmt.Sprintf("Mean %s with one input at its 10th or 90th percentile and the others at their medians; dashed: all at medians (%s). %s trials a point on the same random draws.",
 			m.Short, val(s.Median), Count(float64(s.Trials))),
 		Legend: []legendItem{{Label: "input at its 10th percentile", Color: optionColor(1), Kind: swatchBar},
@@ -367,7 +367,7 @@ func buildSensitivity(s *results.Sensitivity, phrase string, figure *Chart) *sen
 		}
 	}
 	what := strings.ToUpper(m.Short[:1]) + m.Short[1:]
-	sec.Note = fmt.Sprintf("P10 and P90 are each input's 10th and 90th percentiles. %[1]s at P10 and at P90 is the mean %[2]s over the same %[3]s trials (seed %[4]d) with the input there and every other uncertain input at its median; the swing is the distance between the two. Rank correlation and share of variance come from a full Monte Carlo run (mean %[2]s %[5]s): the share is the input's squared rank correlation over the sum of them all, which leaves interactions out.",
+	sec.Note = fmt.Sprintf("This ranks what moves the baseline's %[2]s, not an option's difference from it: what a decision hinges on is in What would have to be true (--breakeven). P10 and P90 are each input's 10th and 90th percentiles. %[1]s at P10 and at P90 is the mean %[2]s over the same %[3]s trials (seed %[4]d) with the input there and every other uncertain input at its median; the swing is the distance between the two. Rank correlation and share of variance come from a full Monte Carlo run (mean %[2]s %[5]s): the share is the input's squared rank correlation over the sum of them all, which leaves interactions out.",
 		what, m.Short, Count(float64(s.Trials)), s.Seed, f(s.Full.Mean))
 	sec.Table = table{
 		Header: []string{"Input", "Distribution", "P10", "P90", what + " at P10", what + " at P90", "Swing", "Rank correlation", "Share of variance"},
