@@ -122,7 +122,11 @@ func checkWork(opts []sim.Option, set Settings, shards int) error {
 // describeRun is everything results.json says about a run of s besides
 // its numbers: what a shard carries to the merge.
 func describeRun(s *scenarios.Scenario, version string) *results.Results {
-	d := &results.Results{Scenario: s.Name, File: filepath.Base(s.Path), Question: s.Question, Currency: s.Currency,
+	file := filepath.Base(s.Path)
+	for _, p := range s.Compared { // the rerun line names every file
+		file += " " + filepath.Base(p)
+	}
+	d := &results.Results{Scenario: s.Name, File: file, Question: s.Question, Currency: s.Currency,
 		Start: s.Start.Format("2006-01"), Version: version, Assumptions: s.Assumptions()}
 	if s.FiscalYear > 1 {
 		d.FiscalYearStart = s.FiscalYear

@@ -45,6 +45,8 @@ type Scenario struct {
 	Options []Option
 	// Spec is the decoded file, defaults applied, for listing assumptions.
 	Spec *File
+	// Compared are the other scenario files whose options Absorb added.
+	Compared []string
 	// digest hashes the scenario file and every file read for it so far,
 	// by content (Override reads accounts files too): see Digest.
 	digest hash.Hash
@@ -544,5 +546,6 @@ func (s *Scenario) Absorb(o *Scenario) error {
 		s.Options = append(s.Options, opt)
 	}
 	s.digest.Write([]byte(o.Digest()))
+	s.Compared = append(s.Compared, o.Path)
 	return nil
 }

@@ -40,6 +40,9 @@ func TestRunComparesScenarioFiles(t *testing.T) {
 	if got := strings.Join(names, " | "); got != "Baseline | Cut 3 CSMs in April | Same book | Same book: Cut 3 CSMs in April" {
 		t.Fatalf("options %s", got)
 	}
+	if r.File != "cut-csms.yaml same.yaml" {
+		t.Errorf("the rerun line would name %q, not both files", r.File)
+	}
 	for key, d := range r.Options[2].VsBaseline {
 		if d.MeanDiff != 0 || d.PBetter != 0 || d.PWorse != 0 {
 			t.Errorf("the same book from another file differs in %s: %+v", key, d)
