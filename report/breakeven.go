@@ -287,6 +287,33 @@ func curveDiff(b *results.Breakeven, in results.BreakevenInput) float64 {
 	return sum / float64(len(in.Curve))
 }
 
+// hingeSentence is the answer's sentence on what the option's answer
+// hinges on: the inputs whose break-even lies inside their assumed range,
+// "It hinges on the churn multiplier at no coverage: it pays only below
+// ×1.62, against ×1.58 to ×2.32 assumed."; "" when none does, or without a
+// break-even of this option.
+func hingeSentence(b *results.Breakeven, option string) string {
+	if b == nil || b.Option != option {
+		return ""
+	}
+	var hinges []string
+	for _, in := range b.Inputs {
+		if !in.Found || !inside(in) {
+			continue
+		}
+		f := breakevenFormat(in, b.Currency)
+		pays := in.Pays
+		if pays != "above" {
+			pays = "below"
+		}
+		hinges = append(hinges, fmt.Sprintf("%s (it pays only %s %s, against %s to %s assumed)", inputName(in), pays, f.value(in.Value), f.value(in.P5), f.value(in.P95)))
+	}
+	if len(hinges) == 0 {
+		return " No single input's assumed range holds its break-even: the answer holds across them (What would have to be true)."
+	}
+	return " It hinges on " + joinAnd(hinges) + "."
+}
+
 // breakevenSentence states one input's break-even in the board's words.
 func breakevenSentence(b *results.Breakeven, in results.BreakevenInput) string {
 	f := breakevenFormat(in, b.Currency)

@@ -422,3 +422,16 @@ func TestSensitivityTitle(t *testing.T) {
 		t.Errorf("without: %q", got)
 	}
 }
+
+// The answer says what it hinges on: the inputs whose break-even lies
+// inside their assumed range; nothing for another option.
+func TestHingeSentence(t *testing.T) {
+	b := cutBreakeven()
+	got := hingeSentence(b, b.Option)
+	if !strings.HasPrefix(got, " It hinges on the hand-off churn multiplier (it pays only below ×1.22, against ×1.05 to ×1.4 assumed)") {
+		t.Errorf("hinge: %q", got)
+	}
+	if hingeSentence(b, "another") != "" || hingeSentence(nil, b.Option) != "" {
+		t.Error("a hinge for an option without a break-even")
+	}
+}

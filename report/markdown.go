@@ -264,7 +264,7 @@ func (d *document) addAnswer(r *results.Results, metrics []quantity) {
 		if money == "" {
 			money = costSentence(r, o)
 		}
-		a.Post += money + paybackSentence(r, o) + valuationSentence(r, o)
+		a.Post += money + paybackSentence(r, o) + hingeSentence(r.Breakeven, o.Name) + valuationSentence(r, o)
 		d.Answers = append(d.Answers, a)
 	}
 	d.AnswerNotes = answerNotes(mc, anyMean, anyTrial)
