@@ -65,7 +65,7 @@ func Text(w io.Writer, r *results.Results) error {
 	}
 	fmt.Fprintln(tw, strings.Join(header, "\t"))
 	for _, m := range Headline {
-		row, band := []string{m.Label}, []string{""}
+		row, band := []string{whenLabel(m.Label, r)}, []string{""}
 		for _, o := range r.Options {
 			s := o.Metrics[m.Key]
 			cell, rng := m.Format(s.Mean, cur), ""
@@ -107,6 +107,7 @@ func Text(w io.Writer, r *results.Results) error {
 		}
 		for _, m := range lines {
 			if d, ok := o.VsBaseline[m.Key]; ok {
+				m.Label = whenLabel(m.Label, r)
 				fmt.Fprintf(dw, "  %s\n", strings.Join(diffRow(m, d, cur, r.Mode == "expected"), "\t"))
 			}
 		}
@@ -198,6 +199,19 @@ func shareShort(p float64) string {
 		return "< 1 %"
 	}
 	return fmt.Sprintf("%.0f %%", pct)
+}
+
+// whenLabel names a metric's time in words: "ARR at horizon" is "ARR in
+// Dec 2029", a total "over 36 months".
+func whenLabel(label string, r *results.Results) string {
+	if _, ok := monthDate(r.Start, r.HorizonMonths); ok && strings.HasSuffix(label, " at horizon") {
+		return strings.TrimSuffix(label, " at horizon") + " in " + MonthLabel(r.Start, r.HorizonMonths)
+	}
+	switch strings.ToLower(label) {
+	case "total revenue", "gross profit", "cs cost":
+		return label + fmt.Sprintf(", %d months", r.HorizonMonths)
+	}
+	return label
 }
 
 // shortName cuts a name to n characters, ending it with "…".

@@ -112,9 +112,6 @@ func kpiCSV(w io.Writer, rows []calibrate.KPIRow) error {
 	return cw.Flush()
 }
 
-// moneyKPIs are the KPIs that are amounts of money, not rates or levels.
-var moneyKPIs = map[string]bool{"new_mrr": true, "reactivated_mrr": true}
-
 // rounded is r, with a map of its own, its numbers rounded for CSV and
 // JSON: money to the cent, rates, ratios, NPS and benchmarks to 10
 // significant digits. Sums of MRR in cents carry binary noise
@@ -123,7 +120,7 @@ func rounded(r calibrate.KPIRow) calibrate.KPIRow {
 	r.StartMRR, r.EndMRR = cents(r.StartMRR), cents(r.EndMRR)
 	metrics := make(map[string]calibrate.KPI, len(r.Metrics))
 	for k, m := range r.Metrics {
-		if moneyKPIs[k] {
+		if calibrate.IsMoneyKPI(k) {
 			m.Value = cents(m.Value)
 		} else {
 			m.Value = significant(m.Value)

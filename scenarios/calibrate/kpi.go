@@ -367,14 +367,19 @@ func TrailingRetention(h *History) (months []Month, nrr, grr []float64, window i
 // overflow), as the money KPIs are written.
 func FormatAmount(v float64) string { return thousands(v) }
 
+// IsMoneyKPI tells whether a KPI is an amount of money, not a rate or a
+// level.
+func IsMoneyKPI(name string) bool { return name == "new_mrr" || name == "reactivated_mrr" }
+
 // FormatKPI writes a metric's value for people: rates as percentages, NPS
 // as a number, money with thousands separators.
 func FormatKPI(name string, v float64) string {
+	if IsMoneyKPI(name) {
+		return thousands(v)
+	}
 	switch name {
 	case "nps":
 		return strconv.FormatFloat(v, 'f', 0, 64)
-	case "new_mrr", "reactivated_mrr":
-		return thousands(v)
 	case "crc_ratio":
 		return strconv.FormatFloat(v, 'f', 3, 64)
 	}
