@@ -54,35 +54,7 @@ func Text(w io.Writer, r *results.Results) error {
 	} else {
 		fmt.Fprintf(w, "%s, %s, seed %d; medians, with their 90 %% intervals (p5 to p95) below\n\n", Plural(r.Trials, "trial"), Plural(r.HorizonMonths, "month"), r.Seed)
 	}
-	// Metrics down, options across, so the table stays within 100 columns
-	// for four options: each cell the median, with its 90 % interval on
-	// the line below (the expected path alone in expected mode).
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	header := []string{""}
-	width := max(17, 76/len(r.Options)-2) // 22 for the metric's name
-	for _, o := range r.Options {
-		header = append(header, shortName(o.Name, width))
-	}
-	fmt.Fprintln(tw, strings.Join(header, "\t"))
-	for _, m := range Headline {
-		row, band := []string{whenLabel(m.Label, r)}, []string{""}
-		for _, o := range r.Options {
-			s := o.Metrics[m.Key]
-			cell, rng := m.Format(s.Mean, cur), ""
-			if r.Mode != "expected" {
-				cell, rng = m.Format(s.P50, cur), m.Format(s.P5, cur)+" to "+m.Format(s.P95, cur)
-			}
-			if month, none := noRetentionBase(r, o); none && (m.Key == results.NRR12m || m.Key == results.GRR12m) {
-				cell, rng = "undefined", "no revenue in "+MonthLabel(r.Start, month)
-			}
-			row, band = append(row, cell), append(band, rng)
-		}
-		fmt.Fprintln(tw, strings.Join(row, "\t"))
-		if r.Mode != "expected" || strings.Join(band, "") != "" {
-			fmt.Fprintln(tw, strings.Join(band, "\t"))
-		}
-	}
-	if err := tw.Flush(); err != nil {
+	if err := headlineTable(w, r); err != nil {
 		return err
 	}
 	for _, o := range r.Options[1:] {
@@ -126,6 +98,58 @@ func Text(w io.Writer, r *results.Results) error {
 		fmt.Fprintf(w, "\nwarning: %s\n", warn)
 	}
 	return nil
+}
+
+// headlineTable writes the headline metrics, metrics down and options
+// across, so the table stays within 100 columns for four options: each
+// cell the median, with its 90 % interval on the line below (the expected
+// path alone in expected mode).
+func headlineTable(w io.Writer, r *results.Results) error {
+	cur := r.Currency
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	width := max(17, 76/len(r.Options)-2) // 26 for the metric's name
+	for _, line := range headerLines(r.Options, width) {
+		fmt.Fprintln(tw, strings.Join(line, "\t"))
+	}
+	for _, m := range Headline {
+		row, band := []string{whenLabel(m.Label, r)}, []string{""}
+		for _, o := range r.Options {
+			s := o.Metrics[m.Key]
+			cell, rng := m.Format(s.Mean, cur), ""
+			if r.Mode != "expected" {
+				cell, rng = m.Format(s.P50, cur), m.Format(s.P5, cur)+" to "+m.Format(s.P95, cur)
+			}
+			if month, none := noRetentionBase(r, o); none && (m.Key == results.NRR12m || m.Key == results.GRR12m) {
+				cell, rng = "undefined", "no revenue in "+MonthLabel(r.Start, month)
+			}
+			row, band = append(row, cell), append(band, rng)
+		}
+		fmt.Fprintln(tw, strings.Join(row, "\t"))
+		if r.Mode != "expected" || strings.Join(band, "") != "" {
+			fmt.Fprintln(tw, strings.Join(band, "\t"))
+		}
+	}
+	return tw.Flush()
+}
+
+// headerLines are the table's header: each option's name in a column of
+// the given width, wrapped at spaces onto a second line rather than cut,
+// and shortened with "…" only beyond two lines.
+func headerLines(opts []results.Option, width int) [][]string {
+	first, second := []string{""}, []string{""}
+	for _, o := range opts {
+		a, b := o.Name, ""
+		if len([]rune(a)) > width {
+			if i := strings.LastIndex(string([]rune(a)[:width+1]), " "); i > 0 {
+				a, b = o.Name[:i], o.Name[i+1:]
+			}
+		}
+		first, second = append(first, shortName(a, width)), append(second, shortName(b, width))
+	}
+	if strings.Join(second, "") == "" {
+		return [][]string{first}
+	}
+	return [][]string{first, second}
 }
 
 // noRetentionBase reports whether an option had no revenue, in any trial,

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -43,5 +44,23 @@ func TestTextRetentionUndefinedWithoutRevenue(t *testing.T) {
 	}
 	if !strings.Contains(band, "no revenue in Dec 2027") || !strings.Contains(band, "90.0% to 110.0%") {
 		t.Errorf("NRR interval row: %q", band)
+	}
+}
+
+// A long option name wraps onto a second header line instead of being cut,
+// and is shortened only when two lines cannot hold it.
+func TestHeaderWrapsLongOptionNames(t *testing.T) {
+	opts := []results.Option{{Name: "Baseline"}, {Name: "Cut 3 CSMs in April"}, {Name: "Quarterly enterprise upsell"}}
+	got := headerLines(opts, 17)
+	want := [][]string{{"", "Baseline", "Cut 3 CSMs in", "Quarterly"}, {"", "", "April", "enterprise upsell"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("header %q, want %q", got, want)
+	}
+	if got := headerLines(opts[:2], 40); len(got) != 1 {
+		t.Errorf("names that fit take %d lines, want 1", len(got))
+	}
+	long := []results.Option{{Name: "Move every enterprise account to a pooled team"}}
+	if got := headerLines(long, 17); !strings.HasSuffix(got[1][1], "…") {
+		t.Errorf("a name beyond two lines is not shortened: %q", got)
 	}
 }
