@@ -59,7 +59,7 @@ func Breakeven(ctx context.Context, s *scenarios.Scenario, set Settings, option,
 		if v, ok := written[in.Name]; ok {
 			in.Dist = v
 		}
-		in.Label, in.Unit = inputLabel(&base, in.Name, in.Dist)
+		in.Label, in.Unit = s.InputLabel(in.Name, in.Dist)
 	}
 	return be, nil
 }
@@ -120,64 +120,4 @@ func optionIndex(s *scenarios.Scenario, name string) (int, error) {
 		return 0, &SettingError{Setting: "option", Problem: fmt.Sprintf("is needed: the scenario has %d options (%s)", len(names), strings.Join(names, ", "))}
 	}
 	return 0, &SettingError{Setting: "option", Value: name, Choices: names}
-}
-
-// inputLabel names an input in words, and says how its values are
-// written: a response multiplier ("churn multiplier at no coverage", x),
-// a share (%), money, or a plain number, from the way the scenario
-// writes its distribution.
-func inputLabel(m *sim.Model, path, written string) (label, unit string) {
-	var curve string
-	var point int
-	if n, _ := fmt.Sscanf(strings.Replace(path, "[", " ", 1), "coverage_response.%s %d]", &curve, &point); n == 2 {
-		c := map[string]sim.Curve{"churn": m.Response.Churn, "upsell": m.Response.Upsell, "onboarding": m.Response.Onboarding}[curve]
-		at := "no coverage"
-		if point < len(c.X) && c.X[point] > 0 {
-			at = fmt.Sprintf("%g%% coverage", 100*c.X[point])
-		}
-		return curve + " multiplier at " + at, "x"
-	}
-	if n, _ := fmt.Sscanf(strings.Replace(path, "[", " ", 1), "team.attrition_load %d]", &point); n == 1 {
-		at := "high load"
-		if c := m.Response.Attrition; point < len(c.X) {
-			at = fmt.Sprintf("%g%% load", 100*c.X[point])
-		}
-		return "attrition multiplier at " + at, "x"
-	}
-	if seg, motion, ok := strings.Cut(strings.TrimPrefix(path, "segments."), ".touch.per_opportunity."); ok {
-		return "CSM time per " + seg + " " + motion, "h"
-	}
-	pool := ""
-	if rest, ok := strings.CutPrefix(path, "team.pools."); ok {
-		if name, field, ok := strings.Cut(rest, "."); ok {
-			pool, path = " ("+name+" pool)", "team."+field
-		}
-	}
-	if rest, ok := strings.CutPrefix(path, "team.handoff."); ok {
-		return "hand-off " + rest + " multiplier" + pool, "x"
-	}
-	if pool != "" {
-		defer func() { label += pool }()
-	}
-	if rest, ok := strings.CutPrefix(path, "acquisition."); ok {
-		seg, field, _ := strings.Cut(rest, ".")
-		switch field {
-		case "per_month":
-			return seg + " new logos a month", ""
-		case "growth":
-			return "yearly growth of " + seg + " new logos", "%"
-		}
-	}
-	label = path
-	if rest, ok := strings.CutPrefix(path, "segments."); ok {
-		label = rest
-	}
-	label = strings.NewReplacer("churn.annual", "annual churn", "churn.monthly", "monthly churn", ".", " ", "_", " ").Replace(label)
-	switch {
-	case strings.Contains(written, "%"):
-		unit = "%"
-	case strings.ContainsAny(written, "$€£¥"):
-		unit = "money"
-	}
-	return label, unit
 }

@@ -109,21 +109,3 @@ func TestBreakevenSearchStaysValid(t *testing.T) {
 		t.Errorf("one trial: %v", err)
 	}
 }
-
-// Inputs are named in words, a pool's with its pool.
-func TestInputLabels(t *testing.T) {
-	s, _ := load(t, "../scenarios/examples/cut-csms.yaml", 0)
-	m := &s.Options[0].Model
-	for _, c := range []struct{ path, written, label, unit string }{
-		{"coverage_response.churn[0]", "", "churn multiplier at no coverage", "x"},
-		{"team.pools.mid-market.handoff.churn", "", "hand-off churn multiplier (mid-market pool)", "x"},
-		{"team.pools.mid-market.loaded_cost", "$160,000", "team loaded cost (mid-market pool)", "money"},
-		{"segments.mid-market.churn.annual", "beta(mean 12%, sd 3%)", "mid-market annual churn", "%"},
-		{"segments.mid-market.touch.per_opportunity.upsell", "", "CSM time per mid-market upsell", "h"},
-		{"acquisition.mid-market.per_month", "", "mid-market new logos a month", ""},
-	} {
-		if label, unit := inputLabel(m, c.path, c.written); label != c.label || unit != c.unit {
-			t.Errorf("%s: %q (%s), want %q (%s)", c.path, label, unit, c.label, c.unit)
-		}
-	}
-}

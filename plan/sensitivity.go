@@ -44,7 +44,7 @@ func Sensitivity(ctx context.Context, s *scenarios.Scenario, set Settings, metri
 		if v, ok := written[in.Name]; ok {
 			sens.Inputs[i].Dist = v
 		}
-		sens.Inputs[i].Label, _ = inputLabel(&base, in.Name, sens.Inputs[i].Dist)
+		sens.Inputs[i].Label, _ = s.InputLabel(in.Name, sens.Inputs[i].Dist)
 	}
 	return sens, nil
 }

@@ -384,6 +384,8 @@ func (g *Grid) run(ctx context.Context, set Settings, metric string, first, end 
 	for _, ax := range g.axes {
 		sw.Parameters = append(sw.Parameters, ax.Path)
 		today, _ := g.s.Value(ax.Path)
+		label, _ := g.s.InputLabel(ax.Path, today)
+		sw.Labels = append(sw.Labels, label)
 		sw.Today = append(sw.Today, today)
 		x, _ := readNumber(today, 0)
 		sw.TodayNumbers = append(sw.TodayNumbers, x)

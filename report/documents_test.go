@@ -604,13 +604,13 @@ func TestWorkbook(t *testing.T) {
 		t.Errorf("month 0 shows as %q, want Dec 2026", v)
 	}
 
-	// Assumptions: every input, with its full path.
+	// Assumptions: every input, in words and with its full path.
 	rows, _ := f.GetRows(SheetAssumptions)
 	if len(rows)-1 != len(r.Assumptions) {
 		t.Errorf("assumptions sheet has %d rows, want %d", len(rows)-1, len(r.Assumptions))
 	}
 	for i, a := range r.Assumptions {
-		if i+1 < len(rows) && (rows[i+1][1] != a.Path || rows[i+1][2] != a.Value) {
+		if i+1 < len(rows) && (rows[i+1][1] == "" || (a.Label != "" && rows[i+1][1] == a.Path) || rows[i+1][2] != a.Path || rows[i+1][3] != a.Value) {
 			t.Errorf("assumption row %d is %q, want %s = %s", i+2, rows[i+1], a.Path, a.Value)
 			break
 		}
@@ -809,9 +809,9 @@ func TestAnswerExpected(t *testing.T) {
 func TestGroupAssumptions(t *testing.T) {
 	gs := groupAssumptions([]results.Assumption{
 		{Path: "start", Value: "2027-01", Kind: "fixed"},
-		{Path: "segments.smb.churn.monthly", Value: "uniform(1.5% to 2.5%)", Kind: "per-trial"},
-		{Path: "team.csms", Value: "12", Kind: "fixed"},
-		{Path: "segments.smb.acv", Value: "$4k", Kind: "per-event"},
+		{Path: "segments.smb.churn.monthly", Label: "smb monthly churn", Value: "uniform(1.5% to 2.5%)", Kind: "per-trial"},
+		{Path: "team.csms", Label: "CSMs", Value: "12", Kind: "fixed"},
+		{Path: "segments.smb.acv", Label: "smb ACV", Value: "$4k", Kind: "per-event"},
 		{Path: "correlations[0]", Value: "rank -0.5", Kind: "fixed"},
 	})
 	var have []string
@@ -821,11 +821,11 @@ func TestGroupAssumptions(t *testing.T) {
 		}
 	}
 	want := []string{
-		"Simulation||start|2027-01|fixed",
-		"Segment: smb|segments.smb.|churn.monthly|uniform(1.5% to 2.5%)|uncertain, per trial",
-		"Segment: smb|segments.smb.|acv|$4k|random, per account or event",
-		"CS team|team.|csms|12|fixed",
-		"Correlations||correlations[0]|rank -0.5|fixed",
+		"Simulation||start|start|2027-01|fixed", // no label: the path
+		"Segment: smb|segments.smb.|Monthly churn|churn.monthly|uniform(1.5% to 2.5%)|uncertain, per trial",
+		"Segment: smb|segments.smb.|ACV|acv|$4k|random, per account or event",
+		"CS team|team.|CSMs|csms|12|fixed",
+		"Correlations||correlations[0]|correlations[0]|rank -0.5|fixed",
 	}
 	if !slices.Equal(have, want) {
 		t.Errorf("\nhave %q\nwant %q", have, want)

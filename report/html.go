@@ -258,6 +258,7 @@ code { font-family: "SFMono-Regular", Menlo, Consolas, "Liberation Mono", "DejaV
 td code { white-space: nowrap; }
 table.assumptions td { padding-top: 4px; padding-bottom: 4px; }
 table.assumptions td.kind { white-space: nowrap; color: var(--muted); }
+table.assumptions code.path { display: block; font-size: 0.8em; color: var(--muted); background: none; padding: 0; }
 table.assumptions tr.per-trial td { background: #fff8e6; }
 table.assumptions tr.per-trial td.kind { color: #8a5300; font-weight: 600; }
 table.sensitivity th.num { white-space: normal; }
@@ -509,7 +510,7 @@ var htmlTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 <tbody>
 <tr class="group"><th colspan="3">{{.Title}}{{if .Prefix}} <code>{{.Prefix}}*</code>{{end}}</th></tr>
 {{- range .Rows}}
-<tr class="{{.Kind}}"><td><code>{{index .Cells 0}}</code></td><td>{{index .Cells 1}}</td><td class="kind">{{index .Cells 2}}</td></tr>
+<tr class="{{.Kind}}"><td>{{index .Cells 0}} <code class="path">{{index .Cells 1}}</code></td><td>{{index .Cells 2}}</td><td class="kind">{{index .Cells 3}}</td></tr>
 {{- end}}
 </tbody>
 {{- end}}

@@ -761,6 +761,20 @@ var groupTitles = map[string]string{
 	"correlations":      "Correlations",
 }
 
+// assumptionName is an input's label for a table under its group's title: the
+// segment's name, which the title gives, left out; its path in the group
+// for a result without labels.
+func assumptionName(a results.Assumption, parts []string, input string) string {
+	if a.Label == "" {
+		return input
+	}
+	name := a.Label
+	if (parts[0] == "segments" || parts[0] == "acquisition") && len(parts) > 2 {
+		name = strings.TrimPrefix(name, parts[1]+" ")
+	}
+	return strings.ToUpper(name[:1]) + name[1:]
+}
+
 // groupAssumptions groups inputs by section (segments and acquisition by
 // segment), in the order the sections first appear; inputs at the top level
 // form a "Simulation" group.
@@ -800,7 +814,7 @@ func groupAssumptions(as []results.Assumption) []assumptionGroup {
 		if kind == "" {
 			kind = a.Kind
 		}
-		groups[i].Rows = append(groups[i].Rows, row{Cells: []string{input, a.Value, kind}, Kind: a.Kind})
+		groups[i].Rows = append(groups[i].Rows, row{Cells: []string{assumptionName(a, parts, input), input, a.Value, kind}, Kind: a.Kind})
 	}
 	return groups
 }
@@ -918,7 +932,7 @@ func mdAssumptions(w io.Writer, heading, intro string, groups []assumptionGroup)
 		} else {
 			fmt.Fprintf(w, "### %s\n\n", mdText(g.Title))
 		}
-		mdTable(w, table{Header: []string{"Input", "Value or distribution", "Kind"}, Code: []bool{true, true, false}, Rows: g.Rows})
+		mdTable(w, table{Header: []string{"Input", "Path", "Value or distribution", "Kind"}, Code: []bool{false, true, true, false}, Rows: g.Rows})
 	}
 }
 

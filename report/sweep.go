@@ -69,7 +69,7 @@ func sweepSource(sw *results.Sweep) string {
 
 func sweepLine(sw *results.Sweep, m chartMetric) *chartFigure {
 	best := sw.Points[sw.Best]
-	p := theme.newPlot(sw.Parameters[0], m.Label+unitSuffix(m.Unit, sw.Currency))
+	p := theme.newPlot(sweepLabel(sw, 0), m.Label+unitSuffix(m.Unit, sw.Currency))
 	c := optionColor(0)
 	xy := func(f func(results.Summary) float64) plotter.XYs {
 		out := make(plotter.XYs, len(sw.Points))
@@ -106,23 +106,50 @@ func sweepLine(sw *results.Sweep, m chartMetric) *chartFigure {
 	if !mc {
 		what = "expected path"
 	}
-	bestText := fmt.Sprintf("Best: %s = %s, mean %s", sw.Parameters[0], best.Values[0],
+	bestText := fmt.Sprintf("Best: %s = %s, mean %s", sweepLabel(sw, 0), best.Values[0],
 		chartValue(best.Metrics[sw.Metric].Mean, m.Unit, sw.Currency, false))
 	if beats := sweepBeats(sw, best); beats != "" {
 		bestText += "; beats " + beats
 	}
 	legend := []legendItem{{Label: m.Label + ", " + what, Color: c, Kind: swatchLineBand}, {Label: bestText, Color: optionColor(3), Kind: swatchDot, Glyph: draw.CircleGlyph{}}}
 	if hasToday {
-		legend = append(legend, legendItem{Label: fmt.Sprintf("Today: %s = %s (the scenario's baseline)", sw.Parameters[0], sw.Today[0]), Color: mutedColor, Kind: swatchLine, Dashes: todayDashes})
+		legend = append(legend, legendItem{Label: fmt.Sprintf("Today: %s = %s (the scenario's baseline)", sweepLabel(sw, 0), sw.Today[0]), Color: mutedColor, Kind: swatchLine, Dashes: todayDashes})
 	}
 	return &chartFigure{
-		Title: fmt.Sprintf("%s by %s", m.Label, sw.Parameters[0]),
+		Title: sweepTitle(sw, m, best),
 		Subtitle: fmt.Sprintf("Line: %s over the trials at each point; the dot marks the point with the best mean.%s",
 			strings.Replace(what, " with 90 % band", " (shading: 90 % of trials)", 1), sweepEdgeText(sw, " ")),
 		Legend: legend,
 		Note:   sweepSource(sw),
 		Body:   func(c draw.Canvas) { p.Draw(c) },
 	}
+}
+
+// sweepTitle says the sweep's message: where the metric is best of the
+// values tried ("Gross profit is best at CSMs = 14 of the values tried"),
+// and today's value when it differs.
+func sweepTitle(sw *results.Sweep, m chartMetric, best results.SweepPoint) string {
+	var at, today []string
+	for j := range sw.Parameters {
+		at = append(at, sweepLabel(sw, j)+" = "+best.Values[j])
+		if j < len(sw.Today) && sw.Today[j] != "" && sw.Today[j] != best.Values[j] {
+			today = append(today, sw.Today[j])
+		}
+	}
+	title := fmt.Sprintf("%s is best at %s of the values tried", m.Label, strings.Join(at, " and "))
+	if len(today) == len(sw.Parameters) {
+		title += "; today " + strings.Join(today, " and ")
+	}
+	return title
+}
+
+// sweepLabel names the sweep's parameter j in words, by its path for a
+// sweep without labels.
+func sweepLabel(sw *results.Sweep, j int) string {
+	if j < len(sw.Labels) && sw.Labels[j] != "" {
+		return sw.Labels[j]
+	}
+	return sw.Parameters[j]
 }
 
 // sweepToday is where today's value of a one-input sweep's parameter
@@ -145,7 +172,7 @@ func sweepTodayText(sw *results.Sweep, sep string) string {
 	var parts []string
 	for j, v := range sw.Today {
 		if v != "" {
-			parts = append(parts, sw.Parameters[j]+" = "+v)
+			parts = append(parts, sweepLabel(sw, j)+" = "+v)
 		}
 	}
 	if len(parts) == 0 {
@@ -296,16 +323,16 @@ func sweepHeat(sw *results.Sweep, m chartMetric) *chartFigure {
 		}
 		ax := axisSty
 		ax.XAlign = draw.XCenter
-		c.FillText(ax, vg.Point{X: (left + c.Max.X) / 2, Y: c.Min.Y + vg.Points(4)}, sw.Parameters[0])
+		c.FillText(ax, vg.Point{X: (left + c.Max.X) / 2, Y: c.Min.Y + vg.Points(4)}, sweepLabel(sw, 0))
 		ay := axisSty
 		ay.XAlign, ay.YAlign = draw.XRight, draw.YBottom
-		c.FillText(ay, vg.Point{X: left - vg.Points(6), Y: top + vg.Points(4)}, sw.Parameters[1]+" ↓")
+		c.FillText(ay, vg.Point{X: left - vg.Points(6), Y: top + vg.Points(4)}, sweepLabel(sw, 1)+" ↓")
 	}
 	best := sw.Points[sw.Best]
 	return &chartFigure{
-		Title: fmt.Sprintf("Mean %s by %s and %s", m.Short, sw.Parameters[0], sw.Parameters[1]),
+		Title: sweepTitle(sw, m, best),
 		Subtitle: fmt.Sprintf("Each cell: the mean over the trials; darker is lower. The outlined cell is the best: %s = %s, %s = %s.%s%s",
-			sw.Parameters[0], best.Values[0], sw.Parameters[1], best.Values[1], sweepTodayText(sw, " "), sweepEdgeText(sw, " ")),
+			sweepLabel(sw, 0), best.Values[0], sweepLabel(sw, 1), best.Values[1], sweepTodayText(sw, " "), sweepEdgeText(sw, " ")),
 		Note: sweepSource(sw),
 		Body: body,
 	}

@@ -378,30 +378,30 @@ func (x *xlsxWriter) timeseries(r *results.Results) error {
 
 func (x *xlsxWriter) assumptions(r *results.Results) error {
 	const s = SheetAssumptions
-	header := []string{"Group", "Input", "Value or distribution", "Number", "Unit", "Kind"}
-	if err := x.sheet(s, header, []float64{24, 46, 70, 16, 10, 30}); err != nil {
+	header := []string{"Group", "Input", "Path", "Value or distribution", "Number", "Unit", "Kind"}
+	if err := x.sheet(s, header, []float64{24, 40, 46, 60, 16, 10, 30}); err != nil {
 		return err
 	}
 	row := 1
 	for _, g := range groupAssumptions(r.Assumptions) {
 		for _, a := range g.Rows {
 			row++
-			if err := x.setRow(s, 1, row, x.wrap, g.Title, g.Prefix+a.Cells[0], a.Cells[1]); err != nil {
+			if err := x.setRow(s, 1, row, x.wrap, g.Title, a.Cells[0], g.Prefix+a.Cells[1], a.Cells[2]); err != nil {
 				return err
 			}
-			if err := x.setRow(s, 6, row, x.wrap, a.Cells[2]); err != nil {
+			if err := x.setRow(s, 7, row, x.wrap, a.Cells[3]); err != nil {
 				return err
 			}
 			// A plain value is a number too, for formulas, with its unit.
-			if v, u, ok := plainValue(a.Cells[1], x.cur); ok {
+			if v, u, ok := plainValue(a.Cells[2], x.cur); ok {
 				style := map[string]int{"%": x.share, x.cur: x.value[unitMoney]}[u]
 				if style == 0 {
 					style = x.value[unitNumber]
 				}
-				if err := x.setRow(s, 4, row, style, v); err != nil {
+				if err := x.setRow(s, 5, row, style, v); err != nil {
 					return err
 				}
-				if err := x.setRow(s, 5, row, x.text, u); err != nil {
+				if err := x.setRow(s, 6, row, x.text, u); err != nil {
 					return err
 				}
 			}

@@ -47,6 +47,7 @@ type Results struct {
 // Assumption is one input of the scenario.
 type Assumption struct {
 	Path  string `json:"path"`  // e.g. segments.enterprise.churn.annual
+	Label string `json:"label"` // e.g. enterprise annual churn
 	Value string `json:"value"` // e.g. "beta(mean 8%, sd 2%)", "$165k"
 	// Kind says how the input is used: "per-trial" (an uncertain
 	// assumption drawn once per trial), "per-event" (drawn per account or

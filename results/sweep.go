@@ -8,14 +8,17 @@ import (
 // Sweep is sweep.json: one metric (and the headline metrics) over a grid of
 // one or two inputs, every point run on the same random numbers.
 type Sweep struct {
-	Scenario   string       `json:"scenario"`
-	Currency   string       `json:"currency,omitempty"`
-	Seed       uint64       `json:"seed"`
-	Trials     int          `json:"trials"`
-	Mode       string       `json:"mode"`
-	Metric     string       `json:"metric"`
-	Parameters []string     `json:"parameters"` // input paths, e.g. team.csms
-	Points     []SweepPoint `json:"points"`
+	Scenario   string   `json:"scenario"`
+	Currency   string   `json:"currency,omitempty"`
+	Seed       uint64   `json:"seed"`
+	Trials     int      `json:"trials"`
+	Mode       string   `json:"mode"`
+	Metric     string   `json:"metric"`
+	Parameters []string `json:"parameters"` // input paths, e.g. team.csms
+	// Labels name the parameters in words ("CSMs", "enterprise annual
+	// churn"), for charts.
+	Labels []string     `json:"labels,omitempty"`
+	Points []SweepPoint `json:"points"`
 	// Best is the index of the point with the best mean of Metric.
 	Best int `json:"best"`
 	// Today is the baseline's value of each parameter, as the scenario

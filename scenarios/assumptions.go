@@ -16,7 +16,7 @@ import (
 // distribution in the units it was written in, for the report's
 // assumptions table. Fields are in file order, defaults included.
 func (s *Scenario) Assumptions() []results.Assumption {
-	a := &lister{currency: s.Currency}
+	a := &lister{currency: s.Currency, scenario: s}
 	a.walk(reflect.ValueOf(s.Spec).Elem(), "", tag{})
 	return a.out
 }
@@ -65,10 +65,15 @@ type lister struct {
 	currency string
 	out      []results.Assumption
 	kinds    map[string]string // the kind of each number's path, when asked
+	scenario *Scenario         // for the inputs' labels, when listing them
 }
 
 func (l *lister) add(path, value, kind string) {
-	l.out = append(l.out, results.Assumption{Path: path, Value: value, Kind: kind})
+	a := results.Assumption{Path: path, Value: value, Kind: kind}
+	if l.scenario != nil {
+		a.Label, _ = l.scenario.InputLabel(path, value)
+	}
+	l.out = append(l.out, a)
 }
 
 // walk lists the inputs in v, at path in the file, in file order.

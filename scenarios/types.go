@@ -589,9 +589,9 @@ type TouchSpec struct {
 
 // OpportunitySpec are the CSM hours a motion takes per account each time.
 type OpportunitySpec struct {
-	Upsell      Param `yaml:"upsell" kind:"real" default:"0" doc:"CSM hours per account for each upsell opportunity, a monthly motion 12 times a year (per trial)"`
-	Contraction Param `yaml:"contraction" kind:"real" default:"0" doc:"CSM hours per account for each contraction opportunity (per trial)"`
-	Renewal     Param `yaml:"renewal" kind:"real" default:"0" doc:"CSM hours per account for each renewal (per trial)"`
+	Upsell      Param `yaml:"upsell" label:"CSM hours per upsell opportunity" unit:"h" kind:"real" default:"0" doc:"CSM hours per account for each upsell opportunity, a monthly motion 12 times a year (per trial)"`
+	Contraction Param `yaml:"contraction" label:"CSM hours per contraction opportunity" unit:"h" kind:"real" default:"0" doc:"CSM hours per account for each contraction opportunity (per trial)"`
+	Renewal     Param `yaml:"renewal" label:"CSM hours per renewal" unit:"h" kind:"real" default:"0" doc:"CSM hours per account for each renewal (per trial)"`
 }
 
 // NamedMeeting is one meeting type of a touch model.
