@@ -285,7 +285,7 @@ func (t *chartTheme) render(f *chartFigure, pdf bool) (svgOut, pngOut, pdfOut []
 // svg renders f as SVG.
 func (t *chartTheme) svg(f *chartFigure) ([]byte, error) {
 	b, err := t.encode(f, vgsvg.New(slideWidth, slideHeight))
-	return svgFontFallback(b), err
+	return outlineText(svgFontFallback(b)), err
 }
 
 // encode draws f on c and returns what c writes. A panic in the plotting
