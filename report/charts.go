@@ -118,6 +118,7 @@ func chartSpecs(r *results.Results) []chartSpec {
 	}
 	add(arrFanChart(r))
 	add(comparisonChart(r))
+	add(differencesChart(r))
 	add(paybackChart(r))
 	for _, b := range bridgeCharts(r) {
 		add(b)
@@ -616,16 +617,128 @@ func messageTitle(r *results.Results, key, what string, unit axisUnit) string {
 // The comparison chart.
 
 func comparisonChart(r *results.Results) *chartSpec {
-	var metrics []chartMetric
-	for _, m := range chartMetrics(r) {
-		if comparisonMetrics[m.Key] {
-			metrics = append(metrics, m)
-		}
-	}
+	metrics := panelMetrics(r, nil)
 	if len(metrics) == 0 {
 		return nil
 	}
 	mc := !chartExpected(r)
+	all := make([]int, len(r.Options))
+	for i := range all {
+		all[i] = i
+	}
+	fig := panelFigure(r, metrics, all, mc, "median", func(m chartMetric, maxTicks int, slot vg.Length) *plot.Plot {
+		return comparisonPanel(r, m, mc, maxTicks, slot)
+	})
+	end := chartHorizon(r)
+	var caption string
+	if mc {
+		fig.Title = "Key metrics by option, median with 50 % and 90 % intervals"
+		fig.Subtitle = fmt.Sprintf("Marker and number: median of %s trials. Thick bar: middle 50 %% of trials; thin line: 90 %% (p5 to p95).", Count(float64(r.Trials)))
+		caption = fmt.Sprintf("The key metrics at %s per option: the marker is the median of %s trials, the thick bar the middle 50 %% and the thin line 90 %% of trials.", end, Count(float64(r.Trials)))
+	} else {
+		fig.Title = "Key metrics by option, expected values"
+		fig.Subtitle = "Expected values of the model, without sampling."
+		caption = fmt.Sprintf("The key metrics at %s per option, on the expected path.", end)
+	}
+	return &chartSpec{name: "comparison", caption: caption, fig: *fig}
+}
+
+// differencesChart is the comparison chart's metrics as each option's
+// difference from the baseline, paired trial by trial: the levels hide a
+// difference of $1.6M on $48M, which is the decision. Nil without options
+// or differences.
+func differencesChart(r *results.Results) *chartSpec {
+	if len(r.Options) < 2 {
+		return nil
+	}
+	metrics := panelMetrics(r, func(key string) bool {
+		for _, o := range r.Options[1:] {
+			if d, ok := o.VsBaseline[key]; ok && (d.MeanDiff != 0 || d.PBetter != 0 || d.PWorse != 0) {
+				return true
+			}
+		}
+		return false
+	})
+	if len(metrics) == 0 {
+		return nil
+	}
+	mc := !chartExpected(r)
+	others := make([]int, len(r.Options)-1)
+	for i := range others {
+		others[i] = i + 1
+	}
+	fig := panelFigure(r, metrics, others, mc, "mean", func(m chartMetric, maxTicks int, slot vg.Length) *plot.Plot {
+		return differencePanel(r, m, mc, maxTicks, slot)
+	})
+	fig.Title = differencesTitle(r, metrics)
+	what := "Marker and number: mean difference over %s paired trials (each option and the baseline on the same random draws). Thick bar: middle 50 %% of trials; thin line: 90 %%. Dashed: no difference."
+	if !mc {
+		what = "Difference of the expected paths%.0s. Dashed: no difference."
+	}
+	fig.Subtitle = fmt.Sprintf("Each option less "+r.Options[0].Name+". "+what, Count(float64(r.Trials)))
+	caption := fmt.Sprintf("The key metrics at %s as each option's difference from %s: the marker is the mean difference; the bars the middle 50 %% and 90 %% of the paired trials' differences.", chartHorizon(r), r.Options[0].Name)
+	return &chartSpec{name: "differences", caption: caption, fig: *fig}
+}
+
+// differencesTitle is the differences chart's message: what each option
+// does to gross profit (the first metric, without it), on average.
+func differencesTitle(r *results.Results, metrics []chartMetric) string {
+	m := metrics[0]
+	for _, x := range metrics {
+		if x.Key == results.GrossProfitTotal {
+			m = x
+		}
+	}
+	return differencesMessage(r, m)
+}
+
+// differencesMessage says what each option does to m on average ("Gross
+// profit against Baseline by Dec 2029: −$1.19M with Cut 3 CSMs in April
+// and +$506k with Quarterly enterprise upsell").
+func differencesMessage(r *results.Results, m chartMetric) string {
+	var parts []string
+	for _, o := range r.Options[1:] {
+		if d, ok := o.VsBaseline[m.Key]; ok {
+			parts = append(parts, signedChartValue(d.MeanDiff, m.Unit, r.Currency)+" with "+o.Name)
+		}
+	}
+	what := strings.ToUpper(m.Short[:1]) + m.Short[1:]
+	return fmt.Sprintf("%s against %s by %s: %s", what, r.Options[0].Name, chartHorizon(r), joinAnd(parts))
+}
+
+// signedChartValue writes a difference with its sign: +$506k, −$1.19M,
+// +1.2 pp.
+func signedChartValue(v float64, unit axisUnit, currency string) string {
+	if unit == axisRate {
+		return strings.Replace(fmt.Sprintf("%+.1f pp", 100*v), "-", "−", 1)
+	}
+	s := chartValue(math.Abs(v), unit, currency, false)
+	switch {
+	case strings.Trim(s, "$€£¥0.") == "": // too small to write: none
+		return chartValue(0, unit, currency, false)
+	case v > 0:
+		return "+" + s
+	case v < 0:
+		return "−" + s
+	}
+	return s
+}
+
+// panelMetrics are the comparison metrics of r that keep passes (all,
+// for a nil keep).
+func panelMetrics(r *results.Results, keep func(key string) bool) []chartMetric {
+	var metrics []chartMetric
+	for _, m := range chartMetrics(r) {
+		if comparisonMetrics[m.Key] && (keep == nil || keep(m.Key)) {
+			metrics = append(metrics, m)
+		}
+	}
+	return metrics
+}
+
+// panelFigure lays out one panel per metric, for the options shown, with
+// their legend, and the key to the interval marks in a free cell.
+func panelFigure(r *results.Results, metrics []chartMetric, shown []int, mc bool, marker string, panel func(m chartMetric, maxTicks int, slot vg.Length) *plot.Plot) *chartFigure {
 	cols := len(metrics)
 	switch {
 	case cols == 4:
@@ -640,20 +753,20 @@ func comparisonChart(r *results.Results) *chartSpec {
 	// of an option is about a panel's width, less its value axis, over the
 	// options.
 	panelWidth := (slideWidth-2*theme.Margin-vg.Length(cols-1)*theme.PanelGapX)/vg.Length(cols) - 50
-	slot := panelWidth / vg.Length(len(r.Options))
+	slot := panelWidth / vg.Length(len(shown))
 	panels := make([]*plot.Plot, len(metrics))
 	for i, m := range metrics {
-		panels[i] = comparisonPanel(r, m, mc, max(3, 6-rows), slot)
+		panels[i] = panel(m, max(3, 6-rows), slot)
 	}
 	kind := swatchMarker
 	if !mc {
 		kind = swatchDot
 	}
 	var legend []legendItem
-	for i, o := range r.Options {
-		legend = append(legend, legendItem{Label: o.Name, Color: colorOf(r, i), Kind: kind, Glyph: optionGlyph(i)})
+	for _, i := range shown {
+		legend = append(legend, legendItem{Label: r.Options[i].Name, Color: colorOf(r, i), Kind: kind, Glyph: optionGlyph(i)})
 	}
-	fig := chartFigure{
+	return &chartFigure{
 		Legend: legend,
 		Note:   chartSource(r),
 		Body: func(c draw.Canvas) {
@@ -661,32 +774,46 @@ func comparisonChart(r *results.Results) *chartSpec {
 				p.Draw(panelTile(c, i, len(panels), cols, theme.PanelGapX, theme.PanelGapY))
 			}
 			if mc && rows*cols > len(panels) { // a free cell: explain the marks
-				drawIntervalKey(panelTile(c, rows*cols-1, rows*cols, cols, theme.PanelGapX, theme.PanelGapY))
+				drawIntervalKey(panelTile(c, rows*cols-1, rows*cols, cols, theme.PanelGapX, theme.PanelGapY), marker)
 			}
 		},
 	}
-	end := chartHorizon(r)
-	var caption string
-	if mc {
-		fig.Title = "Key metrics by option, median with 50 % and 90 % intervals"
-		fig.Subtitle = fmt.Sprintf("Marker and number: median of %s trials. Thick bar: middle 50 %% of trials; thin line: 90 %% (p5 to p95).", Count(float64(r.Trials)))
-		caption = fmt.Sprintf("The key metrics at %s per option: the marker is the median of %s trials, the thick bar the middle 50 %% and the thin line 90 %% of trials.", end, Count(float64(r.Trials)))
-	} else {
-		fig.Title = "Key metrics by option, expected values"
-		fig.Subtitle = "Expected values of the model, without sampling."
-		caption = fmt.Sprintf("The key metrics at %s per option, on the expected path.", end)
+}
+
+// differencePanel is one metric's differences from the baseline: per
+// option a marker at the mean paired difference with the middle 50 % and
+// 90 % of the trials' differences, the mean written above, over a dashed
+// line at no difference.
+func differencePanel(r *results.Results, m chartMetric, mc bool, maxTicks int, slot vg.Length) *plot.Plot {
+	var items []intervalItem
+	for i, o := range r.Options[1:] {
+		d, ok := o.VsBaseline[m.Key]
+		if !ok {
+			continue
+		}
+		it := intervalItem{x: float64(i), mid: d.MeanDiff, lo90: d.MeanDiff, hi90: d.MeanDiff, lo50: d.MeanDiff, hi50: d.MeanDiff,
+			color: colorOf(r, i+1), glyph: optionGlyph(i + 1)}
+		if mc {
+			qs := make([]float64, 4)
+			ok := true
+			for j, q := range []float64{0.05, 0.25, 0.75, 0.95} {
+				var okq bool
+				qs[j], okq = histQuantile(d.Histogram, q)
+				ok = ok && okq
+			}
+			if ok {
+				it.lo90, it.lo50, it.hi50, it.hi90 = qs[0], qs[1], qs[2], qs[3]
+			}
+		}
+		it.label, it.below = signedChartValue(it.mid, m.Unit, r.Currency), it.mid < 0
+		items = append(items, it)
 	}
-	return &chartSpec{name: "comparison", caption: caption, fig: fig}
+	return intervalPanel(r, m, items, len(r.Options)-1, true, maxTicks, slot)
 }
 
 // comparisonPanel is one metric across options: per option a marker at the
 // median with its 50 % and 90 % intervals and the median written above.
 func comparisonPanel(r *results.Results, m chartMetric, mc bool, maxTicks int, slot vg.Length) *plot.Plot {
-	p := theme.newPlot("", "")
-	p.Title.Text = m.Label
-	p.X.Tick.Marker = noTicks{}
-	p.X.Width = 0
-	p.X.Padding = 0
 	var items []intervalItem
 	for i, o := range r.Options {
 		s, ok := o.Metrics[m.Key]
@@ -700,6 +827,18 @@ func comparisonPanel(r *results.Results, m chartMetric, mc bool, maxTicks int, s
 		it.label = chartValue(it.mid, m.Unit, r.Currency, false)
 		items = append(items, it)
 	}
+	return intervalPanel(r, m, items, len(r.Options), false, maxTicks, slot)
+}
+
+// intervalPanel draws a panel of n slots with the items' marks, their
+// values written when they fit beside each other, and a dashed line at 0
+// (zero), its value axis taking 0 in.
+func intervalPanel(r *results.Results, m chartMetric, items []intervalItem, n int, zero bool, maxTicks int, slot vg.Length) *plot.Plot {
+	p := theme.newPlot("", "")
+	p.Title.Text = m.Label
+	p.X.Tick.Marker = noTicks{}
+	p.X.Width = 0
+	p.X.Padding = 0
 	sty := valueLabelStyle()
 	for _, it := range items {
 		if sty.Width(it.label) > slot*0.92 { // labels would run into each other
@@ -709,17 +848,25 @@ func comparisonPanel(r *results.Results, m chartMetric, mc bool, maxTicks int, s
 			break
 		}
 	}
+	if zero {
+		p.Add(newLine(plotter.XYs{{X: -0.5, Y: 0}, {X: float64(n) - 0.5, Y: 0}}, draw.LineStyle{Color: theme.Ink, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(4), vg.Points(3)}}))
+	}
 	for _, it := range items {
 		p.Add(it.marks()...)
 	}
-	p.X.Min, p.X.Max = -0.5, float64(len(r.Options))-0.5
-	fitValueAxis(&p.Y, p.Y.Min, p.Y.Max, valueTicks{Unit: m.Unit, Currency: r.Currency}, maxTicks)
+	p.X.Min, p.X.Max = -0.5, float64(n)-0.5
+	lo, hi := p.Y.Min, p.Y.Max
+	if zero {
+		lo, hi = math.Min(lo, 0), math.Max(hi, 0)
+	}
+	fitValueAxis(&p.Y, lo, hi, valueTicks{Unit: m.Unit, Currency: r.Currency}, maxTicks)
 	return p
 }
 
 // drawIntervalKey explains the marks of the comparison panels on a grey
-// example: which part is the median, the middle 50 % and the 90 %.
-func drawIntervalKey(c draw.Canvas) {
+// example: which part is the marker (the median or the mean), the middle
+// 50 % and the 90 %.
+func drawIntervalKey(c draw.Canvas, marker string) {
 	sty := theme.style(theme.ValueSize, false, theme.Muted)
 	sty.YAlign = draw.YCenter
 	head := theme.style(theme.PanelTitleSize, true, theme.Ink)
@@ -751,7 +898,7 @@ func drawIntervalKey(c draw.Canvas) {
 	}{
 		{example.hi90, "95th percentile"},
 		{example.hi50, "75th percentile"},
-		{example.mid, "median (the number written)"},
+		{example.mid, marker + " (the number written)"},
 		{example.lo50, "25th percentile"},
 		{example.lo90, "5th percentile"},
 	} {
@@ -768,6 +915,7 @@ type intervalItem struct {
 	color                       color.NRGBA
 	glyph                       draw.GlyphDrawer
 	label                       string
+	below                       bool // the label under the interval, away from a line at 0 above it
 }
 
 // marks draws it with gonum's plotters: the 90 % interval as an error bar
@@ -786,7 +934,13 @@ func (it intervalItem) marks() []plot.Plotter {
 	marks = append(marks,
 		unpad(&plotter.Scatter{XYs: at, GlyphStyle: draw.GlyphStyle{Color: theme.Background, Radius: theme.MarkerRadius + 1.5, Shape: it.glyph}}),
 		unpad(&plotter.Scatter{XYs: at, GlyphStyle: draw.GlyphStyle{Color: it.color, Radius: theme.MarkerRadius, Shape: it.glyph}}))
-	if it.label != "" {
+	switch {
+	case it.label != "" && it.below:
+		sty := valueLabelStyle()
+		sty.YAlign = draw.YTop
+		marks = append(marks, &plotter.Labels{XYs: plotter.XYs{{X: it.x, Y: it.lo90}}, Labels: []string{it.label},
+			TextStyle: []text.Style{sty}, Offset: vg.Point{Y: -valueLabelGap}})
+	case it.label != "":
 		marks = append(marks, &plotter.Labels{XYs: plotter.XYs{{X: it.x, Y: it.hi90}}, Labels: []string{it.label},
 			TextStyle: []text.Style{valueLabelStyle()}, Offset: vg.Point{Y: valueLabelGap}})
 	}
@@ -847,8 +1001,8 @@ func diffChart(r *results.Results, m chartMetric) *chartSpec {
 	}
 	xLabel := diffAxisLabel(r, m)
 	fig := chartFigure{
-		Title:    fmt.Sprintf("Difference from %s in %s", base, m.Label),
-		Subtitle: fmt.Sprintf("Distribution over %s paired trials: each option and %s run on the same random draws. Dashed line: no difference.", Count(float64(r.Trials)), base),
+		Title:    differencesMessage(r, m),
+		Subtitle: fmt.Sprintf("Difference from %s in %s: distribution over %s paired trials, each option and %s run on the same random draws. Dashed line: no difference.", base, m.Label, Count(float64(r.Trials)), base),
 		Note:     chartSource(r),
 		Body:     func(c draw.Canvas) { drawDiffBody(c, base, flat, xLabel, panels) },
 	}

@@ -122,7 +122,7 @@ func TestChartsNames(t *testing.T) {
 		fixture string
 		want    []string
 	}{
-		{"acme-results.json", []string{"arr-fan", "comparison", "diff-arr_end", "diff-revenue_total", "diff-gross_profit_total", "diff-valuation", "revenue-cum", "logos", "capacity", "coverage"}},
+		{"acme-results.json", []string{"arr-fan", "comparison", "differences", "diff-arr_end", "diff-revenue_total", "diff-gross_profit_total", "diff-valuation", "revenue-cum", "logos", "capacity", "coverage"}},
 		// Expected mode has no histograms: no difference charts.
 		{"w2b-expected-results.json", []string{"arr-fan", "comparison", "revenue-cum", "logos"}},
 	} {
@@ -173,12 +173,14 @@ func TestChartsAcmeContent(t *testing.T) {
 			"NRR, 12 months to Dec 2029", "GRR, 12 months to Dec 2029", "Customers at Dec 2029",
 			"CS cost, Jan 2027–Dec 2029", "Gross profit, Jan 2027–Dec 2029", "Valuation at Dec 2029",
 			"$60M", "$160M", "90%", "3,500", "How to read the panels"}, names...)},
-		{"diff-arr_end", []string{"Difference from Baseline in ARR at Dec 2029", "Difference in ARR at Dec 2029 (option − Baseline), USD",
+		{"differences", []string{"Gross profit against Baseline by Dec 2029: −$1.74M with Cut 3 CSMs in April,", "ARR at Dec 2029",
+			"Valuation at Dec 2029", "Cut 3 CSMs in April", "Higher price increases", "mean (the number written)", "$0"}},
+		{"diff-arr_end", []string{"ARR against Baseline by Dec 2029: −$2.38M with Cut 3 CSMs in April,", "Difference in ARR at Dec 2029 (option − Baseline), USD",
 			"Trials", "−$2M", "$0", "+$2M", "10%", "Cut 3 CSMs in April:", "Quarterly enterprise upsell:", "Higher price increases:",
 			"Difference in ARR at Dec 2029 (option − Baseline), USD"}},
-		{"diff-revenue_total", []string{"Difference from Baseline in Revenue, Jan 2027–Dec 2029", "Trials"}},
+		{"diff-revenue_total", []string{"Total revenue against Baseline by Dec 2029: −$4.16M with Cut 3 CSMs in April,", "Trials"}},
 		{"diff-gross_profit_total", []string{"Difference in Gross profit, Jan 2027–Dec 2029 (option − Baseline), USD", "Cut 3 CSMs in April:"}},
-		{"diff-valuation", []string{"Difference from Baseline in Valuation at Dec 2029", "Difference in Valuation at Dec 2029, by ARR multiple (option − Baseline), USD"}},
+		{"diff-valuation", []string{"Valuation against Baseline by Dec 2029: −$13.5M with Cut 3 CSMs in April,", "Difference in Valuation at Dec 2029, by ARR multiple (option − Baseline), USD"}},
 		{"capacity", append([]string{"CSM hours needed and available by month, median with 90 % band", "CSM hours per month", "Month end"}, names...)},
 		{"coverage", append([]string{"CSM coverage by month, median with 90 % band", "Mean coverage of served accounts", "60%", "100%"}, names...)},
 		{"revenue-cum", append([]string{"Cumulative revenue by month, median with 90 % band", "Cumulative revenue (USD)", "Month end", "$0", "$100M"}, names...)},
@@ -322,7 +324,7 @@ func TestChartsLowerIsBetterAndMissingSeries(t *testing.T) {
 	for _, s := range chartSpecs(r) {
 		names = append(names, s.name)
 	}
-	want := []string{"arr-fan", "comparison", "diff-arr_end", "diff-revenue_total", "diff-gross_profit_total", "diff-valuation", "capacity", "coverage"}
+	want := []string{"arr-fan", "comparison", "differences", "diff-arr_end", "diff-revenue_total", "diff-gross_profit_total", "diff-valuation", "capacity", "coverage"}
 	if !slices.Equal(names, want) {
 		t.Errorf("charts %q, want %q", names, want)
 	}

@@ -47,6 +47,7 @@ func loadFixture(t testing.TB, path string) *results.Results {
 var goldenCharts = []Chart{
 	{Name: "arr-fan", Title: "ARR by month", Caption: "Median and 90 % band per option."},
 	{Name: "comparison", Title: "Key metrics by option", Caption: "Medians with intervals."},
+	{Name: "differences", Title: "Gross profit against Baseline", Caption: "Mean differences with intervals."},
 }
 
 // fakeSVG is an SVG file as gonum/plot writes it: an XML declaration and a
@@ -253,6 +254,9 @@ func checkHTML(t *testing.T, page []byte, r *results.Results, charts []Chart) {
 	}
 	for i, a := range d.Answers {
 		want := squash(a.Pre + a.Option + a.Post)
+		if a.Verdict != "" {
+			want = squash(a.Verdict + " " + a.Pre + a.Option + a.Post)
+		}
 		if i >= len(answers) || answers[i] != want {
 			t.Errorf("answer %d: page has %q, want %q", i, answers, want)
 		}
@@ -936,5 +940,43 @@ func TestPlainValue(t *testing.T) {
 		if ok != c.ok || (ok && (math.Abs(v-c.v) > 1e-9*math.Max(1, c.v) || unit != c.unit)) {
 			t.Errorf("%q: %v %q %v, want %v %q %v", c.in, v, unit, ok, c.v, c.unit, c.ok)
 		}
+	}
+}
+
+// The verdict follows the one certainty rule on gross profit: it pays or
+// does not when the 90 % interval of the paired differences is on one side
+// of none, leans one way from 80 % of trials, and has no clear answer
+// below.
+func TestVerdict(t *testing.T) {
+	hist := func(lo, hi float64) *results.Histogram {
+		// 10 bins of equal counts from lo to hi.
+		h := &results.Histogram{}
+		for i := 0; i <= 10; i++ {
+			h.Edges = append(h.Edges, lo+(hi-lo)*float64(i)/10)
+		}
+		for i := 0; i < 10; i++ {
+			h.Counts = append(h.Counts, 100)
+		}
+		return h
+	}
+	r := &results.Results{Trials: 1000, HorizonMonths: 36, Mode: "monte-carlo"}
+	for _, c := range []struct {
+		d    results.Diff
+		want string
+	}{
+		{results.Diff{MeanDiff: 5, PBetter: 1, HigherIsBetter: true, Histogram: hist(1, 10)}, "Pays: more gross profit over the 36 months."},
+		{results.Diff{MeanDiff: -5, PWorse: 1, HigherIsBetter: true, Histogram: hist(-10, -1)}, "Does not pay: less gross profit over the 36 months."},
+		{results.Diff{MeanDiff: -4, PBetter: 0.1, PWorse: 0.9, HigherIsBetter: true, Histogram: hist(-9, 1)}, "Leans against: less gross profit over the 36 months in 90 % of trials, but not clearly."},
+		{results.Diff{MeanDiff: 4, PBetter: 0.85, PWorse: 0.15, HigherIsBetter: true, Histogram: hist(-1.5, 8.5)}, "Leans for: more gross profit over the 36 months in 85 % of trials, but not clearly."},
+		{results.Diff{MeanDiff: 0.5, PBetter: 0.6, PWorse: 0.4, HigherIsBetter: true, Histogram: hist(-4, 6)}, "No clear answer: more gross profit over the 36 months in 60 % of trials, less in 40 %."},
+		{results.Diff{HigherIsBetter: true}, "Makes no difference to gross profit over the 36 months."},
+	} {
+		o := results.Option{VsBaseline: map[string]results.Diff{results.GrossProfitTotal: c.d}}
+		if got := verdict(r, o); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.d, got, c.want)
+		}
+	}
+	if got := verdict(r, results.Option{}); got != "" {
+		t.Errorf("no gross profit: %q", got)
 	}
 }

@@ -174,6 +174,7 @@ func keepPercents(d *document) {
 	}
 	for i := range d.Answers {
 		d.Answers[i].Post = nbsp.Replace(d.Answers[i].Post)
+		d.Answers[i].Verdict = nbsp.Replace(d.Answers[i].Verdict)
 	}
 	for i := range d.AnswerNotes {
 		d.AnswerNotes[i] = nbsp.Replace(d.AnswerNotes[i])
@@ -317,7 +318,7 @@ var htmlTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 <p>{{.AnswerIntro}}</p>
 <ul>
 {{- range .Answers}}
-<li>{{.Pre}}<strong>{{.Option}}</strong>{{.Post}}</li>
+<li>{{if .Verdict}}<strong class="verdict">{{.Verdict}}</strong> {{end}}{{.Pre}}<strong>{{.Option}}</strong>{{.Post}}</li>
 {{- end}}
 </ul>
 </div>

@@ -57,7 +57,7 @@ type document struct {
 const meanCINote = "The 95 % interval of each mean difference: where the average difference would lie if the simulation were run with many more trials. It is narrower than the 90 % interval in the answer, which describes how much the difference varies from one simulated future to another."
 
 // answer is one sentence: Pre, the option's name in bold, Post.
-type answer struct{ Pre, Option, Post string }
+type answer struct{ Verdict, Pre, Option, Post string }
 
 // table is a table of formatted cells. Right marks right-aligned (numeric)
 // columns, Code columns shown as code (input paths). Class is the HTML
@@ -116,7 +116,11 @@ func buildDocument(r *results.Results, charts []Chart) document {
 	d.Charts, payback = splitChart(d.Charts, "payback")
 	for _, name := range keyCharts {
 		var c *Chart
-		if d.Charts, c = splitChart(d.Charts, name); c != nil {
+		if d.Charts, c = splitChart(d.Charts, name); c == nil && name == "differences" {
+			// Without options there are no differences: the levels.
+			d.Charts, c = splitChart(d.Charts, "comparison")
+		}
+		if c != nil {
 			d.KeyCharts = append(d.KeyCharts, *c)
 		}
 	}
@@ -188,7 +192,8 @@ func keyAssumptions(as []results.Assumption) ([]assumptionGroup, string) {
 
 // keyCharts are the charts of the main report, besides the bridges and the
 // payback (the appendix has the rest): a report stays short by default.
-var keyCharts = []string{"arr-fan", "comparison"}
+// The differences come before the levels: the decision turns on them.
+var keyCharts = []string{"arr-fan", "differences"}
 
 // appendixIntro opens the appendix.
 const appendixIntro = "Everything below supports the answer above: every metric's difference from the baseline, the other charts, the headline metrics, the options, every input and how to reproduce the run."
@@ -260,6 +265,7 @@ func (d *document) addAnswer(r *results.Results, metrics []quantity) {
 		anyMean = anyMean || c.intervalKind == meanCI95
 		anyTrial = anyTrial || c.intervalKind == perTrial90
 		a := optionAnswer(r, o, primary, phrase, c)
+		a.Verdict = verdict(r, o)
 		money := bridgeSentence(r, o)
 		if money == "" {
 			money = costSentence(r, o)
@@ -590,6 +596,38 @@ func optionAnswer(r *results.Results, o results.Option, q quantity, phrase strin
 	return a
 }
 
+// verdict says in a few words whether an option pays, on gross profit over
+// the horizon (the bridge's net), by the report's one certainty rule: it
+// pays, or does not, when the 90 % interval of the paired differences
+// lies on one side of none; otherwise it leans one way when at least 80 %
+// of trials do, and has no clear answer when fewer do. "" for an option
+// without a gross-profit comparison.
+func verdict(r *results.Results, o results.Option) string {
+	d, ok := o.VsBaseline[results.GrossProfitTotal]
+	if !ok {
+		return ""
+	}
+	over := "over the " + Plural(r.HorizonMonths, "month")
+	c := compare(d, r.Mode != "expected")
+	switch {
+	case c.verdict == "no difference":
+		return "Makes no difference to gross profit " + over + "."
+	case c.verdict == "higher":
+		return "Pays: more gross profit " + over + "."
+	case c.verdict == "lower":
+		return "Does not pay: less gross profit " + over + "."
+	case c.lower >= leanShare:
+		return fmt.Sprintf("Leans against: less gross profit %s in %s of trials, but not clearly.", over, shareShort(c.lower))
+	case c.higher >= leanShare:
+		return fmt.Sprintf("Leans for: more gross profit %s in %s of trials, but not clearly.", over, shareShort(c.higher))
+	}
+	return fmt.Sprintf("No clear answer: more gross profit %s in %s of trials, less in %s.", over, shareShort(c.higher), shareShort(c.lower))
+}
+
+// leanShare is the share of trials from which an unclear difference leans
+// one way.
+const leanShare = 0.8
+
 // costSentence adds, for an option that changes CS cost (a headcount cut
 // or hire), what it saves or costs and whether it pays off: the share of
 // trials in which gross profit over the horizon is higher than the
@@ -878,7 +916,11 @@ func Markdown(w io.Writer, r *results.Results, charts []Chart) error {
 func mdAnswer(w io.Writer, d *document) {
 	fmt.Fprintf(w, "## Answer\n\n%s\n\n", mdText(d.AnswerIntro))
 	for _, a := range d.Answers {
-		fmt.Fprintf(w, "- %s**%s**%s\n", a.Pre, mdText(a.Option), mdText(a.Post))
+		verdict := ""
+		if a.Verdict != "" {
+			verdict = "**" + mdText(a.Verdict) + "** "
+		}
+		fmt.Fprintf(w, "- %s%s**%s**%s\n", verdict, a.Pre, mdText(a.Option), mdText(a.Post))
 	}
 	fmt.Fprintf(w, "\n")
 	for _, n := range d.AnswerNotes {

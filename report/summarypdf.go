@@ -143,7 +143,7 @@ func summaryAnswers(d document) []string {
 	}
 	for _, a := range d.Answers {
 		// "99 %" may break at its space in a PDF line: "99%" cannot.
-		out = append(out, strings.ReplaceAll(strings.TrimSpace(a.Pre+a.Option+a.Post), " %", "%"))
+		out = append(out, strings.ReplaceAll(strings.TrimSpace(strings.TrimSpace(a.Verdict+" ")+" "+a.Pre+a.Option+a.Post), " %", "%"))
 	}
 	return out
 }
