@@ -18,6 +18,7 @@ import (
 
 	"csplan/results"
 
+	"csplan/internal/csvfile"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -448,7 +449,7 @@ func breakevenMarkdown(b *results.Breakeven) string {
 // an infinite search bound empty.
 func breakevenCSV(b *results.Breakeven) string {
 	var w strings.Builder
-	cw := NewCSVWriter(&w)
+	cw := csvfile.NewWriter(&w)
 	cw.Write([]string{"input", "label", "unit", "distribution", "p5", "p50", "p95", "swing", "search_low", "search_high",
 		"found", "breakeven", "breakeven_se", "pays", "value", "mean_diff", "mean_diff_se"})
 	num := func(v float64) string {

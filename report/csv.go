@@ -1,56 +1,15 @@
 package report
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
+	"csplan/internal/csvfile"
 	"csplan/results"
 )
-
-// CSVCell is a cell as written to a CSV file, made safe to open in a
-// spreadsheet: text starting with =, +, -, @, a tab or a carriage return,
-// which a spreadsheet would run as a formula (an option named
-// =HYPERLINK(...), say), gets a single quote in front, so it shows as the
-// text it is (OWASP's rule against CSV injection). A number, such as
-// -123.5, 1e-05 or -5%, is left alone: it is no formula, and stays a
-// number.
-func CSVCell(s string) string {
-	if s == "" || !strings.ContainsRune("=+-@\t\r", rune(s[0])) || csvNumber.MatchString(s) {
-		return s
-	}
-	return "'" + s
-}
-
-// csvNumber is a decimal number as csplan writes one, with an optional
-// exponent or percent sign.
-var csvNumber = regexp.MustCompile(`^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?%?$`)
-
-// CSVWriter writes CSV records with every cell made safe by CSVCell; every
-// CSV file csplan writes goes through one.
-type CSVWriter struct{ w *csv.Writer }
-
-// NewCSVWriter returns a CSVWriter writing to w.
-func NewCSVWriter(w io.Writer) *CSVWriter { return &CSVWriter{csv.NewWriter(w)} }
-
-// Write writes one record.
-func (c *CSVWriter) Write(record []string) error {
-	safe := make([]string, len(record))
-	for i, s := range record {
-		safe[i] = CSVCell(s)
-	}
-	return c.w.Write(safe)
-}
-
-// Flush writes what is buffered and returns the first error of any write.
-func (c *CSVWriter) Flush() error {
-	c.w.Flush()
-	return c.w.Error()
-}
 
 // SummaryHeader is the header of summary.csv.
 var SummaryHeader = []string{"option", "metric", "mean", "sd", "se", "p5", "p25", "p50", "p75", "p95",
@@ -68,7 +27,7 @@ var TimeseriesHeader = []string{"option", "month", "date", "series", "mean", "p5
 // and the shares of trials in which the option is strictly better or
 // worse) are empty for the baseline.
 func SummaryCSV(w io.Writer, r *results.Results) error {
-	cw := NewCSVWriter(w)
+	cw := csvfile.NewWriter(w)
 	if err := cw.Write(SummaryHeader); err != nil {
 		return err
 	}
@@ -100,7 +59,7 @@ func SummaryCSV(w io.Writer, r *results.Results) error {
 // is the calendar month (YYYY-MM; month 0 is the opening book, the month
 // before start), empty when the results carry no start.
 func TimeseriesCSV(w io.Writer, r *results.Results) error {
-	cw := NewCSVWriter(w)
+	cw := csvfile.NewWriter(w)
 	if err := cw.Write(TimeseriesHeader); err != nil {
 		return err
 	}
@@ -127,7 +86,7 @@ func TimeseriesCSV(w io.Writer, r *results.Results) error {
 // the numbers in full precision.
 func sensitivityCSV(s *results.Sensitivity) string {
 	var b strings.Builder
-	cw := NewCSVWriter(&b)
+	cw := csvfile.NewWriter(&b)
 	cw.Write([]string{"input", "distribution", "p10", "p90", "metric_at_p10", "metric_at_p90", "swing", "rank_correlation", "variance_share"})
 	g := func(v float64) string { return fmt.Sprint(v) }
 	for _, in := range s.Inputs {
@@ -142,7 +101,7 @@ func sensitivityCSV(s *results.Sensitivity) string {
 // and p95 (metrics by name), in full precision.
 func sweepCSV(sw *results.Sweep) string {
 	var b strings.Builder
-	cw := NewCSVWriter(&b)
+	cw := csvfile.NewWriter(&b)
 	metrics := make([]string, 0, len(sw.Points[0].Metrics))
 	for name := range sw.Points[0].Metrics {
 		metrics = append(metrics, name)

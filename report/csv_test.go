@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"csplan/internal/csvfile"
 	"encoding/csv"
 	"slices"
 	"strings"
@@ -43,8 +44,8 @@ func TestCSVCell(t *testing.T) {
 		{"segments.=1+1.churn.annual", "segments.=1+1.churn.annual"},
 		{"'quoted", "'quoted"},
 	} {
-		if got := CSVCell(tc.in); got != tc.want {
-			t.Errorf("CSVCell(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := csvfile.Cell(tc.in); got != tc.want {
+			t.Errorf("csvfile.Cell(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
@@ -93,7 +94,7 @@ func TestCSVFilesNeutraliseFormulas(t *testing.T) {
 					t.Fatalf("%s row %d: a cell a spreadsheet would run: %q", tc.file, i+1, cell)
 				}
 			}
-			if tc.minus >= 0 && strings.HasPrefix(rec[tc.minus], "-") && csvNumber.MatchString(rec[tc.minus]) {
+			if tc.minus >= 0 && strings.HasPrefix(rec[tc.minus], "-") && csvfile.Cell(rec[tc.minus]) == rec[tc.minus] {
 				negative = true
 			}
 		}

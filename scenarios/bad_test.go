@@ -138,6 +138,7 @@ var badCases = []struct{ name, why string }{
 	{"accounts-file-bad-number", "a misspelled number in an accounts file"},
 	{"accounts-file-column-count", "a row with too few columns"},
 	{"accounts-file-unknown-column", "an accounts file column csplan does not know"},
+	{"accounts-file-no-segment-rows", "an accounts file with a segment column but no row of the segment"},
 	{"accounts-file-no-amount", "an accounts file without acv or mrr"},
 	{"accounts-file-bad-quote", "a quote that never closes in an accounts file"},
 	{"accounts-file-many-errors", "25 bad rows: the first 20 are shown"},

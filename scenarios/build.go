@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"reflect"
 	"slices"
@@ -186,7 +187,7 @@ func (b *builder) segment(p string, s *SegmentSpec) sim.Segment {
 	case s.Accounts != nil && s.AccountsFile != "":
 		b.errorf(p+".accounts_file", "give accounts (a count, with acv) or accounts_file, not both")
 	case s.AccountsFile != "":
-		seg.Accounts = b.accountsFile(p+".accounts_file", s.AccountsFile, s.Contract.FirstRenewal.Rule == "file")
+		seg.Accounts = b.accountsFile(p+".accounts_file", s.AccountsFile, s.Name, s.Contract.FirstRenewal.Rule == "file")
 		seg.Count = len(seg.Accounts)
 	case s.Accounts != nil:
 		seg.Count = *s.Accounts
@@ -710,11 +711,13 @@ func (b *builder) checkPSD(cs []sim.Correlation, index map[string]int) {
 // few, the rest are almost always the same mistake.
 const maxCSVErrors = 20
 
-var accountColumns = []string{"id", "acv", "mrr", "first_renewal", "tenure_months"}
+var accountColumns = []string{"id", "segment", "acv", "mrr", "first_renewal", "tenure_months"}
 
-// accountsFile reads existing accounts from CSV: a header with acv or mrr,
-// optional id and first_renewal columns.
-func (b *builder) accountsFile(p, name string, needRenewal bool) []sim.Account {
+// accountsFile reads the existing accounts of segment seg from CSV: a
+// header with acv or mrr, optional id, first_renewal and tenure_months
+// columns, and an optional segment column, with which one file holds the
+// accounts of several segments and each segment reads its own rows.
+func (b *builder) accountsFile(p, name, seg string, needRenewal bool) []sim.Account {
 	data, err := b.readFile(name)
 	if err != nil {
 		var ie *InputError
@@ -731,7 +734,7 @@ func (b *builder) accountsFile(p, name string, needRenewal bool) []sim.Account {
 		b.d.errs = append(b.d.errs, Error{File: file, Line: line, Col: 1, Msg: problem})
 		return nil
 	}
-	ar := &accountsReader{d: b.d, file: file, r: csv.NewReader(csvfile.Reader(bytes.NewReader(data[bom:])))}
+	ar := &accountsReader{d: b.d, file: file, segment: seg, r: csv.NewReader(csvfile.Reader(bytes.NewReader(data[bom:])))}
 	ar.r.FieldsPerRecord = -1
 	defer ar.countUnshown()
 	if !ar.readHeader() || !ar.checkColumns(needRenewal) {
@@ -750,6 +753,9 @@ type accountsReader struct {
 	header []string
 	col    map[string]int // column name → index
 	amount string         // the column of the contract value: acv or mrr
+	// segment is the segment whose rows are read, when the file has a
+	// segment column.
+	segment string
 }
 
 func (ar *accountsReader) fail(line, col int, format string, args ...any) {
@@ -832,6 +838,7 @@ func (ar *accountsReader) checkColumns(needRenewal bool) bool {
 func (ar *accountsReader) readAccounts() []sim.Account {
 	var out []sim.Account
 	rows := 0
+	others := map[string]bool{} // the other segments' names, for an error
 	for {
 		rec, err := ar.r.Read()
 		if err == io.EOF {
@@ -850,6 +857,10 @@ func (ar *accountsReader) readAccounts() []sim.Account {
 			}
 			return nil
 		}
+		if i, ok := ar.col["segment"]; ok && i < len(rec) && strings.TrimSpace(rec[i]) != ar.segment {
+			others[strings.TrimSpace(rec[i])] = true
+			continue
+		}
 		rows++
 		line, _ := ar.r.FieldPos(0)
 		a, ok := ar.account(rec, line, rows)
@@ -862,7 +873,14 @@ func (ar *accountsReader) readAccounts() []sim.Account {
 			return nil
 		}
 	}
-	if rows == 0 {
+	switch _, bySegment := ar.col["segment"]; {
+	case rows == 0 && bySegment:
+		names := slices.Sorted(maps.Keys(others))
+		if len(names) > 10 {
+			names = append(names[:10], "…")
+		}
+		ar.fail(2, 1, "no row of segment %s: its segment column names %s", csvfile.Quote(ar.segment), csvfile.Clip(strings.Join(names, ", ")))
+	case rows == 0:
 		ar.fail(2, 1, "the accounts file has a header but no accounts")
 	}
 	return out

@@ -1,7 +1,9 @@
 // Package csvfile keeps the checks csplan makes on every CSV file it
 // reads (a history, costs, an accounts file) before it parses a record:
 // that the file is text in UTF-8, holds no binary data and no line too
-// long to be a record, and how a message quotes what the file holds.
+// long to be a record, and how a message quotes what the file holds; and
+// the writer of every CSV file csplan writes, whose cells a spreadsheet
+// cannot run as formulas.
 package csvfile
 
 import (

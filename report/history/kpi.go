@@ -18,7 +18,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"csplan/report"
+	"csplan/internal/csvfile"
 	"csplan/scenarios/calibrate"
 )
 
@@ -92,7 +92,7 @@ func kpiJSON(w io.Writer, rows []calibrate.KPIRow) error {
 // kpiCSV writes one record per period, segment and metric, numbers
 // rounded (rounded).
 func kpiCSV(w io.Writer, rows []calibrate.KPIRow) error {
-	cw := report.NewCSVWriter(w)
+	cw := csvfile.NewWriter(w)
 	cw.Write([]string{"period", "kind", "segment", "metric", "value", "benchmark_low", "benchmark_high", "status"})
 	g := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	for _, r := range rows {
