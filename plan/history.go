@@ -2,6 +2,7 @@ package plan
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"csplan/internal/csvfile"
 	"csplan/scenarios"
 	"csplan/scenarios/calibrate"
 )
@@ -154,6 +156,17 @@ type Calibrated struct {
 	*calibrate.Calibration
 	History  *calibrate.History // the history read; nil for a cohort table
 	Scenario []byte             // YAML that validates as a scenario
+	// Accounts is the accounts file the scenario reads its opening book
+	// from (calibrate.Book), to be written at AccountsFile, beside the
+	// scenario; nil for a cohort table.
+	Accounts     []byte
+	AccountsFile string
+}
+
+// AccountsFile is where the accounts file of the scenario at path goes:
+// beside it, named after it (q3.yaml: q3-accounts.csv).
+func AccountsFile(path string) string {
+	return strings.TrimSuffix(path, filepath.Ext(path)) + "-accounts.csv"
 }
 
 // Calibrate reads the history of account revenue (or the cohort survival
@@ -185,8 +198,23 @@ func Calibrate(ctx context.Context, path string, opt CalibrateOptions) (*Calibra
 			return nil, err
 		}
 	}
+	name := cmp.Or(opt.Name, "calibrated.yaml")
+	if out.History != nil {
+		var b bytes.Buffer
+		w := csvfile.NewWriter(&b)
+		w.Write(calibrate.BookHeader)
+		for _, a := range calibrate.Book(out.History, out.Calibration) {
+			w.Write(a.Record())
+		}
+		if err := w.Flush(); err != nil {
+			return nil, err
+		}
+		out.Accounts, out.AccountsFile = b.Bytes(), AccountsFile(name)
+		opt.Scenario.AccountsFile = filepath.Base(out.AccountsFile)
+	}
 	out.Scenario = calibrate.Scenario(out.Calibration, opt.Scenario)
-	if _, err := scenarios.Parse(cmp.Or(opt.Name, "calibrated.yaml"), out.Scenario, nil); err != nil {
+	read := func(string) ([]byte, error) { return out.Accounts, nil }
+	if _, err := scenarios.Parse(name, out.Scenario, read); err != nil {
 		return nil, fmt.Errorf("the calibrated scenario does not validate (a csplan bug; please report it):\n%w", err)
 	}
 	return out, nil

@@ -857,8 +857,8 @@ func (ar *accountsReader) readAccounts() []sim.Account {
 			}
 			return nil
 		}
-		if i, ok := ar.col["segment"]; ok && i < len(rec) && strings.TrimSpace(rec[i]) != ar.segment {
-			others[strings.TrimSpace(rec[i])] = true
+		if i, ok := ar.col["segment"]; ok && i < len(rec) && csvfile.Uncell(strings.TrimSpace(rec[i])) != ar.segment {
+			others[csvfile.Uncell(strings.TrimSpace(rec[i]))] = true
 			continue
 		}
 		rows++
@@ -899,7 +899,7 @@ func (ar *accountsReader) account(rec []string, line, n int) (sim.Account, bool)
 	}
 	a := sim.Account{ID: strconv.Itoa(n)}
 	if i, ok := ar.col["id"]; ok {
-		a.ID = rec[i]
+		a.ID = csvfile.Uncell(rec[i])
 	}
 	v, msg := parseNumber(scalar(rec[ar.col[ar.amount]]), kinds["money"])
 	if msg != "" {

@@ -36,8 +36,11 @@ a commented scenario (every fitted number with its standard error; the
 uncertainty carried as distributions) that csplan validates and runs, and
 charts: retention actual against fitted per segment, and the Pareto.
 It also reads a cohort survival table (period,survivors) and fits it.
-SCENARIO.yaml must not exist yet (--force replaces it) and must not be
-the history.
+The opening book is exact: the accounts paying in the history's last month
+go to SCENARIO-accounts.csv beside the scenario (MRR, next renewal,
+tenure, segment), which the scenario reads; the fitted ACV is for new
+accounts. SCENARIO.yaml and SCENARIO-accounts.csv must not exist yet
+(--force replaces them) and must not be the history.
 See docs/history.md.`,
 		Example: `  csplan calibrate history.csv -o calibrated.yaml
   csplan calibrate history.csv -o calibrated.yaml --charts charts --term 12
@@ -74,6 +77,9 @@ func (o calibrateOptions) run(c *cobra.Command, path string) error {
 		if err := files.CheckFile(o.out, o.force, path); err != nil {
 			return err
 		}
+		if err := files.CheckFile(plan.AccountsFile(o.out), o.force, path, o.out); err != nil {
+			return err
+		}
 	}
 	cal, err := plan.Calibrate(c.Context(), path, opt)
 	if err != nil {
@@ -85,9 +91,14 @@ func (o calibrateOptions) run(c *cobra.Command, path string) error {
 		return nil
 	}
 	charts := cmp.Or(o.charts, plan.ChartsDir(o.out))
-	return finish(c, charts, []string{path, o.out}, func(dir *files.Dir) error {
+	say := saying(c.ErrOrStderr(), "wrote %s and the charts in %s\n", o.out, charts)
+	var writes []func() error
+	if cal.Accounts != nil { // the opening book, which the scenario reads
+		say = saying(c.ErrOrStderr(), "wrote %s, its opening book %s and the charts in %s\n", o.out, cal.AccountsFile, charts)
+		writes = append(writes, func() error { return files.WriteFile(cal.AccountsFile, cal.Accounts, o.force, path) })
+	}
+	writes = append(writes, func() error { return files.WriteFile(o.out, cal.Scenario, o.force, path) })
+	return finish(c, charts, []string{path, o.out, cal.AccountsFile}, func(dir *files.Dir) error {
 		return history.CalibrationCharts(cal.Calibration, path, cal.History != nil, func(ch report.Chart) error { return writeChart(dir, ch) })
-	}, saying(c.ErrOrStderr(), "wrote %s and the charts in %s\n", o.out, charts), func() error {
-		return files.WriteFile(o.out, cal.Scenario, o.force, path)
-	})
+	}, say, writes...)
 }

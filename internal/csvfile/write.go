@@ -15,10 +15,27 @@ import (
 // -123.5, 1e-05 or -5%, is left alone: it is no formula, and stays a
 // number.
 func Cell(s string) string {
-	if s == "" || !strings.ContainsRune("=+-@\t\r", rune(s[0])) || csvNumber.MatchString(s) {
+	switch {
+	case s == "":
+		return s
+	case s[0] == '\'' && Uncell(s) != s:
+		// Text that reads as escaped gets a quote of its own, so that
+		// Uncell gives it back.
+		return "'" + s
+	case !strings.ContainsRune("=+-@\t\r", rune(s[0])) || csvNumber.MatchString(s):
 		return s
 	}
 	return "'" + s
+}
+
+// Uncell is the text of a cell Cell wrote: a csplan file read back (the
+// accounts file of calibrate) names its accounts and segments as they
+// were, not as escaped for a spreadsheet.
+func Uncell(s string) string {
+	if len(s) >= 2 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r'", rune(s[1])) {
+		return s[1:]
+	}
+	return s
 }
 
 // csvNumber is a decimal number as csplan writes one, with an optional

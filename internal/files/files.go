@@ -117,7 +117,7 @@ func CheckFile(path string, force bool, inputs ...string) error {
 			same = same || os.SameFile(fi, ii)
 		}
 		if same {
-			return fmt.Errorf("-o %s would write over %s, which this command reads; csplan never writes over its inputs, even with --force: choose another name", path, in)
+			return fmt.Errorf("writing %s would write over %s, which this command reads; csplan never writes over its inputs, even with --force: choose another name", path, in)
 		}
 	}
 	switch {

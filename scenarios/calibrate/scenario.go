@@ -15,6 +15,10 @@ type ScenarioOptions struct {
 	Horizon int // months; default 36
 	Trials  int // default 2000
 	Seed    int64
+	// AccountsFile names the accounts file of Book, relative to the
+	// scenario, from which each segment reads its opening book; "" draws
+	// the book from the fitted ACV instead.
+	AccountsFile string
 }
 
 // Scenario writes c as a commented scenario YAML: one segment per history
@@ -41,7 +45,7 @@ func Scenario(c *Calibration, opt ScenarioOptions) []byte {
 	w.line(0, "segments:")
 	var corrs []string
 	for _, s := range c.Segments {
-		w.writeSegment(c, s, &corrs)
+		w.writeSegment(c, s, opt.AccountsFile, &corrs)
 	}
 	w.line(0, "")
 	w.writeAcquisition(c)
@@ -107,29 +111,36 @@ func scenarioDescription(c *Calibration) string {
 
 // writeSegment writes one segment: its book, contract, churn, upsell and
 // contraction; the rank correlation of its sBG fit, if any, goes to corrs.
-func (w *yw) writeSegment(c *Calibration, s SegmentFit, corrs *[]string) {
+func (w *yw) writeSegment(c *Calibration, s SegmentFit, accountsFile string, corrs *[]string) {
 	name := segmentName(s.Name)
 	w.line(1, "- name: %s", yamlText(name))
-	if s.Cohort {
+	exact := accountsFile != "" && !s.Cohort && s.Accounts > 0
+	switch {
+	case s.Cohort:
 		t := s.Table
 		w.kv(2, "accounts", strconv.Itoa(s.Accounts), fmt.Sprintf("the cohort at %s 0 of the table; %s remain at %s %d", t.Unit, thousands(t.End), t.Unit, t.Last))
-	} else {
+	case exact:
+		w.kv(2, "accounts_file", yamlText(accountsFile), fmt.Sprintf("its %s accounts paying in %s, MRR %s: month 0 is the history's last month", thousands(float64(s.Accounts)), c.Last, money(s.MRR)))
+	default:
 		w.kv(2, "accounts", strconv.Itoa(s.Accounts), fmt.Sprintf("paying in %s, MRR %s", c.Last, money(s.MRR)))
 	}
-	if s.Accounts > 0 && s.BookACV.N == 0 {
+	if s.Accounts > 0 && s.BookACV.N == 0 && !exact {
 		w.kv(2, "acv", "12k", "placeholder: the input has no revenue; replace with your ACV")
-	} else if s.Accounts > 0 {
+	} else if s.Accounts > 0 && !exact {
 		w.kv(2, "acv", acvText(s.BookACV), "ACV (12 × MRR) of the book in "+c.Last.String()+": "+lognormalNote(s.BookACV))
 	}
 	ch := s.Churn
 	w.line(2, "contract:")
 	w.kv(3, "term_months", strconv.Itoa(ch.Term), ch.TermNote)
-	if ch.Term > 1 && s.Cohort {
+	switch {
+	case ch.Term > 1 && s.Cohort:
 		w.kv(3, "first_renewal", strconv.Itoa(ch.Term+1), "one cohort starting in month 1: renewals at months 13, 25, ...")
-	} else if ch.Term > 1 {
+	case ch.Term > 1 && exact:
+		w.kv(3, "first_renewal", "file", "each account's next renewal, a term after the start of its current spell")
+	case ch.Term > 1:
 		w.kv(3, "first_renewal", "spread", "renewals of the book spread over the year")
 	}
-	if s.Tenure > 0 && !s.Cohort {
+	if s.Tenure > 0 && !s.Cohort && !exact { // else each account's tenure is in the file
 		note := "median months as customers of the book in " + c.Last.String() + ": under sBG a tenured book churns less"
 		if s.Censored {
 			note = "at least: most of the book was there when the history starts; " + note

@@ -1,0 +1,38 @@
+package csvfile
+
+import (
+	"strings"
+	"testing"
+)
+
+// Uncell gives back every text Cell wrote, over every string of up to
+// four characters from the characters that matter (quote, formula starts,
+// a digit, a dot, a letter), and a spreadsheet runs none of what Cell
+// writes but numbers.
+func TestCellRoundTrip(t *testing.T) {
+	const alphabet = "'=+-@\t1.a"
+	var all []string
+	var grow func(s string)
+	grow = func(s string) {
+		all = append(all, s)
+		if len(s) == 4 {
+			return
+		}
+		for _, r := range alphabet {
+			grow(s + string(r))
+		}
+	}
+	grow("")
+	for _, s := range all {
+		c := Cell(s)
+		if got := Uncell(c); got != s {
+			t.Fatalf("Uncell(Cell(%q)) = Uncell(%q) = %q", s, c, got)
+		}
+		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) && !csvNumber.MatchString(c) {
+			t.Fatalf("Cell(%q) = %q: a spreadsheet would run it", s, c)
+		}
+	}
+	if len(all) < 7000 {
+		t.Fatalf("only %d strings", len(all))
+	}
+}

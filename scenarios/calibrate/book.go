@@ -1,0 +1,68 @@
+package calibrate
+
+import "strconv"
+
+// BookAccount is an account paying in the history's last month, as the
+// calibrated scenario's accounts file holds it: the opening book exactly
+// as the history ends, rather than redrawn from a fitted ACV.
+type BookAccount struct {
+	ID      string
+	Segment string  // as the scenario names it
+	MRR     float64 // in the history's last month
+	// FirstRenewal is the month of the run (1: the month after the
+	// history) of its next renewal: its contract, of the segment's term,
+	// renews every term from the first month of its current spell.
+	FirstRenewal int
+	// Tenure is the months of its current spell, its first counted, up to
+	// the history's last month: at least that for an account there from
+	// the history's first month, whose start the history does not show.
+	Tenure int
+}
+
+// BookHeader is the header of the accounts file of BookAccount rows.
+var BookHeader = []string{"id", "segment", "mrr", "first_renewal", "tenure_months"}
+
+// Record is the account as a row under BookHeader; its MRR is written in
+// full, so that the run's opening book is the history's last month to the
+// cent.
+func (a BookAccount) Record() []string {
+	return []string{a.ID, a.Segment, strconv.FormatFloat(a.MRR, 'f', -1, 64), strconv.Itoa(a.FirstRenewal), strconv.Itoa(a.Tenure)}
+}
+
+// Book lists the accounts of h paying in its last month, in the order of
+// the history, with the contract term c fitted for their segment.
+func Book(h *History, c *Calibration) []BookAccount {
+	term := map[string]int{}
+	for _, s := range c.Segments {
+		term[s.Name] = max(1, s.Churn.Term)
+	}
+	var out []BookAccount
+	for i := range h.Accounts {
+		a := &h.Accounts[i]
+		if a.At(h.Last) <= 0 {
+			continue
+		}
+		name, start := h.Segments[a.Segment], spellStart(a, h.Last)
+		out = append(out, BookAccount{ID: a.ID, Segment: segmentName(name), MRR: a.At(h.Last),
+			FirstRenewal: nextRenewal(start, h.Last, term[name]), Tenure: int(h.Last-start) + 1})
+	}
+	return out
+}
+
+// spellStart is the first month of the run of paying months of a that
+// ends at last (a paid in last).
+func spellStart(a *Account, last Month) Month {
+	m := last
+	for m > a.Start && a.At(m-1) > 0 {
+		m--
+	}
+	return m
+}
+
+// nextRenewal is the month of the run (1: the month after last) in which
+// a contract of term months that started in month start next renews: it
+// renews at start + term, start + 2 × term, ....
+func nextRenewal(start, last Month, term int) int {
+	elapsed := int(last-start) + 1 // months of the current term paid, and earlier terms
+	return term - (elapsed-1)%term
+}
