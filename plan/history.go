@@ -14,8 +14,10 @@ import (
 	"strings"
 
 	"csplan/internal/csvfile"
+	"csplan/results"
 	"csplan/scenarios"
 	"csplan/scenarios/calibrate"
+	"csplan/sim"
 )
 
 // The CSV inputs: a history, read as a stream, and CS costs by month.
@@ -200,24 +202,58 @@ func Calibrate(ctx context.Context, path string, opt CalibrateOptions) (*Calibra
 	}
 	name := cmp.Or(opt.Name, "calibrated.yaml")
 	if out.History != nil {
-		var b bytes.Buffer
-		w := csvfile.NewWriter(&b)
-		w.Write(calibrate.BookHeader)
-		for _, a := range calibrate.Book(out.History, out.Calibration) {
-			w.Write(a.Record())
-		}
-		if err := w.Flush(); err != nil {
+		if err := out.writeBook(name, &opt.Scenario); err != nil {
 			return nil, err
 		}
-		out.Accounts, out.AccountsFile = b.Bytes(), AccountsFile(name)
-		opt.Scenario.AccountsFile = filepath.Base(out.AccountsFile)
 	}
 	out.Scenario = calibrate.Scenario(out.Calibration, opt.Scenario)
 	read := func(string) ([]byte, error) { return out.Accounts, nil }
-	if _, err := scenarios.Parse(name, out.Scenario, read); err != nil {
+	sc, err := scenarios.Parse(name, out.Scenario, read)
+	if err == nil && out.History != nil {
+		// The scenario's first year against the history's last: a gap is
+		// a warning of its own, at the top of the scenario too.
+		var nrr float64
+		if nrr, err = firstYearNRR(ctx, sc); err == nil {
+			if w := calibrate.NRRGapWarning(out.History, nrr); w != "" {
+				out.Calibration.Warnings = append(out.Calibration.Warnings, w)
+				out.Scenario = calibrate.Scenario(out.Calibration, opt.Scenario)
+				_, err = scenarios.Parse(name, out.Scenario, read)
+			}
+		}
+	}
+	if err != nil {
 		return nil, fmt.Errorf("the calibrated scenario does not validate (a csplan bug; please report it):\n%w", err)
 	}
 	return out, nil
+}
+
+// writeBook makes the accounts file of the opening book (calibrate.Book)
+// for the scenario named name, and has the scenario read it.
+func (out *Calibrated) writeBook(name string, opt *calibrate.ScenarioOptions) error {
+	var b bytes.Buffer
+	w := csvfile.NewWriter(&b)
+	w.Write(calibrate.BookHeader)
+	for _, a := range calibrate.Book(out.History, out.Calibration) {
+		w.Write(a.Record())
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	out.Accounts, out.AccountsFile = b.Bytes(), AccountsFile(name)
+	opt.AccountsFile = filepath.Base(out.AccountsFile)
+	return nil
+}
+
+// firstYearNRR is the NRR of the scenario's baseline over its first 12
+// months on the expected path: its rates at their means.
+func firstYearNRR(ctx context.Context, sc *scenarios.Scenario) (float64, error) {
+	m := sc.Options[0].Model
+	m.Horizon = 12
+	res, err := sim.Run(ctx, []sim.Option{{Name: "baseline", Model: m}}, sim.Settings{Trials: 1, Seed: 1, Mode: sim.Expected}, nil)
+	if err != nil {
+		return 0, err
+	}
+	return res.Options[0].Metrics[results.NRR12m].Mean, nil
 }
 
 // openCSV opens an input CSV file under the rule for inputs (a regular

@@ -155,6 +155,9 @@ func Calibrate(h *History, opt Options) (*Calibration, error) {
 		c.Segments = append(c.Segments, fitSegment(h, name, bySeg[si], opt, &c.Warnings))
 	}
 	c.Pareto = NewPareto(h)
+	if w := snapshotWarning(h); w != "" {
+		c.Warnings = append(c.Warnings, w)
+	}
 	if h.Summed > 0 {
 		c.Warnings = append(c.Warnings, fmt.Sprintf("%d rows were added to another row of the same account and month (--duplicates sum)", h.Summed))
 	}
@@ -235,6 +238,9 @@ func fitChurn(h *History, name string, accts, observed []*Account, opt Options, 
 	var ch ChurnFit
 	ch.Observed = len(observed)
 	fitOn := observed
+	if w := leftOutWarning(h, name, accts, observed); w != "" {
+		*warn = append(*warn, w)
+	}
 	if len(observed) == 0 && h.Last > h.First {
 		fitOn, ch.Opening = accts, true
 		*warn = append(*warn, fmt.Sprintf("segment %s: no account starts within the history, so churn is fitted on the opening book as if it started in %s; a mature book churns less than new accounts, so the fitted churn is likely too low for new ones", name, h.First))

@@ -1,0 +1,53 @@
+package plan
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"csplan/scenarios/calibrate"
+)
+
+// A history whose churn rose in its last year calibrates to a scenario
+// whose first year keeps more than the history's last year did: the gap
+// is a warning, printed and at the top of the scenario, and the opening
+// book comes with the scenario as its accounts file.
+func TestCalibrateWarnsOfAnNRRGap(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("account_id,month,mrr\n")
+	for i := range 600 {
+		start := i % 24 // new accounts each month of the first two years
+		end := 36       // paying to the end...
+		if i%2 == 0 {
+			end = 24 + i%12 // ...but half leave in the last year
+		}
+		for m := start; m < end; m++ {
+			fmt.Fprintf(&b, "a%d,%04d-%02d,100\n", i, 2024+m/12, m%12+1)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "rising.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := Calibrate(context.Background(), path, CalibrateOptions{Name: filepath.Join(t.TempDir(), "rising.yaml"), Scenario: calibrate.ScenarioOptions{Horizon: 36, Trials: 100}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const gap = "the history's NRR over its last 12 months is"
+	found := false
+	for _, w := range out.Warnings {
+		found = found || strings.HasPrefix(w, gap)
+	}
+	if testing.Verbose() {
+		t.Logf("warnings: %q", out.Warnings)
+	}
+	if !found || !strings.Contains(string(out.Scenario), "# Note: "+gap) {
+		t.Errorf("no NRR gap in %q\n%s", out.Warnings, out.Scenario)
+	}
+	if !strings.HasSuffix(out.AccountsFile, "rising-accounts.csv") || !strings.HasPrefix(string(out.Accounts), "id,segment,mrr,first_renewal,tenure_months\n") {
+		t.Errorf("accounts file %s:\n%.200s", out.AccountsFile, out.Accounts)
+	}
+}
