@@ -51,3 +51,20 @@ func TestCalibrateWarnsOfAnNRRGap(t *testing.T) {
 		t.Errorf("accounts file %s:\n%.200s", out.AccountsFile, out.Accounts)
 	}
 }
+
+// --columns pairs name a history's columns; a pair that is not KEY=HEADER,
+// an unknown key or a key given twice is refused.
+func TestParseColumns(t *testing.T) {
+	m, err := ParseColumns([]string{"month=Billing Month", " mrr =Amount (USD)"})
+	if err != nil || m["month"] != "Billing Month" || m["mrr"] != "Amount (USD)" || len(m) != 2 {
+		t.Errorf("%v, %v", m, err)
+	}
+	for _, bad := range [][]string{{"month"}, {"month="}, {"revenue=Amount"}, {"mrr=A", "mrr=B"}} {
+		if _, err := ParseColumns(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	if m, err := ParseColumns(nil); m != nil || err != nil {
+		t.Errorf("no pairs: %v, %v", m, err)
+	}
+}

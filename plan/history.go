@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -55,6 +56,31 @@ func ReadCosts(ctx context.Context, path string, opt calibrate.ReadOptions) (cal
 func ParseDuplicates(name string) (calibrate.ReadOptions, error) {
 	err := OneOf("duplicates", name, string(calibrate.DuplicatesError), string(calibrate.DuplicatesSum))
 	return calibrate.ReadOptions{Duplicates: calibrate.Duplicates(name)}, err
+}
+
+// ParseColumns reads --columns KEY=HEADER pairs: for a history whose
+// headers csplan does not know, which of its columns is account_id,
+// month, mrr, segment or nps.
+func ParseColumns(pairs []string) (map[string]string, error) {
+	if len(pairs) == 0 {
+		return nil, nil
+	}
+	out := map[string]string{}
+	for _, p := range pairs {
+		k, v, ok := strings.Cut(p, "=")
+		k = strings.TrimSpace(k)
+		switch {
+		case !ok || strings.TrimSpace(v) == "":
+			return nil, &SettingError{Setting: "columns", Problem: fmt.Sprintf("%q: expected KEY=HEADER, such as month=\"Billing Month\"", p)}
+		case !slices.Contains(calibrate.HistoryColumns, k):
+			return nil, &SettingError{Setting: "columns", Value: k, Choices: calibrate.HistoryColumns}
+		}
+		if _, dup := out[k]; dup {
+			return nil, &SettingError{Setting: "columns", Problem: fmt.Sprintf("%q maps %s a second time", p, k)}
+		}
+		out[k] = v
+	}
+	return out, nil
 }
 
 // Periods are the kinds of period of KPIs: months, quarters and years.

@@ -214,7 +214,7 @@ func touchText(x TouchSpec) string {
 func (l *lister) walkFields(v reflect.Value, path string) {
 	for i := 0; i < v.NumField(); i++ {
 		ft := fieldTag(v.Type().Field(i))
-		if (path == "" && skipped[ft.name]) || (ft.name == "name" && strings.HasPrefix(path, "segments.")) || teamSkips(v, path, ft.name) {
+		if (path == "" && skipped[ft.name]) || (ft.name == "name" && strings.HasPrefix(path, "segments.")) || ft.name == "accounts_columns" || teamSkips(v, path, ft.name) {
 			continue
 		}
 		if plainRatio(ft.name) {

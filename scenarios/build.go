@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"csplan/internal/csvfile"
 	"csplan/internal/rng"
@@ -187,7 +188,7 @@ func (b *builder) segment(p string, s *SegmentSpec) sim.Segment {
 	case s.Accounts != nil && s.AccountsFile != "":
 		b.errorf(p+".accounts_file", "give accounts (a count, with acv) or accounts_file, not both")
 	case s.AccountsFile != "":
-		seg.Accounts = b.accountsFile(p+".accounts_file", s.AccountsFile, s.Name, s.Contract.FirstRenewal.Rule == "file")
+		seg.Accounts = b.accountsFile(p+".accounts_file", s.AccountsFile, s.Name, s.AccountsCols, s.Contract.FirstRenewal.Rule == "file")
 		seg.Count = len(seg.Accounts)
 	case s.Accounts != nil:
 		seg.Count = *s.Accounts
@@ -713,11 +714,37 @@ const maxCSVErrors = 20
 
 var accountColumns = []string{"id", "segment", "acv", "mrr", "first_renewal", "tenure_months"}
 
+// accountAliases are the other names, as csvfile.HeaderKey writes them,
+// that CRM exports give the columns of an accounts file.
+var accountAliases = map[string][]string{
+	"id":            {"account_id", "account", "accountid", "customer_id", "customer", "customerid", "company_id", "client_id"},
+	"segment":       {"tier", "customer_segment", "account_segment", "plan"},
+	"acv":           {"annual_contract_value", "arr", "annual_recurring_revenue", "contract_value", "annual_value"},
+	"mrr":           {"monthly_recurring_revenue", "monthly_revenue", "recurring_revenue"},
+	"first_renewal": {"renewal", "renewal_date", "renewal_month", "next_renewal", "next_renewal_date", "contract_end", "contract_end_date"},
+	"tenure_months": {"tenure", "months_as_customer", "customer_months"},
+}
+
+// accountColumn is the column of an accounts file a header names, by its
+// name or an alias; "" for none.
+func accountColumn(h string) string {
+	k := csvfile.HeaderKey(h)
+	if slices.Contains(accountColumns, k) {
+		return k
+	}
+	for col, names := range accountAliases {
+		if slices.Contains(names, k) {
+			return col
+		}
+	}
+	return ""
+}
+
 // accountsFile reads the existing accounts of segment seg from CSV: a
 // header with acv or mrr, optional id, first_renewal and tenure_months
 // columns, and an optional segment column, with which one file holds the
 // accounts of several segments and each segment reads its own rows.
-func (b *builder) accountsFile(p, name, seg string, needRenewal bool) []sim.Account {
+func (b *builder) accountsFile(p, name, seg string, mapping map[string]string, needRenewal bool) []sim.Account {
 	data, err := b.readFile(name)
 	if err != nil {
 		var ie *InputError
@@ -734,7 +761,8 @@ func (b *builder) accountsFile(p, name, seg string, needRenewal bool) []sim.Acco
 		b.d.errs = append(b.d.errs, Error{File: file, Line: line, Col: 1, Msg: problem})
 		return nil
 	}
-	ar := &accountsReader{d: b.d, file: file, segment: seg, r: csv.NewReader(csvfile.Reader(bytes.NewReader(data[bom:])))}
+	ar := &accountsReader{d: b.d, file: file, segment: seg, mapping: mapping, start: b.f.Start.Calendar,
+		r: csv.NewReader(csvfile.Reader(bytes.NewReader(data[bom:])))}
 	ar.r.FieldsPerRecord = -1
 	defer ar.countUnshown()
 	if !ar.readHeader() || !ar.checkColumns(needRenewal) {
@@ -756,6 +784,10 @@ type accountsReader struct {
 	// segment is the segment whose rows are read, when the file has a
 	// segment column.
 	segment string
+	// mapping names, for columns of accountColumns, the file's own
+	// headers (accounts_columns); with one, unknown columns are left alone.
+	mapping map[string]string
+	start   time.Time // the scenario's first month, for renewals given as dates
 }
 
 func (ar *accountsReader) fail(line, col int, format string, args ...any) {
@@ -792,20 +824,35 @@ func (ar *accountsReader) readHeader() bool {
 	if err != nil {
 		return false
 	}
-	ar.header, ar.col = header, map[string]int{}
+	col, taken, err := csvfile.MapHeader(header, ar.mapping, accountColumns)
+	if err != nil {
+		ar.fail(1, 1, "%s (accounts_columns)", err)
+		return false
+	}
+	ar.header, ar.col = header, col
 	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		if taken[i] {
+			continue
+		}
 		_, c := ar.r.FieldPos(i)
-		_, dup := ar.col[h]
+		k := accountColumn(h)
+		if _, mapped := ar.mapping[k]; mapped {
+			k = "" // the mapping says which column it is
+		}
+		_, dup := ar.col[k]
 		switch {
-		case !slices.Contains(accountColumns, h):
-			ar.fail(1, c, "unknown column %s%s", csvfile.Quote(h), choices(csvfile.Clip(h), accountColumns))
+		case k == "" && ar.mapping != nil:
+			// Not a column csplan reads: left alone.
+		case k == "":
+			ar.fail(1, c, "unknown column %s%s; if the file holds columns csplan does not read, name those it reads in accounts_columns (for example accounts_columns: {mrr: \"Monthly Amount\"}) and the rest are left alone",
+				csvfile.Quote(strings.TrimSpace(h)), choices(csvfile.Clip(csvfile.HeaderKey(h)), accountColumns))
 			return false
 		case dup:
-			ar.fail(1, c, "column %s is given twice", csvfile.Quote(h))
+			ar.fail(1, c, "two columns mean %s (%s and another); keep one, or say which in accounts_columns", k, csvfile.Quote(strings.TrimSpace(h)))
 			return false
+		default:
+			ar.col[k] = i
 		}
-		ar.col[h] = i
 	}
 	return true
 }
@@ -921,6 +968,11 @@ func (ar *accountsReader) account(rec []string, line, n int) (sim.Account, bool)
 			continue
 		}
 		m, msg := parseNumber(scalar(rec[i]), kinds["int"])
+		if c.name == "first_renewal" {
+			if month, ok, dmsg := ar.renewalDate(rec[i]); ok {
+				m, msg = month, dmsg
+			}
+		}
 		if msg == "" && (m < c.lo || m > c.hi) {
 			msg = fmt.Sprintf("expected %s from %g to %g, found %q", c.what, c.lo, c.hi, rec[i])
 		}
@@ -932,6 +984,35 @@ func (ar *accountsReader) account(rec []string, line, n int) (sim.Account, bool)
 		*c.into = int(m)
 	}
 	return a, true
+}
+
+// renewalDate reads a first renewal given as a date, YYYY-MM-DD or
+// YYYY-MM (a CRM's renewal date), as the month of the run it falls in,
+// month 1 the scenario's start; ok is false for a cell that is no date,
+// and msg says when the date is outside the run's first 240 months.
+func (ar *accountsReader) renewalDate(cell string) (month float64, ok bool, msg string) {
+	cell = strings.TrimSpace(cell)
+	var t time.Time
+	var err error
+	switch len(cell) {
+	case len("2006-01-02"):
+		t, err = time.Parse("2006-01-02", cell)
+	case len("2006-01"):
+		t, err = time.Parse("2006-01", cell)
+	default:
+		return 0, false, ""
+	}
+	if err != nil {
+		return 0, false, ""
+	}
+	m := (t.Year()-ar.start.Year())*12 + int(t.Month()-ar.start.Month()) + 1
+	switch {
+	case m < 1:
+		return 0, true, fmt.Sprintf("%s is before the scenario's start, %s; the first renewal is the next one", cell, ar.start.Format("2006-01"))
+	case m > 240:
+		return 0, true, fmt.Sprintf("%s is more than 240 months after the scenario's start, %s", cell, ar.start.Format("2006-01"))
+	}
+	return float64(m), true, ""
 }
 
 // csvErr explains a CSV syntax error.

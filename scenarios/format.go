@@ -39,18 +39,19 @@ type File struct {
 
 // SegmentSpec is one segment of the book.
 type SegmentSpec struct {
-	Name          string         `yaml:"name" required:"true" doc:"Segment name, used in option paths (segments.NAME.field)"`
-	Accounts      *int           `yaml:"accounts" label:"accounts at the start" kind:"int" max:"10000000" doc:"Number of existing accounts (with acv), or use accounts_file"`
-	AccountsFile  string         `yaml:"accounts_file" label:"accounts file" doc:"CSV of existing accounts (columns id, acv or mrr, optional first_renewal), relative to the scenario file"`
-	ACV           *Param         `yaml:"acv" label:"ACV" kind:"money" doc:"Annual contract value, drawn per account"`
-	Contract      ContractSpec   `yaml:"contract" doc:"Contract term and renewal timing"`
-	PriceIncrease Param          `yaml:"price_increase" label:"price increase" kind:"frac" default:"0" doc:"Price increase on the whole contract, once a year at a renewal (per trial)"`
-	PriceMonths   int            `yaml:"price_increase_months" label:"months between price increases" kind:"int" default:"0" max:"120" doc:"Months between price increases, a multiple of the term; 0: once a year (at each renewal for terms of a year or more)"`
-	Onboarding    OnboardingSpec `yaml:"onboarding" doc:"Onboarding of new accounts"`
-	Churn         ChurnSpec      `yaml:"churn" doc:"Logo churn"`
-	Contraction   MovementSpec   `yaml:"contraction" label:"contraction" doc:"Downgrades: opportunities at a cadence, probability per opportunity, size as a fraction of MRR lost"`
-	Upsell        MovementSpec   `yaml:"upsell" label:"upsell" doc:"Upsell and cross-sell: opportunities at a cadence, probability per opportunity, size as a fraction of MRR added"`
-	Touch         TouchSpec      `yaml:"touch" label:"touch model" default:"digital" doc:"CS touch model: digital, or meetings per year with meeting and preparation hours"`
+	Name          string            `yaml:"name" required:"true" doc:"Segment name, used in option paths (segments.NAME.field)"`
+	Accounts      *int              `yaml:"accounts" label:"accounts at the start" kind:"int" max:"10000000" doc:"Number of existing accounts (with acv), or use accounts_file"`
+	AccountsFile  string            `yaml:"accounts_file" label:"accounts file" doc:"CSV of existing accounts (columns id, acv or mrr, optional first_renewal as a month number or a date, tenure_months, segment; common CRM headers are recognised), relative to the scenario file"`
+	AccountsCols  map[string]string `yaml:"accounts_columns" label:"columns of the accounts file" doc:"Which of the accounts file's own headers is id, segment, acv, mrr, first_renewal or tenure_months ({mrr: \"Monthly Amount\"}); with it, columns csplan does not read are left alone"`
+	ACV           *Param            `yaml:"acv" label:"ACV" kind:"money" doc:"Annual contract value, drawn per account"`
+	Contract      ContractSpec      `yaml:"contract" doc:"Contract term and renewal timing"`
+	PriceIncrease Param             `yaml:"price_increase" label:"price increase" kind:"frac" default:"0" doc:"Price increase on the whole contract, once a year at a renewal (per trial)"`
+	PriceMonths   int               `yaml:"price_increase_months" label:"months between price increases" kind:"int" default:"0" max:"120" doc:"Months between price increases, a multiple of the term; 0: once a year (at each renewal for terms of a year or more)"`
+	Onboarding    OnboardingSpec    `yaml:"onboarding" doc:"Onboarding of new accounts"`
+	Churn         ChurnSpec         `yaml:"churn" doc:"Logo churn"`
+	Contraction   MovementSpec      `yaml:"contraction" label:"contraction" doc:"Downgrades: opportunities at a cadence, probability per opportunity, size as a fraction of MRR lost"`
+	Upsell        MovementSpec      `yaml:"upsell" label:"upsell" doc:"Upsell and cross-sell: opportunities at a cadence, probability per opportunity, size as a fraction of MRR added"`
+	Touch         TouchSpec         `yaml:"touch" label:"touch model" default:"digital" doc:"CS touch model: digital, or meetings per year with meeting and preparation hours"`
 }
 
 // ContractSpec is the contract term and when existing accounts renew.

@@ -67,3 +67,51 @@ segments:
 		t.Errorf("mid-market reads %q", got)
 	}
 }
+
+// An accounts file exported from a CRM: its headers in any case and
+// spacing, known by their common names, renewals as dates, and with
+// accounts_columns its own headers named and the other columns left alone.
+func TestAccountsFileFromACRM(t *testing.T) {
+	const doc = `name: CRM
+start: 2027-01
+segments:
+  - name: smb
+    accounts_file: crm.csv%s
+    contract: {first_renewal: file}
+    churn: {annual: 10%%}
+`
+	files := map[string]string{
+		"crm.csv": "Account ID,Monthly Recurring Revenue (USD),Renewal Date,Tenure\na,100,2027-03-31,14\nb,250.5,2028-01-15,2\n",
+	}
+	read := func(name string) ([]byte, error) { return []byte(files[name]), nil }
+	accounts := func(extra string) ([]string, error) {
+		s, err := Parse("crm.yaml", []byte(fmt.Sprintf(doc, extra)), read)
+		if err != nil {
+			return nil, err
+		}
+		var out []string
+		for _, a := range s.Options[0].Model.Segments[0].Accounts {
+			out = append(out, fmt.Sprintf("%s:%g:%d:%d", a.ID, a.MRR, a.FirstRenewal, a.TenureMonths))
+		}
+		return out, nil
+	}
+	want := []string{"a:100:3:14", "b:250.5:13:2"}
+	if got, err := accounts(""); err != nil || !slices.Equal(got, want) {
+		t.Errorf("common CRM headers: %q, %v", got, err)
+	}
+	files["crm.csv"] = "Owner,Customer #,Monthly Amount,Next Term Starts\nann,a,100,2027-03\nbob,b,250.5,2028-01\n"
+	if _, err := accounts(""); err == nil || !strings.Contains(err.Error(), `unknown column "Owner"`) || !strings.Contains(err.Error(), "accounts_columns") {
+		t.Errorf("unknown headers, no mapping: %v", err)
+	}
+	got, err := accounts("\n    accounts_columns: {id: \"Customer #\", mrr: monthly amount, first_renewal: Next Term Starts}")
+	if want := []string{"a:100:3:0", "b:250.5:13:0"}; err != nil || !slices.Equal(got, want) {
+		t.Errorf("mapped headers, the owner left alone: %q, %v", got, err)
+	}
+	if _, err := accounts("\n    accounts_columns: {mrr: Amount}"); err == nil || !strings.Contains(err.Error(), `mrr is mapped to "Amount", which the header does not have`) {
+		t.Errorf("a mapping to a header the file lacks: %v", err)
+	}
+	files["crm.csv"] = "id,mrr,renewal date\na,100,2026-11-30\n"
+	if _, err := accounts(""); err == nil || !strings.Contains(err.Error(), "2026-11-30 is before the scenario's start, 2027-01") {
+		t.Errorf("a renewal before the start: %v", err)
+	}
+}

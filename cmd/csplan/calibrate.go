@@ -17,6 +17,7 @@ type calibrateOptions struct {
 	out, charts, dups, term  string
 	periods, horizon, trials int
 	force                    bool
+	columns                  []string
 }
 
 func calibrateCommand() *cobra.Command {
@@ -56,6 +57,7 @@ See docs/history.md.`,
 	c.Flags().IntVar(&o.periods, "periods", 0, "cohort table: fit only periods 1..N (0: all)")
 	c.Flags().IntVar(&o.horizon, "horizon", 36, "horizon of the written scenario, months")
 	c.Flags().IntVar(&o.trials, "trials", 2000, "trials of the written scenario")
+	addColumnsFlag(c, &o.columns)
 	return c
 }
 
@@ -63,6 +65,10 @@ See docs/history.md.`,
 func (o calibrateOptions) options() (plan.CalibrateOptions, error) {
 	opt := plan.CalibrateOptions{Periods: o.periods, Scenario: calibrate.ScenarioOptions{Horizon: o.horizon, Trials: o.trials}, Name: o.out}
 	if err := opt.Parse(o.term, o.dups); err != nil {
+		return opt, fmt.Errorf("calibrate: %w", err)
+	}
+	var err error
+	if opt.Read.Columns, err = plan.ParseColumns(o.columns); err != nil {
 		return opt, fmt.Errorf("calibrate: %w", err)
 	}
 	return opt, nil

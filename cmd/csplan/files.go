@@ -32,6 +32,12 @@ func addOutputFlag(c *cobra.Command, out *string) {
 	c.Flags().StringVarP(out, "output", "o", "", "output directory (required)")
 }
 
+// addColumnsFlag registers --columns, for the commands that read a
+// history.
+func addColumnsFlag(c *cobra.Command, columns *[]string) {
+	c.Flags().StringArrayVar(columns, "columns", nil, "which of the history's columns is account_id, month, mrr, segment or nps, as KEY=HEADER (repeat it), for headers csplan does not know")
+}
+
 // addPDFFlag registers --pdf, for the commands that write a report.
 func addPDFFlag(c *cobra.Command, pdf *bool) {
 	c.Flags().BoolVar(pdf, "pdf", false, "also write the charts as PDF")

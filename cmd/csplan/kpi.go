@@ -13,7 +13,10 @@ import (
 	"github.com/spf13/cobra"
 )
 
-type kpiOptions struct{ period, format, costs, out, dups string }
+type kpiOptions struct {
+	period, format, costs, out, dups string
+	columns                          []string
+}
 
 func kpiCommand() *cobra.Command {
 	var o kpiOptions
@@ -43,12 +46,15 @@ are in docs/history.md.`,
 	c.Flags().StringVar(&o.costs, "costs", "", "CSV of CS cost by month (month,cost), for the CRC ratio")
 	c.Flags().StringVarP(&o.out, "output", "o", "", "also write kpi.csv, kpi.json, kpi.txt and the NRR/GRR chart into this directory")
 	c.Flags().StringVar(&o.dups, "duplicates", "error", "two rows of one account and month, or of one month of --costs: error, or sum them")
+	addColumnsFlag(c, &o.columns)
 	return c
 }
 
 func (o kpiOptions) run(c *cobra.Command, path string) error {
 	read, err := plan.ParseDuplicates(o.dups)
-	if err := cmp.Or(plan.CheckPeriod(o.period), plan.OneOf("format", o.format, history.Formats...), err); err != nil {
+	columns, colErr := plan.ParseColumns(o.columns)
+	read.Columns = columns
+	if err := cmp.Or(plan.CheckPeriod(o.period), plan.OneOf("format", o.format, history.Formats...), err, colErr); err != nil {
 		return fmt.Errorf("kpi: %w", err)
 	}
 	k, err := plan.ReadKPIs(c.Context(), path, o.costs, o.period, read)

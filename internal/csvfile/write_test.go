@@ -36,3 +36,22 @@ func TestCellRoundTrip(t *testing.T) {
 		t.Fatalf("only %d strings", len(all))
 	}
 }
+
+// Headers compare by their words, whatever the case, spacing, punctuation
+// or unit in brackets.
+func TestHeaderKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"Monthly Recurring Revenue (USD)": "monthly_recurring_revenue",
+		" Account ID ":                    "account_id",
+		"\ufeffaccount_id":                "account_id",
+		"Renewal-Date":                    "renewal_date",
+		"MRR [EUR]":                       "mrr",
+		"Cust #":                          "cust",
+		"#":                               "",
+		"tenure_months":                   "tenure_months",
+	} {
+		if got := HeaderKey(in); got != want {
+			t.Errorf("HeaderKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -131,6 +131,9 @@ const (
 type ReadOptions struct {
 	Duplicates Duplicates // default DuplicatesError
 	MaxErrors  int        // errors listed before giving up; default 20
+	// Columns maps a history's columns (HistoryColumns) to the file's own
+	// headers, for an export whose headers csplan does not know.
+	Columns map[string]string
 }
 
 // Error is one problem in an input file, at a line (0 when not at one).
@@ -160,16 +163,21 @@ func (es Errors) Error() string {
 
 // Column names and the other spellings accepted for them.
 var columnNames = map[string][]string{
-	"account_id": {"account_id", "account", "accountid", "customer_id", "customer", "id"},
-	"month":      {"month", "period", "date"},
-	"mrr":        {"mrr", "revenue", "amount"},
-	"segment":    {"segment", "tier"},
+	"account_id": {"account_id", "account", "accountid", "customer_id", "customer", "id", "customerid", "company_id", "client_id", "organization_id"},
+	"month":      {"month", "period", "date", "billing_month", "billing_period", "invoice_month", "invoice_date", "month_start", "period_start"},
+	"mrr":        {"mrr", "revenue", "amount", "monthly_recurring_revenue", "recurring_revenue", "monthly_revenue", "mrr_amount"},
+	"segment":    {"segment", "tier", "customer_segment", "account_segment", "plan"},
 	"nps":        {"nps", "nps_score", "score"},
 }
 
-func normalise(h string) string {
-	return strings.ReplaceAll(strings.ToLower(strings.TrimSpace(h)), " ", "_")
-}
+// HistoryColumns are the columns a history has, for a mapping of its
+// own headers (ReadOptions.Columns).
+var HistoryColumns = []string{"account_id", "month", "mrr", "segment", "nps"}
+
+// normalise is a header as csplan compares it: lower case, a unit in
+// brackets left out, and every run of spaces and punctuation one
+// underscore ("Monthly Recurring Revenue (USD)": monthly_recurring_revenue).
+func normalise(h string) string { return csvfile.HeaderKey(h) }
 
 // cell is one parsed row kept until the file is read.
 type cell struct {
@@ -250,7 +258,7 @@ func ReadHistory(r io.Reader, name string, opt ReadOptions) (*History, error) {
 	}
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = -1
-	cols, err := readColumns(cr, name)
+	cols, err := readColumns(cr, name, opt.Columns)
 	if err != nil {
 		return nil, err
 	}
@@ -284,7 +292,7 @@ type columns struct {
 
 // readColumns reads the header of a history and finds its columns by
 // their names (columnNames).
-func readColumns(cr *csv.Reader, name string) (columns, error) {
+func readColumns(cr *csv.Reader, name string, mapping map[string]string) (columns, error) {
 	header, err := cr.Read()
 	if err == io.EOF {
 		return columns{}, Errors{{name, 1, "the file is empty; expected a header account_id,month,mrr (optional segment, nps) and a row per account and month"}}
@@ -296,7 +304,7 @@ func readColumns(cr *csv.Reader, name string) (columns, error) {
 	if IsCohortTable(header) {
 		return columns{}, Errors{{name, 1, "this is a cohort survival table (period, survivors): csplan calibrate reads it, csplan kpi needs an account history"}}
 	}
-	col, err := nameColumns(header, name)
+	col, err := nameColumns(header, name, mapping)
 	if err != nil {
 		return columns{}, err
 	}
@@ -314,21 +322,27 @@ func readColumns(cr *csv.Reader, name string) (columns, error) {
 }
 
 // nameColumns maps each column a history knows to its place in the
-// header, and rejects a header that names one twice or lacks a required
-// one.
-func nameColumns(header []string, name string) (map[string]int, error) {
+// header, by the mapping first and then by the names it goes by, and
+// rejects a header that names one twice or lacks a required one.
+func nameColumns(header []string, name string, mapping map[string]string) (map[string]int, error) {
 	if msg := csvfile.NotUTF8(header, "header"); msg != "" {
 		return nil, Errors{{name, 1, msg}}
 	}
-	col := map[string]int{}
+	col, taken, err := csvfile.MapHeader(header, mapping, HistoryColumns)
+	if err != nil {
+		return nil, Errors{{name, 1, err.Error() + " (--columns)"}}
+	}
 	for i, h := range header {
+		if taken[i] {
+			continue
+		}
 		n := normalise(h)
 		for key, names := range columnNames {
-			if slices.Contains(names, n) {
+			if _, mapped := mapping[key]; !mapped && slices.Contains(names, n) {
 				if _, dup := col[key]; dup {
-					return nil, Errors{{name, 1, fmt.Sprintf("two columns mean %s (%s and another); keep one", key, csvfile.Quote(h))}}
+					return nil, Errors{{name, 1, fmt.Sprintf("two columns mean %s (%s and another); keep one, or say which with --columns %s=NAME", key, csvfile.Quote(h), key)}}
 				}
-				col[key] = i
+				col[key], taken[i] = i, true
 			}
 		}
 	}
@@ -339,8 +353,8 @@ func nameColumns(header []string, name string) (map[string]int, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return nil, Errors{{name, 1, fmt.Sprintf("missing column %s; the header must name account_id, month and mrr (optional segment, nps), found %s",
-			strings.Join(missing, ", "), csvfile.Clip(strings.Join(header, ",")))}}
+		return nil, Errors{{name, 1, fmt.Sprintf("missing column %s; the header must name account_id, month and mrr (optional segment, nps), found %s%s",
+			strings.Join(missing, ", "), csvfile.Clip(strings.Join(header, ",")), csvfile.MapHint("--columns", missing[0], header, taken))}}
 	}
 	return col, nil
 }

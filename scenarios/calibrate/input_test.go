@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -238,5 +239,32 @@ func TestCohortSummary(t *testing.T) {
 	}
 	if strings.Contains(y, "0000-01") {
 		t.Errorf("a cohort table has no calendar:\n%s", y)
+	}
+}
+
+// A CRM export's history: its headers known by their common names in any
+// case, spacing or unit, or named with --columns; a header csplan cannot
+// place gets an error that names the columns left and the flag.
+func TestHistoryFromACRM(t *testing.T) {
+	const rows = "a,2024-01-31,100,smb\na,2024-02-29,110,smb\nb,2024-02-15,50,mid\n"
+	h, err := ReadHistory(strings.NewReader("Customer ID, Billing Month ,Monthly Recurring Revenue (USD),Plan\n"+rows), "crm.csv", ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Accounts) != 2 || h.First != 2024*12 || h.Last != 2024*12+1 || !slices.Equal(h.Segments, []string{"mid", "smb"}) && !slices.Equal(h.Segments, []string{"smb", "mid"}) {
+		t.Errorf("read %d accounts from %s to %s in %q", len(h.Accounts), h.First, h.Last, h.Segments)
+	}
+	odd := "Cust #,Posted,Amt,Tier\n" + rows
+	_, err = ReadHistory(strings.NewReader(odd), "odd.csv", ReadOptions{})
+	if err == nil || !strings.Contains(err.Error(), `missing column account_id, month, mrr`) || !strings.Contains(err.Error(), `--columns account_id=NAME`) || !strings.Contains(err.Error(), `"Cust #", "Posted", "Amt"`) {
+		t.Errorf("unknown headers: %v", err)
+	}
+	h, err = ReadHistory(strings.NewReader(odd), "odd.csv", ReadOptions{Columns: map[string]string{"account_id": "cust #", "month": "Posted", "mrr": "AMT"}})
+	if err != nil || len(h.Accounts) != 2 {
+		t.Errorf("mapped: %v", err)
+	}
+	_, err = ReadHistory(strings.NewReader(odd), "odd.csv", ReadOptions{Columns: map[string]string{"month": "Booked"}})
+	if err == nil || !strings.Contains(err.Error(), `month is mapped to "Booked", which the header does not have (found Cust #,Posted,Amt,Tier) (--columns)`) {
+		t.Errorf("a mapping to a header the file lacks: %v", err)
 	}
 }
