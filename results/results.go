@@ -184,13 +184,7 @@ func Marshal(r *Results) ([]byte, error) {
 	if err := r.checkFinite(); err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(r); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return indentJSON(r)
 }
 
 // Unmarshal decodes results.json.
@@ -269,4 +263,16 @@ func (r *Results) checkFinite() error {
 		return b.checkFinite()
 	}
 	return nil
+}
+
+// indentJSON encodes v as JSON indented by two spaces, as every JSON file
+// csplan writes is.
+func indentJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }

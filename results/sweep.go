@@ -1,10 +1,5 @@
 package results
 
-import (
-	"bytes"
-	"encoding/json"
-)
-
 // Sweep is sweep.json: one metric (and the headline metrics) over a grid of
 // one or two inputs, every point run on the same random numbers.
 type Sweep struct {
@@ -62,13 +57,7 @@ type SweepBeat struct {
 
 // MarshalSweep encodes s as indented JSON.
 func MarshalSweep(s *Sweep) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(s); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return indentJSON(s)
 }
 
 // Sensitivity is sensitivity.json, and the sensitivity of results.json

@@ -1,6 +1,12 @@
 package calibrate
 
-import "strconv"
+import (
+	"fmt"
+	"io"
+	"strconv"
+
+	"csplan/sim"
+)
 
 // BookAccount is an account paying in the history's last month, as the
 // calibrated scenario's accounts file holds it: the opening book exactly
@@ -65,4 +71,68 @@ func spellStart(a *Account, last Month) Month {
 func nextRenewal(start, last Month, term int) int {
 	elapsed := int(last-start) + 1 // months of the current term paid, and earlier terms
 	return term - (elapsed-1)%term
+}
+
+// Until is h as it stood at the end of month until (from h.First to
+// h.Last): its later months, and the accounts that start after it, left
+// out, for a backtest that fits the past and forecasts the rest.
+func (h *History) Until(until Month) *History {
+	t := &History{Name: h.Name, First: h.First, Last: until, Segments: h.Segments, HasSegments: h.HasSegments, HasNPS: h.HasNPS}
+	for _, a := range h.Accounts {
+		if a.Start > until {
+			continue
+		}
+		n := min(len(a.MRR), int(until-a.Start)+1)
+		t.Accounts = append(t.Accounts, Account{ID: a.ID, Segment: a.Segment, Start: a.Start, MRR: a.MRR[:n:n]})
+	}
+	for _, r := range h.NPS {
+		if r.Month <= until {
+			t.NPS = append(t.NPS, r)
+		}
+	}
+	return t
+}
+
+// Actual is the book of h in month m, of segment si (-1 for every
+// segment): its MRR and the accounts paying.
+func (h *History) Actual(m Month, si int) (mrr float64, accounts int) {
+	for i := range h.Accounts {
+		a := &h.Accounts[i]
+		if si >= 0 && a.Segment != si {
+			continue
+		}
+		if v := a.At(m); v > 0 {
+			mrr += v
+			accounts++
+		}
+	}
+	return mrr, accounts
+}
+
+// ParseMonth reads a month, YYYY-MM (or a date YYYY-MM-DD, its day
+// ignored), as a history counts months.
+func ParseMonth(s string) (Month, bool) { return parseMonth(s) }
+
+// SegmentName is the name a calibrated scenario gives a history's
+// segment: dots, which paths use, become dashes.
+func SegmentName(s string) string { return segmentName(s) }
+
+// WriteHistory writes account paths simulated by sim.History as a history
+// CSV, for tests and synthetic examples: simulation month m is calendar
+// month start + m − 1 (month 0, the opening book, is the month before
+// start); an account has a row each month it pays.
+func WriteHistory(w io.Writer, paths []sim.AccountPath, start Month, horizon int) {
+	fmt.Fprintln(w, "account_id,month,mrr,segment")
+	for i, p := range paths {
+		k := 0
+		for m := p.Join; m <= horizon; m++ {
+			for k+1 < len(p.Months) && p.Months[k+1] <= m {
+				k++
+			}
+			if p.MRR[k] == 0 {
+				break
+			}
+			fmt.Fprintf(w, "a%d,%s,%.4f,%s\n", i, start+Month(m)-1, p.MRR[k], p.Segment)
+		}
+	}
 }

@@ -3,8 +3,6 @@ package calibrate
 import (
 	"bytes"
 	"context"
-	"fmt"
-	"io"
 	"math"
 	"testing"
 
@@ -34,25 +32,6 @@ acquisition:
   smb: {per_month: 150, acv: {lognormal: {median: 5k, p90: 12k}}}
 `
 
-// writeHistory writes simulated account paths as a history CSV: simulation
-// month m is calendar month start + m − 1 (month 0, the opening book, is
-// the month before start); an account has a row each month it pays.
-func writeHistory(w io.Writer, paths []sim.AccountPath, start Month, horizon int) {
-	fmt.Fprintln(w, "account_id,month,mrr,segment")
-	for i, p := range paths {
-		k := 0
-		for m := p.Join; m <= horizon; m++ {
-			for k+1 < len(p.Months) && p.Months[k+1] <= m {
-				k++
-			}
-			if p.MRR[k] == 0 {
-				break
-			}
-			fmt.Fprintf(w, "a%d,%s,%.4f,%s\n", i, start+Month(m)-1, p.MRR[k], p.Segment)
-		}
-	}
-}
-
 func simulatedHistory(t testing.TB, yaml string, seed uint64) []byte {
 	t.Helper()
 	s, err := scenarios.Parse("roundtrip.yaml", []byte(yaml), nil)
@@ -65,7 +44,7 @@ func simulatedHistory(t testing.TB, yaml string, seed uint64) []byte {
 	}
 	start, _ := parseMonth(s.Start.Format("2006-01"))
 	var b bytes.Buffer
-	writeHistory(&b, paths, start, s.Options[0].Model.Horizon)
+	WriteHistory(&b, paths, start, s.Options[0].Model.Horizon)
 	return b.Bytes()
 }
 
