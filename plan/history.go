@@ -153,12 +153,16 @@ type CalibrateOptions struct {
 }
 
 // ParseTerm reads a contract term for CalibrateOptions.Fit: auto (0:
-// detected from when accounts leave), 1 or 12 months.
+// detected from when accounts leave) or a number of months from 1 to
+// calibrate.MaxTerm.
 func ParseTerm(name string) (months int, err error) {
-	if err := OneOf("term", name, "auto", "1", "12"); err != nil {
-		return 0, err
+	if name == "auto" {
+		return 0, nil
 	}
-	months, _ = strconv.Atoi(name) // 0 for auto
+	months, err = strconv.Atoi(name)
+	if err != nil || months < 1 || months > calibrate.MaxTerm {
+		return 0, &SettingError{Setting: "term", Problem: fmt.Sprintf("%q: expected auto, or a number of months from 1 to %d", name, calibrate.MaxTerm)}
+	}
 	return months, nil
 }
 

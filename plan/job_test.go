@@ -46,7 +46,7 @@ func TestParsers(t *testing.T) {
 		{"CheckMetric", CheckMetric("profit"), `unknown metric "profit" (use one of: arr_end`},
 		{"CheckPeriod", CheckPeriod("week"), `unknown period "week" (use one of: month, quarter, year)`},
 		{"CheckPeriod", CheckPeriod("year"), ""},
-		{"ParseTerm", second(ParseTerm("6")), `unknown term "6" (use one of: auto, 1, 12)`},
+		{"ParseTerm", second(ParseTerm("61")), `term "61": expected auto, or a number of months from 1 to 60`},
 		{"ParseDuplicates", second(ParseDuplicates("keep")), `unknown duplicates "keep" (use one of: error, sum)`},
 		{"ParsePrecision", second(ParsePrecision("lots")), `precision: expected a share such as 0.5% or 0.005, found "lots"`},
 		{"ParseShard", second(ParseShard("3/3")), "shard: expected I/N with 0 ≤ I < N"},

@@ -81,8 +81,11 @@ func TestCalibrateOptionsParse(t *testing.T) {
 	if err := o.Parse("12", "sum"); err != nil || o.Fit.Term != 12 || o.Read.Duplicates != calibrate.DuplicatesSum {
 		t.Errorf("Parse = %+v, %v", o, err)
 	}
-	if err := o.Parse("6", "sum"); err == nil || !strings.Contains(err.Error(), `unknown term "6"`) {
-		t.Errorf("Parse of term 6 = %v", err)
+	if err := o.Parse("24", "sum"); err != nil || o.Fit.Term != 24 {
+		t.Errorf("Parse of term 24 = %v (%d)", err, o.Fit.Term)
+	}
+	if err := o.Parse("0", "sum"); err == nil || !strings.Contains(err.Error(), `term "0": expected auto, or a number of months from 1 to 60`) {
+		t.Errorf("Parse of term 0 = %v", err)
 	}
 	o.Scenario.Horizon = 0
 	if err := o.Parse("auto", "error"); err == nil || !strings.HasPrefix(err.Error(), "horizon") {

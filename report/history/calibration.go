@@ -85,6 +85,11 @@ func writeChurnFit(w io.Writer, s calibrate.SegmentFit) {
 		fmt.Fprintf(w, "  churn         none observed; 95 %% upper bound %.2f%% a %s\n", 100*ch.Upper95, periodUnit(ch))
 	} else {
 		fmt.Fprintf(w, "  constant      %.3f%% ± %.3f%% a %s; log-likelihood %.2f, AIC %.2f\n", 100*ch.Const.P.Value, 100*ch.Const.P.SE, periodUnit(ch), ch.Const.LogLik, ch.Const.AIC)
+		fmt.Fprintf(w, "  gap to KM     constant %s", gapText(ch.ConstGap, ch))
+		if ch.SBG != nil {
+			fmt.Fprintf(w, ", sBG %s", gapText(ch.SBGGap, ch))
+		}
+		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "  chosen        %s\n", ch.Chosen)
 }
@@ -110,9 +115,14 @@ func writeMovements(w io.Writer, s calibrate.SegmentFit) {
 
 // periodUnit is the period a churn fit counts in: a month, or a year for
 // 12-month terms.
-func periodUnit(ch calibrate.ChurnFit) string {
-	if ch.Term == 12 {
-		return "year"
+func periodUnit(ch calibrate.ChurnFit) string { return calibrate.PeriodName(ch.Term) }
+
+// gapText writes a model's largest gap to Kaplan-Meier, in points of
+// retention, and whether it leaves Kaplan-Meier's 95 % band.
+func gapText(g calibrate.KMGap, ch calibrate.ChurnFit) string {
+	s := fmt.Sprintf("%.1f points at %s %d", 100*g.Max, periodUnit(ch), g.At)
+	if g.Outside {
+		s += fmt.Sprintf(" (outside the 95 %% band at %s %d)", periodUnit(ch), g.OutAt)
 	}
-	return "month"
+	return s
 }

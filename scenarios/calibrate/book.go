@@ -136,3 +136,7 @@ func WriteHistory(w io.Writer, paths []sim.AccountPath, start Month, horizon int
 		}
 	}
 }
+
+// PeriodName is what one churn period of a term is called: month, year,
+// 24-month period.
+func PeriodName(term int) string { return periodName(term) }

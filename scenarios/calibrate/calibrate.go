@@ -13,10 +13,16 @@ const z90 = 1.2815515655446004
 
 // Options control a calibration.
 type Options struct {
-	// Term is the contract term in months (1 or 12); 0 detects it from when
-	// churn happens.
+	// Term is the contract term in months (1 to MaxTerm); 0 detects it
+	// from when churn happens.
 	Term int
 }
+
+// MaxTerm is the longest contract term, in months, calibrate fits.
+const MaxTerm = 60
+
+// termCandidates are the terms detectTerm tries, longest first.
+var termCandidates = []int{36, 24, 12, 6, 3}
 
 // Calibration is everything learnt from a history.
 type Calibration struct {
@@ -75,6 +81,17 @@ type ChurnFit struct {
 	Const    ConstFit
 	Chosen   string  // "sbg", "constant", or "none" (no churn seen)
 	Upper95  float64 // with no churn: the 95 % upper bound of the rate
+	// ConstGap and SBGGap are each model's gap to Kaplan-Meier over the
+	// data (SBGGap when the sBG model was fitted).
+	ConstGap, SBGGap KMGap
+}
+
+// ChosenGap is the chosen model's gap to Kaplan-Meier.
+func (ch ChurnFit) ChosenGap() KMGap {
+	if ch.Chosen == "sbg" {
+		return ch.SBGGap
+	}
+	return ch.ConstGap
 }
 
 // MovementFit is an expansion or contraction motion: opportunities at a
@@ -136,8 +153,8 @@ func FitLogNormal(xs []float64) LogNormalFit {
 
 // Calibrate fits every segment of h.
 func Calibrate(h *History, opt Options) (*Calibration, error) {
-	if opt.Term != 0 && opt.Term != 1 && opt.Term != 12 {
-		return nil, fmt.Errorf("term %d: use 1 (monthly contracts), 12 (annual) or 0 to detect it", opt.Term)
+	if opt.Term < 0 || opt.Term > MaxTerm {
+		return nil, fmt.Errorf("term %d: use a number of months from 1 (monthly contracts) to %d, or 0 to detect it", opt.Term, MaxTerm)
 	}
 	if msg := scenarios.CheckYear(int(h.Last+1) / 12); msg != "" {
 		return nil, fmt.Errorf("%s: the history ends in %s, and the calibrated scenario would start the month after, %s: %s", h.Name, h.Last, h.Last+1, msg)
@@ -261,7 +278,29 @@ func fitChurn(h *History, name string, accts, observed []*Account, opt Options, 
 	ch.KM = KaplanMeier(ch.Life)
 	ch.Const = FitConst(ch.Life)
 	ch.choose()
+	if ch.Chosen != "none" {
+		p := ch.Const.P.Value
+		ch.ConstGap = GapToKM(ch.KM, func(t int) float64 { return math.Pow(1-p, float64(t)) })
+		if ch.SBG != nil {
+			ch.SBGGap = GapToKM(ch.KM, ch.SBG.Survival)
+		}
+		if w := gapWarning(name, ch); w != "" {
+			*warn = append(*warn, w)
+		}
+	}
 	return ch
+}
+
+// gapWarning says when the chosen churn model lies outside Kaplan-Meier's
+// 95 % band: churn moves with tenure in a way neither model follows.
+func gapWarning(name string, ch ChurnFit) string {
+	g := ch.ChosenGap()
+	if !g.Outside {
+		return ""
+	}
+	model := map[string]string{"sbg": "sBG model", "constant": "constant rate"}[ch.Chosen]
+	return fmt.Sprintf("segment %s: the chosen %s keeps %s of accounts after %d %ss where Kaplan-Meier keeps %s (95 %% band %s to %s): churn moves with tenure in a way the fitted models do not follow (a hazard that rises, or a lock-in before the first renewal), so forecasts of this segment drift by about that much; csplan backtest shows how much",
+		name, model, pct(g.Model), g.OutAt, periodName(ch.Term), pct(g.KM), pct(g.Lo), pct(g.High))
 }
 
 // choose picks the churn model: none without losses (with the 95 % upper
@@ -287,27 +326,51 @@ func (ch *ChurnFit) choose() {
 	}
 }
 
-// detectTerm finds the contract term from when accounts leave: 12 when at
-// least 80 % of the losses of accounts with a known start come after a
-// whole number of years (at a 12-month renewal), else 1.
+// detectTerm finds the contract term from when accounts leave: the
+// longest of termCandidates at whose whole multiples at least 80 % of the
+// losses of accounts with a known start fall (at least 3 losses, and some
+// account kept for a whole term), else 1 (monthly contracts).
 func detectTerm(h *History, accts []*Account) (int, string) {
-	lost, atYear := 0, 0
+	var lives []int // months paid by the accounts that left
+	longest := 0
 	for _, a := range accts {
 		end := firstSpellEnd(a)
+		n := int(end-a.Start) + 1
+		longest = max(longest, n)
 		if end < h.Last {
-			lost++
-			if (int(end-a.Start)+1)%12 == 0 {
-				atYear++
-			}
+			lives = append(lives, n)
 		}
 	}
-	switch {
-	case lost == 0:
-		return 1, "no churn observed: the term cannot be told, monthly assumed (override with --term 12)"
-	case lost >= 3 && float64(atYear) >= 0.8*float64(lost):
-		return 12, fmt.Sprintf("%d of %d accounts that left did so at a 12-month renewal: annual contracts", atYear, lost)
+	lost := len(lives)
+	if lost == 0 {
+		return 1, "no churn observed: the term cannot be told, monthly assumed (override with --term N)"
 	}
-	return 1, fmt.Sprintf("%d of %d accounts that left did so at a 12-month renewal: monthly contracts", atYear, lost)
+	at := func(term int) int {
+		k := 0
+		for _, n := range lives {
+			if n%term == 0 {
+				k++
+			}
+		}
+		return k
+	}
+	for _, term := range termCandidates {
+		if k := at(term); lost >= 3 && longest >= term && float64(k) >= 0.8*float64(lost) {
+			return term, fmt.Sprintf("%d of %d accounts that left did so at a %d-month renewal: %s", k, lost, term, termName(term))
+		}
+	}
+	return 1, fmt.Sprintf("%d of %d accounts that left did so at a 12-month renewal: monthly contracts", at(12), lost)
+}
+
+// termName names contracts of a term: monthly, annual, 24-month.
+func termName(term int) string {
+	switch term {
+	case 1:
+		return "monthly contracts"
+	case 12:
+		return "annual contracts"
+	}
+	return fmt.Sprintf("%d-month contracts", term)
 }
 
 // fitMovements finds the cadence of MRR changes among accounts with a

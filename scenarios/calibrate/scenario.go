@@ -176,10 +176,7 @@ func (w *yw) writeAcquisition(c *Calibration) {
 }
 
 func (w *yw) writeChurn(name string, ch ChurnFit, corrs *[]string) {
-	period := "month"
-	if ch.Term == 12 {
-		period = "year"
-	}
+	period := periodName(ch.Term)
 	lost, cens, survived := ch.Life.Totals()
 	basis := fmt.Sprintf("%s accounts with a known start: %s left, %s still paying", thousands(lost+cens), thousands(lost), thousands(cens))
 	if ch.Opening {
@@ -192,8 +189,9 @@ func (w *yw) writeChurn(name string, ch ChurnFit, corrs *[]string) {
 	w.line(2, "churn:%s# fitted on %s", pad(8, 48), basis)
 	switch {
 	case ch.Chosen == "none":
-		w.kv(3, rateKey(ch.Term), fmt.Sprintf("{uniform: {min: 0%%, max: %s}}", pct(ch.Upper95)),
-			fmt.Sprintf("no churn in %s %s-periods at risk: 95 %% upper bound %s a %s", thousands(survived), period, pct(ch.Upper95), period))
+		upper := yearly(Estimate{ch.Upper95, 0}, ch.Term).Value
+		w.kv(3, rateKey(ch.Term), fmt.Sprintf("{uniform: {min: 0%%, max: %s}}", pct(upper)),
+			fmt.Sprintf("no churn in %s %s-periods at risk: 95 %% upper bound %s a %s", thousands(survived), period, pct(ch.Upper95), period)+perYearNote(upper, ch.Term))
 	case ch.Chosen == "sbg":
 		f := ch.SBG
 		w.line(3, "sbg:%s# shifted-beta-geometric, chosen by AIC: %s against %s for a constant rate", pad(10, 48), num1(f.AIC), num1(ch.Const.AIC))
@@ -212,16 +210,51 @@ func (w *yw) writeChurn(name string, ch ChurnFit, corrs *[]string) {
 		} else if ch.SBGNote != "" {
 			note += "; sBG not fitted: " + ch.SBGNote
 		}
-		w.kv(3, rateKey(ch.Term), probText(p), note)
+		w.kv(3, rateKey(ch.Term), probText(yearly(p, ch.Term)), note+perYearNote(yearly(p, ch.Term).Value, ch.Term))
 	}
 	w.kv(3, "timing", timing, map[string]string{"hazard": "an account can leave in any month", "renewal": "accounts leave at renewal"}[timing])
 }
 
+// rateKey is the churn field a rate of a term's periods is written in:
+// monthly for monthly contracts, annual for every other term (the engine
+// turns an annual rate into one of the term's periods).
 func rateKey(term int) string {
-	if term == 12 {
-		return "annual"
+	if term == 1 {
+		return "monthly"
 	}
-	return "monthly"
+	return "annual"
+}
+
+// yearly is a churn rate of a term's periods as a rate a year (the rate
+// itself for monthly and annual terms), with its standard error carried
+// by the delta method: 1 − (1 − p)^(12/term).
+func yearly(p Estimate, term int) Estimate {
+	if term == 1 || term == 12 {
+		return p
+	}
+	k := 12 / float64(term)
+	return Estimate{1 - math.Pow(1-p.Value, k), p.SE * k * math.Pow(1-p.Value, k-1)}
+}
+
+// perYearNote says, for a term other than a month or a year, that the
+// rate written is a year's.
+func perYearNote(annual float64, term int) string {
+	if term == 1 || term == 12 {
+		return ""
+	}
+	return fmt.Sprintf("; written as %s a year, which the engine applies at each %d-month renewal", pct(annual), term)
+}
+
+// periodName is what one churn period of a term is called: month, year,
+// 24-month period.
+func periodName(term int) string {
+	switch term {
+	case 1:
+		return "month"
+	case 12:
+		return "year"
+	}
+	return fmt.Sprintf("%d-month period", term)
 }
 
 func (w *yw) writeMovement(key string, m MovementFit, contraction bool) {

@@ -153,6 +153,39 @@ func KaplanMeier(l Lifetimes) []KMPoint {
 	return out
 }
 
+// KMGap is how far a fitted model's retention lies from Kaplan-Meier's
+// over the data: the largest gap and the period of it, and whether the
+// model lies outside Kaplan-Meier's 95 % band at some period (Outside,
+// at the period where it lies furthest outside, with the values there).
+type KMGap struct {
+	Max     float64 // the largest |S_model(t) − KM(t)|
+	At      int     // its period
+	Outside bool
+	// At period OutAt: the model's retention, Kaplan-Meier's and its band.
+	OutAt               int
+	Model, KM, Lo, High float64
+}
+
+// GapToKM measures survival, a model's retention by period, against km.
+func GapToKM(km []KMPoint, survival func(t int) float64) KMGap {
+	var g KMGap
+	worst := 0.0 // how far outside the band, at most
+	for _, p := range km {
+		if p.Period == 0 {
+			continue
+		}
+		m := survival(p.Period)
+		if d := math.Abs(m - p.Survival); d > g.Max {
+			g.Max, g.At = d, p.Period
+		}
+		if out := math.Max(p.Lower-m, m-p.Upper); out > worst {
+			worst = out
+			g.Outside, g.OutAt, g.Model, g.KM, g.Lo, g.High = true, p.Period, m, p.Survival, p.Lower, p.Upper
+		}
+	}
+	return g
+}
+
 // Estimate is a fitted number with its standard error.
 type Estimate struct {
 	Value, SE float64
@@ -243,7 +276,7 @@ func FitSBG(l Lifetimes) (*SBGFit, error) {
 	}
 	a, b := math.Exp(best.X[0]), math.Exp(best.X[1])
 	if a > 1e6 || b > 1e6 || a < 1e-6 || b < 1e-6 {
-		return nil, fmt.Errorf("the sBG fit runs off to α %.3g, β %.3g: the data show no heterogeneity (use the constant rate)", a, b)
+		return nil, fmt.Errorf("the sBG fit runs off to α %.3g, β %.3g, the constant rate it tends to: its heterogeneity adds nothing that fits these data (which may still not be a constant rate: see the gap to Kaplan-Meier)", a, b)
 	}
 	ll := func(x []float64) float64 { return -sbgLogLik(x[0], x[1], l) }
 	var h mat.SymDense
