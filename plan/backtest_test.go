@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"csplan/internal/synth"
 	"csplan/results"
 	"csplan/scenarios"
 	"csplan/scenarios/calibrate"
@@ -87,6 +88,28 @@ func TestBacktestCoverage(t *testing.T) {
 			if math.Abs(got-want) > 3*se {
 				t.Errorf("%s inside its %.0f %% interval in %.0f of %d histories, nominal %.0f ± %.1f", metric, 100*p, got, histories, want, se)
 			}
+		}
+	}
+}
+
+// BenchmarkBacktest100k backtests 100,000 accounts × 36 months in three
+// segments: read, fit to month 24 and forecast months 25 to 36 with 500
+// trials, for the book and each segment (the budget: under 30 s on 2
+// cores).
+func BenchmarkBacktest100k(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "history.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := synth.History(f, 100_000); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := Backtest(context.Background(), path, BacktestOptions{Until: "2023-12", Trials: 500, Seed: 1}); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -1,48 +1,25 @@
 package calibrate
 
 import (
-	"bufio"
-	"fmt"
-	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"csplan/internal/synth"
 )
 
-// writeBigHistory writes n accounts × 36 months of monthly-contract
-// history (churn propensities varying by account, monthly upsells, three segments;
-// each month), about 2.5 million rows: 70 % of the accounts are there from the first month, the rest start later.
+// writeBigHistory writes synth.History of n accounts at path.
 func writeBigHistory(tb testing.TB, path string, n int) {
 	f, err := os.Create(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	r := rand.New(rand.NewPCG(1, 2))
-	fmt.Fprintln(w, "account_id,month,mrr,segment")
-	segs := []string{"enterprise", "mid-market", "smb"}
-	for a := range n {
-		start := 0
-		if a%10 >= 7 {
-			start = r.IntN(36)
-		}
-		theta := 0.005 + 0.03*r.Float64()*r.Float64()
-		mrr := math.Exp(6 + r.NormFloat64())
-		for m := start; m < 36; m++ {
-			if m > start && r.Float64() < theta {
-				break
-			}
-			if r.Float64() < 0.02 {
-				mrr *= 1.1
-			}
-			fmt.Fprintf(w, "acct-%07d,%d-%02d,%.2f,%s\n", a, 2022+m/12, m%12+1, mrr, segs[a%3])
-		}
-	}
-	if err := w.Flush(); err != nil {
+	if err := synth.History(f, n); err != nil {
 		tb.Fatal(err)
 	}
-	f.Close()
+	if err := f.Close(); err != nil {
+		tb.Fatal(err)
+	}
 }
 
 // BenchmarkCalibrate100k reads and calibrates 100,000 accounts × 36 months
