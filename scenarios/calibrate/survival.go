@@ -166,12 +166,17 @@ type KMGap struct {
 	Model, KM, Lo, High float64
 }
 
-// GapToKM measures survival, a model's retention by period, against km.
+// minAtRisk is the fewest accounts at risk for a period of Kaplan-Meier
+// to count in a gap: with fewer, its estimate and band say little.
+const minAtRisk = 10
+
+// GapToKM measures survival, a model's retention by period, against km,
+// over the periods with at least minAtRisk accounts at risk.
 func GapToKM(km []KMPoint, survival func(t int) float64) KMGap {
 	var g KMGap
 	worst := 0.0 // how far outside the band, at most
 	for _, p := range km {
-		if p.Period == 0 {
+		if p.Period == 0 || p.AtRisk < minAtRisk {
 			continue
 		}
 		m := survival(p.Period)
