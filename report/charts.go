@@ -176,10 +176,54 @@ func chartHasTeam(r *results.Results) bool {
 }
 
 func capacityChart(r *results.Results) *chartSpec {
-	return seriesSpec(r, timeChart{name: "capacity", key: results.SeriesHoursNeeded, ref: results.SeriesHoursAvailable, title: "CSM hours needed and available by month",
+	spec := seriesSpec(r, timeChart{name: "capacity", key: results.SeriesHoursNeeded, ref: results.SeriesHoursAvailable, title: "CSM hours needed and available by month",
 		measure: "CSM hours the accounts' touch models need each month (solid line; dashed: productive hours the team has)",
 		note:    "Solid: hours needed by the accounts served. Dashed: productive hours the team has, after ramp and attrition.",
 		what:    "CSM hours needed a month", yLabel: "CSM hours per month", unit: axisCount, bands: []bandDef{band90}})
+	if msg := capacityMessage(r); spec != nil && msg != "" {
+		spec.fig.Subtitle = spec.fig.Title + ". " + spec.fig.Subtitle
+		spec.fig.Title = msg
+	}
+	return spec
+}
+
+// capacityMessage says what share of the hours its accounts need the team
+// has in the last month, in the baseline and in the options that change
+// it most either way (means): "In Dec 2029 the team has 82 % of the hours
+// its accounts need in the baseline, 64 % with Cut 3 CSMs in April"; ""
+// without hours.
+func capacityMessage(r *results.Results) string {
+	shares := make([]float64, len(r.Options)) // NaN without hours
+	for i, o := range r.Options {
+		shares[i] = math.NaN()
+		need, have := o.Series[results.SeriesHoursNeeded], o.Series[results.SeriesHoursAvailable]
+		if len(need) > 0 && len(have) > 0 && lastSeriesPoint(need).Mean > 0 {
+			shares[i] = lastSeriesPoint(have).Mean / lastSeriesPoint(need).Mean
+		}
+	}
+	base := shares[0]
+	if math.IsNaN(base) {
+		return ""
+	}
+	lo, hi := -1, -1
+	for k := 1; k < len(shares); k++ {
+		v := shares[k]
+		switch {
+		case math.IsNaN(v) || math.Abs(v-base) < 0.005:
+		case v < base && (lo < 0 || v < shares[lo]):
+			lo = k
+		case v > base && (hi < 0 || v > shares[hi]):
+			hi = k
+		}
+	}
+	pctText := func(v float64) string { return fmt.Sprintf("%.0f%%", 100*v) }
+	msg := fmt.Sprintf("In %s the team has %s of the hours its accounts need in the baseline", chartHorizon(r), pctText(base))
+	for _, k := range []int{lo, hi} {
+		if k > 0 {
+			msg += fmt.Sprintf(", %s with %s", pctText(shares[k]), r.Options[k].Name)
+		}
+	}
+	return msg
 }
 
 func coverageChart(r *results.Results) *chartSpec {
@@ -607,7 +651,7 @@ func messageTitle(r *results.Results, key, what string, unit axisUnit) string {
 		}
 		moves = append(moves, fmt.Sprintf("%s %s with %s", diff(math.Abs(at(o)-base)), way, o.Name))
 	}
-	s := fmt.Sprintf("By %s %s is %s in the baseline", chartHorizon(r), what, val(base))
+	s := fmt.Sprintf("By %s %s is %s in the baseline on average", chartHorizon(r), what, val(base))
 	if len(moves) == 0 {
 		return s + ", the same with every option"
 	}
@@ -632,7 +676,7 @@ func comparisonChart(r *results.Results) *chartSpec {
 	end := chartHorizon(r)
 	var caption string
 	if mc {
-		fig.Title = "Key metrics by option, median with 50 % and 90 % intervals"
+		fig.Title = comparisonMessage(r, metrics, "Key metrics by option, median with 50 % and 90 % intervals")
 		fig.Subtitle = fmt.Sprintf("Marker and number: median of %s trials. Thick bar: middle 50 %% of trials; thin line: 90 %% (p5 to p95).", Count(float64(r.Trials)))
 		caption = fmt.Sprintf("The key metrics at %s per option: the marker is the median of %s trials, the thick bar the middle 50 %% and the thin line 90 %% of trials.", end, Count(float64(r.Trials)))
 	} else {
@@ -641,6 +685,31 @@ func comparisonChart(r *results.Results) *chartSpec {
 		caption = fmt.Sprintf("The key metrics at %s per option, on the expected path.", end)
 	}
 	return &chartSpec{name: "comparison", caption: caption, fig: *fig}
+}
+
+// comparisonMessage is the comparison chart's message: the range of the
+// first metric's medians over the options, and which options end it
+// ("ARR in Dec 2029 runs from $59.5M with Cut 3 CSMs in April to $63.5M
+// with Higher price increases"); fallback with one option.
+func comparisonMessage(r *results.Results, metrics []chartMetric, fallback string) string {
+	if len(r.Options) < 2 {
+		return fallback
+	}
+	m := metrics[0]
+	lo, hi := 0, 0
+	for i, o := range r.Options {
+		if o.Metrics[m.Key].P50 < r.Options[lo].Metrics[m.Key].P50 {
+			lo = i
+		}
+		if o.Metrics[m.Key].P50 > r.Options[hi].Metrics[m.Key].P50 {
+			hi = i
+		}
+	}
+	if lo == hi {
+		return fallback
+	}
+	v := func(i int) string { return chartValue(r.Options[i].Metrics[m.Key].P50, m.Unit, r.Currency, false) }
+	return fmt.Sprintf("Median %s runs from %s with %s to %s with %s", lowerFirst(m.Label), v(lo), r.Options[lo].Name, v(hi), r.Options[hi].Name)
 }
 
 // differencesChart is the comparison chart's metrics as each option's

@@ -169,7 +169,7 @@ func TestChartsAcmeContent(t *testing.T) {
 	}{
 		{"arr-fan", append([]string{"ARR by month, median with 50 % and 90 % bands", "ARR (USD)", "Month end",
 			"$50M", "$60M", "Jan 2027", "Jul 2028", "Jan 2029", "1,000 trials"}, names...)},
-		{"comparison", append([]string{"Key metrics by option", "ARR at Dec 2029", "Revenue, Jan 2027–Dec 2029",
+		{"comparison", append([]string{"Median ARR at Dec 2029 runs from $59.4M with Cut 3 CSMs in April to $63.5M", "ARR at Dec 2029", "Revenue, Jan 2027–Dec 2029",
 			"NRR, 12 months to Dec 2029", "GRR, 12 months to Dec 2029", "Customers at Dec 2029",
 			"CS cost, Jan 2027–Dec 2029", "Gross profit, Jan 2027–Dec 2029", "Valuation at Dec 2029",
 			"$60M", "$160M", "90%", "3,500", "How to read the panels"}, names...)},
@@ -181,7 +181,7 @@ func TestChartsAcmeContent(t *testing.T) {
 		{"diff-revenue_total", []string{"Total revenue against Baseline by Dec 2029: −$4.16M with Cut 3 CSMs in April,", "Trials"}},
 		{"diff-gross_profit_total", []string{"Difference in Gross profit, Jan 2027–Dec 2029 (option − Baseline), USD", "Cut 3 CSMs in April:"}},
 		{"diff-valuation", []string{"Valuation against Baseline by Dec 2029: −$13.5M with Cut 3 CSMs in April,", "Difference in Valuation at Dec 2029, by ARR multiple (option − Baseline), USD"}},
-		{"capacity", append([]string{"CSM hours needed and available by month, median with 90 % band", "CSM hours per month", "Month end"}, names...)},
+		{"capacity", append([]string{"In Dec 2029 the team has 80% of the hours its accounts need in the baseline,", "64% with Cut 3 CSMs in April", "CSM hours per month", "Month end"}, names...)},
 		{"coverage", append([]string{"CSM coverage by month, median with 90 % band", "Mean coverage of served accounts", "60%", "100%"}, names...)},
 		{"revenue-cum", append([]string{"Cumulative revenue by month, median with 90 % band", "Cumulative revenue (USD)", "Month end", "$0", "$100M"}, names...)},
 		{"logos", append([]string{"Customers by month, median with 90 % band", "Customers (accounts)", "Month end", "3,000"}, names...)},

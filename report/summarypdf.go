@@ -78,17 +78,26 @@ func SummaryPDF(w io.Writer, r *results.Results, charts []Chart) error {
 	}
 	room := pageH - margin - chartH - 6 - pdf.GetY()
 	answers := summaryAnswers(d)
-	size := fitSize(pdf, answers, width-6, room)
-	pdf.SetFont("Sans", "", size)
+	var whole []string
+	for _, a := range answers {
+		whole = append(whole, a.lead+" "+a.rest)
+	}
+	size := fitSize(pdf, whole, width-6, room)
 	lineH := size * 0.45
 	for _, a := range answers {
+		// The verdict in bold, then the answer, hanging under the bullet.
 		y := pdf.GetY()
 		pdf.SetFont("Sans", "B", size)
 		pdf.Text(margin, y+lineH*0.8, "•")
-		pdf.SetFont("Sans", "", size)
+		pdf.SetLeftMargin(margin + 4)
 		pdf.SetX(margin + 4)
-		pdf.MultiCell(width-4, lineH, a, "", "L", false)
-		pdf.Ln(1)
+		if a.lead != "" {
+			pdf.Write(lineH, a.lead+" ")
+		}
+		pdf.SetFont("Sans", "", size)
+		pdf.Write(lineH, a.rest)
+		pdf.SetLeftMargin(margin)
+		pdf.Ln(lineH + 1)
 	}
 
 	y := pageH - margin - chartH - 4
@@ -135,15 +144,24 @@ func narrower(data []byte, n int) ([]byte, error) {
 	return out.Bytes(), err
 }
 
+// summaryAnswer is an option's answer in plain text: its verdict, led by
+// the option's name, and the rest.
+type summaryAnswer struct{ lead, rest string }
+
 // summaryAnswers are the answer's sentences, one per option, in plain text.
-func summaryAnswers(d document) []string {
-	var out []string
+func summaryAnswers(d document) []summaryAnswer {
+	// "99 %" may break at its space in a PDF line: "99%" cannot.
+	tight := func(s string) string { return strings.ReplaceAll(strings.TrimSpace(s), " %", "%") }
 	if len(d.Answers) == 0 {
-		return []string{d.AnswerIntro}
+		return []summaryAnswer{{rest: tight(d.AnswerIntro)}}
 	}
+	var out []summaryAnswer
 	for _, a := range d.Answers {
-		// "99 %" may break at its space in a PDF line: "99%" cannot.
-		out = append(out, strings.ReplaceAll(strings.TrimSpace(strings.TrimSpace(a.Verdict+" ")+" "+a.Pre+a.Option+a.Post), " %", "%"))
+		lead := ""
+		if a.Verdict != "" {
+			lead = tight(a.Option + ": " + strings.ToLower(a.Verdict[:1]) + a.Verdict[1:])
+		}
+		out = append(out, summaryAnswer{lead, tight(a.Pre + a.Option + a.Post)})
 	}
 	return out
 }
