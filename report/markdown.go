@@ -341,11 +341,18 @@ func headlineMetrics(r *results.Results, metrics []quantity) (string, table) {
 			}
 			cells := []string{label, o.Name}
 			s, ok := o.Metrics[q.key]
+			month, noBase := noRetentionBase(r, o)
 			switch {
 			case !ok:
 				cells = append(cells, "–")
 				if mc {
 					cells = append(cells, "–", "–")
+				}
+			case noBase && (q.key == results.NRR12m || q.key == results.GRR12m):
+				// Nothing to retain: undefined, not 0 %.
+				cells = append(cells, "undefined")
+				if mc {
+					cells = append(cells, "no revenue in "+MonthLabel(r.Start, month), "–")
 				}
 			case mc:
 				cells = append(cells, q.unit.format(s.P50, cur),

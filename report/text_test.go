@@ -45,6 +45,15 @@ func TestTextRetentionUndefinedWithoutRevenue(t *testing.T) {
 	if !strings.Contains(band, "no revenue in Dec 2027") || !strings.Contains(band, "90.0% to 110.0%") {
 		t.Errorf("NRR interval row: %q", band)
 	}
+	// The report's headline table says so too.
+	metrics := []quantity{{key: results.NRR12m, unit: unitRate}}
+	_, tab := headlineMetrics(r, metrics)
+	if got := strings.Join(tab.Rows[0].Cells, "|"); !strings.Contains(got, "Baseline|undefined|no revenue in Dec 2027") {
+		t.Errorf("report row: %q", got)
+	}
+	if got := strings.Join(tab.Rows[1].Cells, "|"); strings.Contains(got, "undefined") {
+		t.Errorf("report row of an option with a book: %q", got)
+	}
 }
 
 // A long option name wraps onto a second header line instead of being cut,
