@@ -190,7 +190,7 @@ func bridgeCharts(r *results.Results) []*chartSpec {
 			continue
 		}
 		gp := o.VsBaseline[results.GrossProfitTotal].MeanDiff
-		w := &waterfall{legs: bridgeLegs(o), net: gp, currency: r.Currency}
+		w := gpWaterfall(bridgeLegs(o), gp, r.Currency)
 		title := bridgeTitle(r, o, gp)
 		out = append(out, &chartSpec{
 			name: fmt.Sprintf("bridge-%d", k),
@@ -250,30 +250,49 @@ var (
 // waterfall is a horizontal waterfall: one row per leg, each bar from the
 // running total before it to after it, and the net from zero.
 type waterfall struct {
-	legs     []results.BridgeLeg
-	net      float64
+	bars     []wbar
 	currency string
+}
+
+// wbar is a bar of a waterfall, from one value to another.
+type wbar struct {
+	name     string
+	from, to float64
+	color    color.NRGBA
+	level    bool // a level (ARR at a month), written without a sign
+}
+
+// flows are the bars of legs, each starting where the one before ends
+// (from start), gains and losses in their colours; and the total reached.
+func flows(start float64, names []string, values []float64) ([]wbar, float64) {
+	var bars []wbar
+	cum := start
+	for i, v := range values {
+		col := gainColor
+		if v < 0 {
+			col = lossColor
+		}
+		bars = append(bars, wbar{name: names[i], from: cum, to: cum + v, color: col})
+		cum += v
+	}
+	return bars, cum
+}
+
+// gpWaterfall is an option's gross-profit bridge: its legs, then the net.
+func gpWaterfall(legs []results.BridgeLeg, net float64, currency string) *waterfall {
+	var names []string
+	var values []float64
+	for _, l := range legs {
+		names, values = append(names, bridgeLegNames[l.Driver]), append(values, l.MeanDiff)
+	}
+	bars, _ := flows(0, names, values)
+	return &waterfall{bars: append(bars, wbar{name: "Net: gross profit", to: net, color: netColor}), currency: currency}
 }
 
 // draw lays the rows out like the tornado chart's (names left, values
 // beside the bars' ends, the value axis below) and draws them.
 func (w *waterfall) draw(c draw.Canvas) {
-	type bar struct {
-		name     string
-		from, to float64
-		color    color.NRGBA
-	}
-	var bars []bar
-	cum := 0.0
-	for _, l := range w.legs {
-		col := gainColor
-		if l.MeanDiff < 0 {
-			col = lossColor
-		}
-		bars = append(bars, bar{bridgeLegNames[l.Driver], cum, cum + l.MeanDiff, col})
-		cum += l.MeanDiff
-	}
-	bars = append(bars, bar{"Net: gross profit", 0, w.net, netColor})
+	bars := w.bars
 	lo, hi := 0.0, 0.0
 	for _, b := range bars {
 		lo, hi = min(lo, b.from, b.to), max(hi, b.from, b.to)
@@ -282,7 +301,12 @@ func (w *waterfall) draw(c draw.Canvas) {
 		hi = lo + 1
 	}
 	value := theme.style(theme.ValueSize, false, theme.Muted)
-	label := func(b bar) string { return chartValue(b.to-b.from, axisMoney, w.currency, true) }
+	label := func(b wbar) string {
+		if b.level {
+			return chartValue(b.to-b.from, axisMoney, w.currency, false)
+		}
+		return chartValue(b.to-b.from, axisMoney, w.currency, true)
+	}
 	room := vg.Length(0)
 	for _, b := range bars {
 		room = max(room, value.Width(label(b)))
@@ -373,12 +397,19 @@ func buildBridge(r *results.Results, charts []Chart) *bridgeSection {
 	return sec
 }
 
-// arrBridge is each option's ARR bridge from its series' means: ARR at the
-// start, plus 12 × the MRR of new logos, upsell and price increases, less
-// contraction and churn, over the run, which is ARR at the horizon.
-func arrBridge(r *results.Results) (table, string) {
-	sum := func(o results.Option, key string) float64 { return 12 * seriesSum(o, key, 1, r.HorizonMonths) }
-	at := func(o results.Option, m int) float64 {
+// arrFlow is a leg of an option's ARR bridge: a name and its value.
+type arrFlow struct {
+	name  string
+	value float64
+}
+
+// arrFlows are an option's ARR bridge from its series' means: ARR at the
+// start, 12 × the MRR of the new logos, upsell and price increases added
+// and the contraction and churn lost over the run, and ARR at the
+// horizon, which they add up to.
+func arrFlows(r *results.Results, o results.Option) (start float64, legs []arrFlow, end float64) {
+	sum := func(key string) float64 { return 12 * seriesSum(o, key, 1, r.HorizonMonths) }
+	at := func(m int) float64 {
 		for _, p := range o.Series[results.SeriesMRR] {
 			if p.Month == m {
 				return 12 * p.Mean
@@ -386,42 +417,148 @@ func arrBridge(r *results.Results) (table, string) {
 		}
 		return 0
 	}
-	_, split := r.Options[0].Series[results.SeriesPriceMRR]
-	rows := []struct {
-		name string
-		v    func(o results.Option) float64
-	}{
-		{"ARR, " + MonthLabel(r.Start, 0), func(o results.Option) float64 { return at(o, 0) }},
-		{"New logos", func(o results.Option) float64 { return sum(o, results.SeriesNewMRR) }},
-		{"Upsell", func(o results.Option) float64 {
-			return sum(o, results.SeriesExpansionMRR) - sum(o, results.SeriesPriceMRR)
-		}},
-		{"Price increases", func(o results.Option) float64 { return sum(o, results.SeriesPriceMRR) }},
-		{"Contraction", func(o results.Option) float64 { return -sum(o, results.SeriesContractionMRR) }},
-		{"Churn", func(o results.Option) float64 { return -sum(o, results.SeriesChurnedMRR) }},
-		{"ARR, " + MonthLabel(r.Start, r.HorizonMonths), func(o results.Option) float64 { return at(o, r.HorizonMonths) }},
+	legs = []arrFlow{{"New logos", sum(results.SeriesNewMRR)}}
+	if _, split := r.Options[0].Series[results.SeriesPriceMRR]; split {
+		legs = append(legs, arrFlow{"Upsell", sum(results.SeriesExpansionMRR) - sum(results.SeriesPriceMRR)},
+			arrFlow{"Price increases", sum(results.SeriesPriceMRR)})
+	} else {
+		legs = append(legs, arrFlow{"Upsell and price increases", sum(results.SeriesExpansionMRR)})
 	}
-	if !split {
-		rows[2].name = "Upsell and price increases"
-		rows = append(rows[:3], rows[4:]...)
-	}
+	legs = append(legs, arrFlow{"Contraction", -sum(results.SeriesContractionMRR)}, arrFlow{"Churn", -sum(results.SeriesChurnedMRR)})
+	return at(0), legs, at(r.HorizonMonths)
+}
+
+// arrBridge is each option's ARR bridge (arrFlows) as a table.
+func arrBridge(r *results.Results) (table, string) {
 	t := table{Header: []string{""}, Right: []bool{false}}
+	var cols [][]string
 	for _, o := range r.Options {
 		t.Header, t.Right = append(t.Header, o.Name), append(t.Right, true)
-	}
-	for i, leg := range rows {
-		cells := []string{leg.name}
-		for _, o := range r.Options {
-			v := leg.v(o)
-			cell := Money(v, r.Currency)
-			if i > 0 && i < len(rows)-1 {
-				cell = unitMoney.signed(v, r.Currency)
-			}
-			cells = append(cells, cell)
+		start, legs, end := arrFlows(r, o)
+		col := []string{Money(start, r.Currency)}
+		for _, l := range legs {
+			col = append(col, unitMoney.signed(l.value, r.Currency))
 		}
-		t.Rows = append(t.Rows, row{Cells: cells, First: i == len(rows)-1})
+		cols = append(cols, append(col, Money(end, r.Currency)))
+	}
+	_, legs, _ := arrFlows(r, r.Options[0])
+	names := []string{"ARR, " + MonthLabel(r.Start, 0)}
+	for _, l := range legs {
+		names = append(names, l.name)
+	}
+	names = append(names, "ARR, "+MonthLabel(r.Start, r.HorizonMonths))
+	for i, name := range names {
+		cells := []string{name}
+		for _, col := range cols {
+			cells = append(cells, col[i])
+		}
+		t.Rows = append(t.Rows, row{Cells: cells, First: i == len(names)-1})
 	}
 	return t, "Each option's ARR from the opening book to the horizon: the ARR of the new logos that joined, the upsell and price increases added, and the contraction and churn lost over the run (12 × their MRR), means over the trials."
+}
+
+// arrBridgeCharts are each option's ARR bridge as a waterfall, from the
+// opening book's ARR to the horizon's, and each other option's difference
+// from the baseline's, flow by flow, to the difference in ARR at the
+// horizon.
+func arrBridgeCharts(r *results.Results) []*chartSpec {
+	var out []*chartSpec
+	end := MonthLabel(r.Start, r.HorizonMonths)
+	base0, baseLegs, baseEnd := arrFlows(r, r.Options[0])
+	for k, o := range r.Options {
+		start, legs, stop := arrFlows(r, o)
+		if stop == 0 && start == 0 {
+			continue
+		}
+		names, values := make([]string, len(legs)), make([]float64, len(legs))
+		for i, l := range legs {
+			names[i], values[i] = l.name, l.value
+		}
+		bars, _ := flows(start, names, values)
+		bars = append([]wbar{{name: "ARR, " + MonthLabel(r.Start, 0), to: start, color: netColor, level: true}}, bars...)
+		bars = append(bars, wbar{name: "ARR, " + end, to: stop, color: netColor, level: true})
+		big := biggestFlows(legs, r.Currency)
+		out = append(out, &chartSpec{name: fmt.Sprintf("arr-bridge-%d", k),
+			caption: fmt.Sprintf("The ARR of %s from the opening book to %s: each bar starts where the one above it ends. Means over %s.", o.Name, end, trialsPhrase(r)),
+			fig: chartFigure{
+				Title:    fmt.Sprintf("%s: ARR from %s to %s by %s; %s", o.Name, chartValue(start, axisMoney, r.Currency, false), chartValue(stop, axisMoney, r.Currency, false), end, big),
+				Subtitle: fmt.Sprintf("ARR from the opening book to %s: 12 × the MRR each flow adds or takes over the run. Mean over %s.", end, trialsPhrase(r)),
+				Legend: []legendItem{{Label: "adds ARR", Color: gainColor, Kind: swatchBar}, {Label: "takes it away", Color: lossColor, Kind: swatchBar},
+					{Label: "ARR", Color: netColor, Kind: swatchBar}},
+				Note: chartSource(r),
+				Body: (&waterfall{bars: bars, currency: r.Currency}).draw,
+			}})
+		if k == 0 {
+			continue
+		}
+		diffs := make([]arrFlow, len(legs))
+		for i, l := range legs {
+			names[i], values[i] = l.name, l.value-baseLegs[i].value
+			diffs[i] = arrFlow{l.name, values[i]}
+		}
+		if d := (start - base0); math.Abs(d) > 0.5 { // another book: its own leg
+			names, values = append([]string{"Opening book"}, names...), append([]float64{d}, values...)
+		}
+		bars, _ = flows(0, names, values)
+		net := stop - baseEnd
+		bars = append(bars, wbar{name: "Net: ARR, " + end, to: net, color: netColor})
+		out = append(out, &chartSpec{name: fmt.Sprintf("arr-diff-bridge-%d", k),
+			caption: fmt.Sprintf("How the ARR of %s in %s differs from the baseline's, flow by flow: each bar starts where the one above it ends, and the last is the net difference. Means over %s.", o.Name, end, trialsPhrase(r)),
+			fig: chartFigure{
+				Title:    fmt.Sprintf("%s: %s of ARR against the baseline by %s; %s", o.Name, chartValue(net, axisMoney, r.Currency, true), end, biggestFlows(diffs, r.Currency)),
+				Subtitle: fmt.Sprintf("ARR in %s: %s less the baseline, by flow (12 × the MRR it adds or takes over the run). Mean over %s.", end, o.Name, trialsPhrase(r)),
+				Legend: []legendItem{{Label: "adds ARR", Color: gainColor, Kind: swatchBar}, {Label: "takes it away", Color: lossColor, Kind: swatchBar},
+					{Label: "net difference", Color: netColor, Kind: swatchBar}},
+				Note: chartSource(r),
+				Body: (&waterfall{bars: bars, currency: r.Currency}).draw,
+			}})
+	}
+	return out
+}
+
+// flowVerb agrees a verb with a flow's name: new logos add, churn takes.
+func flowVerb(name, v string) string {
+	if strings.HasSuffix(name, "s") {
+		return v
+	}
+	return v + "s"
+}
+
+// biggestFlows names the largest flow that adds and the largest that takes
+// away, each when at least a tenth of the largest of all ("new logos add
+// $25.1M, churn takes $14.3M").
+func biggestFlows(legs []arrFlow, currency string) string {
+	add, take := -1, -1
+	for i, l := range legs {
+		if l.value > 0 && (add < 0 || l.value > legs[add].value) {
+			add = i
+		}
+		if l.value < 0 && (take < 0 || l.value < legs[take].value) {
+			take = i
+		}
+	}
+	big := 0.0
+	for _, l := range legs {
+		big = math.Max(big, math.Abs(l.value))
+	}
+	// A flow under a tenth of the largest is not the story.
+	if add >= 0 && legs[add].value < big/10 {
+		add = -1
+	}
+	if take >= 0 && -legs[take].value < big/10 {
+		take = -1
+	}
+	var parts []string
+	if add >= 0 {
+		parts = append(parts, fmt.Sprintf("%s %s %s", lowerFirst(legs[add].name), flowVerb(legs[add].name, "add"), chartValue(legs[add].value, axisMoney, currency, false)))
+	}
+	if take >= 0 {
+		parts = append(parts, fmt.Sprintf("%s %s %s", lowerFirst(legs[take].name), flowVerb(legs[take].name, "take"), chartValue(-legs[take].value, axisMoney, currency, false)))
+	}
+	if len(parts) == 0 {
+		return "no flow moves it"
+	}
+	return strings.Join(parts, ", ")
 }
 
 // segmentBridge is the table of each option's gross-profit difference by

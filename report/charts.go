@@ -123,6 +123,9 @@ func chartSpecs(r *results.Results) []chartSpec {
 	for _, b := range bridgeCharts(r) {
 		add(b)
 	}
+	for _, b := range arrBridgeCharts(r) {
+		add(b)
+	}
 	for _, m := range chartMetrics(r) {
 		if diffMetrics[m.Key] {
 			add(diffChart(r, m))

@@ -122,9 +122,9 @@ func TestChartsNames(t *testing.T) {
 		fixture string
 		want    []string
 	}{
-		{"acme-results.json", []string{"arr-fan", "comparison", "differences", "diff-arr_end", "diff-revenue_total", "diff-gross_profit_total", "diff-valuation", "revenue-cum", "logos", "capacity", "coverage"}},
+		{"acme-results.json", []string{"arr-fan", "comparison", "differences", "arr-bridge-0", "arr-bridge-1", "arr-diff-bridge-1", "arr-bridge-2", "arr-diff-bridge-2", "arr-bridge-3", "arr-diff-bridge-3", "diff-arr_end", "diff-revenue_total", "diff-gross_profit_total", "diff-valuation", "revenue-cum", "logos", "capacity", "coverage"}},
 		// Expected mode has no histograms: no difference charts.
-		{"w2b-expected-results.json", []string{"arr-fan", "comparison", "revenue-cum", "logos"}},
+		{"w2b-expected-results.json", []string{"arr-fan", "comparison", "arr-bridge-0", "revenue-cum", "logos"}},
 	} {
 		charts, have := fixtureCharts(t, tc.fixture)
 		if !slices.Equal(have, tc.want) {
@@ -175,6 +175,8 @@ func TestChartsAcmeContent(t *testing.T) {
 			"$60M", "$160M", "90%", "3,500", "How to read the panels"}, names...)},
 		{"differences", []string{"Gross profit against Baseline by Dec 2029: −$1.74M with Cut 3 CSMs in April,", "ARR at Dec 2029",
 			"Valuation at Dec 2029", "Cut 3 CSMs in April", "Higher price increases", "mean (the number written)", "$0"}},
+		{"arr-bridge-0", []string{"ARR, Dec 2026", "New logos", "Upsell and price increases", "Contraction", "Churn", "ARR, Dec 2029", "adds ARR", "takes it away"}},
+		{"arr-diff-bridge-1", []string{"New logos", "Churn", "Net: ARR, Dec 2029", "net difference"}},
 		{"diff-arr_end", []string{"ARR against Baseline by Dec 2029: −$2.38M with Cut 3 CSMs in April,", "Difference in ARR at Dec 2029 (option − Baseline), USD",
 			"Trials", "−$2M", "$0", "+$2M", "10%", "Cut 3 CSMs in April:", "Quarterly enterprise upsell:", "Higher price increases:",
 			"Difference in ARR at Dec 2029 (option − Baseline), USD"}},
@@ -324,7 +326,7 @@ func TestChartsLowerIsBetterAndMissingSeries(t *testing.T) {
 	for _, s := range chartSpecs(r) {
 		names = append(names, s.name)
 	}
-	want := []string{"arr-fan", "comparison", "differences", "diff-arr_end", "diff-revenue_total", "diff-gross_profit_total", "diff-valuation", "capacity", "coverage"}
+	want := []string{"arr-fan", "comparison", "differences", "arr-bridge-0", "arr-bridge-1", "arr-diff-bridge-1", "arr-bridge-2", "arr-diff-bridge-2", "arr-bridge-3", "arr-diff-bridge-3", "diff-arr_end", "diff-revenue_total", "diff-gross_profit_total", "diff-valuation", "capacity", "coverage"}
 	if !slices.Equal(names, want) {
 		t.Errorf("charts %q, want %q", names, want)
 	}
