@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 
+	"csplan/results"
+
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -79,7 +81,7 @@ func BacktestFanChart(f BacktestFan) (Chart, error) {
 		Note: "csplan backtest · " + f.Source,
 		Body: func(cv draw.Canvas) { p.Draw(cv) },
 	}
-	return renderHistory("backtest-"+map[bool]string{true: "arr", false: "customers"}[f.Money], fig)
+	return renderHistory("backtest-"+map[bool]string{true: results.SeriesARR, false: "customers"}[f.Money], fig)
 }
 
 // monthBefore is the month k months before first (YYYY-MM).
