@@ -123,10 +123,12 @@ func checkWork(opts []sim.Option, set Settings, shards int) error {
 // its numbers: what a shard carries to the merge.
 func describeRun(s *scenarios.Scenario, version string) *results.Results {
 	file := filepath.Base(s.Path)
+	var compared []string
 	for _, p := range s.Compared { // the rerun line names every file
 		file += " " + filepath.Base(p)
+		compared = append(compared, filepath.Base(p))
 	}
-	d := &results.Results{Scenario: s.Name, File: file, Question: s.Question, Currency: s.Currency,
+	d := &results.Results{Scenario: s.Name, File: file, Compared: compared, Question: s.Question, Currency: s.Currency,
 		Start: s.Start.Format("2006-01"), Version: version, Assumptions: s.Assumptions()}
 	if s.FiscalYear > 1 {
 		d.FiscalYearStart = s.FiscalYear

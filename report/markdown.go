@@ -227,7 +227,12 @@ func runPeriod(r *results.Results) string {
 func runFacts(r *results.Results) string {
 	period, cur := runPeriod(r), currencyCode(r.Currency)
 	if r.Mode != "expected" {
-		return fmt.Sprintf("Monte Carlo simulation: %s trials over %s. Amounts in %s.", Count(float64(r.Trials)), period, cur)
+		facts := fmt.Sprintf("Monte Carlo simulation: %s trials over %s. Amounts in %s.", Count(float64(r.Trials)), period, cur)
+		if len(r.Compared) > 0 {
+			first, _, _ := strings.Cut(r.File, " ")
+			facts += fmt.Sprintf(" The options of %s are compared with %s's baseline in one run, on the same random draws: their differences are paired trial by trial.", joinAnd(r.Compared), first)
+		}
+		return facts
 	}
 	return fmt.Sprintf("Expected path (%s net rate) over %s; no uncertainty is simulated. Amounts in %s.", r.NetRate, period, cur)
 }

@@ -15,6 +15,9 @@ import (
 type Results struct {
 	Scenario string `json:"scenario"`
 	File     string `json:"scenario_file,omitempty"` // the scenario file's name, for the rerun line
+	// Compared are the other scenario files whose options the run added
+	// (csplan run a.yaml b.yaml): all on the same random draws.
+	Compared []string `json:"compared_files,omitempty"`
 	Question string `json:"question,omitempty"`
 	Currency string `json:"currency,omitempty"`
 	Start    string `json:"start,omitempty"` // first month, YYYY-MM

@@ -43,6 +43,9 @@ func TestRunComparesScenarioFiles(t *testing.T) {
 	if r.File != "cut-csms.yaml same.yaml" {
 		t.Errorf("the rerun line would name %q, not both files", r.File)
 	}
+	if page, _ := os.ReadFile(filepath.Join(out, "report.md")); !strings.Contains(string(page), "The options of same.yaml are compared with cut-csms.yaml's baseline in one run, on the same random draws: their differences are paired trial by trial.") {
+		t.Error("the report does not say the files' options were paired with the baseline")
+	}
 	for key, d := range r.Options[2].VsBaseline {
 		if d.MeanDiff != 0 || d.PBetter != 0 || d.PWorse != 0 {
 			t.Errorf("the same book from another file differs in %s: %+v", key, d)
