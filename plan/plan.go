@@ -148,7 +148,7 @@ func describeRun(s *scenarios.Scenario, version string) *results.Results {
 
 // describe copies the description d into the simulated results res.
 func describe(res, d *results.Results) {
-	res.Scenario, res.File, res.Question, res.Currency, res.Start = d.Scenario, d.File, d.Question, d.Currency, d.Start
+	res.Scenario, res.File, res.Compared, res.Question, res.Currency, res.Start = d.Scenario, d.File, d.Compared, d.Question, d.Currency, d.Start
 	res.FiscalYearStart = d.FiscalYearStart
 	res.Version, res.Assumptions = d.Version, d.Assumptions
 	for i := range res.Options {

@@ -18,9 +18,9 @@ type Results struct {
 	// Compared are the other scenario files whose options the run added
 	// (csplan run a.yaml b.yaml): all on the same random draws.
 	Compared []string `json:"compared_files,omitempty"`
-	Question string `json:"question,omitempty"`
-	Currency string `json:"currency,omitempty"`
-	Start    string `json:"start,omitempty"` // first month, YYYY-MM
+	Question string   `json:"question,omitempty"`
+	Currency string   `json:"currency,omitempty"`
+	Start    string   `json:"start,omitempty"` // first month, YYYY-MM
 	// FiscalYearStart is the month, 1 to 12, the fiscal year starts in;
 	// 0 (absent) is January.
 	FiscalYearStart int      `json:"fiscal_year_start,omitempty"`
