@@ -55,3 +55,40 @@ func TestHeaderKey(t *testing.T) {
 		}
 	}
 }
+
+// FuzzMapHeader: no header and mapping make MapHeader or HeaderKey panic,
+// a column it places is one of the header's, and no two columns share
+// one.
+func FuzzMapHeader(f *testing.F) {
+	f.Add("Customer ID,Billing Month,MRR (USD)", "month=Billing Month")
+	f.Add("a,b,a", "x=a;y=A")
+	f.Add("", "")
+	f.Add("\ufeff(,[,", "mrr=(")
+	f.Fuzz(func(t *testing.T, header, mapping string) {
+		cols := strings.Split(header, ",")
+		m := map[string]string{}
+		var known []string
+		for _, p := range strings.Split(mapping, ";") {
+			if k, v, ok := strings.Cut(p, "="); ok {
+				m[k] = v
+				known = append(known, k)
+			}
+		}
+		for _, h := range cols {
+			if k := HeaderKey(h); strings.Contains(k, "__") || strings.HasPrefix(k, "_") || strings.HasSuffix(k, "_") {
+				t.Fatalf("HeaderKey(%q) = %q", h, k)
+			}
+		}
+		col, taken, err := MapHeader(cols, m, known)
+		if err != nil {
+			return
+		}
+		seen := map[int]bool{}
+		for k, i := range col {
+			if i < 0 || i >= len(cols) || !taken[i] || seen[i] {
+				t.Fatalf("%s placed at %d of %q (taken %v)", k, i, cols, taken)
+			}
+			seen[i] = true
+		}
+	})
+}
