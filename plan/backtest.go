@@ -2,6 +2,7 @@ package plan
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -60,14 +61,21 @@ func Backtest(ctx context.Context, path string, opt BacktestOptions) (*results.B
 	return out, nil
 }
 
+// maxRolling bounds --rolling: a step longer than a century of history
+// would leave one cut anyway.
+const maxRolling = 1200
+
 // backtestCuts are the cut months: Until, and with Every the months after
 // it at that step, each with a month after it in h.
 func backtestCuts(h *calibrate.History, opt BacktestOptions) ([]calibrate.Month, error) {
 	if opt.Trials < 2 {
 		return nil, &SettingError{Setting: "trials", Problem: "must be at least 2 for a forecast's intervals"}
 	}
-	if opt.Every < 0 {
-		return nil, &SettingError{Setting: "rolling", Problem: fmt.Sprintf("must be 0 or a number of months, got %d", opt.Every)}
+	if err := cmp.Or(CheckTrials(opt.Trials), CheckSeed(opt.Seed)); err != nil {
+		return nil, err
+	}
+	if opt.Every < 0 || opt.Every > maxRolling {
+		return nil, &SettingError{Setting: "rolling", Problem: fmt.Sprintf("must be 0 (one cut) or a number of months up to %d, got %d", maxRolling, opt.Every)}
 	}
 	until, ok := calibrate.ParseMonth(opt.Until)
 	switch {
@@ -81,6 +89,11 @@ func backtestCuts(h *calibrate.History, opt BacktestOptions) ([]calibrate.Month,
 	cuts := []calibrate.Month{until}
 	for opt.Every > 0 && cuts[len(cuts)-1]+calibrate.Month(opt.Every) < h.Last {
 		cuts = append(cuts, cuts[len(cuts)-1]+calibrate.Month(opt.Every))
+	}
+	for _, c := range cuts {
+		if _, n := h.Actual(c, -1); n == 0 {
+			return nil, fmt.Errorf("%s: no account pays in %s, a cut month: a forecast needs a book to start from (cut later)", h.Name, c)
+		}
 	}
 	return cuts, nil
 }
@@ -102,7 +115,8 @@ func backtestCut(ctx context.Context, h *calibrate.History, cut calibrate.Month,
 		return nil, err
 	}
 	horizon := int(h.Last - cut)
-	y := calibrate.Scenario(cal, calibrate.ScenarioOptions{Horizon: horizon, Trials: opt.Trials, Seed: int64(opt.Seed), AccountsFile: "backtest-accounts.csv"})
+	// The run's seed is opt.Seed; the scenario's own is never used.
+	y := calibrate.Scenario(cal, calibrate.ScenarioOptions{Horizon: horizon, Trials: opt.Trials, AccountsFile: "backtest-accounts.csv"})
 	sc, err := scenarios.Parse("backtest.yaml", y, func(string) ([]byte, error) { return book.Bytes(), nil })
 	if err != nil {
 		return nil, fmt.Errorf("the calibrated scenario does not validate (a csplan bug; please report it):\n%w", err)
@@ -126,7 +140,7 @@ func backtestCut(ctx context.Context, h *calibrate.History, cut calibrate.Month,
 	for k, o := range res.Options {
 		si := -1 // the book
 		if k > 0 {
-			si = segmentIndex(h, o.Name)
+			si = segmentIndex(h, cal, o.Name)
 		}
 		for ahead := 1; ahead <= horizon; ahead++ {
 			m := cut + calibrate.Month(ahead)
@@ -156,12 +170,12 @@ func segmentOnly(m sim.Model, i int) sim.Model {
 	return m
 }
 
-// segmentIndex is the index in h of the segment the scenario names name
-// (dots in names become dashes there).
-func segmentIndex(h *calibrate.History, name string) int {
-	for i, s := range h.Segments {
-		if calibrate.SegmentName(s) == name {
-			return i
+// segmentIndex is the index in h of the segment the scenario calibrated
+// as cal names name.
+func segmentIndex(h *calibrate.History, cal *calibrate.Calibration, name string) int {
+	for _, s := range cal.Segments {
+		if s.Scenario == name {
+			return slices.Index(h.Segments, s.Name)
 		}
 	}
 	return -1
@@ -208,7 +222,7 @@ func backtestCoverage(cuts []results.BacktestCut) (all, byHorizon []results.Back
 	}
 	for _, k := range order {
 		c := acc[k]
-		if errN[k] > 0 {
+		if c.MAPEMonths = errN[k]; errN[k] > 0 {
 			c.MAPE = errSum[k] / float64(errN[k])
 		}
 		if k.ahead == 0 {

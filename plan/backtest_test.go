@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"csplan/internal/synth"
@@ -111,5 +112,30 @@ func BenchmarkBacktest100k(b *testing.B) {
 		if _, err := Backtest(context.Background(), path, BacktestOptions{Until: "2023-12", Trials: 500, Seed: 1}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// Settings out of range are refused before any work, naming the setting;
+// a cut month with no account paying is refused, not forecast from nothing.
+func TestBacktestRefuses(t *testing.T) {
+	path := writeKnownHistory(t, t.TempDir(), 1)
+	for _, c := range []struct {
+		opt  BacktestOptions
+		want string
+	}{
+		{BacktestOptions{Until: "2023-12", Trials: 1_000_000_000, Seed: 1}, "trials must be between 1 and 10000000"},
+		{BacktestOptions{Until: "2023-12", Trials: 10, Seed: math.MaxUint64}, "seed"},
+		{BacktestOptions{Until: "2023-12", Trials: 10, Seed: 1, Every: math.MaxInt}, "rolling must be 0 (one cut) or a number of months up to 1200"},
+		{BacktestOptions{Until: "2024-06", Trials: 10, Seed: 1}, "leaves no month to forecast: the history ends in 2024-06"},
+		{BacktestOptions{Until: "2022-13", Trials: 10, Seed: 1}, `"2022-13": expected the last month to fit, YYYY-MM`},
+	} {
+		if _, err := Backtest(context.Background(), path, c.opt); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v, want %q", c.opt, err, c.want)
+		}
+	}
+	empty := filepath.Join(t.TempDir(), "late.csv")
+	os.WriteFile(empty, []byte("account_id,month,mrr\na,2024-01,0\na,2024-02,0\na,2024-03,100\na,2024-04,100\nb,2024-04,50\n"), 0o644)
+	if _, err := Backtest(context.Background(), empty, BacktestOptions{Until: "2024-02", Trials: 10, Seed: 1}); err == nil || !strings.Contains(err.Error(), "no account pays in 2024-02, a cut month") {
+		t.Errorf("a cut with no book: %v", err)
 	}
 }

@@ -66,6 +66,9 @@ type BacktestCoverage struct {
 	In50    int     `json:"in_50"`
 	In90    int     `json:"in_90"`
 	MAPE    float64 `json:"mape"`
+	// MAPEMonths are the months the MAPE is over: those with an actual
+	// above 0 (a percentage error of 0 is none).
+	MAPEMonths int `json:"mape_months"`
 }
 
 // MarshalBacktest encodes b as indented JSON.

@@ -288,7 +288,11 @@ func TestAccountsFileLongLine(t *testing.T) {
 	if err := os.WriteFile(scenario, []byte("name: Long line\nstart: 2027-01\nsegments:\n  - name: smb\n    accounts_file: a.csv\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	rows := strings.Repeat("a1,12000\n", 1000)
+	var b strings.Builder
+	for i := range 1000 {
+		fmt.Fprintf(&b, "a%d,12000\n", i+10)
+	}
+	rows := b.String()
 	for _, c := range []struct{ csv, want string }{
 		{"id,acv\r" + strings.Repeat("a1,12000\r", 2<<20/9), filepath.Join(dir, "a.csv") + ":1:1: the line is longer than 1 MiB, more than any record: is this a CSV file with a line per record?"},
 		{"id,acv\n" + rows + "a2,1\x0000\n", filepath.Join(dir, "a.csv") + ":1002:1: the file is not a CSV text file: this line holds a NUL byte, which is binary data (a spreadsheet such as .xlsx, a compressed file, or UTF-16 text?); export or save it as CSV UTF-8"},

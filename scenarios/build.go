@@ -33,6 +33,17 @@ type builder struct {
 	f        *File
 	readFile func(string) ([]byte, error)
 	inputs   map[string]dist.Dist // per-trial assumptions by name, for correlations
+	// files are the accounts files with a segment column, by name: the
+	// segments that read each and the segment values of its rows.
+	files map[string]*accountsUse
+}
+
+// accountsUse is how the segments use one accounts file with a segment
+// column.
+type accountsUse struct {
+	path    string          // the first segment's accounts_file, for errors
+	readers map[string]bool // the segments that read it
+	values  map[string]bool // the segment values of its rows
 }
 
 func (b *builder) errorf(path, format string, args ...any) {
@@ -64,6 +75,7 @@ func (b *builder) model() sim.Model {
 		seen[f.Segments[i].Name] = i
 		m.Segments = append(m.Segments, b.segment(p, &f.Segments[i]))
 	}
+	b.checkAccountsSegments()
 	for _, name := range sortedKeys(f.Acquisition) {
 		i, ok := seen[name]
 		if !ok {
@@ -768,7 +780,41 @@ func (b *builder) accountsFile(p, name, seg string, mapping map[string]string, n
 	if !ar.readHeader() || !ar.checkColumns(needRenewal) {
 		return nil
 	}
-	return ar.readAccounts()
+	out := ar.readAccounts()
+	if _, bySegment := ar.col["segment"]; bySegment {
+		if b.files == nil {
+			b.files = map[string]*accountsUse{}
+		}
+		u := b.files[name]
+		if u == nil {
+			u = &accountsUse{path: p, readers: map[string]bool{}, values: map[string]bool{}}
+			b.files[name] = u
+		}
+		u.readers[seg] = true
+		for v := range ar.others {
+			u.values[v] = true
+		}
+	}
+	return out
+}
+
+// checkAccountsSegments refuses an accounts file whose segment column
+// names a segment none of the scenario's segments that read it is: its
+// rows would be left out, and a typo would lose their revenue.
+func (b *builder) checkAccountsSegments() {
+	for _, name := range sortedKeys(b.files) {
+		u := b.files[name]
+		var unknown []string
+		for _, v := range sortedKeys(u.values) {
+			if !u.readers[v] {
+				unknown = append(unknown, strconv.Quote(v))
+			}
+		}
+		if len(unknown) > 0 {
+			b.errorf(u.path, "accounts file %q has rows of segment %s, which no segment reading it is (%s): they would be left out; correct the segment column, or give the segment its own entry", name,
+				csvfile.Clip(strings.Join(unknown, ", ")), strings.Join(sortedKeys(u.readers), ", "))
+		}
+	}
 }
 
 // accountsReader reads an accounts file, reporting its errors at their
@@ -782,8 +828,9 @@ type accountsReader struct {
 	col    map[string]int // column name → index
 	amount string         // the column of the contract value: acv or mrr
 	// segment is the segment whose rows are read, when the file has a
-	// segment column.
+	// segment column; others are the other segment values its rows hold.
 	segment string
+	others  map[string]bool
 	// mapping names, for columns of accountColumns, the file's own
 	// headers (accounts_columns); with one, unknown columns are left alone.
 	mapping map[string]string
@@ -885,7 +932,9 @@ func (ar *accountsReader) checkColumns(needRenewal bool) bool {
 func (ar *accountsReader) readAccounts() []sim.Account {
 	var out []sim.Account
 	rows := 0
-	others := map[string]bool{} // the other segments' names, for an error
+	ar.others = map[string]bool{}
+	others := ar.others
+	ids := map[string]int{} // line of each id, when the file has ids
 	for {
 		rec, err := ar.r.Read()
 		if err == io.EOF {
@@ -913,6 +962,14 @@ func (ar *accountsReader) readAccounts() []sim.Account {
 		a, ok := ar.account(rec, line, rows)
 		if !ok {
 			continue
+		}
+		if i, hasID := ar.col["id"]; hasID {
+			if first, dup := ids[a.ID]; dup {
+				_, c := ar.r.FieldPos(i)
+				ar.fail(line, c, "id %s is given twice (lines %d and %d): each account needs its own, as its random draws are named by it", csvfile.Quote(csvfile.Clip(a.ID)), first, line)
+				continue
+			}
+			ids[a.ID] = line
 		}
 		out = append(out, a)
 		if len(out) > 10_000_000 {

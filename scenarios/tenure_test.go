@@ -115,3 +115,27 @@ segments:
 		t.Errorf("a renewal before the start: %v", err)
 	}
 }
+
+// A row whose segment no segment reading the file is, or an id given
+// twice, is an error: the row would vanish, or two accounts share draws.
+func TestAccountsFileRowsThatWouldBeLost(t *testing.T) {
+	const doc = `name: Lost rows
+start: 2027-01
+segments:
+  - name: smb
+    accounts_file: book.csv
+    churn: {annual: 10%}
+  - name: mid
+    accounts_file: book.csv
+    churn: {annual: 10%}
+`
+	for book, want := range map[string]string{
+		"id,segment,mrr\na,smb,100\nb,mid,200\nc,nomatch,300\n": `accounts file "book.csv" has rows of segment "nomatch", which no segment reading it is (mid, smb)`,
+		"id,segment,mrr\na,smb,100\nb,mid,200\na,smb,300\n":     `book.csv:4:1: id "a" is given twice (lines 2 and 4)`,
+	} {
+		_, err := Parse("lost.yaml", []byte(doc), func(string) ([]byte, error) { return []byte(book), nil })
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", book, err, want)
+		}
+	}
+}

@@ -83,7 +83,7 @@ func (o calibrateOptions) run(c *cobra.Command, path string) error {
 		if err := files.CheckFile(o.out, o.force, path); err != nil {
 			return err
 		}
-		if err := files.CheckFile(plan.AccountsFile(o.out), o.force, path, o.out); err != nil {
+		if err := files.CheckCompanion(plan.AccountsFile(o.out), o.force, path, o.out); err != nil {
 			return err
 		}
 	}
@@ -101,7 +101,12 @@ func (o calibrateOptions) run(c *cobra.Command, path string) error {
 	var writes []func() error
 	if cal.Accounts != nil { // the opening book, which the scenario reads
 		say = saying(c.ErrOrStderr(), "wrote %s, its opening book %s and the charts in %s\n", o.out, cal.AccountsFile, charts)
-		writes = append(writes, func() error { return files.WriteFile(cal.AccountsFile, cal.Accounts, o.force, path) })
+		writes = append(writes, func() error {
+			if err := files.CheckCompanion(cal.AccountsFile, o.force, path, o.out); err != nil {
+				return err
+			}
+			return files.WriteFile(cal.AccountsFile, cal.Accounts, o.force, path)
+		})
 	}
 	writes = append(writes, func() error { return files.WriteFile(o.out, cal.Scenario, o.force, path) })
 	return finish(c, charts, []string{path, o.out, cal.AccountsFile}, func(dir *files.Dir) error {

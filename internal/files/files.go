@@ -96,6 +96,9 @@ func SafeName(text string) string {
 // it is one of inputs (the files the command reads), a directory or
 // another kind of file, or it exists and force is not set.
 func CheckFile(path string, force bool, inputs ...string) error {
+	if strings.HasSuffix(path, "/") || strings.HasSuffix(path, string(filepath.Separator)) {
+		return fmt.Errorf("%s names a directory; give the path of the file to write, such as %s", path, filepath.Join(path, "scenario.yaml"))
+	}
 	if err := danglingLink(path); err != nil {
 		return err
 	}
@@ -133,6 +136,16 @@ func CheckFile(path string, force bool, inputs ...string) error {
 		return existsError(path)
 	}
 	return nil
+}
+
+// CheckCompanion is CheckFile for a file a command writes beside its -o
+// file, under a name the user did not give (calibrate's opening book):
+// it is not written through a symbolic link, which could point anywhere.
+func CheckCompanion(path string, force bool, inputs ...string) error {
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		return fmt.Errorf("%s is a symbolic link; csplan writes it beside the scenario and does not follow links there: remove it, or choose another -o", path)
+	}
+	return CheckFile(path, force, inputs...)
 }
 
 // WriteFile writes data to path, a command's -o file, under the

@@ -45,8 +45,15 @@ func WriteBacktest(w io.Writer, b *results.Backtest) error {
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  segment\tmetric\tmonths\tinside 50 %\tinside 90 %\tmedian's error (MAPE)\t")
 	for _, c := range b.Coverage {
+		mape := report.Percent(c.MAPE)
+		switch {
+		case c.MAPEMonths == 0:
+			mape = "none (no actual above 0)"
+		case c.MAPEMonths < c.Months:
+			mape += fmt.Sprintf(" (over the %d months with an actual above 0)", c.MAPEMonths)
+		}
 		fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%s\t%s\t\n", c.Segment, metricName(c.Metric), c.Months,
-			share(c.In50, c.Months, 0.5), share(c.In90, c.Months, 0.9), report.Percent(c.MAPE))
+			share(c.In50, c.Months, 0.5), share(c.In90, c.Months, 0.9), mape)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

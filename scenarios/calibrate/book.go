@@ -38,9 +38,9 @@ func (a BookAccount) Record() []string {
 // Book lists the accounts of h paying in its last month, in the order of
 // the history, with the contract term c fitted for their segment.
 func Book(h *History, c *Calibration) []BookAccount {
-	term := map[string]int{}
+	term, names := map[string]int{}, map[string]string{}
 	for _, s := range c.Segments {
-		term[s.Name] = max(1, s.Churn.Term)
+		term[s.Name], names[s.Name] = max(1, s.Churn.Term), s.Scenario
 	}
 	var out []BookAccount
 	for i := range h.Accounts {
@@ -49,7 +49,7 @@ func Book(h *History, c *Calibration) []BookAccount {
 			continue
 		}
 		name, start := h.Segments[a.Segment], spellStart(a, h.Last)
-		out = append(out, BookAccount{ID: a.ID, Segment: segmentName(name), MRR: a.At(h.Last),
+		out = append(out, BookAccount{ID: a.ID, Segment: names[name], MRR: a.At(h.Last),
 			FirstRenewal: nextRenewal(start, h.Last, term[name]), Tenure: int(h.Last-start) + 1})
 	}
 	return out
@@ -112,10 +112,6 @@ func (h *History) Actual(m Month, si int) (mrr float64, accounts int) {
 // ParseMonth reads a month, YYYY-MM (or a date YYYY-MM-DD, its day
 // ignored), as a history counts months.
 func ParseMonth(s string) (Month, bool) { return parseMonth(s) }
-
-// SegmentName is the name a calibrated scenario gives a history's
-// segment: dots, which paths use, become dashes.
-func SegmentName(s string) string { return segmentName(s) }
 
 // WriteHistory writes account paths simulated by sim.History as a history
 // CSV, for tests and synthetic examples: simulation month m is calendar

@@ -3,7 +3,9 @@ package calibrate
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"csplan/internal/csvfile"
@@ -128,5 +130,44 @@ func TestSpellAndNextRenewal(t *testing.T) {
 		if got := nextRenewal(c.start, c.last, c.term); got != c.want {
 			t.Errorf("nextRenewal(%d, %d, %d) = %d, want %d", c.start, c.last, c.term, got, c.want)
 		}
+	}
+}
+
+// Segments whose scenario names would be one ("a.b" and "a-b", or "all",
+// the book's name) get names of their own, noted, and the written
+// scenario and its opening book agree on them.
+func TestScenarioNamesAreUnique(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("account_id,month,mrr,segment\n")
+	for i, seg := range []string{"a.b", "a-b", "all", "A-B"} {
+		for m := 1; m <= 6; m++ {
+			fmt.Fprintf(&b, "x%d,2024-%02d,100,%s\n", i, m, seg)
+		}
+	}
+	h, err := ReadHistory(strings.NewReader(b.String()), "names.csv", ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Calibrate(h, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, s := range c.Segments {
+		names = append(names, s.Name+"="+s.Scenario)
+	}
+	if got := strings.Join(names, " "); got != "A-B=A-B a-b=a-b-2 a.b=a-b-3 all=all-2" {
+		t.Errorf("names %s", got)
+	}
+	var file bytes.Buffer
+	w := csvfile.NewWriter(&file)
+	w.Write(BookHeader)
+	for _, a := range Book(h, c) {
+		w.Write(a.Record())
+	}
+	w.Flush()
+	y := Scenario(c, ScenarioOptions{Trials: 5, AccountsFile: "n.csv"})
+	if _, err := scenarios.Parse("n.yaml", y, func(string) ([]byte, error) { return file.Bytes(), nil }); err != nil {
+		t.Fatalf("%v\n%s", err, y)
 	}
 }

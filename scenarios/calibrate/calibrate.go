@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"csplan/scenarios"
 )
@@ -54,6 +55,9 @@ type SegmentFit struct {
 	NewPerMonth     Estimate // Poisson rate, SE √n / months
 	Cohort          bool     // fitted from a cohort survival table
 	Table           CohortSummary
+	// Scenario is the segment's name in the written scenario: its own,
+	// dots made dashes, made unique (scenarioNames).
+	Scenario string
 }
 
 // CohortSummary describes the cohort survival table a segment was fitted
@@ -171,6 +175,7 @@ func Calibrate(h *History, opt Options) (*Calibration, error) {
 	for si, name := range h.Segments {
 		c.Segments = append(c.Segments, fitSegment(h, name, bySeg[si], opt, &c.Warnings))
 	}
+	scenarioNames(c)
 	c.Pareto = NewPareto(h)
 	if w := snapshotWarning(h); w != "" {
 		c.Warnings = append(c.Warnings, w)
@@ -185,6 +190,36 @@ func Calibrate(h *History, opt Options) (*Calibration, error) {
 		c.Warnings = append(c.Warnings, fmt.Sprintf("%d accounts change segment; each is kept in the segment of its latest row", h.SegmentChanges))
 	}
 	return c, nil
+}
+
+// scenarioNames gives each segment its name in the written scenario: its
+// history name with dots made dashes (paths use dots), and where two would
+// then be one name, as a scenario counts names (case and spaces at either
+// end aside), the later ones numbered; with several segments "all", which
+// names the whole book in KPIs and backtests, is taken too. A name is
+// noted when it changes.
+func scenarioNames(c *Calibration) {
+	used := map[string]bool{}
+	if len(c.Segments) > 1 {
+		used[Unsegmented] = true
+	}
+	fold := func(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+	for i := range c.Segments {
+		s := &c.Segments[i]
+		base := segmentName(s.Name)
+		if strings.TrimSpace(base) == "" {
+			base = "segment"
+		}
+		name := base
+		for k := 2; used[fold(name)]; k++ {
+			name = fmt.Sprintf("%s-%d", base, k)
+		}
+		used[fold(name)] = true
+		s.Scenario = name
+		if name != segmentName(s.Name) {
+			c.Warnings = append(c.Warnings, fmt.Sprintf("segment %q is named %q in the scenario: its name is taken", s.Name, name))
+		}
+	}
 }
 
 // firstSpellEnd is the last month of an account's first run of paying
@@ -562,6 +597,8 @@ func CalibrateCohort(c *Cohort, periods int) *Calibration {
 			ch.Chosen = "sbg"
 		}
 	}
-	return &Calibration{History: c.Name, Segments: []SegmentFit{s},
+	cal := &Calibration{History: c.Name, Segments: []SegmentFit{s},
 		Warnings: []string{fmt.Sprintf("fitted on %ss 1 to %d of a cohort survival table; the table has no revenue, so ACV is a placeholder", c.Unit, periods)}}
+	scenarioNames(cal)
+	return cal
 }

@@ -268,3 +268,39 @@ func TestHistoryFromACRM(t *testing.T) {
 		t.Errorf("a mapping to a header the file lacks: %v", err)
 	}
 }
+
+// A history whose MRR jumps around calibrates to an upsell size whose
+// 99.9th percentile is capped at the most a scenario takes, with a note,
+// and the scenario validates.
+func TestVolatileMRRCalibrates(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("account_id,month,mrr\n")
+	r := rand.New(rand.NewPCG(1, 2))
+	for a := range 30 {
+		for m := range 24 {
+			fmt.Fprintf(&b, "a%d,%d-%02d,%.2f\n", a, 2023+m/12, m%12+1, 50+450*r.Float64())
+		}
+	}
+	h, err := ReadHistory(strings.NewReader(b.String()), "v.csv", ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Calibrate(h, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := cappedSize(c.Segments[0].Upsell.Size)
+	if q := math.Exp(f.Mu.Value + z999*f.Sigma.Value); q > maxUpsellSize*(1+1e-12) {
+		t.Errorf("capped size reaches %v", q)
+	}
+	y := Scenario(c, ScenarioOptions{Trials: 5})
+	if _, err := scenarios.Parse("v.yaml", y, nil); err != nil {
+		t.Fatalf("%v\n%s", err, y)
+	}
+	if c.Segments[0].Upsell.Size == f {
+		t.Fatalf("the fit needs no cap (%+v): the test history is not volatile enough", f)
+	}
+	if !strings.Contains(string(y), "capped so that its 99.9th percentile is 1000%") {
+		t.Errorf("no note of the cap:\n%s", y)
+	}
+}

@@ -112,7 +112,7 @@ func scenarioDescription(c *Calibration) string {
 // writeSegment writes one segment: its book, contract, churn, upsell and
 // contraction; the rank correlation of its sBG fit, if any, goes to corrs.
 func (w *yw) writeSegment(c *Calibration, s SegmentFit, accountsFile string, corrs *[]string) {
-	name := segmentName(s.Name)
+	name := s.Scenario
 	w.line(1, "- name: %s", yamlText(name))
 	exact := accountsFile != "" && !s.Cohort && s.Accounts > 0
 	switch {
@@ -167,7 +167,7 @@ func (w *yw) writeAcquisition(c *Calibration) {
 	}
 	w.line(0, "acquisition:")
 	for _, s := range acq {
-		w.line(1, "%s:", yamlText(segmentName(s.Name)))
+		w.line(1, "%s:", yamlText(s.Scenario))
 		w.kv(2, "per_month", normalText(s.NewPerMonth), fmt.Sprintf("%s new accounts in %d months: %s ± %s a month",
 			thousands(float64(s.NewAccounts)), int(c.Last-c.First), num(s.NewPerMonth.Value), num(s.NewPerMonth.SE)))
 		w.kv(2, "acv", acvText(s.NewACV), "new accounts' first-month ACV: "+lognormalNote(s.NewACV))
@@ -269,8 +269,36 @@ func (w *yw) writeMovement(key string, m MovementFit, contraction bool) {
 	if contraction {
 		w.kv(3, "size", fractionText(m.Size), "share of MRR lost per downgrade: "+lognormalNote(m.Size))
 	} else {
-		w.kv(3, "size", sizeText(m.Size), "share of MRR added per upsell: "+lognormalNote(m.Size))
+		size, note := cappedSize(m.Size), "share of MRR added per upsell: "+lognormalNote(m.Size)
+		if size != m.Size {
+			note += fmt.Sprintf("; capped so that its 99.9th percentile is %s, the most a scenario takes in one event (the fit reaches %s: MRR this volatile is not upsell alone)",
+				pct(maxUpsellSize), pct(math.Exp(m.Size.Mu.Value+z999*m.Size.Sigma.Value)))
+		}
+		w.kv(3, "size", sizeText(size), note)
 	}
+}
+
+// maxUpsellSize is the largest upsell a scenario takes in one event, a
+// share of MRR, at the 99.9th percentile of its distribution.
+const maxUpsellSize = 10
+
+// z999 is the standard normal's 99.9th percentile.
+const z999 = 3.090232306167813
+
+// cappedSize is the fitted size f, its spread narrowed (and, if need be,
+// its median lowered) so that its 99.9th percentile is at most
+// maxUpsellSize; f itself when it already is.
+func cappedSize(f LogNormalFit) LogNormalFit {
+	limit := math.Log(maxUpsellSize)
+	if f.Mu.Value+z999*f.Sigma.Value <= limit {
+		return f
+	}
+	if f.Mu.Value >= limit { // the median alone is past the limit
+		f.Mu.Value, f.Sigma.Value = limit-z999*0.1, 0.1
+		return f
+	}
+	f.Sigma.Value = (limit - f.Mu.Value) / z999
+	return f
 }
 
 // Distributions of fitted numbers.
