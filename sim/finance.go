@@ -496,5 +496,11 @@ func arrGrowth(arr []float64, h int) float64 {
 		return 0
 	}
 	g := arr[h] / arr[h-back]
+	if g <= 0 {
+		// ARR gone (a sum of monthly flows may end a hair below 0): −100 %.
+		// A negative ratio has no real power, and would make the multiple
+		// NaN.
+		return -1
+	}
 	return math.Pow(g, 12/float64(back)) - 1
 }

@@ -776,3 +776,23 @@ func TestSegmentBridgeAddsUp(t *testing.T) {
 		}
 	}
 }
+
+// ARR that ends at 0, or a hair below it (a sum of monthly flows), has
+// grown by −100 %, not by a NaN that would make the multiple and the
+// valuation NaN; ARR with nothing to grow from has grown by 0.
+func TestARRGrowthOfARRGone(t *testing.T) {
+	for _, c := range []struct {
+		arr  []float64
+		want float64
+	}{
+		{[]float64{1608, 900, -2.3e-13}, -1},
+		{[]float64{1608, 900, 0}, -1},
+		{[]float64{0, 900, 1000}, 0},
+		{[]float64{1000, 1100, 1210}, math.Pow(1.21, 6) - 1},
+	} {
+		got := arrGrowth(c.arr, 2)
+		if math.IsNaN(got) || math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("arrGrowth(%v) = %v, want %v", c.arr, got, c.want)
+		}
+	}
+}
