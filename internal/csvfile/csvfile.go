@@ -86,6 +86,13 @@ type lineReader struct {
 	line int // the line being read
 	n    int // its bytes so far
 	err  error
+	// A quoted field may hold line breaks, so a record may be many lines:
+	// rec counts the bytes of the record being read, from recLine, and
+	// quoted says whether the reader is inside a quoted field.
+	rec       int
+	recLine   int
+	recBreaks int // line breaks inside the record so far
+	quoted    bool
 }
 
 func (l *lineReader) Read(p []byte) (int, error) {
@@ -113,10 +120,45 @@ func (l *lineReader) Read(p []byte) (int, error) {
 	if l.n > MaxLine {
 		l.err = &LineError{Line: l.line, Msg: fmt.Sprintf("the line is longer than %d MiB, more than any record: is this a CSV file with a line per record?", MaxLine>>20)}
 	}
+	if l.err == nil {
+		l.records(p[:n])
+	}
 	if l.err != nil {
 		return n, l.err
 	}
 	return n, err
+}
+
+// records follows the records of b, failing at one longer than MaxLine:
+// a quoted field's line breaks are inside its record, so a field of
+// millions of short lines would otherwise get round the line limit.
+func (l *lineReader) records(b []byte) {
+	if l.recLine == 0 {
+		l.recLine = 1
+	}
+	for len(b) > 0 && l.rec <= MaxLine+1 {
+		i := bytes.IndexAny(b, "\"\n")
+		if i < 0 {
+			l.rec += len(b)
+			break
+		}
+		if l.rec += i + 1; l.rec > MaxLine+1 {
+			break
+		}
+		switch {
+		case b[i] == '"':
+			l.quoted = !l.quoted // "" inside a quoted field toggles twice
+		case !l.quoted: // a line break between records
+			l.recLine += 1 + l.recBreaks
+			l.recBreaks, l.rec = 0, 0
+		default: // a line break inside a quoted field
+			l.recBreaks++
+		}
+		b = b[i+1:]
+	}
+	if l.rec > MaxLine+1 { // the limit of a line, and its line break
+		l.err = &LineError{Line: l.recLine, Msg: fmt.Sprintf("the record starting here is longer than %d MiB, more than any record: a quoted field (in \"...\") that is never closed, or that holds a whole file?", MaxLine>>20)}
+	}
 }
 
 // NotUTF8 says which field of rec, a record of the header or a row

@@ -22,6 +22,11 @@ func TestReader(t *testing.T) {
 		{long, 1},
 		{"a,b\nc,d\ne\x00f\n", 3},
 		{"\x00", 1},
+		// A quoted field of many short lines is one record: over the limit,
+		// the error names the line it starts on.
+		{"id,mrr\n\"" + strings.Repeat("abcdefg\n", MaxLine/8+1) + "\",1\n", 2},
+		{"id,mrr\nx,1\n\"a\nb\"\"c\nd\",2\n" + strings.Repeat("y,3\n", MaxLine/4+10), 0},
+		{"id\n\"" + strings.Repeat("a\"\"b\n", MaxLine/5+1) + "\"\n", 2},
 	} {
 		for _, r := range []io.Reader{strings.NewReader(c.in), iotest.OneByteReader(strings.NewReader(c.in)), iotest.HalfReader(strings.NewReader(c.in))} {
 			_, err := io.Copy(io.Discard, Reader(r))
