@@ -886,7 +886,7 @@ func (ar *accountsReader) readHeader() bool {
 		if _, mapped := ar.mapping[k]; mapped {
 			k = "" // the mapping says which column it is
 		}
-		_, dup := ar.col[k]
+		j, dup := ar.col[k]
 		switch {
 		case k == "" && ar.mapping != nil:
 			// Not a column csplan reads: left alone.
@@ -895,7 +895,7 @@ func (ar *accountsReader) readHeader() bool {
 				csvfile.Quote(strings.TrimSpace(h)), choices(csvfile.Clip(csvfile.HeaderKey(h)), accountColumns))
 			return false
 		case dup:
-			ar.fail(1, c, "two columns mean %s (%s and another); keep one, or say which in accounts_columns", k, csvfile.Quote(strings.TrimSpace(h)))
+			ar.fail(1, c, "two columns mean %s (%s and %s); keep one, or say which in accounts_columns", k, csvfile.Quote(strings.TrimSpace(header[j])), csvfile.Quote(strings.TrimSpace(h)))
 			return false
 		default:
 			ar.col[k] = i

@@ -339,8 +339,8 @@ func nameColumns(header []string, name string, mapping map[string]string) (map[s
 		n := normalise(h)
 		for key, names := range columnNames {
 			if _, mapped := mapping[key]; !mapped && slices.Contains(names, n) {
-				if _, dup := col[key]; dup {
-					return nil, Errors{{name, 1, fmt.Sprintf("two columns mean %s (%s and another); keep one, or say which with --columns %s=NAME", key, csvfile.Quote(h), key)}}
+				if j, dup := col[key]; dup {
+					return nil, Errors{{name, 1, fmt.Sprintf("two columns mean %s (%s and %s); keep one, or say which with --columns %s=NAME", key, csvfile.Quote(header[j]), csvfile.Quote(h), key)}}
 				}
 				col[key], taken[i] = i, true
 			}
