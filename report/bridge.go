@@ -28,7 +28,7 @@ var bridgeLegNames = map[string]string{
 	results.BridgePrice:       "Price increases",
 	results.BridgeContraction: "Contraction",
 	results.BridgeChurn:       "Churn",
-	results.BridgeCSCost:      "CS cost",
+	results.BridgeCSCost:      "CS cost saved", // a cost added is a negative saving
 }
 
 // otherDrivers names, in a sentence, the legs too small to name.
@@ -232,6 +232,11 @@ func bridgeTitle(r *results.Results, o results.Option, net float64) string {
 			gained += l.MeanDiff
 		}
 	}
+	// A CS cost that moves by less than a hundredth of the rest is noise
+	// of the simulated team, not a saving or a cost.
+	if math.Abs(saved) < 0.01*(lost+gained) {
+		saved = 0
+	}
 	switch {
 	case saved > 0 && lost > gained:
 		return fmt.Sprintf("%s saves %s of CS cost but loses %s of gross profit: net %s", o.Name, Money(saved, cur), Money(lost-gained, cur), signedMoney(net, cur))
@@ -278,12 +283,26 @@ func flows(start float64, names []string, values []float64) ([]wbar, float64) {
 	return bars, cum
 }
 
+// legName names a leg of a gross-profit bridge; the CS cost leg by which
+// way it moves gross profit, so that its sign reads as the other legs'
+// ("CS cost saved +$1.37M", not "CS cost +$1.37M" beside a table where a
+// lower cost is −$1.37M).
+func legName(l results.BridgeLeg) string {
+	if l.Driver == results.BridgeCSCost {
+		if l.MeanDiff >= 0 {
+			return "CS cost saved"
+		}
+		return "CS cost added"
+	}
+	return bridgeLegNames[l.Driver]
+}
+
 // gpWaterfall is an option's gross-profit bridge: its legs, then the net.
 func gpWaterfall(legs []results.BridgeLeg, net float64, currency string) *waterfall {
 	var names []string
 	var values []float64
 	for _, l := range legs {
-		names, values = append(names, bridgeLegNames[l.Driver]), append(values, l.MeanDiff)
+		names, values = append(names, legName(l)), append(values, l.MeanDiff)
 	}
 	bars, _ := flows(0, names, values)
 	return &waterfall{bars: append(bars, wbar{name: "Net: gross profit", to: net, color: netColor}), currency: currency}

@@ -43,7 +43,7 @@ func TestBridgeTable(t *testing.T) {
 	for _, row := range sec.Table.Rows {
 		names = append(names, row.Cells[0])
 	}
-	if got := strings.Join(names, ", "); got != "Upsell, Price increases, Contraction, Churn, CS cost, Net: gross profit" {
+	if got := strings.Join(names, ", "); got != "Upsell, Price increases, Contraction, Churn, CS cost saved, Net: gross profit" {
 		t.Errorf("rows %s", got)
 	}
 }

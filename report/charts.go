@@ -233,7 +233,7 @@ func coverageChart(r *results.Results) *chartSpec {
 	return seriesSpec(r, timeChart{name: "coverage", key: results.SeriesCoverage, title: "CSM coverage by month",
 		measure: "Mean share of the hours it needs that a served account gets",
 		note:    "100 % = every account gets all the hours its touch model needs.",
-		what:    "mean coverage", yLabel: "Mean coverage of served accounts", unit: axisRate, bands: []bandDef{band90}, message: true})
+		what:    "coverage", yLabel: "Mean coverage of served accounts", unit: axisRate, bands: []bandDef{band90}, message: true})
 }
 
 // chartSpec is a chart before rendering.
@@ -601,7 +601,8 @@ func seriesSpec(r *results.Results, t timeChart) *chartSpec {
 			bands = "the darker band holds the middle 50 % of trials and the lighter band 90 %"
 		}
 		if baselineBandOnly(groups) && t.key != results.SeriesGrossProfitCumDiff {
-			shading, bands = "the baseline's "+strings.TrimPrefix(shading, "the "), bands+" of the baseline's trials (the options' bands are left out, so that the lines stay readable)"
+			shading = "the baseline's " + strings.TrimPrefix(shading, "the ")
+			bands = strings.Replace(bands, " of trials", " of the baseline's trials", 1) + " (the options' bands are left out, so that the lines stay readable)"
 		}
 		fig.Subtitle = strings.TrimSpace(fmt.Sprintf("%s Line: median of %s trials. Shading: %s.", t.note, trials, shading))
 		how = fmt.Sprintf("%s per option: the line is the median of %s trials, %s.", t.measure, trials, bands)

@@ -966,8 +966,8 @@ func TestVerdict(t *testing.T) {
 	}{
 		{results.Diff{MeanDiff: 5, PBetter: 1, HigherIsBetter: true, Histogram: hist(1, 10)}, "Pays: more gross profit over the 36 months."},
 		{results.Diff{MeanDiff: -5, PWorse: 1, HigherIsBetter: true, Histogram: hist(-10, -1)}, "Does not pay: less gross profit over the 36 months."},
-		{results.Diff{MeanDiff: -4, PBetter: 0.1, PWorse: 0.9, HigherIsBetter: true, Histogram: hist(-9, 1)}, "Leans against: less gross profit over the 36 months in 90 % of trials, but not clearly."},
-		{results.Diff{MeanDiff: 4, PBetter: 0.85, PWorse: 0.15, HigherIsBetter: true, Histogram: hist(-1.5, 8.5)}, "Leans for: more gross profit over the 36 months in 85 % of trials, but not clearly."},
+		{results.Diff{MeanDiff: -4, PBetter: 0.1, PWorse: 0.9, HigherIsBetter: true, Histogram: hist(-9, 1)}, "Leans against: less gross profit over the 36 months in 90 % of trials, short of the 95 % that makes a difference clear."},
+		{results.Diff{MeanDiff: 4, PBetter: 0.85, PWorse: 0.15, HigherIsBetter: true, Histogram: hist(-1.5, 8.5)}, "Leans for: more gross profit over the 36 months in 85 % of trials, short of the 95 % that makes a difference clear."},
 		{results.Diff{MeanDiff: 0.5, PBetter: 0.6, PWorse: 0.4, HigherIsBetter: true, Histogram: hist(-4, 6)}, "No clear answer: more gross profit over the 36 months in 60 % of trials, less in 40 %."},
 		{results.Diff{HigherIsBetter: true}, "Makes no difference to gross profit over the 36 months."},
 	} {

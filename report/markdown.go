@@ -279,6 +279,9 @@ func (d *document) addAnswer(r *results.Results, metrics []quantity) {
 		d.Answers = append(d.Answers, a)
 	}
 	d.AnswerNotes = answerNotes(mc, anyMean, anyTrial)
+	if mc && r.Breakeven == nil {
+		d.AnswerNotes = append(d.AnswerNotes, "What the answer hinges on is not measured in this run: rerun it with --breakeven to find, for the most uncertain inputs, the value at which the option would pay, and whether that value lies inside the range assumed.")
+	}
 	if t := diffTable(r, metrics); len(t.Rows) > 0 {
 		d.Diffs = t
 	}
@@ -629,9 +632,9 @@ func verdict(r *results.Results, o results.Option) string {
 	case c.verdict == "lower":
 		return "Does not pay: less gross profit " + over + "."
 	case c.lower >= leanShare:
-		return fmt.Sprintf("Leans against: less gross profit %s in %s of trials, but not clearly.", over, shareShort(c.lower))
+		return fmt.Sprintf("Leans against: less gross profit %s in %s of trials, short of the 95 %% that makes a difference clear.", over, shareShort(c.lower))
 	case c.higher >= leanShare:
-		return fmt.Sprintf("Leans for: more gross profit %s in %s of trials, but not clearly.", over, shareShort(c.higher))
+		return fmt.Sprintf("Leans for: more gross profit %s in %s of trials, short of the 95 %% that makes a difference clear.", over, shareShort(c.higher))
 	}
 	return fmt.Sprintf("No clear answer: more gross profit %s in %s of trials, less in %s.", over, shareShort(c.higher), shareShort(c.lower))
 }

@@ -276,7 +276,11 @@ func (x *xlsxWriter) bridge(r *results.Results) error {
 		return err
 	}
 	row += 2
-	if err := x.setRow(s, 1, row, x.header, "Option", "Pays back in (share of trials)", "Payback month, median", "Payback month, P5", "Payback month, P95"); err != nil {
+	// The story in words, as the terminal and the report tell it, beside
+	// the numbers: a cut that is ahead at first and behind later "pays
+	// back" early in the numbers' sense only.
+	first := "month 1 = " + MonthLabel(r.Start, 1)
+	if err := x.setRow(s, 1, row, x.header, "Option", "Pays back in (share of trials)", "Payback month, median ("+first+")", "Payback month, P5", "Payback month, P95", "In words, as the report says it"); err != nil {
 		return err
 	}
 	for _, o := range r.Options[1:] {
@@ -295,6 +299,9 @@ func (x *xlsxWriter) bridge(r *results.Results) error {
 			if err := x.setRow(s, 3, row, x.integer, m.P50, m.P5, m.P95); err != nil {
 				return err
 			}
+		}
+		if err := x.setRow(s, 6, row, x.wrap, paybackLine(r, o)); err != nil {
+			return err
 		}
 	}
 	return nil
