@@ -205,6 +205,10 @@ func diffRow(m Metric, d results.Diff, cur string, expected bool) []string {
 	case "lower":
 		return []string{label, mean, span, "lower in " + shareShort(c.lower)}
 	}
+	// Unclear: the share on the side of the mean, as the verdict says it.
+	if c.lower > c.higher {
+		return []string{label, mean, span, "no clear difference; lower in " + shareShort(c.lower)}
+	}
 	return []string{label, mean, span, "no clear difference; higher in " + shareShort(c.higher)}
 }
 
