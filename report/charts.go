@@ -233,7 +233,7 @@ func coverageChart(r *results.Results) *chartSpec {
 	return seriesSpec(r, timeChart{name: "coverage", key: results.SeriesCoverage, title: "CSM coverage by month",
 		measure: "Mean share of the hours it needs that a served account gets",
 		note:    "100 % = every account gets all the hours its touch model needs.",
-		what:    "coverage", yLabel: "Mean coverage of served accounts", unit: axisRate, bands: []bandDef{band90}, message: true})
+		what:    "CSM coverage", yLabel: "Mean coverage of served accounts", unit: axisRate, bands: []bandDef{band90}, message: true})
 }
 
 // chartSpec is a chart before rendering.
