@@ -1,14 +1,12 @@
 package plan
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"fmt"
 	"math"
 	"slices"
 
-	"csplan/internal/csvfile"
 	"csplan/results"
 	"csplan/scenarios"
 	"csplan/scenarios/calibrate"
@@ -105,19 +103,14 @@ func backtestCut(ctx context.Context, h *calibrate.History, cut calibrate.Month,
 	if err != nil {
 		return nil, err
 	}
-	var book bytes.Buffer
-	w := csvfile.NewWriter(&book)
-	w.Write(calibrate.BookHeader)
-	for _, a := range calibrate.Book(past, cal) {
-		w.Write(a.Record())
-	}
-	if err := w.Flush(); err != nil {
+	book, err := calibrate.BookCSV(past, cal)
+	if err != nil {
 		return nil, err
 	}
 	horizon := int(h.Last - cut)
 	// The run's seed is opt.Seed; the scenario's own is never used.
 	y := calibrate.Scenario(cal, calibrate.ScenarioOptions{Horizon: horizon, Trials: opt.Trials, AccountsFile: "backtest-accounts.csv"})
-	sc, err := scenarios.Parse("backtest.yaml", y, func(string) ([]byte, error) { return book.Bytes(), nil })
+	sc, err := scenarios.Parse("backtest.yaml", y, func(string) ([]byte, error) { return book, nil })
 	if err != nil {
 		return nil, fmt.Errorf("the calibrated scenario does not validate (a csplan bug; please report it):\n%w", err)
 	}

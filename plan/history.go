@@ -2,7 +2,6 @@ package plan
 
 import (
 	"bufio"
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -14,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 
-	"csplan/internal/csvfile"
 	"csplan/results"
 	"csplan/scenarios"
 	"csplan/scenarios/calibrate"
@@ -260,16 +258,11 @@ func Calibrate(ctx context.Context, path string, opt CalibrateOptions) (*Calibra
 // writeBook makes the accounts file of the opening book (calibrate.Book)
 // for the scenario named name, and has the scenario read it.
 func (out *Calibrated) writeBook(name string, opt *calibrate.ScenarioOptions) error {
-	var b bytes.Buffer
-	w := csvfile.NewWriter(&b)
-	w.Write(calibrate.BookHeader)
-	for _, a := range calibrate.Book(out.History, out.Calibration) {
-		w.Write(a.Record())
-	}
-	if err := w.Flush(); err != nil {
+	book, err := calibrate.BookCSV(out.History, out.Calibration)
+	if err != nil {
 		return err
 	}
-	out.Accounts, out.AccountsFile = b.Bytes(), AccountsFile(name)
+	out.Accounts, out.AccountsFile = book, AccountsFile(name)
 	opt.AccountsFile = filepath.Base(out.AccountsFile)
 	return nil
 }

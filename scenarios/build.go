@@ -933,7 +933,6 @@ func (ar *accountsReader) readAccounts() []sim.Account {
 	var out []sim.Account
 	rows := 0
 	ar.others = map[string]bool{}
-	others := ar.others
 	ids := map[string]int{} // line of each id, when the file has ids
 	for {
 		rec, err := ar.r.Read()
@@ -954,7 +953,7 @@ func (ar *accountsReader) readAccounts() []sim.Account {
 			return nil
 		}
 		if i, ok := ar.col["segment"]; ok && i < len(rec) && csvfile.Uncell(strings.TrimSpace(rec[i])) != ar.segment {
-			others[csvfile.Uncell(strings.TrimSpace(rec[i]))] = true
+			ar.others[csvfile.Uncell(strings.TrimSpace(rec[i]))] = true
 			continue
 		}
 		rows++
@@ -979,7 +978,7 @@ func (ar *accountsReader) readAccounts() []sim.Account {
 	}
 	switch _, bySegment := ar.col["segment"]; {
 	case rows == 0 && bySegment:
-		names := slices.Sorted(maps.Keys(others))
+		names := slices.Sorted(maps.Keys(ar.others))
 		if len(names) > 10 {
 			names = append(names[:10], "…")
 		}

@@ -1,10 +1,12 @@
 package calibrate
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strconv"
 
+	"csplan/internal/csvfile"
 	"csplan/sim"
 )
 
@@ -33,6 +35,22 @@ var BookHeader = []string{"id", "segment", "mrr", "first_renewal", "tenure_month
 // cent.
 func (a BookAccount) Record() []string {
 	return []string{a.ID, a.Segment, strconv.FormatFloat(a.MRR, 'f', -1, 64), strconv.Itoa(a.FirstRenewal), strconv.Itoa(a.Tenure)}
+}
+
+// BookCSV is the accounts file of Book(h, c): BookHeader, then a row per
+// account, cells escaped for spreadsheets (csvfile.Cell) and read back
+// as written by the accounts reader (csvfile.Uncell).
+func BookCSV(h *History, c *Calibration) ([]byte, error) {
+	var b bytes.Buffer
+	w := csvfile.NewWriter(&b)
+	w.Write(BookHeader)
+	for _, a := range Book(h, c) {
+		w.Write(a.Record())
+	}
+	if err := w.Flush(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // Book lists the accounts of h paying in its last month, in the order of

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"csplan/internal/csvfile"
 	"csplan/scenarios"
 	"csplan/sim"
 )
@@ -81,13 +80,8 @@ func TestExactOpeningBook(t *testing.T) {
 		}
 	}
 
-	var file bytes.Buffer
-	w := csvfile.NewWriter(&file)
-	w.Write(BookHeader)
-	for _, a := range book {
-		w.Write(a.Record())
-	}
-	if err := w.Flush(); err != nil {
+	file, err := BookCSV(h, c)
+	if err != nil {
 		t.Fatal(err)
 	}
 	y := Scenario(c, ScenarioOptions{Trials: 40, Horizon: 12, AccountsFile: "book-accounts.csv"})
@@ -95,7 +89,7 @@ func TestExactOpeningBook(t *testing.T) {
 	if bytes.Count(segments, []byte("accounts_file: book-accounts.csv")) != 2 || bytes.Contains(segments, []byte("acv:")) {
 		t.Errorf("the scenario does not read its book from the file:\n%s", y)
 	}
-	sc, err := scenarios.Parse("book.yaml", y, func(string) ([]byte, error) { return file.Bytes(), nil })
+	sc, err := scenarios.Parse("book.yaml", y, func(string) ([]byte, error) { return file, nil })
 	if err != nil {
 		t.Fatalf("%v\n%s", err, y)
 	}
@@ -159,15 +153,12 @@ func TestScenarioNamesAreUnique(t *testing.T) {
 	if got := strings.Join(names, " "); got != "A-B=A-B a-b=a-b-2 a.b=a-b-3 all=all-2" {
 		t.Errorf("names %s", got)
 	}
-	var file bytes.Buffer
-	w := csvfile.NewWriter(&file)
-	w.Write(BookHeader)
-	for _, a := range Book(h, c) {
-		w.Write(a.Record())
+	file, err := BookCSV(h, c)
+	if err != nil {
+		t.Fatal(err)
 	}
-	w.Flush()
 	y := Scenario(c, ScenarioOptions{Trials: 5, AccountsFile: "n.csv"})
-	if _, err := scenarios.Parse("n.yaml", y, func(string) ([]byte, error) { return file.Bytes(), nil }); err != nil {
+	if _, err := scenarios.Parse("n.yaml", y, func(string) ([]byte, error) { return file, nil }); err != nil {
 		t.Fatalf("%v\n%s", err, y)
 	}
 }
