@@ -169,6 +169,8 @@ var badCases = []struct{ name, why string }{
 	{"correlation-fixed-input", "a correlation naming a fixed input"},
 	{"correlation-not-psd", "three correlations no joint distribution can have"},
 	{"churn-annual-and-sbg", "churn given both as annual and as sbg"},
+	{"churn-by-tenure-bad", "churn by tenure: probabilities out of range and a zero scale"},
+	{"churn-by-tenure-empty", "churn by tenure: an empty table, and given beside a rate"},
 	{"cac-ratio-and-per-logo", "CAC given both as a ratio and per logo"},
 	{"acquisition-unknown-segment", "acquisition into a segment that does not exist"},
 	{"several-errors", "several mistakes, all reported in line order"},

@@ -244,14 +244,14 @@ func (b *builder) segment(p string, s *SegmentSpec) sim.Segment {
 func (b *builder) churn(p, n string, s *SegmentSpec) sim.Churn {
 	c := s.Churn
 	var given []string
-	for name, set := range map[string]bool{"annual": c.Annual != nil, "monthly": c.Monthly != nil, "sbg": c.SBG != nil} {
+	for name, set := range map[string]bool{"annual": c.Annual != nil, "monthly": c.Monthly != nil, "sbg": c.SBG != nil, "by_tenure": c.ByTenure != nil} {
 		if set {
 			given = append(given, name)
 		}
 	}
 	if len(given) > 1 {
 		slices.Sort(given)
-		b.errorf(p, "churn is given as %s; keep one of annual, monthly or sbg", strings.Join(given, " and as "))
+		b.errorf(p, "churn is given as %s; keep one of annual, monthly, sbg or by_tenure", strings.Join(given, " and as "))
 	}
 	out := sim.Churn{Timing: sim.AtRenewalChurn, Rate: sim.Fixed(n+"rate", 0), RateMonths: 12}
 	switch {
@@ -267,8 +267,25 @@ func (b *builder) churn(p, n string, s *SegmentSpec) sim.Churn {
 		out.Rate, out.RateMonths = b.assume(n+"monthly", *c.Monthly), 1
 	case c.SBG != nil:
 		out.SBG = &sim.SBG{Alpha: b.assume(n+"sbg.alpha", c.SBG.Alpha), Beta: b.assume(n+"sbg.beta", c.SBG.Beta)}
+	case c.ByTenure != nil:
+		out.Tenure = b.tenureChurn(p+".by_tenure", n+"by_tenure.", c.ByTenure)
 	}
 	return out
+}
+
+// maxTenurePeriods bounds a by-tenure table: 50 years of months.
+const maxTenurePeriods = 600
+
+// tenureChurn checks a by-tenure table: some periods, at most
+// maxTenurePeriods (the decoder checks each is a probability).
+func (b *builder) tenureChurn(p, n string, t *TenureSpec) *sim.TenureChurn {
+	switch {
+	case len(t.Periods) == 0:
+		b.errorf(p+".periods", "expected the churn probability of at least one period of tenure, found an empty list")
+	case len(t.Periods) > maxTenurePeriods:
+		b.errorf(p+".periods", "expected at most %d periods (the last holds for every later one), found %d", maxTenurePeriods, len(t.Periods))
+	}
+	return &sim.TenureChurn{Periods: t.Periods, Scale: b.assume(n+"scale", t.Scale)}
 }
 
 // plausible reports a fraction that can exceed most (1 for 100 %): a

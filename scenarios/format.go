@@ -71,10 +71,17 @@ type OnboardingSpec struct {
 
 // ChurnSpec is logo churn: a rate, or shifted-beta-geometric heterogeneity.
 type ChurnSpec struct {
-	Annual  *Param   `yaml:"annual" label:"annual churn" kind:"prob" doc:"Share of accounts lost per year (per trial)"`
-	Monthly *Param   `yaml:"monthly" label:"monthly churn" kind:"prob" doc:"Share of accounts lost per month (per trial)"`
-	SBG     *SBGSpec `yaml:"sbg" doc:"Shifted-beta-geometric: each account's churn probability per period ~ Beta(alpha, beta), instead of a rate"`
-	Timing  string   `yaml:"timing" label:"churn timing" enum:"renewal,hazard" doc:"renewal: churn only at contract end (default for terms over a month); hazard: churn in any month"`
+	Annual   *Param      `yaml:"annual" label:"annual churn" kind:"prob" doc:"Share of accounts lost per year (per trial)"`
+	Monthly  *Param      `yaml:"monthly" label:"monthly churn" kind:"prob" doc:"Share of accounts lost per month (per trial)"`
+	SBG      *SBGSpec    `yaml:"sbg" doc:"Shifted-beta-geometric: each account's churn probability per period ~ Beta(alpha, beta), instead of a rate"`
+	ByTenure *TenureSpec `yaml:"by_tenure" doc:"Empirical hazard by tenure: the churn probability of each period of an account's tenure, instead of a rate (calibrate writes it from Kaplan-Meier)"`
+	Timing   string      `yaml:"timing" label:"churn timing" enum:"renewal,hazard" doc:"renewal: churn only at contract end (default for terms over a month); hazard: churn in any month"`
+}
+
+// TenureSpec is an empirical churn hazard by tenure.
+type TenureSpec struct {
+	Periods []float64 `yaml:"periods" label:"churn by tenure" kind:"prob" required:"true" doc:"Churn probability in the 1st, 2nd, ... period of tenure (a period is the contract term, or a month with timing: hazard); the last holds for every later period"`
+	Scale   Param     `yaml:"scale" label:"churn by tenure scale" kind:"pos" default:"1" doc:"Multiplies every period's churn probability (per trial): the uncertainty of the table's level"`
 }
 
 // SBGSpec are the shifted-beta-geometric parameters.

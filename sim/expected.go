@@ -431,9 +431,12 @@ func (g *group) advance(mo int, netRate NetRate, resp *Response, teamOn bool, tp
 	c := 0.0
 	if mo >= g.first && (mo-g.first)%g.step == 0 {
 		g.k++
-		if r.sbg {
+		switch {
+		case r.table:
+			c, _ = r.tableHazard(g.k+g.tenure, churnMult)
+		case r.sbg:
 			c = g.sbgChurn(g.k, churnMult)
-		} else {
+		default:
 			c = math.Min(1, r.baseChurn*churnMult)
 		}
 	}

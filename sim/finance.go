@@ -201,8 +201,10 @@ func (e *econ) freeCashFlow(contribution, base float64) float64 {
 // serve), over the years it stays at a constant annual churn c, discounted
 // at d a year with payments at the start of each: ARR × margin × (1 + d) /
 // (d + c), ARR × margin / c without discounting. The annual churn is the
-// stated rate, or under sBG a new account's, α / (α + β) a period; 0 when
-// nothing churns (the value is then unbounded: +Inf without discounting).
+// stated rate, or under sBG a new account's, α / (α + β) a period; by
+// tenure, the constant rate with the same expected lifetime (one over it,
+// see tableLifetime); 0 when nothing churns (the value is then unbounded:
+// +Inf without discounting).
 func TextbookCLV(s *Segment, e *Economics) float64 {
 	d := drawer{expected: true}
 	arr := 0.0
@@ -223,6 +225,8 @@ func TextbookCLV(s *Segment, e *Economics) float64 {
 	if sbg := s.Churn.SBG; sbg != nil {
 		a, b := d.draw(sbg.Alpha), d.draw(sbg.Beta)
 		perPeriod = a / (a + b)
+	} else if t := s.Churn.Tenure; t != nil {
+		perPeriod = 1 / tableLifetime(s, d.draw(t.Scale))
 	} else {
 		months := max(1, s.Churn.RateMonths)
 		perPeriod = 1 - math.Pow(1-d.draw(s.Churn.Rate), float64(period)/float64(months))
@@ -233,6 +237,25 @@ func TextbookCLV(s *Segment, e *Economics) float64 {
 		return math.Inf(1)
 	}
 	return arr * margin * (1 + disc) / (disc + churn)
+}
+
+// tableLifetime is a new account's expected lifetime in periods under
+// segment s's by-tenure table at scale: Σ_{t≥0} S(t), the table's entries
+// in turn and then its last for ever, whose geometric tail is S(n − 1)/p_n;
+// +Inf when the last entry is 0.
+func tableLifetime(s *Segment, scale float64) float64 {
+	r := segRun{seg: s, segInputs: segInputs{table: true, tableScale: scale}}
+	n := len(s.Churn.Tenure.Periods)
+	sum, surv := 0.0, 1.0
+	for k := 1; k < n; k++ {
+		sum += surv
+		surv *= 1 - r.tableChurn(k)
+	}
+	last := r.tableChurn(n)
+	if last == 0 {
+		return math.Inf(1)
+	}
+	return sum + surv/last
 }
 
 // tailMonths bounds the lifetime counted beyond the horizon: 20 years.
@@ -346,7 +369,9 @@ func (w *worker) segMargin(r *segRun, level [][]float64, i, mo int, x float64) f
 // survival over k more months and G its expected growth. A period's churn is
 // spread evenly over its months. An sBG segment's survivors are taken to
 // have survived the horizon's periods (n), so the i-th period after the
-// horizon has the hazard α/(α + β + n + i − 1) of the sBG model. Growth is
+// horizon has the hazard α/(α + β + n + i − 1) of the sBG model; a
+// by-tenure segment's, its table's (n + i)-th entry at the model's
+// coverage. Growth is
 // the price increase per term and the expected upsell and contraction per
 // opportunity, as monthly rates.
 func (r *segRun) tailFactor(discount float64, horizon int) float64 {
@@ -369,9 +394,14 @@ func (r *segRun) tailFactor(discount float64, horizon int) float64 {
 	monthly := math.Pow(math.Exp(r.logKeep), 1/step) // rate churn
 	sum, f, g, surv := 0.0, 1.0, 1.0, 1.0
 	for k := 1; k <= tailMonths; k++ {
-		if r.sbg && (k-1)%r.churnStep == 0 { // a new period: its hazard
+		if (r.sbg || r.table) && (k-1)%r.churnStep == 0 { // a new period: its hazard
 			i := math.Ceil(float64(k) / step)
-			monthly = math.Pow(1-r.alpha/(r.alpha+r.beta+periods+i-1), 1/step)
+			if r.table {
+				p, _ := r.tableHazard(int(periods+i), r.churnMult)
+				monthly = math.Pow(1-p, 1/step)
+			} else {
+				monthly = math.Pow(1-r.alpha/(r.alpha+r.beta+periods+i-1), 1/step)
+			}
 		}
 		f *= d
 		g *= growth

@@ -185,6 +185,19 @@ type Churn struct {
 	// period: 1 − (1 − rate)^(period / RateMonths).
 	RateMonths int
 	SBG        *SBG
+	// Tenure, instead of a rate or sBG, gives the churn probability of
+	// each period of tenure, as Kaplan-Meier measures it on a history.
+	Tenure *TenureChurn
+}
+
+// TenureChurn is an empirical hazard by tenure: Periods[k−1] is the
+// probability that an account that has survived k − 1 periods churns in
+// its k-th, the last entry holding for every later period; every entry is
+// multiplied by Scale (drawn per trial, at most 1 after it). It is a
+// population hazard: a coverage multiplier multiplies it directly.
+type TenureChurn struct {
+	Periods []float64
+	Scale   Assumption
 }
 
 // SBG are the shifted-beta-geometric heterogeneity parameters.

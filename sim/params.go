@@ -16,6 +16,7 @@ type segRun struct {
 	so                     *secondOrder  // &second when the model has second-order effects
 	cache                  responseCache // the lockstep stepper's coverage responses
 	sbgSurv                []float64     // sBG survival by period (Monte Carlo, sbgDirect)
+	cumHaz                 []float64     // by-tenure cumulative hazard by period, at churnMult (Monte Carlo)
 	segOutput
 	// mrrLevel is the MRR its calendars add (summarise), for its CLV;
 	// newLevel the part of it from new logos.
@@ -41,9 +42,12 @@ type segInputs struct {
 	sbgDirect bool // θ is not modified: draw the churn time by inversion
 	alpha     float64
 	beta      float64
-	churnMult float64 // coverage multipliers at the model's fixed coverage
-	upMult    float64
-	onbMult   float64
+	// table: churn by tenure (Churn.Tenure), its entries times tableScale.
+	table      bool
+	tableScale float64
+	churnMult  float64 // coverage multipliers at the model's fixed coverage
+	upMult     float64
+	onbMult    float64
 
 	priceInc         float64
 	pricePeriod      int     // months between price increases, a multiple of term
@@ -244,6 +248,8 @@ func resolve(m *Model, resp *Response, d *drawer, out []segRun) []segRun {
 			r.sbg = true
 			r.alpha, r.beta = d.draw(s.Churn.SBG.Alpha), d.draw(s.Churn.SBG.Beta)
 			r.sbgDirect = churnMult == 1
+		} else if t := s.Churn.Tenure; t != nil {
+			r.table, r.tableScale = true, d.draw(t.Scale)
 		} else {
 			rate := d.draw(s.Churn.Rate)
 			months := s.Churn.RateMonths
@@ -264,7 +270,7 @@ func resolve(m *Model, resp *Response, d *drawer, out []segRun) []segRun {
 		// probabilities.
 		var rs response
 		rs.set(&r, resp, cov)
-		if !r.sbg {
+		if !r.sbg && !r.table {
 			r.logKeep = -rs.lChurn
 		}
 		r.upQ = rs.pUp
@@ -297,6 +303,29 @@ func resolve(m *Model, resp *Response, d *drawer, out []segRun) []segRun {
 	}
 	return out
 }
+
+// tableChurn is the churn probability of an account's k-th churn period
+// (k ≥ 1, counting the periods of its tenure) under a by-tenure table
+// before any coverage multiplier: the table's k-th entry, its last past
+// its end, times the trial's scale, at most 1. Every engine reads the
+// table through it.
+func (r *segRun) tableChurn(k int) float64 {
+	p := r.seg.Churn.Tenure.Periods
+	return min(1, r.tableScale*p[max(1, min(k, len(p)))-1])
+}
+
+// tableHazard is a by-tenure period's churn probability p under the
+// multiplier mult, and its hazard −log(1 − p), capped at certainHazard so
+// that sums of hazards stay finite.
+func (r *segRun) tableHazard(k int, mult float64) (p, lam float64) {
+	p = min(1, r.tableChurn(k)*mult)
+	return p, min(certainHazard, -math.Log1p(-p))
+}
+
+// certainHazard stands for the infinite hazard of a certain event: an
+// exponential threshold exceeds it with probability e^−745, which is 0 in
+// float64.
+const certainHazard = 745.0
 
 // churnOpportunities returns the month of an account's first churn
 // opportunity and the months between them: at each renewal, or every

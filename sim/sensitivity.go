@@ -59,6 +59,10 @@ func copyModel(m Model) Model {
 			sbg := *s
 			c.Segments[i].Churn.SBG = &sbg
 		}
+		if t := c.Segments[i].Churn.Tenure; t != nil {
+			tc := *t
+			c.Segments[i].Churn.Tenure = &tc
+		}
 	}
 	return c
 }

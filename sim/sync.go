@@ -411,6 +411,14 @@ func (w *worker) complete(a *live, m int, resp *Response) {
 		k := opps // opportunities survived before the churn; opps: none
 		st := &a.churnS
 		switch {
+		case r.table:
+			for j := range opps {
+				p, lam := r.tableHazard(int(a.periods)+j+1, full.churnMult)
+				if a.churn.run(p, lam, 1, st) == 0 {
+					k = j
+					break
+				}
+			}
 		case r.sbg && a.theta < 0 && full.churnMult == 1:
 			if a.periods == a.tenure {
 				a.u = st.Uniform() * r.sbgSurv[a.tenure]
@@ -831,6 +839,9 @@ func (w *worker) churnOpportunity(a *live, m int, cov float64, resp *Response) b
 	}
 	st := &a.churnS
 	switch {
+	case r.table:
+		p, lam := r.tableHazard(int(a.periods), mult)
+		return a.churn.run(p, lam, 1, st) == 0
 	case r.sbg && a.theta < 0 && mult == 1:
 		if a.periods == a.tenure+1 {
 			// Survival from the tenure on: S(periods) / S(tenure) < u.

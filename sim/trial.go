@@ -474,9 +474,13 @@ func (w *worker) prepare() {
 			w.scheds[i][c].reset(w.b.h)
 		}
 		r.scheds = w.scheds[i][:2*r.pricePeriod]
-		if r.sbg {
-			w.sbgTabs[i] = sbgSurvival(w.sbgTabs[i][:0], r.alpha, r.beta, r.maxTenure()+w.b.h/r.churnStep+2)
+		switch n := r.maxTenure() + w.b.h/r.churnStep + 2; {
+		case r.sbg:
+			w.sbgTabs[i] = sbgSurvival(w.sbgTabs[i][:0], r.alpha, r.beta, n)
 			r.sbgSurv = w.sbgTabs[i]
+		case r.table:
+			w.sbgTabs[i] = r.cumulativeHazard(w.sbgTabs[i][:0], n)
+			r.cumHaz = w.sbgTabs[i]
 		}
 	}
 }
@@ -914,6 +918,8 @@ func (w *worker) account(r *segRun, key uint64, mrr float64, join, firstRenewal,
 		switch {
 		case r.so.hasRisk(w.champ) || (len(w.hand) > 0 && r.handChurn != 1):
 			k = w.churnWithChampions(r, rc, first, step, opps, tenure)
+		case r.table:
+			k = tableTime(rc.Exp(), r.cumHaz[tenure:], opps)
 		case r.sbgDirect:
 			// Survival from here on is S(tenure + t) / S(tenure).
 			k = sbgTime(rc.Uniform()*r.sbgSurv[tenure], r.sbgSurv[tenure:], opps)
@@ -1033,21 +1039,23 @@ func (w *worker) churnWithChampions(r *segRun, rc *stream, first, step, opps, te
 	// The per-opportunity probability and hazard in each state (state&1:
 	// a champion's risk window, state&2: a hand-off's), computed once (the
 	// logarithm is the costly part).
-	var p, lam [4]float64
+	var p, lam, mult [4]float64
 	champ := 1.0
 	if r.so != nil {
 		champ = r.so.champMult
 	}
+	for i := range mult {
+		mult[i] = r.churnMult
+		if i&1 != 0 {
+			mult[i] *= champ
+		}
+		if i&2 != 0 {
+			mult[i] *= r.handChurn
+		}
+	}
 	set := func(base float64) {
 		for i := range p {
-			m := r.churnMult
-			if i&1 != 0 {
-				m *= champ
-			}
-			if i&2 != 0 {
-				m *= r.handChurn
-			}
-			p[i] = min(1, base*m)
+			p[i] = min(1, base*mult[i])
 			lam[i] = -math.Log1p(-p[i])
 		}
 	}
@@ -1076,6 +1084,17 @@ func (w *worker) churnWithChampions(r *segRun, rc *stream, first, step, opps, te
 			end = min(end, e)
 		}
 		n := min(opps-j+1, (end-mo+step-1)/step)
+		if r.table {
+			// Each period of tenure has its own probability.
+			for k := range n {
+				pk, lk := r.tableHazard(tenure+j+k, mult[state])
+				if z.run(pk, lk, 1, rc) == 0 {
+					return j + k
+				}
+			}
+			j += n
+			continue
+		}
 		if r.sbg && theta < 0 {
 			if state == 0 && r.churnMult == 1 {
 				for k := range n {
@@ -1358,6 +1377,32 @@ func sbgSurvival(tab []float64, alpha, beta float64, n int) []float64 {
 		tab = append(tab, s)
 	}
 	return tab
+}
+
+// cumulativeHazard fills tab[t] = Λ(t), the hazard a by-tenure table
+// accumulates over periods 1..t at the model's coverage, for t = 0..n.
+func (r *segRun) cumulativeHazard(tab []float64, n int) []float64 {
+	sum := 0.0
+	tab = append(tab, sum)
+	for t := 1; t <= n; t++ {
+		_, lam := r.tableHazard(t, r.churnMult)
+		sum += lam
+		tab = append(tab, sum)
+	}
+	return tab
+}
+
+// tableTime is the period in which an account with exponential threshold
+// e churns under cumulative hazard cum (from its tenure on): the first t
+// at which the hazard accumulated since cum[0] passes e. It returns
+// limit+1 when the account survives limit periods.
+func tableTime(e float64, cum []float64, limit int) int {
+	for t := 1; t <= limit && t < len(cum); t++ {
+		if cum[t]-cum[0] > e {
+			return t
+		}
+	}
+	return limit + 1
 }
 
 // sbgTime draws the period in which an account churns under the
