@@ -91,7 +91,7 @@ type RetentionModel struct {
 }
 
 // RetentionChart draws actual retention by tenure (Kaplan-Meier, with its
-// 95 % band) against the fitted models, the chosen one solid.
+// 95 % band) against the fitted models, the chosen one solid and wide.
 func RetentionChart(r RetentionFit) (Chart, error) {
 	if len(r.KM) < 2 {
 		return Chart{}, fmt.Errorf("report: segment %s has no retention curve (no tenure observed)", r.Segment)
@@ -108,6 +108,9 @@ func RetentionChart(r RetentionFit) (Chart, error) {
 		if !m.Chosen {
 			sty.Dashes = dashed
 		} else {
+			// Wide, under Kaplan-Meier's line: a model that follows it
+			// (the hazard by tenure does over the data) shows as its halo.
+			sty.Width *= 3
 			label += " (chosen by AIC)"
 		}
 		sv := m.Survival

@@ -57,16 +57,16 @@ func TestTableOfOneIsTheRate(t *testing.T) {
 
 // An opening book churns from its tenure on: 1,000 accounts renewing in
 // months 1 and 13 under the table 30 %, 20 %, 10 %, 5 % keep 1,000 × 0.7 ×
-// 0.8 at month 24 when new, and 1,000 × 0.9 × 0.95 when they have been
-// customers for two years (periods 3 and 4); at five years the last entry
-// holds (0.95²). Exact in expected mode; the Monte Carlo mean within 4
-// binomial standard errors.
+// 0.8 at month 24 when new, and 1,000 × 0.8 × 0.9 when they have been
+// customers for two years (at their second and third renewals); at four
+// years (fourth and fifth) the last entry holds (0.95²). Exact in expected
+// mode; the Monte Carlo mean within 4 binomial standard errors.
 func TestTenureTableConditionsOnTenure(t *testing.T) {
 	const n = 1000
 	for _, c := range []struct {
 		tenure int
 		keep   float64
-	}{{0, 0.7 * 0.8}, {24, 0.9 * 0.95}, {60, 0.95 * 0.95}} {
+	}{{0, 0.7 * 0.8}, {24, 0.8 * 0.9}, {48, 0.95 * 0.95}} {
 		m := Model{Horizon: 24, Segments: []Segment{{Name: "book", Count: n, ACV: dist.Const(12000), TermMonths: 12,
 			Renewal: AtMonth, FirstRenewalMonth: 1, TenureMonths: c.tenure, PriceIncrease: fixed(0), OnboardingSuccess: fixed(1),
 			Churn: byTenure(1, 0.3, 0.2, 0.1, 0.05)}}}

@@ -514,15 +514,20 @@ func (r *segRun) arrivalRate(m int) float64 {
 }
 
 // tenure is how many churn periods account j of the existing book has
-// survived: its tenure in months (its own, or the segment's) over the
-// months of a churn period.
+// survived: with a tenure of n months (its own, or the segment's), the
+// months it has been a customer when the run starts, its first one
+// counted, it has had the churn opportunities of months 2 to n (its
+// renewals, or every month as a hazard), so (n − 1) over the months of a
+// churn period: a customer of 12 months on an annual contract is at its
+// first renewal, of 13 past it. This is how Kaplan-Meier counts the
+// periods of an account still paying (calibrate's lifetimes).
 func (r *segRun) tenure(j int) int {
 	s := r.seg
 	months := s.TenureMonths
 	if j < len(s.Accounts) && s.Accounts[j].TenureMonths > 0 {
 		months = s.Accounts[j].TenureMonths
 	}
-	return months / r.churnStep
+	return max(0, months-1) / r.churnStep
 }
 
 // maxTenure is the longest tenure of the existing book, in churn periods.

@@ -3,6 +3,7 @@ package history
 import (
 	"fmt"
 	"io"
+	"slices"
 
 	"csplan/report"
 	"csplan/scenarios/calibrate"
@@ -81,17 +82,37 @@ func writeChurnFit(w io.Writer, s calibrate.SegmentFit) {
 	} else if ch.SBGNote != "" {
 		fmt.Fprintf(w, "  sBG           not fitted: %s\n", ch.SBGNote)
 	}
-	if ch.Chosen == "none" {
+	if ch.Chosen == calibrate.ModelNone {
 		fmt.Fprintf(w, "  churn         none observed; 95 %% upper bound %.2f%% a %s\n", 100*ch.Upper95, periodUnit(ch))
 	} else {
 		fmt.Fprintf(w, "  constant      %.3f%% ± %.3f%% a %s; log-likelihood %.2f, AIC %.2f\n", 100*ch.Const.P.Value, 100*ch.Const.P.SE, periodUnit(ch), ch.Const.LogLik, ch.Const.AIC)
+		writeTenureFit(w, ch)
 		fmt.Fprintf(w, "  gap to KM     constant %s", gapText(ch.ConstGap, ch))
 		if ch.SBG != nil {
 			fmt.Fprintf(w, ", sBG %s", gapText(ch.SBGGap, ch))
 		}
+		if ch.Tenure != nil {
+			fmt.Fprintf(w, ", by tenure %s", gapText(ch.TenureGap, ch))
+		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "  chosen        %s\n", ch.Chosen)
+	fmt.Fprintf(w, "  chosen        %s\n", chosenName[ch.Chosen])
+}
+
+// chosenName is a churn model as the terminal names the choice.
+var chosenName = map[string]string{calibrate.ModelNone: "none", calibrate.ModelConstant: "constant rate",
+	calibrate.ModelSBG: "sBG", calibrate.ModelTenure: "hazard by tenure"}
+
+// writeTenureFit writes the hazard by tenure, or why it was not fitted.
+func writeTenureFit(w io.Writer, ch calibrate.ChurnFit) {
+	f := ch.Tenure
+	if f == nil {
+		fmt.Fprintf(w, "  by tenure     not fitted: %s\n", ch.TenureNote)
+		return
+	}
+	u := periodUnit(ch)
+	fmt.Fprintf(w, "  by tenure     %s 1 to %d from Kaplan-Meier (%.2f%% to %.2f%%), then %.2f%% a %s; log-likelihood %.2f, AIC %.2f\n",
+		u, f.Data, 100*slices.Min(f.Periods[:f.Data]), 100*slices.Max(f.Periods[:f.Data]), 100*f.Tail(), u, f.LogLik, f.AIC)
 }
 
 // writeMovements writes a segment's upsell, contraction and new accounts.
@@ -120,6 +141,9 @@ func periodUnit(ch calibrate.ChurnFit) string { return calibrate.PeriodName(ch.T
 // gapText writes a model's largest gap to Kaplan-Meier, in points of
 // retention, and whether it leaves Kaplan-Meier's 95 % band.
 func gapText(g calibrate.KMGap, ch calibrate.ChurnFit) string {
+	if g.Max == 0 && !g.Outside {
+		return "none (Kaplan-Meier itself over the data)"
+	}
 	s := fmt.Sprintf("%.1f points at %s %d", 100*g.Max, periodUnit(ch), g.At)
 	if g.Outside {
 		s += fmt.Sprintf(" (outside the 95 %% band at %s %d)", periodUnit(ch), g.OutAt)

@@ -61,14 +61,21 @@ func retentionFit(source string, s calibrate.SegmentFit) report.RetentionFit {
 	}
 	n := len(r.KM) - 1
 	if ch.SBG != nil {
-		m := report.RetentionModel{Name: "sBG fit", Chosen: ch.Chosen == "sbg"}
+		m := report.RetentionModel{Name: "sBG fit", Chosen: ch.Chosen == calibrate.ModelSBG}
 		for t := 0; t <= n; t++ {
 			m.Survival = append(m.Survival, ch.SBG.Survival(t))
 		}
 		r.Models = append(r.Models, m)
 	}
+	if f := ch.Tenure; f != nil {
+		m := report.RetentionModel{Name: "Hazard by tenure", Chosen: ch.Chosen == calibrate.ModelTenure}
+		for t := 0; t <= n; t++ {
+			m.Survival = append(m.Survival, f.Survival(t))
+		}
+		r.Models = append(r.Models, m)
+	}
 	if p := ch.Const.P.Value; p == p {
-		m := report.RetentionModel{Name: "Constant rate", Chosen: ch.Chosen == "constant"}
+		m := report.RetentionModel{Name: "Constant rate", Chosen: ch.Chosen == calibrate.ModelConstant}
 		s := 1.0
 		for t := 0; t <= n; t++ {
 			m.Survival = append(m.Survival, s)

@@ -83,17 +83,32 @@ type ChurnFit struct {
 	SBG      *SBGFit // nil when it cannot be fitted
 	SBGNote  string  // why not
 	Const    ConstFit
-	Chosen   string  // "sbg", "constant", or "none" (no churn seen)
-	Upper95  float64 // with no churn: the 95 % upper bound of the rate
-	// ConstGap and SBGGap are each model's gap to Kaplan-Meier over the
-	// data (SBGGap when the sBG model was fitted).
-	ConstGap, SBGGap KMGap
+	// Tenure is the empirical hazard by tenure, nil when it does not
+	// apply (TenureNote says why).
+	Tenure     *TenureFit
+	TenureNote string
+	Chosen     string  // "sbg", "constant", "tenure", or "none" (no churn seen)
+	Upper95    float64 // with no churn: the 95 % upper bound of the rate
+	// ConstGap, SBGGap and TenureGap are each model's gap to Kaplan-Meier
+	// over the data (when the model was fitted).
+	ConstGap, SBGGap, TenureGap KMGap
 }
+
+// Churn models, as ChurnFit.Chosen names them.
+const (
+	ModelNone     = "none"
+	ModelConstant = "constant"
+	ModelSBG      = "sbg"
+	ModelTenure   = "tenure"
+)
 
 // ChosenGap is the chosen model's gap to Kaplan-Meier.
 func (ch ChurnFit) ChosenGap() KMGap {
-	if ch.Chosen == "sbg" {
+	switch ch.Chosen {
+	case ModelSBG:
 		return ch.SBGGap
+	case ModelTenure:
+		return ch.TenureGap
 	}
 	return ch.ConstGap
 }
@@ -310,54 +325,75 @@ func fitChurn(h *History, name string, accts, observed []*Account, opt Options, 
 			ch.Life.addCensored((n - 1) / ch.Term)
 		}
 	}
+	ch.fit()
+	if w := gapWarning(name, ch); w != "" {
+		*warn = append(*warn, w)
+	}
+	return ch
+}
+
+// fit fits every churn model to the lifetimes, measures each against
+// Kaplan-Meier, and chooses among them.
+func (ch *ChurnFit) fit() {
 	ch.KM = KaplanMeier(ch.Life)
 	ch.Const = FitConst(ch.Life)
 	ch.choose()
-	if ch.Chosen != "none" {
-		p := ch.Const.P.Value
-		ch.ConstGap = GapToKM(ch.KM, func(t int) float64 { return math.Pow(1-p, float64(t)) })
-		if ch.SBG != nil {
-			ch.SBGGap = GapToKM(ch.KM, ch.SBG.Survival)
-		}
-		if w := gapWarning(name, ch); w != "" {
-			*warn = append(*warn, w)
-		}
+	if ch.Chosen == ModelNone {
+		return
 	}
-	return ch
+	p := ch.Const.P.Value
+	ch.ConstGap = GapToKM(ch.KM, func(t int) float64 { return math.Pow(1-p, float64(t)) })
+	if ch.SBG != nil {
+		ch.SBGGap = GapToKM(ch.KM, ch.SBG.Survival)
+	}
+	if ch.Tenure != nil {
+		ch.TenureGap = GapToKM(ch.KM, ch.Tenure.Survival)
+	}
 }
 
 // gapWarning says when the chosen churn model lies outside Kaplan-Meier's
 // 95 % band: churn moves with tenure in a way neither model follows.
 func gapWarning(name string, ch ChurnFit) string {
 	g := ch.ChosenGap()
-	if !g.Outside {
+	if ch.Chosen == ModelNone || !g.Outside {
 		return ""
 	}
-	model := map[string]string{"sbg": "sBG model", "constant": "constant rate"}[ch.Chosen]
+	model := modelNames[ch.Chosen]
 	return fmt.Sprintf("segment %s: the chosen %s keeps %s of accounts after %d %ss where Kaplan-Meier keeps %s (95 %% band %s to %s): churn moves with tenure in a way the fitted models do not follow (a hazard that rises, or a lock-in before the first renewal), so forecasts of this segment drift by about that much; csplan backtest shows how much",
 		name, model, pct(g.Model), g.OutAt, periodName(ch.Term), pct(g.KM), pct(g.Lo), pct(g.High))
 }
 
+// modelNames are the churn models as a sentence names them.
+var modelNames = map[string]string{ModelSBG: "sBG model", ModelConstant: "constant rate", ModelTenure: "hazard by tenure"}
+
 // choose picks the churn model: none without losses (with the 95 % upper
-// bound of the rate), else the sBG model when it fits and its AIC is
-// below the constant rate's, else the constant rate.
+// bound of the rate), else the one of lowest AIC among the constant rate,
+// the sBG model and the hazard by tenure, of those that can be fitted.
 func (ch *ChurnFit) choose() {
 	lost, _, survived := ch.Life.Totals()
 	if lost == 0 {
-		ch.Chosen = "none"
+		ch.Chosen = ModelNone
 		ch.Upper95 = Upper95(survived)
-		ch.SBGNote = "no churn observed"
+		ch.SBGNote, ch.TenureNote = "no churn observed", "no churn observed"
 		return
 	}
-	ch.Chosen = "constant"
-	fit, err := FitSBG(ch.Life)
-	if err != nil {
+	ch.Chosen = ModelConstant
+	best := ch.Const.AIC
+	if fit, err := FitSBG(ch.Life); err != nil {
 		ch.SBGNote = err.Error()
-		return
+	} else {
+		ch.SBG = fit
+		if fit.AIC < best {
+			ch.Chosen, best = ModelSBG, fit.AIC
+		}
 	}
-	ch.SBG = fit
-	if fit.AIC < ch.Const.AIC {
-		ch.Chosen = "sbg"
+	if fit, err := FitTenure(ch.KM, ch.Term); err != nil {
+		ch.TenureNote = err.Error()
+	} else {
+		ch.Tenure = fit
+		if fit.AIC < best {
+			ch.Chosen = ModelTenure
+		}
 	}
 }
 
@@ -584,19 +620,7 @@ func CalibrateCohort(c *Cohort, periods int) *Calibration {
 	}
 	ch.Life = CohortLifetimes(c).Truncate(periods)
 	ch.Observed = s.Accounts
-	ch.KM = KaplanMeier(ch.Life)
-	ch.Const = FitConst(ch.Life)
-	ch.Chosen = "constant"
-	if lost, _, survived := ch.Life.Totals(); lost == 0 {
-		ch.Chosen, ch.Upper95, ch.SBGNote = "none", Upper95(survived), "no churn observed"
-	} else if fit, err := FitSBG(ch.Life); err != nil {
-		ch.SBGNote = err.Error()
-	} else {
-		ch.SBG = fit
-		if fit.AIC < ch.Const.AIC {
-			ch.Chosen = "sbg"
-		}
-	}
+	ch.fit()
 	cal := &Calibration{History: c.Name, Segments: []SegmentFit{s},
 		Warnings: []string{fmt.Sprintf("fitted on %ss 1 to %d of a cohort survival table; the table has no revenue, so ACV is a placeholder", c.Unit, periods)}}
 	scenarioNames(cal)

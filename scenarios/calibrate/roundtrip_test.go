@@ -6,6 +6,7 @@ import (
 	"math"
 	"testing"
 
+	"csplan/results"
 	"csplan/scenarios"
 	"csplan/sim"
 )
@@ -53,15 +54,7 @@ func simulatedHistory(t testing.TB, yaml string, seed uint64) []byte {
 // seed is fixed, so the test is deterministic), and the written scenario
 // validates and runs.
 func TestRoundTrip(t *testing.T) {
-	data := simulatedHistory(t, roundTripScenario, 12)
-	h, err := ReadHistory(bytes.NewReader(data), "roundtrip.csv", ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := Calibrate(h, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := calibrated(t, roundTripScenario, 12)
 	if len(c.Segments) != 1 {
 		t.Fatalf("segments %d", len(c.Segments))
 	}
@@ -92,20 +85,43 @@ func TestRoundTrip(t *testing.T) {
 		t.Errorf("upsell cadence %s", s.Upsell.Cadence)
 	}
 
-	y := Scenario(c, ScenarioOptions{Trials: 50})
+	y := runsCalibrated(t, c)
+	if testing.Verbose() {
+		t.Logf("\n%s", y)
+	}
+}
+
+// calibrated is the calibration of a history simulated from the scenario
+// yaml with seed.
+func calibrated(t *testing.T, yaml string, seed uint64) *Calibration {
+	t.Helper()
+	data := simulatedHistory(t, yaml, seed)
+	h, err := ReadHistory(bytes.NewReader(data), "simulated.csv", ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Calibrate(h, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// runsCalibrated writes c's scenario, checks that it validates and that
+// a short run ends with some ARR, and returns it.
+func runsCalibrated(t *testing.T, c *Calibration) []byte {
+	t.Helper()
+	y := Scenario(c, ScenarioOptions{Trials: 20})
 	sc, err := scenarios.Parse("calibrated.yaml", y, nil)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, y)
 	}
-	opts := []sim.Option{{Name: "baseline", Model: sc.Options[0].Model}}
-	res, err := sim.Run(context.Background(), opts, sc.Settings, nil)
+	res, err := sim.Run(context.Background(), []sim.Option{{Name: "baseline", Model: sc.Options[0].Model}}, sc.Settings, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if arr := res.Options[0].Metrics["arr_end"].Mean; !(arr > 0) {
+	if arr := res.Options[0].Metrics[results.ARREnd].Mean; !(arr > 0) {
 		t.Errorf("calibrated scenario ends with ARR %v", arr)
 	}
-	if testing.Verbose() {
-		t.Logf("\n%s", y)
-	}
+	return y
 }

@@ -188,13 +188,15 @@ func (w *yw) writeChurn(name string, ch ChurnFit, corrs *[]string) {
 	}
 	w.line(2, "churn:%s# fitted on %s", pad(8, 48), basis)
 	switch {
-	case ch.Chosen == "none":
+	case ch.Chosen == ModelNone:
 		upper := yearly(Estimate{ch.Upper95, 0}, ch.Term).Value
 		w.kv(3, rateKey(ch.Term), fmt.Sprintf("{uniform: {min: 0%%, max: %s}}", pct(upper)),
 			fmt.Sprintf("no churn in %s %s-periods at risk: 95 %% upper bound %s a %s", thousands(survived), period, pct(ch.Upper95), period)+perYearNote(upper, ch.Term))
-	case ch.Chosen == "sbg":
+	case ch.Chosen == ModelTenure:
+		w.writeTenure(ch)
+	case ch.Chosen == ModelSBG:
 		f := ch.SBG
-		w.line(3, "sbg:%s# shifted-beta-geometric, chosen by AIC: %s against %s for a constant rate", pad(10, 48), num1(f.AIC), num1(ch.Const.AIC))
+		w.line(3, "sbg:%s# shifted-beta-geometric, chosen by %s", pad(10, 48), aicNote(ch))
 		w.kv(4, "alpha", posText(f.Alpha), fmt.Sprintf("α %s ± %s (maximum likelihood, SE from the observed information)", num(f.Alpha.Value), num(f.Alpha.SE)))
 		w.kv(4, "beta", posText(f.Beta), fmt.Sprintf("β %s ± %s; mean churn a %s %s", num(f.Beta.Value), num(f.Beta.SE), period, pct(f.MeanChurn())))
 		if !math.IsNaN(f.Corr) && f.Alpha.SE > 0 && f.Beta.SE > 0 {
@@ -204,15 +206,54 @@ func (w *yw) writeChurn(name string, ch ChurnFit, corrs *[]string) {
 		}
 	default:
 		p := ch.Const.P
-		note := fmt.Sprintf("constant rate a %s: %s ± %s", period, pct(p.Value), pct(p.SE))
-		if ch.SBG != nil {
-			note += fmt.Sprintf("; chosen by AIC %s against %s for sBG", num1(ch.Const.AIC), num1(ch.SBG.AIC))
-		} else if ch.SBGNote != "" {
+		note := fmt.Sprintf("constant rate a %s: %s ± %s; chosen by %s", period, pct(p.Value), pct(p.SE), aicNote(ch))
+		if ch.SBG == nil && ch.SBGNote != "" {
 			note += "; sBG not fitted: " + ch.SBGNote
 		}
 		w.kv(3, rateKey(ch.Term), probText(yearly(p, ch.Term)), note+perYearNote(yearly(p, ch.Term).Value, ch.Term))
 	}
 	w.kv(3, "timing", timing, map[string]string{"hazard": "an account can leave in any month", "renewal": "accounts leave at renewal"}[timing])
+}
+
+// aicNote lists the AIC of each churn model fitted: the lowest is chosen.
+func aicNote(ch ChurnFit) string {
+	parts := []string{"constant " + num1(ch.Const.AIC)}
+	if ch.SBG != nil {
+		parts = append(parts, "sBG "+num1(ch.SBG.AIC))
+	}
+	if ch.Tenure != nil {
+		parts = append(parts, "by tenure "+num1(ch.Tenure.AIC))
+	}
+	return "AIC (" + strings.Join(parts, ", ") + ")"
+}
+
+// writeTenure writes the hazard by tenure: its table, ten periods a line,
+// and its scale.
+func (w *yw) writeTenure(ch ChurnFit) {
+	f := ch.Tenure
+	period := periodName(ch.Term)
+	lost, _, _ := ch.Life.Totals()
+	w.line(3, "by_tenure:%s# hazard by tenure from Kaplan-Meier, chosen by %s", pad(16, 48), aicNote(ch))
+	after := fmt.Sprintf("the last, %s, holding for every later one", pct(f.Tail()))
+	if f.TailFrom < f.Data {
+		after = fmt.Sprintf("then %s a %s for every later one, the rate over %ss %d to %d", pct(f.Tail()), period, period, f.TailFrom, f.Data)
+	}
+	w.line(4, "# churn in %ss 1 to %d of tenure (each with at least %d accounts at risk), %s", period, f.Data, minAtRisk, after)
+	var cells []string
+	for _, p := range f.Periods {
+		cells = append(cells, pct(p))
+	}
+	for i := 0; i < len(cells); i += 10 {
+		head, tail := "  ", ","
+		if i == 0 {
+			head = "periods: ["
+		}
+		if i+10 >= len(cells) {
+			tail = "]"
+		}
+		w.line(4, "%s%s%s", head, strings.Join(cells[i:min(i+10, len(cells))], ", "), tail)
+	}
+	w.kv(4, "scale", posText(f.Scale), fmt.Sprintf("the table's level: 1 ± 1/√%s losses", thousands(lost)))
 }
 
 // rateKey is the churn field a rate of a term's periods is written in:

@@ -333,3 +333,85 @@ func Upper95(n float64) float64 {
 	}
 	return 1 - math.Pow(0.05, 1/n)
 }
+
+// TenureFit is the empirical hazard by tenure: the churn probability of
+// each period as Kaplan-Meier measures it, lost over at risk, for the
+// periods with at least minAtRisk accounts at risk (Data of them), and past
+// them one probability for every later period, the tail: the losses over
+// the accounts at risk of the data's last periods, from TailFrom, a year of
+// tenure or more (one period for terms of a year or longer), taken back
+// until they hold a loss. Its parameters are the Data probabilities; the
+// tail is a function of them.
+type TenureFit struct {
+	Periods  []float64 // the Data periods' probabilities, then the tail's
+	Data     int
+	TailFrom int
+	// Scale is the uncertainty of the table's level: 1 ± 1/√losses, the
+	// relative standard error of a rate estimated from that many events.
+	Scale       Estimate
+	LogLik, AIC float64
+}
+
+// Tail is the churn probability of every period past the data.
+func (f TenureFit) Tail() float64 { return f.Periods[len(f.Periods)-1] }
+
+// Survival is the table's probability of surviving t periods.
+func (f TenureFit) Survival(t int) float64 {
+	s := 1.0
+	for k := 1; k <= t; k++ {
+		s *= 1 - f.Periods[min(k, len(f.Periods))-1]
+	}
+	return s
+}
+
+// FitTenure fits the empirical hazard by tenure to Kaplan-Meier's table
+// of a segment whose contracts run term months. It applies when at least
+// two periods have minAtRisk accounts at risk and some account left (with
+// one period it is the constant rate).
+func FitTenure(km []KMPoint, term int) (*TenureFit, error) {
+	data := 0
+	lost := 0.0
+	for _, p := range km[1:] {
+		if p.AtRisk >= minAtRisk && p.Period == data+1 {
+			data = p.Period
+		}
+		lost += p.Lost
+	}
+	switch {
+	case lost == 0:
+		return nil, fmt.Errorf("no account left: a hazard by tenure needs churn")
+	case data < 2:
+		return nil, fmt.Errorf("fewer than two periods with %d accounts at risk: a hazard by tenure would be the constant rate", minAtRisk)
+	}
+	f := &TenureFit{Data: data, Scale: Estimate{1, 1 / math.Sqrt(lost)}}
+	for _, p := range km[1 : data+1] {
+		f.Periods = append(f.Periods, p.Lost/p.AtRisk)
+	}
+	year := max(1, (12+term-1)/term) // periods in a year of tenure, at least one
+	var d, r float64
+	f.TailFrom = data + 1
+	for f.TailFrom > 1 && (data-f.TailFrom+1 < year || d == 0) {
+		f.TailFrom--
+		d, r = d+km[f.TailFrom].Lost, r+km[f.TailFrom].AtRisk
+	}
+	if f.TailFrom < data { // else the tail is the last period's, which holds already
+		f.Periods = append(f.Periods, d/r)
+	}
+	for _, p := range km[1:] {
+		f.LogLik += binomialLogLik(p.Lost, p.AtRisk, f.Periods[min(p.Period, len(f.Periods))-1])
+	}
+	f.AIC = 2*float64(data) - 2*f.LogLik
+	return f, nil
+}
+
+// binomialLogLik is d log q + (n − d) log(1 − q), with 0 · log 0 = 0.
+func binomialLogLik(d, n, q float64) float64 {
+	ll := 0.0
+	if d > 0 {
+		ll += d * math.Log(q)
+	}
+	if n > d {
+		ll += (n - d) * math.Log1p(-q)
+	}
+	return ll
+}

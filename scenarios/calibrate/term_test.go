@@ -30,15 +30,7 @@ acquisition:
 // written a year and recovered within two standard errors, and the
 // scenario validates.
 func TestTwoYearTerm(t *testing.T) {
-	data := simulatedHistory(t, fmt.Sprintf(twoYearBook, 40), 9)
-	h, err := ReadHistory(bytes.NewReader(data), "two.csv", ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := Calibrate(h, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := calibrated(t, fmt.Sprintf(twoYearBook, 40), 9)
 	ch := c.Segments[0].Churn
 	if ch.Term != 24 {
 		t.Fatalf("term %d (%s), want 24", ch.Term, ch.TermNote)
@@ -70,8 +62,10 @@ func TestYearly(t *testing.T) {
 }
 
 // A hazard that rises with tenure (lost at the third renewal far more
-// than at the first) leaves the fitted models outside Kaplan-Meier's
-// band: the fit says so, and warns; a constant rate's history does not.
+// than at the first) leaves the constant rate and sBG outside
+// Kaplan-Meier's band; the hazard by tenure follows it, is chosen by AIC,
+// and so no warning is given; had a model outside the band been chosen, the
+// fit would warn. A constant rate's history does not.
 func TestGapToKaplanMeier(t *testing.T) {
 	var life Lifetimes // 1,000 accounts: 10 % leave at year 1, 20 % of the rest at 2, 60 % at 3
 	add := func(n int, f func()) {
@@ -83,17 +77,28 @@ func TestGapToKaplanMeier(t *testing.T) {
 	add(180, func() { life.addLost(2) })
 	add(432, func() { life.addLost(3) })
 	add(288, func() { life.addCensored(3) })
-	ch := ChurnFit{Term: 12, Life: life, KM: KaplanMeier(life), Const: FitConst(life)}
-	ch.choose()
-	ch.ConstGap = GapToKM(ch.KM, func(t int) float64 { return math.Pow(1-ch.Const.P.Value, float64(t)) })
-	if ch.SBG != nil {
-		ch.SBGGap = GapToKM(ch.KM, ch.SBG.Survival)
+	ch := ChurnFit{Term: 12, Life: life}
+	ch.fit()
+	if ch.Chosen != ModelTenure || ch.Tenure == nil {
+		t.Fatalf("a rising hazard: chose %s (AIC constant %.1f, tenure %+v)", ch.Chosen, ch.Const.AIC, ch.Tenure)
 	}
-	g := ch.ChosenGap()
-	if !g.Outside || g.Max < 0.1 {
-		t.Errorf("a rising hazard: gap %+v", g)
+	if g := ch.ChosenGap(); g.Outside || g.Max > 1e-12 {
+		t.Errorf("the hazard by tenure is Kaplan-Meier over the data: gap %+v", g)
 	}
-	if w := gapWarning("ent", ch); !strings.Contains(w, "segment ent: the chosen") || !strings.Contains(w, "Kaplan-Meier keeps") {
+	if w := gapWarning("ent", ch); w != "" {
+		t.Errorf("warning %q for a model that fits", w)
+	}
+	gaps := map[string]KMGap{ModelConstant: ch.ConstGap}
+	if ch.SBG != nil { // sBG cannot bend upwards, and may run off to the constant rate
+		gaps[ModelSBG] = ch.SBGGap
+	}
+	for m, g := range gaps {
+		if !g.Outside || g.Max < 0.1 {
+			t.Errorf("a rising hazard, %s: gap %+v", m, g)
+		}
+	}
+	ch.Chosen = ModelConstant
+	if w := gapWarning("ent", ch); !strings.Contains(w, "segment ent: the chosen constant rate") || !strings.Contains(w, "Kaplan-Meier keeps") {
 		t.Errorf("warning %q", w)
 	}
 
@@ -106,10 +111,9 @@ func TestGapToKaplanMeier(t *testing.T) {
 	for range 656 {
 		flat.addCensored(4)
 	}
-	ch = ChurnFit{Term: 12, Life: flat, KM: KaplanMeier(flat), Const: FitConst(flat)}
-	ch.choose()
-	ch.ConstGap = GapToKM(ch.KM, func(t int) float64 { return math.Pow(1-ch.Const.P.Value, float64(t)) })
-	if ch.ConstGap.Outside || gapWarning("smb", ch) != "" {
-		t.Errorf("a constant rate: gap %+v", ch.ConstGap)
+	ch = ChurnFit{Term: 12, Life: flat}
+	ch.fit()
+	if ch.Chosen != ModelConstant || ch.ConstGap.Outside || gapWarning("smb", ch) != "" {
+		t.Errorf("a constant rate: chose %s, gap %+v", ch.Chosen, ch.ConstGap)
 	}
 }
