@@ -412,13 +412,7 @@ func (w *worker) complete(a *live, m int, resp *Response) {
 		st := &a.churnS
 		switch {
 		case r.table:
-			for j := range opps {
-				p, lam := r.tableHazard(int(a.periods)+j+1, full.churnMult)
-				if a.churn.run(p, lam, 1, st) == 0 {
-					k = j
-					break
-				}
-			}
+			k = r.tableRun(&a.churn, st, int(a.periods)+1, opps, full.churnMult)
 		case r.sbg && a.theta < 0 && full.churnMult == 1:
 			if a.periods == a.tenure {
 				a.u = st.Uniform() * r.sbgSurv[a.tenure]

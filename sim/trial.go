@@ -1039,20 +1039,8 @@ func (w *worker) churnWithChampions(r *segRun, rc *stream, first, step, opps, te
 	// The per-opportunity probability and hazard in each state (state&1:
 	// a champion's risk window, state&2: a hand-off's), computed once (the
 	// logarithm is the costly part).
-	var p, lam, mult [4]float64
-	champ := 1.0
-	if r.so != nil {
-		champ = r.so.champMult
-	}
-	for i := range mult {
-		mult[i] = r.churnMult
-		if i&1 != 0 {
-			mult[i] *= champ
-		}
-		if i&2 != 0 {
-			mult[i] *= r.handChurn
-		}
-	}
+	var p, lam [4]float64
+	mult := r.stateMults()
 	set := func(base float64) {
 		for i := range p {
 			p[i] = min(1, base*mult[i])
@@ -1085,12 +1073,8 @@ func (w *worker) churnWithChampions(r *segRun, rc *stream, first, step, opps, te
 		}
 		n := min(opps-j+1, (end-mo+step-1)/step)
 		if r.table {
-			// Each period of tenure has its own probability.
-			for k := range n {
-				pk, lk := r.tableHazard(tenure+j+k, mult[state])
-				if z.run(pk, lk, 1, rc) == 0 {
-					return j + k
-				}
+			if k := r.tableRun(&z, rc, tenure+j, n, mult[state]); k < n {
+				return j + k
 			}
 			j += n
 			continue
@@ -1114,6 +1098,37 @@ func (w *worker) churnWithChampions(r *segRun, rc *stream, first, step, opps, te
 		j += n
 	}
 	return opps + 1
+}
+
+// stateMults are the churn multipliers of the states of churnWithChampions
+// (state&1: a champion's risk window, state&2: a hand-off's).
+func (r *segRun) stateMults() (mult [4]float64) {
+	champ := 1.0
+	if r.so != nil {
+		champ = r.so.champMult
+	}
+	for i := range mult {
+		mult[i] = r.churnMult
+		if i&1 != 0 {
+			mult[i] *= champ
+		}
+		if i&2 != 0 {
+			mult[i] *= r.handChurn
+		}
+	}
+	return mult
+}
+
+// tableRun takes n churn opportunities of a by-tenure account, periods
+// from..from+n−1 under the multiplier mult, each with its own probability,
+// and returns the number that pass before it churns (n: none).
+func (r *segRun) tableRun(z *hazard, rc *stream, from, n int, mult float64) int {
+	for k := range n {
+		if p, lam := r.tableHazard(from+k, mult); z.run(p, lam, 1, rc) == 0 {
+			return k
+		}
+	}
+	return n
 }
 
 // calendarAccount books an account on its segment's renewal calendar: only
