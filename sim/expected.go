@@ -44,6 +44,27 @@ type group struct {
 // a multiplier acts: equal-probability points of θ's distribution.
 const thetaNodes = 100
 
+// posteriorNodes are thetaNodes equal-probability points of θ's
+// posterior after k − 1 periods survived, Beta(α, β + k − 1), shared (read
+// only) by every group of the segment that needs them in the trial: the
+// Beta quantiles are the costly part of expected mode, and depend only on
+// k.
+func (r *segRun) posteriorNodes(k int) []float64 {
+	if nodes, ok := r.thetaCache[k]; ok {
+		return nodes
+	}
+	if r.thetaCache == nil {
+		r.thetaCache = map[int][]float64{}
+	}
+	post := distuv.Beta{Alpha: r.alpha, Beta: r.beta + float64(k-1)}
+	nodes := make([]float64, thetaNodes)
+	for i := range nodes {
+		nodes[i] = post.Quantile((float64(i) + 0.5) / thetaNodes)
+	}
+	r.thetaCache[k] = nodes
+	return nodes
+}
+
 // sbgChurn is the expected churn of the group's k-th period under the
 // multiplier mult. Without a multiplier it is the closed-form sBG hazard
 // α/(α + β + k − 1). Once a multiplier acts, each account churns with
@@ -59,10 +80,8 @@ func (g *group) sbgChurn(k int, mult float64) float64 {
 		return r.alpha / (r.alpha + r.beta + float64(k) - 1)
 	}
 	if g.theta == nil {
-		post := distuv.Beta{Alpha: r.alpha, Beta: r.beta + float64(k-1)}
-		g.theta, g.thetaSurv = make([]float64, thetaNodes), make([]float64, thetaNodes)
-		for i := range g.theta {
-			g.theta[i] = post.Quantile((float64(i) + 0.5) / thetaNodes)
+		g.theta, g.thetaSurv = r.posteriorNodes(k), make([]float64, thetaNodes)
+		for i := range g.thetaSurv {
 			g.thetaSurv[i] = 1
 		}
 	}

@@ -12,11 +12,12 @@ import (
 type segRun struct {
 	segInputs
 	seg                    *Segment
-	upSize, coSize, newACV dist.Dist     // from seg, so covered by its content
-	so                     *secondOrder  // &second when the model has second-order effects
-	cache                  responseCache // the lockstep stepper's coverage responses
-	sbgSurv                []float64     // sBG survival by period (Monte Carlo, sbgDirect)
-	cumHaz                 []float64     // by-tenure cumulative hazard by period, at churnMult (Monte Carlo)
+	upSize, coSize, newACV dist.Dist         // from seg, so covered by its content
+	so                     *secondOrder      // &second when the model has second-order effects
+	cache                  responseCache     // the lockstep stepper's coverage responses
+	sbgSurv                []float64         // sBG survival by period (Monte Carlo, sbgDirect)
+	thetaCache             map[int][]float64 // posteriorNodes by period (expected mode)
+	cumHaz                 []float64         // by-tenure cumulative hazard by period, at churnMult (Monte Carlo)
 	segOutput
 	// mrrLevel is the MRR its calendars add (summarise), for its CLV;
 	// newLevel the part of it from new logos.

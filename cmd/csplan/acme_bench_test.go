@@ -27,3 +27,20 @@ func BenchmarkAcmeRun(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAcmeExpected: the expected path of the Acme example's baseline
+// (what an optimizer's screen and a what-if page compute per candidate).
+func BenchmarkAcmeExpected(b *testing.B) {
+	s, err := scenarios.Load("../../scenarios/examples/acme-company.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	set := s.Settings
+	set.Mode, set.Workers = sim.Expected, 1
+	opts := []sim.Option{{Name: s.Options[0].Name, Model: s.Options[0].Model}}
+	for b.Loop() {
+		if _, err := sim.Run(context.Background(), opts, set, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
