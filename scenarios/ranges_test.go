@@ -1,11 +1,11 @@
-package plan
+package scenarios
 
 import (
 	"strings"
 	"testing"
 )
 
-// parseRange never makes more than maxSweepPoints values, nor two alike,
+// ParseRange never makes more than MaxRangePoints values, nor two alike,
 // and refuses what is not a finite range.
 func TestParseRange(t *testing.T) {
 	for _, tc := range []struct {
@@ -38,10 +38,10 @@ func TestParseRange(t *testing.T) {
 		{"2027-03,2027-04", "2027-03 2027-04"},
 		{strings.Repeat("a,", 1000) + "b", "list has 1,001 values, more than 1,000"},
 	} {
-		got, err := parseRange(tc.in)
+		got, err := ParseRange(tc.in)
 		switch {
 		case tc.in == "0..999":
-			if err != nil || len(got) != maxSweepPoints {
+			if err != nil || len(got) != MaxRangePoints {
 				t.Errorf("%s: %d values, %v", tc.in, len(got), err)
 			}
 		case err != nil:
@@ -54,7 +54,7 @@ func TestParseRange(t *testing.T) {
 	}
 }
 
-// FuzzParseRange: no range panics, makes more than maxSweepPoints values,
+// FuzzParseRange: no range panics, makes more than MaxRangePoints values,
 // or makes two values alike.
 func FuzzParseRange(f *testing.F) {
 	for _, s := range []string{"6..14:2", "0..1:1e-300", "NaN..1", "0..1e300", "-1e308..1e308:1e306", "5%,8%", "1e17..1.0000000000000002e17:1", "a,b,a",
@@ -62,11 +62,11 @@ func FuzzParseRange(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		vals, err := parseRange(s)
+		vals, err := ParseRange(s)
 		if err != nil {
 			return
 		}
-		if len(vals) == 0 || len(vals) > maxSweepPoints {
+		if len(vals) == 0 || len(vals) > MaxRangePoints {
 			t.Fatalf("%q: %d values", s, len(vals))
 		}
 		seen := map[string]bool{}
