@@ -162,6 +162,7 @@ type Output struct {
 	Sweep       *results.Sweep       // a sweep's
 	Sensitivity *results.Sensitivity // a sensitivity analysis on its own
 	Breakeven   *results.Breakeven   // a break-even analysis on its own
+	Optimize    *results.Optimize    // an optimization's answer
 	Part        *shard.File          // for Merge; DescribePart says what it holds
 }
 
@@ -181,6 +182,9 @@ func (o Output) File() (name string, data []byte, err error) {
 	case o.Breakeven != nil:
 		data, err = json.MarshalIndent(o.Breakeven, "", "  ")
 		return "breakeven.json", append(data, '\n'), err
+	case o.Optimize != nil:
+		data, err = json.MarshalIndent(o.Optimize, "", "  ")
+		return "optimize.json", append(data, '\n'), err
 	}
 	data, err = results.Marshal(o.Results)
 	return "results.json", data, err

@@ -59,7 +59,7 @@ func teamSkips(v reflect.Value, path, name string) bool {
 // skipped are fields shown elsewhere in a report (title, run settings) or
 // that are not inputs.
 var skipped = map[string]bool{"name": true, "description": true, "question": true, "currency": true,
-	"options": true, "trials": true, "seed": true, "mode": true, "net_rate": true, "sampling": true}
+	"options": true, "trials": true, "seed": true, "mode": true, "net_rate": true, "sampling": true, "optimize": true}
 
 type lister struct {
 	currency string

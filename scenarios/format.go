@@ -35,6 +35,7 @@ type File struct {
 	SecondOrder   *SecondOrderSpec           `yaml:"second_order" doc:"Referrals and champion moves; absent means none"`
 	Correlations  []CorrelationSpec          `yaml:"correlations" label:"correlation" doc:"Rank correlations between uncertain (per-trial) inputs"`
 	Options       []OptionSpec               `yaml:"options" doc:"Variants of the baseline to compare"`
+	Optimize      *OptimizeSpec              `yaml:"optimize" doc:"What csplan optimize chooses (team size per pool, cadence, touch model, any input), for which objective, under which budget and constraints"`
 }
 
 // SegmentSpec is one segment of the book.

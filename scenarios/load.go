@@ -47,6 +47,8 @@ type Scenario struct {
 	Spec *File
 	// Compared are the other scenario files whose options Absorb added.
 	Compared []string
+	// Optimize is the file's optimize section, checked; nil without one.
+	Optimize *Optimization
 	// digest hashes the scenario file and every file read for it so far,
 	// by content (Override reads accounts files too): see Digest.
 	digest hash.Hash
@@ -174,6 +176,11 @@ func Parse(name string, data []byte, readFile func(string) ([]byte, error)) (*Sc
 	}
 	if errs := s.addOptions(d, base); len(errs) > 0 {
 		return nil, errs.sorted()
+	}
+	if f.Optimize != nil {
+		if s.checkOptimize(d, f.Optimize); len(d.errs) > 0 {
+			return nil, d.errs.sorted()
+		}
 	}
 	at := d.at("trials")
 	s.trialsAt = [2]int{at.Line, at.Column}

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -194,20 +195,46 @@ func (s *Scenario) Value(path string) (string, bool) {
 		}
 		return head, head != ""
 	}
+	n := s.node(path)
+	v := textOf(n)
+	return v, v != ""
+}
+
+// node is the baseline's node at path (segments by name), nil when the
+// file gives none there.
+func (s *Scenario) node(path string) *yaml.Node {
 	n := deref(s.doc)
 	for _, part := range strings.Split(path, ".") {
 		if n.Kind == yaml.SequenceNode { // segments, by name
 			i := slices.IndexFunc(n.Content, func(item *yaml.Node) bool { return textOf(valueOf(item, "name")) == part })
 			if i < 0 {
-				return "", false
+				return nil
 			}
 			n = deref(n.Content[i])
 			continue
 		}
 		if n = valueOf(n, part); n == nil {
-			return "", false
+			return nil
 		}
 	}
-	v := textOf(n)
-	return v, v != ""
+	return n
+}
+
+// SameValue reports whether value, one line of YAML as an option's set
+// writes it, is what the baseline gives at path: the same YAML value,
+// whatever its style or spacing ({cadence: annual} and a block mapping
+// alike). A single value compares as Value does.
+func (s *Scenario) SameValue(path, value string) bool {
+	n := s.node(path)
+	if n == nil {
+		return false
+	}
+	var have, want any
+	if err := n.Decode(&have); err != nil {
+		return false
+	}
+	if err := yaml.Unmarshal([]byte(value), &want); err != nil {
+		return false
+	}
+	return reflect.DeepEqual(have, want)
 }

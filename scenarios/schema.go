@@ -235,6 +235,10 @@ func (g *schemaGen) custom(t reflect.Type, tg tag) (*jsonObj, bool, error) {
 		return s, true, err
 	case reflect.TypeFor[SetSpec]():
 		return g.setShape(), true, nil
+	case reflect.TypeFor[FlowValues]():
+		// Any YAML values, each one a value of the input it is for: a
+		// list, or a mapping of named alternatives.
+		return obj("anyOf", []any{obj("type", "array", "minItems", 1), obj("type", "object", "minProperties", 1)}), true, nil
 	}
 	return nil, false, nil
 }

@@ -54,6 +54,26 @@ func RunShard(ctx context.Context, opts []Option, s Settings, i, n int, progress
 		Metrics: agg.metrics, SegCLV: agg.segCLV, Sums: agg.sums, Sketches: agg.sketches}, nil
 }
 
+// RunTrials simulates trials [first, end) of the run Run(ctx, opts, s)
+// would do (of s.Trials) and returns their part: what a caller that adds
+// trials as it learns (an optimizer's rounds) runs, on the same random
+// numbers as any other range or option list. Its parts merge when they
+// cover the trials exactly once.
+func RunTrials(ctx context.Context, opts []Option, s Settings, first, end int, progress func(done, total int)) (*Part, error) {
+	switch {
+	case s.Mode == Expected:
+		return nil, fmt.Errorf("expected mode runs no trials")
+	case first < 0 || end > s.Trials || first > end:
+		return nil, fmt.Errorf("trials %d to %d: expected 0 ≤ first ≤ end ≤ %d", first, end, s.Trials)
+	}
+	agg, err := simulate(ctx, opts, s, first, end, progress)
+	if err != nil {
+		return nil, err
+	}
+	return &Part{Info: agg.info, MetricNames: MetricNames[:], First: first, End: end,
+		Metrics: agg.metrics, SegCLV: agg.segCLV, Sums: agg.sums, Sketches: agg.sketches}, nil
+}
+
 // Merge combines the parts of one run, in any order, into the results Run
 // would have given. The parts must come from the same run and cover its
 // trials exactly once. It stops, with ctx's error, when ctx is cancelled.

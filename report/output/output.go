@@ -43,6 +43,8 @@ func Render(ctx context.Context, dir *files.Dir, out plan.Output, opt report.Opt
 		return report.WriteSensitivity(dir.Temp(), out.Sensitivity)
 	case out.Breakeven != nil:
 		return report.WriteBreakeven(dir.Temp(), out.Breakeven)
+	case out.Optimize != nil:
+		return report.WriteOptimize(dir.Temp(), out.Optimize)
 	}
 	return nil
 }
@@ -60,6 +62,11 @@ func Tell(w io.Writer, out plan.Output, path string) error {
 	case out.Sensitivity != nil:
 		report.SensitivityText(w, out.Sensitivity)
 		fmt.Fprintf(w, "wrote %s\n", path)
+	case out.Optimize != nil:
+		if err := report.OptimizeText(w, out.Optimize); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "\nwrote %s\n", path)
 	case out.Breakeven != nil:
 		if err := report.BreakevenText(w, out.Breakeven); err != nil {
 			return err

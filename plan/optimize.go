@@ -1,0 +1,235 @@
+package plan
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"csplan/results"
+	"csplan/scenarios"
+	"csplan/sim"
+)
+
+// Optimizing a plan. Every combination of the variables' values is a
+// candidate. A screen on each candidate's expected path (milliseconds a
+// candidate) ranks them by the objective and drops those whose budget or
+// mean constraints fail there; the best Survivors go on to Monte Carlo
+// rounds of successive halving (Karnin, Koren and Somekh 2013): each round
+// runs every candidate left on the same trials, twice as many as the
+// round before, and keeps the better half, until Finalists remain on the
+// full trials. Every round is on common random numbers (trial t of every
+// candidate draws the same numbers), so candidates are compared trial by
+// trial, and the trials of a round include those of the rounds before, so
+// none is wasted. Today's plan runs every trial alongside, as the
+// reference. A constraint counts as met only when it holds with the stated
+// confidence given its Monte Carlo error.
+
+// An Optimizer holds a problem over a scenario and its candidates, built.
+type Optimizer struct {
+	s    *scenarios.Scenario
+	o    *scenarios.Optimization
+	vars []scenarios.Variable
+	// cands are every combination of the values (the first variable
+	// varying slowest), then today's plan when it is none of them.
+	cands []candidate
+	today int
+}
+
+// candidate is one plan: its values and its model.
+type candidate struct {
+	values []string
+	model  sim.Model
+	today  bool
+}
+
+// NewOptimizer builds every candidate of problem o over s.
+func NewOptimizer(s *scenarios.Scenario, o *scenarios.Optimization) (*Optimizer, error) {
+	if len(o.Variables) == 0 {
+		return nil, fmt.Errorf("nothing to optimise: give the variables in the scenario's optimize section or with --var PATH=RANGE")
+	}
+	opt := &Optimizer{s: s, o: o, vars: o.Variables, today: -1}
+	points := [][]string{nil}
+	for _, v := range o.Variables {
+		var next [][]string
+		for _, pt := range points {
+			for _, val := range v.Values {
+				next = append(next, append(slices.Clip(pt), val))
+			}
+		}
+		points = next
+	}
+	// Today's value of each variable: the one of its values the baseline
+	// gives (a whole mapping compares as YAML), else as the file writes
+	// it ("" for a default or a mapping none of the values is).
+	todayVals := make([]string, len(o.Variables))
+	for j, v := range o.Variables {
+		todayVals[j], _ = s.Value(v.Path)
+		for _, val := range v.Values {
+			if s.SameValue(v.Path, val) {
+				todayVals[j] = val
+				break
+			}
+		}
+	}
+	for _, pt := range points {
+		set := map[string]string{}
+		for j, v := range o.Variables {
+			set[v.Path] = pt[j]
+		}
+		m, err := s.Override(set)
+		if err != nil {
+			return nil, err
+		}
+		c := candidate{values: pt, model: m}
+		if opt.today < 0 && sameValues(pt, todayVals) {
+			c.today, opt.today = true, len(opt.cands)
+		}
+		opt.cands = append(opt.cands, c)
+	}
+	if opt.today < 0 {
+		vals := make([]string, len(todayVals))
+		for j, v := range todayVals {
+			vals[j] = cmpOr(v, "as today")
+		}
+		opt.today = len(opt.cands)
+		opt.cands = append(opt.cands, candidate{values: vals, model: s.Options[0].Model, today: true})
+	}
+	return opt, nil
+}
+
+// sameValues reports whether a point's values are today's, as numbers
+// where both are numbers (9 and 9.0, 25% and 0.25).
+func sameValues(pt, today []string) bool {
+	for j := range pt {
+		a, okA := readNumber(pt[j], 0)
+		b, okB := readNumber(today[j], 0)
+		if !(okA && okB && a == b) && strings.TrimSpace(pt[j]) != strings.TrimSpace(today[j]) {
+			return false
+		}
+	}
+	return true
+}
+
+func cmpOr(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
+}
+
+// Len is the number of candidates, today's plan included.
+func (opt *Optimizer) Len() int { return len(opt.cands) }
+
+// CheckWork refuses a problem whose Monte Carlo would ask for more
+// account-months than a run may: the survivors and today's plan on every
+// trial.
+func (opt *Optimizer) CheckWork(set Settings) error {
+	n := min(len(opt.cands), opt.o.Survivors+1)
+	opts := make([]sim.Option, n)
+	for i := range opts {
+		opts[i] = sim.Option{Name: fmt.Sprint(i), Model: opt.cands[i].model}
+	}
+	return checkWork(opts, set, 1)
+}
+
+// Optimize screens every candidate, runs the rounds and returns the
+// answer.
+func (opt *Optimizer) Optimize(ctx context.Context, set Settings) (*results.Optimize, error) {
+	if set.Mode == sim.Expected {
+		return nil, &SettingError{Setting: "mode", Problem: "must be monte-carlo for optimize: the expected path screens the candidates, and trials decide between the best"}
+	}
+	res := opt.header(set)
+	scr, err := opt.screen(ctx, set)
+	if err != nil {
+		return nil, err
+	}
+	res.Candidates = scr.candidates(opt)
+	rnd := newRounds(opt, set, scr.survivors(opt))
+	if err := rnd.run(ctx); err != nil {
+		return nil, err
+	}
+	for i, r := range rnd.last {
+		res.Candidates[i].Round = r
+	}
+	res.Rounds = rnd.rounds
+	opt.answer(res, scr, rnd)
+	return res, nil
+}
+
+// header is what optimize.json says of the problem and the run.
+func (opt *Optimizer) header(set Settings) *results.Optimize {
+	s, o := opt.s, opt.o
+	res := &results.Optimize{Scenario: s.Name, File: baseName(s.Path), Currency: s.Currency, Start: s.Start.Format("2006-01"),
+		Seed: set.Seed, Trials: set.Trials, Confidence: o.Confidence, Version: set.Version, Best: -1, RunnerUp: -1, Closest: -1}
+	q, _ := results.MetricByKey(o.Objective.Metric)
+	res.Objective = results.OptObjective{Metric: o.Objective.Metric, Label: q.Label, Maximize: o.Objective.Maximize, Statistic: o.Objective.Statistic()}
+	for j, v := range opt.vars {
+		label, _ := s.InputLabel(v.Path, "")
+		res.Variables = append(res.Variables, results.OptVariable{Path: v.Path, Label: label, Values: v.Values, Names: v.Names, Today: opt.cands[opt.today].values[j]})
+	}
+	for _, c := range o.Constraints {
+		q, _ := results.MetricByKey(c.Metric)
+		res.Constraints = append(res.Constraints, results.OptConstraint{Kind: c.Kind, Metric: c.Metric, Label: q.Label,
+			AtMost: c.AtMost, Bound: c.Bound, Probability: c.Probability})
+	}
+	return res
+}
+
+// baseName is the last element of a path.
+func baseName(path string) string {
+	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
+		return path[i+1:]
+	}
+	return path
+}
+
+// fiscalYears splits months 1..h of a run starting in calendar month
+// start (1 to 12) into fiscal years starting in month fy: each year's
+// first and last month and its name (FY2028 ends in 2028).
+func fiscalYears(startYear, startMonth, fy, h int) []fiscalYear {
+	var out []fiscalYear
+	for m := 1; m <= h; {
+		cal := startMonth - 1 + m - 1 // months since January of startYear
+		year, month := startYear+cal/12, cal%12+1
+		// Months to the end of this fiscal year (from month to fy − 1).
+		left := (fy-1-month+12)%12 + 1
+		end := min(h, m+left-1)
+		endYear := year
+		if month >= fy && fy > 1 {
+			endYear++
+		}
+		out = append(out, fiscalYear{first: m, last: end, name: fmt.Sprintf("FY%d", endYear)})
+		m = end + 1
+	}
+	return out
+}
+
+// fiscalYear is months first to last of a run, named as the report names
+// fiscal years.
+type fiscalYear struct {
+	first, last int
+	name        string
+}
+
+// months is the fiscal year's length in months.
+func (y fiscalYear) months() int { return y.last - y.first + 1 }
+
+// worstYear is the fiscal year whose CS cost (cost by month, index 1..h)
+// is furthest above, or least below, its share of budget: its name, cost
+// and share of the budget.
+func worstYear(years []fiscalYear, cost []float64, budget float64) (name string, spent, allowed float64) {
+	worst := math.Inf(-1)
+	for _, y := range years {
+		sum := 0.0
+		for m := y.first; m <= y.last; m++ {
+			sum += cost[m]
+		}
+		share := budget * float64(y.months()) / 12
+		if over := sum - share; over > worst {
+			worst, name, spent, allowed = over, y.name, sum, share
+		}
+	}
+	return name, spent, allowed
+}
