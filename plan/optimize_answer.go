@@ -204,20 +204,35 @@ func (sc *screen) onlyMisses(opt *Optimizer, i, c int) bool {
 	return true
 }
 
-// option writes the best plan as an option of the scenario, ready to
-// paste under options:.
+// option writes the best plan as an option of the scenario: a list item
+// ready to paste under its options:.
 func (opt *Optimizer) option(res *results.Optimize) string {
 	best := res.Finalists[res.Best]
 	set := &yaml.Node{Kind: yaml.MappingNode}
+	today := opt.cands[opt.today].values
 	for j, v := range opt.vars {
+		if best.Values[j] == today[j] || opt.s.SameValue(v.Path, best.Values[j]) {
+			continue // an option may not set what the baseline has
+		}
 		var val yaml.Node
 		if err := yaml.Unmarshal([]byte(best.Values[j]), &val); err != nil || len(val.Content) == 0 {
 			val = yaml.Node{Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: best.Values[j]}}}
 		}
 		set.Content = append(set.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: v.Path}, val.Content[0])
 	}
-	desc := fmt.Sprintf("Chosen by csplan optimize among %d plans: the best %s of %s", len(res.Candidates),
-		res.Objective.Statistic, strings.ToLower(res.Objective.Label))
+	if len(set.Content) == 0 {
+		return "" // the best plan is today's
+	}
+	q, _ := results.MetricByKey(res.Objective.Metric)
+	way := "highest"
+	if !res.Objective.Maximize {
+		way = "lowest"
+	}
+	what := res.Objective.Statistic
+	if what != "mean" {
+		what += " of"
+	}
+	desc := fmt.Sprintf("Chosen by csplan optimize among %d plans: the %s %s %s", len(res.Candidates), way, what, strings.ToLower(q.Noun))
 	if len(res.Constraints) > 0 {
 		desc += fmt.Sprintf(" that meets its %d constraints (see optimize.json)", len(res.Constraints))
 	}
@@ -226,10 +241,12 @@ func (opt *Optimizer) option(res *results.Optimize) string {
 		{Kind: yaml.ScalarNode, Value: "description"}, {Kind: yaml.ScalarNode, Value: desc + "."},
 		{Kind: yaml.ScalarNode, Value: "set"}, set,
 	}}
-	doc := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: "options"}, {Kind: yaml.SequenceNode, Content: []*yaml.Node{item}}}}
-	out, err := yaml.Marshal(doc)
-	if err != nil {
+	var b strings.Builder
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(&yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{item}}); err != nil {
 		return ""
 	}
-	return string(out)
+	enc.Close()
+	return b.String()
 }

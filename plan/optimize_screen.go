@@ -5,16 +5,21 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
+	"sync/atomic"
 
 	"csplan/results"
 	"csplan/scenarios"
 	"csplan/sim"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // screenBatch is the candidates one expected-mode run takes: enough to
-// keep the workers busy, few enough to hold their paths.
-const screenBatch = 64
+// share its setting up, few enough to spread the batches over the workers
+// evenly.
+const screenBatch = 8
 
 // screen is every candidate on its expected path: the objective's metric,
 // the CS cost over the horizon and by month, and the value of each
@@ -28,7 +33,9 @@ type screen struct {
 	years     []fiscalYear
 }
 
-// screen runs every candidate in expected mode.
+// screen runs every candidate in expected mode, in batches on as many
+// workers as the settings allow (an expected path is one trial, which the
+// engine runs on one worker), each batch's numbers put in their place.
 func (opt *Optimizer) screen(ctx context.Context, set Settings) (*screen, error) {
 	n := len(opt.cands)
 	sc := &screen{objective: make([]float64, n), csCost: make([]float64, n), byMonth: make([][]float64, n),
@@ -36,37 +43,55 @@ func (opt *Optimizer) screen(ctx context.Context, set Settings) (*screen, error)
 	h := opt.s.Options[0].Model.Horizon
 	sc.years = fiscalYears(opt.s.Start.Year(), int(opt.s.Start.Month()), max(1, opt.s.FiscalYear), h)
 	es := set.Settings
-	es.Mode, es.Trials = sim.Expected, 1
+	es.Mode, es.Trials, es.Workers = sim.Expected, 1, 1
+	workers := set.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	var done atomic.Int64
 	for first := 0; first < n; first += screenBatch {
 		end := min(n, first+screenBatch)
-		opts := make([]sim.Option, end-first)
-		for k := range opts {
-			opts[k] = sim.Option{Name: fmt.Sprintf("candidate %d", first+k+1), Model: opt.cands[first+k].model}
-		}
-		res, err := sim.Run(ctx, opts, es, nil)
-		if err != nil {
-			return nil, err
-		}
-		for k, o := range res.Options {
-			i := first + k
-			sc.objective[i] = o.Metrics[opt.o.Objective.Metric].Mean
-			sc.csCost[i] = o.Metrics[results.CSCostTotal].Mean
-			sc.byMonth[i] = make([]float64, h+1)
-			for _, p := range o.Series[results.SeriesCSCost] {
-				if p.Month >= 1 && p.Month <= h {
-					sc.byMonth[i][p.Month] = p.Mean
-				}
+		g.Go(func() error {
+			opts := make([]sim.Option, end-first)
+			for k := range opts {
+				opts[k] = sim.Option{Name: fmt.Sprintf("candidate %d", first+k+1), Model: opt.cands[first+k].model}
 			}
-			for _, c := range opt.o.Constraints {
-				sc.values[i] = append(sc.values[i], o.Metrics[c.Metric].Mean)
+			res, err := sim.Run(gctx, opts, es, nil)
+			if err != nil {
+				return err
 			}
-			sc.missed[i] = opt.screenMiss(sc, i)
-		}
-		if set.Progress != nil {
-			set.Progress(end, n)
-		}
+			for k := range res.Options {
+				sc.record(opt, first+k, &res.Options[k], h)
+			}
+			if set.Progress != nil {
+				set.Progress(int(done.Add(int64(end-first))), n)
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	return sc, nil
+}
+
+// record keeps candidate i's expected path: its objective, CS cost, cost by
+// month and constraint values, and the first constraint it misses.
+func (sc *screen) record(opt *Optimizer, i int, o *results.Option, h int) {
+	sc.objective[i] = o.Metrics[opt.o.Objective.Metric].Mean
+	sc.csCost[i] = o.Metrics[results.CSCostTotal].Mean
+	sc.byMonth[i] = make([]float64, h+1)
+	for _, p := range o.Series[results.SeriesCSCost] {
+		if p.Month >= 1 && p.Month <= h {
+			sc.byMonth[i][p.Month] = p.Mean
+		}
+	}
+	for _, c := range opt.o.Constraints {
+		sc.values[i] = append(sc.values[i], o.Metrics[c.Metric].Mean)
+	}
+	sc.missed[i] = opt.screenMiss(sc, i)
 }
 
 // screenMiss is the first constraint candidate i misses on its expected

@@ -32,7 +32,7 @@ func WriteOptimize(dir string, o *results.Optimize) error {
 		return err
 	}
 	if o.Option != "" {
-		head := "# The best plan csplan optimize found for " + o.Scenario + ": paste under the scenario's options.\n"
+		head := "# The best plan csplan optimize found for " + o.Scenario + ": paste it under the\n# scenario's options: (add the line options: first if it has none).\n"
 		if err := os.WriteFile(filepath.Join(dir, "optimized-option.yaml"), []byte(head+o.Option), 0o644); err != nil {
 			return err
 		}

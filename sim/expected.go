@@ -319,7 +319,7 @@ func (w *worker) shareExpected(active []*group, mo int, assign Assignment, teamO
 	avail := w.team.hours[mo]
 	// Without a team everyone is covered; only the hours needed are
 	// counted.
-	if teamOn && assign == Priority {
+	if teamOn && assign == Priority && need > avail {
 		// A group is ranked by the MRR of its accounts that have not
 		// been upsold or contracted, most of them: ranking it by its mean,
 		// which carries the expected upsell, would lift all its accounts
@@ -332,7 +332,16 @@ func (w *worker) shareExpected(active []*group, mo int, assign Assignment, teamO
 			}
 			return g.weight * g.base[t] / g.count
 		}
-		slices.SortStableFunc(active, func(a, b *group) int { return cmpDesc(perAccount(a), perAccount(b)) })
+		// Each group's rank is computed once, not at every comparison.
+		keyed := w.keyed[:0]
+		for _, g := range active {
+			keyed = append(keyed, rankedGroup{perAccount(g), g})
+		}
+		slices.SortStableFunc(keyed, func(a, b rankedGroup) int { return cmpDesc(a.key, b.key) })
+		for i, k := range keyed {
+			active[i] = k.g
+		}
+		w.keyed = keyed
 		// As in the simulation, accounts whose MRR falls in the same
 		// bucket are treated alike: the bucket where the hours run out
 		// shares what is left evenly.
@@ -373,6 +382,12 @@ func (w *worker) shareExpected(active []*group, mo int, assign Assignment, teamO
 	}
 	st.n = int(math.Round(n))
 	st.nf = n
+}
+
+// rankedGroup is a group with its rank for the priority assignment.
+type rankedGroup struct {
+	key float64
+	g   *group
 }
 
 func cmpDesc(a, b float64) int {

@@ -227,16 +227,17 @@ type worker struct {
 	ups, cos         []event
 	path             []point
 	segs             []segRun
-	scheds           [][]schedule // [segment][calendar]
-	segMRR, segLevel [][]float64  // [segment][month]: see segRun.mrrD
-	segNew, segNewLv [][]float64  // [segment][month]: see segRun.newD, newLevel
-	segLogos         [][]float64  // [segment][month]: see segRun.logosD
-	segServed        [][]float64  // [segment][month]: see segRun.servedD
-	champ            []int32      // scratch: an account's champion departures
-	hand             []int32      // scratch: the months its CSM leaves (hand-offs)
-	moves            [][]int      // [segment][month]: logos brought by departed champions
-	sbgTabs          [][]float64  // [segment] survival by period
-	price            []float64    // scratch: a calendar's price factors
+	scheds           [][]schedule  // [segment][calendar]
+	segMRR, segLevel [][]float64   // [segment][month]: see segRun.mrrD
+	segNew, segNewLv [][]float64   // [segment][month]: see segRun.newD, newLevel
+	segLogos         [][]float64   // [segment][month]: see segRun.logosD
+	segServed        [][]float64   // [segment][month]: see segRun.servedD
+	champ            []int32       // scratch: an account's champion departures
+	hand             []int32       // scratch: the months its CSM leaves (hand-offs)
+	moves            [][]int       // [segment][month]: logos brought by departed champions
+	sbgTabs          [][]float64   // [segment] survival by period
+	price            []float64     // scratch: a calendar's price factors
+	keyed            []rankedGroup // scratch: expected mode's groups by rank
 	b                *book
 
 	// The teams (one per pool, Model.Pools) and the synchronous engine
