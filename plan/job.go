@@ -229,6 +229,8 @@ func (j Job) Do(ctx context.Context, s *scenarios.Scenario, set Settings) (Outpu
 func DescribePart(f *shard.File) string {
 	name, what := "", ""
 	switch f.Kind {
+	case shard.KindOptimize:
+		name, what = describeSearch(f)
 	case shard.KindSweep:
 		first, end := shardRange(f.Total, f.Shard)
 		name, what = f.Sweep.Scenario, fmt.Sprintf("sweep points %d to %d of %d", first, end-1, f.Total)

@@ -18,9 +18,13 @@ func Merge(ctx context.Context, parts []*shard.File) (Output, error) {
 	if len(parts) == 0 {
 		return Output{}, fmt.Errorf("no parts to merge")
 	}
-	if parts[0].Kind == shard.KindSweep {
+	switch parts[0].Kind {
+	case shard.KindSweep:
 		sw, err := mergeSweep(parts)
 		return Output{Sweep: sw}, err
+	case shard.KindOptimize:
+		o, err := mergeOptimize(ctx, parts)
+		return Output{Optimize: o}, err
 	}
 	res, err := mergeRun(ctx, parts)
 	return Output{Results: res}, err

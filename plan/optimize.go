@@ -35,6 +35,8 @@ type Optimizer struct {
 	// varying slowest), then today's plan when it is none of them.
 	cands []candidate
 	today int
+	years []fiscalYear // of the horizon, for budgets
+	h     int          // months of the horizon
 }
 
 // candidate is one plan: its values and its model.
@@ -49,7 +51,9 @@ func NewOptimizer(s *scenarios.Scenario, o *scenarios.Optimization) (*Optimizer,
 	if len(o.Variables) == 0 {
 		return nil, fmt.Errorf("nothing to optimise: give the variables in the scenario's optimize section or with --var PATH=RANGE")
 	}
-	opt := &Optimizer{s: s, o: o, vars: o.Variables, today: -1}
+	h := s.Options[0].Model.Horizon
+	opt := &Optimizer{s: s, o: o, vars: o.Variables, today: -1, h: h,
+		years: fiscalYears(s.Start.Year(), int(s.Start.Month()), max(1, s.FiscalYear), h)}
 	points := [][]string{nil}
 	for _, v := range o.Variables {
 		var next [][]string
@@ -146,7 +150,11 @@ func (opt *Optimizer) Optimize(ctx context.Context, set Settings) (*results.Opti
 		return nil, err
 	}
 	res.Candidates = scr.candidates(opt)
-	rnd := newRounds(opt, set, scr.survivors(opt))
+	return opt.search(ctx, res, scr, newRounds(opt, set, scr.survivors(opt)))
+}
+
+// search runs the rounds and answers.
+func (opt *Optimizer) search(ctx context.Context, res *results.Optimize, scr *screen, rnd *rounds) (*results.Optimize, error) {
 	if err := rnd.run(ctx); err != nil {
 		return nil, err
 	}
@@ -161,7 +169,7 @@ func (opt *Optimizer) Optimize(ctx context.Context, set Settings) (*results.Opti
 // header is what optimize.json says of the problem and the run.
 func (opt *Optimizer) header(set Settings) *results.Optimize {
 	s, o := opt.s, opt.o
-	res := &results.Optimize{Scenario: s.Name, File: baseName(s.Path), Currency: s.Currency, Start: s.Start.Format("2006-01"),
+	res := &results.Optimize{Scenario: s.Name, File: baseName(s.Path), Currency: s.Currency, Start: s.Start.Format("2006-01"), FiscalYearStart: s.FiscalYear,
 		Seed: set.Seed, Trials: set.Trials, Confidence: o.Confidence, Version: set.Version, Best: -1, RunnerUp: -1, Closest: -1}
 	q, _ := results.MetricByKey(o.Objective.Metric)
 	res.Objective = results.OptObjective{Metric: o.Objective.Metric, Label: q.Label, Maximize: o.Objective.Maximize, Statistic: o.Objective.Statistic()}

@@ -211,7 +211,7 @@ func (opt *Optimizer) option(res *results.Optimize) string {
 	set := &yaml.Node{Kind: yaml.MappingNode}
 	today := opt.cands[opt.today].values
 	for j, v := range opt.vars {
-		if best.Values[j] == today[j] || opt.s.SameValue(v.Path, best.Values[j]) {
+		if best.Values[j] == today[j] { // NewOptimizer found today's among the values
 			continue // an option may not set what the baseline has
 		}
 		var val yaml.Node

@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -189,10 +188,4 @@ func parseConstraint(spec string) (scenarios.Constraint, error) {
 		return c, errors.New(msg)
 	}
 	return c, nil
-}
-
-// Do runs the optimization into Output.Optimize.
-func (opt *Optimizer) Do(ctx context.Context, set Settings) (out Output, err error) {
-	out.Optimize, err = opt.Optimize(ctx, set)
-	return out, err
 }

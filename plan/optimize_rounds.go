@@ -9,6 +9,7 @@ import (
 	"csplan/internal/summary"
 	"csplan/results"
 	"csplan/scenarios"
+	"csplan/shard"
 	"csplan/sim"
 
 	"gonum.org/v1/gonum/stat"
@@ -26,6 +27,9 @@ type rounds struct {
 	last   []int // by candidate: the last round it ran in, −1 for none
 	// done and total count option-trials, for progress.
 	done, total int
+	// full, when merging a sharded optimization, holds every survivor's
+	// trials: the rounds reveal them instead of simulating.
+	full *shard.Search
 }
 
 // trialsSeen is what one candidate's trials so far measured.
@@ -111,6 +115,9 @@ func (r *rounds) ranIn(k int) int {
 // plan, on the same random numbers, and adds what they measured.
 func (r *rounds) simulate(ctx context.Context, k, from, to int) error {
 	run := append(slices.Clone(r.alive), r.opt.today)
+	if r.full != nil {
+		return r.reveal(k, run, to)
+	}
 	opts := make([]sim.Option, len(run))
 	for j, i := range run {
 		opts[j] = sim.Option{Name: fmt.Sprintf("candidate %d", i+1), Model: r.opt.cands[i].model}
@@ -126,23 +133,58 @@ func (r *rounds) simulate(ctx context.Context, k, from, to int) error {
 		return err
 	}
 	r.done += len(run) * (to - from)
-	mi := metricIndex(r.opt.o.Objective.Metric)
-	cs := slices.Index(sim.SeriesNames[:], results.SeriesCSCost)
 	for j, i := range run {
+		obj, metrics, cost := measured(part, j, r.opt.o)
 		d := r.data[i]
 		if d == nil {
-			d = &trialsSeen{metrics: make([][]float64, len(r.opt.o.Constraints)), cost: make([]summary.Sum, len(part.Sums[j][cs]))}
+			d = &trialsSeen{metrics: make([][]float64, len(metrics)), cost: make([]summary.Sum, len(cost))}
 			r.data[i] = d
 		}
-		d.objective = append(d.objective, part.Metrics[j][mi]...)
-		for c, con := range r.opt.o.Constraints {
-			if con.Kind != scenarios.ConstraintBudget {
-				d.metrics[c] = append(d.metrics[c], part.Metrics[j][metricIndex(con.Metric)]...)
+		d.objective = append(d.objective, obj...)
+		for c, m := range metrics {
+			if m != nil {
+				d.metrics[c] = append(d.metrics[c], m...)
 			}
 		}
 		for m := range d.cost {
-			d.cost[m].Merge(&part.Sums[j][cs][m])
+			d.cost[m].Merge(&cost[m])
 		}
+		r.last[i] = k
+	}
+	return nil
+}
+
+// measured is what option j of a part measured for an optimization: its
+// objective's metric and each constraint's (nil for a budget) trial by
+// trial, and its CS cost summed by month.
+func measured(part *sim.Part, j int, o *scenarios.Optimization) (objective []float64, metrics [][]float64, cost []summary.Sum) {
+	cs := slices.Index(sim.SeriesNames[:], results.SeriesCSCost)
+	metrics = make([][]float64, len(o.Constraints))
+	for c, con := range o.Constraints {
+		if con.Kind != scenarios.ConstraintBudget {
+			metrics[c] = part.Metrics[j][metricIndex(con.Metric)]
+		}
+	}
+	return part.Metrics[j][metricIndex(o.Objective.Metric)], metrics, part.Sums[j][cs]
+}
+
+// reveal takes trials up to to of the candidates run from the merged
+// trials of a sharded optimization, as simulate would have measured
+// them; the CS cost sums are every trial's (only the finalists' are
+// read, after the last round).
+func (r *rounds) reveal(k int, run []int, to int) error {
+	for _, i := range run {
+		j := slices.Index(r.full.Ran, i)
+		if j < 0 {
+			return fmt.Errorf("cannot merge: candidate %d ran in no part", i+1)
+		}
+		metrics := make([][]float64, len(r.full.Metrics[j]))
+		for c, m := range r.full.Metrics[j] {
+			if m != nil {
+				metrics[c] = m[:to]
+			}
+		}
+		r.data[i] = &trialsSeen{objective: r.full.Trials[j][:to], metrics: metrics, cost: r.full.Cost[j]}
 		r.last[i] = k
 	}
 	return nil
@@ -244,8 +286,7 @@ func (r *rounds) check(i, c int) results.OptCheck {
 		for m := range cost {
 			cost[m] = d.cost[m].Float() / n
 		}
-		years := fiscalYears(r.opt.s.Start.Year(), int(r.opt.s.Start.Month()), max(1, r.opt.s.FiscalYear), len(cost)-1)
-		name, spent, allowed := worstYear(years, cost, con.Bound)
+		name, spent, allowed := worstYear(r.opt.years, cost, con.Bound)
 		return results.OptCheck{Value: spent, Bound: allowed, Holds: spent <= allowed*(1+1e-9), Year: name}
 	case scenarios.ConstraintChance:
 		hits := 0

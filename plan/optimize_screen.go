@@ -27,10 +27,10 @@ const screenBatch = 8
 type screen struct {
 	objective []float64
 	csCost    []float64
-	byMonth   [][]float64 // CS cost by month, 1..h
-	values    [][]float64 // [candidate][constraint] the metric's value
-	missed    []int       // the first constraint the candidate misses there, −1 if none
-	years     []fiscalYear
+	byMonth   [][]float64  // CS cost by month, 1..h
+	values    [][]float64  // [candidate][constraint] the metric's value
+	missed    []int        // the first constraint the candidate misses there, −1 if none
+	years     []fiscalYear // the optimizer's
 }
 
 // screen runs every candidate in expected mode, in batches on as many
@@ -39,9 +39,8 @@ type screen struct {
 func (opt *Optimizer) screen(ctx context.Context, set Settings) (*screen, error) {
 	n := len(opt.cands)
 	sc := &screen{objective: make([]float64, n), csCost: make([]float64, n), byMonth: make([][]float64, n),
-		values: make([][]float64, n), missed: make([]int, n)}
-	h := opt.s.Options[0].Model.Horizon
-	sc.years = fiscalYears(opt.s.Start.Year(), int(opt.s.Start.Month()), max(1, opt.s.FiscalYear), h)
+		values: make([][]float64, n), missed: make([]int, n), years: opt.years}
+	h := opt.h
 	es := set.Settings
 	es.Mode, es.Trials, es.Workers = sim.Expected, 1, 1
 	workers := set.Workers

@@ -9,6 +9,7 @@ import (
 
 	"csplan/results"
 	"csplan/scenarios"
+	"csplan/shard"
 	"csplan/sim"
 )
 
@@ -339,5 +340,54 @@ func within(t *testing.T, what string, have, want, tol float64) {
 	t.Helper()
 	if math.Abs(have-want) > tol {
 		t.Errorf("%s = %.4f, want %.4f ± %.4f", what, have, want, tol)
+	}
+}
+
+// A sharded optimization, merged, is the unsharded one byte for byte: the
+// parts run every survivor on their trials, and merge replays the rounds.
+func TestOptimizeShardsMerge(t *testing.T) {
+	s := optimizeScenario(t, optimizeBase, `
+optimize:
+  variables: [{path: team.csms, range: 0..10}]
+  budget: 700k
+  constraints: [{metric: grr_12m, at_least: 70%, probability: 50%}]
+  finalists: 2
+  survivors: 6
+`)
+	opt, err := NewOptimizer(s, s.Optimize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := Settings{Settings: s.Settings}
+	want, err := opt.Optimize(context.Background(), set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parts []*shard.File
+	for i := range 3 {
+		f, err := opt.Shard(context.Background(), set, shard.Spec{I: 2 - i, N: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := shard.Encode(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f, err = shard.Decode(data); err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, f)
+	}
+	if err := shard.Check(parts, []string{"a", "b", "c"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Merge(context.Background(), parts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, a, _ := Output{Optimize: want}.File()
+	_, b, _ := got.File()
+	if string(a) != string(b) {
+		t.Errorf("merged optimize.json differs from the unsharded one:\n%s\n---\n%s", b, a)
 	}
 }

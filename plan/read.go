@@ -73,9 +73,12 @@ func ReadParts(paths []string, version string) ([]*shard.File, error) {
 		return nil, err
 	}
 	var v string
-	if f := parts[0]; f.Kind == shard.KindSweep {
+	switch f := parts[0]; f.Kind {
+	case shard.KindSweep:
 		v = f.Sweep.Version
-	} else {
+	case shard.KindOptimize:
+		v = f.Optimize.Version
+	default:
 		v = f.Results.Version
 	}
 	if v != version {

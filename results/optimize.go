@@ -7,7 +7,9 @@ type Optimize struct {
 	File     string `json:"scenario_file,omitempty"`
 	Currency string `json:"currency,omitempty"`
 	Start    string `json:"start,omitempty"` // first month, YYYY-MM
-	Seed     uint64 `json:"seed"`
+	// FiscalYearStart is the month, 1 to 12, the fiscal year starts in.
+	FiscalYearStart int    `json:"fiscal_year_start,omitempty"`
+	Seed            uint64 `json:"seed"`
 	// Trials is the trials each finalist ran; Confidence the one-sided
 	// confidence a constraint must hold with for a candidate to count
 	// as feasible.

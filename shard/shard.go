@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 
+	"csplan/internal/summary"
 	"csplan/results"
 	"csplan/sim"
 )
@@ -34,8 +35,9 @@ const FileName = "part.csplan"
 
 // Kinds of part.
 const (
-	KindRun   = "run"
-	KindSweep = "sweep"
+	KindRun      = "run"
+	KindSweep    = "sweep"
+	KindOptimize = "optimize"
 )
 
 // File is one shard's partial result.
@@ -59,6 +61,73 @@ type File struct {
 	First  int
 	Total  int
 	Points []byte
+
+	// An optimization: its answer so far (the problem and the screened
+	// candidates) and the trials [First, First + shard's share) of every
+	// survivor of the screen, Total trials in all.
+	Optimize *results.Optimize
+	Search   *Search
+}
+
+// Search is an optimization's state a shard carries: the problem, the
+// screen, and the survivors' trials, from which merge replays the Monte
+// Carlo rounds exactly as an unsharded run makes them.
+type Search struct {
+	Problem   []byte // the problem, JSON
+	Today     int    // today's plan among the candidates
+	Survivors []int  // the candidates the rounds start from
+	// The screen: each candidate's objective, CS cost, cost by month, the
+	// value of each constraint's metric and the first constraint missed.
+	Objective, CSCost []float64
+	ByMonth, Values   [][]float64
+	Missed            []int
+	// Ran are the survivors and today's plan, in that order; their trials
+	// [First, End): the objective's metric, each constraint's metric (nil
+	// for a budget), and the sums of the CS cost by month.
+	Ran        []int
+	First, End int
+	Trials     [][]float64
+	Metrics    [][][]float64
+	Cost       [][]summary.Sum
+}
+
+// whole reports whether a search's arrays have the shapes its counts
+// say: a screen of n candidates, and trials [First, End) of total for
+// every plan it ran, so that merge can index them without fear.
+func (s *Search) whole(n, total int) bool {
+	inRange := func(is []int) bool {
+		for _, i := range is {
+			if i < 0 || i >= n {
+				return false
+			}
+		}
+		return true
+	}
+	switch {
+	case s.First < 0 || s.End < s.First || s.End > total || n == 0 || s.Today < 0 || s.Today >= n:
+		return false
+	case len(s.Objective) != n || len(s.CSCost) != n || len(s.ByMonth) != n || len(s.Values) != n || len(s.Missed) != n:
+		return false
+	case len(s.Trials) != len(s.Ran) || len(s.Metrics) != len(s.Ran) || len(s.Cost) != len(s.Ran) || !inRange(s.Ran) || !inRange(s.Survivors):
+		return false
+	}
+	months := len(s.ByMonth[0])
+	for i := range n {
+		if len(s.ByMonth[i]) != months || len(s.Values[i]) != len(s.Values[0]) || s.Missed[i] < -1 || s.Missed[i] >= len(s.Values[0]) {
+			return false
+		}
+	}
+	for j := range s.Ran {
+		if len(s.Trials[j]) != s.End-s.First || len(s.Cost[j]) != 2*months || len(s.Metrics[j]) != len(s.Values[0]) {
+			return false
+		}
+		for _, m := range s.Metrics[j] {
+			if m != nil && len(m) != s.End-s.First {
+				return false
+			}
+		}
+	}
+	return months >= 2
 }
 
 // SweepPoints decodes a sweep part's points.
@@ -145,7 +214,9 @@ func Decode(data []byte) (*File, error) {
 		return nil, fmt.Errorf("damaged: a run part without its results")
 	case f.Kind == KindSweep && (f.Sweep == nil || f.First < 0 || f.First > f.Total || f.Total > 1<<20):
 		return nil, fmt.Errorf("damaged: a sweep part without its points")
-	case f.Kind != KindRun && f.Kind != KindSweep:
+	case f.Kind == KindOptimize && (f.Optimize == nil || f.Search == nil || !f.Search.whole(len(f.Optimize.Candidates), f.Total)):
+		return nil, fmt.Errorf("damaged: an optimization part without its whole search")
+	case f.Kind != KindRun && f.Kind != KindSweep && f.Kind != KindOptimize:
 		return nil, fmt.Errorf("damaged: unknown kind %q", f.Kind)
 	}
 	return &f, nil

@@ -34,7 +34,12 @@ Carlo error.
 It writes DIR/optimize.json, DIR/optimize.csv (every plan screened), the
 frontier chart (CS cost against the objective, feasible plans, the
 finalists, today's plan and the best marked) and DIR/optimized-option.yaml,
-the best plan as an option to paste into the scenario.`,
+the best plan as an option to paste into the scenario.
+
+With --shard I/N, optimize screens every plan, runs every survivor of the
+screen on shard I of N of the trials and writes DIR/part.csplan; csplan merge
+replays the rounds on the merged trials and writes what the unsharded
+optimize would have written, byte for byte.`,
 		Example: `  csplan optimize scenarios/examples/acme-company.yaml -o opt
   csplan optimize my-company.yaml --var team.csms=6..16 --budget 2.4M -o opt
   csplan optimize my-company.yaml --var team.pools.enterprise.csms=0..20 --var team.pools.mid-market.csms=0..20 --constraint 'grr_12m>=90%@80%' -o opt`,
@@ -52,11 +57,13 @@ the best plan as an option to paste into the scenario.`,
 	f.IntVar(&o.flags.Survivors, "survivors", 0, "plans the expected-path screen passes to the Monte Carlo rounds (default 16)")
 	f.StringVar(&o.flags.Confidence, "confidence", "", "the confidence a constraint must hold with (default 95%)")
 	o.addFlags(c)
+	o.addShardFlag(c, "trials (every shard screens every plan; merge replays the rounds)")
 	return c
 }
 
 func runOptimize(c *cobra.Command, path string, o optimizeOptions) error {
-	return o.simulateScenario(c, []string{path}, nil, func(s *scenarios.Scenario, set *plan.Settings) (simulation, error) {
+	spec, shardErr := plan.ParseShard(o.shard)
+	return o.simulateScenario(c, []string{path}, shardErr, func(s *scenarios.Scenario, set *plan.Settings) (simulation, error) {
 		problem, err := o.flags.Problem(s)
 		if err != nil {
 			return nil, err
@@ -65,6 +72,6 @@ func runOptimize(c *cobra.Command, path string, o optimizeOptions) error {
 		if err != nil {
 			return nil, err
 		}
-		return func(set plan.Settings) (plan.Output, error) { return opt.Do(c.Context(), set) }, opt.CheckWork(*set)
+		return func(set plan.Settings) (plan.Output, error) { return opt.Do(c.Context(), set, spec) }, opt.CheckWork(*set)
 	})
 }
