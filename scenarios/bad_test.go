@@ -171,6 +171,7 @@ var badCases = []struct{ name, why string }{
 	{"churn-annual-and-sbg", "churn given both as annual and as sbg"},
 	{"churn-by-tenure-bad", "churn by tenure: probabilities out of range and a zero scale"},
 	{"churn-by-tenure-empty", "churn by tenure: an empty table, and given beside a rate"},
+	{"optimize-bad", "an optimize section: an unknown objective and statistic, ranges the wrong way round, unknown paths and values, values and a range both and neither, constraints with two bounds, none, an unknown metric and a probability of 0"},
 	{"cac-ratio-and-per-logo", "CAC given both as a ratio and per logo"},
 	{"acquisition-unknown-segment", "acquisition into a segment that does not exist"},
 	{"several-errors", "several mistakes, all reported in line order"},

@@ -145,9 +145,16 @@ func ParseStatistic(s string) (int, string) {
 	return 0, fmt.Sprintf("expected mean or a percentile p1 to p99 (p10), found %q", s)
 }
 
+// undefinedSometimes are the metrics that a trial may leave without a
+// value (no opening book, no new logos).
+var undefinedSometimes = map[string]bool{results.CLVBook: true, results.CLVNew: true}
+
 // CheckMetric says what is wrong with a metric an optimization names, or
 // "" when it is one of the catalogue's.
 func CheckMetric(metric string) string {
+	if undefinedSometimes[metric] {
+		return fmt.Sprintf("%s has no value in a trial without such accounts, so it cannot be compared trial by trial; use %s", metric, results.CLV)
+	}
 	for _, m := range results.Metrics {
 		if m.Key == metric {
 			return ""
@@ -155,7 +162,9 @@ func CheckMetric(metric string) string {
 	}
 	var keys []string
 	for _, m := range results.Metrics {
-		keys = append(keys, m.Key)
+		if !undefinedSometimes[m.Key] {
+			keys = append(keys, m.Key)
+		}
 	}
 	return fmt.Sprintf("unknown metric %q; expected one of %s", metric, strings.Join(keys, ", "))
 }
@@ -269,8 +278,10 @@ func NewConstraint(metric string, atLeast, atMost, probability *float64) (Constr
 	}
 	c := Constraint{Kind: ConstraintMean, Metric: metric}
 	switch {
-	case (atLeast == nil) == (atMost == nil):
-		return c, "give at_least or at_most, one of them"
+	case atLeast != nil && atMost != nil:
+		return c, "expected one bound, at_least or at_most, found both (give two constraints for a range)"
+	case atLeast == nil && atMost == nil:
+		return c, "expected a bound, at_least or at_most, found neither"
 	case atMost != nil:
 		c.AtMost, c.Bound = true, *atMost
 	default:
