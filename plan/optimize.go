@@ -18,8 +18,8 @@ import (
 // mean constraints fail there; the best Survivors go on to Monte Carlo
 // rounds of successive halving (Karnin, Koren and Somekh 2013): each round
 // runs every candidate left on the same trials, twice as many as the
-// round before, and keeps the better half, until Finalists remain on the
-// full trials. Every round is on common random numbers (trial t of every
+// round before (an eighth of them in the first of three), and keeps the
+// better half, until Finalists remain on the full trials. Every round is on common random numbers (trial t of every
 // candidate draws the same numbers), so candidates are compared trial by
 // trial, and the trials of a round include those of the rounds before, so
 // none is wasted. Today's plan runs every trial alongside, as the

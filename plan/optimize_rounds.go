@@ -57,8 +57,11 @@ func newRounds(opt *Optimizer, set Settings, survivors []int) *rounds {
 }
 
 // schedule is the trials each round runs up to: the full trials in the
-// last round, half as many in each round before, one round for each
-// halving from the survivors to the finalists.
+// last round, an eighth of them in the first of three (a quarter in the
+// first of two), doubling from round to round before the last, one round
+// for each halving from the survivors to the finalists. The early rounds
+// only need to tell the plans far behind from the rest, which common
+// random numbers make quick; the finalists get the trials.
 func (r *rounds) schedule() []int {
 	n, f := r.set.Trials, r.opt.o.Finalists
 	k := 0
@@ -67,8 +70,9 @@ func (r *rounds) schedule() []int {
 	}
 	out := make([]int, k+1)
 	for i := range out {
-		out[i] = max(min(n, minRoundTrials), n>>(k-i))
+		out[i] = max(min(n, minRoundTrials), n>>(k-i+1))
 	}
+	out[k] = n
 	return slices.Compact(out)
 }
 

@@ -150,8 +150,13 @@ func simulate(ctx context.Context, opts []Option, s Settings, first, end int, pr
 	}
 	h := opts[0].Model.Horizon
 	agg := newAggregate(opts, s, first, end)
+	// The blocks that hold trials first to end − 1: a range need not
+	// start at a block's first trial (an optimizer's rounds).
 	firstBlock := first / BlockSize
-	blocks := (end - first + BlockSize - 1) / BlockSize
+	blocks := 0
+	if end > first {
+		blocks = (end-1)/BlockSize - firstBlock + 1
+	}
 	var next, done atomic.Int64
 	parent := ctx
 	g, ctx := errgroup.WithContext(ctx)

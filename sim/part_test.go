@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"math"
 	"strings"
 	"testing"
 
@@ -98,5 +99,37 @@ func TestShardRange(t *testing.T) {
 		if next != c.trials {
 			t.Fatalf("%d trials in %d shards end at %d", c.trials, c.n, next)
 		}
+	}
+}
+
+// Trials run in ranges that do not start at a block's first trial (an
+// optimizer's rounds: 0 to 250, 250 to 500, ...) are the trials of one
+// run, every metric bit for bit, and every trial of the range is run.
+func TestRunTrialsAnyRange(t *testing.T) {
+	opts := []Option{{Name: "a", Model: withTeam(27)}}
+	s := Settings{Trials: 100, Seed: 3}
+	whole, err := RunTrials(context.Background(), opts, s, 0, 100, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cat [numMetrics][]float64
+	for _, r := range [][2]int{{0, 7}, {7, 40}, {40, 41}, {41, 100}} {
+		p, err := RunTrials(context.Background(), opts, s, r[0], r[1], nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for m := range cat {
+			cat[m] = append(cat[m], p.Metrics[0][m]...)
+		}
+	}
+	for m := range cat {
+		for i, v := range whole.Metrics[0][m] {
+			if w := cat[m][i]; v != w && !(math.IsNaN(v) && math.IsNaN(w)) {
+				t.Fatalf("%s, trial %d: %v in one range, %v in four", MetricNames[m], i, v, w)
+			}
+		}
+	}
+	if whole.Metrics[0][mARREnd][99] == 0 {
+		t.Fatal("the last trial did not run")
 	}
 }
