@@ -376,7 +376,18 @@ func frontierFigure(o *results.Optimize) *chartFigure {
 		p.Add(newLine(frontier(in, o.Objective.Maximize), draw.LineStyle{Color: withAlpha(blue, 0.8), Width: vg.Points(1.5)}))
 		p.Add(&plotter.Scatter{XYs: in, GlyphStyle: draw.GlyphStyle{Color: withAlpha(blue, 0.6), Radius: small, Shape: draw.CircleGlyph{}}})
 	}
-	for k, f := range o.Finalists {
+	// The best last, on top of the finalists beside it.
+	order := make([]int, 0, len(o.Finalists))
+	for k := range o.Finalists {
+		if k != o.Best {
+			order = append(order, k)
+		}
+	}
+	if o.Best >= 0 {
+		order = append(order, o.Best)
+	}
+	for _, k := range order {
+		f := o.Finalists[k]
 		c := blue
 		switch {
 		case k == o.Best:
