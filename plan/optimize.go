@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"csplan/results"
 	"csplan/scenarios"
@@ -37,6 +38,10 @@ type Optimizer struct {
 	today int
 	years []fiscalYear // of the horizon, for budgets
 	h     int          // months of the horizon
+	// start and plans are what the ready option needs of the scenario
+	// (scenarios.OptionSet).
+	start time.Time
+	plans map[string]string
 }
 
 // candidate is one plan: its values and its model.
@@ -52,7 +57,11 @@ func NewOptimizer(s *scenarios.Scenario, o *scenarios.Optimization) (*Optimizer,
 		return nil, fmt.Errorf("nothing to optimise: give the variables in the scenario's optimize section or with --var PATH=RANGE")
 	}
 	h := s.Options[0].Model.Horizon
-	opt := &Optimizer{s: s, o: o, vars: o.Variables, today: -1, h: h,
+	var paths []string
+	for _, v := range o.Variables {
+		paths = append(paths, v.Path)
+	}
+	opt := &Optimizer{s: s, o: o, vars: o.Variables, today: -1, h: h, start: s.Start, plans: s.Plans(paths),
 		years: fiscalYears(s.Start.Year(), int(s.Start.Month()), max(1, s.FiscalYear), h)}
 	points := [][]string{nil}
 	for _, v := range o.Variables {
@@ -87,7 +96,7 @@ func NewOptimizer(s *scenarios.Scenario, o *scenarios.Optimization) (*Optimizer,
 			return nil, err
 		}
 		c := candidate{values: pt, model: m}
-		if opt.today < 0 && sameValues(pt, todayVals) {
+		if opt.today < 0 && slices.Equal(pt, todayVals) {
 			c.today, opt.today = true, len(opt.cands)
 		}
 		opt.cands = append(opt.cands, c)
@@ -101,19 +110,6 @@ func NewOptimizer(s *scenarios.Scenario, o *scenarios.Optimization) (*Optimizer,
 		opt.cands = append(opt.cands, candidate{values: vals, model: s.Options[0].Model, today: true})
 	}
 	return opt, nil
-}
-
-// sameValues reports whether a point's values are today's, as numbers
-// where both are numbers (9 and 9.0, 25% and 0.25).
-func sameValues(pt, today []string) bool {
-	for j := range pt {
-		a, okA := readNumber(pt[j], 0)
-		b, okB := readNumber(today[j], 0)
-		if !(okA && okB && a == b) && strings.TrimSpace(pt[j]) != strings.TrimSpace(today[j]) {
-			return false
-		}
-	}
-	return true
 }
 
 func cmpOr(s, alt string) string {
@@ -141,8 +137,8 @@ func (opt *Optimizer) CheckWork(set Settings) error {
 // Optimize screens every candidate, runs the rounds and returns the
 // answer.
 func (opt *Optimizer) Optimize(ctx context.Context, set Settings) (*results.Optimize, error) {
-	if set.Mode == sim.Expected {
-		return nil, &SettingError{Setting: "mode", Problem: "must be monte-carlo for optimize: the expected path screens the candidates, and trials decide between the best"}
+	if err := checkOptimizeSettings(set); err != nil {
+		return nil, err
 	}
 	res := opt.header(set)
 	scr, err := opt.screen(ctx, set)
@@ -150,7 +146,23 @@ func (opt *Optimizer) Optimize(ctx context.Context, set Settings) (*results.Opti
 		return nil, err
 	}
 	res.Candidates = scr.candidates(opt)
-	return opt.search(ctx, res, scr, newRounds(opt, set, scr.survivors(opt)))
+	return opt.search(ctx, res, scr, newRounds(opt, set, scr, scr.survivors(opt)))
+}
+
+// minOptimizeTrials are the fewest trials an optimization runs: its first
+// round runs an eighth of them, and a few hundred trials are what tell
+// plans apart and a chance constraint's share from its bound.
+const minOptimizeTrials = 200
+
+// checkOptimizeSettings refuses expected mode and too few trials.
+func checkOptimizeSettings(set Settings) error {
+	switch {
+	case set.Mode == sim.Expected:
+		return &SettingError{Setting: "mode", Problem: "must be monte-carlo for optimize: the expected path screens the candidates, and trials decide between the best"}
+	case set.Trials < minOptimizeTrials:
+		return &SettingError{Setting: "trials", Problem: fmt.Sprintf("must be at least %d for optimize (its rounds and its constraints' confidence need them), got %d", minOptimizeTrials, set.Trials)}
+	}
+	return nil
 }
 
 // search runs the rounds and answers.

@@ -168,14 +168,14 @@ func (opt *Optimizer) binding(res *results.Optimize, sc *screen) []results.OptBi
 	return out
 }
 
-// cheapestBetter is, of the plans whose expected path beats candidate
-// best's and that miss no screened constraint but budget c, the one that
+// cheapestBetter is, of the plans over budget c whose expected path beats
+// candidate best's and that miss no other screened constraint, the one that
 // needs the smallest budget, and that budget (its costliest fiscal year,
 // a short one scaled to a year).
 func (sc *screen) cheapestBetter(opt *Optimizer, c, best int) (int, float64, bool) {
 	found, at, need := false, 0, math.Inf(1)
 	for i := range opt.cands {
-		if !opt.better(sc.objective[i], sc.objective[best]) || !sc.onlyMisses(opt, i, c) {
+		if !sc.misses(opt, i, c) || !opt.better(sc.objective[i], sc.objective[best]) || !sc.onlyMisses(opt, i, c) {
 			continue
 		}
 		b := 0.0
@@ -208,17 +208,25 @@ func (sc *screen) onlyMisses(opt *Optimizer, i, c int) bool {
 // ready to paste under its options:.
 func (opt *Optimizer) option(res *results.Optimize) string {
 	best := res.Finalists[res.Best]
-	set := &yaml.Node{Kind: yaml.MappingNode}
 	today := opt.cands[opt.today].values
+	var paths, vals []string
 	for j, v := range opt.vars {
-		if best.Values[j] == today[j] { // NewOptimizer found today's among the values
-			continue // an option may not set what the baseline has
+		if best.Values[j] != today[j] { // an option may not set what the baseline has
+			paths, vals = append(paths, v.Path), append(vals, best.Values[j])
 		}
+	}
+	// A plan step becomes its whole plan, which options take.
+	paths, vals, err := scenarios.OptionSet(opt.start, opt.plans, paths, vals)
+	if err != nil {
+		return ""
+	}
+	set := &yaml.Node{Kind: yaml.MappingNode}
+	for j, path := range paths {
 		var val yaml.Node
-		if err := yaml.Unmarshal([]byte(best.Values[j]), &val); err != nil || len(val.Content) == 0 {
-			val = yaml.Node{Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: best.Values[j]}}}
+		if err := yaml.Unmarshal([]byte(vals[j]), &val); err != nil || len(val.Content) == 0 {
+			val = yaml.Node{Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: vals[j]}}}
 		}
-		set.Content = append(set.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: v.Path}, val.Content[0])
+		set.Content = append(set.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: path}, val.Content[0])
 	}
 	if len(set.Content) == 0 {
 		return "" // the best plan is today's
@@ -248,5 +256,12 @@ func (opt *Optimizer) option(res *results.Optimize) string {
 		return ""
 	}
 	enc.Close()
-	return b.String()
+	// Indented as a scenario's options are, under options:.
+	lines := strings.SplitAfter(b.String(), "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = "  " + l
+		}
+	}
+	return strings.Join(lines, "")
 }

@@ -3,6 +3,7 @@ package plan
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -20,8 +21,8 @@ type OptimizeFlags struct {
 	Statistic   string   // mean or pNN
 	Budget      string   // an amount: 2.5M
 	Constraints []string // METRIC>=BOUND[@PROBABILITY]
-	Finalists   int
-	Survivors   int
+	Finalists   *int     // nil: the scenario's
+	Survivors   *int
 	Confidence  string // 95%
 }
 
@@ -34,15 +35,16 @@ func defaultOptimization() scenarios.Optimization {
 }
 
 // Problem is the optimization of s with the flags applied; its errors
-// are SettingErrors of the flag at fault.
+// are SettingErrors of the flags at fault, all of them at once.
 func (f OptimizeFlags) Problem(s *scenarios.Scenario) (*scenarios.Optimization, error) {
 	o := defaultOptimization()
 	if s.Optimize != nil {
 		o = *s.Optimize
 	}
+	var errs []error
 	if f.Objective != "" {
 		if msg := scenarios.CheckMetric(f.Objective); msg != "" {
-			return nil, &SettingError{Setting: "objective", Problem: msg}
+			errs = append(errs, &SettingError{Setting: "objective", Problem: msg})
 		}
 		o.Objective.Metric, o.Objective.Maximize = f.Objective, results.HigherIsBetter(f.Objective)
 	}
@@ -51,54 +53,53 @@ func (f OptimizeFlags) Problem(s *scenarios.Scenario) (*scenarios.Optimization, 
 	case "maximize", "minimize":
 		o.Objective.Maximize = f.Goal == "maximize"
 	default:
-		return nil, &SettingError{Setting: "goal", Value: f.Goal, Choices: []string{"maximize", "minimize"}}
+		errs = append(errs, &SettingError{Setting: "goal", Value: f.Goal, Choices: []string{"maximize", "minimize"}})
 	}
 	if f.Statistic != "" {
 		p, msg := scenarios.ParseStatistic(f.Statistic)
 		if msg != "" {
-			return nil, &SettingError{Setting: "statistic", Problem: msg}
+			errs = append(errs, &SettingError{Setting: "statistic", Problem: msg})
 		}
 		o.Objective.Percentile = p
 	}
-	if err := f.applyCounts(&o); err != nil {
-		return nil, err
-	}
+	errs = append(errs, f.applyCounts(&o)...)
 	if len(f.Vars) > 0 {
 		vars, err := f.variables(s)
-		if err != nil {
-			return nil, err
-		}
+		errs = append(errs, err)
 		o.Variables = vars
 	}
-	if err := f.applyConstraints(&o); err != nil {
+	errs = append(errs, f.applyConstraints(&o)...)
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	return &o, nil
 }
 
 // applyCounts applies --finalists, --survivors and --confidence.
-func (f OptimizeFlags) applyCounts(o *scenarios.Optimization) error {
-	if f.Finalists != 0 {
-		if f.Finalists < 1 || f.Finalists > 32 {
-			return &SettingError{Setting: "finalists", Problem: fmt.Sprintf("must be between 1 and 32, got %d", f.Finalists)}
+func (f OptimizeFlags) applyCounts(o *scenarios.Optimization) (errs []error) {
+	if f.Finalists != nil {
+		if *f.Finalists < 1 || *f.Finalists > 32 {
+			errs = append(errs, &SettingError{Setting: "finalists", Problem: fmt.Sprintf("must be between 1 and 32, got %d", *f.Finalists)})
 		}
-		o.Finalists = f.Finalists
+		o.Finalists = *f.Finalists
 	}
-	if f.Survivors != 0 {
-		if f.Survivors < 1 || f.Survivors > 256 {
-			return &SettingError{Setting: "survivors", Problem: fmt.Sprintf("must be between 1 and 256, got %d", f.Survivors)}
+	if f.Survivors != nil {
+		if *f.Survivors < 1 || *f.Survivors > 256 {
+			errs = append(errs, &SettingError{Setting: "survivors", Problem: fmt.Sprintf("must be between 1 and 256, got %d", *f.Survivors)})
 		}
-		o.Survivors = f.Survivors
+		o.Survivors = *f.Survivors
 	}
-	o.Survivors = max(o.Survivors, o.Finalists)
+	if o.Survivors < o.Finalists {
+		errs = append(errs, &SettingError{Setting: "survivors", Problem: fmt.Sprintf("must be at least the finalists (%d), got %d", o.Finalists, o.Survivors)})
+	}
 	if f.Confidence != "" {
 		c, ok := readNumber(f.Confidence, 0)
-		if !ok || !(c >= 0.5 && c < 1) {
-			return &SettingError{Setting: "confidence", Problem: fmt.Sprintf("must be a share from 50%% to below 100%% (95%%), got %q", f.Confidence)}
+		if !ok || scenarios.CheckConfidence(c) != "" {
+			errs = append(errs, &SettingError{Setting: "confidence", Problem: fmt.Sprintf("must be a share from 50%% to below 100%% (95%%), got %q", f.Confidence)})
 		}
 		o.Confidence = c
 	}
-	return nil
+	return errs
 }
 
 // variables reads --var PATH=RANGE, each tried on the scenario.
@@ -126,7 +127,7 @@ func (f OptimizeFlags) variables(s *scenarios.Scenario) ([]scenarios.Variable, e
 }
 
 // applyConstraints applies --budget and --constraint.
-func (f OptimizeFlags) applyConstraints(o *scenarios.Optimization) error {
+func (f OptimizeFlags) applyConstraints(o *scenarios.Optimization) (errs []error) {
 	var kept []scenarios.Constraint
 	for _, c := range o.Constraints {
 		switch {
@@ -138,20 +139,21 @@ func (f OptimizeFlags) applyConstraints(o *scenarios.Optimization) error {
 	}
 	if f.Budget != "" {
 		b, ok := readNumber(f.Budget, 0)
-		if !ok || !(b > 0) {
-			return &SettingError{Setting: "budget", Problem: fmt.Sprintf("must be an amount above 0 (2.5M, 900k), got %q", f.Budget)}
+		if !ok || !(b > 0) || math.IsInf(b, 0) {
+			errs = append(errs, &SettingError{Setting: "budget", Problem: fmt.Sprintf("must be an amount above 0 (2.5M, 900k), got %q", f.Budget)})
 		}
 		kept = append(kept, scenarios.Constraint{Kind: scenarios.ConstraintBudget, Metric: results.CSCostTotal, AtMost: true, Bound: b})
 	}
 	for _, spec := range f.Constraints {
 		c, err := parseConstraint(spec)
 		if err != nil {
-			return &SettingError{Setting: "constraint", Item: strconv.Quote(spec), Err: err}
+			errs = append(errs, &SettingError{Setting: "constraint", Item: strconv.Quote(spec), Err: err})
+			continue
 		}
 		kept = append(kept, c)
 	}
 	o.Constraints = kept
-	return nil
+	return errs
 }
 
 // parseConstraint reads METRIC>=BOUND or METRIC<=BOUND, with @PROBABILITY

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -30,6 +31,10 @@ type rounds struct {
 	// full, when merging a sharded optimization, holds every survivor's
 	// trials: the rounds reveal them instead of simulating.
 	full *shard.Search
+	// shortfall is how far each candidate misses the screened
+	// constraints on its expected path (screen.shortfall), 0 when it
+	// meets them.
+	shortfall map[int]float64
 }
 
 // trialsSeen is what one candidate's trials so far measured.
@@ -42,8 +47,12 @@ type trialsSeen struct {
 // minRoundTrials is the fewest trials a round runs: one block.
 const minRoundTrials = sim.BlockSize
 
-func newRounds(opt *Optimizer, set Settings, survivors []int) *rounds {
-	r := &rounds{opt: opt, set: set, alive: survivors, data: map[int]*trialsSeen{}, last: make([]int, len(opt.cands))}
+func newRounds(opt *Optimizer, set Settings, sc *screen, survivors []int) *rounds {
+	r := &rounds{opt: opt, set: set, alive: survivors, data: map[int]*trialsSeen{}, last: make([]int, len(opt.cands)),
+		shortfall: map[int]float64{}}
+	for _, i := range append(slices.Clone(survivors), opt.today) {
+		r.shortfall[i] = sc.shortfall(opt, i)
+	}
 	for i := range r.last {
 		r.last[i] = -1
 	}
@@ -221,6 +230,11 @@ func (r *rounds) rank(cands []int) {
 		stat[i] = r.statistic(i).Value
 	}
 	slices.SortStableFunc(cands, func(a, b int) int {
+		// Plans the screen found over a budget or a mean's bound (when
+		// no plan met them all) rank by how far they miss first.
+		if c := cmp.Compare(r.shortfall[a], r.shortfall[b]); c != 0 {
+			return c
+		}
 		switch {
 		case r.opt.better(stat[a], stat[b]):
 			return -1

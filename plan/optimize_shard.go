@@ -30,8 +30,8 @@ import (
 // Shard runs shard spec of the optimization and returns its part, for
 // Merge.
 func (opt *Optimizer) Shard(ctx context.Context, set Settings, spec shard.Spec) (*shard.File, error) {
-	if set.Mode == sim.Expected {
-		return nil, &SettingError{Setting: "mode", Problem: "must be monte-carlo for optimize"}
+	if err := checkOptimizeSettings(set); err != nil {
+		return nil, err
 	}
 	res := opt.header(set)
 	scr, err := opt.screen(ctx, set)
@@ -54,7 +54,7 @@ func (opt *Optimizer) Shard(ctx context.Context, set Settings, spec shard.Spec) 
 	if err != nil {
 		return nil, err
 	}
-	s := &shard.Search{Problem: problem, Today: opt.today, Survivors: surv, Objective: scr.objective, CSCost: scr.csCost,
+	s := &shard.Search{Problem: problem, Plans: opt.plans, Today: opt.today, Survivors: surv, Objective: scr.objective, CSCost: scr.csCost,
 		ByMonth: scr.byMonth, Values: scr.values, Missed: scr.missed, Ran: run, First: first, End: end}
 	for j := range run {
 		obj, metrics, cost := measured(part, j, opt.o)
@@ -134,13 +134,13 @@ func replay(ctx context.Context, head *results.Optimize, full *shard.Search) (*r
 	if err != nil {
 		return nil, fmt.Errorf("cannot merge: damaged start %q", res.Start)
 	}
-	opt := &Optimizer{o: &o, vars: o.Variables, today: full.Today, h: h,
+	opt := &Optimizer{o: &o, vars: o.Variables, today: full.Today, h: h, start: start, plans: full.Plans,
 		years: fiscalYears(start.Year(), int(start.Month()), max(1, res.FiscalYearStart), h)}
 	for _, c := range res.Candidates {
 		opt.cands = append(opt.cands, candidate{values: c.Values, today: c.Today})
 	}
 	scr := &screen{objective: full.Objective, csCost: full.CSCost, byMonth: full.ByMonth, values: full.Values, missed: full.Missed, years: opt.years}
-	rnd := newRounds(opt, Settings{Settings: sim.Settings{Trials: head.Trials}}, full.Survivors)
+	rnd := newRounds(opt, Settings{Settings: sim.Settings{Trials: head.Trials}}, scr, full.Survivors)
 	rnd.full = full
 	return opt.search(ctx, &res, scr, rnd)
 }

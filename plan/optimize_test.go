@@ -242,24 +242,13 @@ optimize:
 	}
 	// The ready option is a valid option of the scenario, and sets both
 	// pools as the best plan does.
-	with, err := scenarios.Parse("with-option.yaml", []byte(twoPools+"options:\n"+indent(res.Option)), nil)
+	with, err := scenarios.Parse("with-option.yaml", []byte(twoPools+"options:\n"+res.Option), nil)
 	if err != nil {
 		t.Fatalf("the option does not validate: %v\n%s", err, res.Option)
 	}
 	if o := with.Options[1]; !slices.Equal(o.Set, []string{"team.pools.big.csms", "team.pools.small.csms"}) || !slices.Equal(o.Values, []string{"3", "0"}) {
 		t.Errorf("option sets %v to %v", o.Set, o.Values)
 	}
-}
-
-// indent indents every line of s by two spaces.
-func indent(s string) string {
-	lines := strings.SplitAfter(s, "\n")
-	for i, l := range lines {
-		if l != "" {
-			lines[i] = "  " + l
-		}
-	}
-	return strings.Join(lines, "")
 }
 
 // twoPools is the base scenario with two segments of 100 accounts, each

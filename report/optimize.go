@@ -48,7 +48,7 @@ func OptimizeText(w io.Writer, o *results.Optimize) error {
 		}
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "Finalists, %s trials each on the same random numbers:\n", Count(float64(o.Trials)))
+	fmt.Fprintf(w, "Finalists, %s each on the same random numbers:\n", Plural(o.Trials, "trial"))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	head := []string{"  plan", objectiveName(o), "95 % interval", "CS cost"}
 	for _, c := range o.Constraints {
@@ -80,7 +80,7 @@ func optimizeLines(o *results.Optimize) []string {
 			feasible++
 		}
 	}
-	lines := []string{fmt.Sprintf("%s: the plan with the %s of %d plans%s.", o.Scenario, objectiveGoal(o), len(o.Candidates), constraintsText(o))}
+	lines := []string{fmt.Sprintf("%s: the plan with the %s of %s%s.", o.Scenario, objectiveGoal(o), Plural(len(o.Candidates), "plan"), constraintsText(o))}
 	if o.Best < 0 {
 		if o.Closest >= 0 {
 			lines = append(lines, "Infeasible: "+closestText(o))
@@ -118,10 +118,7 @@ func objectiveGoal(o *results.Optimize) string {
 // "10th percentile of contribution".
 func objectiveName(o *results.Optimize) string {
 	q, _ := results.MetricByKey(o.Objective.Metric)
-	noun := strings.ToLower(q.Noun)
-	if q.Unit == results.Rate || strings.HasPrefix(q.Noun, "NRR") || strings.HasPrefix(q.Noun, "GRR") {
-		noun = q.Noun
-	}
+	noun := q.Short // "contribution", "CSM coverage", "NRR"
 	if o.Objective.Statistic == "mean" || o.Objective.Statistic == "" {
 		return "mean " + noun
 	}
@@ -147,6 +144,15 @@ func ordinal(n string) string {
 func optValue(o *results.Optimize, v float64) string {
 	q, _ := results.MetricByKey(o.Objective.Metric)
 	return chartValue(v, axisOf(q.Unit), o.Currency, false)
+}
+
+// diffAxis is how a difference of a metric of unit u is written: rates
+// in percentage points.
+func diffAxis(u results.Unit) axisUnit {
+	if u == results.Rate {
+		return axisPoints
+	}
+	return axisOf(u)
 }
 
 // planText writes a plan's values with their inputs' names: "CSMs 14,
@@ -244,19 +250,20 @@ func versusText(o *results.Optimize, key string, v results.OptVs) string {
 	if d.Lo <= 0 && d.Hi >= 0 {
 		clear = "no clear difference"
 	}
+	u := diffAxis(q.Unit)
 	return fmt.Sprintf("Against %s (%s): %s %s on average (95 %% interval %s to %s, %s), better in %s of trials.",
-		who, planText(o, v.Values, false), chartValue(d.Value, axisOf(q.Unit), o.Currency, true), strings.ToLower(q.Noun),
-		chartValue(d.Lo, axisOf(q.Unit), o.Currency, true), chartValue(d.Hi, axisOf(q.Unit), o.Currency, true), clear, Percent(v.PBetter))
+		who, planText(o, v.Values, false), chartValue(d.Value, u, o.Currency, true), q.Short,
+		chartValue(d.Lo, u, o.Currency, true), chartValue(d.Hi, u, o.Currency, true), clear, Percent(v.PBetter))
 }
 
 // bindingText says what relaxing a binding constraint would buy.
 func bindingText(o *results.Optimize, b results.OptBinding) string {
 	c := o.Constraints[b.Constraint]
 	q, _ := results.MetricByKey(o.Objective.Metric)
-	gain := chartValue(b.Gain, axisOf(q.Unit), o.Currency, false)
+	gain := chartValue(b.Gain, diffAxis(q.Unit), o.Currency, false)
 	if c.Kind == "budget" {
 		return fmt.Sprintf("The budget binds: %s more a year (%s) would buy %s more %s on the expected path, with %s.",
-			Money(b.Step, o.Currency), Money(c.Bound+b.Step, o.Currency), gain, strings.ToLower(q.Noun), planText(o, b.Values, false))
+			Money(b.Step, o.Currency), Money(c.Bound+b.Step, o.Currency), gain, q.Short, planText(o, b.Values, false))
 	}
 	f := o.Finalists[b.Finalist]
 	text := constraintText(o, c)
@@ -289,8 +296,12 @@ func missText(o *results.Optimize, c results.OptConstraint, ch results.OptCheck)
 	case "budget":
 		return fmt.Sprintf("spends %s on CS in %s against a budget of %s for it", Money(ch.Value, o.Currency), ch.Year, Money(ch.Bound, o.Currency))
 	case "chance":
-		return fmt.Sprintf("has %s %s %s in %s of trials (%s needed with %s confidence; the bound is %s)",
+		s := fmt.Sprintf("has %s %s %s in %s of trials (%s needed; with %s confidence the share is at least %s)",
 			q.Noun, way, chartValue(c.Bound, axisOf(q.Unit), o.Currency, false), Percent(ch.Value), Percent(c.Probability), conf, Percent(ch.Bound))
+		if ch.Value >= c.Probability {
+			s += ", short only for want of trials: more --trials would narrow that bound"
+		}
+		return s
 	}
 	return fmt.Sprintf("has a mean %s of %s (%s %s needed with %s confidence)", q.Noun, chartValue(ch.Value, axisOf(q.Unit), o.Currency, false),
 		way, chartValue(c.Bound, axisOf(q.Unit), o.Currency, false), conf)
@@ -300,10 +311,10 @@ func missText(o *results.Optimize, c results.OptConstraint, ch results.OptCheck)
 func searchText(o *results.Optimize, feasible int) string {
 	var rounds []string
 	for _, r := range o.Rounds {
-		rounds = append(rounds, fmt.Sprintf("%d on %s trials", r.Candidates, Count(float64(r.Trials))))
+		rounds = append(rounds, fmt.Sprintf("%s on %s", Plural(r.Candidates, "plan"), Plural(r.Trials, "trial")))
 	}
-	return fmt.Sprintf("Search: %d plans screened on their expected path, %d of them within the budget and mean constraints there; Monte Carlo rounds of successive halving, today's plan alongside: %s.",
-		len(o.Candidates), feasible, strings.Join(rounds, ", "))
+	return fmt.Sprintf("Search: %s screened on their expected path, %s of them within the budget and mean constraints there; Monte Carlo rounds of successive halving, today's plan alongside: %s.",
+		Plural(len(o.Candidates), "plan"), Count(float64(feasible)), strings.Join(rounds, ", "))
 }
 
 // optimizeCSV is every plan screened: its values, the objective and CS
@@ -372,8 +383,12 @@ func frontierFigure(o *results.Optimize) *chartFigure {
 	if len(out) > 0 {
 		p.Add(&plotter.Scatter{XYs: out, GlyphStyle: draw.GlyphStyle{Color: muted, Radius: small, Shape: draw.RingGlyph{}}})
 	}
+	// The frontier is the most objective for the cost; when the objective
+	// is minimised (a cost itself), there is none to draw.
+	if len(in) > 0 && o.Objective.Maximize {
+		p.Add(newLine(frontier(in, true), draw.LineStyle{Color: withAlpha(blue, 0.8), Width: vg.Points(1.5)}))
+	}
 	if len(in) > 0 {
-		p.Add(newLine(frontier(in, o.Objective.Maximize), draw.LineStyle{Color: withAlpha(blue, 0.8), Width: vg.Points(1.5)}))
 		p.Add(&plotter.Scatter{XYs: in, GlyphStyle: draw.GlyphStyle{Color: withAlpha(blue, 0.6), Radius: small, Shape: draw.CircleGlyph{}}})
 	}
 	// The best last, on top of the finalists beside it.
@@ -409,8 +424,10 @@ func frontierFigure(o *results.Optimize) *chartFigure {
 	if len(out) > 0 {
 		legend = append(legend, legendItem{Label: "Outside them", Color: muted, Kind: swatchDot, Glyph: draw.RingGlyph{}})
 	}
+	if o.Objective.Maximize {
+		legend = append(legend, legendItem{Label: "Frontier: the most for the cost", Color: blue, Kind: swatchLine})
+	}
 	legend = append(legend, []legendItem{
-		{Label: "Frontier: the most for the cost", Color: blue, Kind: swatchLine},
 		{Label: "Finalist, Monte Carlo mean and 95 % interval", Color: blue, Kind: swatchMarker, Glyph: draw.CircleGlyph{}},
 		{Label: "Today's plan", Color: today, Kind: swatchMarker, Glyph: draw.BoxGlyph{}},
 	}...)
@@ -439,7 +456,7 @@ func frontierTitle(o *results.Optimize) string {
 	s := "Best: " + planText(o, b.Values, false)
 	if v, ok := o.Versus["today"]; ok {
 		q, _ := results.MetricByKey(o.Objective.Metric)
-		s += fmt.Sprintf(", %s %s against today on average", chartValue(v.MeanDiff.Value, axisOf(q.Unit), o.Currency, true), strings.ToLower(q.Noun))
+		s += fmt.Sprintf(", %s %s against today on average", chartValue(v.MeanDiff.Value, diffAxis(q.Unit), o.Currency, true), q.Short)
 	}
 	return s
 }

@@ -29,6 +29,10 @@ type pathLabel struct {
 // way the scenario writes it (written, as Assumptions lists it; "" when
 // not known). A path the table does not know is its own label.
 func (s *Scenario) InputLabel(path, written string) (label, unit string) {
+	if m := stepPath.FindStringSubmatch(path); m != nil && m[3] == "csms" { // team.plan[2027-04].csms
+		label, unit = s.InputLabel(strings.TrimSuffix(m[1], "plan")+"csms", written)
+		return label + " from " + m[2], unit
+	}
 	l, ok := labelOf(path)
 	if !ok {
 		return path, writtenUnit(written, "")

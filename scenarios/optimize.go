@@ -2,6 +2,9 @@ package scenarios
 
 import (
 	"fmt"
+	"math"
+	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -169,9 +172,22 @@ func CheckMetric(metric string) string {
 	return fmt.Sprintf("unknown metric %q; expected one of %s", metric, strings.Join(keys, ", "))
 }
 
-// CheckVariable expands a variable's values and tries each on the scenario
-// at its path, saying what is wrong ("" when nothing is).
+// CheckVariable tries each of a variable's values on the scenario at its
+// path, and refuses a value given twice in two forms (10 and 10.0, 10%
+// and 0.1), saying what is wrong ("" when nothing is).
 func (s *Scenario) CheckVariable(v *Variable) string {
+	if strings.HasPrefix(v.Path, "team.pools.") && (s.Spec.Team == nil || len(s.Spec.Team.Pools) == 0) {
+		return fmt.Sprintf("names a pool, and %s has no team.pools; split the team into pools first (team.pools.NAME: {segments: [...], csms: N})", filepath.Base(s.Path))
+	}
+	canon := make([]any, len(v.Values))
+	for i, val := range v.Values {
+		canon[i] = canonical(val)
+		for j := range i {
+			if reflect.DeepEqual(canon[i], canon[j]) {
+				return fmt.Sprintf("values %s and %s are the same value; give each once", v.Values[j], val)
+			}
+		}
+	}
 	for _, val := range v.Values {
 		if _, err := s.Override(map[string]string{v.Path: val}); err != nil {
 			msg := err.Error()
@@ -254,6 +270,15 @@ func (s *Scenario) checkOptimize(d *decoder, spec *OptimizeSpec) {
 	if msg := CheckVariables(o.Variables); msg != "" {
 		d.errorf(d.at(p+".variables"), p+".variables", "%s", msg)
 	}
+	if len(spec.Variables) == 0 {
+		d.errorf(d.at(p+".variables"), p+".variables", "expected at least one decision variable ({path: team.csms, range: 6..20}), found none")
+	}
+	if msg := CheckConfidence(o.Confidence); msg != "" {
+		d.errorf(d.at(p+".confidence"), p+".confidence", "%s", msg)
+	}
+	if spec.Budget != nil && !(*spec.Budget > 0) {
+		d.errorf(d.at(p+".budget"), p+".budget", "expected an amount above 0 (2.5M), found %s; leave budget out for none", trimFloat(*spec.Budget))
+	}
 	if spec.Budget != nil {
 		o.Constraints = append(o.Constraints, Constraint{Kind: ConstraintBudget, Metric: results.CSCostTotal, AtMost: true, Bound: *spec.Budget})
 	}
@@ -267,6 +292,15 @@ func (s *Scenario) checkOptimize(d *decoder, spec *OptimizeSpec) {
 		o.Constraints = append(o.Constraints, c)
 	}
 	s.Optimize = o
+}
+
+// CheckConfidence says what is wrong with a constraint's confidence: it
+// must be from 50 % to below 100 %.
+func CheckConfidence(c float64) string {
+	if c >= 0.5 && c < 1 {
+		return ""
+	}
+	return fmt.Sprintf("expected a confidence from 50%% to below 100%% (95%%), found %s%%", trimFloat(100*c))
 }
 
 // NewConstraint makes a constraint on metric, at least or at most a bound
@@ -287,6 +321,9 @@ func NewConstraint(metric string, atLeast, atMost, probability *float64) (Constr
 	default:
 		c.Bound = *atLeast
 	}
+	if math.IsNaN(c.Bound) || math.IsInf(c.Bound, 0) {
+		return c, fmt.Sprintf("expected a finite bound, found %v", c.Bound)
+	}
 	if probability != nil {
 		if *probability <= 0 {
 			return c, "a chance constraint's probability must be above 0%"
@@ -294,4 +331,63 @@ func NewConstraint(metric string, atLeast, atMost, probability *float64) (Constr
 		c.Kind, c.Probability = ConstraintChance, *probability
 	}
 	return c, ""
+}
+
+// canonical is a value written as one line of YAML, as YAML reads it with
+// every number a float64 to twelve significant digits, percentages and
+// the k and M suffixes read: so 10, 10.0 and 1e1 are one value, and so
+// are 70% and 0.7.
+func canonical(text string) any {
+	var v any
+	if err := yaml.Unmarshal([]byte(text), &v); err != nil {
+		return text
+	}
+	return canon(v)
+}
+
+// canon makes the numbers of a decoded YAML value comparable (canonical).
+func canon(v any) any {
+	switch x := v.(type) {
+	case int:
+		return sig12(float64(x))
+	case float64:
+		return sig12(x)
+	case string:
+		if f, ok := suffixedNumber(x); ok {
+			return sig12(f)
+		}
+	case []any:
+		for i := range x {
+			x[i] = canon(x[i])
+		}
+	case map[string]any:
+		for k := range x {
+			x[k] = canon(x[k])
+		}
+	}
+	return v
+}
+
+// suffixedNumber reads 70%, 100k or 2.5M as a number.
+func suffixedNumber(s string) (float64, bool) {
+	t := strings.TrimSpace(s)
+	mult := 1.0
+	switch {
+	case strings.HasSuffix(t, "%"):
+		t, mult = strings.TrimSuffix(t, "%"), 0.01
+	case strings.HasSuffix(t, "k"):
+		t, mult = strings.TrimSuffix(t, "k"), 1e3
+	case strings.HasSuffix(t, "M"):
+		t, mult = strings.TrimSuffix(t, "M"), 1e6
+	default:
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(strings.TrimSpace(t), 64)
+	return f * mult, err == nil && !math.IsNaN(f) && !math.IsInf(f, 0)
+}
+
+// sig12 rounds v to twelve significant digits.
+func sig12(v float64) float64 {
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 12, 64), 64)
+	return r
 }

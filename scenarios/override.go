@@ -220,21 +220,80 @@ func (s *Scenario) node(path string) *yaml.Node {
 	return n
 }
 
+// Plans are the baseline's headcount plans that the plan-step paths
+// among paths change (team.plan for team.plan[2027-04].csms), by list
+// path, each as one line of YAML ("" when the baseline has none): what
+// OptionSet needs of the scenario.
+func (s *Scenario) Plans(paths []string) map[string]string {
+	out := map[string]string{}
+	for _, p := range paths {
+		if m := stepPath.FindStringSubmatch(p); m != nil {
+			out[m[1]] = ""
+			if n := lookup(s.doc, m[1]); n != nil && n.Tag != "!!null" {
+				out[m[1]] = flowText(n)
+			}
+		}
+	}
+	return out
+}
+
+// OptionSet turns overrides, in order, into what an option's set may
+// hold: a plan step's path (team.plan[2027-04].csms, which --set and
+// optimize take) becomes the whole plan it changes, the baseline's plan
+// (from Plans) with its steps set, as one value, once however many of its
+// steps are set; other paths stay as given. start is the scenario's
+// first month, which a step's month number counts from.
+func OptionSet(start time.Time, plans map[string]string, paths, values []string) (outPaths, outValues []string, err error) {
+	doc := &yaml.Node{Kind: yaml.MappingNode}
+	s := &Scenario{Start: start}
+	lists := map[string]bool{}
+	for i, path := range paths {
+		m := stepPath.FindStringSubmatch(path)
+		if m == nil {
+			outPaths, outValues = append(outPaths, path), append(outValues, values[i])
+			continue
+		}
+		if !lists[m[1]] {
+			lists[m[1]] = true
+			outPaths, outValues = append(outPaths, m[1]), append(outValues, "")
+			if plan := plans[m[1]]; plan != "" {
+				n, msg := valueNode(plan)
+				if msg != "" {
+					return nil, nil, fmt.Errorf("%s: %s", m[1], msg)
+				}
+				if msg := setPath(doc, m[1], n, &yaml.Node{}); msg != "" {
+					return nil, nil, fmt.Errorf("%s: %s", m[1], msg)
+				}
+			}
+		}
+		val, msg := valueNode(values[i])
+		if msg == "" {
+			msg = s.setStep(doc, m[1], m[2], m[3], val, &yaml.Node{})
+		}
+		if msg != "" {
+			return nil, nil, fmt.Errorf("%s: %s", path, msg)
+		}
+	}
+	for i, path := range outPaths {
+		if lists[path] {
+			outValues[i] = flowText(lookup(doc, path))
+		}
+	}
+	return outPaths, outValues, nil
+}
+
 // SameValue reports whether value, one line of YAML as an option's set
 // writes it, is what the baseline gives at path: the same YAML value,
 // whatever its style or spacing ({cadence: annual} and a block mapping
-// alike). A single value compares as Value does.
+// alike), numbers compared as numbers (70% and 0.7 alike, see canonical).
 func (s *Scenario) SameValue(path, value string) bool {
 	n := s.node(path)
 	if n == nil {
 		return false
 	}
-	var have, want any
+	var have any
 	if err := n.Decode(&have); err != nil {
 		return false
 	}
-	if err := yaml.Unmarshal([]byte(value), &want); err != nil {
-		return false
-	}
-	return reflect.DeepEqual(have, want)
+	return reflect.DeepEqual(canon(have), canonical(value))
 }

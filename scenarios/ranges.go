@@ -27,6 +27,16 @@ func ParseRange(s string) ([]string, error) {
 	if t, st, ok := strings.Cut(rest, ":"); ok {
 		to, step = t, st
 	}
+	// A unit written on the numbers (1%..7%:2%, 100k..200k:50k) is kept
+	// on the values; every number must carry the same one.
+	unit := rangeUnit(from)
+	if unit != "" {
+		if rangeUnit(to) != unit || (strings.Contains(rest, ":") && rangeUnit(step) != unit) {
+			return nil, fmt.Errorf("range %q: FROM, TO and STEP must be written in the same unit (1%%..7%%:2%%)", s)
+		}
+		from, to = strings.TrimSuffix(strings.TrimSpace(from), unit), strings.TrimSuffix(strings.TrimSpace(to), unit)
+		step = strings.TrimSuffix(strings.TrimSpace(step), unit)
+	}
 	a, ok1 := finite(from)
 	b, ok2 := finite(to)
 	d, ok3 := finite(step)
@@ -40,13 +50,28 @@ func ParseRange(s string) ([]string, error) {
 	n := int(math.Floor(span+1e-9)) + 1
 	out := make([]string, n)
 	for i := range out {
-		out[i] = strconv.FormatFloat(a+float64(i)*d, 'f', -1, 64)
+		// Twelve significant digits: the float noise of a + i·d
+		// (0.30000000000000004) is not part of a value as written.
+		v, _ := strconv.ParseFloat(strconv.FormatFloat(a+float64(i)*d, 'g', 12, 64), 64)
+		out[i] = strconv.FormatFloat(v, 'f', -1, 64) + unit
 		if i > 0 && out[i] == out[i-1] {
 			return nil, fmt.Errorf("range %q: the step %s is too small for numbers this large: points %d and %d would both be %s; give a larger STEP",
 				s, step, i, i+1, out[i])
 		}
 	}
 	return out, nil
+}
+
+// rangeUnit is the unit a number of a range is written in: %, k or M,
+// or "" for a plain number.
+func rangeUnit(v string) string {
+	v = strings.TrimSpace(v)
+	for _, u := range []string{"%", "k", "M"} {
+		if strings.HasSuffix(v, u) {
+			return u
+		}
+	}
+	return ""
 }
 
 // parseList reads values separated by commas outside brackets, braces

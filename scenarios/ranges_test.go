@@ -13,7 +13,11 @@ func TestParseRange(t *testing.T) {
 		want string // values joined by spaces, or the start of the error
 	}{
 		{"6..14:2", "6 8 10 12 14"},
-		{"0.1..0.3:0.1", "0.1 0.2 0.30000000000000004"},
+		{"0.1..0.3:0.1", "0.1 0.2 0.3"},
+		{"0.01..0.07:0.02", "0.01 0.03 0.05 0.07"},
+		{"1%..7%:2%", "1% 3% 5% 7%"},
+		{"100k..200k:50k", "100k 150k 200k"},
+		{"1%..7", `range "1%..7": FROM, TO and STEP`},
 		{"1..1", "1"},
 		{"0..999", ""}, // 1,000 points: allowed; checked by length below
 		{"0..1000", `range "0..1000" has more than 1,000 points`},

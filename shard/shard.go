@@ -73,9 +73,10 @@ type File struct {
 // screen, and the survivors' trials, from which merge replays the Monte
 // Carlo rounds exactly as an unsharded run makes them.
 type Search struct {
-	Problem   []byte // the problem, JSON
-	Today     int    // today's plan among the candidates
-	Survivors []int  // the candidates the rounds start from
+	Problem   []byte            // the problem, JSON
+	Plans     map[string]string // the baseline's plans its steps change (scenarios.Plans)
+	Today     int               // today's plan among the candidates
+	Survivors []int             // the candidates the rounds start from
 	// The screen: each candidate's objective, CS cost, cost by month, the
 	// value of each constraint's metric and the first constraint missed.
 	Objective, CSCost []float64

@@ -75,6 +75,17 @@ func (a *aggregate) checkFinite() error {
 	return nil
 }
 
+// blockSpan is the first block and the number of blocks that hold trials
+// first to end − 1: a range need not start at a block's first trial (an
+// optimizer's rounds).
+func blockSpan(first, end int) (firstBlock, blocks int) {
+	firstBlock = first / BlockSize
+	if end > first {
+		blocks = (end-1)/BlockSize - firstBlock + 1
+	}
+	return firstBlock, blocks
+}
+
 // mayBeUndefined says whether metric i may have no value in a trial (NaN
 // there): the CLV of the opening book or of new logos in a trial without
 // any. Such a metric is summarised over the trials where it has one.
@@ -150,13 +161,7 @@ func simulate(ctx context.Context, opts []Option, s Settings, first, end int, pr
 	}
 	h := opts[0].Model.Horizon
 	agg := newAggregate(opts, s, first, end)
-	// The blocks that hold trials first to end − 1: a range need not
-	// start at a block's first trial (an optimizer's rounds).
-	firstBlock := first / BlockSize
-	blocks := 0
-	if end > first {
-		blocks = (end-1)/BlockSize - firstBlock + 1
-	}
+	firstBlock, blocks := blockSpan(first, end)
 	var next, done atomic.Int64
 	parent := ctx
 	g, ctx := errgroup.WithContext(ctx)

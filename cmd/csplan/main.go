@@ -72,6 +72,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // plan.SettingError, a usage error) called by its flag: --trials, -j for
 // workers, --set for a sweep's axis.
 func message(err error) string {
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		var lines []string
+		for _, e := range joined.Unwrap() {
+			lines = append(lines, message(e))
+		}
+		return strings.Join(lines, "\ncsplan: ")
+	}
 	var se *plan.SettingError
 	if !errors.As(err, &se) {
 		return err.Error()

@@ -9,7 +9,8 @@ import (
 
 type optimizeOptions struct {
 	runOptions
-	flags plan.OptimizeFlags
+	flags                plan.OptimizeFlags
+	finalists, survivors int
 }
 
 func optimizeCommand() *cobra.Command {
@@ -53,8 +54,8 @@ optimize would have written, byte for byte.`,
 	f.StringVar(&o.flags.Statistic, "statistic", "", "mean, or a percentile of the trials such as p10")
 	f.StringVar(&o.flags.Budget, "budget", "", "CS cost at most this in every fiscal year (2.5M)")
 	f.StringArrayVar(&o.flags.Constraints, "constraint", nil, "METRIC>=BOUND or METRIC<=BOUND, with @PROBABILITY for a chance constraint (grr_12m>=90%@80%); replaces the scenario's")
-	f.IntVar(&o.flags.Finalists, "finalists", 0, "plans that run every trial at the end (default 4)")
-	f.IntVar(&o.flags.Survivors, "survivors", 0, "plans the expected-path screen passes to the Monte Carlo rounds (default 16)")
+	f.IntVar(&o.finalists, "finalists", 4, "plans that run every trial at the end (default: the scenario's, or 4)")
+	f.IntVar(&o.survivors, "survivors", 16, "plans the expected-path screen passes to the Monte Carlo rounds (default: the scenario's, or 16)")
 	f.StringVar(&o.flags.Confidence, "confidence", "", "the confidence a constraint must hold with (default 95%)")
 	o.addFlags(c)
 	o.addShardFlag(c, "trials (every shard screens every plan; merge replays the rounds)")
@@ -63,6 +64,7 @@ optimize would have written, byte for byte.`,
 
 func runOptimize(c *cobra.Command, path string, o optimizeOptions) error {
 	spec, shardErr := plan.ParseShard(o.shard)
+	o.flags.Finalists, o.flags.Survivors = changed(c, "finalists", &o.finalists), changed(c, "survivors", &o.survivors)
 	return o.simulateScenario(c, []string{path}, shardErr, func(s *scenarios.Scenario, set *plan.Settings) (simulation, error) {
 		problem, err := o.flags.Problem(s)
 		if err != nil {
