@@ -7,7 +7,7 @@ GO       ?= go
 FUZZTIME ?=
 FUZZ     := ./scenarios:FuzzParse:20000 ./scenarios:FuzzAccountsFile:40000 ./scenarios:FuzzOverride:100000 ./scenarios:FuzzOverridePlanStep:30000 \
             ./scenarios/calibrate:FuzzReadHistory:200000 ./scenarios/calibrate:FuzzReadCosts:200000 \
-            ./shard:FuzzDecode:200000 ./scenarios:FuzzParseRange:250000 ./cmd/csplan:FuzzFlags:12000 ./internal/csvfile:FuzzMapHeader:200000
+            ./shard:FuzzDecode:200000 ./scenarios:FuzzParseRange:250000 ./plan:FuzzParseConstraint:100000 ./cmd/csplan:FuzzFlags:12000 ./internal/csvfile:FuzzMapHeader:200000
 
 .PHONY: all build test lint race fuzz-smoke bench demo clean
 

@@ -380,3 +380,23 @@ optimize:
 		t.Errorf("merged optimize.json differs from the unsharded one:\n%s\n---\n%s", b, a)
 	}
 }
+
+// FuzzParseConstraint: no --constraint panics, and one accepted has a
+// known metric, a finite bound and a probability in (0, 1].
+func FuzzParseConstraint(f *testing.F) {
+	for _, s := range []string{"grr_12m>=90%@80%", "cs_cost_total<=2.5M", "grr_12m>=NaN", "x>>1", "coverage_mean>=85%@", "nrr_12m<=1e400", "@", ">=", "grr_12m>=90%@150%"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := parseConstraint(s)
+		if err != nil {
+			return
+		}
+		if scenarios.CheckMetric(c.Metric) != "" || math.IsNaN(c.Bound) || math.IsInf(c.Bound, 0) {
+			t.Fatalf("%q accepted as %+v", s, c)
+		}
+		if c.Kind == scenarios.ConstraintChance && !(c.Probability > 0 && c.Probability <= 1) {
+			t.Fatalf("%q: probability %v", s, c.Probability)
+		}
+	})
+}
