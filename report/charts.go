@@ -33,6 +33,9 @@ func Charts(r *results.Results, opt Options) ([]Chart, error) {
 		return nil, fmt.Errorf("report: no options to chart")
 	}
 	specs := chartSpecs(r)
+	if len(opt.Only) > 0 {
+		specs = slices.DeleteFunc(specs, func(s chartSpec) bool { return !slices.Contains(opt.Only, s.name) })
+	}
 
 	// Charts are independent: render them on all cores, each into its own
 	// slot, so the order and bytes do not depend on scheduling.
@@ -44,7 +47,13 @@ func Charts(r *results.Results, opt Options) ([]Chart, error) {
 		wg.Go(func() {
 			for i := range next {
 				s := &specs[i]
-				svg, png, pdf, err := theme.render(&s.fig, opt.PDF || isSlide(s.name))
+				var svg, png, pdf []byte
+				var err error
+				if opt.SVGOnly {
+					svg, err = theme.svg(&s.fig)
+				} else {
+					svg, png, pdf, err = theme.render(&s.fig, opt.PDF || isSlide(s.name))
+				}
 				out[i] = Chart{Name: s.name, Title: s.fig.Title, Caption: s.caption, SVG: svg, PNG: png, PDF: pdf}
 				errs[i] = err
 			}

@@ -13,4 +13,9 @@ type Chart struct {
 // Options controls what is rendered.
 type Options struct {
 	PDF bool // also render charts as PDF
+	// SVGOnly renders SVG alone (no PNG or PDF), and Only, when not
+	// empty, only the charts of these names: what a page that redraws
+	// on every change needs (csplan serve).
+	SVGOnly bool
+	Only    []string
 }

@@ -56,6 +56,7 @@ type Scenario struct {
 	trialsAt [2]int     // the line and column of the trials field (or its parent)
 	doc      *yaml.Node // the baseline tree, for overrides (Override)
 	readFile func(string) ([]byte, error)
+	data     []byte // the file as read, for edits that keep its layout (With)
 }
 
 // Option is the baseline or one named variant of it.
@@ -185,6 +186,7 @@ func Parse(name string, data []byte, readFile func(string) ([]byte, error)) (*Sc
 	at := d.at("trials")
 	s.trialsAt = [2]int{at.Line, at.Column}
 	s.digest = sum
+	s.data = data
 	return s, nil
 }
 

@@ -215,6 +215,13 @@ func valueOf(m *yaml.Node, key string) *yaml.Node {
 // setKey sets key in a mapping node the caller owns.
 func setKey(m *yaml.Node, key string, val *yaml.Node) {
 	if i := keyIndex(m, key); i >= 0 {
+		// The comments of the value replaced stay with the new one, so
+		// that an edited file keeps them (csplan serve saves it).
+		if old := m.Content[i]; val.LineComment == "" && val.HeadComment == "" && val.FootComment == "" {
+			c := *val
+			c.HeadComment, c.LineComment, c.FootComment = old.HeadComment, old.LineComment, old.FootComment
+			val = &c
+		}
 		m.Content[i] = val
 		return
 	}

@@ -203,7 +203,7 @@ var badInvocations = []badCase{
 	{name: "sensitivity --seed 2^63", args: []string{"sensitivity", optimum, "--seed", "9223372036854775808", "-o", "out"}, code: exitUsage,
 		want: "--seed must be from 0 to 9223372036854775807 (2^63 − 1)"},
 	{name: "help nope", args: []string{"help", "nope"}, code: exitUsage,
-		want: `help: no command "nope" (use one of: backtest, breakeven, calibrate, completion, init, kpi, merge, optimize, report, run`},
+		want: `help: no command "nope" (use one of: backtest, breakeven, calibrate, completion, init, kpi, merge, optimize, report, run, schema, sensitivity, serve`},
 	{name: "run -o a dangling link", setup: link("out", "nowhere"), args: []string{"run", optimum, "-o", "out"}, code: exitFailure,
 		want: "-o out is a symbolic link to nowhere, which does not exist; create nowhere, or remove the link"},
 	{name: "run -o inside a dangling link", setup: link("parts", "gone"), args: []string{"run", optimum, "-o", "parts/p1"}, code: exitFailure,

@@ -115,7 +115,7 @@ by account, over thousands of possible futures, and compares options such as
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%w (see csplan %s --help)", err, c.Name())}
 	})
-	root.AddCommand(runCommand(), reportCommand(), sweepCommand(), mergeCommand(), sensitivityCommand(), breakevenCommand(), optimizeCommand(), validateCommand(), schemaCommand(), initCommand(), kpiCommand(), calibrateCommand(), backtestCommand())
+	root.AddCommand(runCommand(), reportCommand(), sweepCommand(), mergeCommand(), sensitivityCommand(), breakevenCommand(), optimizeCommand(), serveCommand(), validateCommand(), schemaCommand(), initCommand(), kpiCommand(), calibrateCommand(), backtestCommand())
 	root.SetHelpCommand(helpCommand())
 	for _, c := range root.Commands() {
 		c.Long += exitStatus

@@ -1,0 +1,370 @@
+package serve
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"csplan/internal/files"
+	"csplan/plan"
+	"csplan/report"
+	"csplan/results"
+	"csplan/scenarios"
+	"csplan/sim"
+)
+
+// current is the scenario as opened or last saved.
+func (sv *Server) current() *scenarios.Scenario {
+	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	return sv.s
+}
+
+// state is what the page starts from: the scenario, its controls and its
+// options.
+func (sv *Server) state(w http.ResponseWriter, _ *http.Request) {
+	s := sv.current()
+	var opts []string
+	for _, o := range s.Options {
+		opts = append(opts, o.Name)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"name": s.Name, "question": s.Question, "file": filepath.Base(sv.path), "currency": s.Currency,
+		"controls": s.Controls(), "options": opts, "trials": s.Settings.Trials, "seed": s.Settings.Seed,
+	})
+}
+
+// headline are the metrics the page tables, in the catalogue's order.
+var headline = []string{results.ARREnd, results.RevenueTotal, results.NRR12m, results.GRR12m, results.LogosEnd,
+	results.CSCostTotal, results.GrossProfitTotal, results.ContributionTotal, results.Valuation}
+
+// pageCharts are the charts the page redraws on every change.
+var pageCharts = []string{"arr-fan", "comparison"}
+
+// metricCell is one number of the page's table: its value and as shown.
+type metricCell struct {
+	Value float64 `json:"value"`
+	Text  string  `json:"text"`
+}
+
+// expected recomputes the expected path of the scenario with the page's
+// edits, every option, and returns the table and the charts; or the
+// problems of the edits, each at its control.
+func (sv *Server) expected(w http.ResponseWriter, r *http.Request) {
+	e, ok := readEdits(w, r)
+	if !ok {
+		return
+	}
+	s, _, err := sv.current().With(e.Set)
+	if err != nil {
+		writeJSON(w, http.StatusOK, map[string]any{"problems": problems(sv.current(), err, e.Set)})
+		return
+	}
+	set := plan.Settings{Settings: s.Settings, Version: sv.version}
+	set.Mode, set.Trials = sim.Expected, 1
+	res, err := plan.Run(r.Context(), s, set)
+	if err != nil {
+		writeJSON(w, http.StatusOK, map[string]any{"problems": problems(s, err, e.Set)})
+		return
+	}
+	charts, err := report.Charts(res, report.Options{SVGOnly: true, Only: pageCharts})
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	var labels []map[string]string
+	for _, k := range headline {
+		if q, ok := results.MetricByKey(k); ok {
+			labels = append(labels, map[string]string{"key": k, "label": q.Label})
+		}
+	}
+	var options []map[string]any
+	for _, o := range res.Options {
+		cells := map[string]metricCell{}
+		for _, k := range headline {
+			if m, ok := o.Metrics[k]; ok {
+				cells[k] = metricCell{m.Mean, report.FormatMetric(k, m.Mean, res.Currency)}
+			}
+		}
+		options = append(options, map[string]any{"name": o.Name, "metrics": cells})
+	}
+	var svgs []map[string]string
+	for _, c := range charts {
+		svgs = append(svgs, map[string]string{"name": c.Name, "title": c.Title, "svg": string(c.SVG)})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"labels": labels, "options": options, "charts": svgs})
+}
+
+// run is a Monte Carlo run of the scenario with edits.
+type run struct {
+	key    string
+	cancel context.CancelFunc
+	done   chan struct{}
+	mu     sync.Mutex
+	count  [2]int // trials done, of all
+	res    *results.Results
+	err    error
+}
+
+// startRun starts a Monte Carlo run of the scenario with the page's edits
+// (its trials, or the page's), or finds it in the cache by its content.
+func (sv *Server) startRun(w http.ResponseWriter, r *http.Request) {
+	e, ok := readEdits(w, r)
+	if !ok {
+		return
+	}
+	s, data, err := sv.current().With(e.Set)
+	if err != nil {
+		writeJSON(w, http.StatusOK, map[string]any{"problems": problems(sv.current(), err, e.Set)})
+		return
+	}
+	set := plan.Settings{Settings: s.Settings, Version: sv.version}
+	set.Mode = sim.MonteCarlo
+	if e.Trials > 0 {
+		set.Trials = e.Trials
+	}
+	if set.Trials < 1 || set.Trials > 10_000_000 {
+		writeJSON(w, http.StatusOK, map[string]any{"problems": []problem{{Msg: fmt.Sprintf("trials must be between 1 and 10,000,000, got %d", set.Trials)}}})
+		return
+	}
+	k := key(data, set.Trials, set.Seed)
+	id := newID()
+	ctx, cancel := context.WithCancel(context.Background())
+	ru := &run{key: k, cancel: cancel, done: make(chan struct{})}
+	sv.mu.Lock()
+	cached := sv.done[k]
+	sv.runs[id] = ru
+	sv.mu.Unlock()
+	if cached != nil {
+		ru.res, ru.count = cached, [2]int{set.Trials, set.Trials}
+		close(ru.done)
+		cancel()
+		writeJSON(w, http.StatusOK, map[string]any{"id": id, "cached": true})
+		return
+	}
+	set.Progress = func(done, total int) {
+		ru.mu.Lock()
+		ru.count = [2]int{done, total}
+		ru.mu.Unlock()
+	}
+	go func() {
+		defer close(ru.done)
+		defer cancel()
+		res, err := plan.Run(ctx, s, set)
+		ru.mu.Lock()
+		ru.res, ru.err = res, err
+		ru.mu.Unlock()
+		if err == nil {
+			sv.mu.Lock()
+			sv.done[k] = res
+			sv.mu.Unlock()
+		}
+	}()
+	writeJSON(w, http.StatusOK, map[string]any{"id": id})
+}
+
+func newID() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// find is the run of a request's id.
+func (sv *Server) find(w http.ResponseWriter, r *http.Request) (*run, bool) {
+	sv.mu.Lock()
+	ru := sv.runs[r.URL.Query().Get("id")]
+	sv.mu.Unlock()
+	if ru == nil {
+		http.Error(w, "csplan serve: no such run", http.StatusNotFound)
+	}
+	return ru, ru != nil
+}
+
+// events streams a run's progress as server-sent events: progress (done,
+// total) every tenth of a second, then done, cancelled or failed.
+func (sv *Server) events(w http.ResponseWriter, r *http.Request) {
+	ru, ok := sv.find(w, r)
+	if !ok {
+		return
+	}
+	fl, ok := w.(http.Flusher)
+	if !ok {
+		http.Error(w, "csplan serve: streaming unsupported", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/event-stream")
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	send := func(event, data string) {
+		fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, data)
+		fl.Flush()
+	}
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-ru.done:
+			ru.mu.Lock()
+			res, err := ru.res, ru.err
+			ru.mu.Unlock()
+			switch {
+			case err != nil && errors.Is(err, context.Canceled):
+				send("cancelled", "{}")
+			case err != nil:
+				send("failed", jsonText(map[string]string{"msg": err.Error()}))
+			default:
+				send("done", jsonText(map[string]any{"trials": res.Trials}))
+			}
+			return
+		case <-tick.C:
+			ru.mu.Lock()
+			c := ru.count
+			ru.mu.Unlock()
+			send("progress", jsonText(map[string]int{"done": c[0], "total": c[1]}))
+		}
+	}
+}
+
+// cancel stops a run.
+func (sv *Server) cancel(w http.ResponseWriter, r *http.Request) {
+	ru, ok := sv.find(w, r)
+	if !ok {
+		return
+	}
+	ru.cancel()
+	<-ru.done
+	writeJSON(w, http.StatusOK, map[string]bool{"cancelled": true})
+}
+
+// cancelAll stops every run, when the server stops.
+func (sv *Server) cancelAll() {
+	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	for _, ru := range sv.runs {
+		ru.cancel()
+	}
+}
+
+// report is a finished run's report.html: the answer, bridges, payback
+// and charts as csplan run writes them.
+func (sv *Server) report(w http.ResponseWriter, r *http.Request) {
+	ru, ok := sv.find(w, r)
+	if !ok {
+		return
+	}
+	<-ru.done
+	if ru.res == nil {
+		http.Error(w, "csplan serve: the run did not finish", http.StatusConflict)
+		return
+	}
+	charts, err := report.Charts(ru.res, report.Options{SVGOnly: true})
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	var b bytes.Buffer
+	if err := report.HTML(&b, ru.res, charts); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; img-src data:; style-src 'unsafe-inline'")
+	w.Write(b.Bytes())
+}
+
+// save writes the scenario with the page's edits: to its own file, unless
+// the file changed on disk since it was opened or saved (then the page
+// is told to save as), or to the path asked, which must not exist. The
+// scenario is validated first; the file is written atomically.
+func (sv *Server) save(w http.ResponseWriter, r *http.Request) {
+	e, ok := readEdits(w, r)
+	if !ok {
+		return
+	}
+	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	s, data, err := sv.s.With(e.Set)
+	if err != nil {
+		writeJSON(w, http.StatusOK, map[string]any{"problems": problems(sv.s, err, e.Set)})
+		return
+	}
+	target := sv.path
+	if e.Path != "" {
+		target = e.Path
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(sv.path), target)
+		}
+		if err := files.WriteFile(target, data, false, sv.path); err != nil {
+			writeJSON(w, http.StatusOK, map[string]any{"problems": []problem{{Msg: err.Error()}}})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"saved": target})
+		return
+	}
+	now, err := os.ReadFile(sv.path)
+	if err != nil || !bytes.Equal(now, sv.disk) {
+		writeJSON(w, http.StatusConflict, map[string]any{"problems": []problem{{Msg: fmt.Sprintf("%s changed on disk since it was opened; nothing was saved. Save as another file, or reopen it.", filepath.Base(sv.path))}}, "conflict": true})
+		return
+	}
+	if err := files.WriteFile(target, data, true); err != nil {
+		writeJSON(w, http.StatusOK, map[string]any{"problems": []problem{{Msg: err.Error()}}})
+		return
+	}
+	sv.s, sv.disk = s, data
+	writeJSON(w, http.StatusOK, map[string]any{"saved": target})
+}
+
+// export writes a finished run's report directory as csplan run does:
+// results.json and every report file, replaced only whole.
+func (sv *Server) export(w http.ResponseWriter, r *http.Request) {
+	e, ok := readEdits(w, r)
+	if !ok {
+		return
+	}
+	sv.mu.Lock()
+	ru := sv.runs[e.ID]
+	sv.mu.Unlock()
+	if ru == nil || e.Path == "" {
+		writeJSON(w, http.StatusOK, map[string]any{"problems": []problem{{Msg: "export needs a finished Monte Carlo run and a directory"}}})
+		return
+	}
+	<-ru.done
+	if ru.res == nil {
+		writeJSON(w, http.StatusOK, map[string]any{"problems": []problem{{Msg: "the run did not finish"}}})
+		return
+	}
+	dir := e.Path
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(filepath.Dir(sv.path), dir)
+	}
+	err := writeDir(r.Context(), dir, sv.inputs(), func(d *files.Dir) error {
+		data, err := results.Marshal(ru.res)
+		if err != nil {
+			return err
+		}
+		if err := d.Write("results.json", data); err != nil {
+			return err
+		}
+		return report.Write(r.Context(), d.Temp(), ru.res, report.Options{})
+	})
+	if err != nil {
+		writeJSON(w, http.StatusOK, map[string]any{"problems": []problem{{Msg: err.Error()}}})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"exported": dir})
+}
+
+// jsonText is v as JSON, for an event's data.
+func jsonText(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
