@@ -9,7 +9,7 @@ FUZZ     := ./scenarios:FuzzParse:20000 ./scenarios:FuzzAccountsFile:40000 ./sce
             ./scenarios/calibrate:FuzzReadHistory:200000 ./scenarios/calibrate:FuzzReadCosts:200000 \
             ./shard:FuzzDecode:200000 ./scenarios:FuzzParseRange:250000 ./plan:FuzzParseConstraint:100000 ./cmd/csplan:FuzzFlags:12000 ./internal/csvfile:FuzzMapHeader:200000
 
-.PHONY: all build test lint race fuzz-smoke bench demo clean
+.PHONY: all build test lint race browser fuzz-smoke bench demo clean
 
 all: build
 
@@ -20,7 +20,7 @@ VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o bin/csplan ./cmd/csplan
 
-test: lint race fuzz-smoke
+test: lint race browser fuzz-smoke
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -29,6 +29,10 @@ lint:
 
 race:
 	$(GO) test -race -count=1 -timeout 20m ./...
+
+# The workspace's browser test, which the race detector would slow tenfold.
+browser:
+	$(GO) test -count=1 -run Browser ./serve
 
 fuzz-smoke:
 	@set -e; for t in $(FUZZ); do pkg=$${t%%:*}; rest=$${t#*:}; name=$${rest%%:*}; \
