@@ -202,8 +202,12 @@ func (s *Scenario) Value(path string) (string, bool) {
 
 // node is the baseline's node at path (segments by name), nil when the
 // file gives none there.
-func (s *Scenario) node(path string) *yaml.Node {
-	n := deref(s.doc)
+func (s *Scenario) node(path string) *yaml.Node { return nodeAt(s.doc, path) }
+
+// nodeAt is the node at path in the tree doc (segments by name), nil when
+// there is none.
+func nodeAt(doc *yaml.Node, path string) *yaml.Node {
+	n := deref(doc)
 	for _, part := range strings.Split(path, ".") {
 		if n.Kind == yaml.SequenceNode { // segments, by name
 			i := slices.IndexFunc(n.Content, func(item *yaml.Node) bool { return textOf(valueOf(item, "name")) == part })

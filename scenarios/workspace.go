@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -102,13 +101,12 @@ var optionEdit = regexp.MustCompile(`^options\[(\d+)\]\.set\.(.+)$`)
 func (s *Scenario) With(edits map[string]string) (*Scenario, []byte, error) {
 	doc := own(s.doc)
 	var errs Errors
+	canon := map[string]string{}
 	for _, path := range sortedKeys(edits) {
-		msg := ""
-		if m := optionEdit.FindStringSubmatch(path); m != nil {
-			i, _ := strconv.Atoi(m[1])
-			msg = editOption(doc, i, m[2], edits[path])
-		} else {
-			msg = s.override(doc, path, edits[path])
+		text, msg := oneValue(edits[path])
+		if msg == "" {
+			canon[path] = text
+			msg = s.edit(doc, path, text)
 		}
 		if msg != "" {
 			errs = append(errs, Error{File: s.Path, Path: path, Msg: msg})
@@ -117,6 +115,7 @@ func (s *Scenario) With(edits map[string]string) (*Scenario, []byte, error) {
 	if len(errs) > 0 {
 		return nil, nil, errs
 	}
+	edits = canon
 	data, ok := s.patch(edits)
 	if !ok {
 		var err error
@@ -129,6 +128,82 @@ func (s *Scenario) With(edits map[string]string) (*Scenario, []byte, error) {
 		return nil, data, err
 	}
 	return n, data, nil
+}
+
+// workspaceSettings are the run's own fields a workspace may edit; the
+// others (name, trials, seed, the options and correlations as a whole)
+// are edited in the file.
+var workspaceSettings = map[string]bool{"start": true, "horizon_months": true, "fiscal_year_start": true}
+
+// edit sets the value written text at path in doc, which it owns: an
+// input (as Override sets it), a run setting of workspaceSettings, or an
+// option's change; it says what is wrong, or "".
+func (s *Scenario) edit(doc *yaml.Node, path, text string) string {
+	if m := optionEdit.FindStringSubmatch(path); m != nil {
+		i, err := strconv.Atoi(m[1])
+		if err != nil {
+			return fmt.Sprintf("the scenario has no option %s", m[1])
+		}
+		return editOption(doc, i, m[2], text)
+	}
+	if !strings.Contains(path, ".") {
+		if !workspaceSettings[path] {
+			return fmt.Sprintf("%s is not an input the workspace edits; change it in the file", path)
+		}
+		val, msg := valueNode(text)
+		if msg == "" {
+			setKey(doc, path, val)
+		}
+		return msg
+	}
+	if strings.HasPrefix(path, "segments.") && strings.HasSuffix(path, ".name") {
+		return "a segment's name is used in paths and options; rename it in the file"
+	}
+	return s.override(doc, path, text)
+}
+
+// oneValue reads an edit's text as exactly one YAML value, with no
+// anchor, alias or comment, and writes it back as one line: what an edit
+// puts in the file, so that an edit can never write a second key
+// ("3%, size: 99%" is one value: a string, which validation refuses).
+func oneValue(text string) (string, string) {
+	if strings.ContainsAny(text, "\n\r") {
+		return "", "expected one value on one line"
+	}
+	// Read as the value of a key, as the file would: anything after the
+	// value (", acv: 1") is then an error, not silently dropped.
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte("v: "+text), &doc); err != nil {
+		return "", "not one YAML value: " + strings.TrimPrefix(err.Error(), "yaml: ")
+	}
+	if len(doc.Content) != 1 {
+		return "", "expected one value, found none"
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode || len(root.Content) != 2 || root.Content[1].Tag == "!!null" {
+		return "", "expected one value, found none"
+	}
+	n := root.Content[1]
+	if hasAlias(n) {
+		return "", "anchors and aliases (& and *) are not taken in an edit; write the value itself"
+	}
+	if n.Kind == yaml.ScalarNode && strings.ContainsAny(text, "\n#") {
+		return "", "expected one value on one line, without a comment"
+	}
+	return flowText(uncommented(n)), ""
+}
+
+// hasAlias reports whether the tree at n has an anchor or an alias.
+func hasAlias(n *yaml.Node) bool {
+	if n.Kind == yaml.AliasNode || n.Anchor != "" {
+		return true
+	}
+	for _, c := range n.Content {
+		if hasAlias(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // editOption sets the change at path of option i (in file order) to the
@@ -171,61 +246,152 @@ func encodeDocument(doc *yaml.Node) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// patch is the file with each edited value's text replaced in place, the
-// rest byte for byte; false when some edited value is not written on one
-// line of the file (absent, a block, or a multi-line scalar).
+// patch is the file with each edit made in its text, one edit at a time
+// on the text the one before left (read again for the positions), the
+// rest byte for byte: a value on one line replaced where it stands; a
+// value written over several lines (a block) replaced by the edit on its
+// key's line; a key the file leaves out inserted as a line of the mapping
+// that holds it (or into that mapping's one-line flow). False when an
+// edit is none of these.
 func (s *Scenario) patch(edits map[string]string) ([]byte, bool) {
-	type span struct {
-		line, from, to int // line (0-based) and byte offsets within it
-		text           string
-	}
-	lines := strings.SplitAfter(string(s.data), "\n")
-	var spans []span
-	for path, text := range edits {
-		n := s.editedNode(path)
-		if n == nil || n.Line < 1 || n.Line > len(lines) || strings.ContainsAny(text, "\n") {
+	text := string(s.data)
+	for _, path := range sortedKeys(edits) {
+		doc, _, err := readDocument(s.Path, []byte(text))
+		if err != nil {
 			return nil, false
 		}
-		line := lines[n.Line-1]
-		from := byteOffset(line, n.Column-1)
-		to, ok := valueEnd(line, from, n)
-		if !ok {
+		var ok bool
+		if text, ok = patchOne(text, doc, path, edits[path]); !ok {
 			return nil, false
 		}
-		spans = append(spans, span{n.Line - 1, from, to, text})
 	}
-	// Right to left within a line, so that earlier offsets stay right.
-	slices.SortFunc(spans, func(a, b span) int {
-		if a.line != b.line {
-			return a.line - b.line
-		}
-		return b.from - a.from
-	})
-	for _, sp := range spans {
-		l := lines[sp.line]
-		lines[sp.line] = l[:sp.from] + sp.text + l[sp.to:]
-	}
-	return []byte(strings.Join(lines, "")), true
+	return []byte(text), true
 }
 
-// editedNode is the file's node for an edit's path: an input's value, or
-// the value of an option's change.
-func (s *Scenario) editedNode(path string) *yaml.Node {
+// patchOne makes one edit in text, whose tree is doc.
+func patchOne(text string, doc *yaml.Node, path, value string) (string, bool) {
+	lines := strings.SplitAfter(text, "\n")
+	key, val := editedKeyValue(doc, path)
+	switch {
+	case val != nil && val.Line >= 1 && val.Line <= len(lines) && (val.Kind == yaml.ScalarNode || val.Style&yaml.FlowStyle != 0) && val.Line == key.Line:
+		line := lines[val.Line-1]
+		from := byteOffset(line, val.Column-1)
+		to, ok := valueEnd(line, from, val)
+		if !ok {
+			return "", false
+		}
+		lines[val.Line-1] = line[:from] + value + line[to:]
+	case val != nil && (val.Kind == yaml.MappingNode || val.Kind == yaml.SequenceNode) && val.Style&yaml.FlowStyle == 0 && key.Line < val.Line:
+		// A block: the edit goes on the key's line, its comment kept,
+		// and the block's lines go.
+		line := lines[key.Line-1]
+		at := byteOffset(line, key.Column-1) + len(key.Value)
+		if key.Style != 0 || !strings.HasPrefix(line[at:], ":") {
+			return "", false
+		}
+		comment := ""
+		if i := strings.Index(line[at:], "#"); i >= 0 {
+			comment = "  " + strings.TrimRight(line[at+i:], "\n")
+		}
+		lines[key.Line-1] = line[:at+1] + " " + value + comment + "\n"
+		end := lastLine(val)
+		lines = append(lines[:val.Line-1], lines[end:]...)
+	case val == nil:
+		return insertKey(lines, doc, path, value)
+	default:
+		return "", false
+	}
+	return strings.Join(lines, ""), true
+}
+
+// insertKey adds the key path, which doc lacks, with value: as a line at
+// the end of the block mapping that holds its nearest parent (the keys in
+// between as one-line flow mappings), or into that parent's one-line flow
+// mapping.
+func insertKey(lines []string, doc *yaml.Node, path, value string) (string, bool) {
+	if optionEdit.MatchString(path) || strings.ContainsAny(path, "[]") {
+		return "", false
+	}
+	parts := strings.Split(path, ".")
+	for i := len(parts) - 1; i >= 0; i-- {
+		parent := deref(doc)
+		if i > 0 {
+			parent = nodeAt(doc, strings.Join(parts[:i], "."))
+		}
+		if parent == nil {
+			continue
+		}
+		if parent.Kind != yaml.MappingNode || len(parent.Content) == 0 {
+			return "", false
+		}
+		nested := value
+		for j := len(parts) - 1; j > i; j-- {
+			nested = "{" + parts[j] + ": " + nested + "}"
+		}
+		if parent.Style&yaml.FlowStyle != 0 {
+			c := uncommented(parent)
+			v, msg := valueNode(nested)
+			if msg != "" {
+				return "", false
+			}
+			setKey(c, parts[i], v)
+			line := lines[parent.Line-1]
+			from := byteOffset(line, parent.Column-1)
+			to, ok := valueEnd(line, from, parent)
+			if !ok {
+				return "", false
+			}
+			lines[parent.Line-1] = line[:from] + flowText(c) + line[to:]
+			return strings.Join(lines, ""), true
+		}
+		indent := strings.Repeat(" ", parent.Content[0].Column-1)
+		end := lastLine(parent)
+		if end > len(lines) {
+			return "", false
+		}
+		if end == len(lines) && !strings.HasSuffix(lines[end-1], "\n") {
+			lines[end-1] += "\n"
+		}
+		added := indent + parts[i] + ": " + nested + "\n"
+		lines = append(lines[:end], append([]string{added}, lines[end:]...)...)
+		return strings.Join(lines, ""), true
+	}
+	return "", false
+}
+
+// lastLine is the last line of the file the tree at n takes.
+func lastLine(n *yaml.Node) int {
+	end := n.Line
+	for _, c := range n.Content {
+		end = max(end, lastLine(c))
+	}
+	return end
+}
+
+// editedKeyValue is the key and value nodes in doc for an edit's path: an
+// input's, or an option's change; nil when doc has none.
+func editedKeyValue(doc *yaml.Node, path string) (key, val *yaml.Node) {
+	var parent *yaml.Node
+	last := path
 	if m := optionEdit.FindStringSubmatch(path); m != nil {
-		i, _ := strconv.Atoi(m[1])
-		opts := valueOf(deref(s.doc), "options")
-		if opts == nil || opts.Kind != yaml.SequenceNode || i >= len(opts.Content) {
-			return nil
+		i, err := strconv.Atoi(m[1])
+		opts := valueOf(deref(doc), "options")
+		if err != nil || opts == nil || opts.Kind != yaml.SequenceNode || i >= len(opts.Content) {
+			return nil, nil
 		}
-		if set := valueOf(deref(opts.Content[i]), "set"); set != nil {
-			return valueOf(set, m[2])
-		}
-		return nil
+		parent, last = valueOf(deref(opts.Content[i]), "set"), m[2]
+	} else if i := strings.LastIndexByte(path, '.'); i >= 0 {
+		parent, last = nodeAt(doc, path[:i]), path[i+1:]
+	} else {
+		parent = deref(doc)
 	}
-	if strings.ContainsAny(path, "[]") {
-		return nil
+	if parent == nil || parent.Kind != yaml.MappingNode {
+		return nil, nil
 	}
-	return s.node(path)
+	if k := keyIndex(parent, last); k >= 0 {
+		return parent.Content[k-1], deref(parent.Content[k])
+	}
+	return nil, nil
 }
 
 // byteOffset is the byte offset of the col-th character (0-based) of line.

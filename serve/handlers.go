@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -129,20 +130,20 @@ func (sv *Server) startRun(w http.ResponseWriter, r *http.Request) {
 	}
 	set := plan.Settings{Settings: s.Settings, Version: sv.version}
 	set.Mode = sim.MonteCarlo
-	if e.Trials > 0 {
+	if e.Trials != 0 {
 		set.Trials = e.Trials
 	}
 	if set.Trials < 1 || set.Trials > 10_000_000 {
-		writeJSON(w, http.StatusOK, map[string]any{"problems": []problem{{Msg: fmt.Sprintf("trials must be between 1 and 10,000,000, got %d", set.Trials)}}})
+		writeJSON(w, http.StatusOK, map[string]any{"problems": []problem{{Path: "trials", Msg: fmt.Sprintf("trials must be between 1 and 10,000,000, got %d", set.Trials)}}})
 		return
 	}
 	k := key(data, set.Trials, set.Seed)
 	id := newID()
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(sv.base)
 	ru := &run{key: k, cancel: cancel, done: make(chan struct{})}
 	sv.mu.Lock()
 	cached := sv.done[k]
-	sv.runs[id] = ru
+	sv.keepRun(id, ru)
 	sv.mu.Unlock()
 	if cached != nil {
 		ru.res, ru.count = cached, [2]int{set.Trials, set.Trials}
@@ -165,11 +166,50 @@ func (sv *Server) startRun(w http.ResponseWriter, r *http.Request) {
 		ru.mu.Unlock()
 		if err == nil {
 			sv.mu.Lock()
-			sv.done[k] = res
+			sv.cache(k, res)
 			sv.mu.Unlock()
 		}
 	}()
 	writeJSON(w, http.StatusOK, map[string]any{"id": id})
+}
+
+// keepRun records run ru under id, cancelling the one running (one runs
+// at a time) and forgetting the oldest beyond maxRuns; sv.mu is held.
+func (sv *Server) keepRun(id string, ru *run) {
+	for _, old := range sv.runs {
+		old.cancel()
+	}
+	sv.runs[id], sv.order = ru, append(sv.order, id)
+	for len(sv.order) > maxRuns {
+		delete(sv.runs, sv.order[0])
+		sv.order = sv.order[1:]
+	}
+}
+
+// cache keeps a finished run's results by key, forgetting the oldest
+// beyond maxCached; sv.mu is held.
+func (sv *Server) cache(k string, res *results.Results) {
+	if _, ok := sv.done[k]; !ok {
+		sv.cached = append(sv.cached, k)
+	}
+	sv.done[k] = res
+	for len(sv.cached) > maxCached {
+		delete(sv.done, sv.cached[0])
+		sv.cached = sv.cached[1:]
+	}
+}
+
+// finished is a run's results when it has finished, or why not.
+func finished(ru *run) (*results.Results, string) {
+	select {
+	case <-ru.done:
+	default:
+		return nil, "the run has not finished; wait for it, or cancel it"
+	}
+	if ru.res == nil {
+		return nil, "the run did not finish (cancelled or failed)"
+	}
+	return ru.res, ""
 }
 
 func newID() string {
@@ -261,18 +301,18 @@ func (sv *Server) report(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	<-ru.done
-	if ru.res == nil {
-		http.Error(w, "csplan serve: the run did not finish", http.StatusConflict)
+	res, why := finished(ru)
+	if res == nil {
+		http.Error(w, "csplan serve: "+why, http.StatusConflict)
 		return
 	}
-	charts, err := report.Charts(ru.res, report.Options{SVGOnly: true})
+	charts, err := report.Charts(res, report.Options{SVGOnly: true})
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
 	var b bytes.Buffer
-	if err := report.HTML(&b, ru.res, charts); err != nil {
+	if err := report.HTML(&b, res, charts); err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
@@ -297,30 +337,87 @@ func (sv *Server) save(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"problems": problems(sv.s, err, e.Set)})
 		return
 	}
-	target := sv.path
 	if e.Path != "" {
-		target = e.Path
-		if !filepath.IsAbs(target) {
-			target = filepath.Join(filepath.Dir(sv.path), target)
-		}
-		if err := files.WriteFile(target, data, false, sv.path); err != nil {
-			writeJSON(w, http.StatusOK, map[string]any{"problems": []problem{{Msg: err.Error()}}})
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"saved": target})
+		sv.saveAs(w, e.Path, data)
 		return
 	}
 	now, err := os.ReadFile(sv.path)
 	if err != nil || !bytes.Equal(now, sv.disk) {
-		writeJSON(w, http.StatusConflict, map[string]any{"problems": []problem{{Msg: fmt.Sprintf("%s changed on disk since it was opened; nothing was saved. Save as another file, or reopen it.", filepath.Base(sv.path))}}, "conflict": true})
+		writeJSON(w, http.StatusConflict, map[string]any{"problems": []problem{{Path: "save", Msg: fmt.Sprintf("%s was changed or removed on disk since it was opened; nothing was saved. Save as another file, or reopen it (the changes here are then lost).", filepath.Base(sv.path))}}, "conflict": true})
 		return
 	}
-	if err := files.WriteFile(target, data, true); err != nil {
-		writeJSON(w, http.StatusOK, map[string]any{"problems": []problem{{Msg: err.Error()}}})
+	info, err := os.Stat(sv.path)
+	if err == nil {
+		err = files.WriteFile(sv.path, data, true)
+	}
+	if err == nil {
+		err = os.Chmod(sv.path, info.Mode().Perm()) // a private file stays private
+	}
+	if err != nil {
+		writeJSON(w, http.StatusOK, map[string]any{"problems": []problem{{Path: "save", Msg: pageMessage(err)}}})
 		return
 	}
 	sv.s, sv.disk = s, data
+	writeJSON(w, http.StatusOK, map[string]any{"saved": sv.path})
+}
+
+// saveAs writes data to a new file at path (beside the scenario when
+// relative), never over a file; sv.mu is held.
+func (sv *Server) saveAs(w http.ResponseWriter, path string, data []byte) {
+	target := path
+	if !filepath.IsAbs(target) {
+		target = filepath.Join(filepath.Dir(sv.path), target)
+	}
+	var msg string
+	switch {
+	case strings.TrimSpace(path) == "":
+		msg = "give the name of the file to save as"
+	case strings.HasSuffix(path, "/") || strings.HasSuffix(path, string(filepath.Separator)):
+		msg = path + " names a directory; give a file name, such as my-plan.yaml"
+	default:
+		if _, err := os.Lstat(target); err == nil {
+			msg = path + " already exists; save as another name"
+		} else if _, err := os.Stat(filepath.Dir(target)); err != nil {
+			msg = "the directory " + filepath.Dir(target) + " does not exist"
+		} else if err := files.WriteFile(target, data, false, sv.path); err != nil {
+			msg = pageMessage(err)
+		}
+	}
+	if msg != "" {
+		writeJSON(w, http.StatusOK, map[string]any{"problems": []problem{{Path: "saveas", Msg: msg}}})
+		return
+	}
+	sv.saved = append(sv.saved, target)
 	writeJSON(w, http.StatusOK, map[string]any{"saved": target})
+}
+
+// pageMessage is a file error as the page says it: without the command
+// line's flags, which the page has none of.
+func pageMessage(err error) string {
+	msg := err.Error()
+	for _, cut := range []string{", or give --force to replace it", "; give --force to replace it"} {
+		msg = strings.ReplaceAll(msg, cut, "")
+	}
+	return strings.ReplaceAll(msg, "-o ", "")
+}
+
+// reopen reads the scenario file again, for a page whose save found it
+// changed on disk.
+func (sv *Server) reopen(w http.ResponseWriter, _ *http.Request) {
+	s, err := plan.Load([]string{sv.path}, nil)
+	if err != nil {
+		writeJSON(w, http.StatusOK, map[string]any{"problems": []problem{{Msg: err.Error()}}})
+		return
+	}
+	disk, err := os.ReadFile(sv.path)
+	if err != nil {
+		writeJSON(w, http.StatusOK, map[string]any{"problems": []problem{{Msg: err.Error()}}})
+		return
+	}
+	sv.mu.Lock()
+	sv.s, sv.disk = s, disk
+	sv.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{"reopened": sv.path})
 }
 
 // export writes a finished run's report directory as csplan run does:
@@ -337,9 +434,9 @@ func (sv *Server) export(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"problems": []problem{{Msg: "export needs a finished Monte Carlo run and a directory"}}})
 		return
 	}
-	<-ru.done
-	if ru.res == nil {
-		writeJSON(w, http.StatusOK, map[string]any{"problems": []problem{{Msg: "the run did not finish"}}})
+	res, why := finished(ru)
+	if res == nil {
+		writeJSON(w, http.StatusOK, map[string]any{"problems": []problem{{Msg: why}}})
 		return
 	}
 	dir := e.Path
@@ -347,17 +444,17 @@ func (sv *Server) export(w http.ResponseWriter, r *http.Request) {
 		dir = filepath.Join(filepath.Dir(sv.path), dir)
 	}
 	err := writeDir(r.Context(), dir, sv.inputs(), func(d *files.Dir) error {
-		data, err := results.Marshal(ru.res)
+		data, err := results.Marshal(res)
 		if err != nil {
 			return err
 		}
 		if err := d.Write("results.json", data); err != nil {
 			return err
 		}
-		return report.Write(r.Context(), d.Temp(), ru.res, report.Options{})
+		return report.Write(r.Context(), d.Temp(), res, report.Options{})
 	})
 	if err != nil {
-		writeJSON(w, http.StatusOK, map[string]any{"problems": []problem{{Msg: err.Error()}}})
+		writeJSON(w, http.StatusOK, map[string]any{"problems": []problem{{Path: "export", Msg: pageMessage(err)}}})
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"exported": dir})

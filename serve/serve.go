@@ -13,6 +13,7 @@
 package serve
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -23,11 +24,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"csplan/internal/files"
 	"csplan/plan"
@@ -45,12 +49,24 @@ type Server struct {
 	version string
 	hosts   map[string]bool // the Host headers it answers
 
-	mu   sync.Mutex
-	s    *scenarios.Scenario // as opened, or as last saved
-	disk []byte              // the file's bytes then, to tell a change on disk
-	runs map[string]*run     // Monte Carlo runs, by id
-	done map[string]*results.Results
+	mu     sync.Mutex
+	s      *scenarios.Scenario // as opened, or as last saved
+	disk   []byte              // the file's bytes then, to tell a change on disk
+	runs   map[string]*run     // Monte Carlo runs, by id, the latest maxRuns
+	order  []string            // their ids, oldest first
+	done   map[string]*results.Results
+	cached []string // done's keys, oldest first
+	saved  []string // the files saved as: an export must not remove them
+	// base is what runs run under: the server's context once it serves.
+	base context.Context
 }
+
+// maxRuns and maxCached bound what a workspace keeps: runs (one runs at a
+// time; starting one cancels the one before) and finished results.
+const (
+	maxRuns   = 32
+	maxCached = 8
+)
 
 // New opens the scenario at path for a workspace; version is csplan's,
 // for the results.
@@ -67,7 +83,7 @@ func New(path, version string) (*Server, error) {
 	if _, err := rand.Read(b); err != nil {
 		return nil, err
 	}
-	return &Server{path: path, token: hex.EncodeToString(b), version: version, s: s, disk: disk,
+	return &Server{path: path, token: hex.EncodeToString(b), version: version, s: s, disk: disk, base: context.Background(),
 		runs: map[string]*run{}, done: map[string]*results.Results{}, hosts: map[string]bool{}}, nil
 }
 
@@ -92,20 +108,38 @@ func (sv *Server) Listen(addr string) (net.Listener, string, error) {
 		sv.hosts[net.JoinHostPort("localhost", fmt.Sprint(a.Port))] = true
 		sv.hosts[net.JoinHostPort("127.0.0.1", fmt.Sprint(a.Port))] = true
 	}
+	if a.IP.IsUnspecified() { // every address of the machine
+		addrs, _ := net.InterfaceAddrs()
+		for _, ad := range addrs {
+			if ipn, ok := ad.(*net.IPNet); ok {
+				sv.hosts[net.JoinHostPort(ipn.IP.String(), fmt.Sprint(a.Port))] = true
+			}
+		}
+	}
 	return l, "http://" + hp + "/?token=" + sv.token, nil
 }
 
 // Serve answers on l until ctx is done.
 func (sv *Server) Serve(ctx context.Context, l net.Listener) error {
-	hs := &http.Server{Handler: sv.Handler()}
+	// Requests share ctx: when it ends, a run or an export in progress
+	// stops and cleans up before the server returns (within a second).
+	sv.base = ctx
+	hs := &http.Server{Handler: sv.Handler(), BaseContext: func(net.Listener) context.Context { return ctx }}
+	stopped := make(chan struct{})
 	go func() {
+		defer close(stopped)
 		<-ctx.Done()
-		hs.Close()
 		sv.cancelAll()
+		c, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		if hs.Shutdown(c) != nil {
+			hs.Close()
+		}
 	}()
 	if err := hs.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	<-stopped
 	return nil
 }
 
@@ -122,6 +156,7 @@ func (sv *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /api/run/cancel", sv.cancel)
 	mux.HandleFunc("GET /api/run/report", sv.report)
 	mux.HandleFunc("POST /api/save", sv.save)
+	mux.HandleFunc("POST /api/reopen", sv.reopen)
 	mux.HandleFunc("POST /api/export", sv.export)
 	return sv.guard(mux)
 }
@@ -149,7 +184,7 @@ func (sv *Server) guard(next http.Handler) http.Handler {
 			http.Error(w, "csplan serve: the access token is missing or wrong; open the URL csplan serve printed", http.StatusUnauthorized)
 			return
 		}
-		if r.Method == http.MethodPost && !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); r.Method == http.MethodPost && (err != nil || mt != "application/json") {
 			http.Error(w, "csplan serve: expected a JSON request", http.StatusUnsupportedMediaType)
 			return
 		}
@@ -189,9 +224,23 @@ const maxRequest = 1 << 20
 
 func readEdits(w http.ResponseWriter, r *http.Request) (edits, bool) {
 	var e edits
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxRequest))
-	if err := dec.Decode(&e); err != nil {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequest+1))
+	switch {
+	case err != nil:
 		http.Error(w, "csplan serve: "+err.Error(), http.StatusBadRequest)
+		return e, false
+	case len(body) > maxRequest:
+		http.Error(w, "csplan serve: the request is larger than 1 MiB", http.StatusRequestEntityTooLarge)
+		return e, false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&e); err != nil || dec.More() {
+		msg := "more than one JSON value"
+		if err != nil {
+			msg = err.Error()
+		}
+		http.Error(w, "csplan serve: "+msg, http.StatusBadRequest)
 		return e, false
 	}
 	return e, true
@@ -240,8 +289,11 @@ func controlPath(s *scenarios.Scenario, path string) string {
 		return path
 	}
 	end := strings.IndexByte(path, ']')
-	var i int
-	if _, err := fmt.Sscanf(path[len("segments["):end], "%d", &i); err != nil || i >= len(s.Spec.Segments) {
+	if end < 0 {
+		return path
+	}
+	i, err := strconv.Atoi(path[len("segments["):end])
+	if err != nil || i < 0 || i >= len(s.Spec.Segments) {
 		return path
 	}
 	return "segments." + s.Spec.Segments[i].Name + path[end+1:]
@@ -257,7 +309,11 @@ func key(data []byte, trials int, seed uint64) string {
 
 // inputs are the files a save or an export must not write over: the
 // scenario and what it reads.
-func (sv *Server) inputs() []string { return []string{sv.path} }
+func (sv *Server) inputs() []string {
+	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	return append([]string{sv.path}, sv.saved...)
+}
 
 // writeDir writes an export directory as csplan run does.
 var writeDir = files.WriteDir

@@ -267,3 +267,51 @@ func TestRuns(t *testing.T) {
 		}
 	}
 }
+
+// What a hostile test found: a malformed path, an edit that would write a
+// second key or an alias, and an option index beyond any integer get a
+// problem, not a panic or a patched neighbour; the run's own settings can
+// be edited; bad trials are refused; a report of a run still going answers
+// at once; save as a directory is refused; a private file stays private.
+func TestHostileEdits(t *testing.T) {
+	ts, sv, path := workspace(t)
+	tok := sv.Token()
+	for _, set := range []map[string]string{
+		{"segments[abc": "1"},
+		{"segments.smb.churn.annual": "{beta: {mean: 10%, sd: 2%}}, acv: 1"},
+		{"team.csms": "&a 4", "team.loaded_cost": "*a"},
+		{"options[99999999999999999999999].set.x": "1"},
+		{"segments.smb.name": "big"},
+	} {
+		var a expectedAnswer
+		if code := call(t, ts, "POST", "/api/expected", tok, edits{Set: set}, &a); code != http.StatusOK || len(a.Problems) == 0 {
+			t.Errorf("%v: status %d, problems %+v", set, code, a.Problems)
+		}
+	}
+	var ok expectedAnswer
+	call(t, ts, "POST", "/api/expected", tok, edits{Set: map[string]string{"horizon_months": "12", "fiscal_year_start": "4"}}, &ok)
+	if len(ok.Problems) > 0 || len(ok.Options) == 0 {
+		t.Errorf("the run's settings: %+v", ok.Problems)
+	}
+	var r map[string]any
+	call(t, ts, "POST", "/api/run", tok, edits{Trials: -1}, &r)
+	if r["problems"] == nil {
+		t.Errorf("trials -1 were taken: %v", r)
+	}
+	call(t, ts, "POST", "/api/run", tok, edits{Trials: 5_000_000}, &r)
+	start := time.Now()
+	if code := call(t, ts, "GET", "/api/run/report?id="+r["id"].(string), tok, nil, nil); code != http.StatusConflict || time.Since(start) > 5*time.Second {
+		t.Errorf("a report of a run going: status %d after %v", code, time.Since(start))
+	}
+	call(t, ts, "POST", "/api/run/cancel?id="+r["id"].(string), tok, map[string]string{}, nil)
+	var out map[string]any
+	call(t, ts, "POST", "/api/save", tok, edits{Path: "newdir/"}, &out)
+	if out["problems"] == nil {
+		t.Errorf("save as a directory: %v", out)
+	}
+	os.Chmod(path, 0o600)
+	call(t, ts, "POST", "/api/save", tok, edits{Set: map[string]string{"team.csms": "4"}}, &out)
+	if info, err := os.Stat(path); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("a private file after a save: %v %v", info.Mode(), err)
+	}
+}

@@ -26,7 +26,8 @@ since), Export writes a run's report directory as csplan run does.
 It prints the URL to open, with a random access token; requests without it,
 or from another site, are refused. It listens on 127.0.0.1 (a free port)
 unless --listen names another address, which it warns about. --open opens
-the page in the system's browser. Ctrl-C stops it.`,
+the page in the system's browser. Ctrl-C stops it (exit status 0: stopping
+is how a workspace ends; what it saved stays).`,
 		Example: `  csplan serve scenarios/examples/acme-company.yaml
   csplan serve my-company.yaml --listen 127.0.0.1:8080 --open`,
 		Args: args(cobra.ExactArgs(1)),
@@ -40,7 +41,7 @@ the page in the system's browser. Ctrl-C stops it.`,
 				return err
 			}
 			if host, _, err := net.SplitHostPort(listen); err == nil && !isLoopback(host) {
-				fmt.Fprintf(c.ErrOrStderr(), "csplan: warning: listening on %s, not only this machine: anyone who can reach it and has the URL can edit and save %s\n", listen, a[0])
+				fmt.Fprintf(c.ErrOrStderr(), "csplan: warning: listening on %s, not only this machine: anyone who can reach it and has the URL can edit and save %s\n", l.Addr(), a[0])
 			}
 			fmt.Fprintf(c.OutOrStdout(), "csplan workspace for %s: open %s\n(Ctrl-C stops it)\n", a[0], url)
 			if open {

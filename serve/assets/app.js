@@ -119,7 +119,7 @@
     if (mine !== seq) return; // a newer change is on its way
     showProblems(res.problems);
     if (res.problems) {
-      $("status").textContent = "Not valid: see the messages next to the inputs. Nothing is saved until it is.";
+      $("status").textContent = "Not valid: see the messages in red. Nothing is run or saved until it is.";
       return;
     }
     latest = res;
@@ -198,9 +198,12 @@
     const res = await api("/api/save", { set: edits, path: path });
     if (res.problems) {
       showProblems(res.problems);
-      $("savestatus").textContent = res.conflict ? "changed on disk: save as another file" : "not saved";
+      $("savestatus").textContent = res.conflict ? "changed on disk: save as another file, or reopen it" : "not saved";
+      $("reopen").hidden = !res.conflict;
       return;
     }
+    showProblems([]);
+    $("reopen").hidden = true;
     $("savestatus").textContent = "saved " + res.saved;
     if (!path) {
       for (const k of Object.keys(edits)) delete edits[k];
@@ -210,6 +213,18 @@
   }
   $("save").addEventListener("click", () => save(""));
   $("saveasbtn").addEventListener("click", () => save($("saveas").value.trim()));
+
+  $("reopen").addEventListener("click", async () => {
+    const res = await api("/api/reopen", {});
+    if (res.problems) { showProblems(res.problems); return; }
+    for (const k of Object.keys(edits)) delete edits[k];
+    $("reopen").hidden = true;
+    showProblems([]);
+    saved = null;
+    build(await api("/api/state"));
+    $("savestatus").textContent = "reopened " + res.reopened;
+    await recompute(performance.now());
+  });
 
   $("export").addEventListener("click", async () => {
     const res = await api("/api/export", { id: lastRun, path: $("exportdir").value.trim() });
