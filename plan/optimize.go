@@ -1,11 +1,12 @@
 package plan
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
+	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
 	"csplan/results"
@@ -104,19 +105,12 @@ func NewOptimizer(s *scenarios.Scenario, o *scenarios.Optimization) (*Optimizer,
 	if opt.today < 0 {
 		vals := make([]string, len(todayVals))
 		for j, v := range todayVals {
-			vals[j] = cmpOr(v, "as today")
+			vals[j] = cmp.Or(v, "as today")
 		}
 		opt.today = len(opt.cands)
 		opt.cands = append(opt.cands, candidate{values: vals, model: s.Options[0].Model, today: true})
 	}
 	return opt, nil
-}
-
-func cmpOr(s, alt string) string {
-	if s == "" {
-		return alt
-	}
-	return s
 }
 
 // Len is the number of candidates, today's plan included.
@@ -126,27 +120,45 @@ func (opt *Optimizer) Len() int { return len(opt.cands) }
 // account-months than a run may: the survivors and today's plan on every
 // trial.
 func (opt *Optimizer) CheckWork(set Settings) error {
-	n := min(len(opt.cands), opt.o.Survivors+1)
-	opts := make([]sim.Option, n)
-	for i := range opts {
-		opts[i] = sim.Option{Name: fmt.Sprint(i), Model: opt.cands[i].model}
+	idx := make([]int, min(len(opt.cands), opt.o.Survivors+1))
+	for i := range idx {
+		idx[i] = i
 	}
-	return checkWork(opts, set, 1)
+	return checkWork(opt.options(idx), set, 1)
 }
 
 // Optimize screens every candidate, runs the rounds and returns the
 // answer.
 func (opt *Optimizer) Optimize(ctx context.Context, set Settings) (*results.Optimize, error) {
-	if err := checkOptimizeSettings(set); err != nil {
+	res, scr, err := opt.screened(ctx, set)
+	if err != nil {
 		return nil, err
+	}
+	return opt.search(ctx, res, scr, newRounds(opt, set, scr, scr.survivors(opt)))
+}
+
+// screened is the answer's header with every candidate screened: what an
+// optimization and each of its shards start from.
+func (opt *Optimizer) screened(ctx context.Context, set Settings) (*results.Optimize, *screen, error) {
+	if err := checkOptimizeSettings(set); err != nil {
+		return nil, nil, err
 	}
 	res := opt.header(set)
 	scr, err := opt.screen(ctx, set)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	res.Candidates = scr.candidates(opt)
-	return opt.search(ctx, res, scr, newRounds(opt, set, scr, scr.survivors(opt)))
+	return res, scr, nil
+}
+
+// options are candidates idx as options to simulate, named by number.
+func (opt *Optimizer) options(idx []int) []sim.Option {
+	opts := make([]sim.Option, len(idx))
+	for j, i := range idx {
+		opts[j] = sim.Option{Name: fmt.Sprintf("candidate %d", i+1), Model: opt.cands[i].model}
+	}
+	return opts
 }
 
 // minOptimizeTrials are the fewest trials an optimization runs: its first
@@ -181,7 +193,7 @@ func (opt *Optimizer) search(ctx context.Context, res *results.Optimize, scr *sc
 // header is what optimize.json says of the problem and the run.
 func (opt *Optimizer) header(set Settings) *results.Optimize {
 	s, o := opt.s, opt.o
-	res := &results.Optimize{Scenario: s.Name, File: baseName(s.Path), Currency: s.Currency, Start: s.Start.Format("2006-01"), FiscalYearStart: s.FiscalYear,
+	res := &results.Optimize{Scenario: s.Name, File: filepath.Base(s.Path), Currency: s.Currency, Start: s.Start.Format("2006-01"), FiscalYearStart: s.FiscalYear,
 		Seed: set.Seed, Trials: set.Trials, Confidence: o.Confidence, Version: set.Version, Best: -1, RunnerUp: -1, Closest: -1}
 	q, _ := results.MetricByKey(o.Objective.Metric)
 	res.Objective = results.OptObjective{Metric: o.Objective.Metric, Label: q.Label, Maximize: o.Objective.Maximize, Statistic: o.Objective.Statistic()}
@@ -195,14 +207,6 @@ func (opt *Optimizer) header(set Settings) *results.Optimize {
 			AtMost: c.AtMost, Bound: c.Bound, Probability: c.Probability})
 	}
 	return res
-}
-
-// baseName is the last element of a path.
-func baseName(path string) string {
-	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
-		return path[i+1:]
-	}
-	return path
 }
 
 // fiscalYears splits months 1..h of a run starting in calendar month

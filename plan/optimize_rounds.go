@@ -131,10 +131,7 @@ func (r *rounds) simulate(ctx context.Context, k, from, to int) error {
 	if r.full != nil {
 		return r.reveal(k, run, to)
 	}
-	opts := make([]sim.Option, len(run))
-	for j, i := range run {
-		opts[j] = sim.Option{Name: fmt.Sprintf("candidate %d", i+1), Model: r.opt.cands[i].model}
-	}
+	opts := r.opt.options(run)
 	set := r.set.Settings
 	base := r.done
 	var progress func(done, total int)

@@ -3,7 +3,6 @@ package plan
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"math"
 	"runtime"
 	"slices"
@@ -53,10 +52,11 @@ func (opt *Optimizer) screen(ctx context.Context, set Settings) (*screen, error)
 	for first := 0; first < n; first += screenBatch {
 		end := min(n, first+screenBatch)
 		g.Go(func() error {
-			opts := make([]sim.Option, end-first)
-			for k := range opts {
-				opts[k] = sim.Option{Name: fmt.Sprintf("candidate %d", first+k+1), Model: opt.cands[first+k].model}
+			idx := make([]int, end-first)
+			for k := range idx {
+				idx[k] = first + k
 			}
+			opts := opt.options(idx)
 			res, err := sim.Run(gctx, opts, es, nil)
 			if err != nil {
 				return err

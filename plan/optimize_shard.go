@@ -30,21 +30,13 @@ import (
 // Shard runs shard spec of the optimization and returns its part, for
 // Merge.
 func (opt *Optimizer) Shard(ctx context.Context, set Settings, spec shard.Spec) (*shard.File, error) {
-	if err := checkOptimizeSettings(set); err != nil {
-		return nil, err
-	}
-	res := opt.header(set)
-	scr, err := opt.screen(ctx, set)
+	res, scr, err := opt.screened(ctx, set)
 	if err != nil {
 		return nil, err
 	}
-	res.Candidates = scr.candidates(opt)
 	surv := scr.survivors(opt)
 	run := append(slices.Clone(surv), opt.today)
-	opts := make([]sim.Option, len(run))
-	for j, i := range run {
-		opts[j] = sim.Option{Name: fmt.Sprintf("candidate %d", i+1), Model: opt.cands[i].model}
-	}
+	opts := opt.options(run)
 	first, end := sim.ShardRange(set.Trials, spec.I, spec.N)
 	part, err := sim.RunTrials(ctx, opts, set.Settings, first, end, set.Progress)
 	if err != nil {

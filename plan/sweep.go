@@ -117,21 +117,11 @@ func number(v string, i int) float64 {
 
 // readNumber is number, and whether v is a number.
 func readNumber(v string, i int) (float64, bool) {
-	mult := 1.0
-	t := strings.TrimSpace(v)
-	switch {
-	case strings.HasSuffix(t, "%"):
-		t, mult = strings.TrimSuffix(t, "%"), 0.01
-	case strings.HasSuffix(t, "k"), strings.HasSuffix(t, "K"):
-		t, mult = t[:len(t)-1], 1e3
-	case strings.HasSuffix(t, "M"):
-		t, mult = t[:len(t)-1], 1e6
-	}
-	x, err := strconv.ParseFloat(t, 64)
-	if err != nil {
+	x, ok := scenarios.ReadNumber(v)
+	if !ok {
 		return float64(i), false
 	}
-	return x * mult, true
+	return x, true
 }
 
 // A Grid is a sweep's points, built: for every combination of its axes'

@@ -386,7 +386,7 @@ func frontierFigure(o *results.Optimize) *chartFigure {
 	// The frontier is the most objective for the cost; when the objective
 	// is minimised (a cost itself), there is none to draw.
 	if len(in) > 0 && o.Objective.Maximize {
-		p.Add(newLine(frontier(in, true), draw.LineStyle{Color: withAlpha(blue, 0.8), Width: vg.Points(1.5)}))
+		p.Add(newLine(frontier(in), draw.LineStyle{Color: withAlpha(blue, 0.8), Width: vg.Points(1.5)}))
 	}
 	if len(in) > 0 {
 		p.Add(&plotter.Scatter{XYs: in, GlyphStyle: draw.GlyphStyle{Color: withAlpha(blue, 0.6), Radius: small, Shape: draw.CircleGlyph{}}})
@@ -461,16 +461,16 @@ func frontierTitle(o *results.Optimize) string {
 	return s
 }
 
-// frontier is the upper (or lower) envelope of pts by cost: for each cost,
-// the best objective of the plans that cost no more, as steps.
-func frontier(pts plotter.XYs, maximize bool) plotter.XYs {
+// frontier is the upper envelope of pts by cost: for each cost, the most
+// of the objective any plan that costs no more reaches, as steps.
+func frontier(pts plotter.XYs) plotter.XYs {
 	s := append(plotter.XYs(nil), pts...)
-	sort.Slice(s, func(i, j int) bool { return s[i].X < s[j].X || (s[i].X == s[j].X && s[i].Y > s[j].Y == maximize) })
+	sort.Slice(s, func(i, j int) bool { return s[i].X < s[j].X || (s[i].X == s[j].X && s[i].Y > s[j].Y) })
 	var out plotter.XYs
 	for _, pt := range s {
 		if len(out) > 0 {
 			last := out[len(out)-1].Y
-			if (maximize && pt.Y <= last) || (!maximize && pt.Y >= last) {
+			if pt.Y <= last {
 				continue
 			}
 			out = append(out, plotter.XY{X: pt.X, Y: last})

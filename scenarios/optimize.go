@@ -353,7 +353,7 @@ func canon(v any) any {
 	case float64:
 		return sig12(x)
 	case string:
-		if f, ok := suffixedNumber(x); ok {
+		if f, ok := ReadNumber(x); ok && !math.IsNaN(f) && !math.IsInf(f, 0) && strings.ContainsAny(x, "%kKM") {
 			return sig12(f)
 		}
 	case []any:
@@ -368,22 +368,22 @@ func canon(v any) any {
 	return v
 }
 
-// suffixedNumber reads 70%, 100k or 2.5M as a number.
-func suffixedNumber(s string) (float64, bool) {
-	t := strings.TrimSpace(s)
+// ReadNumber reads a number as a command line or a range writes it:
+// plain, or with %, k (or K) or M: 70% is 0.7, 100k is 100000. NaN and
+// infinities are numbers here; a caller that refuses them says so.
+func ReadNumber(v string) (float64, bool) {
 	mult := 1.0
+	t := strings.TrimSpace(v)
 	switch {
 	case strings.HasSuffix(t, "%"):
 		t, mult = strings.TrimSuffix(t, "%"), 0.01
-	case strings.HasSuffix(t, "k"):
-		t, mult = strings.TrimSuffix(t, "k"), 1e3
+	case strings.HasSuffix(t, "k"), strings.HasSuffix(t, "K"):
+		t, mult = t[:len(t)-1], 1e3
 	case strings.HasSuffix(t, "M"):
-		t, mult = strings.TrimSuffix(t, "M"), 1e6
-	default:
-		return 0, false
+		t, mult = t[:len(t)-1], 1e6
 	}
-	f, err := strconv.ParseFloat(strings.TrimSpace(t), 64)
-	return f * mult, err == nil && !math.IsNaN(f) && !math.IsInf(f, 0)
+	x, err := strconv.ParseFloat(strings.TrimSpace(t), 64)
+	return x * mult, err == nil
 }
 
 // sig12 rounds v to twelve significant digits.

@@ -443,7 +443,7 @@ func (sv *Server) export(w http.ResponseWriter, r *http.Request) {
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(filepath.Dir(sv.path), dir)
 	}
-	err := writeDir(r.Context(), dir, sv.inputs(), func(d *files.Dir) error {
+	err := files.WriteDir(r.Context(), dir, sv.inputs(), func(d *files.Dir) error {
 		data, err := results.Marshal(res)
 		if err != nil {
 			return err

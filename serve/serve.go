@@ -33,7 +33,6 @@ import (
 	"sync"
 	"time"
 
-	"csplan/internal/files"
 	"csplan/plan"
 	"csplan/results"
 	"csplan/scenarios"
@@ -314,6 +313,3 @@ func (sv *Server) inputs() []string {
 	defer sv.mu.Unlock()
 	return append([]string{sv.path}, sv.saved...)
 }
-
-// writeDir writes an export directory as csplan run does.
-var writeDir = files.WriteDir
