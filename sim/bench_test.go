@@ -112,6 +112,42 @@ func BenchmarkDrawsBound(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(trials*standardAccountMonths), "ns/account-month")
 }
 
+// BenchmarkRecordBound is what the engine must do after each trial of the
+// standard scenario whatever happened in it: summarise the trial into its
+// metrics and monthly series, and add the series to the exact sums and the
+// quantile sketches that make results the same at any -j and shard count.
+// The same trial is recorded over and over (its book stays warm in cache),
+// so this is a lower bound. BenchmarkDrawsBound plus this is the least the
+// design (per-account named streams, exact per-trial aggregation) allows.
+func BenchmarkRecordBound(b *testing.B) {
+	const trials = 1000
+	opts := []Option{{Name: "Baseline", Model: standardModel()}}
+	s := Settings{Trials: trials, Seed: 1, Workers: 1}
+	h := opts[0].Model.Horizon
+	cop, err := newCopula(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	agg := newAggregate(opts, s, 0, trials)
+	w := newWorker(s.Seed, h, s.check)
+	w.cop, w.lhs = cop, newLHS(opts, s)
+	part, block := agg.newShare(), agg.newBlockSums()
+	var series [numSeries][]float64
+	for i := range series {
+		series[i] = make([]float64, h+1)
+	}
+	w.runTrial(&opts[0].Model, 0)
+	for b.Loop() {
+		for t := range trials {
+			agg.record(w, 0, t, &series, block, part)
+		}
+	}
+	if series[sMRR][0] == 0 {
+		b.Fatal("no work")
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(trials*standardAccountMonths), "ns/account-month")
+}
+
 // BenchmarkEngine runs the standard scenario, 1,000 trials per iteration, on
 // one worker (-cpu does not change it; see BenchmarkEngineParallel).
 func BenchmarkEngine(b *testing.B) { benchEngine(b, 1) }

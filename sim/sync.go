@@ -513,7 +513,11 @@ func (w *worker) join(r *segRun, key uint64, mrr float64, join, firstRenewal, te
 	l := &w.ls
 	h := w.b.h
 	never := int32(h + 1)
-	a := live{r: r, mrr0: mrr, mrr: mrr, join: int32(join), firstRenew: int32(firstRenewal), churnAt: never,
+	// Built in place: the struct is large, and a copy costs.
+	i := int32(len(l.accts))
+	l.accts = append(l.accts, live{})
+	a := &l.accts[i]
+	*a = live{r: r, mrr0: mrr, mrr: mrr, join: int32(join), firstRenew: int32(firstRenewal), churnAt: never,
 		slot: int32(slotOf(mrr)), theta: -1, onbFailAt: never, onbAt: never, nextChamp: never, nextRenew: never, referred: referred,
 		ups: evList{-1, -1}, cos: evList{-1, -1}}
 	a.span = l.newSpan(max(join, 1), int(a.slot), -1)
@@ -558,11 +562,9 @@ func (w *worker) join(r *segRun, key uint64, mrr float64, join, firstRenewal, te
 	}
 	l.alive[r.idx]++
 	l.count[l.served[r.idx]].add(int(a.slot), 1)
-	i := int32(len(l.accts))
-	l.accts = append(l.accts, a)
 	visit := join
 	if join == 0 {
-		visit = l.nextVisit(&l.accts[i], 0, h)
+		visit = l.nextVisit(a, 0, h)
 	}
 	if visit <= h {
 		l.cal[visit] = append(l.cal[visit], i)
