@@ -412,6 +412,18 @@ func compare(d results.Diff, monteCarlo bool) comparison {
 	hi, okHi := histQuantile(d.Histogram, 0.95)
 	if okLo && okHi {
 		c.lo, c.hi, c.intervalKind = lo, hi, perTrial90
+		// The histogram's bins straddle zero, so its interpolated
+		// percentiles can fall below zero when many trials tie at
+		// exactly zero (a cut with spare hours that changes ARR in half
+		// the trials read "lower" with p95 at −$1.1k). The shares are
+		// exact, and p95 < 0 means more than 95 % of trials strictly
+		// below zero: the interval is held to them.
+		if c.lower <= 0.95 {
+			c.hi = max(c.hi, 0)
+		}
+		if c.higher <= 0.95 {
+			c.lo = min(c.lo, 0)
+		}
 	} else {
 		c.lo, c.hi, c.intervalKind = d.CI95[0], d.CI95[1], meanCI95
 	}

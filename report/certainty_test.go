@@ -1,0 +1,33 @@
+package report
+
+import (
+	"testing"
+
+	"csplan/results"
+)
+
+// A difference that is exactly zero in many trials puts its mass at the top
+// edge of the histogram's last bin, where interpolation spreads it below
+// zero: the interval and the verdict must follow the exact shares instead.
+func TestCertaintyWithTiesAtZero(t *testing.T) {
+	// 55 % of trials lower, 45 % exactly equal: the 95th percentile is 0.
+	ties := results.Diff{MeanDiff: -22, PWorse: 0.55, HigherIsBetter: true,
+		Histogram: &results.Histogram{Edges: []float64{-100, -50, 0}, Counts: []int{30, 70}}}
+	c := compare(ties, true)
+	if c.hi != 0 || c.verdict != "no clear difference" {
+		t.Errorf("ties at zero: interval %g to %g, verdict %q; want p95 0 and no clear difference", c.lo, c.hi, c.verdict)
+	}
+	// The same histogram with 99 % of trials strictly lower is a clear
+	// difference, and its interval stays below zero.
+	clear := ties
+	clear.PWorse = 0.99
+	if c := compare(clear, true); c.hi >= 0 || c.verdict != "lower" {
+		t.Errorf("99 %% lower: interval %g to %g, verdict %q; want below zero and lower", c.lo, c.hi, c.verdict)
+	}
+	// And on the other side.
+	up := results.Diff{MeanDiff: 22, PBetter: 0.6, HigherIsBetter: true,
+		Histogram: &results.Histogram{Edges: []float64{0, 50, 100}, Counts: []int{70, 30}}}
+	if c := compare(up, true); c.lo != 0 || c.verdict != "no clear difference" {
+		t.Errorf("ties at zero above: interval %g to %g, verdict %q; want p5 0 and no clear difference", c.lo, c.hi, c.verdict)
+	}
+}
