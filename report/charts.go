@@ -880,7 +880,7 @@ func differencePanel(r *results.Results, m chartMetric, mc bool, maxTicks int, s
 			ok := true
 			for j, q := range []float64{0.05, 0.25, 0.75, 0.95} {
 				var okq bool
-				qs[j], okq = histQuantile(d.Histogram, q)
+				qs[j], okq = diffQuantile(d, q)
 				ok = ok && okq
 			}
 			if ok {

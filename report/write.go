@@ -361,6 +361,30 @@ func histQuantile(h *results.Histogram, q float64) (v float64, ok bool) {
 	return h.Edges[len(h.Edges)-1], true
 }
 
+// diffQuantile is the q-quantile of a paired difference's trials: the
+// histogram's, held to the exact shares of trials above and below zero.
+// The histogram's bins straddle zero, so its interpolation spreads trials
+// that tie at exactly zero below (or above) it: a cut with spare hours that
+// left ARR unchanged in 45 % of trials read "lower" with its p95 at −$1.1k.
+// A q-quantile is below zero only when more than q of the trials are.
+func diffQuantile(d results.Diff, q float64) (float64, bool) {
+	v, ok := histQuantile(d.Histogram, q)
+	if !ok {
+		return v, false
+	}
+	above, below := d.PBetter, d.PWorse
+	if !d.HigherIsBetter {
+		above, below = below, above
+	}
+	if below <= q {
+		v = max(v, 0)
+	}
+	if above <= 1-q {
+		v = min(v, 0)
+	}
+	return v, true
+}
+
 // interval kinds of a comparison.
 const (
 	perTrial90 = "90 % interval" // 5th to 95th percentile of the per-trial differences
@@ -408,22 +432,10 @@ func compare(d results.Diff, monteCarlo bool) comparison {
 	if !d.HigherIsBetter {
 		c.higher, c.lower = d.PWorse, d.PBetter
 	}
-	lo, okLo := histQuantile(d.Histogram, 0.05)
-	hi, okHi := histQuantile(d.Histogram, 0.95)
+	lo, okLo := diffQuantile(d, 0.05)
+	hi, okHi := diffQuantile(d, 0.95)
 	if okLo && okHi {
 		c.lo, c.hi, c.intervalKind = lo, hi, perTrial90
-		// The histogram's bins straddle zero, so its interpolated
-		// percentiles can fall below zero when many trials tie at
-		// exactly zero (a cut with spare hours that changes ARR in half
-		// the trials read "lower" with p95 at −$1.1k). The shares are
-		// exact, and p95 < 0 means more than 95 % of trials strictly
-		// below zero: the interval is held to them.
-		if c.lower <= 0.95 {
-			c.hi = max(c.hi, 0)
-		}
-		if c.higher <= 0.95 {
-			c.lo = min(c.lo, 0)
-		}
 	} else {
 		c.lo, c.hi, c.intervalKind = d.CI95[0], d.CI95[1], meanCI95
 	}
