@@ -19,7 +19,10 @@ type BookAccount struct {
 	MRR     float64 // in the history's last month
 	// FirstRenewal is the month of the run (1: the month after the
 	// history) of its next renewal: its contract, of the segment's term,
-	// renews every term from the first month of its current spell.
+	// renews every term from the first month of its current spell; for an
+	// account paying since the history's first month, whose start the
+	// history hides, the renewals of the segment's such accounts are
+	// spread over the term in the order of the history.
 	FirstRenewal int
 	// Tenure is the months of its current spell, its first counted, up to
 	// the history's last month: at least that for an account there from
@@ -61,14 +64,25 @@ func Book(h *History, c *Calibration) []BookAccount {
 		term[s.Name], names[s.Name] = max(1, s.Churn.Term), s.Scenario
 	}
 	var out []BookAccount
+	hidden := map[string]int{} // accounts of a segment whose start the history hides
 	for i := range h.Accounts {
 		a := &h.Accounts[i]
 		if a.At(h.Last) <= 0 {
 			continue
 		}
 		name, start := h.Segments[a.Segment], spellStart(a, h.Last)
+		renewal := nextRenewal(start, h.Last, term[name])
+		if start == h.First {
+			// Paying in the history's first month: its contract may have
+			// started any month before, so its renewals are spread over
+			// the term (as first_renewal: spread does), not all put a
+			// whole number of terms after the history's first month,
+			// which made every such account renew in one calendar month.
+			renewal = 1 + hidden[name]%term[name]
+			hidden[name]++
+		}
 		out = append(out, BookAccount{ID: a.ID, Segment: names[name], MRR: a.At(h.Last),
-			FirstRenewal: nextRenewal(start, h.Last, term[name]), Tenure: int(h.Last-start) + 1})
+			FirstRenewal: renewal, Tenure: int(h.Last-start) + 1})
 	}
 	return out
 }

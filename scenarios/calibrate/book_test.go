@@ -63,14 +63,17 @@ func TestExactOpeningBook(t *testing.T) {
 	if len(book) != alive || alive < 300 {
 		t.Fatalf("book of %d accounts, history has %d paying in its last month", len(book), alive)
 	}
+	hidden := map[int]int{} // annual accounts there from the history's start, by first renewal
 	for _, a := range book {
 		start := h.Last - Month(a.Tenure) + 1
-		switch a.Segment {
-		case "smb":
+		switch {
+		case a.Segment == "smb":
 			if a.FirstRenewal != 1 {
 				t.Errorf("monthly account %s renews first in month %d, want 1", a.ID, a.FirstRenewal)
 			}
-		case "mid-market":
+		case start == h.First:
+			hidden[a.FirstRenewal]++
+		default:
 			// The term that started at start renews at start + 12k: the
 			// first of those after the history.
 			renewal := int(start + 12*Month((int(h.Last-start)+12)/12) - h.Last)
@@ -78,6 +81,16 @@ func TestExactOpeningBook(t *testing.T) {
 				t.Errorf("annual account %s (spell from %s) renews first in month %d, want %d", a.ID, start, a.FirstRenewal, renewal)
 			}
 		}
+	}
+
+	// Their contracts may have started in any month before the history:
+	// spread over the term, not all renewing in one month.
+	lo, hi, n := math.MaxInt, 0, 0
+	for m := 1; m <= 12; m++ {
+		lo, hi, n = min(lo, hidden[m]), max(hi, hidden[m]), n+hidden[m]
+	}
+	if n < 24 || hi-lo > 1 || len(hidden) != 12 {
+		t.Errorf("%d annual accounts there from the history's start renew first in months %v, want spread evenly over 1 to 12", n, hidden)
 	}
 
 	file, err := BookCSV(h, c)
