@@ -199,7 +199,10 @@ func Calibrate(h *History, opt Options) (*Calibration, error) {
 		c.Warnings = append(c.Warnings, fmt.Sprintf("%d rows were added to another row of the same account and month (--duplicates sum)", h.Summed))
 	}
 	if h.Reactivations > 0 {
-		c.Warnings = append(c.Warnings, fmt.Sprintf("%d reactivations (an account paying again after months without MRR): churn is fitted on each account's first spell; the returns count as new MRR in the KPIs", h.Reactivations))
+		c.Warnings = append(c.Warnings, fmt.Sprintf("%d reactivations (an account paying again after months without MRR): churn is fitted on each account's first spell; the returns count as reactivated MRR in the KPIs", h.Reactivations))
+	}
+	if h.Spellings > 0 {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("%d segment names differ from an earlier one only in case and are read as it (segments: %s)", h.Spellings, strings.Join(h.Segments, ", ")))
 	}
 	if h.SegmentChanges > 0 {
 		c.Warnings = append(c.Warnings, fmt.Sprintf("%d accounts change segment; each is kept in the segment of its latest row", h.SegmentChanges))

@@ -113,6 +113,7 @@ type History struct {
 	Summed          int // rows added to another row of the same account and month
 	NeverPaid       int // accounts whose every row has MRR 0, left out
 	SegmentChanges  int // accounts whose segment changes; they keep their latest
+	Spellings       int // segment names read as an earlier one that differs only in case
 	Reactivations   int // returns after at least one month without MRR
 	HasSegments     bool
 	HasNPS          bool
@@ -269,6 +270,7 @@ func ReadHistory(r io.Reader, name string, opt ReadOptions) (*History, error) {
 		e:        &errs{file: name, max: opt.MaxErrors},
 		index:    map[string]int32{},
 		segIndex: map[string]int{},
+		segFold:  map[string]int{},
 	}
 	if err := hr.readRows(cr); err != nil {
 		return nil, err
@@ -371,6 +373,7 @@ type historyReader struct {
 	cells    [][]cell         // each account's rows
 	segments []segmentTrack   // each account's segment
 	segIndex map[string]int   // segment name → index into h.Segments
+	segFold  map[string]int   // the same by the name in lower case
 }
 
 // row is one good row of a history.
@@ -465,9 +468,18 @@ func (hr *historyReader) add(r row, line int) {
 	}
 	si, ok := hr.segIndex[r.segment]
 	if !ok {
-		si = len(hr.h.Segments)
+		// Names that differ only in case are one segment, spelt as it
+		// first appears (a CRM's "Enterprise" and "ENTERPRISE"), as a
+		// scenario compares names.
+		key := strings.ToLower(r.segment)
+		if si, ok = hr.segFold[key]; ok {
+			hr.h.Spellings++
+		} else {
+			si = len(hr.h.Segments)
+			hr.segFold[strings.Clone(key)] = si
+			hr.h.Segments = append(hr.h.Segments, strings.Clone(r.segment))
+		}
 		hr.segIndex[strings.Clone(r.segment)] = si
-		hr.h.Segments = append(hr.h.Segments, strings.Clone(r.segment))
 	}
 	hr.segments[ai].see(int32(si), r.month)
 	hr.cells[ai] = append(hr.cells[ai], cell{month: r.month, line: int32(line), mrr: r.mrr})

@@ -304,3 +304,29 @@ func TestVolatileMRRCalibrates(t *testing.T) {
 		t.Errorf("no note of the cap:\n%s", y)
 	}
 }
+
+// Segment names that differ only in case are one segment, spelt as it
+// first appears, as a scenario compares names; the calibration says so.
+func TestSegmentNamesFoldCase(t *testing.T) {
+	in := "account_id,month,mrr,segment\n" +
+		"a,2024-01,100,Enterprise\na,2024-02,100,enterprise\n" +
+		"b,2024-01,200,ENTERPRISE\nb,2024-02,200,ENTERPRISE\n" +
+		"c,2024-01,50,SMB\nc,2024-02,50,smb\n"
+	h, err := ReadHistory(strings.NewReader(in), "crm.csv", ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"Enterprise", "SMB"}; !slices.Equal(h.Segments, want) || h.Spellings != 3 {
+		t.Fatalf("segments %q (%d other spellings), want %q and 3", h.Segments, h.Spellings, want)
+	}
+	if h.SegmentChanges != 0 {
+		t.Errorf("%d accounts change segment, want none: a spelling is not a change", h.SegmentChanges)
+	}
+	c, err := Calibrate(h, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(c.Warnings, func(w string) bool { return strings.Contains(w, "only in case") }) {
+		t.Errorf("no warning of the merged spellings: %q", c.Warnings)
+	}
+}
