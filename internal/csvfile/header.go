@@ -66,6 +66,13 @@ func MapHeader(header []string, mapping map[string]string, known []string) (col 
 // the header's columns that no column took; "" when every column is
 // taken.
 func MapHint(flag, missing string, header []string, taken []bool) string {
+	if len(header) == 1 {
+		for _, sep := range []string{";", "\t", "|"} {
+			if strings.Contains(header[0], sep) {
+				return fmt.Sprintf("; the header is one column holding %s: csplan reads comma-separated files, so save it as CSV with commas (a spreadsheet in a European locale separates with semicolons)", Quote(sep))
+			}
+		}
+	}
 	var free []string
 	for i, h := range header {
 		if i < len(taken) && !taken[i] {

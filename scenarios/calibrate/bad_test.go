@@ -39,7 +39,7 @@ func TestBadHistories(t *testing.T) {
 		"bad-nps.csv":            "bad-nps.csv:2: nps \"11\": expected a whole number from 0 to 10",
 		"unterminated-quote.csv": "unterminated-quote.csv:2: extraneous or missing \" in quoted-field",
 		"never-paid.csv":         "never-paid.csv: no account ever has MRR above 0",
-		"semicolons.csv":         "semicolons.csv:1: missing column account_id, month, mrr; the header must name account_id, month and mrr (optional segment, nps), found account_id;month;mrr;extra_column_0;extra_column_1;extra_col…",
+		"semicolons.csv":         "semicolons.csv:1: missing column account_id, month, mrr; the header must name account_id, month and mrr (optional segment, nps), found account_id;month;mrr;extra_column_0;extra_column_1;extra_col…; the header is one column holding \";\": csplan reads comma-separated files, so save it as CSV with commas",
 		"cohort-rising.csv":      "cohort-rising.csv:3: survivors rise from 1000 to 1200; a cohort only shrinks",
 		"decimal-comma.csv":      "decimal-comma.csv:3: mrr \"1.200,50\": a comma separates thousands only, in groups of three digits after the first group (1,200,500 or 1,200.50); a decimal comma is not read (if the comma is a decimal point, write 1200.50)\ndecimal-comma.csv:4: mrr \"1,5\": a comma separates thousands only",
 		"stray-row.csv":          "stray-row.csv:31: month 2150-01 is 125 years after the rest of the history (2024-01 to 2024-12, 60 rows), with no row between; a history has no gap of more than 3 years in which no account has a row: correct the month, or leave the row out",
