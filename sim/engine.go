@@ -600,6 +600,12 @@ func summarize(xs []float64) results.Summary {
 	return s
 }
 
+// tieTolerance is the relative difference below which two trials' values
+// are the same number reached by another order of floating-point additions:
+// a few thousand ulps, far below any difference of a cent on amounts a
+// scenario can hold.
+const tieTolerance = 1e-12
+
 // pairedDiff compares an option with the baseline trial by trial: the mean
 // difference, its 95 % interval (Student t on the paired differences) and
 // the share of trials in which the option is strictly better.
@@ -610,7 +616,10 @@ func pairedDiff(opt, base []float64, higherIsBetter bool) results.Diff {
 	for t := range d {
 		d[t] = opt[t] - base[t]
 		switch {
-		case d[t] == 0:
+		case math.Abs(d[t]) <= tieTolerance*max(math.Abs(opt[t]), math.Abs(base[t])):
+			// The same sum added up in another order: a tie, not a
+			// difference (hiring CSMs changed acquisition cost by
+			// 1e-11 in some trials, read as higher in 7 %, lower in 6 %).
 		case (d[t] > 0) == higherIsBetter:
 			better++
 		default:

@@ -259,3 +259,14 @@ func TestMetricsFollowTheCatalogue(t *testing.T) {
 		}
 	}
 }
+
+// Two trials' values that differ only by the order of their floating-point
+// additions tie; a difference of a cent on millions does not.
+func TestPairedDiffTiesFloatNoise(t *testing.T) {
+	base := []float64{5e6, 5e6, 5e6, 0, 5e6}
+	opt := []float64{5e6 + 1e-9, 5e6 - 2e-9, 5e6 + 0.01, 0, 5e6 - 0.01}
+	d := pairedDiff(opt, base, true)
+	if d.PBetter != 0.2 || d.PWorse != 0.2 {
+		t.Errorf("better in %g, worse in %g of trials; want 0.2 each (three ties)", d.PBetter, d.PWorse)
+	}
+}
