@@ -31,3 +31,16 @@ func TestCertaintyWithTiesAtZero(t *testing.T) {
 		t.Errorf("ties at zero above: interval %g to %g, verdict %q; want p5 0 and no clear difference", c.lo, c.hi, c.verdict)
 	}
 }
+
+// A share just short of the 95 % that makes a difference clear never
+// rounds up to it.
+func TestShareShortOfClearKeepsADecimal(t *testing.T) {
+	for p, want := range map[float64]string{0.946: "94.6", 0.9499: "94.9", 0.95: "95", 0.953: "95", 0.944: "94", 0.5: "50", 0.05: "5"} {
+		if got := percentOf(p); got != want {
+			t.Errorf("percentOf(%g) = %s, want %s", p, got, want)
+		}
+	}
+	if got := shareShort(0.946); got != "94.6 %" {
+		t.Errorf("shareShort(0.946) = %q", got)
+	}
+}

@@ -226,7 +226,7 @@ func shareShort(p float64) string {
 	case pct < 1:
 		return "< 1 %"
 	}
-	return fmt.Sprintf("%.0f %%", pct)
+	return percentOf(p) + " %"
 }
 
 // whenLabel names a metric's time in words: "ARR at horizon" is "ARR in

@@ -465,7 +465,21 @@ func shareOfTrials(p float64) string {
 	case pct <= 0:
 		return "fewer than 1 % of trials"
 	}
-	return fmt.Sprintf("%.0f %% of trials", pct)
+	return percentOf(p) + " % of trials"
+}
+
+// clearShare is the share of trials on one side of zero that makes a
+// difference clear (the 5th or 95th percentile beyond zero).
+const clearShare = 0.95
+
+// percentOf is a share of trials as a whole percentage, except that a share
+// just short of clearShare keeps a decimal (94.6, not 95): a share never
+// reads as clear beside a verdict that it is not.
+func percentOf(p float64) string {
+	if pct := math.Round(100 * p); p >= clearShare || pct < 100*clearShare {
+		return strconv.FormatFloat(pct, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(math.Floor(1000*p)/10, 'f', 1, 64)
 }
 
 // sharePercent writes a share of trials as a whole percentage, never
@@ -478,5 +492,5 @@ func sharePercent(p float64) string {
 	case p < 1 && pct >= 100:
 		return ">99%"
 	}
-	return fmt.Sprintf("%.0f%%", pct)
+	return percentOf(p) + "%"
 }
