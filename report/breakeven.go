@@ -327,7 +327,7 @@ func breakevenSentence(b *results.Breakeven, in results.BreakevenInput) string {
 		if (d > 0) == b.HigherIsBetter && d != 0 {
 			way = "better than"
 		}
-		s := fmt.Sprintf("Whatever %s, %s is %s the baseline: it %ss %s for every value searched, from %s to %s, against %s.",
+		s := fmt.Sprintf("Whatever %s, %s is %s the baseline on average: it %ss %s for every value searched, from %s to %s, against %s.",
 			inputName(in), b.Option, way, verb(d > 0), metric, f.bound(in.SearchLow), f.bound(in.SearchHigh), assumed)
 		if way == "worse than" && len(in.Curve) > 0 {
 			// How close it comes: the value where the option does best.
@@ -356,9 +356,9 @@ func breakevenSentence(b *results.Breakeven, in results.BreakevenInput) string {
 		return s + fmt.Sprintf(" The answer hinges on it: the break-even lies inside the assumed range (at the median, %s, the option %s %s).", f.value(in.P50), at, metricShort(b.Metric))
 	}
 	if paysAt(in, in.P50) {
-		return s + fmt.Sprintf(" The answer holds across the assumed range: it %ss %s for every value in it.", good, metric)
+		return s + fmt.Sprintf(" The answer holds across the assumed range: on average it %ss %s for every value in it.", good, metric)
 	}
-	return s + fmt.Sprintf(" The answer holds across the assumed range: it does not %s %s for any value in it.", good, metric)
+	return s + fmt.Sprintf(" The answer holds across the assumed range: on average it does not %s %s for any value in it.", good, metric)
 }
 
 // breakevenSection is a break-even analysis as documents state it: the
@@ -557,13 +557,13 @@ func breakevenTitle(b *results.Breakeven, inputs []results.BreakevenInput) strin
 	case hinges:
 		return "What would make " + b.Option + " pay"
 	case better && len(inputs) == 1:
-		return b.Option + " pays across the assumed range"
+		return b.Option + " pays on average across the assumed range"
 	case better:
-		return b.Option + " pays across the assumed range of every input shown"
+		return b.Option + " pays on average across the assumed range of every input shown"
 	case len(inputs) == 1:
-		return b.Option + " does not pay anywhere in the assumed range"
+		return b.Option + " does not pay on average anywhere in the assumed range"
 	}
-	return b.Option + " does not pay anywhere in the assumed ranges"
+	return b.Option + " does not pay on average anywhere in the assumed ranges"
 }
 
 // Colours and dashes of the break-even chart: black for the references,

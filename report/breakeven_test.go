@@ -73,10 +73,10 @@ func TestBreakevenSentences(t *testing.T) {
 	b := cutBreakeven()
 	sec := buildBreakeven(b, nil)
 	want := []string{
-		"Cut 3 CSMs in April raises gross profit over the horizon only if the churn multiplier at no coverage is below ×1.42 (± 0.031), against ×1.5 to ×2.4 assumed (5th to 95th percentile). The answer holds across the assumed range: it does not raise gross profit over the horizon for any value in it.",
+		"Cut 3 CSMs in April raises gross profit over the horizon only if the churn multiplier at no coverage is below ×1.42 (± 0.031), against ×1.5 to ×2.4 assumed (5th to 95th percentile). The answer holds across the assumed range: on average it does not raise gross profit over the horizon for any value in it.",
 		"Cut 3 CSMs in April raises gross profit over the horizon only if the hand-off churn multiplier is below ×1.22 (± 0.012), against ×1.05 to ×1.4 assumed (5th to 95th percentile). The answer hinges on it: the break-even lies inside the assumed range (at the median, ×1.2, the option raises gross profit).",
-		"Whatever the annual churn of enterprise accounts, Cut 3 CSMs in April is worse than the baseline: it lowers gross profit over the horizon for every value searched, from 0.0% to 20.0%, against 5.0% to 11.5% assumed (5th to 95th percentile). It comes closest at 0.0%, where it lowers gross profit over the horizon by $500k on average.",
-		"Cut 3 CSMs in April raises gross profit over the horizon only if the loaded cost of a CSM is above $260k (± $2.5k), against $120k to $180k assumed (5th to 95th percentile). The answer holds across the assumed range: it does not raise gross profit over the horizon for any value in it.",
+		"Whatever the annual churn of enterprise accounts, Cut 3 CSMs in April is worse than the baseline on average: it lowers gross profit over the horizon for every value searched, from 0.0% to 20.0%, against 5.0% to 11.5% assumed (5th to 95th percentile). It comes closest at 0.0%, where it lowers gross profit over the horizon by $500k on average.",
+		"Cut 3 CSMs in April raises gross profit over the horizon only if the loaded cost of a CSM is above $260k (± $2.5k), against $120k to $180k assumed (5th to 95th percentile). The answer holds across the assumed range: on average it does not raise gross profit over the horizon for any value in it.",
 		"Cut 3 CSMs in April raises gross profit over the horizon only if acquisition.smb.per_month is above 11.3 (± 0.25), against 8.3 to 13.7 assumed (5th to 95th percentile). The answer hinges on it: the break-even lies inside the assumed range (at the median, 11, the option does not raise gross profit).",
 	}
 	if !slices.Equal(sec.Sentences, want) {
@@ -111,8 +111,8 @@ func TestBreakevenSentences(t *testing.T) {
 			breakevenInput("a", "upsell probability", "%", "uniform(20% to 30%)", 0.2, 0.25, 0.3, 0, 0.6, 1e6, 0.1, 1e4, true, true),
 			breakevenInput("b", "churn multiplier", "x", "uniform(1.2 to 1.6)", 1.2, 1.4, 1.6, 1, 2, -1e5, 3, 1e4, false, true),
 		}}, []string{
-			"Hire 2 raises ARR at the horizon only if the upsell probability is above 10.0% (± 1.00 pp), against 20.0% to 30.0% assumed (5th to 95th percentile). The answer holds across the assumed range: it raises ARR at the horizon for every value in it.",
-			"Whatever the churn multiplier, Hire 2 is better than the baseline: it raises ARR at the horizon for every value searched, from ×1 to ×2, against ×1.2 to ×1.6 assumed (5th to 95th percentile).",
+			"Hire 2 raises ARR at the horizon only if the upsell probability is above 10.0% (± 1.00 pp), against 20.0% to 30.0% assumed (5th to 95th percentile). The answer holds across the assumed range: on average it raises ARR at the horizon for every value in it.",
+			"Whatever the churn multiplier, Hire 2 is better than the baseline on average: it raises ARR at the horizon for every value searched, from ×1 to ×2, against ×1.2 to ×1.6 assumed (5th to 95th percentile).",
 		}},
 		{"lower is better", results.Breakeven{Option: "Cut 2", Metric: results.CSCostTotal, Currency: "EUR", MeanDiff: -3e5, HigherIsBetter: false, Inputs: []results.BreakevenInput{
 			breakevenInput("team.loaded_cost", "loaded cost of a CSM", "money", "uniform(€120k to €180k)", 120e3, 150e3, 180e3, 60e3, 300e3, -4, 100e3, 5e3, true, false),
@@ -120,10 +120,10 @@ func TestBreakevenSentences(t *testing.T) {
 			breakevenInput("c", "hiring lag", "", "uniform(2 to 4)", 2, 3, 4, 0, 8, 1e4, -40, 1e3, false, false),
 			breakevenInput("d", "ramp", "", "uniform(2 to 4)", 2, 3, 4, 0, 8, 1e4, 40, 1e3, false, false),
 		}}, []string{
-			"Cut 2 lowers CS cost over the horizon only if the loaded cost of a CSM is above €100k (± €1.25k), against €120k to €180k assumed (5th to 95th percentile). The answer holds across the assumed range: it lowers CS cost over the horizon for every value in it.",
+			"Cut 2 lowers CS cost over the horizon only if the loaded cost of a CSM is above €100k (± €1.25k), against €120k to €180k assumed (5th to 95th percentile). The answer holds across the assumed range: on average it lowers CS cost over the horizon for every value in it.",
 			"Cut 2 lowers CS cost over the horizon only if the CSM attrition is below 12.0% (± 0.250 pp), against 10.0% to 20.0% assumed (5th to 95th percentile). The answer hinges on it: the break-even lies inside the assumed range (at the median, 15.0%, the option does not lower CS cost).",
-			"Whatever the hiring lag, Cut 2 is worse than the baseline: it raises CS cost over the horizon for every value searched, from 0 to 8, against 2 to 4 assumed (5th to 95th percentile). It comes closest at 0, where it raises CS cost over the horizon by €400k on average.",
-			"Whatever the ramp, Cut 2 is better than the baseline: it lowers CS cost over the horizon for every value searched, from 0 to 8, against 2 to 4 assumed (5th to 95th percentile).",
+			"Whatever the hiring lag, Cut 2 is worse than the baseline on average: it raises CS cost over the horizon for every value searched, from 0 to 8, against 2 to 4 assumed (5th to 95th percentile). It comes closest at 0, where it raises CS cost over the horizon by €400k on average.",
+			"Whatever the ramp, Cut 2 is better than the baseline on average: it lowers CS cost over the horizon for every value searched, from 0 to 8, against 2 to 4 assumed (5th to 95th percentile).",
 		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -282,17 +282,17 @@ func TestBreakevenTitle(t *testing.T) {
 	if have, want := breakevenTitle(b, b.Inputs), "Where Cut 3 CSMs in April stops paying"; have != want {
 		t.Errorf("title %q, want %q", have, want)
 	}
-	if have, want := breakevenTitle(b, b.Inputs[:1]), "Cut 3 CSMs in April pays across the assumed range"; have != want {
+	if have, want := breakevenTitle(b, b.Inputs[:1]), "Cut 3 CSMs in April pays on average across the assumed range"; have != want {
 		t.Errorf("title %q, want %q", have, want)
 	}
-	if have, want := breakevenTitle(b, []results.BreakevenInput{b.Inputs[0], b.Inputs[3]}), "Cut 3 CSMs in April pays across the assumed range of every input shown"; have != want {
+	if have, want := breakevenTitle(b, []results.BreakevenInput{b.Inputs[0], b.Inputs[3]}), "Cut 3 CSMs in April pays on average across the assumed range of every input shown"; have != want {
 		t.Errorf("title %q, want %q", have, want)
 	}
 	b.MeanDiff = -1e5
-	if have, want := breakevenTitle(b, b.Inputs[:1]), "Cut 3 CSMs in April does not pay anywhere in the assumed range"; have != want {
+	if have, want := breakevenTitle(b, b.Inputs[:1]), "Cut 3 CSMs in April does not pay on average anywhere in the assumed range"; have != want {
 		t.Errorf("title %q, want %q", have, want)
 	}
-	if have, want := breakevenTitle(b, []results.BreakevenInput{b.Inputs[0], b.Inputs[3]}), "Cut 3 CSMs in April does not pay anywhere in the assumed ranges"; have != want {
+	if have, want := breakevenTitle(b, []results.BreakevenInput{b.Inputs[0], b.Inputs[3]}), "Cut 3 CSMs in April does not pay on average anywhere in the assumed ranges"; have != want {
 		t.Errorf("title %q, want %q", have, want)
 	}
 }
