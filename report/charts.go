@@ -201,16 +201,18 @@ func capacityChart(r *results.Results) *chartSpec {
 
 // capacityMessage says what share of the hours its accounts need the team
 // has in the last month, in the baseline and in the options that change
-// it most either way (means): "In Dec 2029 the team has 82 % of the hours
-// its accounts need in the baseline, 64 % with Cut 3 CSMs in April"; ""
-// without hours.
+// it most either way, read from the lines the chart draws (medians; the
+// expected path in expected mode), so that the title says what the eye
+// sees: "In Dec 2029 the team has 82 % of the hours its accounts need in
+// the baseline, 64 % with Cut 3 CSMs in April"; "" without hours.
 func capacityMessage(r *results.Results) string {
+	centre := centreLine(!chartExpected(r))
 	shares := make([]float64, len(r.Options)) // NaN without hours
 	for i, o := range r.Options {
 		shares[i] = math.NaN()
 		need, have := o.Series[results.SeriesHoursNeeded], o.Series[results.SeriesHoursAvailable]
-		if len(need) > 0 && len(have) > 0 && lastSeriesPoint(need).Mean > 0 {
-			shares[i] = lastSeriesPoint(have).Mean / lastSeriesPoint(need).Mean
+		if len(need) > 0 && len(have) > 0 && centre(lastSeriesPoint(need)) > 0 {
+			shares[i] = centre(lastSeriesPoint(have)) / centre(lastSeriesPoint(need))
 		}
 	}
 	base := shares[0]

@@ -183,7 +183,7 @@ func TestChartsAcmeContent(t *testing.T) {
 		{"diff-revenue_total", []string{"Total revenue against Baseline by Dec 2029: −$4.16M with Cut 3 CSMs in April,", "Trials"}},
 		{"diff-gross_profit_total", []string{"Difference in Gross profit, Jan 2027–Dec 2029 (option − Baseline), USD", "Cut 3 CSMs in April:"}},
 		{"diff-valuation", []string{"Valuation against Baseline by Dec 2029: −$13.5M with Cut 3 CSMs in April,", "Difference in Valuation at Dec 2029, by ARR multiple (option − Baseline), USD"}},
-		{"capacity", append([]string{"In Dec 2029 the team has 80% of the hours its accounts need in the baseline,", "64% with Cut 3 CSMs in April", "CSM hours per month", "Month end"}, names...)},
+		{"capacity", append([]string{"In Dec 2029 the team has 81% of the hours its accounts need in the baseline,", "66% with Cut 3 CSMs in April", "CSM hours per month", "Month end"}, names...)},
 		{"coverage", append([]string{"CSM coverage by month, median with 90 % band", "Mean coverage of served accounts", "60%", "100%"}, names...)},
 		{"revenue-cum", append([]string{"Cumulative revenue by month, median with 90 % band", "Cumulative revenue (USD)", "Month end", "$0", "$100M"}, names...)},
 		{"logos", append([]string{"Customers by month, median with 90 % band", "Customers (accounts)", "Month end", "3,000"}, names...)},
