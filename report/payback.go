@@ -62,6 +62,11 @@ func cumulativeLead(r *results.Results, o results.Option) (aheadUntil int, ahead
 type paybackStory struct {
 	identical, leadsFirst, aheadAtEnd bool
 	until                             int // the last month it leads, when it leads first
+	// A lead that shrinks: the month its central path peaked, at least
+	// six months before the horizon (0: it does not shrink), and how much
+	// it fell over the last twelve months.
+	fadesFrom int
+	fell      float64
 }
 
 func storyOf(r *results.Results, o results.Option) paybackStory {
@@ -69,7 +74,40 @@ func storyOf(r *results.Results, o results.Option) paybackStory {
 		return paybackStory{identical: true}
 	}
 	until, aheadAtEnd, _ := cumulativeLead(r, o)
-	return paybackStory{leadsFirst: until > 0, aheadAtEnd: aheadAtEnd, until: until}
+	st := paybackStory{leadsFirst: until > 0, aheadAtEnd: aheadAtEnd, until: until}
+	if st.leadsFirst && aheadAtEnd {
+		st.fadesFrom, st.fell = fadingLead(r, o)
+	}
+	return st
+}
+
+// fadingLead finds a lead that ends the horizon shrinking: a cut saves CS
+// cost at once and loses revenue later, so a lead that peaked well before
+// the horizon says a longer horizon may reverse the answer. It returns the
+// month the option's central path of cumulative gross profit against the
+// baseline peaked and how much the path fell over the last twelve months;
+// zeros when the lead does not fade. No month of crossing is extrapolated:
+// the losses of a cut compound, so a straight line from the last year
+// put it years too late (May 2033 for a cut that a 60-month run showed
+// behind from Oct 2030).
+func fadingLead(r *results.Results, o results.Option) (peak int, fell float64) {
+	pts := o.Series[results.SeriesGrossProfitCumDiff]
+	if len(pts) < 13 {
+		return 0, 0
+	}
+	centre := centreLine(r.Mode != "expected" && r.Trials > 1)
+	last := pts[len(pts)-1]
+	top := 0
+	for i, p := range pts {
+		if centre(p) > centre(pts[top]) {
+			top = i
+		}
+	}
+	fell = centre(pts[len(pts)-13]) - centre(last)
+	if pts[top].Month > last.Month-6 || fell <= 0 || centre(last) <= 0 {
+		return 0, 0
+	}
+	return pts[top].Month, fell
 }
 
 // paybackSentence says what the option's cumulative gross profit does
@@ -91,7 +129,11 @@ func paybackSentence(r *results.Results, o results.Option) string {
 	}
 	switch {
 	case st.leadsFirst && st.aheadAtEnd && st.until == r.HorizonMonths:
-		return fmt.Sprintf(" Its cumulative gross profit is ahead of the baseline's from the first month it differs to %s%s%s.", MonthLabel(r.Start, r.HorizonMonths), path, ends)
+		s := fmt.Sprintf(" Its cumulative gross profit is ahead of the baseline's from the first month it differs to %s%s%s.", MonthLabel(r.Start, r.HorizonMonths), path, ends)
+		if st.fadesFrom > 0 {
+			s += fmt.Sprintf(" But its lead has been shrinking since %s (by %s in the last twelve months), so a longer horizon may reverse the answer: rerun with a larger horizon_months to see when.", MonthLabel(r.Start, st.fadesFrom), metricQuantity(results.GrossProfitTotal).unit.magnitude(st.fell, r.Currency))
+		}
+		return s
 	case st.leadsFirst && !st.aheadAtEnd:
 		return fmt.Sprintf(" Its cumulative gross profit is ahead of the baseline's until %s and behind from then on%s%s.", paybackMonthLabel(r, st.until), path, ends)
 	}
@@ -131,6 +173,8 @@ func paybackLine(r *results.Results, o results.Option) string {
 	}
 	const what = "cumulative gross profit: "
 	switch {
+	case st.leadsFirst && st.aheadAtEnd && st.until == r.HorizonMonths && st.fadesFrom > 0:
+		return what + "ahead from the start, but shrinking since " + MonthLabel(r.Start, st.fadesFrom) + ends
 	case st.leadsFirst && st.aheadAtEnd && st.until == r.HorizonMonths:
 		return what + "ahead from the start" + ends
 	case st.leadsFirst && !st.aheadAtEnd:

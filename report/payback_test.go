@@ -133,3 +133,30 @@ func TestFiscalYears(t *testing.T) {
 		}
 	}
 }
+
+// A lead that peaked well before the horizon and shrinks to it is said to
+// be shrinking, with how much it fell in the last year: a longer horizon
+// may reverse the answer. A lead that still grows, or peaked in the last
+// six months, is not.
+func TestFadingLead(t *testing.T) {
+	ends := &results.Payback{Metric: results.SeriesGrossProfit, ShareOfTrials: 0.85}
+	gentle := pathResults("monte_carlo", ends, func(mo int) float64 { // peaks in month 12 at 12,000
+		if mo <= 12 {
+			return 1000 * float64(mo)
+		}
+		return 12000 - 500*float64(mo-12) // 6,000 at month 24
+	})
+	s, line := paybackSentence(gentle, gentle.Options[1]), paybackLine(gentle, gentle.Options[1])
+	if !strings.Contains(s, "shrinking since Mar 2028 (by $6k in the last twelve months)") || !strings.Contains(line, "ahead from the start, but shrinking since Mar 2028") {
+		t.Errorf("fading lead:\n%s\n%s", s, line)
+	}
+	growing := pathResults("monte_carlo", ends, func(mo int) float64 { return 1000 * float64(mo) })
+	late := pathResults("monte_carlo", ends, func(mo int) float64 { // peaks in month 20
+		return 1000*float64(mo) - 300*float64(max(0, mo-20)*max(0, mo-20))
+	})
+	for name, r := range map[string]*results.Results{"growing": growing, "late peak": late} {
+		if s := paybackSentence(r, r.Options[1]) + paybackLine(r, r.Options[1]); strings.Contains(s, "shrinking") {
+			t.Errorf("%s lead said to shrink: %s", name, s)
+		}
+	}
+}
