@@ -37,8 +37,8 @@ type Optimizer struct {
 	// varying slowest), then today's plan when it is none of them.
 	cands []candidate
 	today int
-	years []fiscalYear // of the horizon, for budgets
-	h     int          // months of the horizon
+	years []results.FiscalYear // of the horizon, for budgets
+	h     int                  // months of the horizon
 	// start and plans are what the ready option needs of the scenario
 	// (scenarios.OptionSet).
 	start time.Time
@@ -63,7 +63,7 @@ func NewOptimizer(s *scenarios.Scenario, o *scenarios.Optimization) (*Optimizer,
 		paths = append(paths, v.Path)
 	}
 	opt := &Optimizer{s: s, o: o, vars: o.Variables, today: -1, h: h, start: s.Start, plans: s.Plans(paths),
-		years: fiscalYears(s.Start.Year(), int(s.Start.Month()), max(1, s.FiscalYear), h)}
+		years: results.FiscalYears(s.Start.Format("2006-01"), s.FiscalYear, h)}
 	points := [][]string{nil}
 	for _, v := range o.Variables {
 		var next [][]string
@@ -209,50 +209,19 @@ func (opt *Optimizer) header(set Settings) *results.Optimize {
 	return res
 }
 
-// fiscalYears splits months 1..h of a run starting in calendar month
-// start (1 to 12) into fiscal years starting in month fy: each year's
-// first and last month and its name (FY2028 ends in 2028).
-func fiscalYears(startYear, startMonth, fy, h int) []fiscalYear {
-	var out []fiscalYear
-	for m := 1; m <= h; {
-		cal := startMonth - 1 + m - 1 // months since January of startYear
-		year, month := startYear+cal/12, cal%12+1
-		// Months to the end of this fiscal year (from month to fy − 1).
-		left := (fy-1-month+12)%12 + 1
-		end := min(h, m+left-1)
-		endYear := year
-		if month >= fy && fy > 1 {
-			endYear++
-		}
-		out = append(out, fiscalYear{first: m, last: end, name: fmt.Sprintf("FY%d", endYear)})
-		m = end + 1
-	}
-	return out
-}
-
-// fiscalYear is months first to last of a run, named as the report names
-// fiscal years.
-type fiscalYear struct {
-	first, last int
-	name        string
-}
-
-// months is the fiscal year's length in months.
-func (y fiscalYear) months() int { return y.last - y.first + 1 }
-
 // worstYear is the fiscal year whose CS cost (cost by month, index 1..h)
 // is furthest above, or least below, its share of budget: its name, cost
 // and share of the budget.
-func worstYear(years []fiscalYear, cost []float64, budget float64) (name string, spent, allowed float64) {
+func worstYear(years []results.FiscalYear, cost []float64, budget float64) (name string, spent, allowed float64) {
 	worst := math.Inf(-1)
 	for _, y := range years {
 		sum := 0.0
-		for m := y.first; m <= y.last; m++ {
+		for m := y.From; m <= y.To; m++ {
 			sum += cost[m]
 		}
-		share := budget * float64(y.months()) / 12
+		share := budget * float64(y.Months()) / 12
 		if over := sum - share; over > worst {
-			worst, name, spent, allowed = over, y.name, sum, share
+			worst, name, spent, allowed = over, y.Name(), sum, share
 		}
 	}
 	return name, spent, allowed

@@ -181,10 +181,10 @@ func (sc *screen) cheapestBetter(opt *Optimizer, c, best int) (int, float64, boo
 		b := 0.0
 		for _, y := range sc.years {
 			sum := 0.0
-			for m := y.first; m <= y.last; m++ {
+			for m := y.From; m <= y.To; m++ {
 				sum += sc.byMonth[i][m]
 			}
-			b = math.Max(b, sum*12/float64(y.months()))
+			b = math.Max(b, sum*12/float64(y.Months()))
 		}
 		if b < need {
 			found, at, need = true, i, b

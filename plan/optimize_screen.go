@@ -26,10 +26,10 @@ const screenBatch = 8
 type screen struct {
 	objective []float64
 	csCost    []float64
-	byMonth   [][]float64  // CS cost by month, 1..h
-	values    [][]float64  // [candidate][constraint] the metric's value
-	missed    []int        // the first constraint the candidate misses there, −1 if none
-	years     []fiscalYear // the optimizer's
+	byMonth   [][]float64          // CS cost by month, 1..h
+	values    [][]float64          // [candidate][constraint] the metric's value
+	missed    []int                // the first constraint the candidate misses there, −1 if none
+	years     []results.FiscalYear // the optimizer's
 }
 
 // screen runs every candidate in expected mode, in batches on as many

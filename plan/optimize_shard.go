@@ -127,7 +127,7 @@ func replay(ctx context.Context, head *results.Optimize, full *shard.Search) (*r
 		return nil, fmt.Errorf("cannot merge: damaged start %q", res.Start)
 	}
 	opt := &Optimizer{o: &o, vars: o.Variables, today: full.Today, h: h, start: start, plans: full.Plans,
-		years: fiscalYears(start.Year(), int(start.Month()), max(1, res.FiscalYearStart), h)}
+		years: results.FiscalYears(res.Start, res.FiscalYearStart, h)}
 	for _, c := range res.Candidates {
 		opt.cands = append(opt.cands, candidate{values: c.Values, today: c.Today})
 	}

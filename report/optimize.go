@@ -226,11 +226,13 @@ func constraintShort(o *results.Optimize, c results.OptConstraint) string {
 	return s + ", mean"
 }
 
-// checkText writes one check of a finalist: "$2.4M FY2028", "83.1%".
+// checkText writes one check of a finalist: "$2.4M of $2.5M, FY2028",
+// "$272k of $400k, FY2027 (3 months)" (a year the run holds part of gets
+// its share of the budget), "83.1%".
 func checkText(o *results.Optimize, c results.OptConstraint, ch results.OptCheck) string {
 	switch c.Kind {
 	case "budget":
-		return Money(ch.Value, o.Currency) + " " + ch.Year
+		return Money(ch.Value, o.Currency) + " of " + Money(ch.Bound, o.Currency) + ", " + ch.Year
 	case "chance":
 		return Percent(ch.Value)
 	}

@@ -210,12 +210,12 @@ var yearHeads = []string{"Revenue", "CS cost", "Gross profit", "Contribution", "
 // in the columns of yearHeads.
 type yearDiff struct {
 	option string
-	year   year
+	year   results.FiscalYear
 	values []float64
 }
 
 // yearDiffs are each option's differences from the baseline by fiscal year
-// (the months of the run that fall in each, see yearsOf) in revenue, CS
+// (the months of the run that fall in each, results.FiscalYears) in revenue, CS
 // cost, gross profit, contribution, free cash flow (accrual) and cash flow
 // (revenue when billed), with gross profit cumulated. Means of the
 // per-trial differences, which are the differences of the means.
@@ -223,11 +223,11 @@ func yearDiffs(r *results.Results) []yearDiff {
 	var out []yearDiff
 	base := r.Options[0]
 	for _, o := range r.Options[1:] {
-		diff := func(key string, y year) float64 {
-			return seriesSum(o, key, y.from, y.to) - seriesSum(base, key, y.from, y.to)
+		diff := func(key string, y results.FiscalYear) float64 {
+			return seriesSum(o, key, y.From, y.To) - seriesSum(base, key, y.From, y.To)
 		}
 		cum := 0.0
-		for _, y := range yearsOf(r) {
+		for _, y := range results.FiscalYears(r.Start, r.FiscalYearStart, r.HorizonMonths) {
 			gp, fcf, rev := diff(results.SeriesGrossProfit, y), diff(results.SeriesFreeCashFlow, y), diff(results.SeriesMRR, y)
 			cum += gp
 			out = append(out, yearDiff{o.Name, y, []float64{rev, diff(results.SeriesCSCost, y), gp,
@@ -248,7 +248,7 @@ func fiscalYears(r *results.Results) table {
 	for i, d := range yearDiffs(r) {
 		first := i == 0 || d.option != prev
 		prev = d.option
-		cells := []string{"", d.year.label}
+		cells := []string{"", d.year.Name()}
 		if first {
 			cells[0] = d.option
 		}
@@ -258,42 +258,6 @@ func fiscalYears(r *results.Results) table {
 		t.Rows = append(t.Rows, row{Cells: cells, First: first})
 	}
 	return t
-}
-
-// year is the months [from, to] of the run in one fiscal year.
-type year struct {
-	label    string
-	from, to int
-}
-
-// yearsOf splits the run's months into fiscal years: calendar years
-// ("2027") when the fiscal year starts in January, else named by the
-// calendar year they end in ("FY2028" for Apr 2027 to Mar 2028); runs of 12
-// months ("Months 1–12") without a start month.
-func yearsOf(r *results.Results) []year {
-	h := r.HorizonMonths
-	fy := max(1, r.FiscalYearStart)
-	var out []year
-	if _, ok := monthDate(r.Start, 1); ok {
-		for from := 1; from <= h; {
-			d, _ := monthDate(r.Start, from)
-			into := (int(d.Month()) - fy + 12) % 12 // months into its fiscal year
-			to := min(h, from+11-into)
-			label := fmt.Sprintf("%d", d.Year())
-			if fy > 1 {
-				end, _ := monthDate(r.Start, from+11-into)
-				label = fmt.Sprintf("FY%d", end.Year())
-			}
-			out = append(out, year{label: label, from: from, to: to})
-			from = to + 1
-		}
-		return out
-	}
-	for from := 1; from <= h; from += 12 {
-		to := min(h, from+11)
-		out = append(out, year{label: fmt.Sprintf("Months %d–%d", from, to), from: from, to: to})
-	}
-	return out
 }
 
 // seriesSum is the sum of an option's monthly series key over months

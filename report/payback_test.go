@@ -1,7 +1,6 @@
 package report
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -91,7 +90,7 @@ func TestPaybackYears(t *testing.T) {
 	if len(tb.Rows) != 3 {
 		t.Fatalf("%d rows, want 3 years", len(tb.Rows))
 	}
-	want := [][]string{{"Cut", "2027", "−$4.5k", "−$13.5k"}, {"", "2028", "−$6k", "−$18k"}, {"", "2029", "−$1.5k", "−$4.5k"}}
+	want := [][]string{{"Cut", "2027 (9 months)", "−$4.5k", "−$13.5k"}, {"", "2028", "−$6k", "−$18k"}, {"", "2029 (3 months)", "−$1.5k", "−$4.5k"}}
 	for i, w := range want {
 		if got := tb.Rows[i].Cells[:4]; strings.Join(got, "|") != strings.Join(w, "|") {
 			t.Errorf("row %d: %q, want %q", i, got, w)
@@ -101,36 +100,8 @@ func TestPaybackYears(t *testing.T) {
 	if err := Markdown(&md, r, nil); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(md.String(), "## When it pays back") || !strings.Contains(md.String(), "| Cut    | 2027 |") {
+	if !strings.Contains(md.String(), "## When it pays back") || !strings.Contains(md.String(), "| Cut    | 2027 (9 months) |") {
 		t.Errorf("report.md lacks the payback section or its table:\n%s", md.String())
-	}
-}
-
-// A fiscal year from April is named by the year it ends in: a run from Apr
-// 2027 over 24 months is FY2028 (12 months) and FY2029 (12); from Jan 2027
-// over 30 months, FY2027 (3 months: Jan to Mar), FY2028, FY2029 (3).
-func TestFiscalYears(t *testing.T) {
-	label := func(r *results.Results) string {
-		var s []string
-		for _, y := range yearsOf(r) {
-			s = append(s, fmt.Sprintf("%s %d-%d", y.label, y.from, y.to))
-		}
-		return strings.Join(s, ", ")
-	}
-	cases := []struct {
-		start string
-		h, fy int
-		want  string
-	}{
-		{"2027-04", 24, 4, "FY2028 1-12, FY2029 13-24"},
-		{"2027-01", 30, 4, "FY2027 1-3, FY2028 4-15, FY2029 16-27, FY2030 28-30"},
-		{"2027-04", 24, 1, "2027 1-9, 2028 10-21, 2029 22-24"},
-		{"", 24, 1, "Months 1–12 1-12, Months 13–24 13-24"},
-	}
-	for _, c := range cases {
-		if got := label(&results.Results{Start: c.start, HorizonMonths: c.h, FiscalYearStart: c.fy}); got != c.want {
-			t.Errorf("start %s, %d months, fiscal year from month %d: %s, want %s", c.start, c.h, c.fy, got, c.want)
-		}
 	}
 }
 

@@ -218,10 +218,10 @@ func (x *xlsxWriter) years(r *results.Results) error {
 	row := 1
 	for _, d := range yearDiffs(r) {
 		row++
-		if err := x.setRow(s, 1, row, x.text, d.option, d.year.label); err != nil {
+		if err := x.setRow(s, 1, row, x.text, d.option, d.year.Name()); err != nil {
 			return err
 		}
-		for i, m := range []int{d.year.from, d.year.to} {
+		for i, m := range []int{d.year.From, d.year.To} {
 			if t, ok := monthDate(r.Start, m); ok {
 				if err := x.setRow(s, 3+i, row, x.date, t); err != nil {
 					return err
