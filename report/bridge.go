@@ -222,14 +222,31 @@ func trialsPhrase(r *results.Results) string {
 func bridgeTitle(r *results.Results, o results.Option, net float64) string {
 	cur := r.Currency
 	saved, lost, gained := 0.0, 0.0, 0.0
-	for _, l := range o.Bridge {
+	legs := bridgeLegs(o)
+	var top [2]float64 // the largest gain and loss but CS cost
+	for _, l := range legs {
 		switch {
 		case l.Driver == results.BridgeCSCost:
 			saved = l.MeanDiff
 		case l.MeanDiff < 0:
 			lost -= l.MeanDiff
+			top[1] = max(top[1], -l.MeanDiff)
 		default:
 			gained += l.MeanDiff
+			top[0] = max(top[0], l.MeanDiff)
+		}
+	}
+	// As the sentence beside it does (bridgeSentence), a side whose every
+	// leg is under a hundredth of the largest is left out, so that the two
+	// state the same loss (a title said €549k, net of a €1k gain the
+	// sentence leaves out, beside the sentence's €550k).
+	if len(legs) > 0 {
+		big := math.Abs(legs[0].MeanDiff)
+		if top[0] < big/100 {
+			gained = 0
+		}
+		if top[1] < big/100 {
+			lost = 0
 		}
 	}
 	// A CS cost that moves by less than a hundredth of the rest is noise

@@ -80,3 +80,19 @@ func TestARRBridge(t *testing.T) {
 		t.Errorf("ARR bridge\n got %s\nwant %s", strings.Join(got, "|"), want)
 	}
 }
+
+// The chart's title and the sentence beside it state the same loss: a gain
+// too small for the sentence is not netted into the title's.
+func TestBridgeTitleAgreesWithSentence(t *testing.T) {
+	o := results.Option{Name: "Cut", VsBaseline: map[string]results.Diff{
+		results.GrossProfitTotal: {MeanDiff: 228_000, PBetter: 0.85}}, Bridge: []results.BridgeLeg{
+		{Driver: results.BridgeCSCost, MeanDiff: 777_000},
+		{Driver: results.BridgeChurn, MeanDiff: -550_000},
+		{Driver: results.BridgeUpsell, MeanDiff: 1_000},
+	}}
+	r := &results.Results{Currency: "EUR", HorizonMonths: 36, Mode: "monte_carlo", Options: []results.Option{{Name: "Baseline"}, o}}
+	title, sentence := bridgeTitle(r, o, 228_000), bridgeSentence(r, o)
+	if !strings.Contains(title, "loses €550k") || !strings.Contains(sentence, "loses €550k") {
+		t.Errorf("title %q and sentence %q do not state the same loss", title, sentence)
+	}
+}
