@@ -46,7 +46,7 @@ See docs/history.md.`,
 	f := c.Flags()
 	f.StringVar(&o.until, "until", "", "the last month to fit, YYYY-MM (required)")
 	f.IntVar(&o.rolling, "rolling", 0, "also cut every N months after --until (0: one cut)")
-	f.IntVar(&o.trials, "trials", 500, "trials of each forecast")
+	trialsFlag(f, &o.trials, 500, "trials of each forecast")
 	f.Uint64Var(&o.seed, "seed", 1, "random seed")
 	f.IntVarP(&o.workers, "jobs", "j", 0, "parallel workers (default: all cores)")
 	f.StringVarP(&o.out, "output", "o", "", "also write backtest.json, backtest.csv and the charts into this directory")

@@ -56,7 +56,7 @@ See docs/history.md.`,
 	c.Flags().StringVar(&o.term, "term", "auto", "contract term in months: auto (detect from when accounts leave), or 1 to 60")
 	c.Flags().IntVar(&o.periods, "periods", 0, "cohort table: fit only periods 1..N (0: all)")
 	c.Flags().IntVar(&o.horizon, "horizon", 36, "horizon of the written scenario, months")
-	c.Flags().IntVar(&o.trials, "trials", 2000, "trials of the written scenario")
+	trialsFlag(c.Flags(), &o.trials, 2000, "trials of the written scenario")
 	addColumnsFlag(c, &o.columns)
 	return c
 }

@@ -86,7 +86,7 @@ func (o *runOptions) addShardFlag(c *cobra.Command, what string) {
 func (o *runOptions) addFlags(c *cobra.Command) {
 	addOutputFlag(c, &o.out)
 	f := c.Flags()
-	f.IntVar(&o.trials, "trials", 0, "number of trials (overrides the scenario)")
+	trialsFlag(f, &o.trials, 0, "number of trials (overrides the scenario)")
 	f.Uint64Var(&o.seed, "seed", 0, "random seed (overrides the scenario)")
 	f.IntVarP(&o.workers, "jobs", "j", 0, "parallel workers (default: all cores)")
 	f.StringVar(&o.mode, "mode", "", "monte-carlo or expected (overrides the scenario)")
