@@ -44,7 +44,7 @@ func WriteBreakeven(dir string, b *results.Breakeven) error {
 // what was compared, the difference with every input as assumed, and the
 // sentence of each input, wrapped to textWidth columns.
 func BreakevenText(w io.Writer, b *results.Breakeven) error {
-	what := fmt.Sprintf("%s against the baseline on %s", b.Option, breakevenMetric(b.Metric))
+	what := fmt.Sprintf("%s against the baseline on %s", b.Option, metricInWords(b.Metric))
 	if b.Scenario != "" {
 		what = b.Scenario + ": " + what
 	}
@@ -108,16 +108,16 @@ func breakevenChart(r *results.Results) *chartSpec {
 // breakevenCaption says how to read the break-even chart.
 func breakevenCaption(b *results.Breakeven) string {
 	c := fmt.Sprintf("One panel per input: the mean difference in %s (%s − baseline) with the input fixed at each value and every other input drawn as assumed; the band is ±1.96 standard errors, the grey shading the assumed range (5th to 95th percentile) and the diamond the break-even, where the difference crosses zero.",
-		breakevenMetric(b.Metric), b.Option)
+		metricInWords(b.Metric), b.Option)
 	if n := len(b.Inputs); n > breakevenPanels {
 		c += fmt.Sprintf(" The chart shows the %d of the %d inputs that move the difference most; the table lists them all.", breakevenPanels, n)
 	}
 	return c
 }
 
-// breakevenMetric names the metric in a sentence, with when it is taken:
+// metricInWords names the metric in a sentence, with when it is taken:
 // "gross profit over the horizon", "ARR at the horizon".
-func breakevenMetric(key string) string {
+func metricInWords(key string) string {
 	if seg, ok := segmentCLV(key); ok {
 		return "the CLV per " + seg + " account"
 	}
@@ -318,7 +318,7 @@ func hingeSentence(b *results.Breakeven, option string) string {
 // breakevenSentence states one input's break-even in the board's words.
 func breakevenSentence(b *results.Breakeven, in results.BreakevenInput) string {
 	f := breakevenFormat(in, b.Currency)
-	metric := breakevenMetric(b.Metric)
+	metric := metricInWords(b.Metric)
 	good := verb(b.HigherIsBetter)
 	assumed := fmt.Sprintf("%s to %s assumed (5th to 95th percentile)", f.value(in.P5), f.value(in.P95))
 	if !in.Found {
@@ -374,7 +374,7 @@ type breakevenSection struct {
 
 // buildBreakeven states b, with its chart figure.
 func buildBreakeven(b *results.Breakeven, figure *Chart) *breakevenSection {
-	metric := breakevenMetric(b.Metric)
+	metric := metricInWords(b.Metric)
 	u := metricQuantity(b.Metric).unit
 	sec := &breakevenSection{Figure: figure}
 	trials := Plural(b.Trials, "paired trial")
@@ -430,7 +430,7 @@ func breakevenMarkdown(b *results.Breakeven) string {
 	var w strings.Builder
 	fmt.Fprintf(&w, "# What would have to be true: %s\n\n", mdText(b.Option))
 	facts := fmt.Sprintf("%s against the baseline on %s. Monte Carlo simulation: %s trials at each value, seed %d. Amounts in %s.",
-		b.Option, breakevenMetric(b.Metric), Count(float64(b.Trials)), b.Seed, currencyCode(b.Currency))
+		b.Option, metricInWords(b.Metric), Count(float64(b.Trials)), b.Seed, currencyCode(b.Currency))
 	if b.Scenario != "" {
 		facts = b.Scenario + ": " + facts
 	}
@@ -500,7 +500,7 @@ func breakevenFigure(b *results.Breakeven) *chartFigure {
 	for i, in := range inputs {
 		panels[i] = newBreakevenPanel(b, in, dunit, lo, hi)
 	}
-	metric := breakevenMetric(b.Metric)
+	metric := metricInWords(b.Metric)
 	short := metricShort(b.Metric)
 	yLabel := upperFirst(short) + ", option − baseline"
 	switch dunit {

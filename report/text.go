@@ -91,7 +91,7 @@ func Text(w io.Writer, r *results.Results) error {
 		}
 	}
 	if r.Breakeven != nil {
-		fmt.Fprintf(w, "\n%s versus %s, on %s:\n", r.Breakeven.Option, r.Options[0].Name, breakevenMetric(r.Breakeven.Metric))
+		fmt.Fprintf(w, "\n%s versus %s, on %s:\n", r.Breakeven.Option, r.Options[0].Name, metricInWords(r.Breakeven.Metric))
 		breakevenLines(w, r.Breakeven)
 	}
 	for _, warn := range r.Warnings {
@@ -254,8 +254,16 @@ func shortName(s string, n int) string {
 // and its mean of the sweep's metric.
 func SweepText(w io.Writer, sw *results.Sweep) error {
 	best := sw.Points[sw.Best]
+	var at []string
+	for i, v := range best.Values {
+		name := sw.Parameters[i]
+		if i < len(sw.Labels) && sw.Labels[i] != "" {
+			name = sw.Labels[i]
+		}
+		at = append(at, name+" = "+v)
+	}
 	_, err := fmt.Fprintf(w, "%s: best %s at %s (mean %s over %s a point)\n",
-		sw.Scenario, sw.Metric, strings.Join(best.Values, ", "), FormatMetric(sw.Metric, best.Metrics[sw.Metric].Mean, sw.Currency),
+		sw.Scenario, metricInWords(sw.Metric), strings.Join(at, ", "), FormatMetric(sw.Metric, best.Metrics[sw.Metric].Mean, sw.Currency),
 		Plural(sw.Trials, "trial"))
 	return err
 }
@@ -267,7 +275,7 @@ const sensitivityLines = 10
 // that move the metric most, each with its swing and rank correlation,
 // the first ten of them.
 func SensitivityText(w io.Writer, s *results.Sensitivity) error {
-	fmt.Fprintf(w, "%s: what moves %s most\n", s.Scenario, s.Metric)
+	fmt.Fprintf(w, "%s: what moves %s most\n", s.Scenario, metricInWords(s.Metric))
 	for i, in := range s.Inputs {
 		if i == sensitivityLines {
 			fmt.Fprintf(w, "  ... %d more in sensitivity.csv\n", len(s.Inputs)-sensitivityLines)

@@ -267,7 +267,7 @@ func TestSweepFindsKnownOptimum(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(stdout, "best gross_profit_total at 10 ") {
+	if !strings.Contains(stdout, "best gross profit over the horizon at CSMs = 10 ") {
 		t.Errorf("best point is not 10 CSMs: %s", stdout)
 	}
 	var sw struct {
