@@ -74,8 +74,9 @@ type ChurnFit struct {
 	Term     int    // months per period: 1 or 12
 	TermNote string // how the term was found
 	// Observed is the number of accounts whose start the history shows
-	// (the fits use them only); Opening is set when there were none and the
-	// accounts of the first month were taken as starting then.
+	// (the fits use them only); Opening is set when there were none, or
+	// fewer than minChurnLosses of them left, and every account was taken
+	// as starting no earlier than the history.
 	Observed int
 	Opening  bool
 	Life     Lifetimes
@@ -300,20 +301,45 @@ func bookTenure(h *History, accts []*Account) (months int, censored bool) {
 	return t[(len(t)-1)/2], 2*atStart > len(t)
 }
 
+// minChurnLosses is the fewest losses among the accounts that start within
+// the history for churn to be fitted on them alone.
+const minChurnLosses = 10
+
+// losses counts the accounts whose first spell ends before the history
+// does.
+func losses(h *History, accts []*Account) int {
+	n := 0
+	for _, a := range accts {
+		if firstSpellEnd(a) < h.Last {
+			n++
+		}
+	}
+	return n
+}
+
 // fitChurn fits churn on the accounts that start within the history (on
-// the opening book when none do): the contract term, the lifetimes in
+// every account when none do, or when fewer than minChurnLosses of them
+// have left): the contract term, the lifetimes in
 // terms, Kaplan-Meier, a constant rate and the sBG model, and the choice
 // between them.
 func fitChurn(h *History, name string, accts, observed []*Account, opt Options, warn *[]string) ChurnFit {
 	var ch ChurnFit
 	ch.Observed = len(observed)
 	fitOn := observed
-	if w := leftOutWarning(h, name, accts, observed); w != "" {
-		*warn = append(*warn, w)
-	}
-	if len(observed) == 0 && h.Last > h.First {
+	switch lostIn, lostAll := losses(h, observed), losses(h, accts); {
+	case len(observed) == 0 && h.Last > h.First:
 		fitOn, ch.Opening = accts, true
 		*warn = append(*warn, fmt.Sprintf("segment %s: no account starts within the history, so churn is fitted on the opening book as if it started in %s; a mature book churns less than new accounts, so the fitted churn is likely too low for new ones", name, h.First))
+	case lostIn < minChurnLosses && lostAll > lostIn && h.Last > h.First:
+		// A short history: the few accounts that start within it say
+		// next to nothing about churn (three months gave 22 % to 63 % a
+		// month against the book's 1 %), the opening book a lot.
+		fitOn, ch.Opening = accts, true
+		*warn = append(*warn, fmt.Sprintf("segment %s: only %d of the %d accounts that start within the history have left, too few to fit churn on, so it is fitted on every account (%d losses) as if the opening book started in %s; a mature book churns less than new accounts, so the fitted churn is likely too low for new ones", name, lostIn, len(observed), lostAll, h.First))
+	default:
+		if w := leftOutWarning(h, name, accts, observed); w != "" {
+			*warn = append(*warn, w)
+		}
 	}
 	ch.Term, ch.TermNote = opt.Term, "given with --term"
 	if opt.Term == 0 {
