@@ -104,12 +104,48 @@ func (l *lister) walk(v reflect.Value, path string, t tag) {
 			l.add(path, v.String(), "fixed")
 		}
 	case reflect.Int, reflect.Int64:
-		l.add(path, strconv.FormatInt(v.Int(), 10), "fixed")
+		value := strconv.FormatInt(v.Int(), 10)
+		if strings.HasSuffix(path, ".contract.tenure_months") {
+			value = l.bookTenure(path, value)
+		}
+		l.add(path, value, "fixed")
 	case reflect.Float64:
 		l.add(path, l.number(v.Float(), t.kind), "fixed")
 	case reflect.Bool:
 		l.add(path, strconv.FormatBool(v.Bool()), "fixed")
 	}
+}
+
+// bookTenure is the tenure of a segment's opening book as the run takes
+// it: the accounts file's, per account, where it gives them (a calibrated
+// book listed 0, the segment's default, beside tenures of up to 48
+// months), else the segment's value.
+func (l *lister) bookTenure(path, value string) string {
+	if l.scenario == nil || len(l.scenario.Options) == 0 {
+		return value
+	}
+	name := strings.TrimSuffix(strings.TrimPrefix(path, "segments."), ".contract.tenure_months")
+	for _, seg := range l.scenario.Options[0].Model.Segments {
+		if seg.Name != name {
+			continue
+		}
+		var t []int
+		for _, a := range seg.Accounts {
+			if a.TenureMonths > 0 {
+				t = append(t, a.TenureMonths)
+			}
+		}
+		if len(t) == 0 {
+			return value
+		}
+		slices.Sort(t)
+		s := fmt.Sprintf("per account from the accounts file: median %d months (%d to %d)", t[(len(t)-1)/2], t[0], t[len(t)-1])
+		if n := len(seg.Accounts) - len(t); n > 0 {
+			s += fmt.Sprintf("; %s for the %d without one", value, n)
+		}
+		return s
+	}
+	return value
 }
 
 // custom lists a value of a format type that decodes itself (an option's

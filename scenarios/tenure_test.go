@@ -28,6 +28,17 @@ segments:
 	if seg.TenureMonths != 24 || len(seg.Accounts) != 3 || seg.Accounts[0].TenureMonths != 60 || seg.Accounts[1].TenureMonths != 0 {
 		t.Errorf("tenure %d, accounts %+v", seg.TenureMonths, seg.Accounts)
 	}
+	// The assumptions state the tenure the run takes: the file's, per
+	// account, and the segment's for those without one.
+	stated := ""
+	for _, a := range s.Assumptions() {
+		if a.Path == "segments.book.contract.tenure_months" {
+			stated = a.Value
+		}
+	}
+	if stated != "per account from the accounts file: median 60 months (60 to 60); 24 for the 2 without one" {
+		t.Errorf("the book's tenure is stated as %q", stated)
+	}
 	files["book.csv"] = "id,mrr,tenure_months\na,1000,ten\n"
 	if _, err := Parse("tenure.yaml", []byte(doc), read); err == nil || !strings.Contains(err.Error(), "tenure_months") {
 		t.Errorf("a tenure that is not a number: %v", err)
