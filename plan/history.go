@@ -50,9 +50,10 @@ func ReadCosts(ctx context.Context, path string, opt calibrate.ReadOptions) (cal
 }
 
 // ParseDuplicates reads what reading a history or costs does with two
-// rows of one account (or of costs) and month: error, or sum them.
+// rows of one account (or of costs) and month: error, sum them, or drop
+// a row that repeats the other (identical).
 func ParseDuplicates(name string) (calibrate.ReadOptions, error) {
-	err := OneOf("duplicates", name, string(calibrate.DuplicatesError), string(calibrate.DuplicatesSum))
+	err := OneOf("duplicates", name, string(calibrate.DuplicatesError), string(calibrate.DuplicatesSum), string(calibrate.DuplicatesIdentical))
 	return calibrate.ReadOptions{Duplicates: calibrate.Duplicates(name)}, err
 }
 

@@ -47,7 +47,7 @@ func TestParsers(t *testing.T) {
 		{"CheckPeriod", CheckPeriod("week"), `unknown period "week" (use one of: month, quarter, year)`},
 		{"CheckPeriod", CheckPeriod("year"), ""},
 		{"ParseTerm", second(ParseTerm("61")), `term "61": expected auto, or a number of months from 1 to 60`},
-		{"ParseDuplicates", second(ParseDuplicates("keep")), `unknown duplicates "keep" (use one of: error, sum)`},
+		{"ParseDuplicates", second(ParseDuplicates("keep")), `unknown duplicates "keep" (use one of: error, sum, identical)`},
 		{"ParsePrecision", second(ParsePrecision("lots")), `precision: expected a share such as 0.5% or 0.005, found "lots"`},
 		{"ParseShard", second(ParseShard("3/3")), "shard: expected I/N with 0 ≤ I < N"},
 		{"ParseAxes", second(ParseAxes("team.csms")), `axis "team.csms": expected PATH=RANGE`},

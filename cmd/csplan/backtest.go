@@ -50,7 +50,7 @@ See docs/history.md.`,
 	f.Uint64Var(&o.seed, "seed", 1, "random seed")
 	f.IntVarP(&o.workers, "jobs", "j", 0, "parallel workers (default: all cores)")
 	f.StringVarP(&o.out, "output", "o", "", "also write backtest.json, backtest.csv and the charts into this directory")
-	f.StringVar(&o.dups, "duplicates", "error", "two rows of one account and month: error, or sum them")
+	f.StringVar(&o.dups, "duplicates", "error", "two rows of one account and month: error, sum them, or identical (drop a row that repeats the other's MRR)")
 	f.StringVar(&o.term, "term", "auto", "contract term in months: auto (detect from when accounts leave), or 1 to 60")
 	addColumnsFlag(c, &o.columns)
 	return c

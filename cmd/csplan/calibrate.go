@@ -52,7 +52,7 @@ See docs/history.md.`,
 	c.Flags().StringVarP(&o.out, "output", "o", "", "write the calibrated scenario YAML here")
 	c.Flags().BoolVar(&o.force, "force", false, "replace SCENARIO.yaml if it exists (never the history)")
 	c.Flags().StringVar(&o.charts, "charts", "", "directory for the charts (default: beside the scenario, NAME-charts)")
-	c.Flags().StringVar(&o.dups, "duplicates", "error", "two rows of one account and month: error, or sum them")
+	c.Flags().StringVar(&o.dups, "duplicates", "error", "two rows of one account and month: error, sum them, or identical (drop a row that repeats the other's MRR)")
 	c.Flags().StringVar(&o.term, "term", "auto", "contract term in months: auto (detect from when accounts leave), or 1 to 60")
 	c.Flags().IntVar(&o.periods, "periods", 0, "cohort table: fit only periods 1..N (0: all)")
 	c.Flags().IntVar(&o.horizon, "horizon", 36, "horizon of the written scenario, months")

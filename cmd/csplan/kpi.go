@@ -45,7 +45,7 @@ are in docs/history.md.`,
 	c.Flags().StringVar(&o.format, "format", "text", "output: text, csv or json")
 	c.Flags().StringVar(&o.costs, "costs", "", "CSV of CS cost by month (month,cost), for the CRC ratio")
 	c.Flags().StringVarP(&o.out, "output", "o", "", "also write kpi.csv, kpi.json, kpi.txt and the NRR/GRR chart into this directory")
-	c.Flags().StringVar(&o.dups, "duplicates", "error", "two rows of one account and month, or of one month of --costs: error, or sum them")
+	c.Flags().StringVar(&o.dups, "duplicates", "error", "two rows of one account and month, or of one month of --costs: error, sum them, or identical (drop a row that repeats the other's value)")
 	addColumnsFlag(c, &o.columns)
 	return c
 }

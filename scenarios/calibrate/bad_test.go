@@ -30,7 +30,7 @@ func TestBadHistories(t *testing.T) {
 		"missing-column.csv":     "missing-column.csv:1: missing column month; the header must name account_id, month and mrr",
 		"bad-date.csv":           "bad-date.csv:3: month \"2024-13\": there is no month 13; write YYYY-MM with MM from 01 to 12\nbad-date.csv:4: month \"March 2024\": expected YYYY-MM (for example 2024-03) or a date YYYY-MM-DD",
 		"negative-mrr.csv":       "negative-mrr.csv:3: mrr -20 is negative",
-		"duplicate-row.csv":      "duplicate-row.csv:4: account a1 has a second row for 2024-01 (first on line 2); give one row per account and month, or pass --duplicates sum",
+		"duplicate-row.csv":      "duplicate-row.csv:4: account a1 has a second row for 2024-01 (first on line 2), with the same MRR; pass --duplicates identical to drop rows that repeat another, or --duplicates sum",
 		"bad-mrr.csv":            "bad-mrr.csv:3: mrr \"abc\": expected an amount",
 		"header-only.csv":        "header-only.csv: the file has a header but no rows",
 		"empty.csv":              "empty.csv:1: the file is empty",

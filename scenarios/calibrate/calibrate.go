@@ -196,6 +196,9 @@ func Calibrate(h *History, opt Options) (*Calibration, error) {
 	if w := snapshotWarning(h); w != "" {
 		c.Warnings = append(c.Warnings, w)
 	}
+	if h.Repeats > 0 {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("%d rows repeated another row of the same account, month and MRR and were dropped (--duplicates identical)", h.Repeats))
+	}
 	if h.Summed > 0 {
 		c.Warnings = append(c.Warnings, fmt.Sprintf("%d rows were added to another row of the same account and month (--duplicates sum)", h.Summed))
 	}

@@ -111,6 +111,7 @@ type History struct {
 
 	// What the reader did with irregular rows (see docs/history.md).
 	Summed          int // rows added to another row of the same account and month
+	Repeats         int // rows dropped as repeats of another (--duplicates identical)
 	NeverPaid       int // accounts whose every row has MRR 0, left out
 	SegmentChanges  int // accounts whose segment changes; they keep their latest
 	Spellings       int // segment names read as an earlier one that differs only in case
@@ -126,6 +127,9 @@ type Duplicates string
 const (
 	DuplicatesError Duplicates = "error" // reject the file, naming both lines
 	DuplicatesSum   Duplicates = "sum"   // add them up (one row per product)
+	// DuplicatesIdentical drops a row that repeats the other's MRR (an
+	// export that lists a row twice); rows that differ are still an error.
+	DuplicatesIdentical Duplicates = "identical"
 )
 
 // ReadOptions control the reading of a history.
@@ -561,8 +565,9 @@ func monthSpan(cells [][]cell) (first, last Month) {
 }
 
 // mergeDuplicates resolves the rows of one account and month, adjacent
-// in cs sorted by month: it adds them up (--duplicates sum) or reports
-// them. It reuses cs.
+// in cs sorted by month: it adds them up (--duplicates sum), drops a
+// repeat of the same MRR (--duplicates identical) or reports them. It
+// reuses cs.
 func (hr *historyReader) mergeDuplicates(cs []cell, id string) []cell {
 	out := cs[:0]
 	for _, c := range cs {
@@ -571,7 +576,16 @@ func (hr *historyReader) mergeDuplicates(cs []cell, id string) []cell {
 			out = append(out, c)
 			continue
 		}
-		if hr.dup != DuplicatesSum {
+		same := out[n-1].mrr == c.mrr
+		switch {
+		case same && hr.dup == DuplicatesIdentical:
+			hr.h.Repeats++
+			continue
+		case same && hr.dup != DuplicatesSum:
+			hr.e.add(int(c.line), "account %s has a second row for %s (first on line %d), with the same MRR; pass --duplicates identical to drop rows that repeat another, or --duplicates sum to add them up (one row per product)",
+				id, c.month, out[n-1].line)
+			continue
+		case hr.dup != DuplicatesSum:
 			hr.e.add(int(c.line), "account %s has a second row for %s (first on line %d); give one row per account and month, or pass --duplicates sum to add them up",
 				id, c.month, out[n-1].line)
 			continue

@@ -330,3 +330,22 @@ func TestSegmentNamesFoldCase(t *testing.T) {
 		t.Errorf("no warning of the merged spellings: %q", c.Warnings)
 	}
 }
+
+// --duplicates identical drops a row that repeats another of the same
+// account, month and MRR (an export listing a row twice), says how many,
+// and still refuses two rows that differ.
+func TestDuplicatesIdentical(t *testing.T) {
+	repeat := "account_id,month,mrr\na,2024-01,100\na,2024-01,100\na,2024-02,100\nb,2024-01,50\nb,2024-02,50\nb,2024-02,50\n"
+	h, err := ReadHistory(strings.NewReader(repeat), "h.csv", ReadOptions{Duplicates: DuplicatesIdentical})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Repeats != 2 || h.Accounts[0].At(h.First) != 100 || h.Accounts[1].At(h.Last) != 50 {
+		t.Errorf("%d repeats dropped, MRRs %v and %v; want 2, 100 and 50", h.Repeats, h.Accounts[0].MRR, h.Accounts[1].MRR)
+	}
+	differ := "account_id,month,mrr\na,2024-01,100\na,2024-01,40\na,2024-02,100\n"
+	_, err = ReadHistory(strings.NewReader(differ), "h.csv", ReadOptions{Duplicates: DuplicatesIdentical})
+	if err == nil || !strings.Contains(err.Error(), "h.csv:3: account a has a second row for 2024-01 (first on line 2); give one row per account and month") {
+		t.Errorf("two rows that differ: %v", err)
+	}
+}

@@ -110,6 +110,7 @@ func ReadCosts(r io.Reader, name string, opt ReadOptions) (Costs, error) {
 		switch {
 		case !dup:
 			first[m], c[m] = line, v
+		case opt.Duplicates == DuplicatesIdentical && c[m] == v:
 		case opt.Duplicates != DuplicatesSum:
 			e.add(line, "month %s is given a second time (first on line %d); give one row per month, or pass --duplicates sum to add them up", m, prev)
 		case c[m]+v > MaxAmount:
