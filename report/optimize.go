@@ -6,11 +6,13 @@ package report
 // and the best plan as an option to paste into the scenario.
 
 import (
+	"cmp"
 	"fmt"
 	"image/color"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -19,6 +21,7 @@ import (
 	"csplan/results"
 
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -360,6 +363,19 @@ func csvBool(b bool) string {
 	return "no"
 }
 
+// labelledBy says what the frontier's dot labels are, when it writes them:
+// " (labelled by CSMs)".
+func labelledBy(o *results.Optimize) string {
+	if len(o.Variables) != 1 || len(o.Candidates) > maxLabelledPlans {
+		return ""
+	}
+	return " (labelled by " + cmp.Or(o.Variables[0].Label, o.Variables[0].Path) + ")"
+}
+
+// maxLabelledPlans is the most plans of one variable whose dots the
+// frontier labels with their values.
+const maxLabelledPlans = 15
+
 // frontierFigure is the efficient frontier: every plan screened, CS cost
 // over the horizon against the objective on its expected path (filled
 // within the budget and mean constraints there, hollow outside), the
@@ -392,6 +408,21 @@ func frontierFigure(o *results.Optimize) *chartFigure {
 	}
 	if len(in) > 0 {
 		p.Add(&plotter.Scatter{XYs: in, GlyphStyle: draw.GlyphStyle{Color: withAlpha(blue, 0.6), Radius: small, Shape: draw.CircleGlyph{}}})
+	}
+	// With one variable and few plans, each plan's value is written under
+	// its dot, so a reader can tell 6 CSMs from 10 (their costs spread
+	// them out); with more, the table names the finalists.
+	if len(o.Variables) == 1 && len(o.Candidates) <= maxLabelledPlans {
+		var at plotter.XYs
+		var names []string
+		for _, c := range o.Candidates {
+			at, names = append(at, plotter.XY{X: c.CSCost, Y: c.Objective}), append(names, c.Values[0])
+		}
+		// Below and to the right of the dot, clear of a finalist's
+		// interval and of the frontier's step up to it.
+		sty := valueLabelStyle()
+		sty.XAlign, sty.YAlign = draw.XLeft, draw.YTop
+		p.Add(&plotter.Labels{XYs: at, Labels: names, TextStyle: slices.Repeat([]text.Style{sty}, len(names)), Offset: vg.Point{X: 2 * valueLabelGap, Y: -valueLabelGap}})
 	}
 	// The best last, on top of the finalists beside it.
 	order := make([]int, 0, len(o.Finalists))
@@ -438,7 +469,7 @@ func frontierFigure(o *results.Optimize) *chartFigure {
 	}
 	return &chartFigure{
 		Title:    frontierTitle(o),
-		Subtitle: fmt.Sprintf("Each dot is one of %d plans: its CS cost over the horizon against its %s, on its expected path; finalists from %s trials on the same random numbers.", len(o.Candidates), objectiveName(o), Count(float64(o.Trials))),
+		Subtitle: fmt.Sprintf("Each dot is one of %d plans%s: its CS cost over the horizon against its %s, on its expected path; finalists from %s trials on the same random numbers.", len(o.Candidates), labelledBy(o), objectiveName(o), Count(float64(o.Trials))),
 		Legend:   legend,
 		Note:     fmt.Sprintf("csplan optimize · %s · seed %d", o.Scenario, o.Seed),
 		Body:     func(c draw.Canvas) { p.Draw(c) },

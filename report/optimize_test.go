@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -99,5 +100,38 @@ func TestOptimizeInfeasible(t *testing.T) {
 	}
 	if frontierTitle(o) != "No plan meets every constraint" {
 		t.Errorf("title %q", frontierTitle(o))
+	}
+}
+
+// With one variable and few plans, the frontier writes each plan's value
+// beside its dot and says what the labels are; with two, it does not.
+func TestFrontierLabelsOneVariable(t *testing.T) {
+	o := optimizeAnswer()
+	o.Variables = o.Variables[:1]
+	for i := range o.Candidates {
+		o.Candidates[i].Values = []string{[]string{"11", "12", "13"}[i]}
+	}
+	for i := range o.Finalists {
+		o.Finalists[i].Values = o.Finalists[i].Values[:1]
+	}
+	dir := t.TempDir()
+	if err := WriteOptimize(dir, o); err != nil {
+		t.Fatal(err)
+	}
+	svg, err := os.ReadFile(filepath.Join(dir, "optimize-frontier.svg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := svgText(t, svg)
+	for _, want := range []string{"11", "12", "13"} {
+		if !slices.Contains(texts, want) {
+			t.Errorf("no label %q on the frontier: %q", want, texts)
+		}
+	}
+	if !strings.Contains(strings.Join(texts, " "), "(labelled by CSMs)") {
+		t.Errorf("the subtitle does not say what the labels are: %q", texts)
+	}
+	if two := optimizeAnswer(); labelledBy(two) != "" {
+		t.Errorf("two variables labelled: %q", labelledBy(two))
 	}
 }
