@@ -943,7 +943,17 @@ func intervalPanel(r *results.Results, m chartMetric, items []intervalItem, n in
 	if zero {
 		lo, hi = math.Min(lo, 0), math.Max(hi, 0)
 	}
-	fitValueAxis(&p.Y, lo, hi, valueTicks{Unit: m.Unit, Currency: r.Currency}, maxTicks)
+	vt := valueTicks{Unit: m.Unit, Currency: r.Currency}
+	if zero {
+		// Differences from the baseline: signed, and a rate's in
+		// percentage points, as their labels are (an NRR panel's axis
+		// read 2% beside a label of −0.8 pp).
+		vt.Signed = true
+		if vt.Unit == axisRate {
+			vt.Unit = axisPoints
+		}
+	}
+	fitValueAxis(&p.Y, lo, hi, vt, maxTicks)
 	return p
 }
 
