@@ -55,8 +55,9 @@ func sweepMetric(sw *results.Sweep) chartMetric {
 	r := &results.Results{Currency: sw.Currency, Options: []results.Option{{Metrics: sw.Points[0].Metrics}}}
 	for _, m := range chartMetrics(r) {
 		if m.Key == sw.Metric {
-			// No calendar: the sweep's results carry none.
-			m.Label = strings.ToUpper(m.Short[:1]) + m.Short[1:]
+			// No calendar (the sweep's results carry none), but when it
+			// is taken: "Gross profit over the horizon".
+			m.Label = upperFirst(metricInWords(sw.Metric))
 			return m
 		}
 	}
