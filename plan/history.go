@@ -119,6 +119,9 @@ type KPIReport struct {
 	History *calibrate.History
 	Costs   calibrate.Costs    // CS cost by month; nil without a costs file
 	Rows    []calibrate.KPIRow // per period of the kind asked and segment (KPIs)
+	// Warnings are what reading the history found that changes what the
+	// KPIs mean (calibrate.HistoryWarnings): a snapshot export, for one.
+	Warnings []string
 }
 
 // ReadKPIs checks kind (CheckPeriod), reads the history at path and,
@@ -132,7 +135,7 @@ func ReadKPIs(ctx context.Context, path, costs, kind string, read calibrate.Read
 	if err != nil {
 		return nil, err
 	}
-	r := &KPIReport{History: h}
+	r := &KPIReport{History: h, Warnings: calibrate.HistoryWarnings(h)}
 	if costs != "" {
 		if r.Costs, err = ReadCosts(ctx, costs, read); err != nil {
 			return nil, err

@@ -64,6 +64,9 @@ func (o kpiOptions) run(c *cobra.Command, path string) error {
 	if err != nil {
 		return err
 	}
+	for _, warn := range k.Warnings {
+		fmt.Fprintf(c.ErrOrStderr(), "note: %s\n", warn)
+	}
 	if err := history.WriteKPIs(c.OutOrStdout(), o.format, k.Rows); err != nil || o.out == "" {
 		return err
 	}

@@ -193,25 +193,35 @@ func Calibrate(h *History, opt Options) (*Calibration, error) {
 	}
 	scenarioNames(c)
 	c.Pareto = NewPareto(h)
+	c.Warnings = append(c.Warnings, HistoryWarnings(h)...)
+	return c, nil
+}
+
+// HistoryWarnings are what reading a history found that changes what its
+// KPIs and fits mean: an export that looks like a snapshot, rows dropped
+// or added up, reactivations, merged spellings and segment changes. kpi
+// and calibrate both print them.
+func HistoryWarnings(h *History) []string {
+	var out []string
 	if w := snapshotWarning(h); w != "" {
-		c.Warnings = append(c.Warnings, w)
+		out = append(out, w)
 	}
 	if h.Repeats > 0 {
-		c.Warnings = append(c.Warnings, fmt.Sprintf("%d rows repeated another row of the same account, month and MRR and were dropped (--duplicates identical)", h.Repeats))
+		out = append(out, fmt.Sprintf("%d rows repeated another row of the same account, month and MRR and were dropped (--duplicates identical)", h.Repeats))
 	}
 	if h.Summed > 0 {
-		c.Warnings = append(c.Warnings, fmt.Sprintf("%d rows were added to another row of the same account and month (--duplicates sum)", h.Summed))
+		out = append(out, fmt.Sprintf("%d rows were added to another row of the same account and month (--duplicates sum)", h.Summed))
 	}
 	if h.Reactivations > 0 {
-		c.Warnings = append(c.Warnings, fmt.Sprintf("%d reactivations (an account paying again after months without MRR): churn is fitted on each account's first spell; the returns count as reactivated MRR in the KPIs", h.Reactivations))
+		out = append(out, fmt.Sprintf("%d reactivations (an account paying again after months without MRR): churn is fitted on each account's first spell; the returns count as reactivated MRR in the KPIs", h.Reactivations))
 	}
 	if h.Spellings > 0 {
-		c.Warnings = append(c.Warnings, fmt.Sprintf("%d segment names differ from an earlier one only in case and are read as it (segments: %s)", h.Spellings, strings.Join(h.Segments, ", ")))
+		out = append(out, fmt.Sprintf("%d segment names differ from an earlier one only in case and are read as it (segments: %s)", h.Spellings, strings.Join(h.Segments, ", ")))
 	}
 	if h.SegmentChanges > 0 {
-		c.Warnings = append(c.Warnings, fmt.Sprintf("%d accounts change segment; each is kept in the segment of its latest row", h.SegmentChanges))
+		out = append(out, fmt.Sprintf("%d accounts change segment; each is kept in the segment of its latest row", h.SegmentChanges))
 	}
-	return c, nil
+	return out
 }
 
 // scenarioNames gives each segment its name in the written scenario: its
