@@ -102,12 +102,33 @@ type BacktestHorizon struct {
 	In50, In90 []float64
 }
 
+// minCoverageCuts is the fewest cuts a month ahead needs for its share to
+// be drawn.
+const minCoverageCuts = 3
+
 // BacktestHorizonChart draws the coverage of the 50 % and 90 % bands by
 // months ahead against their nominal shares.
 func BacktestHorizonChart(h BacktestHorizon) (Chart, error) {
 	if len(h.In50) == 0 {
 		return Chart{}, fmt.Errorf("report: no coverage to chart")
 	}
+	// A share of one or two cuts is 0, 50 or 100 %: the months ahead that
+	// fewer than minCoverageCuts cuts reach are left out (cuts only thin
+	// out with the months ahead), unless no month has enough.
+	shown := len(h.In50)
+	for k, c := range h.Cuts {
+		if c < minCoverageCuts {
+			shown = k
+			break
+		}
+	}
+	left := ""
+	if shown == 0 {
+		shown = len(h.In50)
+	} else if shown < len(h.In50) {
+		left = fmt.Sprintf(" Months ahead that fewer than %d cuts reach (from %d on) are left out.", minCoverageCuts, shown+1)
+	}
+	h.In50, h.In90, h.Cuts = h.In50[:shown], h.In90[:shown], h.Cuts[:shown]
 	p := theme.newPlot("Months ahead of the cut", "Share of cuts inside the band")
 	for i, nominal := range []float64{0.5, 0.9} {
 		p.Add(newLine(plotter.XYs{{X: 1, Y: nominal}, {X: float64(len(h.In50)), Y: nominal}},
@@ -127,7 +148,7 @@ func BacktestHorizonChart(h BacktestHorizon) (Chart, error) {
 	p.X.Min, p.X.Max = 0.5, float64(n)+0.5
 	fig := chartFigure{
 		Title:    fmt.Sprintf("%s: share of cuts inside the forecast's bands, by months ahead", h.What),
-		Subtitle: fmt.Sprintf("Each cut fits the history up to it and forecasts the rest; %d cuts forecast one month ahead, %d the furthest. Dashed: the nominal shares, 50%% and 90%%.", h.Cuts[0], h.Cuts[len(h.Cuts)-1]),
+		Subtitle: fmt.Sprintf("Each cut fits the history up to it and forecasts the rest; %d cuts forecast one month ahead, %d the furthest shown. Dashed: the nominal shares, 50%% and 90%%.%s", h.Cuts[0], h.Cuts[len(h.Cuts)-1], left),
 		Legend: []legendItem{
 			{Label: "Inside the 50 % band", Color: optionColor(0), Kind: swatchLine},
 			{Label: "Inside the 90 % band", Color: optionColor(1), Kind: swatchLine},
