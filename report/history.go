@@ -81,6 +81,9 @@ type RetentionFit struct {
 	Upper   []float64
 	Models  []RetentionModel
 	Known   int // accounts the curve is estimated on
+	// Thin is how many later periods are left out for having fewer than
+	// MinAtRisk accounts at risk.
+	Thin, MinAtRisk int
 }
 
 // RetentionModel is a fitted survival curve S(0..n).
@@ -125,13 +128,25 @@ func RetentionChart(r RetentionFit) (Chart, error) {
 	p.X.Tick.Marker = valueTicks{Unit: axisCount}
 	fitValueAxis(&p.Y, 0, 1, valueTicks{Unit: axisRate}, 7)
 	fig := chartFigure{
-		Title:    fmt.Sprintf("%s: retention by tenure, actual against fitted (%s after %d %ss)", r.Segment, Percent(r.KM[n]), n, r.Unit),
-		Subtitle: fmt.Sprintf("Share of %s accounts with a known start still paying after each %s of tenure; the models are fitted by maximum likelihood.", Count(float64(r.Known)), r.Unit),
+		Title:    fmt.Sprintf("%s: retention by tenure, actual against fitted (%s after %s)", r.Segment, Percent(r.KM[n]), Plural(n, r.Unit)),
+		Subtitle: fmt.Sprintf("Share of %s accounts with a known start still paying after each %s of tenure; the models are fitted by maximum likelihood.%s", Count(float64(r.Known)), r.Unit, thinNote(r)),
 		Legend:   legend,
 		Note:     "csplan calibrate · " + r.Source,
 		Body:     func(c draw.Canvas) { p.Draw(c) },
 	}
 	return renderHistory("retention-"+r.Segment, fig)
+}
+
+// thinNote says how many periods a retention chart leaves out, and why.
+func thinNote(r RetentionFit) string {
+	if r.Thin == 0 {
+		return ""
+	}
+	verb := "are"
+	if r.Thin == 1 {
+		verb = "is"
+	}
+	return fmt.Sprintf(" %s after the last shown, with fewer than %d accounts at risk, %s left out.", Plural(r.Thin, r.Unit), r.MinAtRisk, verb)
 }
 
 // ParetoBook is the book ranked by MRR, largest first, with touch tiers.

@@ -56,7 +56,13 @@ func CalibrationCharts(c *calibrate.Calibration, source string, fromHistory bool
 func retentionFit(source string, s calibrate.SegmentFit) report.RetentionFit {
 	ch := s.Churn
 	r := report.RetentionFit{Source: source, Segment: s.Name, Unit: periodUnit(ch), Known: ch.Observed}
-	for _, p := range ch.KM {
+	for i, p := range ch.KM {
+		// Periods with few accounts at risk say little: two accounts
+		// that left at month 36 drew a two-year book's retention to 0.
+		if i > 1 && p.AtRisk < calibrate.MinAtRisk {
+			r.Thin, r.MinAtRisk = len(ch.KM)-i, calibrate.MinAtRisk
+			break
+		}
 		r.KM, r.Lower, r.Upper = append(r.KM, p.Survival), append(r.Lower, p.Lower), append(r.Upper, p.Upper)
 	}
 	n := len(r.KM) - 1

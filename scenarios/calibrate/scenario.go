@@ -238,7 +238,7 @@ func (w *yw) writeTenure(ch ChurnFit) {
 	if f.TailFrom < f.Data {
 		after = fmt.Sprintf("then %s a %s for every later one, the rate over %ss %d to %d", pct(f.Tail()), period, period, f.TailFrom, f.Data)
 	}
-	w.line(4, "# churn in %ss 1 to %d of tenure (each with at least %d accounts at risk), %s", period, f.Data, minAtRisk, after)
+	w.line(4, "# churn in %ss 1 to %d of tenure (each with at least %d accounts at risk), %s", period, f.Data, MinAtRisk, after)
 	var cells []string
 	for _, p := range f.Periods {
 		cells = append(cells, pct(p))

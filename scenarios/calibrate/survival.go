@@ -166,17 +166,17 @@ type KMGap struct {
 	Model, KM, Lo, High float64
 }
 
-// minAtRisk is the fewest accounts at risk for a period of Kaplan-Meier
+// MinAtRisk is the fewest accounts at risk for a period of Kaplan-Meier
 // to count in a gap: with fewer, its estimate and band say little.
-const minAtRisk = 10
+const MinAtRisk = 10
 
 // GapToKM measures survival, a model's retention by period, against km,
-// over the periods with at least minAtRisk accounts at risk.
+// over the periods with at least MinAtRisk accounts at risk.
 func GapToKM(km []KMPoint, survival func(t int) float64) KMGap {
 	var g KMGap
 	worst := 0.0 // how far outside the band, at most
 	for _, p := range km {
-		if p.Period == 0 || p.AtRisk < minAtRisk {
+		if p.Period == 0 || p.AtRisk < MinAtRisk {
 			continue
 		}
 		m := survival(p.Period)
@@ -336,7 +336,7 @@ func Upper95(n float64) float64 {
 
 // TenureFit is the empirical hazard by tenure: the churn probability of
 // each period as Kaplan-Meier measures it, lost over at risk, for the
-// periods with at least minAtRisk accounts at risk (Data of them), and past
+// periods with at least MinAtRisk accounts at risk (Data of them), and past
 // them one probability for every later period, the tail: the losses over
 // the accounts at risk of the data's last periods, from TailFrom, a year of
 // tenure or more (one period for terms of a year or longer), taken back
@@ -366,13 +366,13 @@ func (f TenureFit) Survival(t int) float64 {
 
 // FitTenure fits the empirical hazard by tenure to Kaplan-Meier's table
 // of a segment whose contracts run term months. It applies when at least
-// two periods have minAtRisk accounts at risk and some account left (with
+// two periods have MinAtRisk accounts at risk and some account left (with
 // one period it is the constant rate).
 func FitTenure(km []KMPoint, term int) (*TenureFit, error) {
 	data := 0
 	lost := 0.0
 	for _, p := range km[1:] {
-		if p.AtRisk >= minAtRisk && p.Period == data+1 {
+		if p.AtRisk >= MinAtRisk && p.Period == data+1 {
 			data = p.Period
 		}
 		lost += p.Lost
@@ -381,7 +381,7 @@ func FitTenure(km []KMPoint, term int) (*TenureFit, error) {
 	case lost == 0:
 		return nil, fmt.Errorf("no account left: a hazard by tenure needs churn")
 	case data < 2:
-		return nil, fmt.Errorf("fewer than two periods with %d accounts at risk: a hazard by tenure would be the constant rate", minAtRisk)
+		return nil, fmt.Errorf("fewer than two periods with %d accounts at risk: a hazard by tenure would be the constant rate", MinAtRisk)
 	}
 	f := &TenureFit{Data: data, Scale: Estimate{1, 1 / math.Sqrt(lost)}}
 	for _, p := range km[1 : data+1] {
