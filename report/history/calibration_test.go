@@ -60,7 +60,7 @@ func TestTouchTiers(t *testing.T) {
 // two-year book to 0 %), and counted.
 func TestRetentionLeavesOutThinPeriods(t *testing.T) {
 	s := calibrate.SegmentFit{Name: "two-year", Churn: calibrate.ChurnFit{Term: 24, Observed: 141, Chosen: calibrate.ModelConstant,
-		KM: []calibrate.KMPoint{{Period: 0, AtRisk: 141, Survival: 1, Lower: 1, Upper: 1}, {Period: 1, AtRisk: 141, Survival: 0.77, Lower: 0.65, Upper: 0.85}, {Period: 2, AtRisk: 2, Lost: 2, Survival: 0}},
+		KM:    []calibrate.KMPoint{{Period: 0, AtRisk: 141, Survival: 1, Lower: 1, Upper: 1}, {Period: 1, AtRisk: 141, Survival: 0.77, Lower: 0.65, Upper: 0.85}, {Period: 2, AtRisk: 2, Lost: 2, Survival: 0}},
 		Const: calibrate.ConstFit{P: calibrate.Estimate{Value: 0.24}}}}
 	r := retentionFit("h.csv", s)
 	if len(r.KM) != 2 || r.Thin != 1 || r.MinAtRisk != calibrate.MinAtRisk {
