@@ -141,6 +141,9 @@ func periodUnit(ch calibrate.ChurnFit) string { return calibrate.PeriodName(ch.T
 // gapText writes a model's largest gap to Kaplan-Meier, in points of
 // retention, and whether it leaves Kaplan-Meier's 95 % band.
 func gapText(g calibrate.KMGap, ch calibrate.ChurnFit) string {
+	if g.Periods == 0 {
+		return fmt.Sprintf("not measured (no %s has %d accounts at risk)", periodUnit(ch), calibrate.MinAtRisk)
+	}
 	if g.Max == 0 && !g.Outside {
 		return "none (Kaplan-Meier itself over the data)"
 	}

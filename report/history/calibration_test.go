@@ -67,3 +67,15 @@ func TestRetentionLeavesOutThinPeriods(t *testing.T) {
 		t.Errorf("KM %v, %d thin periods (at risk under %d); want two points and one left out", r.KM, r.Thin, r.MinAtRisk)
 	}
 }
+
+// A gap to Kaplan-Meier over no period with enough accounts at risk is not
+// measured, not "none".
+func TestGapNotMeasured(t *testing.T) {
+	ch := calibrate.ChurnFit{Term: 12}
+	if got := gapText(calibrate.KMGap{}, ch); !strings.HasPrefix(got, "not measured") {
+		t.Errorf("no period compared: %q", got)
+	}
+	if got := gapText(calibrate.KMGap{Periods: 3}, ch); !strings.HasPrefix(got, "none") {
+		t.Errorf("three periods, no gap: %q", got)
+	}
+}

@@ -160,6 +160,7 @@ func KaplanMeier(l Lifetimes) []KMPoint {
 type KMGap struct {
 	Max     float64 // the largest |S_model(t) − KM(t)|
 	At      int     // its period
+	Periods int     // the periods compared: those with MinAtRisk accounts at risk
 	Outside bool
 	// At period OutAt: the model's retention, Kaplan-Meier's and its band.
 	OutAt               int
@@ -179,6 +180,7 @@ func GapToKM(km []KMPoint, survival func(t int) float64) KMGap {
 		if p.Period == 0 || p.AtRisk < MinAtRisk {
 			continue
 		}
+		g.Periods++
 		m := survival(p.Period)
 		if d := math.Abs(m - p.Survival); d > g.Max {
 			g.Max, g.At = d, p.Period
