@@ -372,6 +372,40 @@ func labelledBy(o *results.Optimize) string {
 	return " (labelled by " + cmp.Or(o.Variables[0].Label, o.Variables[0].Path) + ")"
 }
 
+// finalistOrder is the order the frontier draws the finalists in: the
+// best last, on top of the finalists beside it.
+func finalistOrder(o *results.Optimize) []int {
+	order := make([]int, 0, len(o.Finalists))
+	for k := range o.Finalists {
+		if k != o.Best {
+			order = append(order, k)
+		}
+	}
+	if o.Best >= 0 {
+		order = append(order, o.Best)
+	}
+	return order
+}
+
+// planLabels writes, with one variable and few plans, each plan's value
+// under its dot, so a reader can tell 6 CSMs from 10 (their costs spread
+// them out); nil with more, where the table names the finalists.
+func planLabels(o *results.Optimize) *plotter.Labels {
+	if labelledBy(o) == "" {
+		return nil
+	}
+	var at plotter.XYs
+	var names []string
+	for _, c := range o.Candidates {
+		at, names = append(at, plotter.XY{X: c.CSCost, Y: c.Objective}), append(names, c.Values[0])
+	}
+	// Below and to the right of the dot, clear of a finalist's interval
+	// and of the frontier's step up to it.
+	sty := valueLabelStyle()
+	sty.XAlign, sty.YAlign = draw.XLeft, draw.YTop
+	return &plotter.Labels{XYs: at, Labels: names, TextStyle: slices.Repeat([]text.Style{sty}, len(names)), Offset: vg.Point{X: 2 * valueLabelGap, Y: -valueLabelGap}}
+}
+
 // maxLabelledPlans is the most plans of one variable whose dots the
 // frontier labels with their values.
 const maxLabelledPlans = 15
@@ -409,32 +443,10 @@ func frontierFigure(o *results.Optimize) *chartFigure {
 	if len(in) > 0 {
 		p.Add(&plotter.Scatter{XYs: in, GlyphStyle: draw.GlyphStyle{Color: withAlpha(blue, 0.6), Radius: small, Shape: draw.CircleGlyph{}}})
 	}
-	// With one variable and few plans, each plan's value is written under
-	// its dot, so a reader can tell 6 CSMs from 10 (their costs spread
-	// them out); with more, the table names the finalists.
-	if len(o.Variables) == 1 && len(o.Candidates) <= maxLabelledPlans {
-		var at plotter.XYs
-		var names []string
-		for _, c := range o.Candidates {
-			at, names = append(at, plotter.XY{X: c.CSCost, Y: c.Objective}), append(names, c.Values[0])
-		}
-		// Below and to the right of the dot, clear of a finalist's
-		// interval and of the frontier's step up to it.
-		sty := valueLabelStyle()
-		sty.XAlign, sty.YAlign = draw.XLeft, draw.YTop
-		p.Add(&plotter.Labels{XYs: at, Labels: names, TextStyle: slices.Repeat([]text.Style{sty}, len(names)), Offset: vg.Point{X: 2 * valueLabelGap, Y: -valueLabelGap}})
+	if labels := planLabels(o); labels != nil {
+		p.Add(labels)
 	}
-	// The best last, on top of the finalists beside it.
-	order := make([]int, 0, len(o.Finalists))
-	for k := range o.Finalists {
-		if k != o.Best {
-			order = append(order, k)
-		}
-	}
-	if o.Best >= 0 {
-		order = append(order, o.Best)
-	}
-	for _, k := range order {
+	for _, k := range finalistOrder(o) {
 		f := o.Finalists[k]
 		c := blue
 		switch {
