@@ -95,7 +95,7 @@ func (r *rounds) versus(best int, f results.OptFinalist) results.OptVs {
 	won := 0
 	for t := range a {
 		diff[t] = a[t] - b[t]
-		if r.opt.better(a[t], b[t]) {
+		if !results.Tie(a[t], b[t]) && r.opt.better(a[t], b[t]) {
 			won++
 		}
 	}

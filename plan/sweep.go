@@ -332,12 +332,12 @@ func simulateTrials(ctx context.Context, opts []sim.Option, set Settings, metric
 }
 
 // paired compares a and b, the metric of two points in the same trials:
-// the share of trials in which a is strictly better (higher, or lower
-// when lower is better) and the mean of a − b.
+// the share of trials in which a is better (higher, or lower when lower is
+// better, and not a tie: results.Tie) and the mean of a − b.
 func paired(a, b []float64, higher bool) (share, meanDiff float64) {
 	better := 0
 	for t := range a {
-		if (higher && a[t] > b[t]) || (!higher && a[t] < b[t]) {
+		if !results.Tie(a[t], b[t]) && ((higher && a[t] > b[t]) || (!higher && a[t] < b[t])) {
 			better++
 		}
 		meanDiff += a[t] - b[t]

@@ -600,26 +600,21 @@ func summarize(xs []float64) results.Summary {
 	return s
 }
 
-// tieTolerance is the relative difference below which two trials' values
-// are the same number reached by another order of floating-point additions:
-// a few thousand ulps, far below any difference of a cent on amounts a
-// scenario can hold.
-const tieTolerance = 1e-12
-
 // pairedDiff compares an option with the baseline trial by trial: the mean
 // difference, its 95 % interval (Student t on the paired differences) and
-// the share of trials in which the option is strictly better.
+// the shares of trials in which the option is better and worse, two values
+// within float noise of each other (results.Tie) counting as a tie.
 func pairedDiff(opt, base []float64, higherIsBetter bool) results.Diff {
 	n := len(opt)
 	d := make([]float64, n)
 	better, worse := 0, 0
 	for t := range d {
 		d[t] = opt[t] - base[t]
+		if results.Tie(opt[t], base[t]) {
+			d[t] = 0
+		}
 		switch {
-		case math.Abs(d[t]) <= tieTolerance*max(math.Abs(opt[t]), math.Abs(base[t])):
-			// The same sum added up in another order: a tie, not a
-			// difference (hiring CSMs changed acquisition cost by
-			// 1e-11 in some trials, read as higher in 7 %, lower in 6 %).
+		case d[t] == 0:
 		case (d[t] > 0) == higherIsBetter:
 			better++
 		default:
@@ -731,6 +726,9 @@ func runExpected(ctx context.Context, opts []Option, s Settings) (*results.Resul
 					continue
 				}
 				d := metrics[i] - base[i]
+				if results.Tie(metrics[i], base[i]) {
+					d = 0
+				}
 				up := results.HigherIsBetter(name)
 				diff := results.Diff{MeanDiff: d, CI95: [2]float64{d, d}, HigherIsBetter: up}
 				if d > 0 == up && d != 0 {

@@ -269,4 +269,9 @@ func TestPairedDiffTiesFloatNoise(t *testing.T) {
 	if d.PBetter != 0.2 || d.PWorse != 0.2 {
 		t.Errorf("better in %g, worse in %g of trials; want 0.2 each (three ties)", d.PBetter, d.PWorse)
 	}
+	// A tie is a difference of zero, so a metric that ties in every trial
+	// has a mean difference of exactly zero, not float noise.
+	if d := pairedDiff(opt[:2], base[:2], true); d.MeanDiff != 0 {
+		t.Errorf("mean difference of two ties %g, want 0", d.MeanDiff)
+	}
 }
