@@ -44,3 +44,29 @@ func TestShareShortOfClearKeepsADecimal(t *testing.T) {
 		t.Errorf("shareShort(0.946) = %q", got)
 	}
 }
+
+// The split is exact both ways: 96 % of trials strictly lower is clear,
+// and its interval ends below zero, whatever side of zero the bin that
+// holds it interpolates to; exactly 95 % is clear too, and says 95 %.
+func TestCertaintyFollowsTheShares(t *testing.T) {
+	d := results.Diff{MeanDiff: -5, PWorse: 0.96, PBetter: 0.04, HigherIsBetter: true,
+		Histogram: &results.Histogram{Edges: []float64{-10, 20, 50}, Counts: []int{96, 4}}}
+	if c := compare(d, true); c.verdict != "lower" || c.hi >= 0 {
+		t.Errorf("96 %% lower: interval %g to %g, verdict %q; want below zero and lower", c.lo, c.hi, c.verdict)
+	}
+	d.PWorse, d.PBetter = 0.95, 0.05
+	d.Histogram = &results.Histogram{Edges: []float64{-10, 20, 50}, Counts: []int{95, 5}}
+	c := compare(d, true)
+	if c.verdict != "lower" || c.hi > 0 || percentOf(c.lower) != "95" {
+		t.Errorf("95 %% lower: interval %g to %g, verdict %q, share %s; want lower in 95", c.lo, c.hi, c.verdict, percentOf(c.lower))
+	}
+	// Quantiles over the split bin: with 30 of 100 trials below zero in
+	// [-10, 20) and 70 above in [20, 50], the 10th percentile is at −6.67
+	// (a third of the way into the ten units below zero).
+	d = results.Diff{MeanDiff: 1, PWorse: 0.3, PBetter: 0.7, HigherIsBetter: true,
+		Histogram: &results.Histogram{Edges: []float64{-10, 20, 50}, Counts: []int{30, 70}}}
+	if v, _ := diffQuantile(d, 0.1); v > -6.66 || v < -6.67 {
+		t.Errorf("10th percentile %g, want −6.67", v)
+	}
+}
+

@@ -361,28 +361,90 @@ func histQuantile(h *results.Histogram, q float64) (v float64, ok bool) {
 	return h.Edges[len(h.Edges)-1], true
 }
 
-// diffQuantile is the q-quantile of a paired difference's trials: the
-// histogram's, held to the exact shares of trials above and below zero.
-// The histogram's bins straddle zero, so its interpolation spreads trials
-// that tie at exactly zero below (or above) it: a cut with spare hours that
-// left ARR unchanged in 45 % of trials read "lower" with its p95 at −$1.1k.
-// A q-quantile is below zero only when more than q of the trials are.
+// diffQuantile is the q-quantile of a paired difference's trials, from its
+// histogram with the bin that holds zero split by the exact shares of
+// trials below, at and above zero: the histogram's interpolation spread
+// ties at zero across their bin (a cut with spare hours that left ARR
+// unchanged in 45 % of trials read "lower" with its p95 at −$1.1k). So the
+// quantile is below zero exactly when at least q of the trials are, and
+// above it exactly when more than 1 − q are.
 func diffQuantile(d results.Diff, q float64) (float64, bool) {
-	v, ok := histQuantile(d.Histogram, q)
-	if !ok {
-		return v, false
+	h := d.Histogram
+	if h == nil || len(h.Counts) == 0 || len(h.Edges) != len(h.Counts)+1 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range h.Counts {
+		n += c
+	}
+	if n == 0 {
+		return 0, false
 	}
 	above, below := d.PBetter, d.PWorse
 	if !d.HigherIsBetter {
 		above, below = below, above
 	}
-	if below <= q {
-		v = max(v, 0)
+	nBelow, nAbove := math.Round(below*float64(n)), math.Round(above*float64(n))
+	target := q * float64(n)
+	switch {
+	case nBelow > 0 && target <= nBelow:
+		return walkSegments(sideSegments(h, -1, nBelow), target), true
+	case target <= float64(n)-nAbove:
+		return 0, true
 	}
-	if above <= 1-q {
-		v = min(v, 0)
+	return walkSegments(sideSegments(h, +1, nAbove), target-(float64(n)-nAbove)), true
+}
+
+// segment is a stretch of a histogram holding count trials, spread evenly.
+type segment struct {
+	lo, hi, count float64
+}
+
+// sideSegments are the stretches of h below zero (side −1) or above it
+// (+1), in ascending order, the bin that holds zero cut at zero and given
+// the trials of that side it must hold for the side to hold total.
+func sideSegments(h *results.Histogram, side int, total float64) []segment {
+	last := len(h.Counts) - 1
+	zero, full := -1, 0.0
+	var out []segment
+	for i, c := range h.Counts {
+		lo, hi := h.Edges[i], h.Edges[i+1]
+		holdsZero := lo <= 0 && (0 < hi || (i == last && hi == 0))
+		switch {
+		case holdsZero:
+			zero = i
+		case side < 0 && hi <= 0, side > 0 && lo > 0:
+			out = append(out, segment{lo, hi, float64(c)})
+			full += float64(c)
+		}
 	}
-	return v, true
+	if zero < 0 {
+		return out
+	}
+	part := min(float64(h.Counts[zero]), max(0, total-full))
+	if side < 0 {
+		return append(out, segment{h.Edges[zero], min(0, h.Edges[zero+1]), part})
+	}
+	return append([]segment{{max(0, h.Edges[zero]), h.Edges[zero+1], part}}, out...)
+}
+
+// walkSegments is the value below which target of the segments' trials
+// lie, trials spread evenly within each segment.
+func walkSegments(segs []segment, target float64) float64 {
+	cum := 0.0
+	for _, sg := range segs {
+		if sg.count <= 0 {
+			continue
+		}
+		if cum+sg.count >= target {
+			return sg.lo + (target-cum)/sg.count*(sg.hi-sg.lo)
+		}
+		cum += sg.count
+	}
+	if len(segs) == 0 {
+		return 0
+	}
+	return segs[len(segs)-1].hi
 }
 
 // interval kinds of a comparison.
@@ -439,12 +501,14 @@ func compare(d results.Diff, monteCarlo bool) comparison {
 	} else {
 		c.lo, c.hi, c.intervalKind = d.CI95[0], d.CI95[1], meanCI95
 	}
+	// Clear: at least clearShare of the trials on the side of the mean,
+	// which is where the interval's far end meets zero (diffQuantile).
 	switch {
 	case c.higher == 0 && c.lower == 0:
 		c.verdict = "no difference"
-	case c.lo > 0 && c.mean > 0:
+	case c.higher >= clearShare && c.mean > 0:
 		c.verdict = "higher"
-	case c.hi < 0 && c.mean < 0:
+	case c.lower >= clearShare && c.mean < 0:
 		c.verdict = "lower"
 	default:
 		c.verdict = "no clear difference"
