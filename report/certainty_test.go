@@ -69,4 +69,3 @@ func TestCertaintyFollowsTheShares(t *testing.T) {
 		t.Errorf("10th percentile %g, want −6.67", v)
 	}
 }
-

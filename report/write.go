@@ -333,16 +333,23 @@ func monthDate(start string, m int) (time.Time, bool) {
 	return t.AddDate(0, m-1, 0), true
 }
 
-// histQuantile is the q-quantile of the values a histogram counts, with
-// values spread evenly within each bin. ok is false for an empty histogram.
-func histQuantile(h *results.Histogram, q float64) (v float64, ok bool) {
+// histTotal is the number of values h counts; 0 for a histogram that is
+// empty or malformed (its edges not one more than its bins).
+func histTotal(h *results.Histogram) int {
 	if h == nil || len(h.Counts) == 0 || len(h.Edges) != len(h.Counts)+1 {
-		return 0, false
+		return 0
 	}
 	total := 0
 	for _, c := range h.Counts {
 		total += c
 	}
+	return total
+}
+
+// histQuantile is the q-quantile of the values a histogram counts, with
+// values spread evenly within each bin. ok is false for an empty histogram.
+func histQuantile(h *results.Histogram, q float64) (v float64, ok bool) {
+	total := histTotal(h)
 	if total == 0 {
 		return 0, false
 	}
@@ -370,13 +377,7 @@ func histQuantile(h *results.Histogram, q float64) (v float64, ok bool) {
 // above it exactly when more than 1 − q are.
 func diffQuantile(d results.Diff, q float64) (float64, bool) {
 	h := d.Histogram
-	if h == nil || len(h.Counts) == 0 || len(h.Edges) != len(h.Counts)+1 {
-		return 0, false
-	}
-	n := 0
-	for _, c := range h.Counts {
-		n += c
-	}
+	n := histTotal(h)
 	if n == 0 {
 		return 0, false
 	}
