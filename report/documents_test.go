@@ -663,8 +663,13 @@ func numFmt(t *testing.T, f *excelize.File, sheet, cell string) string {
 	return fmt.Sprintf("builtin %d", st.NumFmt)
 }
 
-func TestHistQuantile(t *testing.T) {
+// Quantiles of a difference on one side of zero interpolate within the
+// histogram's bins; ties give 0; a histogram of nothing, no quantile.
+func TestDiffQuantileOneSide(t *testing.T) {
 	h := &results.Histogram{Edges: []float64{0, 10, 20, 30}, Counts: []int{10, 80, 10}}
+	up := func(h *results.Histogram) results.Diff {
+		return results.Diff{PBetter: 1, HigherIsBetter: true, Histogram: h}
+	}
 	for _, c := range []struct{ q, want float64 }{
 		{0.05, 5},      // half way through the first bin
 		{0.5, 15},      // the middle of the middle bin
@@ -674,16 +679,16 @@ func TestHistQuantile(t *testing.T) {
 		{0.0, 0},       // the bottom
 		{0.0625, 6.25}, // interpolated
 	} {
-		if have, ok := histQuantile(h, c.q); !ok || math.Abs(have-c.want) > 1e-12 {
+		if have, ok := diffQuantile(up(h), c.q); !ok || math.Abs(have-c.want) > 1e-12 {
 			t.Errorf("quantile %v: have %v, want %v", c.q, have, c.want)
 		}
 	}
 	tie := &results.Histogram{Edges: []float64{0, 0}, Counts: []int{1000}}
-	if have, ok := histQuantile(tie, 0.05); !ok || have != 0 {
+	if have, ok := diffQuantile(results.Diff{HigherIsBetter: true, Histogram: tie}, 0.05); !ok || have != 0 {
 		t.Errorf("all ties: have %v %v", have, ok)
 	}
 	for _, bad := range []*results.Histogram{nil, {}, {Edges: []float64{0, 1}, Counts: []int{0}}, {Edges: []float64{0}, Counts: []int{3}}} {
-		if _, ok := histQuantile(bad, 0.5); ok {
+		if _, ok := diffQuantile(up(bad), 0.5); ok {
 			t.Errorf("%+v: have a quantile of nothing", bad)
 		}
 	}

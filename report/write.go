@@ -346,28 +346,6 @@ func histTotal(h *results.Histogram) int {
 	return total
 }
 
-// histQuantile is the q-quantile of the values a histogram counts, with
-// values spread evenly within each bin. ok is false for an empty histogram.
-func histQuantile(h *results.Histogram, q float64) (v float64, ok bool) {
-	total := histTotal(h)
-	if total == 0 {
-		return 0, false
-	}
-	target := q * float64(total)
-	cum := 0.0
-	for i, c := range h.Counts {
-		if c == 0 {
-			continue
-		}
-		if cum+float64(c) >= target {
-			frac := (target - cum) / float64(c)
-			return h.Edges[i] + frac*(h.Edges[i+1]-h.Edges[i]), true
-		}
-		cum += float64(c)
-	}
-	return h.Edges[len(h.Edges)-1], true
-}
-
 // diffQuantile is the q-quantile of a paired difference's trials, from its
 // histogram with the bin that holds zero split by the exact shares of
 // trials below, at and above zero: the histogram's interpolation spread
