@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -79,6 +80,20 @@ func describe(n *yaml.Node) string {
 		v = v[:37] + "..."
 	}
 	return strconv.Quote(v)
+}
+
+// ReadCount reads a whole number as a scenario does (2000, 2k, 2_000),
+// for a flag that stands for one of its counts, such as --trials; the error
+// says what was expected and found, as a scenario's would.
+func ReadCount(s string) (int, error) {
+	v, msg := parseNumber(scalar(s), kinds["int"])
+	if msg != "" {
+		return 0, errors.New(msg)
+	}
+	if v > math.MaxInt32 {
+		return 0, fmt.Errorf("expected a whole number, found %q (too large)", s)
+	}
+	return int(v), nil
 }
 
 // parseNumber reads a scalar as a number of the given kind: plain numbers,

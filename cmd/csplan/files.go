@@ -3,12 +3,11 @@ package main
 import (
 	"fmt"
 	"io"
-	"math"
 	"strconv"
-	"strings"
 
 	"csplan/internal/files"
 	"csplan/report"
+	"csplan/scenarios"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -74,50 +73,23 @@ func writeChart(dir *files.Dir, ch report.Chart) error {
 	return dir.Write(name+".png", ch.PNG)
 }
 
-// trialsFlag registers --trials, a count written as a person writes one:
-// 2000, 2k, 2,000 or 2_000, as the scenario's own trials are.
+// trialsFlag registers --trials, a count written as the scenario's own
+// trials are (2000, 2k or 2_000; scenarios.ReadCount).
 func trialsFlag(f *pflag.FlagSet, p *int, value int, usage string) {
 	*p = value
 	f.Var((*countValue)(p), "trials", usage)
 }
 
-// countValue is a whole-number flag read by readCount.
+// countValue is a whole-number flag read by scenarios.ReadCount.
 type countValue int
 
 func (c *countValue) String() string { return strconv.Itoa(int(*c)) }
 func (c *countValue) Type() string   { return "count" }
 func (c *countValue) Set(s string) error {
-	n, err := readCount(s)
+	n, err := scenarios.ReadCount(s)
 	if err != nil {
 		return err
 	}
 	*c = countValue(n)
 	return nil
-}
-
-// readCount reads a whole number with an optional k or M suffix, thousands
-// separated by commas in groups of three or by underscores.
-func readCount(s string) (int, error) {
-	t, mult := strings.TrimSpace(s), 1.0
-	switch {
-	case strings.HasSuffix(t, "k"), strings.HasSuffix(t, "K"):
-		t, mult = t[:len(t)-1], 1e3
-	case strings.HasSuffix(t, "M"):
-		t, mult = t[:len(t)-1], 1e6
-	}
-	if strings.Contains(t, ",") {
-		groups := strings.Split(t, ",")
-		for i, g := range groups {
-			if (i > 0 && len(g) != 3) || (i == 0 && (len(g) < 1 || len(g) > 3)) {
-				return 0, fmt.Errorf("expected a whole number such as 2000, 2,000 or 2k, found %q (a comma separates thousands in groups of three)", s)
-			}
-		}
-		t = strings.Join(groups, "")
-	}
-	v, err := strconv.ParseFloat(strings.ReplaceAll(t, "_", ""), 64)
-	v *= mult
-	if err != nil || strings.ContainsAny(t, "eExXpP") || v != math.Trunc(v) || math.Abs(v) > 1e15 {
-		return 0, fmt.Errorf("expected a whole number such as 2000, 2,000 or 2k, found %q", s)
-	}
-	return int(v), nil
 }
