@@ -315,8 +315,12 @@ func bookTenure(h *History, accts []*Account) (months int, censored bool) {
 }
 
 // minChurnLosses is the fewest losses among the accounts that start within
-// the history for churn to be fitted on them alone.
-const minChurnLosses = 10
+// a short history (shorter than shortHistory months) for churn to be
+// fitted on them alone.
+const (
+	minChurnLosses = 10
+	shortHistory   = 12
+)
 
 // losses counts the accounts whose first spell ends before the history
 // does.
@@ -331,8 +335,9 @@ func losses(h *History, accts []*Account) int {
 }
 
 // fitChurn fits churn on the accounts that start within the history (on
-// every account when none do, or when fewer than minChurnLosses of them
-// have left): the contract term, the lifetimes in
+// every account when none do, or when in a history of under a year fewer
+// than minChurnLosses of them have left and the book lost more): the
+// contract term, the lifetimes in
 // terms, Kaplan-Meier, a constant rate and the sBG model, and the choice
 // between them.
 func fitChurn(h *History, name string, accts, observed []*Account, opt Options, warn *[]string) ChurnFit {
@@ -343,10 +348,12 @@ func fitChurn(h *History, name string, accts, observed []*Account, opt Options, 
 	case len(observed) == 0 && h.Last > h.First:
 		fitOn, ch.Opening = accts, true
 		*warn = append(*warn, fmt.Sprintf("segment %s: no account starts within the history, so churn is fitted on the opening book as if it started in %s; a mature book churns less than new accounts, so the fitted churn is likely too low for new ones", name, h.First))
-	case lostIn < minChurnLosses && lostAll > lostIn && h.Last > h.First:
-		// A short history: the few accounts that start within it say
-		// next to nothing about churn (three months gave 22 % to 63 % a
-		// month against the book's 1 %), the opening book a lot.
+	case lostIn < minChurnLosses && lostAll > lostIn && h.Last > h.First && int(h.Last-h.First) < shortHistory:
+		// A history of a few months: the few accounts that start within
+		// it say next to nothing about churn (three months gave 22 % to
+		// 63 % a month against the book's 1 %), the opening book more.
+		// Longer, the entrants' few losses are still the honest basis:
+		// a book taken as new would understate churn.
 		fitOn, ch.Opening = accts, true
 		*warn = append(*warn, fmt.Sprintf("segment %s: only %d of the %d accounts that start within the history have left, too few to fit churn on, so it is fitted on every account (%d losses) as if the opening book started in %s; a mature book churns less than new accounts, so the fitted churn is likely too low for new ones", name, lostIn, len(observed), lostAll, h.First))
 	default:

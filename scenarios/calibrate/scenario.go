@@ -179,7 +179,10 @@ func (w *yw) writeChurn(name string, ch ChurnFit, corrs *[]string) {
 	period := periodName(ch.Term)
 	lost, cens, survived := ch.Life.Totals()
 	basis := fmt.Sprintf("%s accounts with a known start: %s left, %s still paying", thousands(lost+cens), thousands(lost), thousands(cens))
-	if ch.Opening {
+	switch {
+	case ch.Opening && ch.Observed > 0:
+		basis = fmt.Sprintf("every account (%s, the %s with a known start too few to fit on, the opening book as if it started with the history): %s left", thousands(lost+cens), thousands(float64(ch.Observed)), thousands(lost))
+	case ch.Opening:
 		basis = fmt.Sprintf("the opening book (%s accounts, no known starts): %s left", thousands(lost+cens), thousands(lost))
 	}
 	timing := "renewal"

@@ -45,3 +45,27 @@ func TestShortHistoryFitsChurnOnTheBook(t *testing.T) {
 		t.Errorf("%d warnings of too few losses for %d segments: %q", n, len(c.Segments), c.Warnings)
 	}
 }
+
+// A history of a year or more keeps churn on the accounts that start
+// within it, however few of them have left: taking the book as new would
+// understate churn. Thirteen months of real-shaped.csv: the annual
+// entrants have hardly reached a renewal.
+func TestYearOfHistoryKeepsTheEntrants(t *testing.T) {
+	var b bytes.Buffer
+	if err := synth.RealShaped(&b); err != nil {
+		t.Fatal(err)
+	}
+	h, err := ReadHistory(&b, "real-shaped.csv", ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Calibrate(h.Until(h.First+12), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range c.Segments {
+		if s.Name == "annual" && s.Churn.Opening {
+			t.Errorf("annual churn fitted on the book as if new after thirteen months (%d entrants)", s.Churn.Observed)
+		}
+	}
+}
