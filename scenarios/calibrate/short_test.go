@@ -13,14 +13,7 @@ import (
 // it started with the history, and says so. On the entrants alone the
 // monthly rate came out at 22 % to 63 % against the book's 1 %.
 func TestShortHistoryFitsChurnOnTheBook(t *testing.T) {
-	var b bytes.Buffer
-	if err := synth.RealShaped(&b); err != nil {
-		t.Fatal(err)
-	}
-	h, err := ReadHistory(&b, "real-shaped.csv", ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := realShaped(t)
 	c, err := Calibrate(h.Until(h.First+2), Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -51,14 +44,7 @@ func TestShortHistoryFitsChurnOnTheBook(t *testing.T) {
 // understate churn. Thirteen months of real-shaped.csv: the annual
 // entrants have hardly reached a renewal.
 func TestYearOfHistoryKeepsTheEntrants(t *testing.T) {
-	var b bytes.Buffer
-	if err := synth.RealShaped(&b); err != nil {
-		t.Fatal(err)
-	}
-	h, err := ReadHistory(&b, "real-shaped.csv", ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := realShaped(t)
 	c, err := Calibrate(h.Until(h.First+12), Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -68,4 +54,18 @@ func TestYearOfHistoryKeepsTheEntrants(t *testing.T) {
 			t.Errorf("annual churn fitted on the book as if new after thirteen months (%d entrants)", s.Churn.Observed)
 		}
 	}
+}
+
+// realShaped is testdata/history/real-shaped.csv, read.
+func realShaped(t *testing.T) *History {
+	t.Helper()
+	var b bytes.Buffer
+	if err := synth.RealShaped(&b); err != nil {
+		t.Fatal(err)
+	}
+	h, err := ReadHistory(&b, "real-shaped.csv", ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
 }
