@@ -75,19 +75,17 @@ func bridgeLegs(o results.Option) []results.BridgeLeg {
 	return out
 }
 
-// bridgeSentence says how the option's gross profit differs, in the
-// bridge's terms: "It saves $1.31M of CS cost and loses $1.79M of gross
-// profit to churn ($1.2M) and missed upsell ($590k): net −$482k over the
-// 36 months (higher in 17 % of trials)." Empty without a bridge.
-func bridgeSentence(r *results.Results, o results.Option) string {
+// bridgeSides are the option's bridge as its sentence and its chart's
+// title state it: the CS cost leg (0 without one), and the named gains and
+// losses, largest first. A leg under 1 % of the largest is counted as
+// other drivers on a side with named legs, so that the sums still add up,
+// and left out on a side without, where it is under the rounding; the
+// chart and the table show every leg.
+func bridgeSides(o results.Option) (cost float64, gains, losses []results.BridgeLeg) {
 	legs := bridgeLegs(o)
-	gp, ok := o.VsBaseline[results.GrossProfitTotal]
-	if len(legs) == 0 || !ok {
-		return ""
+	if len(legs) == 0 {
+		return 0, nil, nil
 	}
-	// A sentence names the legs of at least 1 % of the largest, and counts
-	// the smaller ones as other drivers, so that its sums still add up; the
-	// chart and the table show them all.
 	big := math.Abs(legs[0].MeanDiff)
 	var small [2]float64 // gains, losses
 	for len(legs) > 1 && math.Abs(legs[len(legs)-1].MeanDiff) < big/100 {
@@ -98,28 +96,51 @@ func bridgeSentence(r *results.Results, o results.Option) string {
 		}
 		legs = legs[:len(legs)-1]
 	}
-	cur := r.Currency
-	var parts []string
-	var gains, losses []results.BridgeLeg
 	for _, l := range legs {
 		switch {
-		case l.Driver == results.BridgeCSCost && l.MeanDiff > 0:
-			parts = append(parts, "saves "+Money(l.MeanDiff, cur)+" of CS cost")
 		case l.Driver == results.BridgeCSCost:
-			parts = append(parts, "adds "+Money(-l.MeanDiff, cur)+" of CS cost")
+			cost = l.MeanDiff
 		case l.MeanDiff > 0:
 			gains = append(gains, l)
 		default:
 			losses = append(losses, l)
 		}
 	}
-	// Small legs on a side with named ones; alone they are under the
-	// sentence's rounding.
 	if small[0] != 0 && len(gains) > 0 {
 		gains = append(gains, results.BridgeLeg{Driver: otherDrivers, MeanDiff: small[0]})
 	}
 	if small[1] != 0 && len(losses) > 0 {
 		losses = append(losses, results.BridgeLeg{Driver: otherDrivers, MeanDiff: small[1]})
+	}
+	return cost, gains, losses
+}
+
+// legSum is the size of a side's legs together.
+func legSum(legs []results.BridgeLeg) float64 {
+	sum := 0.0
+	for _, l := range legs {
+		sum += math.Abs(l.MeanDiff)
+	}
+	return sum
+}
+
+// bridgeSentence says how the option's gross profit differs, in the
+// bridge's terms: "It saves $1.31M of CS cost and loses $1.79M of gross
+// profit to churn ($1.2M) and missed upsell ($590k): net −$482k over the
+// 36 months (higher in 17 % of trials)." Empty without a bridge.
+func bridgeSentence(r *results.Results, o results.Option) string {
+	gp, ok := o.VsBaseline[results.GrossProfitTotal]
+	cost, gains, losses := bridgeSides(o)
+	if !ok || (cost == 0 && len(gains) == 0 && len(losses) == 0) {
+		return ""
+	}
+	cur := r.Currency
+	var parts []string
+	switch {
+	case cost > 0:
+		parts = append(parts, "saves "+Money(cost, cur)+" of CS cost")
+	case cost < 0:
+		parts = append(parts, "adds "+Money(-cost, cur)+" of CS cost")
 	}
 	if s := legList(gains, true, cur); s != "" {
 		parts = append(parts, "gains "+s)
@@ -217,48 +238,28 @@ func trialsPhrase(r *results.Results) string {
 	return Count(float64(r.Trials)) + " trials"
 }
 
-// bridgeTitle is the chart's message: "Cut 3 CSMs in April saves $1.31M of
-// CS cost but loses $1.79M of gross profit: net −$482k".
+// bridgeTitle is the chart's message, in the sentence's terms
+// (bridgeSides): "Cut 3 CSMs in April saves $1.31M of CS cost but loses
+// $1.79M of gross profit: net −$482k"; a side the sentence names is named
+// here with the same sum.
 func bridgeTitle(r *results.Results, o results.Option, net float64) string {
 	cur := r.Currency
-	saved, lost, gained := 0.0, 0.0, 0.0
-	legs := bridgeLegs(o)
-	var top [2]float64 // the largest gain and loss but CS cost
-	for _, l := range legs {
-		switch {
-		case l.Driver == results.BridgeCSCost:
-			saved = l.MeanDiff
-		case l.MeanDiff < 0:
-			lost -= l.MeanDiff
-			top[1] = max(top[1], -l.MeanDiff)
-		default:
-			gained += l.MeanDiff
-			top[0] = max(top[0], l.MeanDiff)
-		}
-	}
-	// As the sentence beside it does (bridgeSentence), a side whose every
-	// leg is under a hundredth of the largest is left out, so that the two
-	// state the same loss (a title said €549k, net of a €1k gain the
-	// sentence leaves out, beside the sentence's €550k).
-	if len(legs) > 0 {
-		big := math.Abs(legs[0].MeanDiff)
-		if top[0] < big/100 {
-			gained = 0
-		}
-		if top[1] < big/100 {
-			lost = 0
-		}
-	}
+	cost, gains, losses := bridgeSides(o)
+	gained, lost := legSum(gains), legSum(losses)
 	// A CS cost that moves by less than a hundredth of the rest is noise
 	// of the simulated team, not a saving or a cost.
-	if math.Abs(saved) < 0.01*(lost+gained) {
-		saved = 0
+	if math.Abs(cost) < 0.01*(lost+gained) {
+		cost = 0
 	}
 	switch {
-	case saved > 0 && lost > gained:
-		return fmt.Sprintf("%s saves %s of CS cost but loses %s of gross profit: net %s", o.Name, Money(saved, cur), Money(lost-gained, cur), signedMoney(net, cur))
-	case saved < 0 && gained > lost:
-		return fmt.Sprintf("%s costs %s more and gains %s of gross profit: net %s", o.Name, Money(-saved, cur), Money(gained-lost, cur), signedMoney(net, cur))
+	case cost > 0 && lost > gained && gained > 0:
+		return fmt.Sprintf("%s saves %s of CS cost and gains %s but loses %s of gross profit: net %s", o.Name, Money(cost, cur), Money(gained, cur), Money(lost, cur), signedMoney(net, cur))
+	case cost > 0 && lost > gained:
+		return fmt.Sprintf("%s saves %s of CS cost but loses %s of gross profit: net %s", o.Name, Money(cost, cur), Money(lost, cur), signedMoney(net, cur))
+	case cost < 0 && gained > lost && lost > 0:
+		return fmt.Sprintf("%s costs %s more and loses %s but gains %s of gross profit: net %s", o.Name, Money(-cost, cur), Money(lost, cur), Money(gained, cur), signedMoney(net, cur))
+	case cost < 0 && gained > lost:
+		return fmt.Sprintf("%s costs %s more and gains %s of gross profit: net %s", o.Name, Money(-cost, cur), Money(gained, cur), signedMoney(net, cur))
 	}
 	return fmt.Sprintf("%s: %s of gross profit against the baseline", o.Name, signedMoney(net, cur))
 }

@@ -96,3 +96,19 @@ func TestBridgeTitleAgreesWithSentence(t *testing.T) {
 		t.Errorf("title %q and sentence %q do not state the same loss", title, sentence)
 	}
 }
+
+// With gains named too, the title names both sides with the sentence's
+// sums, so that CS cost, gains and losses add up to the net.
+func TestBridgeTitleNamesBothSides(t *testing.T) {
+	o := results.Option{Name: "Cut", VsBaseline: map[string]results.Diff{
+		results.GrossProfitTotal: {MeanDiff: 277_000, PBetter: 0.9}}, Bridge: []results.BridgeLeg{
+		{Driver: results.BridgeCSCost, MeanDiff: 777_000},
+		{Driver: results.BridgeChurn, MeanDiff: -550_000},
+		{Driver: results.BridgeUpsell, MeanDiff: 50_000},
+	}}
+	r := &results.Results{Currency: "EUR", HorizonMonths: 36, Mode: "monte_carlo", Options: []results.Option{{Name: "Baseline"}, o}}
+	title, sentence := bridgeTitle(r, o, 277_000), bridgeSentence(r, o)
+	if title != "Cut saves €777k of CS cost and gains €50k but loses €550k of gross profit: net +€277k" || !strings.Contains(sentence, "gains €50k") || !strings.Contains(sentence, "loses €550k") {
+		t.Errorf("title %q\nsentence %q", title, sentence)
+	}
+}
