@@ -81,34 +81,33 @@ func TestARRBridge(t *testing.T) {
 	}
 }
 
-// The chart's title and the sentence beside it state the same loss: a gain
-// too small for the sentence is not netted into the title's.
+// The chart's title and the sentence beside it state the same sides with
+// the same sums: a gain too small for the sentence is not netted into the
+// title's loss, and a gain the sentence names, the title names too.
 func TestBridgeTitleAgreesWithSentence(t *testing.T) {
-	o := results.Option{Name: "Cut", VsBaseline: map[string]results.Diff{
-		results.GrossProfitTotal: {MeanDiff: 228_000, PBetter: 0.85}}, Bridge: []results.BridgeLeg{
-		{Driver: results.BridgeCSCost, MeanDiff: 777_000},
-		{Driver: results.BridgeChurn, MeanDiff: -550_000},
-		{Driver: results.BridgeUpsell, MeanDiff: 1_000},
-	}}
-	r := &results.Results{Currency: "EUR", HorizonMonths: 36, Mode: "monte_carlo", Options: []results.Option{{Name: "Baseline"}, o}}
-	title, sentence := bridgeTitle(r, o, 228_000), bridgeSentence(r, o)
-	if !strings.Contains(title, "loses €550k") || !strings.Contains(sentence, "loses €550k") {
-		t.Errorf("title %q and sentence %q do not state the same loss", title, sentence)
-	}
-}
-
-// With gains named too, the title names both sides with the sentence's
-// sums, so that CS cost, gains and losses add up to the net.
-func TestBridgeTitleNamesBothSides(t *testing.T) {
-	o := results.Option{Name: "Cut", VsBaseline: map[string]results.Diff{
-		results.GrossProfitTotal: {MeanDiff: 277_000, PBetter: 0.9}}, Bridge: []results.BridgeLeg{
-		{Driver: results.BridgeCSCost, MeanDiff: 777_000},
-		{Driver: results.BridgeChurn, MeanDiff: -550_000},
-		{Driver: results.BridgeUpsell, MeanDiff: 50_000},
-	}}
-	r := &results.Results{Currency: "EUR", HorizonMonths: 36, Mode: "monte_carlo", Options: []results.Option{{Name: "Baseline"}, o}}
-	title, sentence := bridgeTitle(r, o, 277_000), bridgeSentence(r, o)
-	if title != "Cut saves €777k of CS cost and gains €50k but loses €550k of gross profit: net +€277k" || !strings.Contains(sentence, "gains €50k") || !strings.Contains(sentence, "loses €550k") {
-		t.Errorf("title %q\nsentence %q", title, sentence)
+	for _, c := range []struct {
+		upsell, net float64
+		title       string
+		sentence    []string
+	}{
+		{1_000, 228_000, "Cut saves €777k of CS cost but loses €550k of gross profit: net +€228k", []string{"loses €550k"}},
+		{50_000, 277_000, "Cut saves €777k of CS cost and gains €50k but loses €550k of gross profit: net +€277k", []string{"gains €50k", "loses €550k"}},
+	} {
+		o := results.Option{Name: "Cut", VsBaseline: map[string]results.Diff{
+			results.GrossProfitTotal: {MeanDiff: c.net, PBetter: 0.85}}, Bridge: []results.BridgeLeg{
+			{Driver: results.BridgeCSCost, MeanDiff: 777_000},
+			{Driver: results.BridgeChurn, MeanDiff: -550_000},
+			{Driver: results.BridgeUpsell, MeanDiff: c.upsell},
+		}}
+		r := &results.Results{Currency: "EUR", HorizonMonths: 36, Mode: "monte_carlo", Options: []results.Option{{Name: "Baseline"}, o}}
+		title, sentence := bridgeTitle(r, o, c.net), bridgeSentence(r, o)
+		if title != c.title {
+			t.Errorf("title %q, want %q", title, c.title)
+		}
+		for _, w := range c.sentence {
+			if !strings.Contains(sentence, w) {
+				t.Errorf("sentence %q lacks %q", sentence, w)
+			}
+		}
 	}
 }
