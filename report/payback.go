@@ -39,7 +39,7 @@ func cumulativeLead(r *results.Results, o results.Option) (aheadUntil int, ahead
 	if len(pts) == 0 {
 		return 0, false, false
 	}
-	centre := centreLine(r.Mode != "expected" && r.Trials > 1)
+	centre := centreLine(!chartExpected(r))
 	started := false // the months before the option changes anything are even
 	for _, p := range pts {
 		v := centre(p)
@@ -95,7 +95,7 @@ func fadingLead(r *results.Results, o results.Option) (peak int, fell float64) {
 	if len(pts) < 13 {
 		return 0, 0
 	}
-	centre := centreLine(r.Mode != "expected" && r.Trials > 1)
+	centre := centreLine(!chartExpected(r))
 	last := pts[len(pts)-1]
 	top := 0
 	for i, p := range pts {
@@ -103,8 +103,10 @@ func fadingLead(r *results.Results, o results.Option) (peak int, fell float64) {
 			top = i
 		}
 	}
+	// Falling over the last year and still at its end (the last quarter):
+	// a lead that dipped and is rising again is not said to shrink.
 	fell = centre(pts[len(pts)-13]) - centre(last)
-	if pts[top].Month > last.Month-6 || fell <= 0 || centre(last) <= 0 {
+	if pts[top].Month > last.Month-6 || fell <= 0 || centre(last) <= 0 || centre(last) >= centre(pts[len(pts)-4]) {
 		return 0, 0
 	}
 	return pts[top].Month, fell

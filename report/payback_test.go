@@ -125,7 +125,16 @@ func TestFadingLead(t *testing.T) {
 	late := pathResults("monte_carlo", ends, func(mo int) float64 { // peaks in month 20
 		return 1000*float64(mo) - 300*float64(max(0, mo-20)*max(0, mo-20))
 	})
-	for name, r := range map[string]*results.Results{"growing": growing, "late peak": late} {
+	rising := pathResults("monte_carlo", ends, func(mo int) float64 { // dips from month 8, rising again from 20
+		switch {
+		case mo <= 8:
+			return 1000 * float64(mo)
+		case mo <= 20:
+			return 8000 - 500*float64(mo-8)
+		}
+		return 2000 + 100*float64(mo-20)
+	})
+	for name, r := range map[string]*results.Results{"growing": growing, "late peak": late, "rising again": rising} {
 		if s := paybackSentence(r, r.Options[1]) + paybackLine(r, r.Options[1]); strings.Contains(s, "shrinking") {
 			t.Errorf("%s lead said to shrink: %s", name, s)
 		}
