@@ -303,7 +303,7 @@ func answerNotes(mc, anyMean, anyTrial bool) []string {
 	if anyMean {
 		notes = append(notes, "Where the results carry no histogram of differences, the interval given is the 95 % interval of the mean difference: it measures how precisely the average is known, not how much the difference varies between trials.")
 	}
-	return append(notes, "A difference is called clear only when its whole interval lies on one side of zero. Shares count the trials in which the option is strictly higher or lower; the rest are ties. How precisely each average is known is under Reproducibility.")
+	return append(notes, "A difference is called clear when at least 95 % of the trials lie on the side of its mean, which is when its whole interval lies on that side of zero. Shares count the trials in which the option is higher or lower; the rest are ties (within 1e-12 of each other, the same sum added in another order). How precisely each average is known is under Reproducibility.")
 }
 
 // headlineMetrics is the table of every metric per option: median, 90 %

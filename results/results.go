@@ -165,7 +165,8 @@ type Diff struct {
 	MeanDiff float64    `json:"mean_diff"`
 	CI95     [2]float64 `json:"ci95"`
 	PBetter  float64    `json:"p_better"`
-	// PWorse is the share of trials in which the option is strictly worse;
+	// PWorse is the share of trials in which the option is worse (a tie,
+	// Tie, is neither);
 	// PBetter + PWorse < 1 when some trials tie.
 	PWorse float64 `json:"p_worse"`
 	// HigherIsBetter records the direction used for PBetter.

@@ -187,6 +187,11 @@ func TestBadCosts(t *testing.T) {
 			"c.csv:3: the costs of 2024-01 add up to 1,000,000,000,001 with this row (--duplicates sum), above 1,000,000,000,000 a month"},
 		{"a month twice as a date", "month,cost\n2024-01,100\n2024-01-15,200\n", DuplicatesError,
 			"c.csv:3: month 2024-01 is given a second time (first on line 2)"},
+		{"a month repeated", "month,cost\n2024-01,100\n2024-01,100\n", DuplicatesError,
+			"c.csv:3: month 2024-01 is given a second time (first on line 2), with the same cost; pass --duplicates identical"},
+		{"a month repeated, dropped", "month,cost\n2024-01,100\n2024-02,50\n2024-01,100\n", DuplicatesIdentical, "map[2024-01:100 2024-02:50]"},
+		{"a month twice, not a repeat", "month,cost\n2024-01,100\n2024-01,200\n", DuplicatesIdentical,
+			"c.csv:3: month 2024-01 is given a second time (first on line 2); give one row per month"},
 	} {
 		c, err := ReadCosts(strings.NewReader(tc.in), "c.csv", ReadOptions{Duplicates: tc.dups})
 		got := fmt.Sprint(c)

@@ -111,6 +111,8 @@ func ReadCosts(r io.Reader, name string, opt ReadOptions) (Costs, error) {
 		case !dup:
 			first[m], c[m] = line, v
 		case opt.Duplicates == DuplicatesIdentical && c[m] == v:
+		case opt.Duplicates != DuplicatesSum && c[m] == v:
+			e.add(line, "month %s is given a second time (first on line %d), with the same cost; pass --duplicates identical to drop rows that repeat another, or --duplicates sum to add them up", m, prev)
 		case opt.Duplicates != DuplicatesSum:
 			e.add(line, "month %s is given a second time (first on line %d); give one row per month, or pass --duplicates sum to add them up", m, prev)
 		case c[m]+v > MaxAmount:
