@@ -256,11 +256,7 @@ func SweepText(w io.Writer, sw *results.Sweep) error {
 	best := sw.Points[sw.Best]
 	var at []string
 	for i, v := range best.Values {
-		name := sw.Parameters[i]
-		if i < len(sw.Labels) && sw.Labels[i] != "" {
-			name = sw.Labels[i]
-		}
-		at = append(at, name+" = "+v)
+		at = append(at, sweepLabel(sw, i)+" = "+v)
 	}
 	_, err := fmt.Fprintf(w, "%s: best %s at %s (mean %s over %s a point)\n",
 		sw.Scenario, metricInWords(sw.Metric), strings.Join(at, ", "), FormatMetric(sw.Metric, best.Metrics[sw.Metric].Mean, sw.Currency),
