@@ -86,11 +86,13 @@ func describe(n *yaml.Node) string {
 // for a flag that stands for one of its counts, such as --trials; the error
 // says what was expected and found, as a scenario's would.
 func ReadCount(s string) (int, error) {
-	v, msg := parseNumber(scalar(s), kinds["int"])
+	k := kinds["int"]
+	k.lo = math.Inf(-1) // the flag's range is the command's to check, and to explain
+	v, msg := parseNumber(scalar(s), k)
 	if msg != "" {
 		return 0, errors.New(msg)
 	}
-	if v > math.MaxInt32 {
+	if math.Abs(v) > math.MaxInt32 {
 		return 0, fmt.Errorf("expected a whole number, found %q (too large)", s)
 	}
 	return int(v), nil

@@ -720,26 +720,34 @@ func runExpected(ctx context.Context, opts []Option, s Settings) (*results.Resul
 			ro.Payback = paybackOf(metrics[mPaybackMonth : mPaybackMonth+1])
 			ro.Bridge = bridgeOf(func(i int) []float64 { return metrics[i : i+1] })
 			ro.SegmentBridge = expectedSegmentBridge(opts[0].Model.Segments, o.Model.Segments, baseSegGP, segGP, metrics[mGrossProfitTotal]-base[mGrossProfitTotal])
-			ro.VsBaseline = map[string]results.Diff{}
-			for i, name := range MetricNames {
-				if !in.reported(k, i) || !in.reported(0, i) || math.IsNaN(metrics[i]) || math.IsNaN(base[i]) {
-					continue
-				}
-				d := metrics[i] - base[i]
-				if results.Tie(metrics[i], base[i]) {
-					d = 0
-				}
-				up := results.HigherIsBetter(name)
-				diff := results.Diff{MeanDiff: d, CI95: [2]float64{d, d}, HigherIsBetter: up}
-				if d > 0 == up && d != 0 {
-					diff.PBetter = 1
-				} else if d != 0 {
-					diff.PWorse = 1
-				}
-				ro.VsBaseline[name] = diff
-			}
+			ro.VsBaseline = expectedVs(&in, k, metrics[:], base[:])
 		}
 		r.Options = append(r.Options, ro)
 	}
 	return r, nil
+}
+
+// expectedVs compares option k's expected path with the baseline's, metric
+// by metric: the difference, all of it on one side (a tie, results.Tie, on
+// neither), for the metrics both report.
+func expectedVs(in *RunInfo, k int, metrics, base []float64) map[string]results.Diff {
+	vs := map[string]results.Diff{}
+	for i, name := range MetricNames {
+		if !in.reported(k, i) || !in.reported(0, i) || math.IsNaN(metrics[i]) || math.IsNaN(base[i]) {
+			continue
+		}
+		d := metrics[i] - base[i]
+		if results.Tie(metrics[i], base[i]) {
+			d = 0
+		}
+		up := results.HigherIsBetter(name)
+		diff := results.Diff{MeanDiff: d, CI95: [2]float64{d, d}, HigherIsBetter: up}
+		if d > 0 == up && d != 0 {
+			diff.PBetter = 1
+		} else if d != 0 {
+			diff.PWorse = 1
+		}
+		vs[name] = diff
+	}
+	return vs
 }

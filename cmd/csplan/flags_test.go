@@ -14,7 +14,7 @@ func TestTrialsFlag(t *testing.T) {
 			t.Errorf("--trials %q = %d, %v; want %d", s, c, err, want)
 		}
 	}
-	for _, s := range []string{"2,000", "abc", "2.5", "-3", "NaN", "Inf", "1e300"} {
+	for _, s := range []string{"2,000", "abc", "2.5", "NaN", "Inf", "1e300", "-1e300"} {
 		var c countValue
 		err := c.Set(s)
 		if err == nil || strings.Contains(err.Error(), "strconv") || !strings.Contains(err.Error(), "expected a whole number") {
