@@ -69,3 +69,17 @@ func TestCertaintyFollowsTheShares(t *testing.T) {
 		t.Errorf("10th percentile %g, want −6.67", v)
 	}
 }
+
+// A valuation by ARR multiple splits into its ARR at the baseline's
+// multiple and the multiple's own change: 100 at 5 × to 90 at 4.5 × is
+// −$50 of ARR and −$45 of multiple.
+func TestMultipleSplit(t *testing.T) {
+	opt := func(arr, v float64) results.Option {
+		return results.Option{Metrics: map[string]results.Summary{results.ARREnd: {Mean: arr}, results.Valuation: {Mean: v}}}
+	}
+	r := &results.Results{Currency: "USD", Options: []results.Option{opt(100, 500), opt(90, 405)}}
+	want := " (of its −$95, −$50 is $10 less ARR at the baseline's multiple of 5.00 × and −$45 a multiple 0.50 × lower, since the multiple rises with NRR and growth)"
+	if got := multipleSplit(r, r.Options[1]); got != want {
+		t.Errorf("split %q,\nwant %q", got, want)
+	}
+}

@@ -701,12 +701,40 @@ func valuationSentence(r *results.Results, o results.Option) string {
 	if valuationMethod(r) != "ARR multiple" {
 		return s
 	}
-	s += " The valuation is by ARR multiple, a market convention that does not see cost"
+	s += " The valuation is by ARR multiple, a market convention that does not see cost" + multipleSplit(r, o)
 	if dcf := moveSentence(r, o, results.DCFValue, "the value"); dcf != "" {
 		dcf = strings.Replace(dcf, " It ", " valued by its free cash flow (DCF) instead, the option ", 1)
 		return s + ";" + strings.Replace(dcf, " Its effect ", " valued by its free cash flow (DCF) instead, its effect ", 1)
 	}
 	return s + "."
+}
+
+// multipleSplit says how much of an option's change in a valuation by ARR
+// multiple comes from its ARR and how much from the multiple (which rises
+// with NRR and growth), from the means: V = ARR × m, so V_o − V_b =
+// (ARR_o − ARR_b) × m_b + ARR_o × (m_o − m_b), m = mean V / mean ARR. A cut
+// that lost $613k of ARR lost $12.5M of value, and the reader could not
+// see why; "" without both means.
+func multipleSplit(r *results.Results, o results.Option) string {
+	base := r.Options[0]
+	arrB, arrO := base.Metrics[results.ARREnd].Mean, o.Metrics[results.ARREnd].Mean
+	vB, vO := base.Metrics[results.Valuation].Mean, o.Metrics[results.Valuation].Mean
+	if arrB <= 0 || arrO <= 0 || vB == vO {
+		return ""
+	}
+	mB, mO := vB/arrB, vO/arrO
+	cur := r.Currency
+	fromARR, fromMult := (arrO-arrB)*mB, arrO*(mO-mB)
+	more := "more"
+	if arrO < arrB {
+		more = "less"
+	}
+	higher := "higher"
+	if mO < mB {
+		higher = "lower"
+	}
+	return fmt.Sprintf(" (of its %s, %s is %s %s ARR at the baseline's multiple of %.2f × and %s a multiple %.2f × %s, since the multiple rises with NRR and growth)",
+		signedMoney(vO-vB, cur), signedMoney(fromARR, cur), Money(math.Abs(arrO-arrB), cur), more, mB, signedMoney(fromMult, cur), math.Abs(mO-mB), higher)
 }
 
 // moveSentence says how the option moves a money metric at the horizon, by
