@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"csplan/internal/csvfile"
@@ -57,6 +58,15 @@ func WriteBacktest(w io.Writer, b *results.Backtest) error {
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	if len(b.Cuts) > 1 && len(b.ByHorizon) > 0 {
+		// By months ahead, the book's ARR: inside the 90 % interval in
+		// how many of the cuts that reach that far.
+		var parts []string
+		for _, c := range b.ByHorizon {
+			parts = append(parts, fmt.Sprintf("%d: %d of %d", c.Ahead, c.In90, c.Months))
+		}
+		fmt.Fprintf(w, "\nARR of the book inside the 90 %% interval, by months ahead (of the cuts that reach that far):\n  %s\n", strings.Join(parts, ", "))
 	}
 	fmt.Fprintln(w, "\nA share far below nominal says the forecast is too sure of itself; far above, too unsure. The range after each")
 	fmt.Fprintln(w, "share is where 95 % of shares would fall if months were independent; months in a row are not, so it is a guide.")
