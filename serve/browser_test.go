@@ -163,17 +163,47 @@ func TestWorkspaceInBrowser(t *testing.T) {
 	run("cancel", chromedp.Click(`#cancel`))
 	waitFor("the run to stop", `document.getElementById('runstatus').textContent === 'cancelled'`)
 
+	// An input the file leaves to its default shows the default in its
+	// field, a range in its parts, to be edited like any other.
+	var value string
+	eval("a default", `document.querySelector('.control[data-path="team.hiring_cost"] input').value`, &value)
+	if value != "20000" {
+		t.Errorf("the default hiring cost reads %q, want 20000", value)
+	}
+	change("team.handoff.churn", "mode", "1.4")
+	edits["team.handoff.churn"] = "{pert: {min: 1, mode: 1.4, max: 1.5}}"
+	want = expectedARR(t, sv, edits)
+	// A bad month in an option's plan is said at its control, its group
+	// opened.
+	eval("close the group", `document.querySelector('.control[data-path="options[0].set.team.plan"]').closest('details').open = false`, nil)
+	change("options[0].set.team.plan", "", "[{from: 2027-13, csms: 9}]")
+	waitFor("the message at the plan", `(() => { const d = document.querySelector('.control[data-path="options[0].set.team.plan"]'); return d.closest('details').open && d.querySelector('.err').textContent.startsWith('there is no month 13'); })()`)
+	change("options[0].set.team.plan", "", "[{from: 2027-07, csms: 9}]")
+	waitFor("the page to be valid again", `document.getElementById('problems').textContent === '' && document.getElementById('status').textContent.endsWith('changed from the file.')`)
+
+	// Save as without a name does not save (over the scenario).
+	run("save as, no name", chromedp.Click(`#saveasbtn`))
+	waitFor("the refusal", `document.getElementById('savestatus').textContent.startsWith('not saved: give the name')`)
+	if now, _ := os.ReadFile(path); string(now) != string(orig) {
+		t.Fatal("Save as without a name wrote the scenario")
+	}
+
 	// Save, and the saved file reloads with the edits.
 	run("save", chromedp.Click(`#save`))
 	waitFor("the save", `document.getElementById('savestatus').textContent.startsWith('saved')`)
+	var deltas int
+	eval("the table after the save", `document.querySelectorAll('#table .delta').length`, &deltas)
+	if deltas != 0 {
+		t.Errorf("after the save the table still shows %d values as changed", deltas)
+	}
 	saved, _ := os.ReadFile(path)
-	for _, s := range []string{"annual: {beta: {mean: 12%, sd: 2%}}            # per trial: we are unsure of the rate", "team.plan: [{from: 2027-07, csms: 9}]", "# How coverage changes churn"} {
+	for _, s := range []string{"annual: {beta: {mean: 12%, sd: 2%}}            # per trial: we are unsure of the rate", "team.plan: [{from: 2027-07, csms: 9}]", "# How coverage changes churn",
+		"handoff: {churn: {pert: {min: 1, mode: 1.4, max: 1.5}}}"} {
 		if !strings.Contains(string(saved), s) {
 			t.Errorf("the saved file lacks %q", s)
 		}
 	}
 	run("reload", chromedp.Navigate(url), chromedp.WaitVisible(`#table tr[data-metric="arr_end"]`))
-	var value string
 	eval("read a control", `document.querySelector('.control[data-path="options[0].set.team.plan"] input').value`, &value)
 	if value != "[{from: 2027-07, csms: 9}]" {
 		t.Errorf("after a reload the cut's plan reads %q", value)

@@ -28,6 +28,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -282,8 +283,13 @@ func problems(s *scenarios.Scenario, err error, edited map[string]string) []prob
 }
 
 // controlPath is a file path (segments[1].churn.annual) as the controls
-// name it (segments.mid-market.churn.annual).
+// name it (segments.mid-market.churn.annual); an option's, as validation
+// names it (options[0] (Cut one CSM).set.team.plan[0].from), without its
+// name (options[0].set.team.plan[0].from).
 func controlPath(s *scenarios.Scenario, path string) string {
+	if m := optionPath.FindStringSubmatch(path); m != nil {
+		return "options[" + m[1] + "]" + m[2]
+	}
 	if !strings.HasPrefix(path, "segments[") {
 		return path
 	}
@@ -297,6 +303,10 @@ func controlPath(s *scenarios.Scenario, path string) string {
 	}
 	return "segments." + s.Spec.Segments[i].Name + path[end+1:]
 }
+
+// optionPath is an option's path as validation writes it: its index, its
+// name in parentheses, and the rest (.set.team.plan[0].from).
+var optionPath = regexp.MustCompile(`^options\[(\d+)\] \(.*\)((?:\.set\..*)?)$`)
 
 // key is a scenario's content with settings: what a run is cached by.
 func key(data []byte, trials int, seed uint64) string {

@@ -168,6 +168,47 @@ func TestExpected(t *testing.T) {
 	}
 }
 
+// An edit of an option's change that validation refuses gets its message
+// at that control, without the file's line (the value is not in the file).
+func TestOptionProblemAtControl(t *testing.T) {
+	ts, sv, _ := workspace(t)
+	var bad expectedAnswer
+	call(t, ts, "POST", "/api/expected", sv.Token(), edits{Set: map[string]string{"options[0].set.team.plan": "[{from: 2027-13, csms: 2}]"}}, &bad)
+	if len(bad.Problems) != 1 || bad.Problems[0].Path != "options[0].set.team.plan" || !strings.HasPrefix(bad.Problems[0].Msg, "there is no month 13") {
+		t.Errorf("problems %+v", bad.Problems)
+	}
+}
+
+// An input the file leaves to its default comes with the default written
+// as an edit takes it, so the page can show it in its field; a default
+// that reads back differently gets none.
+func TestDefaults(t *testing.T) {
+	ts, sv, _ := workspace(t)
+	var st struct {
+		Controls []control `json:"controls"`
+	}
+	call(t, ts, "GET", "/api/state", sv.Token(), nil, &st)
+	want := map[string]string{"team.handoff.churn": "{pert: {min: 1, mode: 1.2, max: 1.5}}", "team.hiring_cost": "20000",
+		"team.hours_per_year": "2080", "segments.smb.onboarding.success": "100%", "team.csms": ""}
+	for _, c := range st.Controls {
+		if w, ok := want[c.Path]; ok {
+			if c.Default != w {
+				t.Errorf("%s: default %q, want %q (shown %q)", c.Path, c.Default, w, c.Shown)
+			}
+			delete(want, c.Path)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("no controls %v", want)
+	}
+	for _, c := range []struct{ shown, want string }{{"pert(min 1, mode 1.2, max 1.5)", "{pert: {min: 1, mode: 1.2, max: 1.5}}"},
+		{"$1,234,567.5", "1234567.5"}, {"€20,000", "20000"}, {"uniform(10% to 30%)", "uniform(10% to 30%)"}, {"poisson", "poisson"}} {
+		if got := defaultText(c.shown); got != c.want {
+			t.Errorf("defaultText(%q) = %q, want %q", c.shown, got, c.want)
+		}
+	}
+}
+
 // Save writes the edits into the file itself, its comments and layout
 // kept, and validates it; nothing is saved while invalid; a file changed
 // on disk is not written over (save as instead), and save as never

@@ -9,7 +9,7 @@
   let controls = [];     // from /api/state
   let saved = null;      // the table's values when last saved (or opened)
   let latest = null;     // the last expected path
-  let runID = "", source = null, lastRun = "";
+  let runID = "", source = null, lastRun = "", runEdits = "";
   let seq = 0;           // the newest expected request
   window.csplanLatencies = [];
 
@@ -25,14 +25,28 @@
     try { return JSON.parse(text); } catch (e) { return { problems: [{ msg: text }] }; }
   }
 
-  // A value the page edits in parts: {pert: {min: 1.3, mode: 2, max: 2.5}}.
-  const partsRe = /^\{(\w+): \{([^{}\[\]]*)\}\}$/;
-  const names = { min: "low", mode: "most likely", max: "high" };
+  // A value the page edits in parts: a range, {pert: {min: 1.3, mode: 2,
+  // max: 2.5}}, or a touch model, a row of parts for each meeting:
+  // {ebr: {per_year: 4, hours: 2, prep: 4}, ad_hoc: {...}}.
+  const partsRe = /^\{\w+: \{[^{}\[\]]*\}(, \w+: \{[^{}\[\]]*\})*\}$/;
+  const groupRe = /(\w+): \{([^{}\[\]]*)\}/g;
+  const names = { min: "low", mode: "most likely", max: "high", per_year: "a year", hours: "hours", prep: "prep hours" };
+  let currency = "";
+
+  // unit is a control's unit as its label says it.
+  function unit(c) {
+    if (c.unit === "money") return currency;
+    if (c.unit) return c.unit;
+    if (/_months$/.test(c.path) && !/month/.test(c.label)) return "months";
+    return "";
+  }
 
   function build(state) {
     $("name").textContent = state.name + " (" + state.file + ")";
     $("question").textContent = state.question || "";
-    $("trials").value = state.trials;
+    if (!$("trials").value) $("trials").value = state.trials;
+    $("trials").placeholder = state.trials + " (the scenario's)";
+    currency = state.currency || "";
     controls = state.controls;
     const box = $("inputs");
     box.textContent = "";
@@ -56,31 +70,54 @@
     div.className = "control";
     div.dataset.path = c.path;
     const label = document.createElement("label");
-    label.textContent = c.label + (c.unit && c.unit !== "money" ? " (" + c.unit + ")" : "");
+    const u = unit(c);
+    label.textContent = c.label + (u ? " (" + u + ")" : "");
     label.title = c.path + " · " + c.kind;
     div.appendChild(label);
-    const m = partsRe.exec(c.value);
+    // An input the file leaves to its default shows the default, to be
+    // edited like any other value; unchanged, it is not an edit.
+    const base = c.value || c.default || "";
+    if (!c.value) {
+      div.classList.add("default");
+      const tag = document.createElement("span");
+      tag.className = "tag";
+      tag.textContent = " default";
+      label.appendChild(tag);
+    }
+    const groups = partsRe.test(base) ? [...base.matchAll(groupRe)] : null;
     const fields = [];
-    if (m) {
-      const parts = document.createElement("div");
-      parts.className = "parts";
-      for (const kv of m[2].split(", ")) {
-        const [k, v] = kv.split(": ");
-        const l = document.createElement("label");
-        l.textContent = names[k] || k;
-        const input = document.createElement("input");
-        input.value = v;
-        input.dataset.key = k;
-        input.setAttribute("aria-label", c.label + " " + (names[k] || k));
-        l.appendChild(input);
-        parts.appendChild(l);
-        fields.push(input);
+    const part = (into, k, v, name) => {
+      const l = document.createElement("label");
+      l.textContent = names[k] || k;
+      const input = document.createElement("input");
+      input.value = v;
+      input.dataset.key = k;
+      input.dataset.group = name;
+      input.setAttribute("aria-label", c.label + " " + (groups.length > 1 ? name.replace(/_/g, " ") + " " : "") + (names[k] || k));
+      l.appendChild(input);
+      into.appendChild(l);
+      fields.push(input);
+    };
+    if (groups) {
+      for (const g of groups) {
+        if (groups.length > 1) {
+          const h = document.createElement("div");
+          h.className = "group";
+          h.textContent = g[1].replace(/_/g, " ");
+          div.appendChild(h);
+        }
+        const parts = document.createElement("div");
+        parts.className = "parts";
+        for (const kv of g[2].split(", ")) {
+          const [k, v] = kv.split(": ");
+          part(parts, k, v, g[1]);
+        }
+        div.appendChild(parts);
       }
-      div.appendChild(parts);
     } else {
       const input = document.createElement("input");
-      input.value = c.value;
-      input.placeholder = c.value ? "" : c.shown + " (default)";
+      input.value = base;
+      if (!base) input.placeholder = c.shown + " (default)";
       input.setAttribute("aria-label", c.label);
       label.appendChild(input);
       fields.push(input);
@@ -88,17 +125,26 @@
     const err = document.createElement("div");
     err.className = "err";
     div.appendChild(err);
+    const text = () => {
+      if (!groups) return fields[0].value.trim();
+      return "{" + groups.map((g) => g[1] + ": {" + fields.filter((x) => x.dataset.group === g[1]).map((x) => x.dataset.key + ": " + x.value.trim()).join(", ") + "}").join(", ") + "}";
+    };
     for (const f of fields) {
       f.addEventListener("change", () => {
         const t0 = performance.now();
-        const text = m ? "{" + m[1] + ": {" + fields.map((x) => x.dataset.key + ": " + x.value.trim()).join(", ") + "}}" : fields[0].value.trim();
-        if (text === c.value || text === "") delete edits[c.path]; else edits[c.path] = text;
+        if (f.value.trim() === "" && c.default && !groups) f.value = c.default; // emptied: back to the default
+        const t = text();
+        if (t === base || t === "") delete edits[c.path]; else edits[c.path] = t;
         div.classList.toggle("edited", c.path in edits);
         recompute(t0);
       });
     }
     return div;
   }
+
+  // editsKey is the page's changes in a canonical order, to tell whether
+  // the last run's report is of them.
+  const editsKey = () => JSON.stringify(Object.keys(edits).sort().map((k) => [k, edits[k]]));
 
   function showProblems(problems) {
     for (const e of document.querySelectorAll(".control .err")) e.textContent = "";
@@ -109,6 +155,8 @@
       const div = document.createElement("div");
       div.textContent = p.msg;
       (at || top).appendChild(at ? document.createTextNode(p.msg) : div);
+      const group = at && at.closest("details");
+      if (group) group.open = true; // a message in a closed group would go unseen
     }
   }
 
@@ -129,7 +177,9 @@
     const ms = performance.now() - t0;
     window.csplanLatencies.push(ms);
     $("latency").textContent = "(redrawn in " + Math.round(ms) + " ms)";
-    $("status").textContent = Object.keys(edits).length + " input(s) changed from the file.";
+    const n = Object.keys(edits).length;
+    $("status").textContent = n === 0 ? "No input changed from the file." : n === 1 ? "1 input changed from the file." : n + " inputs changed from the file.";
+    $("runstale").textContent = lastRun && editsKey() !== runEdits ? "The report below is of the inputs before your last changes: Run again to update it." : "";
   }
 
   function table(res) {
@@ -167,6 +217,7 @@
     const res = await api("/api/run", { set: edits, trials: parseInt($("trials").value, 10) || 0 });
     if (res.problems) { showProblems(res.problems); return; }
     runID = res.id;
+    const asked = editsKey();
     $("cancel").disabled = false;
     $("runstatus").textContent = res.cached ? "from the cache" : "running…";
     if (source) source.close();
@@ -179,8 +230,13 @@
     });
     const end = (text) => { source.close(); $("cancel").disabled = true; $("runstatus").textContent = text; };
     source.addEventListener("done", (e) => {
-      end("done: " + JSON.parse(e.data).trials + " trials");
+      const n = JSON.parse(e.data).trials;
+      $("progress").max = n || 1;
+      $("progress").value = n || 1;
+      end("done: " + n + " trials");
       lastRun = runID;
+      runEdits = asked;
+      $("runstale").textContent = "";
       $("export").disabled = false;
       const f = $("report");
       f.hidden = false;
@@ -197,22 +253,36 @@
   async function save(path) {
     const res = await api("/api/save", { set: edits, path: path });
     if (res.problems) {
-      showProblems(res.problems);
-      $("savestatus").textContent = res.conflict ? "changed on disk: save as another file, or reopen it" : "not saved";
+      // The save's own problems (a file changed on disk, a name taken)
+      // are said beside its buttons; an input's, at its control.
+      const own = res.problems.filter((p) => p.path === "save" || p.path === "saveas");
+      showProblems(res.problems.filter((p) => !own.includes(p)));
+      $("savestatus").textContent = "not saved" + (own.length ? ": " + own.map((p) => p.msg).join(" ") : ": see the messages in red");
       $("reopen").hidden = !res.conflict;
       return;
     }
     showProblems([]);
     $("reopen").hidden = true;
-    $("savestatus").textContent = "saved " + res.saved;
     if (!path) {
+      if (editsKey() === runEdits) runEdits = "[]"; // the report's inputs are now the file's
       for (const k of Object.keys(edits)) delete edits[k];
       build(await api("/api/state"));
+      $("status").textContent = "Saved: the file now holds every change.";
     }
     saved = latest;
+    if (latest) table(latest); // the values saved are no longer changes
+    $("savestatus").textContent = "saved " + res.saved;
   }
   $("save").addEventListener("click", () => save(""));
-  $("saveasbtn").addEventListener("click", () => save($("saveas").value.trim()));
+  $("saveasbtn").addEventListener("click", () => {
+    const name = $("saveas").value.trim();
+    if (!name) { // an empty name would save over the scenario itself
+      $("savestatus").textContent = "not saved: give the name of the file to save as, such as my-plan.yaml";
+      $("saveas").focus();
+      return;
+    }
+    save(name);
+  });
 
   $("reopen").addEventListener("click", async () => {
     const res = await api("/api/reopen", {});
