@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -104,6 +105,9 @@ func (s *Scenario) With(edits map[string]string) (*Scenario, []byte, error) {
 	canon := map[string]string{}
 	for _, path := range sortedKeys(edits) {
 		text, msg := oneValue(edits[path])
+		if n := sharedAt(doc, path); msg == "" && n != nil {
+			msg = sharedMessage(n)
+		}
 		if msg == "" {
 			canon[path] = text
 			msg = s.edit(doc, path, text)
@@ -160,6 +164,63 @@ func (s *Scenario) edit(doc *yaml.Node, path, text string) string {
 		return "a segment's name is used in paths and options; rename it in the file"
 	}
 	return s.override(doc, path, text)
+}
+
+// sharedAt is the first node on the way to path in doc (an input's, or an
+// option's change) that the file shares through a YAML anchor: an alias,
+// or a node with an anchor; nil when there is none. An edit there would
+// change every part of the file that shares it (an edit of one segment's
+// contract wrote the other's too), so it is refused.
+func sharedAt(doc *yaml.Node, path string) *yaml.Node {
+	shared := func(n *yaml.Node) bool { return n.Kind == yaml.AliasNode || n.Anchor != "" }
+	n := doc
+	if shared(n) {
+		return n
+	}
+	n = deref(n)
+	var parts []string
+	if m := optionEdit.FindStringSubmatch(path); m != nil {
+		parts = append([]string{"options", "[" + m[1] + "]", "set"}, m[2])
+	} else {
+		parts = strings.Split(path, ".")
+	}
+	for _, part := range parts {
+		var raw *yaml.Node
+		switch {
+		case n.Kind == yaml.SequenceNode && strings.HasPrefix(part, "["):
+			i, err := strconv.Atoi(strings.Trim(part, "[]"))
+			if err != nil || i < 0 || i >= len(n.Content) {
+				return nil
+			}
+			raw = n.Content[i]
+		case n.Kind == yaml.SequenceNode: // segments, by name
+			i := slices.IndexFunc(n.Content, func(item *yaml.Node) bool { return textOf(valueOf(item, "name")) == part })
+			if i < 0 {
+				return nil
+			}
+			raw = n.Content[i]
+		default:
+			k := keyIndex(n, part)
+			if k < 0 {
+				return nil
+			}
+			raw = n.Content[k]
+		}
+		if shared(raw) {
+			return raw
+		}
+		n = deref(raw)
+	}
+	return nil
+}
+
+// sharedMessage says why an edit at a shared node is refused.
+func sharedMessage(n *yaml.Node) string {
+	anchor, line := n.Anchor, n.Line
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		anchor, line = n.Alias.Anchor, n.Alias.Line
+	}
+	return fmt.Sprintf("this value is shared through the YAML anchor &%s (line %d) with another part of the file, so an edit here would change both; write it out in full in the file to edit it here", anchor, line)
 }
 
 // oneValue reads an edit's text as exactly one YAML value, with no
@@ -294,7 +355,7 @@ func patchOne(text string, doc *yaml.Node, path, value string) (string, bool) {
 			comment = "  " + strings.TrimRight(line[at+i:], "\n")
 		}
 		lines[key.Line-1] = line[:at+1] + " " + value + comment + "\n"
-		end := lastLine(val)
+		end := blockEnd(lines, lastLine(val), key.Column-1)
 		lines = append(lines[:val.Line-1], lines[end:]...)
 	case val == nil:
 		return insertKey(lines, doc, path, value)
@@ -345,7 +406,7 @@ func insertKey(lines []string, doc *yaml.Node, path, value string) (string, bool
 			return strings.Join(lines, ""), true
 		}
 		indent := strings.Repeat(" ", parent.Content[0].Column-1)
-		end := lastLine(parent)
+		end := blockEnd(lines, lastLine(parent), parent.Content[0].Column-1)
 		if end > len(lines) {
 			return "", false
 		}
@@ -359,7 +420,29 @@ func insertKey(lines []string, doc *yaml.Node, path, value string) (string, bool
 	return "", false
 }
 
-// lastLine is the last line of the file the tree at n takes.
+// blockEnd is the last line (1-based) of a block whose last node starts on
+// line from and whose keys stand at column keyCol (0-based): the lines
+// after it indented deeper than its keys are its own (a quoted string or a
+// block scalar written over several lines, blank lines inside them
+// included), so a key added after the block goes below them, not into
+// a string (fiscal_year_start landed inside a two-line description).
+func blockEnd(lines []string, from, keyCol int) int {
+	end := from
+	for next := end + 1; next <= len(lines); next++ {
+		line := strings.TrimRight(lines[next-1], "\r\n")
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		if len(line)-len(strings.TrimLeft(line, " ")) <= keyCol {
+			break
+		}
+		end = next
+	}
+	return end
+}
+
+// lastLine is the last line of the file the tree at n takes, by the line
+// each node starts on (blockEnd finds where its text ends).
 func lastLine(n *yaml.Node) int {
 	end := n.Line
 	for _, c := range n.Content {

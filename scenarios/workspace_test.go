@@ -44,3 +44,66 @@ func TestWithKeepsComments(t *testing.T) {
 		t.Errorf("only %d controls", len(s.Controls()))
 	}
 }
+
+// An edit of a value the file shares through a YAML anchor is refused,
+// at its path, rather than written at the anchor, where it would change
+// every part that shares it.
+func TestWithRefusesSharedValues(t *testing.T) {
+	const doc = `name: Shared
+start: 2027-01
+segments:
+  - name: a
+    accounts: 10
+    acv: 12k
+    contract: &ct {term_months: 12, first_renewal: spread}
+  - name: b
+    accounts: 10
+    acv: 12k
+    contract: *ct
+`
+	s, err := Parse("shared.yaml", []byte(doc), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"segments.b.contract.term_months", "segments.a.contract.term_months", "segments.b.contract.tenure_months"} {
+		_, _, err := s.With(map[string]string{path: "24"})
+		if err == nil || !strings.Contains(err.Error(), "shared through the YAML anchor &ct (line 7)") {
+			t.Errorf("%s: %v", path, err)
+		}
+	}
+	if _, data, err := s.With(map[string]string{"segments.b.accounts": "20"}); err != nil || !strings.Contains(string(data), "contract: *ct") {
+		t.Errorf("an edit beside the shared value: %v\n%s", err, data)
+	}
+}
+
+// A key the file leaves out goes after the whole of the mapping's last
+// value, a string written over two lines included, never inside it.
+func TestWithInsertsAfterAMultiLineValue(t *testing.T) {
+	const doc = `name: Two-line description
+start: 2027-01
+segments:
+  - name: a
+    accounts: 10
+    acv: 12k
+options:
+  - name: More
+    set:
+      segments.a.accounts: 20
+    description: "From 10 to 20
+      accounts."
+`
+	s, err := Parse("two.yaml", []byte(doc), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, data, err := s.With(map[string]string{"fiscal_year_start": "4", "segments.a.contract.tenure_months": "6"})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, data)
+	}
+	if n.FiscalYear != 4 || !strings.Contains(string(data), "\"From 10 to 20\n      accounts.\"\nfiscal_year_start: 4\n") {
+		t.Errorf("fiscal year %d in:\n%s", n.FiscalYear, data)
+	}
+	if n.Options[1].Description != "From 10 to 20 accounts." {
+		t.Errorf("the description became %q", n.Options[1].Description)
+	}
+}
