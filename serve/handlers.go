@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -406,10 +407,7 @@ func (sv *Server) save(w http.ResponseWriter, r *http.Request) {
 	}
 	info, err := os.Stat(sv.path)
 	if err == nil {
-		err = files.WriteFile(sv.path, data, true)
-	}
-	if err == nil {
-		err = os.Chmod(sv.path, info.Mode().Perm()) // a private file stays private
+		err = files.WriteFileMode(sv.path, data, true, info.Mode().Perm()) // a private file stays private
 	}
 	if err != nil {
 		writeJSON(w, http.StatusOK, map[string]any{"problems": []problem{{Path: "save", Msg: pageMessage(err)}}})
@@ -437,7 +435,7 @@ func (sv *Server) saveAs(w http.ResponseWriter, path string, data []byte) {
 			msg = path + " already exists; save as another name"
 		} else if _, err := os.Stat(filepath.Dir(target)); err != nil {
 			msg = "the directory " + filepath.Dir(target) + " does not exist"
-		} else if err := files.WriteFile(target, data, false, sv.path); err != nil {
+		} else if err := files.WriteFileMode(target, data, false, sv.perm(), sv.path); err != nil {
 			msg = pageMessage(err)
 		}
 	}
@@ -447,6 +445,15 @@ func (sv *Server) saveAs(w http.ResponseWriter, path string, data []byte) {
 	}
 	sv.saved = append(sv.saved, target)
 	writeJSON(w, http.StatusOK, map[string]any{"saved": target})
+}
+
+// perm is the permissions a copy of the scenario gets: the scenario's own,
+// so that a copy of a private file is private too.
+func (sv *Server) perm() fs.FileMode {
+	if info, err := os.Stat(sv.path); err == nil {
+		return info.Mode().Perm()
+	}
+	return 0o644
 }
 
 // pageMessage is a file error as the page says it: without the command

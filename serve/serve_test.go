@@ -356,3 +356,19 @@ func TestHostileEdits(t *testing.T) {
 		t.Errorf("a private file after a save: %v %v", info.Mode(), err)
 	}
 }
+
+// A copy of a private scenario (Save as) is private too, from the start.
+func TestSaveAsKeepsAPrivateFilePrivate(t *testing.T) {
+	ts, sv, path := workspace(t)
+	if err := os.Chmod(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(filepath.Dir(path), "copy.yaml")
+	var out map[string]any
+	if call(t, ts, "POST", "/api/save", sv.Token(), edits{Set: map[string]string{"team.csms": "4"}, Path: other}, &out); out["saved"] != other {
+		t.Fatalf("save as: %v", out)
+	}
+	if info, err := os.Stat(other); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("the copy of a 0600 file: %v, %v", info.Mode().Perm(), err)
+	}
+}

@@ -154,6 +154,13 @@ func CheckCompanion(path string, force bool, inputs ...string) error {
 // if a file of that name appeared meanwhile). A path that is a symbolic
 // link is written where the link points, and the link kept.
 func WriteFile(path string, data []byte, force bool, inputs ...string) error {
+	return WriteFileMode(path, data, force, 0o644, inputs...)
+}
+
+// WriteFileMode is WriteFile with the file's permissions: a copy of a
+// private file is written private from the start (the temporary file
+// too), not readable by others until a chmod after it.
+func WriteFileMode(path string, data []byte, force bool, perm fs.FileMode, inputs ...string) error {
 	if err := CheckFile(path, force, inputs...); err != nil {
 		return err
 	}
@@ -170,7 +177,7 @@ func WriteFile(path string, data []byte, force bool, inputs ...string) error {
 	defer DropTemporary(tmp)
 	defer os.Remove(tmp)
 	_, err = f.Write(data)
-	for _, step := range []func() error{func() error { return f.Chmod(0o644) }, f.Sync, f.Close} {
+	for _, step := range []func() error{func() error { return f.Chmod(perm) }, f.Sync, f.Close} {
 		if err == nil {
 			err = step()
 		}
