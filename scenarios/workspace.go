@@ -352,9 +352,9 @@ func patchOne(text string, doc *yaml.Node, path, value string) (string, bool) {
 		}
 		comment := ""
 		if i := strings.Index(line[at:], "#"); i >= 0 {
-			comment = "  " + strings.TrimRight(line[at+i:], "\n")
+			comment = "  " + strings.TrimRight(line[at+i:], "\r\n")
 		}
-		lines[key.Line-1] = line[:at+1] + " " + value + comment + "\n"
+		lines[key.Line-1] = line[:at+1] + " " + value + comment + eol(lines)
 		end := blockEnd(lines, lastLine(val), key.Column-1)
 		lines = append(lines[:val.Line-1], lines[end:]...)
 	case val == nil:
@@ -411,9 +411,9 @@ func insertKey(lines []string, doc *yaml.Node, path, value string) (string, bool
 			return "", false
 		}
 		if end == len(lines) && !strings.HasSuffix(lines[end-1], "\n") {
-			lines[end-1] += "\n"
+			lines[end-1] += eol(lines)
 		}
-		added := indent + parts[i] + ": " + nested + "\n"
+		added := indent + parts[i] + ": " + nested + eol(lines)
 		lines = append(lines[:end], append([]string{added}, lines[end:]...)...)
 		return strings.Join(lines, ""), true
 	}
@@ -439,6 +439,15 @@ func blockEnd(lines []string, from, keyCol int) int {
 		end = next
 	}
 	return end
+}
+
+// eol is the line ending of a file's lines: CRLF when its first line ends
+// so, so that lines an edit adds do not mix endings.
+func eol(lines []string) string {
+	if len(lines) > 0 && strings.HasSuffix(lines[0], "\r\n") {
+		return "\r\n"
+	}
+	return "\n"
 }
 
 // lastLine is the last line of the file the tree at n takes, by the line

@@ -107,3 +107,19 @@ options:
 		t.Errorf("the description became %q", n.Options[1].Description)
 	}
 }
+
+// A file with CRLF line endings keeps them in the lines an edit adds.
+func TestWithKeepsCRLF(t *testing.T) {
+	doc := strings.ReplaceAll("name: CRLF\nstart: 2027-01\nsegments:\n  - name: a\n    accounts: 10\n    acv: 12k\n", "\n", "\r\n")
+	s, err := Parse("crlf.yaml", []byte(doc), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, data, err := s.With(map[string]string{"fiscal_year_start": "4", "segments.a.accounts": "20"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(data), "\n"); n != strings.Count(string(data), "\r\n") || !strings.Contains(string(data), "fiscal_year_start: 4\r\n") {
+		t.Errorf("line endings mixed:\n%q", data)
+	}
+}
