@@ -202,3 +202,54 @@ func benchModel(b *testing.B, m Model) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(trials*standardAccountMonths), "ns/account-month")
 }
+
+// BenchmarkTeamShortAtCut measures what a design that runs lockstep only
+// for the accounts the short team touches would save on
+// BenchmarkEngineTeamShort's model: the share of accounts whose priority
+// slot is at or below the month's cut (partly or not covered) in some
+// month of their life. The rest get full coverage throughout and could go
+// the skip-ahead way, if a first pass could tell them apart.
+func BenchmarkTeamShortAtCut(b *testing.B) {
+	const trials = 100
+	m := withTeam(27)
+	opts := []Option{{Name: "Baseline", Model: m}}
+	s := Settings{Trials: trials, Seed: 1, Workers: 1}
+	cop, err := newCopula(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	total, touched := 0, 0
+	for b.Loop() {
+		w := newWorker(s.Seed, m.Horizon, s.check)
+		w.cop, w.lhs = cop, newLHS(opts, s)
+		total, touched = 0, 0
+		for t := range trials {
+			w.runTrial(&opts[0].Model, uint64(t))
+			for i := range w.ls.accts {
+				total++
+				if atCut(&w.ls, &w.ls.accts[i], m.Horizon) {
+					touched++
+				}
+			}
+		}
+	}
+	b.ReportMetric(100*float64(touched)/float64(total), "%accounts-at-cut")
+}
+
+// atCut reports whether account a held a slot at or below a month's cut
+// (or the month shared evenly) in some month it was active.
+func atCut(l *lockstep, a *live, h int) bool {
+	for mo := max(1, int(a.join)); mo <= min(int(a.churnAt)-1, h); mo++ {
+		slot := -1
+		for k := a.span; k >= 0; k = l.spans[k].prev {
+			if int(l.spans[k].from) <= mo {
+				slot = int(l.spans[k].slot)
+				break
+			}
+		}
+		if c := l.cut[mo]; c == cutEven || (c != cutNone && slot <= c) {
+			return true
+		}
+	}
+	return false
+}
