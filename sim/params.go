@@ -551,5 +551,11 @@ func (r *segRun) firstRenewal(j int) int {
 			return s.Accounts[j].FirstRenewal
 		}
 	}
-	return 1 + j%r.term
+	return SpreadRenewal(j, r.term)
 }
+
+// SpreadRenewal is the month of the run in which the j-th (from 0) of
+// accounts whose renewals are spread over a term of term months first
+// renews: 1 + j mod term. The rule of first_renewal: spread, and of a
+// calibrated book's accounts whose start the history hides.
+func SpreadRenewal(j, term int) int { return 1 + j%term }

@@ -78,7 +78,7 @@ func Book(h *History, c *Calibration) []BookAccount {
 			// the term (as first_renewal: spread does), not all put a
 			// whole number of terms after the history's first month,
 			// which made every such account renew in one calendar month.
-			renewal = 1 + hidden[name]%term[name]
+			renewal = sim.SpreadRenewal(hidden[name], term[name])
 			hidden[name]++
 		}
 		out = append(out, BookAccount{ID: a.ID, Segment: names[name], MRR: a.At(h.Last),
