@@ -28,10 +28,7 @@ func TestCalibrateWarnsOfAnNRRGap(t *testing.T) {
 			fmt.Fprintf(&b, "a%d,%04d-%02d,100\n", i, 2024+m/12, m%12+1)
 		}
 	}
-	path := filepath.Join(t.TempDir(), "rising.csv")
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path := writeHistory(t, "rising.csv", b.String())
 	out, err := Calibrate(context.Background(), path, CalibrateOptions{Name: filepath.Join(t.TempDir(), "rising.yaml"), Scenario: calibrate.ScenarioOptions{Horizon: 36, Trials: 100}})
 	if err != nil {
 		t.Fatal(err)
@@ -67,4 +64,42 @@ func TestParseColumns(t *testing.T) {
 	if m, err := ParseColumns(nil); m != nil || err != nil {
 		t.Errorf("no pairs: %v, %v", m, err)
 	}
+}
+
+// kpi warns of what reading the history found, as calibrate does: here an
+// export that dates thirty losses at its last month after one a month.
+func TestKPIsWarnOfASnapshotExport(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("account_id,month,mrr\n")
+	for i := range 60 {
+		last := 12 // months 2024-01 to 2024-12
+		switch {
+		case i < 10:
+			last = i + 2 // one loss a month before the last
+		case i < 40:
+			last = 11 // thirty lost in the last month
+		}
+		for m := 1; m <= last; m++ {
+			fmt.Fprintf(&b, "a%d,2024-%02d,100\n", i, m)
+		}
+	}
+	path := writeHistory(t, "h.csv", b.String())
+	k, err := ReadKPIs(context.Background(), path, "", "quarter", calibrate.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(k.Warnings) != 1 || !strings.Contains(k.Warnings[0], "snapshot export") {
+		t.Errorf("warnings %q, want the snapshot export's", k.Warnings)
+	}
+}
+
+// writeHistory writes a history's CSV text into a temporary directory and
+// returns its path.
+func writeHistory(t *testing.T, name, text string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

@@ -94,8 +94,8 @@ func (r *rounds) versus(best int, f results.OptFinalist) results.OptVs {
 	diff := make([]float64, len(a))
 	won := 0
 	for t := range a {
-		diff[t] = a[t] - b[t]
-		if !results.Tie(a[t], b[t]) && r.opt.better(a[t], b[t]) {
+		diff[t] = results.Difference(a[t], b[t])
+		if diff[t] != 0 && r.opt.better(a[t], b[t]) {
 			won++
 		}
 	}

@@ -337,10 +337,11 @@ func simulateTrials(ctx context.Context, opts []sim.Option, set Settings, metric
 func paired(a, b []float64, higher bool) (share, meanDiff float64) {
 	better := 0
 	for t := range a {
-		if !results.Tie(a[t], b[t]) && ((higher && a[t] > b[t]) || (!higher && a[t] < b[t])) {
+		d := results.Difference(a[t], b[t])
+		if (higher && d > 0) || (!higher && d < 0) {
 			better++
 		}
-		meanDiff += a[t] - b[t]
+		meanDiff += d
 	}
 	if len(a) == 0 {
 		return 0, 0

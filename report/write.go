@@ -359,10 +359,7 @@ func diffQuantile(d results.Diff, q float64) (float64, bool) {
 	if n == 0 {
 		return 0, false
 	}
-	above, below := d.PBetter, d.PWorse
-	if !d.HigherIsBetter {
-		above, below = below, above
-	}
+	above, below := signShares(d)
 	nBelow, nAbove := math.Round(below*float64(n)), math.Round(above*float64(n))
 	target := q * float64(n)
 	switch {
@@ -372,6 +369,15 @@ func diffQuantile(d results.Diff, q float64) (float64, bool) {
 		return 0, true
 	}
 	return walkSegments(sideSegments(h, +1, nAbove), target-(float64(n)-nAbove)), true
+}
+
+// signShares are the shares of a difference's trials above and below
+// zero, whichever way is better.
+func signShares(d results.Diff) (above, below float64) {
+	if d.HigherIsBetter {
+		return d.PBetter, d.PWorse
+	}
+	return d.PWorse, d.PBetter
 }
 
 // segment is a stretch of a histogram holding count trials, spread evenly.
@@ -469,10 +475,7 @@ func compare(d results.Diff, monteCarlo bool) comparison {
 		}
 		return c
 	}
-	c.higher, c.lower = d.PBetter, d.PWorse
-	if !d.HigherIsBetter {
-		c.higher, c.lower = d.PWorse, d.PBetter
-	}
+	c.higher, c.lower = signShares(d)
 	lo, okLo := diffQuantile(d, 0.05)
 	hi, okHi := diffQuantile(d, 0.95)
 	if okLo && okHi {

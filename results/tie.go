@@ -15,3 +15,13 @@ const TieTolerance = 1e-12
 func Tie(a, b float64) bool {
 	return math.Abs(a-b) <= TieTolerance*max(math.Abs(a), math.Abs(b))
 }
+
+// Difference is a − b, and exactly 0 for a tie (Tie): the difference every
+// paired comparison takes, so that a metric that ties in every trial has a
+// mean difference of 0, not float noise.
+func Difference(a, b float64) float64 {
+	if Tie(a, b) {
+		return 0
+	}
+	return a - b
+}

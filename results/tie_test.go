@@ -14,3 +14,13 @@ func TestTie(t *testing.T) {
 		}
 	}
 }
+
+// A tie's difference is exactly zero; any other is a − b.
+func TestDifference(t *testing.T) {
+	if d := Difference(5e6+1e-9, 5e6); d != 0 {
+		t.Errorf("a tie's difference %g", d)
+	}
+	if d := Difference(5e6+0.01, 5e6); d <= 0 {
+		t.Errorf("a cent's difference %g", d)
+	}
+}

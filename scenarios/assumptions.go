@@ -62,6 +62,10 @@ var skipped = map[string]bool{"name": true, "description": true, "question": tru
 	"options": true, "trials": true, "seed": true, "mode": true, "net_rate": true, "sampling": true, "optimize": true}
 
 type lister struct {
+	// asYAML writes each value as an edit of the file takes it
+	// ({pert: {min: 1, mode: 1.2, max: 1.5}}, 20000) rather than as the
+	// report shows it (pert(min 1, mode 1.2, max 1.5), $20,000).
+	asYAML   bool
 	currency string
 	out      []results.Assumption
 	kinds    map[string]string // the kind of each number's path, when asked
@@ -280,6 +284,9 @@ func (l *lister) walkList(v reflect.Value, path string, t tag) {
 
 // number writes v in the units of its kind: 8%, $165,000, 0.25.
 func (l *lister) number(v float64, kind string) string {
+	if l.asYAML && kind == "money" {
+		return trimFloat(sig12(v)) // a quantile's float noise (11999.999999999993) is no part of it
+	}
 	switch kind {
 	case "prob", "frac", "rate":
 		return trimFloat(math.Round(v*1e6)/1e4) + "%"
@@ -291,6 +298,9 @@ func (l *lister) number(v float64, kind string) string {
 
 func (l *lister) dist(d dist.Dist, kind string) string {
 	n := func(v float64) string { return l.number(v, kind) }
+	if l.asYAML {
+		return l.distYAML(d, n)
+	}
 	switch x := d.(type) {
 	case dist.Const:
 		return n(float64(x))
@@ -328,6 +338,60 @@ func (l *lister) dist(d dist.Dist, kind string) string {
 		return fmt.Sprintf("empirical(%d values: %s)", len(x.Values), strings.Join(vals, ", "))
 	}
 	return d.String()
+}
+
+// distYAML is a distribution as a scenario writes it, its numbers written
+// by n; "" for one a scenario cannot write in one line (an empirical
+// distribution's values come from a file).
+func (l *lister) distYAML(d dist.Dist, n func(float64) string) string {
+	m := func(name string, kv ...string) string {
+		var parts []string
+		for i := 0; i+1 < len(kv); i += 2 {
+			parts = append(parts, kv[i]+": "+kv[i+1])
+		}
+		return "{" + name + ": {" + strings.Join(parts, ", ") + "}}"
+	}
+	switch x := d.(type) {
+	case dist.Const:
+		return n(float64(x))
+	case *dist.Beta:
+		mean, sd := x.Params()
+		return m("beta", "mean", n(mean), "sd", n(sd))
+	case *dist.PERT:
+		lo, mode, hi := x.Params()
+		return m("pert", "min", n(lo), "mode", n(mode), "max", n(hi))
+	case *dist.Triangular:
+		lo, mode, hi := x.Params()
+		return m("triangular", "min", n(lo), "mode", n(mode), "max", n(hi))
+	case *dist.Uniform:
+		return m("uniform", "min", n(x.Min), "max", n(x.Max))
+	case *dist.LogNormal:
+		return m("lognormal", "median", n(x.Quantile(0.5)), "p90", n(x.Quantile(0.9)))
+	case *dist.Normal:
+		mean, sd, lo, hi := x.Params()
+		kv := []string{"mean", n(mean), "sd", n(sd)}
+		if !math.IsInf(lo, -1) {
+			kv = append(kv, "min", n(lo))
+		}
+		if !math.IsInf(hi, 1) {
+			kv = append(kv, "max", n(hi))
+		}
+		return m("normal", kv...)
+	}
+	return ""
+}
+
+// editTexts are the scenario's inputs by path, each written as an edit of
+// the file takes it (lister.asYAML): what the workspace puts in the field
+// of an input the file leaves to its default.
+func (s *Scenario) editTexts() map[string]string {
+	l := &lister{asYAML: true, currency: s.Currency}
+	l.walk(reflect.ValueOf(s.Spec).Elem(), "", tag{})
+	out := map[string]string{}
+	for _, a := range l.out {
+		out[a.Path] = a.Value
+	}
+	return out
 }
 
 // plainRatio reports fields that are ratios or multiples, shown as plain

@@ -133,13 +133,13 @@ func (b *builder) checkSegmentName(p string, i int, folded map[string]int) {
 	case strings.Contains(name, "."):
 		b.errorf(p+".name", "segment name %q must not contain a dot (it is used in paths like segments.NAME.churn)", name)
 	}
-	switch j, dup := folded[foldName(name)]; {
+	switch j, dup := folded[FoldName(name)]; {
 	case dup && segs[j].Name == name:
 		b.errorf(p+".name", "segment name %q is already used by segments[%d]", name, j)
 	case dup:
 		b.errorf(p+".name", "segment name %q is that of segments[%d], %q, but for %s; give each segment its own name", name, j, segs[j].Name, sameName)
 	default:
-		folded[foldName(name)] = i
+		folded[FoldName(name)] = i
 	}
 }
 

@@ -275,7 +275,7 @@ func (s *Scenario) addOptions(d *decoder, base sim.Model) Errors {
 			errs = append(errs, Error{File: s.Path, Line: on.Line, Col: on.Column, Path: p, Msg: msg})
 			continue
 		}
-		names[foldName(o.Name)] = i
+		names[FoldName(o.Name)] = i
 		opt, oerrs := expandOption(s.Path, s.doc, d.at(fmt.Sprintf("options[%d]", i)), i, o, base, segmentNames(s.Spec), s.readFile)
 		errs = append(errs, oerrs...)
 		if len(oerrs) == 0 {
@@ -289,13 +289,13 @@ func (s *Scenario) addOptions(d *decoder, base sim.Model) Errors {
 // the folded names of the options before it, or returns "".
 func optionNameProblem(opts []OptionSpec, i int, names map[string]int) string {
 	o := opts[i]
-	j, dup := names[foldName(o.Name)]
+	j, dup := names[FoldName(o.Name)]
 	switch {
 	case strings.TrimSpace(o.Name) == "":
 		return "option name must not be empty; it labels the option in charts and reports"
 	case o.Name == "Baseline":
 		return "Baseline names the scenario as written; give the option another name"
-	case foldName(o.Name) == foldName("Baseline"):
+	case FoldName(o.Name) == FoldName("Baseline"):
 		return fmt.Sprintf("option name %q is Baseline but for %s; Baseline names the scenario as written: give the option another name", o.Name, sameName)
 	case dup && opts[j].Name == o.Name:
 		return fmt.Sprintf("option name %q is already used by options[%d]; each option needs its own name", o.Name, j)
@@ -305,12 +305,12 @@ func optionNameProblem(opts []OptionSpec, i int, names map[string]int) string {
 	return ""
 }
 
-// foldName is a name as a person reads it: two names that differ only in
+// FoldName is a name as a person reads it: two names that differ only in
 // case or in spaces at either end (an option "Baseline " and another
 // "baseline") are one name.
-func foldName(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+func FoldName(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-// sameName says which differences foldName ignores, for messages.
+// sameName says which differences FoldName ignores, for messages.
 const sameName = "case and spaces at either end, which csplan counts as the same name"
 
 // maxNodes bounds the values a document holds once its aliases are
@@ -546,7 +546,7 @@ func (s *Scenario) Absorb(o *Scenario) error {
 			name = o.Name + ": " + opt.Name
 		}
 		for _, have := range s.Options {
-			if foldName(have.Name) == foldName(name) {
+			if FoldName(have.Name) == FoldName(name) {
 				return fmt.Errorf("%s: an option would be named %q, as one of %s's is; rename the scenario or the option", o.Path, name, s.Path)
 			}
 		}

@@ -25,7 +25,11 @@ type Control struct {
 	// the file leaves it to its default, which Shown then describes.
 	Value string `json:"value"`
 	Shown string `json:"shown"`
-	Kind  string `json:"kind"` // per-trial, per-event or fixed
+	// Default is, for an input the file leaves to its default, that
+	// default written as an edit takes it ({pert: {min: 1, mode: 1.2,
+	// max: 1.5}}); "" otherwise, or when it has no such form.
+	Default string `json:"default,omitempty"`
+	Kind    string `json:"kind"` // per-trial, per-event or fixed
 }
 
 // Controls lists the scenario's inputs, in file order, grouped as in the
@@ -35,6 +39,7 @@ type Control struct {
 func (s *Scenario) Controls() []Control {
 	var out []Control
 	seen := map[string]bool{}
+	edits := s.editTexts()
 	for _, a := range s.Assumptions() {
 		path := a.Path
 		if i := strings.IndexByte(path, '['); i >= 0 {
@@ -48,6 +53,8 @@ func (s *Scenario) Controls() []Control {
 		c.Label, c.Unit = s.InputLabel(path, a.Value)
 		if n := s.node(path); n != nil {
 			c.Value = flowText(uncommented(n))
+		} else if path == a.Path {
+			c.Default = edits[path]
 		}
 		out = append(out, c)
 	}

@@ -123,3 +123,38 @@ func TestWithKeepsCRLF(t *testing.T) {
 		t.Errorf("line endings mixed:\n%q", data)
 	}
 }
+
+// Every input written as an edit takes it (what a default's field holds)
+// reads back as the value written: each kind of distribution, money and
+// percentages.
+func TestEditTextsRoundTrip(t *testing.T) {
+	const doc = `name: Kinds
+start: 2027-01
+segments:
+  - name: a
+    accounts: 10
+    acv: {lognormal: {median: 12000, p90: 30000}}
+    churn: {annual: {beta: {mean: 10%, sd: 2%}}}
+    upsell: {cadence: annual, probability: {uniform: {min: 10%, max: 30%}}, size: {triangular: {min: 5%, mode: 10%, max: 20%}}}
+    price_increase: {normal: {mean: 4%, sd: 1%, min: 0%}}
+team: {csms: 3, loaded_cost: 150000, attrition: {pert: {min: 10%, mode: 15%, max: 20%}}}
+`
+	s, err := Parse("kinds.yaml", []byte(doc), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edits := s.editTexts()
+	for path, want := range map[string]string{
+		"segments.a.acv":                "{lognormal: {median: 12000, p90: 30000}}",
+		"segments.a.churn.annual":       "{beta: {mean: 10%, sd: 2%}}",
+		"segments.a.upsell.probability": "{uniform: {min: 10%, max: 30%}}",
+		"segments.a.upsell.size":        "{triangular: {min: 5%, mode: 10%, max: 20%}}",
+		"segments.a.price_increase":     "{normal: {mean: 4%, sd: 1%, min: 0%}}",
+		"team.loaded_cost":              "150000",
+		"team.attrition":                "{pert: {min: 10%, mode: 15%, max: 20%}}",
+	} {
+		if got := edits[path]; got != want {
+			t.Errorf("%s written as %q, want %q", path, got, want)
+		}
+	}
+}

@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -46,61 +45,27 @@ func (sv *Server) state(w http.ResponseWriter, _ *http.Request) {
 	})
 }
 
-// control is a control as the page gets it: with, for an input the file
-// leaves to its default, the default written as an edit would write it,
-// so that the page can show it in the field to be edited.
-type control struct {
-	scenarios.Control
-	Default string `json:"default,omitempty"`
-}
-
-// withDefaults are s's controls, each default written as YAML where
-// that is sure: the value read from the default as shown
-// ("pert(min 1, mode 1.2, max 1.5)" as {pert: {min: 1, mode: 1.2, max: 1.5}},
-// "$20,000" as 20000) is kept only when the scenario with it as an edit
-// is valid and shows the same default.
-func withDefaults(s *scenarios.Scenario) []control {
+// withDefaults are s's controls, each default (scenarios.Control.Default)
+// kept only when the scenario with it as an edit is valid and shows the
+// same default, so that leaving the field as it is changes nothing.
+func withDefaults(s *scenarios.Scenario) []scenarios.Control {
 	cs := s.Controls()
-	out := make([]control, len(cs))
 	for i, c := range cs {
-		out[i].Control = c
-		if c.Value != "" || c.Shown == "" {
+		if c.Default == "" {
 			continue
 		}
-		text := defaultText(c.Shown)
-		n, _, err := s.With(map[string]string{c.Path: text})
+		cs[i].Default = ""
+		n, _, err := s.With(map[string]string{c.Path: c.Default})
 		if err != nil {
 			continue
 		}
 		for _, d := range n.Controls() {
 			if d.Path == c.Path && d.Shown == c.Shown {
-				out[i].Default = text
+				cs[i].Default = c.Default
 			}
 		}
 	}
-	return out
-}
-
-// distShown is a distribution as Shown writes it: pert(min 1, mode 1.2, max 1.5).
-var distShown = regexp.MustCompile(`^(\w+)\(((?:\w+ [^,()]+)(?:, \w+ [^,()]+)*)\)$`)
-
-// moneyShown is an amount as Shown writes it: $20,000.
-var moneyShown = regexp.MustCompile(`^[^\d\s.,-]{1,3}(\d{1,3}(?:,\d{3})*(?:\.\d+)?)$`)
-
-// defaultText is a default as Shown writes it, as YAML an edit takes.
-func defaultText(shown string) string {
-	if m := distShown.FindStringSubmatch(shown); m != nil {
-		var parts []string
-		for _, kv := range strings.Split(m[2], ", ") {
-			k, v, _ := strings.Cut(kv, " ")
-			parts = append(parts, k+": "+v)
-		}
-		return "{" + m[1] + ": {" + strings.Join(parts, ", ") + "}}"
-	}
-	if m := moneyShown.FindStringSubmatch(shown); m != nil {
-		return strings.ReplaceAll(m[1], ",", "")
-	}
-	return shown
+	return cs
 }
 
 // headline are the metrics the page tables, in the catalogue's order.

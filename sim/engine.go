@@ -609,10 +609,7 @@ func pairedDiff(opt, base []float64, higherIsBetter bool) results.Diff {
 	d := make([]float64, n)
 	better, worse := 0, 0
 	for t := range d {
-		d[t] = opt[t] - base[t]
-		if results.Tie(opt[t], base[t]) {
-			d[t] = 0
-		}
+		d[t] = results.Difference(opt[t], base[t])
 		switch {
 		case d[t] == 0:
 		case (d[t] > 0) == higherIsBetter:
@@ -736,10 +733,7 @@ func expectedVs(in *RunInfo, k int, metrics, base []float64) map[string]results.
 		if !in.reported(k, i) || !in.reported(0, i) || math.IsNaN(metrics[i]) || math.IsNaN(base[i]) {
 			continue
 		}
-		d := metrics[i] - base[i]
-		if results.Tie(metrics[i], base[i]) {
-			d = 0
-		}
+		d := results.Difference(metrics[i], base[i])
 		up := results.HigherIsBetter(name)
 		diff := results.Diff{MeanDiff: d, CI95: [2]float64{d, d}, HigherIsBetter: up}
 		if d > 0 == up && d != 0 {

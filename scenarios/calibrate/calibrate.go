@@ -74,9 +74,10 @@ type ChurnFit struct {
 	Term     int    // months per period: 1 or 12
 	TermNote string // how the term was found
 	// Observed is the number of accounts whose start the history shows
-	// (the fits use them only); Opening is set when there were none, or
-	// fewer than minChurnLosses of them left, and every account was taken
-	// as starting no earlier than the history.
+	// (the fits use them only); Opening is set when there were none, or,
+	// in a history shorter than shortHistory months, fewer than
+	// minChurnLosses of them left, and every account was taken as starting
+	// no earlier than the history.
 	Observed int
 	Opening  bool
 	Life     Lifetimes

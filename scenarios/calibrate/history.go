@@ -377,7 +377,7 @@ type historyReader struct {
 	cells    [][]cell         // each account's rows
 	segments []segmentTrack   // each account's segment
 	segIndex map[string]int   // segment name → index into h.Segments
-	segFold  map[string]int   // the same by the name in lower case
+	segFold  map[string]int   // the same by the name folded (scenarios.FoldName)
 }
 
 // row is one good row of a history.
@@ -475,7 +475,7 @@ func (hr *historyReader) add(r row, line int) {
 		// Names that differ only in case are one segment, spelt as it
 		// first appears (a CRM's "Enterprise" and "ENTERPRISE"), as a
 		// scenario compares names.
-		key := strings.ToLower(r.segment)
+		key := scenarios.FoldName(r.segment)
 		if si, ok = hr.segFold[key]; ok {
 			hr.h.Spellings++
 		} else {
